@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const configSchema = z.object({
+  BOT_TOKEN: z
+    .string({ error: "is required: get one from @BotFather" })
+    .trim()
+    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, "is malformed: expected <digits>:<secret> as given by @BotFather"),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://127.0.0.1:8081" }).optional(),
+  DATABASE_PATH: z.string().trim().min(1).default("data/bot.db"),
+  ADMIN_IDS: z
+    .string()
+    .default("")
+    .transform((raw, ctx) => {
+      const parts = raw.split(",").map((part) => part.trim()).filter(Boolean);
+      const ids: number[] = [];
+      for (const part of parts) {
+        if (!/^\d+$/.test(part)) {
+          ctx.addIssue({ code: "custom", message: `has "${part}", which is not a numeric Telegram user id` });
+          return z.NEVER;
+        }
+        ids.push(Number(part));
+      }
+      return ids;
+    }),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .default("Asia/Almaty")
+    .refine(isIanaZone, "is not an IANA time zone (e.g. Asia/Almaty)"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+});
+
+export type Config = {
+  botToken: string;
+  apiRoot: string | undefined;
+  databasePath: string;
+  adminIds: number[];
+  defaultTimezone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Empty strings count as unset, as they do in most .env files. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ""),
+  );
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = configSchema.safeParse(withoutEmpty(env));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "settings"} ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const values = result.data;
+  return {
+    botToken: values.BOT_TOKEN,
+    apiRoot: values.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
+    databasePath: values.DATABASE_PATH,
+    adminIds: values.ADMIN_IDS,
+    defaultTimezone: values.DEFAULT_TIMEZONE,
+    logLevel: values.LOG_LEVEL,
+  };
+}
