@@ -1,0 +1,56 @@
+import type { Locale } from "../content/types.js";
+
+export const MAX_MESSAGE_CHARS = 4096;
+
+export type Translate = (key: string, variables?: Record<string, string | number>) => string;
+
+export type RenderOptions = {
+  locale: Locale;
+  t: Translate;
+  /** Group chats get shorter texts and denser keyboards. */
+  compact?: boolean;
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export const bold = (text: string) => `<b>${escapeHtml(text)}</b>`;
+export const italic = (text: string) => `<i>${escapeHtml(text)}</i>`;
+
+/** Telegram counts message length after entity parsing: tags do not count, entities count as one character. */
+export function visibleLength(html: string): number {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&(amp|lt|gt|quot);/g, "_").length;
+}
+
+/**
+ * Joins complete HTML blocks with blank lines, keeping whole blocks while they fit.
+ * The last block (the source line) is always kept; blocks that do not fit are dropped
+ * and replaced by an ellipsis, so a message is shortened rather than failing.
+ */
+export function joinBlocks(blocks: string[], footer?: string, limit = MAX_MESSAGE_CHARS): string {
+  const separator = "\n\n";
+  const tail = footer ? separator + footer : "";
+  const budget = limit - visibleLength(tail) - 2;
+  const kept: string[] = [];
+  let used = 0;
+  for (const block of blocks) {
+    const cost = visibleLength(block) + (kept.length ? separator.length : 0);
+    if (used + cost > budget) {
+      kept.push("…");
+      break;
+    }
+    kept.push(block);
+    used += cost;
+  }
+  return kept.join(separator) + tail;
+}
+
+/** "2025-09-05" → the locale's full date, via the Fluent "date" message. */
+export function formatDate(iso: string, t: Translate): string {
+  const [year, month, day] = iso.split("-").map(Number);
+  // Strings, not numbers: Fluent would group digits ("2 025").
+  return t("date", { year: String(year), month: month!, day: String(day) });
+}

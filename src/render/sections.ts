@@ -1,0 +1,248 @@
+import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import type { Briefing, Locale, LocalizedText } from "../content/types.js";
+import { encodeCallback } from "./callback-data.js";
+import { bold, escapeHtml, formatDate, italic, joinBlocks, type RenderOptions, type Translate } from "./format.js";
+import { isListSection, listItems, type ListSectionKey, type SectionKey, type SectionRef } from "./refs.js";
+
+export type Rendered = { text: string; keyboard: InlineKeyboard };
+
+/** Button label and heading key of every section in the locale files. */
+const SECTION_LABEL: Record<SectionKey, string> = {
+  home: "section-home",
+  ov: "section-overview",
+  tl: "section-timeline",
+  ag: "section-agreements",
+  sc: "section-sectors",
+  qt: "section-quotes",
+  fg: "section-figures",
+  pr: "section-priorities",
+  ol: "section-outlook",
+  ab: "section-about",
+};
+
+/** Order of the main menu. */
+const MENU_SECTIONS: SectionKey[] = ["ov", "tl", "ag", "sc", "qt", "fg", "pr", "ol", "ab"];
+
+const local = (text: LocalizedText, locale: Locale) => text[locale];
+const go = (ref: SectionRef) => encodeCallback({ kind: "section", ref });
+
+export function sectionTitle(section: SectionKey, t: Translate): string {
+  return t(SECTION_LABEL[section]);
+}
+
+export function sourceLine(briefing: Briefing, { locale, t }: RenderOptions): string {
+  return italic(
+    t("source-line", {
+      name: briefing.source.name,
+      date: formatDate(briefing.source.date, t),
+      original: briefing.source.language === locale ? "same" : briefing.source.language,
+    }),
+  );
+}
+
+/** The text blocks of a section, without navigation: shared by menus, inline cards and digests. */
+export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: RenderOptions): string[] {
+  const { locale, t } = options;
+  const heading = (text: string) => bold(text);
+  switch (ref.section) {
+    case "home":
+      return [
+        heading(local(briefing.title, locale)),
+        escapeHtml(`${local(briefing.dates.label, locale)} · ${local(briefing.place, locale)}`),
+        ...(options.compact ? [] : [escapeHtml(t("home-prompt"))]),
+      ];
+    case "ov":
+      return [heading(sectionTitle("ov", t)), escapeHtml(local(briefing.overview.text, locale))];
+    case "tl": {
+      const day = briefing.timeline.find((entry) => entry.id === ref.itemId);
+      if (day) {
+        return [
+          heading(`${formatDate(day.date, t)} — ${local(day.title, locale)}`),
+          escapeHtml(local(day.text, locale)),
+        ];
+      }
+      return [
+        heading(sectionTitle("tl", t)),
+        ...briefing.timeline.map(
+          (entry) => `${bold(formatDate(entry.date, t))} — ${escapeHtml(local(entry.title, locale))}`,
+        ),
+      ];
+    }
+    case "ag":
+      return [
+        heading(sectionTitle("ag", t)),
+        escapeHtml(local(briefing.agreements.summary, locale)),
+        ...briefing.agreements.items.map(
+          (item) => `${bold(local(item.title, locale))}\n${escapeHtml(local(item.text, locale))}`,
+        ),
+      ];
+    case "sc": {
+      const sector = briefing.sectors.find((entry) => entry.id === ref.itemId);
+      if (sector) {
+        return [
+          heading(local(sector.title, locale)),
+          escapeHtml(local(sector.summary, locale)),
+          sector.details.map((detail) => `• ${escapeHtml(local(detail, locale))}`).join("\n"),
+        ];
+      }
+      return [
+        heading(sectionTitle("sc", t)),
+        ...briefing.sectors.map(
+          (entry, index) =>
+            `${index + 1}. ${bold(local(entry.title, locale))}\n${escapeHtml(local(entry.summary, locale))}`,
+        ),
+      ];
+    }
+    case "qt": {
+      const quote = briefing.quotes.find((entry) => entry.id === ref.itemId);
+      if (quote) return quoteBlocks(quote, options);
+      return [
+        heading(sectionTitle("qt", t)),
+        ...briefing.quotes.map(
+          (entry, index) =>
+            `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(firstWords(quoteText(entry, locale), 12))}»`,
+        ),
+      ];
+    }
+    case "fg":
+      return [
+        heading(sectionTitle("fg", t)),
+        ...briefing.figures.map((figure) => `${bold(local(figure.value, locale))} — ${escapeHtml(local(figure.label, locale))}`),
+      ];
+    case "pr":
+      return [
+        heading(sectionTitle("pr", t)),
+        escapeHtml(local(briefing.priorities.intro, locale)),
+        briefing.priorities.items.map((item, index) => `${index + 1}. ${escapeHtml(local(item, locale))}`).join("\n"),
+      ];
+    case "ol":
+      return [heading(sectionTitle("ol", t)), escapeHtml(local(briefing.outlook.text, locale))];
+    case "ab":
+      return [
+        heading(sectionTitle("ab", t)),
+        escapeHtml(
+          t("about-text", {
+            source: briefing.source.name,
+            author: briefing.source.author ? local(briefing.source.author, locale) : briefing.source.name,
+            date: formatDate(briefing.source.date, t),
+          }),
+        ),
+        escapeHtml(t("about-method")),
+      ];
+  }
+}
+
+type QuoteItem = Briefing["quotes"][number];
+
+function quoteText(quote: QuoteItem, locale: Locale): string {
+  return locale === "kk" ? quote.textKk : quote.translationRu;
+}
+
+function quoteBlocks(quote: QuoteItem, { locale, t }: RenderOptions): string[] {
+  const speaker = `— ${bold(local(quote.speaker, locale))}, ${escapeHtml(local(quote.role, locale))}`;
+  const context = quote.context ? [italic(local(quote.context, locale))] : [];
+  if (locale === "kk") {
+    return [bold(t("section-quotes")), ...context, `<blockquote>${escapeHtml(quote.textKk)}</blockquote>\n${speaker}`];
+  }
+  // Quotes stay verbatim in Kazakh; the Russian text is ours and says so.
+  return [
+    bold(t("section-quotes")),
+    ...context,
+    `<blockquote>${escapeHtml(quote.translationRu)}</blockquote>\n${italic(t("quote-translation-note"))}\n${speaker}`,
+    `${escapeHtml(t("quote-original-label"))}\n<blockquote expandable>${escapeHtml(quote.textKk)}</blockquote>`,
+  ];
+}
+
+function firstWords(text: string, count: number): string {
+  const words = text.split(/\s+/);
+  return words.length <= count ? text : `${words.slice(0, count).join(" ")}…`;
+}
+
+function itemLabel(briefing: Briefing, section: ListSectionKey, itemId: string, options: RenderOptions): string {
+  const { locale, t } = options;
+  switch (section) {
+    case "tl": {
+      const day = briefing.timeline.find((entry) => entry.id === itemId)!;
+      return formatDate(day.date, t);
+    }
+    case "sc":
+      return local(briefing.sectors.find((entry) => entry.id === itemId)!.title, locale);
+    case "qt": {
+      const index = briefing.quotes.findIndex((entry) => entry.id === itemId);
+      return t("quote-button", { number: index + 1 });
+    }
+  }
+}
+
+export type NavigationExtras = {
+  /** Rows added above Back/Home, e.g. the Share button. */
+  extraRows?: InlineKeyboardButton[][];
+  /** Show the "all visits" button when more than one briefing exists. */
+  hasOtherVisits?: boolean;
+};
+
+type Button = InlineKeyboardButton;
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const rows: T[][] = [];
+  for (let index = 0; index < items.length; index += size) rows.push(items.slice(index, index + size));
+  return rows;
+}
+
+export function sectionKeyboard(
+  briefing: Briefing,
+  ref: SectionRef,
+  options: RenderOptions,
+  extras: NavigationExtras = {},
+): InlineKeyboard {
+  const { t } = options;
+  const at = (section: SectionKey, itemId?: string): SectionRef =>
+    itemId === undefined ? { briefingId: briefing.id, section } : { briefingId: briefing.id, section, itemId };
+  const button = (text: string, target: SectionRef): Button => InlineKeyboard.text(text, go(target));
+  const columns = options.compact ? 3 : 2;
+  const rows: Button[][] = [];
+
+  if (ref.section === "home") {
+    rows.push(...chunk(MENU_SECTIONS.map((section) => button(sectionTitle(section, t), at(section))), columns));
+    const settingsRow = [InlineKeyboard.text(t("button-language"), encodeCallback({ kind: "languageMenu" }))];
+    if (extras.hasOtherVisits) settingsRow.push(InlineKeyboard.text(t("button-visits"), encodeCallback({ kind: "visits" })));
+    rows.push(settingsRow, ...(extras.extraRows ?? []));
+    return InlineKeyboard.from(rows);
+  }
+
+  if (isListSection(ref.section)) {
+    const section = ref.section;
+    const items = listItems(briefing, section);
+    const index = items.findIndex((item) => item.id === ref.itemId);
+    if (index === -1) {
+      const entries = items.map((item) => button(itemLabel(briefing, section, item.id, options), at(section, item.id)));
+      rows.push(...chunk(entries, columns));
+    } else {
+      const previous = items[(index - 1 + items.length) % items.length]!;
+      const next = items[(index + 1) % items.length]!;
+      rows.push([
+        button(`◀ ${t("button-previous")}`, at(section, previous.id)),
+        button(`${index + 1}/${items.length}`, at(section)),
+        button(`${t("button-next")} ▶`, at(section, next.id)),
+      ]);
+    }
+  }
+
+  rows.push(...(extras.extraRows ?? []));
+  const back = ref.itemId !== undefined ? at(ref.section) : at("home");
+  rows.push([button(`⬅ ${t("button-back")}`, back), button(`🏠 ${t("button-home")}`, at("home"))]);
+  return InlineKeyboard.from(rows);
+}
+
+export function renderSection(
+  briefing: Briefing,
+  ref: SectionRef,
+  options: RenderOptions,
+  extras: NavigationExtras = {},
+): Rendered {
+  return {
+    text: joinBlocks(sectionBlocks(briefing, ref, options), sourceLine(briefing, options)),
+    keyboard: sectionKeyboard(briefing, ref, options, extras),
+  };
+}
