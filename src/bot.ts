@@ -1,0 +1,119 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type BotConfig, type Context, type MiddlewareFn } from "grammy";
+import { LOCALES, type Locale } from "./content/types.js";
+import type { ContentLibrary } from "./content/library.js";
+import type { BotContext } from "./context.js";
+import type { Deps } from "./deps.js";
+import { briefingFeature } from "./features/briefing.js";
+import { fallbackFeature } from "./features/fallback.js";
+import { helpFeature } from "./features/help.js";
+import { inlineFeature } from "./features/inline.js";
+import { languageFeature } from "./features/language.js";
+import { startFeature } from "./features/start.js";
+import { createI18n, FALLBACK_LOCALE, translatorFor } from "./i18n.js";
+import { resolveLocale } from "./locale.js";
+import type { Logger } from "./logger.js";
+import type { Translate } from "./render/format.js";
+import { createCardSearch } from "./search/cards.js";
+import type { Store } from "./store/types.js";
+import { ignoreNotModified } from "./telegram/not-modified.js";
+
+export type CreateBotOptions = {
+  token: string;
+  store: Store;
+  library: ContentLibrary;
+  logger: Logger;
+  adminIds?: readonly number[];
+  /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
+  botConfig?: BotConfig<BotContext>;
+};
+
+/** Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. */
+export function sequenceKey(ctx: Context): string | undefined {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
+  const { store, library, logger } = options;
+  const bot = new Bot<BotContext>(options.token, options.botConfig);
+  const i18n = createI18n<BotContext>((ctx) => ctx.locale);
+  const translators = Object.fromEntries(LOCALES.map((locale) => [locale, translatorFor(i18n, locale)])) as Record<
+    Locale,
+    Translate
+  >;
+  const deps: Deps = {
+    store,
+    library,
+    search: createCardSearch(library, translators),
+    translators,
+    logger,
+    adminIds: options.adminIds ?? [],
+  };
+
+  bot.api.config.use(ignoreNotModified);
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+
+  bot.use(sequentialize(sequenceKey));
+  bot.use(logUpdates(logger));
+  bot.use(ignoreOwnInlineMessages);
+  bot.use(trackContacts(store));
+  bot.use(async (ctx, next) => {
+    const locale = resolveLocale(store, ctx);
+    ctx.locale = locale ?? FALLBACK_LOCALE;
+    ctx.localeKnown = locale !== undefined;
+    await next();
+  });
+  bot.use(i18n);
+
+  bot.use(startFeature(deps));
+  bot.use(languageFeature(deps));
+  bot.use(briefingFeature(deps));
+  bot.use(helpFeature());
+  bot.use(inlineFeature(deps));
+  bot.use(fallbackFeature(deps));
+
+  bot.catch(async ({ error, ctx }) => {
+    logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
+    // Never leave a button spinning, even when the handler failed.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+  });
+
+  return { bot, deps };
+}
+
+function logUpdates(logger: Logger): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    await next();
+    if (logger.isLevelEnabled("debug")) {
+      const type = Object.keys(ctx.update).find((key) => key !== "update_id");
+      logger.debug({ update_id: ctx.update.update_id, type, ms: Math.round(performance.now() - started) }, "update");
+    }
+  };
+}
+
+/** A card the bot itself posted through inline mode comes back as a message; it is not a request. */
+const ignoreOwnInlineMessages: MiddlewareFn<BotContext> = async (ctx, next) => {
+  if (ctx.message?.via_bot?.id === ctx.me.id) return;
+  await next();
+};
+
+function trackContacts(store: Store): MiddlewareFn<BotContext> {
+  // Writes once per user and chat per process; the rows themselves are idempotent.
+  const seenUsers = new Set<number>();
+  const seenChats = new Set<number>();
+  return async (ctx, next) => {
+    const user = ctx.from;
+    if (user && !user.is_bot && !seenUsers.has(user.id)) {
+      store.touchUser(user.id);
+      seenUsers.add(user.id);
+    }
+    const chat = ctx.chat;
+    if (chat && !seenChats.has(chat.id)) {
+      store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
+      seenChats.add(chat.id);
+    }
+    await next();
+  };
+}

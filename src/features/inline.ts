@@ -1,0 +1,80 @@
+import { Composer, InlineQueryResultBuilder } from "grammy";
+import type { InlineQueryResult } from "grammy/types";
+import type { Locale } from "../content/types.js";
+import type { BotContext } from "../context.js";
+import type { Deps } from "../deps.js";
+import { localeFromLanguageCode } from "../locale.js";
+import { renderShareableCard } from "../render/card.js";
+import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
+
+export const INLINE_PAGE_SIZE = 20;
+/** Telegram's limit on results in one answer. */
+const MAX_RESULTS = 50;
+const CACHE_SECONDS = 300;
+/** Telegram truncates inline queries at 256 characters; anything longer is not from Telegram. */
+const MAX_QUERY_CHARS = 256;
+
+type Found = { ref: SectionRef; locale: Locale; otherLanguage: boolean };
+
+export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { library } = deps;
+  const size = Math.min(pageSize, MAX_RESULTS);
+
+  /** What an empty query offers: the briefing's main cards. */
+  function topCards(locale: Locale): Found[] {
+    const briefing = library.latest;
+    const at = (section: SectionRef["section"], itemId?: string): Found => ({
+      ref: itemId ? { briefingId: briefing.id, section, itemId } : { briefingId: briefing.id, section },
+      locale,
+      otherLanguage: false,
+    });
+    return [at("ov"), at("tl"), at("ag"), ...briefing.sectors.map((sector) => at("sc", sector.id)), at("qt"), at("fg")];
+  }
+
+  function find(query: string, locale: Locale): Found[] {
+    const trimmed = query.trim().slice(0, MAX_QUERY_CHARS);
+    if (trimmed === "") return topCards(locale);
+    // A shared card's query is its id: that card comes first.
+    const exact = payloadToRef(trimmed);
+    const exactBriefing = exact && library.get(exact.briefingId);
+    if (exact && exactBriefing && refExists(exactBriefing, exact)) return [{ ref: exact, locale, otherLanguage: false }];
+    return deps.search.find(trimmed, locale).map((hit) => ({
+      ref: hit.ref,
+      locale: hit.card.locale,
+      otherLanguage: hit.inOtherLanguage,
+    }));
+  }
+
+  composer.on("inline_query", async (ctx) => {
+    const stored = deps.store.getUser(ctx.from.id)?.language ?? undefined;
+    const fromTelegram = localeFromLanguageCode(ctx.from.language_code);
+    const locale = stored ?? fromTelegram ?? ctx.locale;
+    const offset = Number.parseInt(ctx.inlineQuery.offset, 10);
+    const start = Number.isFinite(offset) && offset > 0 ? offset : 0;
+    const found = find(ctx.inlineQuery.query, locale);
+    const page = found.slice(start, start + size);
+
+    const results: InlineQueryResult[] = page.map(({ ref, locale: cardLocale, otherLanguage }) => {
+      const briefing = library.get(ref.briefingId)!;
+      const t = deps.translators[cardLocale];
+      const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true }, ctx.me.username);
+      const title = otherLanguage ? `${deps.translators[locale]("inline-other-language", { language: t("language-name") })} ${card.title}` : card.title;
+      return InlineQueryResultBuilder.article(card.id, title, {
+        description: card.description,
+        reply_markup: card.keyboard,
+      }).text(card.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    });
+
+    const next = start + size < found.length ? String(start + size) : "";
+    await ctx.answerInlineQuery(results, {
+      cache_time: CACHE_SECONDS,
+      // The language came from this person: other people typing the same query may need other cards.
+      is_personal: stored !== undefined || fromTelegram !== undefined,
+      next_offset: next,
+      ...(found.length === 0 ? { button: { text: deps.translators[locale]("inline-open-bot"), start_parameter: "inline" } } : {}),
+    });
+  });
+
+  return composer;
+}

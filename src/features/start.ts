@@ -1,0 +1,35 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import type { Deps } from "../deps.js";
+import { escapeHtml } from "../render/format.js";
+import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
+import { pickerScreen } from "./language.js";
+import { renderForChat, show } from "./navigation.js";
+
+export function startFeature(deps: Deps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { library } = deps;
+
+  composer.command("start", async (ctx) => {
+    const payload = ctx.match.trim();
+    const target = payload ? deepLinkTarget(payload) : undefined;
+
+    if (!ctx.localeKnown) {
+      await show(ctx, pickerScreen(deps, "greeting-bilingual", target));
+      return;
+    }
+
+    const briefing = (target && library.get(target.briefingId)) || library.latest;
+    const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
+    const note = payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
+    await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });
+  });
+
+  function deepLinkTarget(payload: string): SectionRef | undefined {
+    const ref = payloadToRef(payload);
+    const briefing = ref && library.get(ref.briefingId);
+    return briefing && ref && refExists(briefing, ref) ? ref : undefined;
+  }
+
+  return composer;
+}

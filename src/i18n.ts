@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { I18n, type I18nFlavor } from "@grammyjs/i18n";
+import type { Context } from "grammy";
+import { LOCALES, type Locale } from "./content/types.js";
+import type { Translate } from "./render/format.js";
+
+export const FALLBACK_LOCALE: Locale = "ru";
+
+/** locales/ sits at the project root, both for src/*.ts (tests) and for dist/src/*.js (npm start). */
+export function findLocalesDirectory(start = dirname(fileURLToPath(import.meta.url))): string {
+  for (let directory = start; ; directory = dirname(directory)) {
+    const candidate = join(directory, "locales");
+    if (existsSync(join(candidate, `${FALLBACK_LOCALE}.ftl`))) return candidate;
+    if (dirname(directory) === directory) throw new Error(`locales/ not found above ${start}`);
+  }
+}
+
+export function createI18n<C extends Context & I18nFlavor>(
+  localeNegotiator?: (ctx: C) => Promise<Locale | undefined> | Locale | undefined,
+): I18n<C> {
+  return new I18n<C>({
+    defaultLocale: FALLBACK_LOCALE,
+    directory: findLocalesDirectory(),
+    // Without this Fluent wraps every variable in invisible Unicode isolation marks.
+    fluentBundleOptions: { useIsolating: false },
+    ...(localeNegotiator ? { localeNegotiator } : {}),
+  });
+}
+
+/** A translate function bound to one locale, for places without a context: inline results, digests, renders. */
+export function translatorFor(i18n: I18n<never> | I18n<any>, locale: Locale): Translate {
+  return (key, variables) => i18n.t(locale, key, variables);
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}

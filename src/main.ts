@@ -1,0 +1,71 @@
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import dotenv from "dotenv";
+import { createBot } from "./bot.js";
+import { registerCommands } from "./commands.js";
+import { ConfigError, parseConfig, type Config } from "./config.js";
+import { content } from "./content/index.js";
+import { FALLBACK_LOCALE } from "./i18n.js";
+import { createLogger } from "./logger.js";
+import { openSqliteStore } from "./store/sqlite.js";
+
+/** The update types the bot handles; Telegram sends nothing else. */
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+
+function readConfig(): Config {
+  dotenv.config({ quiet: true });
+  try {
+    return parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel, [config.botToken]);
+  const store = openSqliteStore(config.databasePath);
+  const { bot, deps } = createBot({
+    token: config.botToken,
+    store,
+    library: content,
+    logger,
+    adminIds: config.adminIds,
+    botConfig: config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {},
+  });
+
+  let runner: RunnerHandle | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    try {
+      if (runner?.isRunning()) await runner.stop();
+    } finally {
+      store.close();
+      logger.info("stopped");
+      process.exit(0);
+    }
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  await bot.init();
+  await bot.api.deleteWebhook();
+  await registerCommands(bot.api, deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
+    logger.warn({ err: error }, "could not register the command menus"),
+  );
+  if (stopping) return;
+  runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+  logger.info({ username: bot.botInfo.username, briefings: content.briefings.length }, "bot is running");
+  await runner.task();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
