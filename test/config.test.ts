@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../src/config.js";
+
+const TOKEN = "123456789:AAH-valid_token_value_0123456789abcdef";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseConfig", () => {
+  it("fills every default when only BOT_TOKEN is set", () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN })).toEqual({
+      botToken: TOKEN,
+      apiRoot: undefined,
+      databasePath: "data/bot.db",
+      adminIds: [],
+      defaultTimezone: "Asia/Almaty",
+      logLevel: "info",
+    });
+  });
+
+  it("names BOT_TOKEN when it is missing, empty or malformed", () => {
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^BOT_TOKEN is required/)]);
+    expect(problemsOf({ BOT_TOKEN: "  " })).toEqual([expect.stringMatching(/^BOT_TOKEN is required/)]);
+    expect(problemsOf({ BOT_TOKEN: "not-a-token" })).toEqual([expect.stringMatching(/^BOT_TOKEN is malformed/)]);
+  });
+
+  it("names each malformed optional setting", () => {
+    const problems = problemsOf({
+      BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: "localhost:8081",
+      ADMIN_IDS: "12, abc",
+      DEFAULT_TIMEZONE: "Mars/Olympus",
+      LOG_LEVEL: "loud",
+    });
+    expect(problems.map((problem) => problem.split(" ")[0])).toEqual([
+      "TELEGRAM_API_ROOT",
+      "ADMIN_IDS",
+      "DEFAULT_TIMEZONE",
+      "LOG_LEVEL",
+    ]);
+  });
+
+  it("parses admin ids and trims a trailing slash from the API root", () => {
+    const config = parseConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 1, 22 ,333", TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" });
+    expect(config.adminIds).toEqual([1, 22, 333]);
+    expect(config.apiRoot).toBe("http://127.0.0.1:8081");
+  });
+
+  it("knows Kazakhstan's single UTC+5 zone (tzdata 2024a or later)", () => {
+    const offset = new Intl.DateTimeFormat("en", { timeZone: "Asia/Almaty", timeZoneName: "shortOffset" })
+      .formatToParts(new Date("2025-09-01T12:00:00Z"))
+      .find((part) => part.type === "timeZoneName")?.value;
+    expect(offset).toBe("GMT+5");
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { checkContent, checkLanguage, localizedStrings } from "../src/content/check.js";
+import { content } from "../src/content/index.js";
+import { createContentLibrary } from "../src/content/library.js";
+import { LOCALES, type Locale } from "../src/content/types.js";
+import { createI18n, translatorFor } from "../src/i18n.js";
+import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
+import { briefingRefs, stripHtml } from "../src/render/cards.js";
+import { joinBlocks, MAX_MESSAGE_CHARS, visibleLength } from "../src/render/format.js";
+import { payloadToRef, refToPayload } from "../src/render/refs.js";
+import { renderSection } from "../src/render/sections.js";
+
+const i18n = createI18n();
+const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
+const briefing = content.latest;
+
+function renderedBriefing(locale: Locale): string {
+  return [{ briefingId: briefing.id, section: "home" as const }, ...briefingRefs(briefing)]
+    .map((ref) => stripHtml(renderSection(briefing, ref, { locale, t: translators[locale] }).text))
+    .join("\n")
+    .replace(/\s+/g, " ");
+}
+
+describe("content module", () => {
+  it("passes content:check (both languages, Kazakh letters, unique ids, Telegram limits)", () => {
+    expect(checkContent(content, translators)).toEqual([]);
+  });
+
+  it("has every text in both kk and ru", () => {
+    const strings = localizedStrings(briefing);
+    expect(strings.length).toBeGreaterThan(40);
+    for (const locale of LOCALES) expect(strings.some((entry) => entry.locale === locale)).toBe(true);
+    for (const entry of strings) expect(entry.text.trim().length).toBeGreaterThan(0);
+  });
+
+  it("catches Russian look-alikes in Kazakh text and Kazakh letters in Russian text", () => {
+    expect(checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Кытай торагасымен кездесип, келисимдерге кол койды" })).toHaveLength(1);
+    expect(checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Қытай Төрағасымен кездесті" })).toEqual([]);
+    expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Қытай" })).toHaveLength(1);
+    expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Kитай" })).toHaveLength(1);
+  });
+
+  it("rejects invalid briefings and duplicate ids when the library is built", () => {
+    expect(() => createContentLibrary([{ ...briefing, title: { kk: "", ru: "x" } }])).toThrow(/title\.kk/);
+    expect(() => createContentLibrary([briefing, briefing])).toThrow(/duplicate briefing id/);
+    expect(() => createContentLibrary([])).toThrow(/at least one/);
+  });
+});
+
+describe("rendering within Telegram limits", () => {
+  it("keeps every screen <= 4096 characters and every callback_data <= 64 bytes, in both languages and in groups", () => {
+    let screens = 0;
+    for (const candidate of content.briefings) {
+      for (const ref of [{ briefingId: candidate.id, section: "home" as const }, ...briefingRefs(candidate)]) {
+        for (const locale of LOCALES) {
+          for (const compact of [false, true]) {
+            const { text, keyboard } = renderSection(candidate, ref, { locale, t: translators[locale], compact }, { hasOtherVisits: true });
+            expect(visibleLength(text)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+            for (const button of keyboard.inline_keyboard.flat()) {
+              if ("callback_data" in button) expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64);
+            }
+            screens++;
+          }
+        }
+      }
+    }
+    expect(screens).toBeGreaterThan(40);
+  });
+
+  it("shortens an over-long text instead of failing, keeping the source line", () => {
+    const blocks = Array.from({ length: 50 }, (_, index) => `<b>${index}</b> ${"қ".repeat(200)}`);
+    const text = joinBlocks(blocks, "<i>Дереккөз</i>");
+    expect(visibleLength(text)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
+    expect(text.endsWith("…\n\n<i>Дереккөз</i>")).toBe(true);
+  });
+
+  it("escapes HTML in every dynamic piece", () => {
+    const tricky = structuredClone(briefing);
+    tricky.overview.text = { kk: "<b>қ</b> & <script>", ru: "<i>x</i> & y" };
+    const { text } = renderSection(tricky, { briefingId: tricky.id, section: "ov" }, { locale: "ru", t: translators.ru });
+    expect(text).toContain("&lt;i&gt;x&lt;/i&gt; &amp; y");
+  });
+
+  it("round-trips callback data and deep-link payloads for every ref, and rejects forged data", () => {
+    for (const ref of briefingRefs(briefing)) {
+      expect(decodeCallback(encodeCallback({ kind: "section", ref }))).toEqual({ kind: "section", ref });
+      expect(payloadToRef(refToPayload(ref))).toEqual(ref);
+    }
+    for (const forged of ["", "v1", "v1:s", "v1:s:cn25", "v1:s:cn25:xx", "v1:s:CN25:home", "v2:s:cn25:home", "v1:l:en", "v1:s:cn25:sc:a:b", "v1:s:" + "a".repeat(70)]) {
+      expect(decodeCallback(forged)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
+import { TEST_TOKEN } from "./support/harness.js";
+import { messageUpdate, privateUser } from "./support/updates.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+/** The deepest process below `parent` whose command line contains `needle` (the node process, not the shell that runs it). */
+function findDescendant(parent: number, needle: string): number | undefined {
+  const table = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" }).stdout.trim().split("\n");
+  const rows = table.map((line) => {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(" ") };
+  });
+  const queue = [parent];
+  let found: number | undefined;
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const row of rows.filter((candidate) => candidate.ppid === current)) {
+      if (row.args.includes(needle)) found = row.pid;
+      queue.push(row.pid);
+    }
+  }
+  return found;
+}
+
+/** The real process, started the way the README says, talking HTTP to the fake Bot API. */
+describe("npm start (end to end)", () => {
+  let fake: FakeTelegram;
+  let child: ChildProcess;
+  let output = "";
+  let folder: string;
+  let exit: Promise<number | null>;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
+    folder = mkdtempSync(join(tmpdir(), "briefing-e2e-"));
+    child = spawn("npm", ["start", "--silent"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATABASE_PATH: join(folder, "bot.db"),
+        LOG_LEVEL: "debug",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    exit = new Promise((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+    await fake.waitFor((call) => call.method === "getUpdates", 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\nprocess output:\n${output}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await fake.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("registers localized command menus at start-up", () => {
+    const languages = fake.callsTo("setMyCommands").map((call) => call.payload.language_code ?? "default");
+    expect(new Set(languages)).toEqual(new Set(["default", "kk", "ru"]));
+    const kk = fake.callsTo("setMyCommands").find((call) => call.payload.language_code === "kk")!;
+    expect(kk.payload.commands).toContainEqual({ command: "timeline", description: "Сапар күн сайын" });
+  });
+
+  it("answers /start from a kk user and a ru user in their languages", async () => {
+    const kk = privateUser({ language_code: "kk", first_name: "Айгерім" });
+    const ru = privateUser({ language_code: "ru", first_name: "Иван" });
+    fake.pushUpdate(messageUpdate(kk, "/start"));
+    fake.pushUpdate(messageUpdate(ru, "/start"));
+    const kkReply = await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === kk.id, 15_000);
+    const ruReply = await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === ru.id, 15_000);
+    expect(kkReply.payload.text).toContain("Сәлеметсіз бе, Айгерім!");
+    expect(kkReply.payload.text).toContain("Тоқаев");
+    expect(ruReply.payload.text).toContain("Здравствуйте, Иван!");
+    expect(ruReply.payload.text).toContain("Токаев");
+  });
+
+  it("stops cleanly on SIGTERM and never logs the token", async () => {
+    // SIGTERM goes to the bot's own node process (what a process manager stops); npm then exits with its code.
+    const botPid = findDescendant(child.pid!, "dist/src/main.js");
+    expect(botPid).toBeDefined();
+    process.kill(botPid!, "SIGTERM");
+    const code = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
+    expect(code).toBe(0);
+    expect(output).toContain("stopped");
+    expect(output).not.toContain(TEST_TOKEN.split(":")[1]);
+  });
+
+  it("refuses to start without BOT_TOKEN, naming the variable", () => {
+    const env = { ...process.env };
+    delete env.BOT_TOKEN;
+    const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("BOT_TOKEN is required");
+  });
+});

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { content } from "../src/content/index.js";
+import type { Locale } from "../src/content/types.js";
+import { createI18n, translatorFor } from "../src/i18n.js";
+import { briefingRefs, stripHtml } from "../src/render/cards.js";
+import { renderSection } from "../src/render/sections.js";
+
+const i18n = createI18n();
+const briefing = content.get("cn25")!;
+/** The article itself, kept beside the content it was written from. */
+const source = readFileSync(join(import.meta.dirname, "../src/content/sources/china-2025.baq-kz.kk.txt"), "utf8");
+
+function rendered(locale: Locale): string {
+  const t = translatorFor(i18n, locale);
+  return [{ briefingId: briefing.id, section: "home" as const }, ...briefingRefs(briefing)]
+    .map((ref) => stripHtml(renderSection(briefing, ref, { locale, t }).text))
+    .join("\n")
+    .replace(/\s+/g, " ");
+}
+
+/** The article's facts, each as it must read in the Kazakh and the Russian briefing. */
+const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
+  { fact: "visit starts 31 Aug", kk: /31 тамыз/, ru: /31 августа/ },
+  { fact: "visit ends 3 Sep 2025", kk: /3 қыркүйек/, ru: /3 сентября 2025/ },
+  { fact: "30 Aug, on the eve: meeting with Xi Jinping", kk: /30 тамыз.*Си Цзиньпинмен кездес/, ru: /30 августа.*Си Цзиньпином/ },
+  { fact: "20+ documents", kk: /20-дан астам құжат/, ru: /более 20 документов/ },
+  { fact: "areas of the documents", kk: /энергетика, көлік-логистика, білім беру және экология/, ru: /энергетики, транспорта и логистики, образования и экологии/ },
+  { fact: "two more Lu Ban workshops", kk: /қосымша екі «Лу Бань» шеберханасы/, ru: /ещё две мастерские «Лу Бань»/ },
+  { fact: "Year of Culture projects", kk: /мәдениет жылы аясында бірлескен жобалар/, ru: /совместных проектов в рамках Года культуры/ },
+  { fact: "SCO speech on 1 Sep", kk: /1 қыркүйек.*ШЫҰ саммитінде сөз сөйлеп/, ru: /1 сентября.*выступил на саммите ШОС/ },
+  { fact: "Cultural Center in Beijing on 2 Sep", kk: /2 қыркүйек.*Бейжіңде Қазақстанның Мәдени орталығын ашып/, ru: /2 сентября.*открыл в Пекине Культурный центр Казахстана/ },
+  { fact: "parade on 3 Sep, 80th anniversary of Victory", kk: /3 қыркүйек.*Жеңістің 80 жылдығына арналған әскери шеруге/, ru: /3 сентября.*военном параде.*80-летию Победы/ },
+  { fact: "direction: transport and logistics", kk: /Көлік және логистика/, ru: /Транспорт и логистика/ },
+  { fact: "direction: energy and production", kk: /Энергетика мен өндіріс/, ru: /Энергетика и производство/ },
+  { fact: "direction: agro and digital", kk: /Агросектор және цифрлық технология/, ru: /Агросектор и цифровые технологии/ },
+  { fact: "direction: humanitarian ties", kk: /Гуманитарлық байланыстар/, ru: /Гуманитарные связи/ },
+  { fact: "Trans-Caspian route", kk: /Транскаспий бағытының/, ru: /Транскаспийского маршрута/ },
+  { fact: "$27 bn of Chinese investment", kk: /\$27 млрд-тан астам/, ru: /более \$27 млрд/ },
+  { fact: "6,000+ joint ventures", kk: /6 мыңнан астам.*бірлескен кәсіпорын/, ru: /более 6 тысяч.*совместных предприятий/ },
+  { fact: "the expert's name and role", kk: /Гүлнар Шаймергенова, Қытайды зерттеу орталығының директоры/, ru: /Гульнар Шаймергенова, директор Центра изучения Китая/ },
+  { fact: "qualitative depth", kk: /«сапалық тереңдікке»/, ru: /«качественной глубине»/ },
+  { fact: "priorities", kk: /Транскаспий дәлізін жеделдету/, ru: /ускорить развитие Транскаспийского коридора/ },
+];
+
+describe("facts of the article in the rendered briefing", () => {
+  const text = { kk: rendered("kk"), ru: rendered("ru") };
+
+  it.each(FACTS)("$fact", ({ kk, ru }) => {
+    expect(text.kk).toMatch(kk);
+    expect(text.ru).toMatch(ru);
+  });
+
+  it("quotes both of the expert's statements verbatim from the Kazakh article, in both briefings", () => {
+    expect(briefing.quotes.length).toBeGreaterThanOrEqual(2);
+    for (const quote of briefing.quotes) {
+      expect(source).toContain(quote.textKk);
+      expect(text.kk).toContain(quote.textKk);
+      expect(text.ru).toContain(quote.textKk);
+      expect(text.ru).toContain(quote.translationRu);
+    }
+    expect(text.ru).toContain("Перевод с казахского");
+  });
+
+  it("names its source on every screen", () => {
+    const t = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
+    for (const ref of briefingRefs(briefing)) {
+      expect(renderSection(briefing, ref, { locale: "kk", t: t.kk }).text).toContain("Дереккөз: BAQ.KZ, 2025 жылғы 5 қыркүйек");
+      expect(renderSection(briefing, ref, { locale: "ru", t: t.ru }).text).toContain("Источник: BAQ.KZ, 5 сентября 2025 г. (на казахском языке)");
+    }
+  });
+
+  it("uses only numbers that appear in the article", () => {
+    const numbersInSource = new Set(source.match(/\d+/g));
+    for (const locale of ["kk", "ru"] as const) {
+      const numbers = text[locale].match(/\d+/g) ?? [];
+      const foreign = numbers.filter((number) => !numbersInSource.has(number) && !["2025", "5", "4", "05"].includes(number));
+      expect({ locale, foreign }).toEqual({ locale, foreign: [] });
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import type { InlineQueryResultArticle } from "grammy/types";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { content } from "../src/content/index.js";
+import { createContentLibrary } from "../src/content/library.js";
+import { refToPayload } from "../src/render/refs.js";
+import { startHarness, type Harness } from "./support/harness.js";
+import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+const briefing = content.latest;
+
+async function ask(user: ReturnType<typeof privateUser>, query: string, offset = "") {
+  await harness.send(inlineQueryUpdate(user, query, offset));
+  return harness.fake.lastCall("answerInlineQuery")!.payload as Record<string, any> & { results: InlineQueryResultArticle[] };
+}
+
+describe("inline mode", () => {
+  it("offers the top cards for an empty query in the user's language", async () => {
+    const answer = await ask(privateUser({ language_code: "kk" }), "");
+    const ids = answer.results.map((result) => result.id);
+    expect(ids).toEqual([
+      `${briefing.id}-ov.kk`,
+      `${briefing.id}-tl.kk`,
+      `${briefing.id}-ag.kk`,
+      ...briefing.sectors.map((sector) => `${briefing.id}-sc-${sector.id}.kk`),
+      `${briefing.id}-qt.kk`,
+      `${briefing.id}-fg.kk`,
+    ]);
+    expect(answer.is_personal).toBe(true);
+    expect(answer.results[0]!.input_message_content).toMatchObject({ parse_mode: "HTML" });
+  });
+
+  it("falls back to Russian, not personal, for people of other languages", async () => {
+    const answer = await ask(privateUser({ language_code: "de" }), "");
+    expect(answer.results[0]!.id.endsWith(".ru")).toBe(true);
+    expect(answer.is_personal).toBe(false);
+  });
+
+  it.each([
+    ["транскаспий", "ru", "sc-transp"],
+    ["инвестиции", "ru", "fg"],
+    ["келисим", "kk", "ag"],
+    ["Лу Бань", "kk", "ag"],
+  ])("%s finds the right card (%s user)", async (query, language, expected) => {
+    const answer = await ask(privateUser({ language_code: language }), query);
+    const ids = answer.results.map((result) => result.id);
+    expect(ids.some((id) => id.startsWith(`${briefing.id}-${expected}`))).toBe(true);
+    expect(ids.every((id) => id.endsWith(`.${language}`))).toBe(true);
+  });
+
+  it("builds cards with the source, a deep link back into the bot and a Share button", async () => {
+    const answer = await ask(privateUser({ language_code: "ru" }), "");
+    for (const result of answer.results) {
+      const content = result.input_message_content as { message_text: string };
+      expect(content.message_text.length).toBeLessThanOrEqual(4096);
+      expect(content.message_text).toContain("Источник: BAQ.KZ");
+      expect(Buffer.byteLength(result.id)).toBeLessThanOrEqual(64);
+      const [open, share] = result.reply_markup!.inline_keyboard.flat();
+      const payload = result.id.replace(/\.ru$/, "");
+      expect(open).toEqual({ text: "Открыть в боте", url: `https://t.me/visit_briefing_bot?start=${payload}` });
+      expect(share).toEqual({ text: "📤 Поделиться", switch_inline_query: payload });
+    }
+    expect(new Set(answer.results.map((result) => result.id)).size).toBe(answer.results.length);
+  });
+
+  it("answers junk with an empty list and a button into the bot", async () => {
+    const answer = await ask(privateUser({ language_code: "ru" }), "x".repeat(256));
+    expect(answer.results).toEqual([]);
+    expect(answer.button).toEqual({ text: "Ничего не найдено — открыть бота", start_parameter: "inline" });
+  });
+
+  it("pages results with next_offset across briefings living side by side", async () => {
+    await harness.close();
+    const earlier = { ...structuredClone(briefing), id: "cn24", dates: { ...briefing.dates, start: "2024-08-31" } };
+    harness = await startHarness({ library: createContentLibrary([briefing, earlier]) });
+    const user = privateUser({ language_code: "ru" });
+    const pages = [await ask(user, "Казахстан Китай")];
+    while (pages.at(-1)!.next_offset) pages.push(await ask(user, "Казахстан Китай", pages.at(-1)!.next_offset));
+    const ids = pages.flatMap((page) => page.results.map((result) => result.id));
+    expect(pages[0]!.results).toHaveLength(20);
+    expect(pages[0]!.next_offset).toBe("20");
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.some((id) => id.startsWith("cn24-"))).toBe(true);
+    expect(ids.some((id) => id.startsWith("cn25-"))).toBe(true);
+  });
+
+  it("a deep link opens the same section as the card, in the user's language", async () => {
+    const user = privateUser({ language_code: "kk" });
+    const sector = briefing.sectors[1]!;
+    const ref = { briefingId: briefing.id, section: "sc" as const, itemId: sector.id };
+    const answer = await ask(user, refToPayload(ref));
+    expect(answer.results[0]!.id).toBe(`${refToPayload(ref)}.kk`);
+    const link = (answer.results[0]!.reply_markup!.inline_keyboard[0]![0] as { url: string }).url;
+    const payload = new URL(link).searchParams.get("start")!;
+
+    await harness.send(messageUpdate(user, `/start ${payload}`));
+    const reply = harness.fake.lastCall("sendMessage")!.payload;
+    expect(reply.text).toContain(sector.title.kk);
+    expect(reply.text).toContain(sector.summary.kk.slice(0, 30));
+  });
+
+  it("a malformed deep link falls back to the main menu with a note", async () => {
+    const user = privateUser({ language_code: "ru" });
+    await harness.send(messageUpdate(user, "/start cn25-zz-???"));
+    const reply = harness.fake.lastCall("sendMessage")!.payload;
+    expect(reply.text).toContain("Раздел по этой ссылке не найден");
+    expect(reply.text).toContain(briefing.title.ru);
+  });
+
+  it("every menu screen in the private chat has a Share button that picks a chat", async () => {
+    const user = privateUser({ language_code: "ru" });
+    await harness.send(messageUpdate(user, "/sectors"));
+    const rows = harness.fake.lastCall("sendMessage")!.payload.reply_markup.inline_keyboard.flat();
+    expect(rows).toContainEqual({
+      text: "📤 Поделиться",
+      switch_inline_query_chosen_chat: { query: `${briefing.id}-sc`, allow_user_chats: true, allow_group_chats: true, allow_channel_chats: false, allow_bot_chats: false },
+    });
+  });
+
+  it("ignores messages the bot itself posted through inline mode", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const update = messageUpdate(user, "Обзор · Визит");
+    (update.message as { via_bot?: unknown }).via_bot = { id: 123456, is_bot: true, first_name: "Visit Briefing" };
+    await harness.send(update);
+    expect(harness.fake.callsTo("sendMessage")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LOCALES } from "../src/content/types.js";
+import { createI18n, findLocalesDirectory } from "../src/i18n.js";
+
+type Messages = Map<string, Set<string>>;
+
+/** Message ids with the variables each one uses, read straight from the .ftl source. */
+function readMessages(locale: string): Messages {
+  const source = readFileSync(join(findLocalesDirectory(), `${locale}.ftl`), "utf8");
+  const messages: Messages = new Map();
+  let current: Set<string> | undefined;
+  for (const line of source.split("\n")) {
+    const start = /^([a-z][a-z0-9-]*)\s*=(.*)$/.exec(line);
+    if (start) {
+      current = new Set();
+      messages.set(start[1]!, current);
+    } else if (/^[#a-z]/.test(line)) {
+      current = undefined;
+    }
+    for (const match of line.matchAll(/\{\s*\$([A-Za-z_]+)/g)) current?.add(match[1]!);
+  }
+  return messages;
+}
+
+describe("locales", () => {
+  const [first, ...others] = LOCALES.map((locale) => ({ locale, messages: readMessages(locale) }));
+
+  it("have the same keys in kk and ru", () => {
+    expect(first!.messages.size).toBeGreaterThan(30);
+    for (const other of others) expect([...other.messages.keys()].sort()).toEqual([...first!.messages.keys()].sort());
+  });
+
+  it("use the same variables in every message in kk and ru", () => {
+    for (const other of others) {
+      for (const [key, variables] of first!.messages) {
+        expect({ key, variables: [...(other.messages.get(key) ?? [])].sort() }).toEqual({ key, variables: [...variables].sort() });
+      }
+    }
+  });
+
+  it("load into the i18n plugin and format without isolation marks", () => {
+    const i18n = createI18n();
+    expect(i18n.t("kk", "date", { year: "2025", month: 9, day: "5" })).toBe("2025 жылғы 5 қыркүйек");
+    expect(i18n.t("ru", "date", { year: "2025", month: 8, day: "31" })).toBe("31 августа 2025 г.");
+    expect(i18n.t("ru", "welcome", { name: "Айгерим" })).not.toMatch(/[\u2068\u2069]/);
+  });
+
+  it("write Russian without Kazakh letters, except the deliberately bilingual language button", () => {
+    const i18n = createI18n();
+    const variables = { year: "2025", month: 9, day: "5", number: 1, name: "x", query: "x", command: "/x", source: "x", author: "x", date: "x", original: "kk", language: "x" };
+    const withKazakhLetters = [...readMessages("ru").keys()].filter((key) => /[әғқңөұүһі]/i.test(i18n.t("ru", key, variables)));
+    expect(withKazakhLetters).toEqual(["button-language"]);
+  });
+});

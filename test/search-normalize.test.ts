@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { fold, stem, tokenize } from "../src/search/normalize.js";
+import { buildIndex, search } from "../src/search/rank.js";
+
+describe("fold", () => {
+  it.each([
+    ["Келісім", "келисим"],
+    ["КЕЛІСІМ", "келисим"],
+    ["Шеберханасы «Лу Бань»", "шеберханасы «лу бань»"],
+    ["Әскери шеру", "аскери шеру"],
+    ["Ғылым, Қытай, Ұлттық, Үкімет, Өнім, Жаңа, Һ", "гылым, кытай, улттык, укимет, оним, жана, х"],
+    ["Зелёная", "зеленая"],
+  ])("%s → %s", (input, expected) => {
+    expect(fold(input)).toBe(expected);
+  });
+});
+
+describe("stem", () => {
+  it.each([
+    // the same word in different forms shares a stem that prefixes every form
+    ["инвестиция", "инвестиц"],
+    ["инвестиции", "инвестиц"],
+    ["инвестициялар", "инвестиция"],
+    ["келисимдер", "келисим"],
+    ["транскаспийского", "транскаспийск"],
+    ["соглашения", "соглашен"],
+  ])("%s → %s", (word, expected) => {
+    expect(stem(word)).toBe(expected);
+  });
+
+  it("never cuts a word below four letters", () => {
+    expect(stem("шоса")).toBe("шоса");
+    expect(stem("ии")).toBe("ии");
+  });
+});
+
+describe("search ranking", () => {
+  const index = buildIndex([
+    { value: "body-prefix", title: "Обзор", body: "Инвестиционные проекты и торговля" },
+    { value: "title-prefix", title: "Инвестициялар", body: "..." },
+    { value: "title-whole", title: "Инвестиции", body: "..." },
+    { value: "none", title: "Парад", body: "3 сентября" },
+    { value: "body-whole", title: "Итоги", body: "Приток: инвестиции" },
+  ]);
+
+  it("puts title above body and whole word above prefix", () => {
+    expect(search(index, "инвестиции").map((hit) => hit.value)).toEqual(["title-whole", "title-prefix", "body-whole", "body-prefix"]);
+  });
+
+  it("ranks documents matching more query words first", () => {
+    expect(search(index, "инвестиции торговля")[0]?.value).toBe("body-prefix");
+  });
+
+  it("matches Kazakh words typed with Russian look-alike letters, and the reverse", () => {
+    const kazakh = buildIndex([{ value: "kk", title: "Келісімдер", body: "Қол қойылған құжаттар" }]);
+    expect(search(kazakh, "келисим").map((hit) => hit.value)).toEqual(["kk"]);
+    expect(search(kazakh, "кужаттар").map((hit) => hit.value)).toEqual(["kk"]);
+    const russian = buildIndex([{ value: "ru", title: "Китай", body: "" }]);
+    expect(search(russian, "Қытай").length).toBe(0);
+    expect(search(russian, "китай").map((hit) => hit.value)).toEqual(["ru"]);
+  });
+
+  it("answers junk and empty queries with nothing, without throwing", () => {
+    expect(search(index, "")).toEqual([]);
+    expect(search(index, "!!! ??? ...")).toEqual([]);
+    expect(search(index, "x".repeat(256))).toEqual([]);
+    expect(tokenize("<b>&amp;</b>")).toEqual(["b", "amp", "b"]);
+  });
+});

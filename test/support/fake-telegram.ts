@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One Bot API request the bot made. */
+export type Call = { method: string; token: string; payload: Record<string, any>; at: number };
+
+export type ApiErrorSpec = {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+};
+
+type StoredMessage = { message_id: number; chat_id: number; text?: string; reply_markup?: unknown; date: number };
+type Failure = { method: string; error: ApiErrorSpec; times: number; when?: (payload: Record<string, any>) => boolean };
+type Waiter = { predicate: (call: Call) => boolean; resolve: (call: Call) => void };
+
+export type FakeTelegram = {
+  apiRoot: string;
+  calls: Call[];
+  callsTo(method: string): Call[];
+  lastCall(method: string): Call | undefined;
+  waitFor(predicate: (call: Call) => boolean, timeoutMs?: number): Promise<Call>;
+  reset(): void;
+  messages(chatId: number): StoredMessage[];
+  failNext(method: string, error: ApiErrorSpec, options?: { times?: number; when?: (payload: Record<string, any>) => boolean }): void;
+  setMemberStatus(chatId: number, userId: number, status: string): void;
+  /** A handler for methods the fake does not know, or to override one (return undefined to fall through). */
+  override(method: string, handler: (payload: Record<string, any>) => unknown): void;
+  pushUpdate(update: Record<string, any>): number;
+  close(): Promise<void>;
+};
+
+const LONG_POLL_CAP_SECONDS = 30;
+
+/**
+ * A Bot API server owned by the tests. It answers like Telegram (message ids, edits, "message is not
+ * modified", error_code/description/parameters) so the bot's whole HTTP path runs, including the Api
+ * objects that plugins build themselves.
+ */
+export async function startFakeTelegram(options: { botUsername?: string; botId?: number } = {}): Promise<FakeTelegram> {
+  const botUser = {
+    id: options.botId ?? 123456,
+    is_bot: true,
+    first_name: "Visit Briefing",
+    username: options.botUsername ?? "visit_briefing_bot",
+  };
+  const calls: Call[] = [];
+  const waiters: Waiter[] = [];
+  const chats = new Map<number, StoredMessage[]>();
+  const failures: Failure[] = [];
+  const memberStatus = new Map<string, string>();
+  const overrides = new Map<string, (payload: Record<string, any>) => unknown>();
+  const updates: Record<string, any>[] = [];
+  const pollers = new Set<() => void>();
+  let nextUpdateId = 1;
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const messagesOf = (chatId: number) => {
+    let list = chats.get(chatId);
+    if (!list) chats.set(chatId, (list = []));
+    return list;
+  };
+  const chatOf = (id: number) => (id < 0 ? { id, type: "supergroup", title: "Group" } : { id, type: "private", first_name: "User" });
+  const toMessage = (message: StoredMessage) => ({
+    message_id: message.message_id,
+    date: message.date,
+    chat: chatOf(message.chat_id),
+    from: botUser,
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+  });
+
+  class ApiError extends Error {
+    constructor(readonly spec: ApiErrorSpec) {
+      super(spec.description);
+    }
+  }
+  const badRequest = (description: string) => new ApiError({ error_code: 400, description: `Bad Request: ${description}` });
+
+  function findMessage(payload: Record<string, any>): StoredMessage {
+    const message = messagesOf(Number(payload.chat_id)).find((entry) => entry.message_id === Number(payload.message_id));
+    if (!message) throw badRequest("message to edit not found");
+    return message;
+  }
+
+  async function answer(method: string, payload: Record<string, any>): Promise<unknown> {
+    const override = overrides.get(method);
+    if (override) {
+      const result = override(payload);
+      if (result !== undefined) return result;
+    }
+    switch (method) {
+      case "getMe":
+        return { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true };
+      case "sendMessage": {
+        const chatId = Number(payload.chat_id);
+        if (typeof payload.text !== "string" || payload.text.length === 0) throw badRequest("message text is empty");
+        if (payload.text.length > 4096) throw badRequest("message is too long");
+        const list = messagesOf(chatId);
+        const message: StoredMessage = {
+          message_id: (list.at(-1)?.message_id ?? 0) + 1,
+          chat_id: chatId,
+          text: payload.text,
+          reply_markup: payload.reply_markup,
+          date: now(),
+        };
+        list.push(message);
+        return toMessage(message);
+      }
+      case "editMessageText":
+      case "editMessageReplyMarkup": {
+        if (payload.inline_message_id) return true;
+        const message = findMessage(payload);
+        const text = method === "editMessageText" ? payload.text : message.text;
+        const markup = payload.reply_markup;
+        if (text === message.text && JSON.stringify(markup) === JSON.stringify(message.reply_markup)) {
+          throw badRequest(
+            "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+          );
+        }
+        if (typeof text === "string" && text.length > 4096) throw badRequest("MESSAGE_TOO_LONG");
+        message.text = text;
+        message.reply_markup = markup;
+        return toMessage(message);
+      }
+      case "deleteMessage": {
+        const list = messagesOf(Number(payload.chat_id));
+        const index = list.findIndex((entry) => entry.message_id === Number(payload.message_id));
+        if (index === -1) throw badRequest("message to delete not found");
+        list.splice(index, 1);
+        return true;
+      }
+      case "answerCallbackQuery":
+        if (typeof payload.text === "string" && payload.text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
+        return true;
+      case "answerInlineQuery":
+        if (Array.isArray(payload.results) && payload.results.length > 50) throw badRequest("RESULTS_TOO_MUCH");
+        return true;
+      case "getChatMember":
+        return {
+          status: memberStatus.get(`${payload.chat_id}:${payload.user_id}`) ?? "member",
+          user: { id: Number(payload.user_id), is_bot: false, first_name: "User" },
+        };
+      case "getChat":
+        return chatOf(Number(payload.chat_id));
+      case "getUpdates":
+        return await pollUpdates(payload);
+      case "setMyCommands":
+      case "deleteMyCommands":
+      case "setChatMenuButton":
+      case "deleteWebhook":
+      case "setWebhook":
+      case "setMyDescription":
+      case "setMyShortDescription":
+      case "sendChatAction":
+        return true;
+      default:
+        throw new ApiError({ error_code: 404, description: "Not Found: method not found" });
+    }
+  }
+
+  function pollUpdates(payload: Record<string, any>): Promise<unknown[]> {
+    const offset = Number(payload.offset ?? 0);
+    if (offset > 0) {
+      while (updates.length > 0 && updates[0]!.update_id < offset) updates.shift();
+    }
+    const limit = Math.min(Number(payload.limit ?? 100) || 100, 100);
+    const pending = () => updates.filter((update) => update.update_id >= offset).slice(0, limit);
+    const ready = pending();
+    const timeout = Math.min(Number(payload.timeout ?? 0), LONG_POLL_CAP_SECONDS);
+    if (ready.length > 0 || timeout <= 0) return Promise.resolve(ready);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        pollers.delete(finish);
+        resolve(pending());
+      };
+      const timer = setTimeout(finish, timeout * 1000);
+      pollers.add(finish);
+    });
+  }
+
+  function record(call: Call): void {
+    calls.push(call);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(call)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(call);
+      }
+    }
+  }
+
+  async function readPayload(request: IncomingMessage, url: URL): Promise<Record<string, any>> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const payload: Record<string, any> = Object.fromEntries(url.searchParams);
+    const type = request.headers["content-type"] ?? "";
+    if (body.length === 0) return payload;
+    if (type.includes("application/json")) return { ...payload, ...(JSON.parse(body) as Record<string, any>) };
+    if (type.includes("application/x-www-form-urlencoded")) return { ...payload, ...Object.fromEntries(new URLSearchParams(body)) };
+    return { ...payload, raw: body };
+  }
+
+  function send(response: ServerResponse, status: number, body: unknown): void {
+    if (response.destroyed) return;
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify(body));
+  }
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match) return send(response, 404, { ok: false, error_code: 404, description: "Not Found" });
+    const [, token, method] = match as unknown as [string, string, string];
+    let payload: Record<string, any>;
+    try {
+      payload = await readPayload(request, url);
+    } catch {
+      return send(response, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse request body" });
+    }
+    record({ method, token, payload, at: Date.now() });
+
+    const failure = failures.find((entry) => entry.method === method && (!entry.when || entry.when(payload)));
+    if (failure) {
+      if (--failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
+      return send(response, failure.error.error_code, { ok: false, ...failure.error });
+    }
+    try {
+      const result = await answer(method, payload);
+      send(response, 200, { ok: true, result });
+    } catch (error) {
+      if (error instanceof ApiError) return send(response, error.spec.error_code, { ok: false, ...error.spec });
+      send(response, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` });
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    lastCall: (method) => calls.filter((call) => call.method === method).at(-1),
+    waitFor(predicate, timeoutMs = 5000) {
+      const existing = calls.find(predicate);
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve, reject) => {
+        const waiter: Waiter = {
+          predicate,
+          resolve: (call) => {
+            clearTimeout(timer);
+            resolve(call);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          const seen = calls.map((call) => call.method).join(", ") || "none";
+          reject(new Error(`fake Telegram: no matching call within ${timeoutMs} ms; calls so far: ${seen}`));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+    reset() {
+      calls.length = 0;
+    },
+    messages: (chatId) => messagesOf(chatId).map((message) => ({ ...message })),
+    failNext(method, error, failOptions = {}) {
+      failures.push({ method, error, times: failOptions.times ?? 1, ...(failOptions.when ? { when: failOptions.when } : {}) });
+    },
+    setMemberStatus(chatId, userId, status) {
+      memberStatus.set(`${chatId}:${userId}`, status);
+    },
+    override(method, handler) {
+      overrides.set(method, handler);
+    },
+    pushUpdate(update) {
+      const stamped = { ...update, update_id: nextUpdateId++ };
+      updates.push(stamped);
+      for (const wake of [...pollers]) wake();
+      return stamped.update_id;
+    },
+    async close() {
+      for (const wake of [...pollers]) wake();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

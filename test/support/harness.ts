@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Update, UserFromGetMe } from "grammy/types";
+import { createBot } from "../../src/bot.js";
+import { content } from "../../src/content/index.js";
+import type { ContentLibrary } from "../../src/content/library.js";
+import { createLogger } from "../../src/logger.js";
+import { openSqliteStore } from "../../src/store/sqlite.js";
+import type { Store } from "../../src/store/types.js";
+import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
+
+export const TEST_TOKEN = "123456:TEST_TOKEN_abcdefghijklmnopqrstuvwxyz012";
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 123456,
+  is_bot: true,
+  first_name: "Visit Briefing",
+  username: "visit_briefing_bot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: true,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+} as UserFromGetMe;
+
+export type Harness = {
+  fake: FakeTelegram;
+  store: Store;
+  databasePath: string;
+  send(update: Update): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** A real bot (createBot) on a real SQLite file, talking HTTP to a fake Bot API server. */
+export async function startHarness(options: { library?: ContentLibrary; databasePath?: string; fake?: FakeTelegram } = {}): Promise<Harness> {
+  const fake = options.fake ?? (await startFakeTelegram({ botUsername: BOT_INFO.username, botId: BOT_INFO.id }));
+  const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), "briefing-bot-"));
+  const databasePath = options.databasePath ?? join(folder!, "bot.db");
+  const store = openSqliteStore(databasePath);
+  const logger = createLogger("silent");
+  const { bot } = createBot({
+    token: TEST_TOKEN,
+    store,
+    library: options.library ?? content,
+    logger,
+    botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BOT_INFO },
+  });
+  return {
+    fake,
+    store,
+    databasePath,
+    send: (update) => bot.handleUpdate(update),
+    async close() {
+      store.close();
+      if (!options.fake) await fake.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+
+let counter = 1000;
+const nextId = () => ++counter;
+const now = () => Math.floor(Date.now() / 1000);
+
+export function privateUser(options: { id?: number; language_code?: string; first_name?: string } = {}): User {
+  return {
+    id: options.id ?? nextId(),
+    is_bot: false,
+    first_name: options.first_name ?? "Test",
+    ...(options.language_code ? { language_code: options.language_code } : {}),
+  };
+}
+
+export function groupChat(id = -1001234567890, title = "Group"): Chat.SupergroupChat {
+  return { id, type: "supergroup", title };
+}
+
+function privateChatOf(user: User): Chat.PrivateChat {
+  return { id: user.id, type: "private", first_name: user.first_name };
+}
+
+export function messageUpdate(from: User, text: string, options: { chat?: Chat } = {}): Update {
+  const entities: MessageEntity[] = [];
+  const command = /^\/\S+/.exec(text);
+  if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
+  const message = {
+    message_id: nextId(),
+    date: now(),
+    chat: options.chat ?? privateChatOf(from),
+    from,
+    text,
+    ...(entities.length ? { entities } : {}),
+  } as Message.TextMessage;
+  return { update_id: nextId(), message } as Update;
+}
+
+export function callbackUpdate(
+  from: User,
+  data: string,
+  message: { chat_id: number; message_id: number; text?: string },
+): Update {
+  const chat: Chat = message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
+  return {
+    update_id: nextId(),
+    callback_query: {
+      id: String(nextId()),
+      from,
+      chat_instance: String(message.chat_id),
+      data,
+      message: { message_id: message.message_id, date: now(), chat, text: message.text ?? "" } as Message.TextMessage,
+    },
+  };
+}
+
+export function inlineQueryUpdate(from: User, query: string, offset = ""): Update {
+  return { update_id: nextId(), inline_query: { id: String(nextId()), from, query, offset, chat_type: "sender" } };
+}
+
+export function myChatMemberUpdate(from: User, chat: Chat, newStatus: "kicked" | "left" | "member"): Update {
+  const bot = { id: 123456, is_bot: true, first_name: "Visit Briefing", username: "visit_briefing_bot" };
+  return {
+    update_id: nextId(),
+    my_chat_member: {
+      chat,
+      from,
+      date: now(),
+      old_chat_member: { status: "member", user: bot },
+      new_chat_member: (newStatus === "kicked"
+        ? { status: "kicked", user: bot, until_date: 0 }
+        : { status: newStatus, user: bot }) as never,
+    },
+  };
+}
