@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { TEST_TOKEN } from "./support/harness.js";
-import { messageUpdate, privateUser } from "./support/updates.js";
+import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -82,6 +82,13 @@ describe("npm start (end to end)", () => {
     expect(kkReply.payload.text).toContain("Тоқаев");
     expect(ruReply.payload.text).toContain("Здравствуйте, Иван!");
     expect(ruReply.payload.text).toContain("Токаев");
+  });
+
+  it("answers an inline query with briefing cards", async () => {
+    fake.pushUpdate(inlineQueryUpdate(privateUser({ language_code: "ru" }), "транскаспий"));
+    const answer = await fake.waitFor((call) => call.method === "answerInlineQuery", 15_000);
+    expect(answer.payload.results.length).toBeGreaterThan(0);
+    expect(answer.payload.results[0].input_message_content.message_text).toContain("Транскаспийского");
   });
 
   it("stops cleanly on SIGTERM and never logs the token", async () => {

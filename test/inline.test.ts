@@ -2,6 +2,8 @@ import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
+import { briefingRefs } from "../src/render/cards.js";
+import { visibleLength } from "../src/render/format.js";
 import { refToPayload } from "../src/render/refs.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
@@ -53,6 +55,38 @@ describe("inline mode", () => {
     const ids = answer.results.map((result) => result.id);
     expect(ids.some((id) => id.startsWith(`${briefing.id}-${expected}`))).toBe(true);
     expect(ids.every((id) => id.endsWith(`.${language}`))).toBe(true);
+  });
+
+  it("finds the same card for every form of a word, in Kazakh and Russian", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const top = async (query: string) => (await ask(user, query)).results.map((result) => result.id.replace(/\.(kk|ru)$/, ""))[0];
+    const forms = ["инвестиция", "инвестиции", "инвестициялар", "инвестиций", "ИНВЕСТИЦИЯ"];
+    const tops = await Promise.all(forms.map(top));
+    expect(new Set(tops)).toEqual(new Set([`${briefing.id}-fg`]));
+    expect(await top("келісімдер")).toBe(await top("келисимдер"));
+    expect(await top("Шаймергенова")).toMatch(/-qt/);
+  });
+
+  it("labels cards that only match in the other language", async () => {
+    const answer = await ask(privateUser({ language_code: "ru" }), "шеберханасы");
+    expect(answer.results.length).toBeGreaterThan(0);
+    for (const result of answer.results) {
+      expect(result.id.endsWith(".kk")).toBe(true);
+      expect(result.title.startsWith("[Қазақша]")).toBe(true);
+    }
+  });
+
+  it("keeps every card of every briefing within Telegram's limits in both languages", async () => {
+    for (const language of ["kk", "ru"]) {
+      const user = privateUser({ language_code: language });
+      for (const ref of briefingRefs(briefing)) {
+        const [card] = (await ask(user, refToPayload(ref))).results;
+        const text = (card!.input_message_content as { message_text: string }).message_text;
+        expect(card!.id).toBe(`${refToPayload(ref)}.${language}`);
+        expect(visibleLength(text)).toBeLessThanOrEqual(4096);
+        expect(card!.description!.length).toBeLessThanOrEqual(120);
+      }
+    }
   });
 
   it("builds cards with the source, a deep link back into the bot and a Share button", async () => {

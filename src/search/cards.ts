@@ -2,8 +2,8 @@ import type { ContentLibrary } from "../content/library.js";
 import type { Locale } from "../content/types.js";
 import { briefingCards, type Card } from "../render/cards.js";
 import type { Translate } from "../render/format.js";
-import { sameRef, type SectionRef } from "../render/refs.js";
-import { buildIndex, search } from "./rank.js";
+import { refToPayload, type SectionRef } from "../render/refs.js";
+import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
 
 export type CardHit = { ref: SectionRef; briefingId: string; card: Card; score: number; inOtherLanguage: boolean };
 
@@ -19,24 +19,23 @@ export function createCardSearch(library: ContentLibrary, translators: Record<Lo
   return {
     cards,
     find(query, locale) {
-      const hits = search(index, query);
-      const best: CardHit[] = [];
-      for (const hit of hits) {
-        const card = hit.value;
-        const existing = best.findIndex((entry) => sameRef(entry.ref, card.ref));
-        const candidate: CardHit = {
-          ref: card.ref,
-          briefingId: card.ref.briefingId,
-          card,
-          score: hit.score,
-          inOtherLanguage: card.locale !== locale,
-        };
-        if (existing === -1) best.push(candidate);
-        else if (best[existing]!.inOtherLanguage && !candidate.inOtherLanguage) {
-          best[existing] = candidate;
-        }
+      // One result per section: its card in the asker's language when that matched, else the other one.
+      const chosen = new Map<string, SearchHit<Card>>();
+      for (const hit of search(index, query)) {
+        const key = refToPayload(hit.value.ref);
+        const current = chosen.get(key);
+        if (!current || (current.value.locale !== locale && hit.value.locale === locale)) chosen.set(key, hit);
       }
-      return best;
+      const inLanguage = (hit: SearchHit<Card>) => (hit.value.locale === locale ? 0 : 1);
+      return [...chosen.values()]
+        .sort((a, b) => inLanguage(a) - inLanguage(b) || compareHits(a, b))
+        .map((hit) => ({
+          ref: hit.value.ref,
+          briefingId: hit.value.ref.briefingId,
+          card: hit.value,
+          score: hit.score,
+          inOtherLanguage: hit.value.locale !== locale,
+        }));
     },
   };
 }

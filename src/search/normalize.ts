@@ -59,7 +59,12 @@ const ENDINGS = [
 
 const MIN_STEM = 4;
 
+/** Strips up to two endings: a Kazakh suffix can sit on a word that ends like a Russian one ("инвестиция-лар"). */
 export function stem(token: string): string {
+  return stripEnding(stripEnding(token));
+}
+
+function stripEnding(token: string): string {
   for (const ending of ENDINGS) {
     if (token.endsWith(ending) && token.length - ending.length >= MIN_STEM) {
       return token.slice(0, token.length - ending.length);

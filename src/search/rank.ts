@@ -7,10 +7,14 @@ type IndexedDocument<T> = { value: T; titleTokens: IndexedToken[]; bodyTokens: I
 
 export type SearchIndex<T> = { documents: IndexedDocument<T>[] };
 
-export type SearchHit<T> = { value: T; score: number; matchedTerms: number };
+export type SearchHit<T> = { value: T; score: number; matchedTerms: number; order: number };
 
 const MIN_PREFIX = 4;
-const WEIGHT = { titleWhole: 8, titlePrefix: 5, bodyWhole: 3, bodyPrefix: 2 } as const;
+/** Whole word above the same word in another form (same stem) above a longer word it only begins. */
+const WEIGHT = {
+  title: { whole: 8, stem: 6, prefix: 5 },
+  body: { whole: 3, stem: 2.5, prefix: 2 },
+} as const;
 
 export function buildIndex<T>(documents: SearchDocument<T>[]): SearchIndex<T> {
   return {
@@ -29,13 +33,15 @@ function indexTokens(text: string): IndexedToken[] {
 }
 
 /** The best score one query term earns in a list of tokens: whole word above shared stem. */
-function termScore(term: string, termStem: string, tokens: IndexedToken[], whole: number, prefix: number): number {
+function termScore(term: string, termStem: string, tokens: IndexedToken[], weight: (typeof WEIGHT)["title" | "body"]): number {
   let best = 0;
   for (const { token, stem: tokenStem } of tokens) {
-    if (token === term) return whole;
+    if (token === term) return weight.whole;
+    if (termStem.length < MIN_PREFIX) continue;
+    if (tokenStem === termStem) best = Math.max(best, weight.stem);
     // Either form may carry the longer ending: "инвестиции" finds "инвестициялар" and the reverse.
-    if (termStem.length >= MIN_PREFIX && (token.startsWith(termStem) || (tokenStem.length >= MIN_PREFIX && term.startsWith(tokenStem)))) {
-      best = prefix;
+    else if (token.startsWith(termStem) || (tokenStem.length >= MIN_PREFIX && term.startsWith(tokenStem))) {
+      best = Math.max(best, weight.prefix);
     }
   }
   return best;
@@ -49,21 +55,25 @@ export function search<T>(index: SearchIndex<T>, query: string): SearchHit<T>[] 
   const terms = [...new Set(tokenize(query))].filter((term) => term.length >= 2 || /\d/.test(term)).slice(0, 12);
   if (terms.length === 0) return [];
   const stems = terms.map((term) => (term.length >= MIN_PREFIX ? stem(term) : term));
-  const hits: (SearchHit<T> & { order: number })[] = [];
+  const hits: SearchHit<T>[] = [];
   for (const document of index.documents) {
     let score = 0;
     let matchedTerms = 0;
     terms.forEach((term, position) => {
       const termStem = stems[position]!;
       const termBest = Math.max(
-        termScore(term, termStem, document.titleTokens, WEIGHT.titleWhole, WEIGHT.titlePrefix),
-        termScore(term, termStem, document.bodyTokens, WEIGHT.bodyWhole, WEIGHT.bodyPrefix),
+        termScore(term, termStem, document.titleTokens, WEIGHT.title),
+        termScore(term, termStem, document.bodyTokens, WEIGHT.body),
       );
       if (termBest > 0) matchedTerms++;
       score += termBest;
     });
     if (matchedTerms > 0) hits.push({ value: document.value, score, matchedTerms, order: document.order });
   }
-  hits.sort((a, b) => b.matchedTerms - a.matchedTerms || b.score - a.score || a.order - b.order);
-  return hits.map(({ value, score, matchedTerms }) => ({ value, score, matchedTerms }));
+  return hits.sort(compareHits);
+}
+
+/** More query words matched first, then the higher score, then content order. */
+export function compareHits(a: SearchHit<unknown>, b: SearchHit<unknown>): number {
+  return b.matchedTerms - a.matchedTerms || b.score - a.score || a.order - b.order;
 }
