@@ -87,3 +87,104 @@ button-share = 📤 Бөлісу
 button-open-in-bot = Ботта ашу
 inline-other-language = [{ $language }]
 inline-open-bot = Ештеңе табылмады — ботты ашу
+
+## Digest subscriptions
+command-subscribe = Дайджестке жазылу
+command-settings = Дайджест баптаулары
+command-unsubscribe = Дайджесттен бас тарту
+command-digest = Дайджестті қазір көрсету
+
+weekday = { $day ->
+    [1] дүйсенбі
+    [2] сейсенбі
+    [3] сәрсенбі
+    [4] бейсенбі
+    [5] жұма
+    [6] сенбі
+   *[7] жексенбі
+}
+weekday-short = { $day ->
+    [1] Дс
+    [2] Сс
+    [3] Ср
+    [4] Бс
+    [5] Жм
+    [6] Сн
+   *[7] Жс
+}
+schedule-daily = күн сайын, сағат { $time }
+schedule-weekly = апта сайын, { $day ->
+    [1] дүйсенбі
+    [2] сейсенбі
+    [3] сәрсенбі
+    [4] бейсенбі
+    [5] жұма
+    [6] сенбі
+   *[7] жексенбі
+} күні, сағат { $time }
+frequency-daily = Күн сайын
+frequency-weekly = Апта сайын
+zone-kz = Қазақстан
+zone-cn = Бейжің
+zone-ru = Мәскеу
+
+digest-header = 🗞 Дайджест · { $title }
+digest-whats-new = Алдыңғы дайджесттен бергі жаңалықтар:
+
+dialog-frequency = 🔔 Дайджестке жазылу. Оны қаншалықты жиі жіберейін?
+dialog-weekday = Аптаның қай күні?
+dialog-time = Қай уақытта? Батырманы басыңыз немесе уақытты СС:ММ түрінде жазыңыз, мысалы 09:30. Уақыт белдеуі: { $zone } (оны /settings арқылы өзгертуге болады).
+dialog-sectors = Қай бағыттарды қосайын? Белгілеу не алып тастау үшін басыңыз, содан соң «Дайын» батырмасын басыңыз.
+dialog-sectors-empty = Кемінде бір бағытты белгілеңіз.
+dialog-confirm = Жазылымды тексеріңіз:
+dialog-not-understood = Жауапты түсінбедім. Төмендегі батырмалардың бірін таңдаңыз.
+dialog-time-invalid = Уақытты түсінбедім. Оны СС:ММ түрінде жазыңыз, мысалы 09:30 не 18:00, немесе батырманы басыңыз.
+dialog-cancelled = Жазылым рәсімделмеді. Қайта бастау үшін — /subscribe.
+dialog-ended = Бұл диалог аяқталған. Жазылу үшін /subscribe жіберіңіз.
+button-cancel = ✖️ Болдырмау
+button-confirm = ✅ Жазылу
+subscribed = ✅ Жазылым рәсімделді. Алғашқы дайджест белгіленген уақытта келеді (ол бүгін өтіп кетсе — бір минут ішінде).
+subscribe-usage = Мысалы: /subscribe daily 09:00 немесе /subscribe weekly mon 18:30. Апта күнін қазақша не орысша да жазуға болады: дүйсенбі, пн, понедельник. Барлығын батырмамен таңдау үшін жай ғана /subscribe жіберіңіз.
+
+settings-title = ⚙️ Дайджест баптаулары
+settings-language = Тіл: { $value }
+settings-schedule = Кесте: { $value }
+settings-zone = Уақыт белдеуі: { $value }
+settings-sectors = Бағыттар: { $value }
+settings-status = Күйі: { $status ->
+    [active] белсенді
+    [paused] кідіртілген
+   *[stopped] тоқтатылған
+}
+settings-all-sectors = барлығы
+settings-none = Бұл чатта дайджестке жазылым жоқ.
+settings-saved = Сақталды.
+settings-choose-frequency = Дайджестті қаншалықты жиі жіберейін?
+settings-choose-zone = Уақыт белдеуін таңдаңыз немесе басқасын жазыңыз (мысалы, Europe/Berlin):
+settings-choose-language = Дайджест пен боттың тілі:
+button-subscribe = 🔔 Жазылу
+button-frequency = 🔁 Жиілігі
+button-time = 🕘 Уақыты
+button-zone = 🌍 Уақыт белдеуі
+button-sectors = 🧭 Бағыттар
+button-pause = ⏸ Кідірту
+button-resume = ▶️ Жалғастыру
+button-unsubscribe = 🔕 Жазылымнан шығу
+button-type-time = ✏️ Басқа уақыт
+button-type-zone = ✏️ Басқа белдеу
+ask-time = Уақытты СС:ММ түрінде жазыңыз, мысалы 07:45. Болдырмау — /cancel.
+ask-zone = Уақыт белдеуінің IANA атауын жазыңыз, мысалы Asia/Almaty не Europe/Berlin. Болдырмау — /cancel.
+zone-invalid = «{ $value }» деген уақыт белдеуі белгісіз. IANA атауын жазыңыз, мысалы Asia/Almaty. Болдырмау — /cancel.
+input-cancelled = Болдырылмады, баптаулар өзгерген жоқ.
+paused = Дайджест кідіртілді. Оны /settings арқылы жалғастыруға болады.
+resumed = Дайджест қайта қосылды.
+unsubscribed = Дайджесттен бас тарттыңыз. Қайта жазылу үшін — /subscribe.
+not-subscribed = Бұл чатта дайджестке жазылым жоқ. Жазылу үшін — /subscribe.
+admins-only = Бұл топтың дайджестін тек оның әкімшілері баптай алады.
+resume-offer = Бот бұғатталып тұрғанда дайджест тоқтатылған еді. Бұрынғы баптаулармен қайта қосайық па?
+
+stats-title = 📈 Дайджест статистикасы
+stats-subscribers = Жазылымдар (тіл · жиілік · күй):
+stats-line = { $language } · { $frequency } · { $status }: { $count }
+stats-no-subscribers = Әзірге жазылым жоқ.
+stats-today = Бүгін: жіберілді { $sent }, жаңалықсыз { $empty }, қате { $failed }, қолжетімсіз чат { $dropped }. Кезекте: { $queued }.

@@ -87,3 +87,104 @@ button-share = 📤 Поделиться
 button-open-in-bot = Открыть в боте
 inline-other-language = [{ $language }]
 inline-open-bot = Ничего не найдено — открыть бота
+
+## Digest subscriptions
+command-subscribe = Подписаться на дайджест
+command-settings = Настройки дайджеста
+command-unsubscribe = Отписаться от дайджеста
+command-digest = Показать дайджест сейчас
+
+weekday = { $day ->
+    [1] понедельник
+    [2] вторник
+    [3] среда
+    [4] четверг
+    [5] пятница
+    [6] суббота
+   *[7] воскресенье
+}
+weekday-short = { $day ->
+    [1] Пн
+    [2] Вт
+    [3] Ср
+    [4] Чт
+    [5] Пт
+    [6] Сб
+   *[7] Вс
+}
+schedule-daily = ежедневно в { $time }
+schedule-weekly = еженедельно, { $day ->
+    [1] по понедельникам
+    [2] по вторникам
+    [3] по средам
+    [4] по четвергам
+    [5] по пятницам
+    [6] по субботам
+   *[7] по воскресеньям
+} в { $time }
+frequency-daily = Ежедневно
+frequency-weekly = Еженедельно
+zone-kz = Казахстан
+zone-cn = Пекин
+zone-ru = Москва
+
+digest-header = 🗞 Дайджест · { $title }
+digest-whats-new = Новое с прошлого дайджеста:
+
+dialog-frequency = 🔔 Подписка на дайджест. Как часто его присылать?
+dialog-weekday = В какой день недели?
+dialog-time = В какое время? Нажмите кнопку или напишите время в формате ЧЧ:ММ, например 09:30. Часовой пояс: { $zone } (его можно сменить в /settings).
+dialog-sectors = Какие направления включить? Нажимайте, чтобы отметить или снять, затем «Готово».
+dialog-sectors-empty = Отметьте хотя бы одно направление.
+dialog-confirm = Проверьте подписку:
+dialog-not-understood = Не понял ответ. Выберите вариант кнопкой ниже.
+dialog-time-invalid = Не понял время. Напишите его в формате ЧЧ:ММ, например 09:30 или 18:00, или нажмите кнопку.
+dialog-cancelled = Подписка не оформлена. Начать заново — /subscribe.
+dialog-ended = Этот диалог уже завершён. Чтобы подписаться, отправьте /subscribe.
+button-cancel = ✖️ Отмена
+button-confirm = ✅ Подписаться
+subscribed = ✅ Подписка оформлена. Первый дайджест придёт в ближайшее назначенное время (если оно сегодня уже прошло — в течение минуты).
+subscribe-usage = Например: /subscribe daily 09:00 или /subscribe weekly mon 18:30. День недели можно написать по-английски, по-русски или по-казахски: mon, пн, понедельник. Чтобы выбрать всё кнопками, отправьте просто /subscribe.
+
+settings-title = ⚙️ Настройки дайджеста
+settings-language = Язык: { $value }
+settings-schedule = Расписание: { $value }
+settings-zone = Часовой пояс: { $value }
+settings-sectors = Направления: { $value }
+settings-status = Статус: { $status ->
+    [active] действует
+    [paused] приостановлен
+   *[stopped] остановлен
+}
+settings-all-sectors = все
+settings-none = В этом чате нет подписки на дайджест.
+settings-saved = Сохранено.
+settings-choose-frequency = Как часто присылать дайджест?
+settings-choose-zone = Выберите часовой пояс или введите любой другой (например, Europe/Berlin):
+settings-choose-language = Язык дайджеста и бота:
+button-subscribe = 🔔 Подписаться
+button-frequency = 🔁 Частота
+button-time = 🕘 Время
+button-zone = 🌍 Часовой пояс
+button-sectors = 🧭 Направления
+button-pause = ⏸ Приостановить
+button-resume = ▶️ Возобновить
+button-unsubscribe = 🔕 Отписаться
+button-type-time = ✏️ Другое время
+button-type-zone = ✏️ Другой пояс
+ask-time = Напишите время в формате ЧЧ:ММ, например 07:45. Отмена — /cancel.
+ask-zone = Напишите название часового пояса в формате IANA, например Asia/Almaty или Europe/Berlin. Отмена — /cancel.
+zone-invalid = «{ $value }» — неизвестный часовой пояс. Напишите название в формате IANA, например Asia/Almaty. Отмена — /cancel.
+input-cancelled = Отменено, настройки не изменились.
+paused = Дайджест приостановлен. Возобновить можно в /settings.
+resumed = Дайджест возобновлён.
+unsubscribed = Вы отписались от дайджеста. Подписаться снова — /subscribe.
+not-subscribed = В этом чате нет подписки на дайджест. Подписаться — /subscribe.
+admins-only = Дайджест этой группы могут настраивать только её администраторы.
+resume-offer = Пока бот был заблокирован, дайджест был остановлен. Возобновить его с прежними настройками?
+
+stats-title = 📈 Статистика дайджестов
+stats-subscribers = Подписки (язык · частота · статус):
+stats-line = { $language } · { $frequency } · { $status }: { $count }
+stats-no-subscribers = Подписок пока нет.
+stats-today = За сегодня: отправлено { $sent }, без новостей { $empty }, ошибок { $failed }, недоступных чатов { $dropped }. В очереди: { $queued }.

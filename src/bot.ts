@@ -1,11 +1,15 @@
 import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type BotConfig, type Context, type MiddlewareFn } from "grammy";
+import { Bot, Composer, type BotConfig, type Context, type MiddlewareFn } from "grammy";
 import { LOCALES, type Locale } from "./content/types.js";
 import type { ContentLibrary } from "./content/library.js";
 import type { BotContext } from "./context.js";
 import type { Deps } from "./deps.js";
+import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
 import { briefingFeature } from "./features/briefing.js";
+import { digestFeature } from "./features/digest.js";
+import { subscribeDialogs } from "./features/subscribe-dialog.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { helpFeature } from "./features/help.js";
 import { inlineFeature } from "./features/inline.js";
@@ -17,6 +21,9 @@ import type { Logger } from "./logger.js";
 import type { Translate } from "./render/format.js";
 import { createCardSearch } from "./search/cards.js";
 import type { Store } from "./store/types.js";
+import { createDigestRenderer } from "./render/digest.js";
+import { conversationStorage } from "./store/conversation-storage.js";
+import { floodGate } from "./telegram/flood-gate.js";
 import { ignoreNotModified } from "./telegram/not-modified.js";
 
 export type CreateBotOptions = {
@@ -25,6 +32,10 @@ export type CreateBotOptions = {
   library: ContentLibrary;
   logger: Logger;
   adminIds?: readonly number[];
+  /** Zone for new subscriptions. */
+  defaultTimezone?: string;
+  rateLimits?: RateLimits;
+  now?: () => Date;
   /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
   botConfig?: BotConfig<BotContext>;
 };
@@ -49,9 +60,15 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     translators,
     logger,
     adminIds: options.adminIds ?? [],
+    defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
+    digests: createDigestRenderer(library, translators),
+    limiter: createRateLimiter(options.rateLimits ?? TELEGRAM_LIMITS),
+    now: options.now ?? (() => new Date()),
   };
 
+  // Order matters: the last installed runs first, so auto-retry wraps the flood gate, which sees every 429.
   bot.api.config.use(ignoreNotModified);
+  bot.api.config.use(floodGate((seconds) => deps.limiter.closeFor(seconds)));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
 
   bot.use(sequentialize(sequenceKey));
@@ -65,10 +82,15 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     await next();
   });
   bot.use(i18n);
+  bot.use(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
+  const dialogs = new Composer<BotContext>();
+  subscribeDialogs(deps, dialogs);
+  bot.use(dialogs);
 
   bot.use(startFeature(deps));
   bot.use(languageFeature(deps));
   bot.use(briefingFeature(deps));
+  bot.use(digestFeature(deps));
   bot.use(helpFeature());
   bot.use(inlineFeature(deps));
   bot.use(fallbackFeature(deps));

@@ -1,8 +1,9 @@
+import { validate as isCronExpression } from "node-cron";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-function isIanaZone(zone: string): boolean {
+export function isIanaZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
     return true;
@@ -38,6 +39,11 @@ const configSchema = z.object({
     .trim()
     .default("Asia/Almaty")
     .refine(isIanaZone, "is not an IANA time zone (e.g. Asia/Almaty)"),
+  DIGEST_TICK: z
+    .string()
+    .trim()
+    .default("* * * * *")
+    .refine((expression) => isCronExpression(expression), 'is not a cron expression (5 fields, or 6 with seconds first), e.g. "* * * * *"'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 
@@ -47,6 +53,8 @@ export type Config = {
   databasePath: string;
   adminIds: number[];
   defaultTimezone: string;
+  /** Cron expression for the digest scheduler's tick. */
+  digestTick: string;
   logLevel: (typeof LOG_LEVELS)[number];
 };
 
@@ -77,6 +85,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databasePath: values.DATABASE_PATH,
     adminIds: values.ADMIN_IDS,
     defaultTimezone: values.DEFAULT_TIMEZONE,
+    digestTick: values.DIGEST_TICK,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -1,3 +1,4 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Locale } from "./content/types.js";
@@ -9,4 +10,6 @@ export type LocaleFlavor = {
   localeKnown: boolean;
 };
 
-export type BotContext = Context & I18nFlavor & LocaleFlavor;
+export type BotContext = ConversationFlavor<Context & I18nFlavor & LocaleFlavor>;
+/** Inside conversations: a plain context (plugins and sessions do not reach there; text comes from translators). */
+export type DialogContext = Context;

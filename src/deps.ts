@@ -1,6 +1,8 @@
 import type { ContentLibrary } from "./content/library.js";
 import type { Locale } from "./content/types.js";
+import type { RateLimiter } from "./digest/rate-limiter.js";
 import type { Logger } from "./logger.js";
+import type { DigestRenderer } from "./render/digest.js";
 import type { Translate } from "./render/format.js";
 import type { CardSearch } from "./search/cards.js";
 import type { Store } from "./store/types.js";
@@ -14,4 +16,11 @@ export type Deps = {
   translators: Record<Locale, Translate>;
   logger: Logger;
   adminIds: readonly number[];
+  /** Zone for new subscriptions until the chat picks its own. */
+  defaultTimezone: string;
+  /** Renders each distinct digest once (shared by /digest and the sender). */
+  digests: DigestRenderer;
+  /** Outgoing-message limits shared by everything that sends on its own (the digest sender). */
+  limiter: RateLimiter;
+  now: () => Date;
 };

@@ -5,6 +5,8 @@ import { registerCommands } from "./commands.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { content } from "./content/index.js";
 import { FALLBACK_LOCALE } from "./i18n.js";
+import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
+import { createDigestSender } from "./digest/sender.js";
 import { createLogger } from "./logger.js";
 import { openSqliteStore } from "./store/sqlite.js";
 
@@ -34,17 +36,19 @@ async function main(): Promise<void> {
     library: content,
     logger,
     adminIds: config.adminIds,
+    defaultTimezone: config.defaultTimezone,
     botConfig: config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {},
   });
 
   let runner: RunnerHandle | undefined;
+  let scheduler: DigestScheduler | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
     try {
-      if (runner?.isRunning()) await runner.stop();
+      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, scheduler?.stop()]);
     } finally {
       store.close();
       logger.info("stopped");
@@ -60,6 +64,10 @@ async function main(): Promise<void> {
     logger.warn({ err: error }, "could not register the command menus"),
   );
   if (stopping) return;
+  const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+  scheduler = startDigestScheduler({ expression: config.digestTick, store, sender, logger });
+  // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
+  scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
   runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
   logger.info({ username: bot.botInfo.username, briefings: content.briefings.length }, "bot is running");
   await runner.task();

@@ -21,6 +21,7 @@ describe("parseConfig", () => {
       databasePath: "data/bot.db",
       adminIds: [],
       defaultTimezone: "Asia/Almaty",
+      digestTick: "* * * * *",
       logLevel: "info",
     });
   });
@@ -37,14 +38,22 @@ describe("parseConfig", () => {
       TELEGRAM_API_ROOT: "localhost:8081",
       ADMIN_IDS: "12, abc",
       DEFAULT_TIMEZONE: "Mars/Olympus",
+      DIGEST_TICK: "every minute",
       LOG_LEVEL: "loud",
     });
     expect(problems.map((problem) => problem.split(" ")[0])).toEqual([
       "TELEGRAM_API_ROOT",
       "ADMIN_IDS",
       "DEFAULT_TIMEZONE",
+      "DIGEST_TICK",
       "LOG_LEVEL",
     ]);
+  });
+
+  it("accepts cron expressions with and without seconds for DIGEST_TICK", () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "*/5 * * * * *" }).digestTick).toBe("*/5 * * * * *");
+    expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "0 * * * *" }).digestTick).toBe("0 * * * *");
+    expect(problemsOf({ BOT_TOKEN: TOKEN, DIGEST_TICK: "* * *" })).toEqual([expect.stringMatching(/^DIGEST_TICK is not a cron expression/)]);
   });
 
   it("parses admin ids and trims a trailing slash from the API root", () => {

@@ -6,9 +6,8 @@ import { encodeCallback } from "../render/callback-data.js";
 import { escapeHtml } from "../render/format.js";
 import { refExists, type SectionRef } from "../render/refs.js";
 import { onAction } from "./actions.js";
+import { canManageChat } from "./admins.js";
 import { renderForChat, show } from "./navigation.js";
-
-const ADMIN_STATUSES = new Set(["creator", "administrator"]);
 
 /** Both languages at once, for people whose language we do not know yet. */
 export function bilingual(deps: Deps, key: string): string {
@@ -40,6 +39,7 @@ export function languageFeature(deps: Deps): Composer<BotContext> {
     await show(ctx, pickerScreen(deps, "language-pick"));
   });
 
+  const saveLanguage = languageSaver(deps);
   onAction(composer, "language", async (ctx, { language, then }) => {
     await saveLanguage(ctx, language);
     await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
@@ -48,21 +48,21 @@ export function languageFeature(deps: Deps): Composer<BotContext> {
     await show(ctx, renderForChat(ctx, deps.library, briefing, target));
   });
 
-  async function saveLanguage(ctx: BotContext, language: Locale): Promise<void> {
+  return composer;
+}
+
+export function languageSaver(deps: Deps) {
+  return async function saveLanguage(ctx: BotContext, language: Locale): Promise<void> {
     const userId = ctx.from!.id;
     deps.store.setUserLanguage(userId, language);
     const chat = ctx.chat;
     // A group's own language (used when a member has not chosen one) is set by its administrators.
     if (chat && chat.type !== "private" && chat.type !== "channel") {
-      const member = await ctx.api.getChatMember(chat.id, userId).catch(() => undefined);
       const current = deps.store.getChat(chat.id);
-      if (member && ADMIN_STATUSES.has(member.status)) deps.store.setChatLanguage(chat.id, language);
-      else if (!current?.language) deps.store.setChatLanguage(chat.id, language);
+      if (!current?.language || (await canManageChat(ctx))) deps.store.setChatLanguage(chat.id, language);
     }
     ctx.locale = language;
     ctx.localeKnown = true;
     ctx.i18n.useLocale(language);
-  }
-
-  return composer;
+  };
 }

@@ -3,6 +3,7 @@ import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { escapeHtml } from "../render/format.js";
 import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
+import { resumeOffer } from "./digest.js";
 import { pickerScreen } from "./language.js";
 import { renderForChat, show } from "./navigation.js";
 
@@ -23,6 +24,8 @@ export function startFeature(deps: Deps): Composer<BotContext> {
     const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
     const note = payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
     await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });
+    const offer = resumeOffer(deps, ctx);
+    if (offer) await ctx.reply(offer.text, { parse_mode: "HTML", reply_markup: offer.keyboard });
   });
 
   function deepLinkTarget(payload: string): SectionRef | undefined {

@@ -15,7 +15,20 @@ export type CallbackAction =
   /** `then`: the section to open once the language is chosen (e.g. a deep link that arrived first). */
   | { kind: "language"; language: Locale; then?: SectionRef }
   | { kind: "languageMenu" }
-  | { kind: "visits" };
+  | { kind: "visits" }
+  /** The /settings screen, or one of its fields (with a value when a choice was made). */
+  | { kind: "settings"; field?: SettingsField; value?: string }
+  /** A step of the /subscribe dialogue; only meaningful while that dialogue is waiting. */
+  | { kind: "dialog"; step: DialogStep; value?: string };
+
+/** l language, f frequency, w weekday, t time, z time zone, s sectors, p pause, r resume, u unsubscribe, n new subscription. */
+export const SETTINGS_FIELDS = ["l", "f", "w", "t", "z", "s", "p", "r", "u", "n"] as const;
+export type SettingsField = (typeof SETTINGS_FIELDS)[number];
+/** f frequency, w weekday, t time, s sector toggle, ok confirm/done, x cancel. */
+export const DIALOG_STEPS = ["f", "w", "t", "s", "ok", "x"] as const;
+export type DialogStep = (typeof DIALOG_STEPS)[number];
+
+const VALUE = /^[a-z0-9]{1,8}$/;
 
 export function encodeCallback(action: CallbackAction): string {
   let data: string;
@@ -35,6 +48,12 @@ export function encodeCallback(action: CallbackAction): string {
       break;
     case "visits":
       data = `${CALLBACK_PREFIX}:v`;
+      break;
+    case "settings":
+      data = [CALLBACK_PREFIX, "g", action.field, action.field && action.value].filter(Boolean).join(":");
+      break;
+    case "dialog":
+      data = [CALLBACK_PREFIX, "c", action.step, action.value].filter(Boolean).join(":");
       break;
   }
   if (Buffer.byteLength(data, "utf8") > MAX_CALLBACK_BYTES) {
@@ -61,6 +80,19 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
   }
   if (kind === "l" && args.length === 0) return { kind: "languageMenu" };
   if (kind === "v" && args.length === 0) return { kind: "visits" };
+  if (kind === "g") {
+    const [field, value, ...rest] = args;
+    if (field === undefined) return { kind: "settings" };
+    if (rest.length > 0 || !(SETTINGS_FIELDS as readonly string[]).includes(field)) return undefined;
+    if (value === undefined) return { kind: "settings", field: field as SettingsField };
+    return VALUE.test(value) ? { kind: "settings", field: field as SettingsField, value } : undefined;
+  }
+  if (kind === "c") {
+    const [step, value, ...rest] = args;
+    if (step === undefined || rest.length > 0 || !(DIALOG_STEPS as readonly string[]).includes(step)) return undefined;
+    if (value === undefined) return { kind: "dialog", step: step as DialogStep };
+    return VALUE.test(value) ? { kind: "dialog", step: step as DialogStep, value } : undefined;
+  }
   return undefined;
 }
 

@@ -17,4 +17,48 @@ export const MIGRATIONS: readonly string[] = [
     first_seen_at TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE subscriptions (
+    chat_id        INTEGER PRIMARY KEY,
+    chat_kind      TEXT NOT NULL,
+    language       TEXT NOT NULL CHECK (language IN ('kk', 'ru')),
+    frequency      TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+    weekday        INTEGER CHECK (weekday BETWEEN 1 AND 7),
+    minute_of_day  INTEGER NOT NULL CHECK (minute_of_day BETWEEN 0 AND 1439),
+    timezone       TEXT NOT NULL,
+    sectors        TEXT,               -- JSON array of sector ids; NULL means every sector, present and future
+    status         TEXT NOT NULL CHECK (status IN ('active', 'paused', 'stopped')),
+    stop_reason    TEXT,
+    active_since   INTEGER NOT NULL,   -- ms since epoch, as are all instants below
+    next_check_at  INTEGER NOT NULL,
+    last_period    TEXT,
+    content_mark   TEXT,               -- newest content date covered by the chat's previous digest
+    created_by     INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+  );
+  CREATE INDEX subscriptions_due ON subscriptions (status, next_check_at, chat_id);
+
+  CREATE TABLE deliveries (
+    id              INTEGER PRIMARY KEY,
+    chat_id         INTEGER NOT NULL,
+    period          TEXT NOT NULL,
+    due_at          INTEGER NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'empty', 'failed', 'dropped')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    error           TEXT,
+    message_id      INTEGER,
+    created_at      INTEGER NOT NULL,
+    finished_at     INTEGER,
+    UNIQUE (chat_id, period)
+  );
+  CREATE INDEX deliveries_queue ON deliveries (status, next_attempt_at, id);
+  CREATE INDEX deliveries_finished ON deliveries (finished_at, status);
+
+  CREATE TABLE kv (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
 ];

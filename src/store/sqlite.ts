@@ -2,10 +2,48 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Locale } from "../content/types.js";
+import type { Period } from "../digest/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
-import type { ChatKind, ChatRecord, Store, UserRecord } from "./types.js";
+import type {
+  ChatKind,
+  ChatRecord,
+  Delivery,
+  DeliveryStatus,
+  Stats,
+  Store,
+  StopReason,
+  Subscription,
+  SubscriptionStatus,
+  UserRecord,
+} from "./types.js";
 
 type UserRow = { id: number; language: Locale | null; first_seen_at: string };
+type SubscriptionRow = {
+  chat_id: number;
+  chat_kind: ChatKind;
+  language: Locale;
+  frequency: "daily" | "weekly";
+  weekday: number | null;
+  minute_of_day: number;
+  timezone: string;
+  sectors: string | null;
+  status: SubscriptionStatus;
+  stop_reason: StopReason | null;
+  active_since: number;
+  next_check_at: number;
+  last_period: string | null;
+  content_mark: string | null;
+  created_by: number | null;
+};
+type DeliveryRow = {
+  id: number;
+  chat_id: number;
+  period: string;
+  attempts: number;
+  language: Locale;
+  sectors: string | null;
+  content_mark: string | null;
+};
 type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; first_seen_at: string };
 
 export function migrate(db: Database.Database): void {
@@ -40,6 +78,99 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title`,
     ),
     setChatLanguage: db.prepare<[Locale, number]>("UPDATE chats SET language = ? WHERE id = ?"),
+    setSubscriptionLanguage: db.prepare<[Locale, number]>("UPDATE subscriptions SET language = ? WHERE chat_id = ?"),
+
+    getSubscription: db.prepare<[number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ?"),
+    saveSubscription: db.prepare(
+      `INSERT INTO subscriptions (chat_id, chat_kind, language, frequency, weekday, minute_of_day, timezone, sectors,
+         status, stop_reason, active_since, next_check_at, created_by, created_at, updated_at)
+       VALUES (@chatId, @chatKind, @language, @frequency, @weekday, @minuteOfDay, @timezone, @sectors,
+         'active', NULL, @now, @now, @createdBy, @now, @now)
+       ON CONFLICT (chat_id) DO UPDATE SET
+         chat_kind = excluded.chat_kind, language = excluded.language, frequency = excluded.frequency,
+         weekday = excluded.weekday, minute_of_day = excluded.minute_of_day, timezone = excluded.timezone,
+         sectors = excluded.sectors, stop_reason = NULL, next_check_at = excluded.next_check_at,
+         active_since = CASE WHEN status = 'active' THEN active_since ELSE excluded.active_since END,
+         status = 'active', created_by = excluded.created_by, updated_at = excluded.updated_at`,
+    ),
+    updateSubscription: db.prepare(
+      `UPDATE subscriptions SET language = @language, frequency = @frequency, weekday = @weekday,
+         minute_of_day = @minuteOfDay, timezone = @timezone, sectors = @sectors, next_check_at = @now, updated_at = @now
+       WHERE chat_id = @chatId`,
+    ),
+    pause: db.prepare<[number, number]>(
+      "UPDATE subscriptions SET status = 'paused', updated_at = ? WHERE chat_id = ? AND status = 'active'",
+    ),
+    resume: db.prepare<[number, number, number, number]>(
+      `UPDATE subscriptions SET status = 'active', stop_reason = NULL, active_since = ?, next_check_at = ?, updated_at = ?
+       WHERE chat_id = ? AND status <> 'active'`,
+    ),
+    stop: db.prepare<[StopReason, number, number]>(
+      "UPDATE subscriptions SET status = 'stopped', stop_reason = ?, updated_at = ? WHERE chat_id = ?",
+    ),
+    cancelQueued: db.prepare<[number, number]>(
+      "UPDATE deliveries SET status = 'dropped', finished_at = ? WHERE chat_id = ? AND status IN ('pending', 'sending')",
+    ),
+    moveSubscription: db.prepare<[number, number]>("UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_kind = 'supergroup' WHERE chat_id = ?"),
+    moveDeliveries: db.prepare<[number, number]>("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?"),
+    moveChatLanguage: db.prepare<[number, number]>(
+      `INSERT INTO chats (id, kind, title, language, first_seen_at)
+         SELECT ?, 'supergroup', title, language, first_seen_at FROM chats WHERE id = ?
+       ON CONFLICT (id) DO UPDATE SET language = COALESCE(chats.language, excluded.language)`,
+    ),
+
+    dueSubscriptions: db.prepare<[number, number, number], SubscriptionRow>(
+      `SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= ? AND chat_id > ?
+       ORDER BY chat_id LIMIT ?`,
+    ),
+    insertDelivery: db.prepare<[number, string, number, number, number]>(
+      `INSERT OR IGNORE INTO deliveries (chat_id, period, due_at, status, next_attempt_at, created_at)
+       VALUES (?, ?, ?, 'pending', ?, ?)`,
+    ),
+    setLastPeriod: db.prepare<[string, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ?"),
+    setNextCheck: db.prepare<[number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ?"),
+
+    requeue: db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"),
+    claim: db.prepare<[number], { id: number }>(
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
+       WHERE id = (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+                   ORDER BY next_attempt_at, id LIMIT 1)
+       RETURNING id`,
+    ),
+    deliveryForSending: db.prepare<[number], DeliveryRow>(
+      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.sectors, s.content_mark
+       FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
+    ),
+    nextQueued: db.prepare<[], { at: number | null }>(
+      "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
+    ),
+    finish: db.prepare<[DeliveryStatus, number | null, string | null, number, number]>(
+      "UPDATE deliveries SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
+    ),
+    setContentMark: db.prepare<[string, number]>(
+      "UPDATE subscriptions SET content_mark = ? WHERE chat_id = (SELECT chat_id FROM deliveries WHERE id = ?)",
+    ),
+    retry: db.prepare<[number, string, number, number]>(
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, attempts = attempts - ? WHERE id = ?",
+    ),
+    chatOfDelivery: db.prepare<[number], { chat_id: number }>("SELECT chat_id FROM deliveries WHERE id = ?"),
+
+    subscriberStats: db.prepare<[], { language: Locale; frequency: "daily" | "weekly"; status: SubscriptionStatus; count: number }>(
+      `SELECT language, frequency, status, COUNT(*) AS count FROM subscriptions
+       GROUP BY language, frequency, status ORDER BY language, frequency, status`,
+    ),
+    deliveryStats: db.prepare<[number], { status: DeliveryStatus; count: number }>(
+      "SELECT status, COUNT(*) AS count FROM deliveries WHERE finished_at >= ? GROUP BY status",
+    ),
+    queued: db.prepare<[], { count: number }>(
+      "SELECT COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'sending')",
+    ),
+
+    kvGet: db.prepare<[string], { value: string }>("SELECT value FROM kv WHERE key = ?"),
+    kvSet: db.prepare<[string, string]>(
+      "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
+    kvDelete: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
   };
 
   const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, firstSeenAt: row.first_seen_at });
@@ -49,6 +180,75 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     title: row.title,
     language: row.language,
     firstSeenAt: row.first_seen_at,
+  });
+
+  const toSubscription = (row: SubscriptionRow): Subscription => ({
+    chatId: row.chat_id,
+    chatKind: row.chat_kind,
+    language: row.language,
+    schedule: { frequency: row.frequency, weekday: row.weekday, minuteOfDay: row.minute_of_day, timezone: row.timezone },
+    sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
+    status: row.status,
+    stopReason: row.stop_reason,
+    activeSince: new Date(row.active_since),
+    nextCheckAt: new Date(row.next_check_at),
+    lastPeriod: row.last_period,
+    contentMark: row.content_mark,
+    createdBy: row.created_by,
+  });
+  const sectorsColumn = (sectors: string[] | null) => (sectors === null ? null : JSON.stringify(sectors));
+  const getSubscription = (chatId: number) => {
+    const row = statements.getSubscription.get(chatId);
+    return row && toSubscription(row);
+  };
+  const finish = (deliveryId: number, status: DeliveryStatus, error: string | null, messageId: number | null = null) =>
+    statements.finish.run(status, messageId, error, now().getTime(), deliveryId);
+
+  const recordDecision = db.transaction((chatId: number, deliver: Period | undefined, nextCheckAt: Date) => {
+    if (deliver) {
+      const at = now().getTime();
+      statements.insertDelivery.run(chatId, deliver.key, deliver.dueAt.getTime(), at, at);
+      statements.setLastPeriod.run(deliver.key, chatId);
+    }
+    statements.setNextCheck.run(nextCheckAt.getTime(), chatId);
+  });
+  const claim = db.transaction((at: number): Delivery | undefined => {
+    const claimed = statements.claim.get(at);
+    if (!claimed) return undefined;
+    const row = statements.deliveryForSending.get(claimed.id);
+    if (!row) {
+      // Its subscription was deleted: nothing to send.
+      finish(claimed.id, "dropped", "subscription gone");
+      return undefined;
+    }
+    return {
+      id: row.id,
+      chatId: row.chat_id,
+      period: row.period,
+      attempts: row.attempts,
+      language: row.language,
+      sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
+      contentMark: row.content_mark,
+    };
+  });
+  const markSent = db.transaction((deliveryId: number, messageId: number, contentMark: string) => {
+    finish(deliveryId, "sent", null, messageId);
+    statements.setContentMark.run(contentMark, deliveryId);
+  });
+  const stopSubscription = db.transaction((chatId: number, reason: StopReason) => {
+    const at = now().getTime();
+    statements.stop.run(reason, at, chatId);
+    statements.cancelQueued.run(at, chatId);
+  });
+  const markDropped = db.transaction((deliveryId: number, reason: StopReason, error: string) => {
+    finish(deliveryId, "dropped", error);
+    const row = statements.chatOfDelivery.get(deliveryId);
+    if (row) stopSubscription(row.chat_id, reason);
+  });
+  const moveChat = db.transaction((fromChatId: number, toChatId: number) => {
+    statements.moveChatLanguage.run(toChatId, fromChatId);
+    statements.moveSubscription.run(toChatId, fromChatId);
+    statements.moveDeliveries.run(toChatId, fromChatId);
   });
 
   return {
@@ -62,6 +262,8 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
     setUserLanguage(userId, language) {
       statements.setUserLanguage.run(userId, language, now().toISOString());
+      // A person's private chat has the person's id: their digest follows their language.
+      statements.setSubscriptionLanguage.run(language, userId);
     },
     getChat(chatId) {
       const row = statements.getChat.get(chatId);
@@ -73,6 +275,92 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
     setChatLanguage(chatId, language) {
       statements.setChatLanguage.run(language, chatId);
+      if (chatId < 0) statements.setSubscriptionLanguage.run(language, chatId);
+    },
+
+    getSubscription,
+    saveSubscription(subscription) {
+      const { schedule } = subscription;
+      statements.saveSubscription.run({
+        chatId: subscription.chatId,
+        chatKind: subscription.chatKind,
+        language: subscription.language,
+        frequency: schedule.frequency,
+        weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
+        minuteOfDay: schedule.minuteOfDay,
+        timezone: schedule.timezone,
+        sectors: sectorsColumn(subscription.sectors),
+        createdBy: subscription.createdBy,
+        now: now().getTime(),
+      });
+      return getSubscription(subscription.chatId)!;
+    },
+    updateSubscription(chatId, change) {
+      const current = getSubscription(chatId);
+      if (!current) return undefined;
+      const schedule = change.schedule ?? current.schedule;
+      statements.updateSubscription.run({
+        chatId,
+        language: change.language ?? current.language,
+        frequency: schedule.frequency,
+        weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
+        minuteOfDay: schedule.minuteOfDay,
+        timezone: schedule.timezone,
+        sectors: sectorsColumn(change.sectors === undefined ? current.sectors : change.sectors),
+        now: now().getTime(),
+      });
+      return getSubscription(chatId);
+    },
+    pauseSubscription(chatId) {
+      statements.pause.run(now().getTime(), chatId);
+    },
+    resumeSubscription(chatId) {
+      const at = now().getTime();
+      statements.resume.run(at, at, at, chatId);
+    },
+    stopSubscription,
+    moveChat,
+
+    dueSubscriptions(at, afterChatId, limit) {
+      return statements.dueSubscriptions.all(at.getTime(), afterChatId, limit).map(toSubscription);
+    },
+    recordDecision,
+
+    requeueInterrupted() {
+      return statements.requeue.run().changes;
+    },
+    claimDelivery(at) {
+      return claim(at.getTime());
+    },
+    nextQueuedAt() {
+      const at = statements.nextQueued.get()?.at;
+      return at === null || at === undefined ? undefined : new Date(at);
+    },
+    markSent,
+    markEmpty(deliveryId) {
+      finish(deliveryId, "empty", null);
+    },
+    markRetry(deliveryId, nextAttemptAt, error, countsAsAttempt) {
+      statements.retry.run(nextAttemptAt.getTime(), error, countsAsAttempt ? 0 : 1, deliveryId);
+    },
+    markFailed(deliveryId, error) {
+      finish(deliveryId, "failed", error);
+    },
+    markDropped,
+
+    stats(since): Stats {
+      const deliveries: Stats["deliveries"] = { pending: 0, sending: 0, sent: 0, empty: 0, failed: 0, dropped: 0 };
+      for (const row of statements.deliveryStats.all(since.getTime())) deliveries[row.status] = row.count;
+      return {
+        subscribers: statements.subscriberStats.all(),
+        deliveries,
+        queued: statements.queued.get()?.count ?? 0,
+      };
+    },
+    keyValue: {
+      get: (key) => statements.kvGet.get(key)?.value,
+      set: (key, value) => void statements.kvSet.run(key, value),
+      delete: (key) => void statements.kvDelete.run(key),
     },
     close() {
       if (db.open) db.close();

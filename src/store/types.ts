@@ -1,4 +1,5 @@
 import type { Locale } from "../content/types.js";
+import type { Period, Schedule } from "../digest/schedule.js";
 
 export type UserRecord = {
   id: number;
@@ -16,6 +17,58 @@ export type ChatRecord = {
   firstSeenAt: string;
 };
 
+export type SubscriptionStatus = "active" | "paused" | "stopped";
+/** Why a subscription stopped: the chat's own choice, or Telegram telling us we can no longer write there. */
+export type StopReason = "unsubscribed" | "blocked" | "removed" | "chat_not_found";
+
+export type Subscription = {
+  chatId: number;
+  chatKind: ChatKind;
+  language: Locale;
+  schedule: Schedule;
+  /** Sector ids the chat picked; null means all of them, including sectors of future briefings. */
+  sectors: string[] | null;
+  status: SubscriptionStatus;
+  stopReason: StopReason | null;
+  activeSince: Date;
+  nextCheckAt: Date;
+  lastPeriod: string | null;
+  /** Newest content date the chat's previous digest covered; null before its first digest. */
+  contentMark: string | null;
+  createdBy: number | null;
+};
+
+export type NewSubscription = Pick<Subscription, "chatId" | "chatKind" | "language" | "schedule" | "sectors" | "createdBy">;
+export type SubscriptionChange = Partial<Pick<Subscription, "schedule" | "sectors" | "language">>;
+
+export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed" | "dropped";
+
+/** A claimed delivery, with what is needed to render and send it. */
+export type Delivery = {
+  id: number;
+  chatId: number;
+  period: string;
+  attempts: number;
+  language: Locale;
+  sectors: string[] | null;
+  contentMark: string | null;
+};
+
+export type Stats = {
+  subscribers: { language: Locale; frequency: Schedule["frequency"]; status: SubscriptionStatus; count: number }[];
+  /** Deliveries finished since the given instant, by status. */
+  deliveries: Record<DeliveryStatus, number>;
+  /** Still queued (pending or sending). */
+  queued: number;
+};
+
+/** A small key-value table for plugin state that must survive restarts (conversations). */
+export interface KeyValueStore {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
 /** Everything the features persist. Features depend on this interface only, never on the engine behind it. */
 export interface Store {
   getUser(userId: number): UserRecord | undefined;
@@ -26,6 +79,40 @@ export interface Store {
   getChat(chatId: number): ChatRecord | undefined;
   touchChat(chat: { id: number; kind: ChatKind; title: string | null }): ChatRecord;
   setChatLanguage(chatId: number, language: Locale): void;
+
+  getSubscription(chatId: number): Subscription | undefined;
+  /** Creates or replaces the chat's subscription and makes it active; it is checked at the next tick. */
+  saveSubscription(subscription: NewSubscription): Subscription;
+  updateSubscription(chatId: number, change: SubscriptionChange): Subscription | undefined;
+  pauseSubscription(chatId: number): void;
+  /** Active again from now: periods missed while paused or stopped are not owed. */
+  resumeSubscription(chatId: number): void;
+  stopSubscription(chatId: number, reason: StopReason): void;
+  /** A group became a supergroup: its subscription, queue and settings follow it. */
+  moveChat(fromChatId: number, toChatId: number): void;
+
+  /** Active subscriptions due for a look, a page at a time in chat id order (after `afterChatId`). */
+  dueSubscriptions(now: Date, afterChatId: number, limit: number): Subscription[];
+  /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
+  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): void;
+
+  /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
+  requeueInterrupted(): number;
+  /** Takes the next queued delivery that is due, marking it sending. */
+  claimDelivery(now: Date): Delivery | undefined;
+  /** The earliest time a queued delivery becomes due, if any. */
+  nextQueuedAt(): Date | undefined;
+  markSent(deliveryId: number, messageId: number, contentMark: string): void;
+  /** Nothing new for this chat: no message, and the period counts as done. */
+  markEmpty(deliveryId: number): void;
+  /** Back to the queue; `countsAsAttempt` is false for rate limiting, which is not the chat's fault. */
+  markRetry(deliveryId: number, nextAttemptAt: Date, error: string, countsAsAttempt: boolean): void;
+  markFailed(deliveryId: number, error: string): void;
+  /** The chat is gone (blocked, kicked, deleted): drop the delivery and stop the subscription. */
+  markDropped(deliveryId: number, reason: StopReason, error: string): void;
+
+  stats(since: Date): Stats;
+  keyValue: KeyValueStore;
 
   close(): void;
 }

@@ -1,0 +1,168 @@
+import { GrammyError, HttpError, type Api } from "grammy";
+import type { Logger } from "../logger.js";
+import type { DigestRenderer } from "../render/digest.js";
+import type { Delivery, StopReason, Store } from "../store/types.js";
+import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
+
+export type SenderOptions = {
+  api: Api;
+  store: Store;
+  renderer: DigestRenderer;
+  limiter: RateLimiter;
+  logger: Logger;
+  clock?: Clock;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** Attempts before a delivery is marked failed (rate limiting does not count). */
+  maxAttempts?: number;
+  /** Delay before attempt n+1 after n failed attempts. */
+  backoffMs?: (attempts: number) => number;
+};
+
+export type DrainResult = { sent: number; empty: number; retried: number; failed: number; dropped: number };
+
+const DEFAULT_CONCURRENCY = 3;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
+
+/** What Telegram's answer means for a chat we can no longer write to, if that is what it means. */
+export function goneReason(error: GrammyError): StopReason | undefined {
+  const description = error.description.toLowerCase();
+  if (error.error_code === 403) {
+    if (description.includes("blocked")) return "blocked";
+    if (description.includes("deactivated")) return "chat_not_found";
+    return "removed";
+  }
+  if (error.error_code === 400 && /chat not found|peer_id_invalid|group chat was deactivated/.test(description)) {
+    return "chat_not_found";
+  }
+  return undefined;
+}
+
+/**
+ * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
+ * digest), wait for the rate limiter and send. Each delivery ends sent, empty, failed or dropped, or goes back to
+ * the queue with a later attempt time; nothing is lost when the process stops halfway.
+ */
+export function createDigestSender(options: SenderOptions) {
+  const { api, store, renderer, limiter, logger } = options;
+  const clock = options.clock ?? realClock;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const backoffMs = options.backoffMs ?? defaultBackoff;
+  const stopping = new AbortController();
+  let running: Promise<DrainResult> | undefined;
+  let again = false;
+
+  async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
+    const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
+    if (!digest) {
+      store.markEmpty(delivery.id);
+      result.empty++;
+      return;
+    }
+    let chatId = delivery.chatId;
+    for (let hop = 0; ; hop++) {
+      if (!(await limiter.acquire(chatId, stopping.signal))) {
+        store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
+        result.retried++;
+        return;
+      }
+      try {
+        const message = await api.sendMessage(chatId, digest.text, {
+          parse_mode: "HTML",
+          reply_markup: digest.keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        store.markSent(delivery.id, message.message_id, renderer.version);
+        result.sent++;
+        return;
+      } catch (error) {
+        const migratedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
+        if (migratedTo !== undefined && hop === 0) {
+          logger.info({ from: chatId, to: migratedTo }, "group became a supergroup: subscription moved");
+          store.moveChat(chatId, migratedTo);
+          chatId = migratedTo;
+          continue;
+        }
+        handleFailure(delivery, chatId, error, result);
+        return;
+      }
+    }
+  }
+
+  function handleFailure(delivery: Delivery, chatId: number, error: unknown, result: DrainResult): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof GrammyError) {
+      const retryAfter = error.parameters.retry_after;
+      if (error.error_code === 429 && retryAfter !== undefined) {
+        // Auto-retry gave up on a long wait: the queue keeps it, and it does not count against the chat.
+        limiter.closeFor(retryAfter);
+        store.markRetry(delivery.id, new Date(clock.now() + retryAfter * 1000), message, false);
+        result.retried++;
+        return;
+      }
+      const reason = goneReason(error);
+      if (reason) {
+        logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
+        store.markDropped(delivery.id, reason, message);
+        result.dropped++;
+        return;
+      }
+    }
+    if (delivery.attempts >= maxAttempts) {
+      logger.error({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed for good");
+      store.markFailed(delivery.id, message);
+      result.failed++;
+      return;
+    }
+    const level = error instanceof HttpError ? "warn" : "error";
+    logger[level]({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed, will retry");
+    store.markRetry(delivery.id, new Date(clock.now() + backoffMs(delivery.attempts)), message, true);
+    result.retried++;
+  }
+
+  async function worker(result: DrainResult): Promise<void> {
+    while (!stopping.signal.aborted) {
+      const delivery = store.claimDelivery(new Date(clock.now()));
+      if (!delivery) return;
+      try {
+        await deliver(delivery, result);
+      } catch (error) {
+        // A store or render failure: keep the delivery queued rather than lose it.
+        logger.error({ err: error, delivery_id: delivery.id }, "digest delivery crashed");
+        store.markRetry(delivery.id, new Date(clock.now() + backoffMs(1)), String(error), true);
+        result.retried++;
+      }
+    }
+  }
+
+  async function drainOnce(): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, empty: 0, retried: 0, failed: 0, dropped: 0 };
+    do {
+      again = false;
+      await Promise.all(Array.from({ length: concurrency }, () => worker(result)));
+    } while (again && !stopping.signal.aborted);
+    return result;
+  }
+
+  return {
+    /** Sends everything due now. Concurrent calls share one run (which then looks again before finishing). */
+    drain(): Promise<DrainResult> {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = drainOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    /** Stops claiming, lets requests in flight finish; claimed but unsent deliveries go back to the queue. */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await running;
+    },
+  };
+}
+export type DigestSender = ReturnType<typeof createDigestSender>;

@@ -1,0 +1,37 @@
+import type { Logger } from "../logger.js";
+import type { Store } from "../store/types.js";
+import { decide } from "./schedule.js";
+
+export const TICK_PAGE_SIZE = 500;
+const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
+
+export type TickResult = { checked: number; queued: number };
+
+/**
+ * One scheduler pass at `now`: every active subscription due for a look gets the scheduling rule applied and its
+ * owed digest queued, once per (chat, period) — the store's unique key makes a repeated or concurrent tick harmless.
+ * Subscriptions are read a page at a time, so memory does not grow with their number.
+ */
+export function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_PAGE_SIZE): TickResult {
+  let checked = 0;
+  let queued = 0;
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const page = store.dueSubscriptions(now, after, pageSize);
+    for (const subscription of page) {
+      checked++;
+      try {
+        const decision = decide(subscription, now);
+        store.recordDecision(subscription.chatId, decision.deliver, decision.nextCheckAt);
+        if (decision.deliver) queued++;
+      } catch (error) {
+        // A schedule that cannot be evaluated (say, a zone the runtime no longer knows) must not stop the others.
+        logger?.error({ err: error, chat_id: subscription.chatId }, "could not schedule a digest");
+        store.recordDecision(subscription.chatId, undefined, new Date(now.getTime() + RETRY_BROKEN_AFTER_MS));
+      }
+    }
+    if (page.length < pageSize) break;
+    after = page.at(-1)!.chatId;
+  }
+  return { checked, queued };
+}

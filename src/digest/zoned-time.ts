@@ -1,0 +1,96 @@
+/**
+ * Wall-clock arithmetic in IANA time zones with nothing but Intl, so schedules follow each zone's own rules
+ * (Kazakhstan's move to UTC+5 in 2024, daylight saving elsewhere) from the tz database Node ships.
+ */
+
+export type LocalDate = { year: number; month: number; day: number };
+export type LocalDateTime = LocalDate & { hour: number; minute: number; weekday: number };
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** The canonical name of a zone people typed ("asia/almaty" → "Asia/Almaty"), or undefined if it is not one. */
+export function canonicalZone(input: string): string | undefined {
+  const name = input.trim();
+  // Offsets like "+05:00" are accepted by newer Intl versions but are not zones: they ignore the zone's rules.
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
+export function isoWeekday({ year, month, day }: LocalDate): number {
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+export function addDays({ year, month, day }: LocalDate, days: number): LocalDate {
+  const date = new Date(Date.UTC(year, month - 1, day) + days * DAY_MS);
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+export function formatLocalDate({ year, month, day }: LocalDate): string {
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** What a wall clock in `zone` shows at `instant`. */
+export function toLocal(instant: Date, zone: string): LocalDateTime {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(zone).formatToParts(instant)) {
+    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  }
+  const date = { year: parts.year!, month: parts.month!, day: parts.day! };
+  return { ...date, hour: parts.hour!, minute: parts.minute!, weekday: isoWeekday(date) };
+}
+
+/** Minutes the zone is ahead of UTC at `instant`. */
+function offsetMinutes(instant: number, zone: string): number {
+  const local = toLocal(new Date(instant), zone);
+  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
+  return Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+}
+
+/**
+ * The instant a wall clock in `zone` shows `date` at `minuteOfDay`. A time skipped by a daylight-saving jump
+ * resolves to the same distance after the jump (02:30 on a 02:00→03:00 night is 03:30); a time that occurs twice
+ * resolves to the first occurrence.
+ */
+export function fromLocal(date: LocalDate, minuteOfDay: number, zone: string): Date {
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE_MS;
+  const firstGuess = wall - offsetMinutes(wall, zone) * MINUTE_MS;
+  const offsetThere = offsetMinutes(firstGuess, zone);
+  const secondGuess = wall - offsetThere * MINUTE_MS;
+  if (offsetMinutes(secondGuess, zone) === offsetThere) {
+    // Prefer the earlier of two valid readings (the repeated hour when clocks go back).
+    const earlier = wall - Math.max(offsetThere, offsetMinutes(wall - DAY_MS / 2, zone)) * MINUTE_MS;
+    const earlierLocal = toLocal(new Date(earlier), zone);
+    const matches =
+      earlier < secondGuess &&
+      earlierLocal.hour * 60 + earlierLocal.minute === minuteOfDay &&
+      formatLocalDate(earlierLocal) === formatLocalDate(date);
+    return new Date(matches ? earlier : secondGuess);
+  }
+  // In a gap: keep the distance from midnight, measured with the offset in force before the jump.
+  return new Date(wall - offsetMinutes(wall - DAY_MS / 2, zone) * MINUTE_MS);
+}

@@ -1,0 +1,24 @@
+import type { ConversationStorage, ConversationData, VersionedState } from "@grammyjs/conversations";
+import type { Context } from "grammy";
+import type { Store } from "./types.js";
+
+/**
+ * Dialogue state in the bot's own store, so a restart does not lose a half-finished /subscribe.
+ * One state per person per chat: in a group, each administrator has their own dialogue.
+ */
+export function conversationStorage<C extends Context>(store: Store): ConversationStorage<C, ConversationData> {
+  return {
+    type: "key",
+    version: 1,
+    prefix: "conversation:",
+    getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
+    adapter: {
+      read: (key) => {
+        const raw = store.keyValue.get(key);
+        return raw === undefined ? undefined : (JSON.parse(raw) as VersionedState<ConversationData>);
+      },
+      write: (key, state) => store.keyValue.set(key, JSON.stringify(state)),
+      delete: (key) => store.keyValue.delete(key),
+    },
+  };
+}
