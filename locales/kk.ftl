@@ -163,6 +163,7 @@ settings-choose-frequency = Дайджестті қаншалықты жиі ж�
 settings-choose-zone = Уақыт белдеуін таңдаңыз немесе басқасын жазыңыз (мысалы, Europe/Berlin):
 settings-choose-language = Дайджест пен боттың тілі:
 button-subscribe = 🔔 Жазылу
+button-settings = ⚙️ Баптаулар
 button-frequency = 🔁 Жиілігі
 button-time = 🕘 Уақыты
 button-zone = 🌍 Уақыт белдеуі

@@ -163,6 +163,7 @@ settings-choose-frequency = Как часто присылать дайджес�
 settings-choose-zone = Выберите часовой пояс или введите любой другой (например, Europe/Berlin):
 settings-choose-language = Язык дайджеста и бота:
 button-subscribe = 🔔 Подписаться
+button-settings = ⚙️ Настройки
 button-frequency = 🔁 Частота
 button-time = 🕘 Время
 button-zone = 🌍 Часовой пояс

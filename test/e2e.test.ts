@@ -47,6 +47,8 @@ describe("npm start (end to end)", () => {
         TELEGRAM_API_ROOT: fake.apiRoot,
         DATABASE_PATH: join(folder, "bot.db"),
         LOG_LEVEL: "debug",
+        // Every second, so the digest test does not wait for a whole minute.
+        DIGEST_TICK: "* * * * * *",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -89,6 +91,24 @@ describe("npm start (end to end)", () => {
     const answer = await fake.waitFor((call) => call.method === "answerInlineQuery", 15_000);
     expect(answer.payload.results.length).toBeGreaterThan(0);
     expect(answer.payload.results[0].input_message_content.message_text).toContain("Транскаспийского");
+  });
+
+  it("subscribes through the real process and delivers a digest at the next tick", async () => {
+    const user = privateUser({ language_code: "kk" });
+    // 00:00 local time has always passed today, so today's digest is owed at once.
+    fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
+    const confirmation = await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === user.id, 15_000);
+    expect(confirmation.payload.text).toContain("Жазылым рәсімделді");
+    const digest = await fake.waitFor(
+      (call) => call.method === "sendMessage" && call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"),
+      15_000,
+    );
+    expect(digest.payload.text).toContain("Қытай");
+    expect(digest.payload.text).toContain("27");
+    // One digest per period, however many ticks pass.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 2500));
+    const digests = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
+    expect(digests).toHaveLength(1);
   });
 
   it("stops cleanly on SIGTERM and never logs the token", async () => {

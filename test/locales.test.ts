@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES } from "../src/content/types.js";
@@ -55,5 +55,19 @@ describe("locales", () => {
       return /[әғқңөұүһі]/i.test(i18n.t("ru", key, variables));
     }).map(([key]) => key);
     expect(withKazakhLetters).toEqual(["button-language"]);
+  });
+});
+
+describe("interface strings used by the code", () => {
+  it("exist in every locale", () => {
+    const sourceFiles = readdirSync(join(findLocalesDirectory(), "..", "src"), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => readFileSync(join(findLocalesDirectory(), "..", "src", file), "utf8"));
+    const used = new Set(sourceFiles.flatMap((source) => [...source.matchAll(/\bt\(\s*"([a-z][a-z0-9-]*)"/g)].map((match) => match[1]!)));
+    expect(used.size).toBeGreaterThan(40);
+    for (const locale of LOCALES) {
+      const missing = [...used].filter((key) => !readMessages(locale).has(key));
+      expect({ locale, missing }).toEqual({ locale, missing: [] });
+    }
   });
 });

@@ -27,6 +27,10 @@ export type FakeTelegram = {
   /** A handler for methods the fake does not know, or to override one (return undefined to fall through). */
   override(method: string, handler: (payload: Record<string, any>) => unknown): void;
   pushUpdate(update: Record<string, any>): number;
+  /** Enforces Telegram's flood limits on sendMessage: beyond them it answers 429 with retry_after, like Telegram. */
+  limitRate(limits: { perSecond: number; perGroupPerMinute?: number; retryAfter?: number }): void;
+  /** 429 answers given so far. */
+  tooManyRequests(): number;
   close(): Promise<void>;
 };
 
@@ -53,6 +57,24 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const updates: Record<string, any>[] = [];
   const pollers = new Set<() => void>();
   let nextUpdateId = 1;
+  let rateLimits: { perSecond: number; perGroupPerMinute?: number; retryAfter?: number } | undefined;
+  const accepted: { at: number; chatId: number }[] = [];
+  let refused = 0;
+
+  /** Seconds to wait if this sendMessage would break the limits, else undefined (and the send is counted). */
+  function overLimit(chatId: number): number | undefined {
+    if (!rateLimits) return undefined;
+    const at = Date.now();
+    while (accepted.length > 0 && accepted[0]!.at <= at - 60_000) accepted.shift();
+    const lastSecond = accepted.filter((entry) => entry.at > at - 1000).length;
+    const groupMinute = chatId < 0 ? accepted.filter((entry) => entry.chatId === chatId).length : 0;
+    if (lastSecond >= rateLimits.perSecond || (rateLimits.perGroupPerMinute !== undefined && groupMinute >= rateLimits.perGroupPerMinute)) {
+      refused++;
+      return rateLimits.retryAfter ?? 1;
+    }
+    accepted.push({ at, chatId });
+    return undefined;
+  }
 
   const now = () => Math.floor(Date.now() / 1000);
   const messagesOf = (chatId: number) => {
@@ -94,6 +116,14 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         return { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true };
       case "sendMessage": {
         const chatId = Number(payload.chat_id);
+        const retryAfter = overLimit(chatId);
+        if (retryAfter !== undefined) {
+          throw new ApiError({
+            error_code: 429,
+            description: `Too Many Requests: retry after ${retryAfter}`,
+            parameters: { retry_after: retryAfter },
+          });
+        }
         if (typeof payload.text !== "string" || payload.text.length === 0) throw badRequest("message text is empty");
         if (payload.text.length > 4096) throw badRequest("message is too long");
         const list = messagesOf(chatId);
@@ -281,6 +311,10 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       for (const wake of [...pollers]) wake();
       return stamped.update_id;
     },
+    limitRate(limits) {
+      rateLimits = limits;
+    },
+    tooManyRequests: () => refused,
     async close() {
       for (const wake of [...pollers]) wake();
       server.closeAllConnections();

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { createBot } from "../../src/bot.js";
+import type { Bot } from "grammy";
+import { createBot, type CreateBotOptions } from "../../src/bot.js";
+import type { BotContext } from "../../src/context.js";
+import type { Deps } from "../../src/deps.js";
 import { content } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
 import { createLogger } from "../../src/logger.js";
@@ -28,28 +31,43 @@ export type Harness = {
   fake: FakeTelegram;
   store: Store;
   databasePath: string;
+  bot: Bot<BotContext>;
+  deps: Deps;
   send(update: Update): Promise<void>;
   close(): Promise<void>;
 };
 
 /** A real bot (createBot) on a real SQLite file, talking HTTP to a fake Bot API server. */
-export async function startHarness(options: { library?: ContentLibrary; databasePath?: string; fake?: FakeTelegram } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    library?: ContentLibrary;
+    databasePath?: string;
+    fake?: FakeTelegram;
+    /** The store's clock (subscription times); the bot's own clock follows it. */
+    now?: () => Date;
+    bot?: Partial<Pick<CreateBotOptions, "adminIds" | "rateLimits" | "defaultTimezone">>;
+  } = {},
+): Promise<Harness> {
   const fake = options.fake ?? (await startFakeTelegram({ botUsername: BOT_INFO.username, botId: BOT_INFO.id }));
   const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), "briefing-bot-"));
   const databasePath = options.databasePath ?? join(folder!, "bot.db");
-  const store = openSqliteStore(databasePath);
+  const store = openSqliteStore(databasePath, options.now);
   const logger = createLogger("silent");
-  const { bot } = createBot({
+  const { bot, deps } = createBot({
     token: TEST_TOKEN,
     store,
     library: options.library ?? content,
     logger,
+    ...options.bot,
+    ...(options.now ? { now: options.now } : {}),
     botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BOT_INFO },
   });
   return {
     fake,
     store,
     databasePath,
+    bot,
+    deps,
     send: (update) => bot.handleUpdate(update),
     async close() {
       store.close();

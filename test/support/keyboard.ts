@@ -1,0 +1,28 @@
+import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from "grammy/types";
+import type { Harness } from "./harness.js";
+import { callbackUpdate } from "./updates.js";
+
+export function callbackButtons(markup: unknown): InlineKeyboardButton.CallbackButton[] {
+  return ((markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .filter((button): button is InlineKeyboardButton.CallbackButton => "callback_data" in button);
+}
+
+export type ShownMessage = { message_id: number; text: string; reply_markup?: InlineKeyboardMarkup };
+
+export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
+  const message = harness.fake.messages(chatId).at(-1);
+  if (!message) throw new Error(`no message in chat ${chatId}`);
+  return message as ShownMessage;
+}
+
+/** Presses the button whose callback data matches, on the chat's latest message (as `user`). */
+export async function pressIn(harness: Harness, user: User, chatId: number, data: string | RegExp): Promise<InlineKeyboardButton.CallbackButton> {
+  const message = lastMessageIn(harness, chatId);
+  const button = callbackButtons(message.reply_markup).find((b) =>
+    typeof data === "string" ? b.callback_data === data : data.test(b.callback_data),
+  );
+  if (!button) throw new Error(`no button ${String(data)} in ${JSON.stringify(message.reply_markup)}`);
+  await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id }));
+  return button;
+}
