@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, Composer, type BotConfig, type Context, type MiddlewareFn } from "grammy";
@@ -25,6 +24,7 @@ import { createDigestRenderer } from "./render/digest.js";
 import { conversationStorage } from "./store/conversation-storage.js";
 import { floodGate } from "./telegram/flood-gate.js";
 import { ignoreNotModified } from "./telegram/not-modified.js";
+import { retryOnFlood } from "./telegram/retry.js";
 
 export type CreateBotOptions = {
   token: string;
@@ -69,7 +69,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   // Order matters: the last installed runs first, so auto-retry wraps the flood gate, which sees every 429.
   bot.api.config.use(ignoreNotModified);
   bot.api.config.use(floodGate((seconds) => deps.limiter.closeFor(seconds)));
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  bot.api.config.use(retryOnFlood());
 
   bot.use(sequentialize(sequenceKey));
   bot.use(logUpdates(logger));

@@ -26,6 +26,11 @@ export type RateLimits = {
 };
 
 const MAX_TRACKED_GROUPS = 5000;
+/**
+ * Requests reach Telegram a few milliseconds apart from when they left; windows are measured this much longer so
+ * that jitter never packs one more message into Telegram's own second.
+ */
+const JITTER_MARGIN_MS = 25;
 
 export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, perGroupPerMinute: 20 };
 
@@ -43,15 +48,17 @@ export function createRateLimiter(limits: RateLimits, clock: Clock = realClock) 
   }
 
   function waitFor(chatId: number, at: number): number {
-    while (recent.length > 0 && recent[0]! <= at - 1000) recent.shift();
+    const second = 1000 + JITTER_MARGIN_MS;
+    while (recent.length > 0 && recent[0]! <= at - second) recent.shift();
     let wait = Math.max(0, closedUntil - at);
-    if (recent.length >= limits.perSecond) wait = Math.max(wait, recent[recent.length - limits.perSecond]! + 1000 - at);
+    if (recent.length >= limits.perSecond) wait = Math.max(wait, recent[recent.length - limits.perSecond]! + second - at);
     if (chatId < 0) {
       const sent = groupRecent.get(chatId) ?? [];
-      while (sent.length > 0 && sent[0]! <= at - 60_000) sent.shift();
+      const minute = 60_000 + JITTER_MARGIN_MS;
+      while (sent.length > 0 && sent[0]! <= at - minute) sent.shift();
       if (sent.length === 0) groupRecent.delete(chatId);
       if (sent.length >= limits.perGroupPerMinute) {
-        wait = Math.max(wait, sent[sent.length - limits.perGroupPerMinute]! + 60_000 - at);
+        wait = Math.max(wait, sent[sent.length - limits.perGroupPerMinute]! + minute - at);
       }
     }
     return wait;

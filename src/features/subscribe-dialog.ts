@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { InlineKeyboard, type Composer } from "grammy";
 import type { Locale } from "../content/types.js";
@@ -22,6 +21,7 @@ import {
 } from "../render/subscription.js";
 import type { ChatKind } from "../store/types.js";
 import { ignoreNotModified } from "../telegram/not-modified.js";
+import { retryOnFlood } from "../telegram/retry.js";
 import { isUneditable } from "../telegram/errors.js";
 
 /** A dialogue left unanswered this long is over; a later answer is handled as if there were no dialogue. */
@@ -56,7 +56,7 @@ function apiPlugins() {
   return [
     async (ctx: DialogContext, next: () => Promise<void>) => {
       ctx.api.config.use(ignoreNotModified);
-      ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+      ctx.api.config.use(retryOnFlood());
       await next();
     },
   ];

@@ -1,0 +1,301 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { content } from "../src/content/index.js";
+import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
+import { createRateLimiter, type Clock } from "../src/digest/rate-limiter.js";
+import { createDigestSender, type SenderOptions } from "../src/digest/sender.js";
+import { tick } from "../src/digest/tick.js";
+import { createLogger } from "../src/logger.js";
+import { createDigestRenderer } from "../src/render/digest.js";
+import type { Store } from "../src/store/types.js";
+import { startHarness, type Harness } from "./support/harness.js";
+
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.close().catch(() => undefined);
+});
+
+/** A fixed clock: Friday 5 Sep 2025, 10:00 in Almaty (05:00 UTC). */
+let clock = new Date("2025-09-05T05:00:00Z");
+const now = () => clock;
+
+async function setUp(options: { perSecond?: number; library?: ContentLibrary; databasePath?: string; fake?: Harness["fake"] } = {}) {
+  clock = options.databasePath ? clock : new Date("2025-09-05T05:00:00Z");
+  const harness = await startHarness({
+    now,
+    ...(options.library ? { library: options.library } : {}),
+    ...(options.databasePath ? { databasePath: options.databasePath } : {}),
+    ...(options.fake ? { fake: options.fake } : {}),
+    bot: { rateLimits: { perSecond: options.perSecond ?? 30, perGroupPerMinute: 20 } },
+  });
+  harnesses.push(harness);
+  return harness;
+}
+
+function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
+  return createDigestSender({
+    api: harness.bot.api,
+    store: harness.store,
+    renderer: harness.deps.digests,
+    limiter: harness.deps.limiter,
+    logger: createLogger("silent"),
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    ...overrides,
+  });
+}
+
+/** Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language. */
+function subscribe(store: Store, chatIds: number[], language: "kk" | "ru" = "ru", sectors: string[] | null = null) {
+  for (const chatId of chatIds) {
+    store.saveSubscription({
+      chatId,
+      chatKind: chatId < 0 ? "supergroup" : "private",
+      language,
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
+      sectors,
+      createdBy: null,
+    });
+  }
+}
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
+const digestsTo = (harness: Harness, chatId: number) =>
+  harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId && String(call.payload.text).includes("🗞 Дайджест"));
+const deliveredTo = (harness: Harness, chatId: number) => harness.fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
+
+/** The China briefing with one sector updated after the first digests went out. */
+function libraryWithUpdatedSector(sectorId: string, updatedAt: string): ContentLibrary {
+  const copy = structuredClone(content.latest);
+  const sector = copy.sectors.find((entry) => entry.id === sectorId)!;
+  sector.updatedAt = updatedAt;
+  return createContentLibrary([copy]);
+}
+
+describe("digest content", () => {
+  it("first digest: overview, key figures and the chosen sectors' headlines; then nothing when nothing is new", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [501], "ru", ["energy"]);
+    subscribe(harness.store, [502], "kk");
+    expect(tick(harness.store, now())).toEqual({ checked: 2, queued: 2 });
+    expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
+
+    const ru = deliveredTo(harness, 501)[0]!;
+    expect(ru.text).toContain("Обзор");
+    expect(ru.text).toContain("более $27 млрд");
+    expect(ru.text).toContain("Энергетика и производство");
+    expect(ru.text).not.toContain("Агросектор");
+    const kk = deliveredTo(harness, 502)[0]!;
+    expect(kk.text).toContain("🗞 Дайджест · ");
+    expect(kk.text).toContain("Агросектор және цифрлық технология");
+
+    // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
+    clock = new Date("2025-09-06T05:00:00Z");
+    expect(tick(harness.store, now()).queued).toBe(2);
+    expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
+    expect(digestsTo(harness, 501)).toHaveLength(1);
+  });
+
+  it("later digests carry only what changed since the chat's previous digest, for its sectors", async () => {
+    const first = await setUp();
+    subscribe(first.store, [601], "ru", ["energy"]);
+    subscribe(first.store, [602], "ru", ["agro"]);
+    tick(first.store, now());
+    await senderFor(first).drain();
+    first.store.close();
+
+    // A content update ships: the energy sector is revised.
+    clock = new Date("2025-09-06T05:00:00Z");
+    const updated = libraryWithUpdatedSector("energy", "2025-09-06");
+    const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
+    tick(second.store, now());
+    const result = await senderFor(second, { renderer: createDigestRenderer(updated, second.deps.translators) }).drain();
+    expect(result).toMatchObject({ sent: 1, empty: 1 });
+    const later = deliveredTo(second, 601)[1]!;
+    expect(later.text).toContain("Новое с прошлого дайджеста");
+    expect(later.text).toContain("Энергетика и производство");
+    expect(later.text).not.toContain("Обзор");
+    expect(deliveredTo(second, 602)).toHaveLength(1);
+  });
+
+  it("renders each distinct digest once, however many chats share it", () => {
+    const renderer = createDigestRenderer(content, Object.fromEntries(["kk", "ru"].map((l) => [l, (key: string) => key])) as never);
+    const a = renderer.render("ru", ["energy", "agro"], null);
+    const b = renderer.render("ru", ["agro", "energy"], null);
+    expect(b).toBe(a);
+    expect(renderer.render("ru", null, null)).not.toBe(a);
+  });
+});
+
+describe("delivery against the fake Bot API", () => {
+  it("429 with retry_after: every sender waits, nothing is lost, nothing duplicated", async () => {
+    const harness = await setUp();
+    const chats = range(1001, 12);
+    subscribe(harness.store, chats);
+    tick(harness.store, now());
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+      { when: (payload) => payload.chat_id === 1004 },
+    );
+    const result = await senderFor(harness).drain();
+    expect(result).toMatchObject({ sent: 12, failed: 0, dropped: 0 });
+    for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
+
+    const sends = harness.fake.callsTo("sendMessage");
+    const refused = sends.find((call) => call.payload.chat_id === 1004)!;
+    // Only requests already in flight may overlap the pause; the rest start after retry_after.
+    const startedDuringPause = sends.filter((call) => call.at > refused.at + 50 && call.at < refused.at + 950);
+    expect(startedDuringPause).toHaveLength(0);
+  });
+
+  it("keeps the pace: never above the per-second limit, no 429 from a strict server", async () => {
+    const harness = await setUp({ perSecond: 10 });
+    harness.fake.limitRate({ perSecond: 10, perGroupPerMinute: 20, retryAfter: 1 });
+    const chats = range(2001, 25);
+    subscribe(harness.store, chats);
+    tick(harness.store, now());
+    const result = await senderFor(harness).drain();
+    expect(result.sent).toBe(25);
+    expect(harness.fake.tooManyRequests()).toBe(0);
+    const times = harness.fake.callsTo("sendMessage").map((call) => call.at);
+    for (const at of times) expect(times.filter((other) => other >= at && other < at + 1000).length).toBeLessThanOrEqual(10);
+  });
+
+  it("403 blocked: one attempt, subscription stopped, never tried again", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [3001, 3002]);
+    tick(harness.store, now());
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      { when: (payload) => payload.chat_id === 3001, times: 100 },
+    );
+    expect(await senderFor(harness).drain()).toMatchObject({ sent: 1, dropped: 1 });
+    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
+    expect(harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+
+    clock = new Date("2025-09-06T05:00:00Z");
+    expect(tick(harness.store, now())).toEqual({ checked: 1, queued: 1 });
+    await senderFor(harness).drain();
+    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
+  });
+
+  it("400 chat not found stops the subscription too", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [-3003]);
+    tick(harness.store, now());
+    harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+    expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
+    expect(harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
+  });
+
+  it("migrate_to_chat_id: the subscription moves to the supergroup and the digest goes there", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [-4001]);
+    harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
+    harness.store.setChatLanguage(-4001, "kk");
+    tick(harness.store, now());
+    harness.fake.failNext(
+      "sendMessage",
+      {
+        error_code: 400,
+        description: "Bad Request: group chat was upgraded to a supergroup chat",
+        parameters: { migrate_to_chat_id: -1004001 },
+      },
+      { when: (payload) => payload.chat_id === -4001 },
+    );
+    expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
+    expect(deliveredTo(harness, -1004001)).toHaveLength(1);
+    expect(harness.store.getSubscription(-4001)).toBeUndefined();
+    expect(harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
+    expect(harness.store.getChat(-1004001)?.language).toBe("kk");
+    // The period was delivered: the moved subscription is not owed it again.
+    expect(tick(harness.store, now()).queued).toBe(0);
+  });
+
+  it("other failures retry with backoff a bounded number of times, then are marked failed", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [5001, 5002]);
+    tick(harness.store, now());
+    const flaky = { error_code: 500, description: "Internal Server Error" };
+    harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
+    harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
+    const sender = senderFor(harness, { maxAttempts: 3, backoffMs: () => 0 });
+    const result = await sender.drain();
+    expect(result).toMatchObject({ sent: 1, failed: 1, retried: 4 });
+    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 5002)).toHaveLength(3);
+    expect(harness.store.stats(new Date(0)).deliveries).toMatchObject({ sent: 1, failed: 1 });
+  });
+
+  it("a restart in the middle of a run loses none and resends none", async () => {
+    const first = await setUp();
+    const chats = range(6001, 8);
+    subscribe(first.store, chats);
+    tick(first.store, now());
+    // The fifth message never gets an answer: the process dies with it in flight.
+    let answered = 0;
+    let hung: (() => void) | undefined;
+    let fifthArrived: () => void = () => undefined;
+    const fifth = new Promise<void>((resolve) => (fifthArrived = resolve));
+    first.fake.override("sendMessage", () => {
+      if (++answered !== 5) return undefined;
+      fifthArrived();
+      return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
+    });
+    const run = senderFor(first, { concurrency: 1 }).drain().catch(() => undefined);
+    await fifth;
+    first.store.close();
+    hung?.();
+    await run;
+    first.fake.override("sendMessage", () => undefined);
+    const beforeRestart = chats.filter((chatId) => deliveredTo(first, chatId).length === 1);
+    expect(beforeRestart).toHaveLength(4);
+
+    const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
+    expect(second.store.requeueInterrupted()).toBe(1);
+    expect(tick(second.store, now()).queued).toBe(0);
+    await senderFor(second).drain();
+    for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
+  });
+});
+
+describe("rate limiter", () => {
+  function fakeClock(): Clock & { advance(ms: number): void } {
+    let at = 0;
+    return {
+      now: () => at,
+      advance: (ms) => void (at += ms),
+      sleep: async (ms) => void (at += ms),
+    };
+  }
+
+  it("holds 30 messages a second overall", async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    const starts: number[] = [];
+    for (let index = 0; index < 90; index++) {
+      await limiter.acquire(100 + index);
+      starts.push(clock.now());
+    }
+    expect(starts.filter((at) => at < 1000)).toHaveLength(30);
+    expect(starts.at(-1)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("holds 20 messages a minute to one group, without slowing other chats", async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    for (let index = 0; index < 20; index++) await limiter.acquire(-42);
+    expect(clock.now()).toBe(0);
+    await limiter.acquire(7);
+    expect(clock.now()).toBe(0);
+    await limiter.acquire(-42);
+    expect(clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("closes for everyone on retry_after", async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    limiter.closeFor(5);
+    await limiter.acquire(1);
+    expect(clock.now()).toBe(5000);
+  });
+});
