@@ -100,11 +100,12 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
   onAction(composer, "settings", async (ctx, { field, value }) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t("stale-button") }));
+    // In groups even looking is for administrators: the screen replaces the message the button was on.
+    if (!(await canManageChat(ctx))) return void (await refuse(ctx));
     if (field === undefined) {
       await ctx.answerCallbackQuery();
       return show(ctx, screenFor(ctx, store.getSubscription(chatId)));
     }
-    if (!(await canManageChat(ctx))) return void (await refuse(ctx));
 
     if (field === "n") {
       await ctx.answerCallbackQuery();
