@@ -1,4 +1,4 @@
-import type { InlineKeyboard } from "grammy";
+import type { Context, InlineKeyboard } from "grammy";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import type { BotContext } from "../context.js";
@@ -25,7 +25,7 @@ export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing
  * Shows a screen: edits the message the pressed button belongs to, so navigation stays in one message,
  * or sends a new message for commands and when the old one can no longer be edited.
  */
-export async function show(ctx: BotContext, screen: { text: string; keyboard: InlineKeyboard }): Promise<void> {
+export async function show(ctx: Context, screen: { text: string; keyboard: InlineKeyboard }): Promise<void> {
   const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
   if (ctx.callbackQuery?.message) {
     try {

@@ -20,9 +20,9 @@ import {
   weekdayButtons,
 } from "../render/subscription.js";
 import type { ChatKind } from "../store/types.js";
+import { show } from "./navigation.js";
 import { ignoreNotModified } from "../telegram/not-modified.js";
 import { retryOnFlood } from "../telegram/retry.js";
-import { isUneditable } from "../telegram/errors.js";
 
 /** A dialogue left unanswered this long is over; a later answer is handled as if there were no dialogue. */
 export const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;
@@ -33,20 +33,6 @@ export type DialogArgs = { locale: Locale };
 export type SettingsInputArgs = { locale: Locale; field: "time" | "zone" };
 
 type Convo = Conversation<BotContext, DialogContext>;
-
-/** Edits the message a button belongs to, or sends a new one (after typed input, or when it can't be edited). */
-async function present(ctx: DialogContext, screen: Rendered): Promise<void> {
-  const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(screen.text, options);
-      return;
-    } catch (error) {
-      if (!isUneditable(error)) throw error;
-    }
-  }
-  await ctx.reply(screen.text, options);
-}
 
 const isCommand = (text: string) => text.startsWith("/");
 const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
@@ -143,7 +129,7 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
     const allSectors = sectorChoices(library).map((choice) => choice.id);
     const draft: Draft = { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, sectors: existing?.sectors ?? allSectors };
     let step: Step = "frequency";
-    await present(ctx, stepScreen(step, draft, t, locale, zone));
+    await show(ctx, stepScreen(step, draft, t, locale, zone));
 
     for (;;) {
       const next = await conversation.wait();
@@ -154,13 +140,13 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
         if (action?.kind !== "dialog") return;
         if (action.step === "x") {
           await next.answerCallbackQuery();
-          await present(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() });
+          await show(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() });
           return;
         }
         const result = advance(step, draft, action);
         if (result === undefined) {
           await next.answerCallbackQuery({ text: t("dialog-not-understood") });
-          await present(next, stepScreen(step, draft, t, locale, zone));
+          await show(next, stepScreen(step, draft, t, locale, zone));
           continue;
         }
         if (result === "save") {
@@ -177,7 +163,7 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
             }),
           );
           const summary = settingsScreen(saved, library, { locale, t });
-          await present(next, { text: `${escapeHtml(t("subscribed"))}\n\n${summary.text}`, keyboard: summary.keyboard });
+          await show(next, { text: `${escapeHtml(t("subscribed"))}\n\n${summary.text}`, keyboard: summary.keyboard });
           return;
         }
         if (step === "sectors" && result === "sectors" && action.step === "ok") {
@@ -186,7 +172,7 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
           await next.answerCallbackQuery();
         }
         step = result;
-        await present(next, stepScreen(step, draft, t, locale, zone));
+        await show(next, stepScreen(step, draft, t, locale, zone));
         continue;
       }
 
@@ -203,14 +189,14 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
         if (minutes !== undefined) {
           draft.minuteOfDay = minutes;
           step = "sectors";
-          await present(next, stepScreen(step, draft, t, locale, zone));
+          await show(next, stepScreen(step, draft, t, locale, zone));
           continue;
         }
         await next.reply(escapeHtml(t("dialog-time-invalid")), { parse_mode: "HTML" });
       } else {
         await next.reply(escapeHtml(t("dialog-not-understood")), { parse_mode: "HTML" });
       }
-      await present(next, stepScreen(step, draft, t, locale, zone));
+      await show(next, stepScreen(step, draft, t, locale, zone));
     }
   }
 
