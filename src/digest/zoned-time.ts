@@ -78,19 +78,14 @@ function offsetMinutes(instant: number, zone: string): number {
  */
 export function fromLocal(date: LocalDate, minuteOfDay: number, zone: string): Date {
   const wall = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE_MS;
-  const firstGuess = wall - offsetMinutes(wall, zone) * MINUTE_MS;
-  const offsetThere = offsetMinutes(firstGuess, zone);
-  const secondGuess = wall - offsetThere * MINUTE_MS;
-  if (offsetMinutes(secondGuess, zone) === offsetThere) {
-    // Prefer the earlier of two valid readings (the repeated hour when clocks go back).
-    const earlier = wall - Math.max(offsetThere, offsetMinutes(wall - DAY_MS / 2, zone)) * MINUTE_MS;
-    const earlierLocal = toLocal(new Date(earlier), zone);
-    const matches =
-      earlier < secondGuess &&
-      earlierLocal.hour * 60 + earlierLocal.minute === minuteOfDay &&
-      formatLocalDate(earlierLocal) === formatLocalDate(date);
-    return new Date(matches ? earlier : secondGuess);
-  }
-  // In a gap: keep the distance from midnight, measured with the offset in force before the jump.
-  return new Date(wall - offsetMinutes(wall - DAY_MS / 2, zone) * MINUTE_MS);
+  // A day either side is safely before and after any clock change that touches this wall time, in every zone.
+  const offsetBefore = offsetMinutes(wall - DAY_MS, zone);
+  const offsetAfter = offsetMinutes(wall + DAY_MS, zone);
+  const wanted = formatLocalDate(date);
+  const readings = [wall - offsetBefore * MINUTE_MS, wall - offsetAfter * MINUTE_MS].filter((instant) => {
+    const local = toLocal(new Date(instant), zone);
+    return local.hour * 60 + local.minute === minuteOfDay && formatLocalDate(local) === wanted;
+  });
+  // Two valid readings when clocks go back: the first. None in a gap: keep the distance from the jump.
+  return new Date(readings.length > 0 ? Math.min(...readings) : wall - offsetBefore * MINUTE_MS);
 }
