@@ -13,6 +13,7 @@ import { fallbackFeature } from "./features/fallback.js";
 import { helpFeature } from "./features/help.js";
 import { inlineFeature } from "./features/inline.js";
 import { languageFeature } from "./features/language.js";
+import { createRouter } from "./features/router.js";
 import { startFeature } from "./features/start.js";
 import { createI18n, FALLBACK_LOCALE, translatorFor } from "./i18n.js";
 import { resolveLocale } from "./locale.js";
@@ -82,16 +83,24 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     await next();
   });
   bot.use(i18n);
+  // ctx.t from the memoized translators: same Fluent messages, without negotiating bundles on every call.
+  bot.use(async (ctx, next) => {
+    ctx.t = ctx.translate = (key, variables) => translators[ctx.locale](key, variables as Record<string, string | number>);
+    await next();
+  });
   bot.use(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
   const dialogs = new Composer<BotContext>();
   subscribeDialogs(deps, dialogs);
   bot.use(dialogs);
 
-  bot.use(startFeature(deps));
-  bot.use(languageFeature(deps));
-  bot.use(briefingFeature(deps));
-  bot.use(digestFeature(deps));
-  bot.use(helpFeature());
+  const router = createRouter();
+  startFeature(deps, router);
+  languageFeature(deps, router);
+  briefingFeature(deps, router);
+  const chatEvents = digestFeature(deps, router);
+  helpFeature(router);
+  bot.use(router.middleware);
+  bot.use(chatEvents);
   bot.use(inlineFeature(deps));
   bot.use(fallbackFeature(deps));
 

@@ -29,9 +29,25 @@ export function createI18n<C extends Context & I18nFlavor>(
   });
 }
 
-/** A translate function bound to one locale, for places without a context: inline results, digests, renders. */
+const MAX_MEMOIZED = 5000;
+
+/**
+ * A translate function bound to one locale, for places without a context (inline results, digests, renders) and,
+ * through the context, for handlers. Results are memoized: the plugin negotiates bundles on every call, which
+ * costs more than the rest of rendering a screen.
+ */
 export function translatorFor(i18n: I18n<never> | I18n<any>, locale: Locale): Translate {
-  return (key, variables) => i18n.t(locale, key, variables);
+  const memo = new Map<string, string>();
+  return (key, variables) => {
+    const memoKey = variables === undefined ? key : `${key}\u0000${JSON.stringify(variables)}`;
+    let text = memo.get(memoKey);
+    if (text === undefined) {
+      text = i18n.t(locale, key, variables);
+      if (memo.size >= MAX_MEMOIZED) memo.clear();
+      memo.set(memoKey, text);
+    }
+    return text;
+  };
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,11 +1,11 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { encodeCallback } from "../render/callback-data.js";
 import { escapeHtml } from "../render/format.js";
 import { refExists, type SectionKey, type SectionRef } from "../render/refs.js";
-import { onAction } from "./actions.js";
 import { renderForChat, show } from "./navigation.js";
+import type { Router } from "./router.js";
 
 /** Commands that open one section of the newest briefing. */
 const SECTION_COMMANDS: Record<string, SectionKey> = {
@@ -18,15 +18,14 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
   about: "ab",
 };
 
-export function briefingFeature(deps: Deps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function briefingFeature(deps: Deps, router: Router): void {
   const { library } = deps;
 
   for (const [command, section] of Object.entries(SECTION_COMMANDS)) {
-    composer.command(command, (ctx) => openSection(ctx, { briefingId: library.latest.id, section }));
+    router.command(command, (ctx) => openSection(ctx, { briefingId: library.latest.id, section }));
   }
 
-  onAction(composer, "section", async (ctx, { ref }) => {
+  router.action("section", async (ctx, { ref }) => {
     const briefing = library.get(ref.briefingId);
     if (!briefing || !refExists(briefing, ref)) {
       // A button from a briefing or item that no longer exists: say so, then show what exists now.
@@ -38,7 +37,7 @@ export function briefingFeature(deps: Deps): Composer<BotContext> {
     await openSection(ctx, ref);
   });
 
-  onAction(composer, "visits", async (ctx) => {
+  router.action("visits", async (ctx) => {
     await ctx.answerCallbackQuery();
     const keyboard = InlineKeyboard.from(
       library.briefings.map((briefing) => [
@@ -53,5 +52,4 @@ export function briefingFeature(deps: Deps): Composer<BotContext> {
     await show(ctx, renderForChat(ctx, library, briefing, ref));
   }
 
-  return composer;
 }

@@ -15,14 +15,14 @@ import {
   ZONE_PRESETS,
 } from "../render/subscription.js";
 import type { ChatKind, StopReason, Subscription } from "../store/types.js";
-import { onAction } from "./actions.js";
 import { canManageChat } from "./admins.js";
 import { languageSaver } from "./language.js";
 import { show } from "./navigation.js";
+import type { Router } from "./router.js";
 import { isLocale } from "../i18n.js";
 
 /** /subscribe, /settings, /unsubscribe, /digest, /stats, and what Telegram tells us about chats we lost. */
-export function digestFeature(deps: Deps): Composer<BotContext> {
+export function digestFeature(deps: Deps, router: Router): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const { store, library } = deps;
   const saveLanguage = languageSaver(deps);
@@ -37,7 +37,7 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
   const refuse = (ctx: BotContext) =>
     ctx.callbackQuery ? ctx.answerCallbackQuery({ text: ctx.t("admins-only") }) : ctx.reply(escapeHtml(ctx.t("admins-only")), { parse_mode: "HTML" });
 
-  composer.command("subscribe", async (ctx) => {
+  router.command("subscribe", async (ctx) => {
     if (!(await canManageChat(ctx))) return void (await refuse(ctx));
     const args = ctx.match.trim();
     if (args === "") {
@@ -61,9 +61,9 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
     await reply(ctx, screenFor(ctx, saved), ctx.t("subscribed"));
   });
 
-  composer.command("settings", (ctx) => reply(ctx, screenFor(ctx, store.getSubscription(ctx.chat.id))));
+  router.command("settings", (ctx) => reply(ctx, screenFor(ctx, store.getSubscription(ctx.chat.id))));
 
-  composer.command("unsubscribe", async (ctx) => {
+  router.command("unsubscribe", async (ctx) => {
     if (!(await canManageChat(ctx))) return void (await refuse(ctx));
     const current = store.getSubscription(ctx.chat.id);
     if (!current || current.status === "stopped") {
@@ -75,13 +75,13 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
   });
 
   // The digest as it stands, for this chat's sectors: the same renderer as scheduled digests, no bookkeeping.
-  composer.command("digest", async (ctx) => {
+  router.command("digest", async (ctx) => {
     const sectors = store.getSubscription(ctx.chat.id)?.sectors ?? null;
     const digest = deps.digests.render(ctx.locale, sectors, null)!;
     await ctx.reply(digest.text, { parse_mode: "HTML", reply_markup: digest.keyboard, link_preview_options: { is_disabled: true } });
   });
 
-  composer.command("stats", async (ctx, next) => {
+  router.command("stats", async (ctx, next) => {
     if (!ctx.from || !deps.adminIds.includes(ctx.from.id)) return next();
     const now = deps.now();
     const startOfToday = fromLocal(toLocal(now, deps.defaultTimezone), 0, deps.defaultTimezone);
@@ -97,7 +97,7 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
     await ctx.reply(text, { parse_mode: "HTML" });
   });
 
-  onAction(composer, "settings", async (ctx, { field, value }) => {
+  router.action("settings", async (ctx, { field, value }) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t("stale-button") }));
     // In groups even looking is for administrators: the screen replaces the message the button was on.
@@ -224,7 +224,7 @@ export function digestFeature(deps: Deps): Composer<BotContext> {
   }
 
   // A dialogue button with no dialogue waiting: finished, timed out, or another member's dialogue in a group.
-  onAction(composer, "dialog", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("dialog-ended") }));
+  router.action("dialog", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("dialog-ended") }));
 
   // Blocked in a private chat, or removed from a group: nothing more can be delivered there.
   composer.on("my_chat_member", (ctx) => {

@@ -5,7 +5,7 @@ import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { localeFromLanguageCode } from "../locale.js";
 import { renderShareableCard } from "../render/card.js";
-import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
+import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
 export const INLINE_PAGE_SIZE = 20;
 /** Telegram's limit on results in one answer. */
@@ -46,6 +46,24 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
     }));
   }
 
+  // Results depend only on content, the card's language and the label language: each is built once.
+  const results = new Map<string, InlineQueryResult>();
+  function result(ref: SectionRef, cardLocale: Locale, labelLocale: Locale | undefined, botUsername: string): InlineQueryResult {
+    const key = `${refToPayload(ref)}|${cardLocale}|${labelLocale ?? ""}|${botUsername}`;
+    const cached = results.get(key);
+    if (cached) return cached;
+    const briefing = library.get(ref.briefingId)!;
+    const t = deps.translators[cardLocale];
+    const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true }, botUsername);
+    const label = labelLocale && deps.translators[labelLocale]("inline-other-language", { language: t("language-name") });
+    const built = InlineQueryResultBuilder.article(card.id, label ? `${label} ${card.title}` : card.title, {
+      description: card.description,
+      reply_markup: card.keyboard,
+    }).text(card.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    results.set(key, built);
+    return built;
+  }
+
   composer.on("inline_query", async (ctx) => {
     const stored = deps.store.getUser(ctx.from.id)?.language ?? undefined;
     const fromTelegram = localeFromLanguageCode(ctx.from.language_code);
@@ -55,16 +73,9 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
     const found = find(ctx.inlineQuery.query, locale);
     const page = found.slice(start, start + size);
 
-    const results: InlineQueryResult[] = page.map(({ ref, locale: cardLocale, otherLanguage }) => {
-      const briefing = library.get(ref.briefingId)!;
-      const t = deps.translators[cardLocale];
-      const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true }, ctx.me.username);
-      const title = otherLanguage ? `${deps.translators[locale]("inline-other-language", { language: t("language-name") })} ${card.title}` : card.title;
-      return InlineQueryResultBuilder.article(card.id, title, {
-        description: card.description,
-        reply_markup: card.keyboard,
-      }).text(card.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-    });
+    const results: InlineQueryResult[] = page.map(({ ref, locale: cardLocale, otherLanguage }) =>
+      result(ref, cardLocale, otherLanguage ? locale : undefined, ctx.me.username),
+    );
 
     const next = start + size < found.length ? String(start + size) : "";
     await ctx.answerInlineQuery(results, {

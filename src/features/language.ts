@@ -1,13 +1,13 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { LOCALES, type Locale } from "../content/types.js";
 import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { encodeCallback } from "../render/callback-data.js";
 import { escapeHtml } from "../render/format.js";
 import { refExists, type SectionRef } from "../render/refs.js";
-import { onAction } from "./actions.js";
 import { canManageChat } from "./admins.js";
 import { renderForChat, show } from "./navigation.js";
+import type { Router } from "./router.js";
 
 /** Both languages at once, for people whose language we do not know yet. */
 export function bilingual(deps: Deps, key: string): string {
@@ -29,26 +29,23 @@ export function pickerScreen(deps: Deps, key: "greeting-bilingual" | "language-p
   return { text: escapeHtml(bilingual(deps, key)), keyboard: languagePicker(deps, then) };
 }
 
-export function languageFeature(deps: Deps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function languageFeature(deps: Deps, router: Router): void {
 
-  composer.command("language", (ctx) => show(ctx, pickerScreen(deps, "language-pick")));
+  router.command("language", (ctx) => show(ctx, pickerScreen(deps, "language-pick")));
 
-  onAction(composer, "languageMenu", async (ctx) => {
+  router.action("languageMenu", async (ctx) => {
     await ctx.answerCallbackQuery();
     await show(ctx, pickerScreen(deps, "language-pick"));
   });
 
   const saveLanguage = languageSaver(deps);
-  onAction(composer, "language", async (ctx, { language, then }) => {
+  router.action("language", async (ctx, { language, then }) => {
     await saveLanguage(ctx, language);
     await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
     const briefing = (then && deps.library.get(then.briefingId)) || deps.library.latest;
     const target = then && refExists(briefing, then) ? then : { briefingId: briefing.id, section: "home" as const };
     await show(ctx, renderForChat(ctx, deps.library, briefing, target));
   });
-
-  return composer;
 }
 
 export function languageSaver(deps: Deps) {

@@ -1,4 +1,3 @@
-import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { escapeHtml } from "../render/format.js";
@@ -6,12 +5,12 @@ import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
 import { resumeOffer } from "./digest.js";
 import { pickerScreen } from "./language.js";
 import { renderForChat, show } from "./navigation.js";
+import type { Router } from "./router.js";
 
-export function startFeature(deps: Deps): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function startFeature(deps: Deps, router: Router): void {
   const { library } = deps;
 
-  composer.command("start", async (ctx) => {
+  router.command("start", async (ctx) => {
     const payload = ctx.match.trim();
     const target = payload ? deepLinkTarget(payload) : undefined;
 
@@ -34,5 +33,4 @@ export function startFeature(deps: Deps): Composer<BotContext> {
     return briefing && ref && refExists(briefing, ref) ? ref : undefined;
   }
 
-  return composer;
 }

@@ -46,6 +46,9 @@ type DeliveryRow = {
 };
 type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; first_seen_at: string };
 
+const MAX_CACHED_USERS = 50_000;
+const MAX_CACHED_VALUES = 50_000;
+
 export function migrate(db: Database.Database): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   for (let version = current; version < MIGRATIONS.length; version++) {
@@ -182,6 +185,15 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     firstSeenAt: row.first_seen_at,
   });
 
+  const values = new Map<string, string | null>();
+  // Every update reads its sender's language; this process is the only writer, so a bounded cache is safe.
+  const users = new Map<number, UserRecord>();
+  const remember = (user: UserRecord) => {
+    if (users.size >= MAX_CACHED_USERS) users.clear();
+    users.set(user.id, user);
+    return user;
+  };
+
   const toSubscription = (row: SubscriptionRow): Subscription => ({
     chatId: row.chat_id,
     chatKind: row.chat_kind,
@@ -253,14 +265,17 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
 
   return {
     getUser(userId) {
+      const cached = users.get(userId);
+      if (cached) return cached;
       const row = statements.getUser.get(userId);
-      return row && toUser(row);
+      return row && remember(toUser(row));
     },
     touchUser(userId) {
       statements.insertUser.run(userId, now().toISOString());
-      return toUser(statements.getUser.get(userId)!);
+      return remember(toUser(statements.getUser.get(userId)!));
     },
     setUserLanguage(userId, language) {
+      users.delete(userId);
       statements.setUserLanguage.run(userId, language, now().toISOString());
       // A person's private chat has the person's id: their digest follows their language.
       statements.setSubscriptionLanguage.run(language, userId);
@@ -358,9 +373,23 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       };
     },
     keyValue: {
-      get: (key) => statements.kvGet.get(key)?.value,
-      set: (key, value) => void statements.kvSet.run(key, value),
-      delete: (key) => void statements.kvDelete.run(key),
+      // Read on every update (dialogue state) and nearly always absent: absence is cached too.
+      get(key) {
+        const cached = values.get(key);
+        if (cached !== undefined) return cached ?? undefined;
+        const value = statements.kvGet.get(key)?.value;
+        if (values.size >= MAX_CACHED_VALUES) values.clear();
+        values.set(key, value ?? null);
+        return value;
+      },
+      set(key, value) {
+        statements.kvSet.run(key, value);
+        values.set(key, value);
+      },
+      delete(key) {
+        statements.kvDelete.run(key);
+        values.set(key, null);
+      },
     },
     close() {
       if (db.open) db.close();
