@@ -22,7 +22,8 @@ import type { Translate } from "./render/format.js";
 import { createCardSearch } from "./search/cards.js";
 import type { Store } from "./store/types.js";
 import { createDigestRenderer } from "./render/digest.js";
-import { conversationStorage } from "./store/conversation-storage.js";
+import { conversationStorage, hasDialogState } from "./store/conversation-storage.js";
+import { decodeCallback } from "./render/callback-data.js";
 import { floodGate } from "./telegram/flood-gate.js";
 import { ignoreNotModified } from "./telegram/not-modified.js";
 import { retryOnFlood } from "./telegram/retry.js";
@@ -88,10 +89,13 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     ctx.t = ctx.translate = (key, variables) => translators[ctx.locale](key, variables as Record<string, string | number>);
     await next();
   });
-  bot.use(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
-  const dialogs = new Composer<BotContext>();
+  const mayTouchDialog = dialogGate(store);
+  const dialogs = new Composer<BotContext>(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
   subscribeDialogs(deps, dialogs);
-  bot.use(dialogs);
+  const dialogMiddleware = dialogs.middleware();
+  // The conversations plugin replays state on every update it sees; it only needs the ones that can open a dialogue
+  // (commands, settings buttons) or that arrive while one is open.
+  bot.use((ctx, next) => (mayTouchDialog(ctx) ? dialogMiddleware(ctx, next) : next()));
 
   const router = createRouter();
   startFeature(deps, router);
@@ -111,6 +115,15 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   });
 
   return { bot, deps };
+}
+
+function dialogGate(store: Store) {
+  return (ctx: Context): boolean => {
+    if (!ctx.chat || !ctx.from) return false;
+    if (ctx.message?.entities?.[0]?.type === "bot_command") return true;
+    if (ctx.callbackQuery && decodeCallback(ctx.callbackQuery.data)?.kind === "settings") return true;
+    return hasDialogState(store, ctx);
+  };
 }
 
 function logUpdates(logger: Logger): MiddlewareFn<BotContext> {

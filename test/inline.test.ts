@@ -1,3 +1,4 @@
+import { INLINE_PAGE_SIZE } from "../src/features/inline.js";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
@@ -118,8 +119,8 @@ describe("inline mode", () => {
     const pages = [await ask(user, "Казахстан Китай")];
     while (pages.at(-1)!.next_offset) pages.push(await ask(user, "Казахстан Китай", pages.at(-1)!.next_offset));
     const ids = pages.flatMap((page) => page.results.map((result) => result.id));
-    expect(pages[0]!.results).toHaveLength(20);
-    expect(pages[0]!.next_offset).toBe("20");
+    expect(pages[0]!.results).toHaveLength(INLINE_PAGE_SIZE);
+    expect(pages[0]!.next_offset).toBe(String(INLINE_PAGE_SIZE));
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.some((id) => id.startsWith("cn24-"))).toBe(true);

@@ -7,7 +7,7 @@ import { localeFromLanguageCode } from "../locale.js";
 import { renderShareableCard } from "../render/card.js";
 import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
-export const INLINE_PAGE_SIZE = 20;
+export const INLINE_PAGE_SIZE = 10;
 /** Telegram's limit on results in one answer. */
 const MAX_RESULTS = 50;
 const CACHE_SECONDS = 300;

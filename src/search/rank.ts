@@ -7,8 +7,16 @@ type Field = "title" | "body";
 type Posting = { document: number; field: Field };
 type VocabularyEntry = { stem: string; postings: Posting[] };
 
-/** An inverted index: each distinct token once, with its stem and where it occurs. */
-export type SearchIndex<T> = { values: T[]; vocabulary: Map<string, VocabularyEntry> };
+/**
+ * An inverted index: each distinct token once, with its stem and where it occurs; tokens grouped by stem, and all
+ * tokens sorted, so that every kind of match is a lookup or a binary search rather than a scan.
+ */
+export type SearchIndex<T> = {
+  values: T[];
+  vocabulary: Map<string, VocabularyEntry>;
+  byStem: Map<string, VocabularyEntry[]>;
+  sortedTokens: string[];
+};
 
 export type SearchHit<T> = { value: T; score: number; matchedTerms: number; order: number };
 
@@ -32,23 +40,33 @@ export function buildIndex<T>(documents: SearchDocument<T>[]): SearchIndex<T> {
       }
     }
   });
-  return { values: documents.map((document) => document.value), vocabulary };
+  const byStem = new Map<string, VocabularyEntry[]>();
+  for (const entry of vocabulary.values()) {
+    if (entry.stem.length < MIN_PREFIX) continue;
+    const group = byStem.get(entry.stem);
+    if (group) group.push(entry);
+    else byStem.set(entry.stem, [entry]);
+  }
+  const sortedTokens = [...vocabulary.keys()].sort();
+  return { values: documents.map((document) => document.value), vocabulary, byStem, sortedTokens };
 }
 
-/** How a query term meets an indexed token: the same word, the same stem, or one begins the other's stem. */
-function kindOfMatch(term: string, termStem: string, token: string, tokenStem: string): "whole" | "stem" | "prefix" | undefined {
-  if (token === term) return "whole";
-  if (termStem.length < MIN_PREFIX) return undefined;
-  if (tokenStem === termStem) return "stem";
-  // Either form may carry the longer ending: "инвестиции" finds "инвестициялар" and the reverse.
-  if (token.startsWith(termStem) || (tokenStem.length >= MIN_PREFIX && term.startsWith(tokenStem))) return "prefix";
-  return undefined;
+/** Index of the first token not below `prefix` in the sorted list. */
+function lowerBound(sorted: string[], prefix: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < prefix) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
  * Ranks documents for a free-text query. A document must match at least one term; documents matching
  * more terms come first, then by score (title above body, whole word above prefix), then in content order.
- * Each term's best weight per document and field is found in one pass over the distinct tokens.
+ * Each term's best weight per document and field comes from index lookups, not a scan of the documents.
  */
 export function search<T>(index: SearchIndex<T>, query: string): SearchHit<T>[] {
   const terms = [...new Set(tokenize(query))].filter((term) => term.length >= 2 || /\d/.test(term)).slice(0, 12);
@@ -68,15 +86,22 @@ export function search<T>(index: SearchIndex<T>, query: string): SearchHit<T>[] 
         best[document] = Math.max(best[document]!, WEIGHT[field][kind]);
       }
     };
-    if (termStem.length < MIN_PREFIX) {
-      const exact = index.vocabulary.get(term);
-      if (exact) credit(exact, "whole");
-    } else {
-      for (const [token, entry] of index.vocabulary) {
-        const kind = kindOfMatch(term, termStem, token, entry.stem);
-        if (kind) credit(entry, kind);
+    // Weaker kinds first: credit keeps the best, so a token that matches in several ways ends with its best.
+    if (termStem.length >= MIN_PREFIX) {
+      // A longer word the term's stem begins ("инвестици" → "инвестициялар")…
+      for (let at = lowerBound(index.sortedTokens, termStem); at < index.sortedTokens.length; at++) {
+        const token = index.sortedTokens[at]!;
+        if (!token.startsWith(termStem)) break;
+        credit(index.vocabulary.get(token)!, "prefix");
       }
+      // …or a word whose stem begins the term (either form may carry the longer ending).
+      for (let length = MIN_PREFIX; length <= term.length; length++) {
+        for (const entry of index.byStem.get(term.slice(0, length)) ?? []) credit(entry, "prefix");
+      }
+      for (const entry of index.byStem.get(termStem) ?? []) credit(entry, "stem");
     }
+    const exact = index.vocabulary.get(term);
+    if (exact) credit(exact, "whole");
     for (let document = 0; document < count; document++) {
       const best = Math.max(titleBest[document]!, bodyBest[document]!);
       if (best > 0) {

@@ -2,6 +2,19 @@ import type { ConversationStorage, ConversationData, VersionedState } from "@gra
 import type { Context } from "grammy";
 import type { Store } from "./types.js";
 
+const PREFIX = "conversation:";
+
+/** Dialogue state is kept per person per chat; updates without both have none. */
+function dialogKey(ctx: Context): string | undefined {
+  return ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined;
+}
+
+/** Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). */
+export function hasDialogState(store: Store, ctx: Context): boolean {
+  const key = dialogKey(ctx);
+  return key !== undefined && store.keyValue.get(PREFIX + key) !== undefined;
+}
+
 /**
  * Dialogue state in the bot's own store, so a restart does not lose a half-finished /subscribe.
  * One state per person per chat: in a group, each administrator has their own dialogue.
@@ -10,8 +23,8 @@ export function conversationStorage<C extends Context>(store: Store): Conversati
   return {
     type: "key",
     version: 1,
-    prefix: "conversation:",
-    getStorageKey: (ctx) => (ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined),
+    prefix: PREFIX,
+    getStorageKey: dialogKey,
     adapter: {
       read: (key) => {
         const raw = store.keyValue.get(key);
