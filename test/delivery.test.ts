@@ -251,7 +251,8 @@ describe("delivery against the fake Bot API", () => {
     expect(beforeRestart).toHaveLength(4);
 
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
-    expect(second.store.requeueInterrupted()).toBe(1);
+    // The one in flight and the ones claimed with it but not yet sent come back to the queue.
+    expect(second.store.requeueInterrupted()).toBe(chats.length - 4);
     expect(tick(second.store, now()).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);

@@ -22,6 +22,8 @@ export type SenderOptions = {
 export type DrainResult = { sent: number; empty: number; retried: number; failed: number; dropped: number };
 
 const DEFAULT_CONCURRENCY = 3;
+/** Deliveries claimed per transaction. A crash leaves them "sending"; they are requeued, and none was sent. */
+const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
 
@@ -122,9 +124,19 @@ export function createDigestSender(options: SenderOptions) {
     result.retried++;
   }
 
+  // Claimed a few at a time (one transaction each batch) and shared by the workers.
+  const claimed: Delivery[] = [];
+  function nextDelivery(): Delivery | undefined {
+    if (claimed.length === 0) claimed.push(...store.claimDeliveries(new Date(clock.now()), CLAIM_BATCH));
+    return claimed.shift();
+  }
+
   async function worker(result: DrainResult): Promise<void> {
     while (!stopping.signal.aborted) {
-      const delivery = store.claimDelivery(new Date(clock.now()));
+      // Let the event loop turn between batches: updates keep being answered during a long broadcast, and
+      // timers and finalizers run even when the API answers so fast that every await resolves at once.
+      if (claimed.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const delivery = nextDelivery();
       if (!delivery) return;
       try {
         await deliver(delivery, result);
@@ -143,6 +155,11 @@ export function createDigestSender(options: SenderOptions) {
       again = false;
       await Promise.all(Array.from({ length: concurrency }, () => worker(result)));
     } while (again && !stopping.signal.aborted);
+    // Stopped with deliveries claimed but not sent: back to the queue, not counted as attempts.
+    for (const delivery of claimed.splice(0)) {
+      store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
+      result.retried++;
+    }
     return result;
   }
 

@@ -1,8 +1,8 @@
 import type { Logger } from "../logger.js";
-import type { Store } from "../store/types.js";
+import type { Decision, Store } from "../store/types.js";
 import { decide } from "./schedule.js";
 
-export const TICK_PAGE_SIZE = 500;
+export const TICK_PAGE_SIZE = 100;
 const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
 
 export type TickResult = { checked: number; queued: number };
@@ -18,18 +18,21 @@ export function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_P
   let after = Number.MIN_SAFE_INTEGER;
   for (;;) {
     const page = store.dueSubscriptions(now, after, pageSize);
+    const decisions: Decision[] = [];
     for (const subscription of page) {
       checked++;
       try {
-        const decision = decide(subscription, now);
-        store.recordDecision(subscription.chatId, decision.deliver, decision.nextCheckAt);
-        if (decision.deliver) queued++;
+        const { deliver, nextCheckAt } = decide(subscription, now);
+        decisions.push({ chatId: subscription.chatId, deliver, nextCheckAt });
+        if (deliver) queued++;
       } catch (error) {
         // A schedule that cannot be evaluated (say, a zone the runtime no longer knows) must not stop the others.
         logger?.error({ err: error, chat_id: subscription.chatId }, "could not schedule a digest");
-        store.recordDecision(subscription.chatId, undefined, new Date(now.getTime() + RETRY_BROKEN_AFTER_MS));
+        decisions.push({ chatId: subscription.chatId, deliver: undefined, nextCheckAt: new Date(now.getTime() + RETRY_BROKEN_AFTER_MS) });
       }
     }
+    // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).
+    store.recordDecisions(decisions);
     if (page.length < pageSize) break;
     after = page.at(-1)!.chatId;
   }

@@ -54,21 +54,42 @@ export function formatLocalDate({ year, month, day }: LocalDate): string {
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
-/** What a wall clock in `zone` shows at `instant`. */
-export function toLocal(instant: Date, zone: string): LocalDateTime {
+/** The zone's offset at `instant` in whole minutes, read from Intl (slow: it allocates parts on every call). */
+function offsetFromIntl(instant: number, zone: string): number {
   const parts: Record<string, number> = {};
-  for (const part of formatterFor(zone).formatToParts(instant)) {
+  for (const part of formatterFor(zone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
-  const date = { year: parts.year!, month: parts.month!, day: parts.day! };
-  return { ...date, hour: parts.hour!, minute: parts.minute!, weekday: isoWeekday(date) };
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  return Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
 }
 
-/** Minutes the zone is ahead of UTC at `instant`. */
+const HOUR_MS = 60 * MINUTE_MS;
+const MAX_CACHED_OFFSETS = 10_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Minutes the zone is ahead of UTC at `instant`. A scheduler tick asks this for thousands of subscriptions at nearly
+ * the same instant, so offsets are cached per zone and UTC hour — only for hours without a clock change inside.
+ */
 function offsetMinutes(instant: number, zone: string): number {
-  const local = toLocal(new Date(instant), zone);
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  return Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+  const hour = Math.floor(instant / HOUR_MS);
+  const key = `${zone}|${hour}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const atStart = offsetFromIntl(hour * HOUR_MS, zone);
+  const atEnd = offsetFromIntl(hour * HOUR_MS + HOUR_MS - 1, zone);
+  if (atStart !== atEnd) return offsetFromIntl(instant, zone);
+  if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+  offsets.set(key, atStart);
+  return atStart;
+}
+
+/** What a wall clock in `zone` shows at `instant`. */
+export function toLocal(instant: Date, zone: string): LocalDateTime {
+  const local = new Date(instant.getTime() + offsetMinutes(instant.getTime(), zone) * MINUTE_MS);
+  const date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+  return { ...date, hour: local.getUTCHours(), minute: local.getUTCMinutes(), weekday: isoWeekday(date) };
 }
 
 /**
@@ -81,6 +102,8 @@ export function fromLocal(date: LocalDate, minuteOfDay: number, zone: string): D
   // A day either side is safely before and after any clock change that touches this wall time, in every zone.
   const offsetBefore = offsetMinutes(wall - DAY_MS, zone);
   const offsetAfter = offsetMinutes(wall + DAY_MS, zone);
+  // No clock change near this day (nearly always): one reading, nothing to choose between.
+  if (offsetBefore === offsetAfter) return new Date(wall - offsetBefore * MINUTE_MS);
   const wanted = formatLocalDate(date);
   const readings = [wall - offsetBefore * MINUTE_MS, wall - offsetAfter * MINUTE_MS].filter((instant) => {
     const local = toLocal(new Date(instant), zone);

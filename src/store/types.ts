@@ -54,6 +54,8 @@ export type Delivery = {
   contentMark: string | null;
 };
 
+export type Decision = { chatId: number; deliver: Period | undefined; nextCheckAt: Date };
+
 export type Stats = {
   subscribers: { language: Locale; frequency: Schedule["frequency"]; status: SubscriptionStatus; count: number }[];
   /** Deliveries finished since the given instant, by status. */
@@ -95,11 +97,16 @@ export interface Store {
   dueSubscriptions(now: Date, afterChatId: number, limit: number): Subscription[];
   /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
   recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): void;
+  /** Many decisions in one transaction (a tick records a page at a time). */
+  recordDecisions(decisions: readonly Decision[]): void;
 
   /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
   requeueInterrupted(): number;
-  /** Takes the next queued delivery that is due, marking it sending. */
-  claimDelivery(now: Date): Delivery | undefined;
+  /**
+   * Takes up to `limit` queued deliveries that are due, marking them sending. Claimed but unsent deliveries are not
+   * duplicated by a crash: requeueInterrupted puts them back, and they were never sent.
+   */
+  claimDeliveries(now: Date, limit: number): Delivery[];
   /** The earliest time a queued delivery becomes due, if any. */
   nextQueuedAt(): Date | undefined;
   markSent(deliveryId: number, messageId: number, contentMark: string): void;
