@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBot } from "../src/bot.js";
+import { content } from "../src/content/index.js";
+import { createDigestSender } from "../src/digest/sender.js";
+import { tick } from "../src/digest/tick.js";
+import { createLogger } from "../src/logger.js";
+import { openSqliteStore } from "../src/store/sqlite.js";
+import type { Store } from "../src/store/types.js";
+import { startFakeTelegram } from "../test/support/fake-telegram.js";
+import { BENCH_BOT_INFO } from "./in-process-api.js";
+import { round } from "./stats.js";
+
+const TOKEN = "424242:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz0123";
+/** 10:00 in Almaty: every seeded subscription (daily at 09:00) is due, all in the same minute. */
+export const DUE_CLOCK = new Date("2025-09-05T05:00:00Z");
+
+/** Seeds `count` daily 09:00 subscriptions; every tenth is a group, the rest private chats; languages alternate. */
+export function seedSubscribers(store: Store, count: number): number[] {
+  const chatIds: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const chatId = index % 10 === 9 ? -1_000_000_000 - index : 1_000_000 + index;
+    store.saveSubscription({
+      chatId,
+      chatKind: chatId < 0 ? "supergroup" : "private",
+      language: index % 2 ? "kk" : "ru",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
+      sectors: index % 3 === 0 ? ["energy", "agro"] : null,
+      createdBy: null,
+    });
+    chatIds.push(chatId);
+  }
+  return chatIds;
+}
+
+export type BroadcastResult = {
+  subscribers: number;
+  rate: number;
+  elapsedSeconds: number;
+  delivered: number;
+  pace: number;
+  tooManyRequests: number;
+  lost: number;
+  duplicated: number;
+};
+
+/**
+ * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall
+ * and 20 a minute per group, and answers 429 with retry_after beyond that, as Telegram does.
+ */
+export async function benchBroadcast(options: { subscribers: number; rate: number }): Promise<BroadcastResult> {
+  const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
+  fake.limitRate({ perSecond: options.rate, perGroupPerMinute: 20, retryAfter: 1 });
+  const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
+  const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
+  try {
+    const logger = createLogger("silent");
+    const { bot, deps } = createBot({
+      token: TOKEN,
+      store,
+      library: content,
+      logger,
+      rateLimits: { perSecond: options.rate, perGroupPerMinute: 20 },
+      botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BENCH_BOT_INFO },
+    });
+    const chatIds = seedSubscribers(store, options.subscribers);
+    tick(store, DUE_CLOCK);
+    const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+    const started = performance.now();
+    await sender.drain();
+    const elapsedSeconds = (performance.now() - started) / 1000;
+
+    let delivered = 0;
+    let lost = 0;
+    let duplicated = 0;
+    for (const chatId of chatIds) {
+      const received = fake.messages(chatId).length;
+      if (received === 0) lost++;
+      else delivered++;
+      if (received > 1) duplicated++;
+    }
+    return {
+      subscribers: options.subscribers,
+      rate: options.rate,
+      elapsedSeconds: round(elapsedSeconds, 2),
+      delivered,
+      pace: round(delivered / (options.rate * elapsedSeconds), 3),
+      tooManyRequests: fake.tooManyRequests(),
+      lost,
+      duplicated,
+    };
+  } finally {
+    store.close();
+    await fake.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * npm run bench — how close the bot comes to the limits it cannot beat, as ratios measured in one run.
+ *   (default)  --quick: broadcast at R=300 msg/s to 3,000 subscribers; everything else at full size
+ *   --full     broadcast at Telegram's R=30 msg/s to 10,000 subscribers (about six minutes)
+ *   --smoke    every part at tiny sizes, only to check that each produces numbers (CI)
+ *   --rate R, --subscribers N   override the broadcast's rate and size
+ */
+import os from "node:os";
+import { benchBroadcast } from "./broadcast.js";
+import { benchMemory } from "./memory.js";
+import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
+
+type Mode = "full" | "quick" | "smoke";
+const args = process.argv.slice(2);
+const mode: Mode = args.includes("--smoke") ? "smoke" : args.includes("--full") ? "full" : "quick";
+const option = (name: string) => {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : Number(args[index + 1]);
+};
+
+const SIZES = {
+  full: { updates: 20_000, inline: 2_000, rate: 30, subscribers: 10_000, memory: [10_000, 100_000] },
+  quick: { updates: 20_000, inline: 2_000, rate: 300, subscribers: 3_000, memory: [10_000, 100_000] },
+  smoke: { updates: 300, inline: 50, rate: 300, subscribers: 60, memory: [200, 1_000] },
+}[mode];
+const rate = option("--rate") ?? SIZES.rate;
+const subscribers = option("--subscribers") ?? SIZES.subscribers;
+
+const rows: string[][] = [];
+const row = (part: string, figure: string, value: string | number, target: string, method: string) =>
+  rows.push([part, figure, String(value), target, method]);
+const met = (ok: boolean) => (ok ? "met" : "MISSED");
+
+process.stderr.write(`bench (${mode}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}\n`);
+
+process.stderr.write("1/4 update handling…\n");
+const updates = await benchUpdateHandling(SIZES.updates);
+row("1 updates", "ours / bare grammY", updates.stackVsBare, `>= 0.5 ${met(updates.stackVsBare >= 0.5)}`, `${updates.updates} mixed updates, alternating blocks, in-process API`);
+row("", "ours updates/s", updates.stackPerSecond, "", "createBot stack, SQLite in a temp folder");
+row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per update, no plugins");
+row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
+
+process.stderr.write("2/4 inline search…\n");
+const inline = await benchInlineSearch(SIZES.inline);
+row("2 inline", "p50 / p99 ms", `${inline.p50Ms} / ${inline.p99Ms}`, `p99 < 5 ${met(inline.p99Ms < 5)}`, `${inline.queries} queries: kk, ru, look-alikes, inflections, junk, empty`);
+
+process.stderr.write(`3/4 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);
+const broadcast = await benchBroadcast({ subscribers, rate });
+row("3 broadcast", "pace", broadcast.pace, `>= 0.95 ${met(broadcast.pace >= 0.95)}`, `delivered ÷ (R × elapsed); R=${rate}/s, 20/min per group, ${subscribers} due at once`);
+row("", "elapsed s", broadcast.elapsedSeconds, "", "HTTP fake Bot API on loopback answering 429 beyond R");
+row("", "429s received", broadcast.tooManyRequests, "", "");
+row("", "lost / duplicated", `${broadcast.lost} / ${broadcast.duplicated}`, `0 / 0 ${met(broadcast.lost === 0 && broadcast.duplicated === 0)}`, "subscribers with no digest / with more than one");
+
+process.stderr.write(`4/4 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
+const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
+row("4 memory", `peak RSS MB, ${memory.large.subscribers}`, memory.large.peakRssMb, `< 150 ${met(memory.large.peakRssMb < 150)}`, "whole process (VmHWM), seed + tick + drain, instant API");
+row("", `peak RSS MB, ${memory.small.subscribers}`, memory.small.peakRssMb, "", "");
+row("", "run s (small / large)", `${memory.small.runSeconds} / ${memory.large.runSeconds}`, "", "tick + drain");
+row("", "time growth", memory.growth, `≈ 1 (linear) ${met(memory.growth < 1.5)}`, "time per subscriber, large ÷ small");
+
+const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
+const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+process.stdout.write(`${line(["part", "figure", "value", "target", "method"])}\n${rows.map(line).join("\n")}\n\n`);
+process.stdout.write(
+  `bench: stack_vs_bare=${updates.stackVsBare} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
+    `broadcast_pace=${broadcast.pace} broadcast_lost=${broadcast.lost} broadcast_dup=${broadcast.duplicated} ` +
+    `rss_mb_100k=${memory.large.peakRssMb}\n`,
+);

@@ -1,0 +1,20 @@
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+
+/** CI runs the bench only at tiny sizes: each part must produce numbers. No figure is judged here. */
+describe("npm run bench -- --smoke", () => {
+  it("prints the table and one summary line with every figure", () => {
+    const result = spawnSync("npm", ["run", "--silent", "bench", "--", "--smoke"], { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^part\s+figure\s+value\s+target\s+method/);
+    const summary = lines.at(-1)!;
+    const number = String.raw`-?\d+(\.\d+)?`;
+    const keys = ["stack_vs_bare", "update_p99_ms", "inline_p99_ms", "broadcast_pace", "broadcast_lost", "broadcast_dup", "rss_mb_100k"];
+    expect(summary).toMatch(new RegExp(`^bench: ${keys.map((key) => `${key}=${number}`).join(" ")}$`));
+    expect(lines.filter((line) => line.startsWith("bench:"))).toHaveLength(1);
+  }, 300_000);
+});
