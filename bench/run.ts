@@ -53,7 +53,7 @@ row("", "lost / duplicated", `${broadcast.lost} / ${broadcast.duplicated}`, `0 /
 
 process.stderr.write(`4/4 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
-row("4 memory", `peak RSS MB, ${memory.large.subscribers}`, memory.large.peakRssMb, `< 150 ${met(memory.large.peakRssMb < 150)}`, "whole process (VmHWM), seed + tick + drain, instant API");
+row("4 memory", `peak RSS MB, ${memory.large.subscribers}`, memory.large.peakRssMb, `< 150 ${met(memory.large.peakRssMb < 150)}`, "whole process (VmHWM): tick + drain over a seeded database, instant API");
 row("", `peak RSS MB, ${memory.small.subscribers}`, memory.small.peakRssMb, "", "");
 row("", "run s (small / large)", `${memory.small.runSeconds} / ${memory.large.runSeconds}`, "", "tick + drain");
 row("", "time growth", memory.growth, `≈ 1 (linear) ${met(memory.growth < 1.5)}`, "time per subscriber, large ÷ small");
