@@ -179,6 +179,16 @@ describe("delivery against the fake Bot API", () => {
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
 
+  it("a digest queued before the chat paused is not sent", async () => {
+    const harness = await setUp();
+    subscribe(harness.store, [3101, 3102]);
+    tick(harness.store, now());
+    harness.store.pauseSubscription(3101);
+    expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
+    expect(deliveredTo(harness, 3101)).toHaveLength(0);
+    expect(harness.store.stats(new Date(0)).deliveries).toMatchObject({ sent: 1, dropped: 1 });
+  });
+
   it("400 chat not found stops the subscription too", async () => {
     const harness = await setUp();
     subscribe(harness.store, [-3003]);

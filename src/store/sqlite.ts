@@ -37,6 +37,7 @@ type SubscriptionRow = {
   created_by: number | null;
 };
 type DeliveryRow = {
+  status: SubscriptionStatus;
   id: number;
   chat_id: number;
   period: string;
@@ -144,7 +145,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        RETURNING id`,
     ),
     deliveryForSending: db.prepare<[number], DeliveryRow>(
-      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.sectors, s.content_mark
+      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.sectors, s.content_mark, s.status
        FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
     ),
     nextQueued: db.prepare<[], { at: number | null }>(
@@ -233,9 +234,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     const claimed: Delivery[] = [];
     for (const { id } of statements.claim.all(at, limit).sort((a, b) => a.id - b.id)) {
       const row = statements.deliveryForSending.get(id);
-      if (!row) {
-        // Its subscription was deleted: nothing to send.
-        finish(id, "dropped", "subscription gone");
+      if (!row || row.status !== "active") {
+        // Paused or stopped after the digest was queued: it is not wanted any more.
+        finish(id, "dropped", row ? `subscription ${row.status}` : "subscription gone");
         continue;
       }
       claimed.push({
