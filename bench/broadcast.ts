@@ -9,10 +9,9 @@ import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
-import { BENCH_BOT_INFO } from "./in-process-api.js";
+import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
 import { round } from "./stats.js";
 
-const TOKEN = "424242:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz0123";
 /** 10:00 in Almaty: every seeded subscription (daily at 09:00) is due, all in the same minute. */
 export const DUE_CLOCK = new Date("2025-09-05T05:00:00Z");
 
@@ -57,7 +56,7 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
   try {
     const logger = createLogger("silent");
     const { bot, deps } = createBot({
-      token: TOKEN,
+      token: BENCH_TOKEN,
       store,
       library: content,
       logger,

@@ -1,24 +1,15 @@
-import type { UserFromGetMe } from "grammy/types";
-
 /**
  * A Bot API that answers instantly inside the process, given to grammY as its `fetch`: every Api object (the bot's,
  * and the ones plugins build) uses it, and no time is spent on the network.
  */
-export const BENCH_BOT_INFO = {
-  id: 424242,
-  is_bot: true as const,
-  first_name: "Bench",
-  username: "bench_briefing_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
+import { BOT_INFO } from "../test/support/harness.js";
+
+/** The bench bot is the test bot: same token and identity, so bench and tests exercise one configuration. */
+export { BOT_INFO as BENCH_BOT_INFO, TEST_TOKEN as BENCH_TOKEN } from "../test/support/harness.js";
 
 /** Results by method, serialized once: the API neither reads the request nor spends time building answers. */
 const RESULTS: Record<string, string> = {
-  getMe: JSON.stringify({ ok: true, result: BENCH_BOT_INFO }),
+  getMe: JSON.stringify({ ok: true, result: BOT_INFO }),
   sendMessage: JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } }),
   editMessageText: JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } }),
   getChatMember: JSON.stringify({ ok: true, result: { status: "administrator", user: { id: 1, is_bot: false, first_name: "U" } } }),

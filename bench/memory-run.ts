@@ -12,7 +12,7 @@ import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import { DUE_CLOCK, seedSubscribers } from "./broadcast.js";
-import { BENCH_BOT_INFO, instantFetch } from "./in-process-api.js";
+import { BENCH_BOT_INFO, BENCH_TOKEN, instantFetch } from "./in-process-api.js";
 
 const [command, ...rest] = process.argv.slice(2);
 
@@ -26,7 +26,7 @@ if (command === "seed") {
   const store = openSqliteStore(rest[0], () => DUE_CLOCK);
   const logger = createLogger("silent");
   const { bot, deps } = createBot({
-    token: "424242:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz0123",
+    token: BENCH_TOKEN,
     store,
     library: content,
     logger,

@@ -7,18 +7,17 @@ import { createBot } from "../src/bot.js";
 import { content } from "../src/content/index.js";
 import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
-import { BENCH_BOT_INFO, instantFetch } from "./in-process-api.js";
+import { BENCH_BOT_INFO, BENCH_TOKEN, instantFetch } from "./in-process-api.js";
 import { INLINE_QUERIES, mixedUpdates, seeded } from "./updates.js";
 import { percentile, round, timeEach } from "./stats.js";
 
-const TOKEN = "424242:BENCH_TOKEN_abcdefghijklmnopqrstuvwxyz0123";
 
 /** The project's full stack: createBot with every plugin and a SQLite store in a temp folder. */
 export function stackBot() {
   const folder = mkdtempSync(join(tmpdir(), "bench-stack-"));
   const store = openSqliteStore(join(folder, "bot.db"));
   const { bot } = createBot({
-    token: TOKEN,
+    token: BENCH_TOKEN,
     store,
     library: content,
     logger: createLogger("silent"),
@@ -35,7 +34,7 @@ export function stackBot() {
 
 /** The baseline: bare grammY answering every update with one call and no plugins. */
 export function bareBot(): Bot {
-  const bot = new Bot(TOKEN, { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO });
+  const bot = new Bot(BENCH_TOKEN, { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO });
   bot.on("message", (ctx) => ctx.reply("ok"));
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery());
   bot.on("inline_query", (ctx) => ctx.answerInlineQuery([]));
