@@ -21,7 +21,9 @@ export const INLINE_QUERIES = [
 const FREE_TEXT = ["инвестиции", "келисим", "что подписали?", "транзит", "🙂", "жасанды интеллект", "qwerty"];
 
 /** A mix like real traffic: commands, button presses (valid and stale), free text and inline queries. */
-export function mixedUpdates(library: ContentLibrary, count: number, users = 500): Update[] {
+export function mixedUpdates(library: ContentLibrary, count: number, options: { users?: number; firstUpdateId?: number } = {}): Update[] {
+  const users = options.users ?? 500;
+  const firstUpdateId = options.firstUpdateId ?? 1;
   const random = seeded(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const refs = library.briefings.flatMap(briefingRefs);
@@ -37,7 +39,7 @@ export function mixedUpdates(library: ContentLibrary, count: number, users = 500
     const from = { id: userId, is_bot: false, first_name: "U", language_code: userId % 2 ? "kk" : "ru" };
     const chat = { id: userId, type: "private" as const, first_name: "U" };
     const kind = random();
-    const update_id = index + 1;
+    const update_id = firstUpdateId + index;
     if (kind < 0.3) {
       const text = pick(COMMANDS);
       updates.push({

@@ -45,6 +45,22 @@ const configSchema = z.object({
     .default("* * * * *")
     .refine((expression) => isCronExpression(expression), 'is not a cron expression (5 fields, or 6 with seconds first), e.g. "* * * * *"'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to" }).optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    .optional(),
+  PORT: z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a port number")
+    .min(1, "must be a port number")
+    .max(65535, "must be a port number")
+    .default(8080),
+}).superRefine((values, ctx) => {
+  if (values.BOT_MODE !== "webhook") return;
+  if (!values.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
+  if (!values.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
 });
 
 export type Config = {
@@ -56,6 +72,8 @@ export type Config = {
   /** Cron expression for the digest scheduler's tick. */
   digestTick: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Long polling (default), or an HTTP server Telegram posts updates to. */
+  mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
 
 export class ConfigError extends Error {
@@ -87,5 +105,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     defaultTimezone: values.DEFAULT_TIMEZONE,
     digestTick: values.DIGEST_TICK,
     logLevel: values.LOG_LEVEL,
+    mode:
+      values.BOT_MODE === "webhook"
+        ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }
+        : { kind: "polling" },
   };
 }

@@ -9,6 +9,7 @@ import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.j
 import { createDigestSender } from "./digest/sender.js";
 import { createLogger } from "./logger.js";
 import { openSqliteStore } from "./store/sqlite.js";
+import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   });
 
   let runner: RunnerHandle | undefined;
+  let webhook: WebhookServer | undefined;
   let scheduler: DigestScheduler | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping");
     try {
-      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, scheduler?.stop()]);
+      await Promise.all([runner?.isRunning() ? runner.stop() : undefined, webhook?.close(), scheduler?.stop()]);
     } finally {
       store.close();
       logger.info("stopped");
@@ -59,7 +61,6 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
 
   await bot.init();
-  await bot.api.deleteWebhook();
   await registerCommands(bot.api, deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
     logger.warn({ err: error }, "could not register the command menus"),
   );
@@ -68,8 +69,30 @@ async function main(): Promise<void> {
   scheduler = startDigestScheduler({ expression: config.digestTick, store, sender, logger });
   // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
   scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
+  const running = { username: bot.botInfo.username, briefings: content.briefings.length, mode: config.mode.kind };
+
+  if (config.mode.kind === "webhook") {
+    const { url, secret, port } = config.mode;
+    const activeScheduler = scheduler;
+    webhook = await startWebhookServer({
+      bot,
+      path: new URL(url).pathname,
+      secret,
+      port,
+      logger,
+      health: () => {
+        const checks = { store: store.healthy(), scheduler: activeScheduler.isRunning() };
+        return { ok: Object.values(checks).every(Boolean), checks, lastTickAt: activeScheduler.lastTickAt()?.toISOString() ?? null };
+      },
+    });
+    await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+    logger.info({ ...running, port }, "bot is running");
+    return;
+  }
+
+  await bot.api.deleteWebhook();
   runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
-  logger.info({ username: bot.botInfo.username, briefings: content.briefings.length }, "bot is running");
+  logger.info(running, "bot is running");
   await runner.task();
 }
 

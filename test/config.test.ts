@@ -23,6 +23,7 @@ describe("parseConfig", () => {
       defaultTimezone: "Asia/Almaty",
       digestTick: "* * * * *",
       logLevel: "info",
+      mode: { kind: "polling" },
     });
   });
 
@@ -54,6 +55,22 @@ describe("parseConfig", () => {
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "*/5 * * * * *" }).digestTick).toBe("*/5 * * * * *");
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "0 * * * *" }).digestTick).toBe("0 * * * *");
     expect(problemsOf({ BOT_TOKEN: TOKEN, DIGEST_TICK: "* * *" })).toEqual([expect.stringMatching(/^DIGEST_TICK is not a cron expression/)]);
+  });
+
+  it("webhook mode needs WEBHOOK_URL and a well-formed WEBHOOK_SECRET, each named when missing", () => {
+    const names = (env: Record<string, string>) => problemsOf({ BOT_TOKEN: TOKEN, ...env }).map((problem) => problem.split(" ")[0]);
+    expect(names({ BOT_MODE: "webhook" })).toEqual(["WEBHOOK_URL", "WEBHOOK_SECRET"]);
+    expect(names({ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "has spaces" })).toEqual(["WEBHOOK_SECRET"]);
+    expect(names({ BOT_MODE: "webhok" })).toEqual(["BOT_MODE"]);
+    expect(names({ PORT: "http" })).toEqual(["PORT"]);
+    const config = parseConfig({
+      BOT_TOKEN: TOKEN,
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://bot.example.org/telegram",
+      WEBHOOK_SECRET: "s3cret_-X",
+      PORT: "8443",
+    });
+    expect(config.mode).toEqual({ kind: "webhook", url: "https://bot.example.org/telegram", secret: "s3cret_-X", port: 8443 });
   });
 
   it("parses admin ids and trims a trailing slash from the API root", () => {

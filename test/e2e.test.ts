@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -128,5 +130,88 @@ describe("npm start (end to end)", () => {
     const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("BOT_TOKEN is required");
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+  return port;
+}
+
+describe("npm start in webhook mode (end to end)", () => {
+  const secret = "e2e_webhook-secret";
+  let fake: FakeTelegram;
+  let child: ChildProcess;
+  let output = "";
+  let folder: string;
+  let base: string;
+  let exit: Promise<number | null>;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
+    folder = mkdtempSync(join(tmpdir(), "briefing-e2e-webhook-"));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn("npm", ["start", "--silent"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATABASE_PATH: join(folder, "bot.db"),
+        BOT_MODE: "webhook",
+        WEBHOOK_URL: "https://bot.example.org/hook/telegram",
+        WEBHOOK_SECRET: secret,
+        PORT: String(port),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    exit = new Promise((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+    await fake.waitFor((call) => call.method === "setWebhook", 90_000).catch((error: Error) => {
+      throw new Error(`${error.message}\nprocess output:\n${output}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await fake.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("registers the webhook with its secret and the update types it handles, and never polls", () => {
+    const setWebhook = fake.lastCall("setWebhook")!.payload;
+    expect(setWebhook.url).toBe("https://bot.example.org/hook/telegram");
+    expect(setWebhook.secret_token).toBe(secret);
+    expect(setWebhook.allowed_updates).toEqual(["message", "callback_query", "inline_query", "my_chat_member"]);
+    expect(fake.callsTo("getUpdates")).toHaveLength(0);
+  });
+
+  it("answers an update posted with the secret and refuses one without", async () => {
+    const user = privateUser({ language_code: "ru", first_name: "Иван" });
+    const refused = await fetch(`${base}/hook/telegram`, { method: "POST", body: JSON.stringify(messageUpdate(user, "/start")) });
+    expect(refused.status).toBe(401);
+    const accepted = await fetch(`${base}/hook/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret },
+      body: JSON.stringify(messageUpdate(user, "/start")),
+    });
+    expect(accepted.status).toBe(200);
+    const replies = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === user.id);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.payload.text).toContain("Здравствуйте, Иван!");
+  });
+
+  it("reports health and stops cleanly on SIGTERM", async () => {
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true } });
+    process.kill(findDescendant(child.pid!, "dist/src/main.js")!, "SIGTERM");
+    const code = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
+    expect(code).toBe(0);
   });
 });

@@ -7,6 +7,9 @@ import { tick, type TickResult } from "./tick.js";
 export type DigestScheduler = {
   /** One tick now, resolving when the sender has drained what it queued (tests and start-up use this). */
   runNow(): Promise<TickResult & DrainResult>;
+  /** When the last tick ran, if any: health checks show it. */
+  lastTickAt(): Date | undefined;
+  isRunning(): boolean;
   stop(): Promise<void>;
 };
 
@@ -23,8 +26,11 @@ export function startDigestScheduler(options: {
   const requeued = store.requeueInterrupted();
   if (requeued > 0) logger.warn({ requeued }, "deliveries interrupted by the last stop are queued again");
 
+  let lastTick: Date | undefined;
+  let running = true;
   async function runNow() {
-    const planned = tick(store, now(), logger);
+    lastTick = now();
+    const planned = tick(store, lastTick, logger);
     if (planned.queued > 0) logger.info(planned, "digests queued");
     const drained = await sender.drain();
     if (drained.sent + drained.failed + drained.dropped > 0) logger.info(drained, "digests delivered");
@@ -42,7 +48,10 @@ export function startDigestScheduler(options: {
 
   return {
     runNow,
+    lastTickAt: () => lastTick,
+    isRunning: () => running,
     async stop() {
+      running = false;
       await task.stop();
       await sender.stop();
     },

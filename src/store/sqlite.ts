@@ -381,6 +381,13 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         queued: statements.queued.get()?.count ?? 0,
       };
     },
+    healthy() {
+      try {
+        return db.open && db.prepare("SELECT 1 AS one").get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
     keyValue: {
       // Read on every update (dialogue state) and nearly always absent: absence is cached too.
       get(key) {

@@ -119,6 +119,8 @@ export interface Store {
   markDropped(deliveryId: number, reason: StopReason, error: string): void;
 
   stats(since: Date): Stats;
+  /** True when the store answers a trivial query (health checks). */
+  healthy(): boolean;
   keyValue: KeyValueStore;
 
   close(): void;
