@@ -20,7 +20,7 @@ date = { $year } жылғы { $day } { $month ->
 ## Sections: menu buttons and headings
 section-home = Басты мәзір
 section-overview = 📰 Шолу
-section-timeline = 📅 Күн сайын
+section-timeline = 📅 Күндер бойынша
 section-agreements = ✍️ Келісімдер
 section-sectors = 🧭 Бағыттар
 section-quotes = 💬 Сарапшы пікірі
@@ -57,7 +57,7 @@ welcome-back = Қайта оралуыңызбен!
 ## Commands (descriptions shown in Telegram's menu; keep them short)
 command-start = Ботты бастау
 command-briefing = Брифингтің басты мәзірі
-command-timeline = Сапар күн сайын
+command-timeline = Сапар күндер бойынша
 command-agreements = Қол қойылған келісімдер
 command-sectors = Ынтымақтастық бағыттары
 command-quotes = Сарапшы пікірлері

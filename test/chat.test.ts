@@ -43,7 +43,7 @@ describe("first contact and language", () => {
     const reply = harness.fake.lastCall("sendMessage")!.payload;
     expect(reply.text).toContain("Сәлеметсіз бе, Айгерім!");
     expect(reply.text).toContain(briefing.title.kk);
-    expect(buttons(reply.reply_markup).map((b) => b.text)).toContain("📅 Күн сайын");
+    expect(buttons(reply.reply_markup).map((b) => b.text)).toContain("📅 Күндер бойынша");
   });
 
   it("greets a ru user in Russian", async () => {

@@ -72,7 +72,7 @@ describe("npm start (end to end)", () => {
     const languages = fake.callsTo("setMyCommands").map((call) => call.payload.language_code ?? "default");
     expect(new Set(languages)).toEqual(new Set(["default", "kk", "ru"]));
     const kk = fake.callsTo("setMyCommands").find((call) => call.payload.language_code === "kk")!;
-    expect(kk.payload.commands).toContainEqual({ command: "timeline", description: "Сапар күн сайын" });
+    expect(kk.payload.commands).toContainEqual({ command: "timeline", description: "Сапар күндер бойынша" });
   });
 
   it("answers /start from a kk user and a ru user in their languages", async () => {
