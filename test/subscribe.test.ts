@@ -114,6 +114,16 @@ describe("the /subscribe dialogue", () => {
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("диалог уже завершён");
   });
 
+  it("starts over when /subscribe is sent again halfway", async () => {
+    const user = privateUser({ language_code: "ru" });
+    await say(user, "/subscribe");
+    await pressIn(harness, user, user.id, "v1:c:f:w");
+    await say(user, "/subscribe");
+    expect(lastText(user.id)).toContain("Как часто его присылать?");
+    await pressIn(harness, user, user.id, "v1:c:f:d");
+    expect(lastText(user.id)).toContain("В какое время?");
+  });
+
   it("times out: a button pressed after 30 minutes of silence gets a short note, not the dialogue", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-10T08:00:00Z") });
     const user = privateUser({ language_code: "ru" });
