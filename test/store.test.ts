@@ -5,6 +5,8 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../src/store/migrations.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
+import type { Store } from "../src/store/types.js";
+import { describeStoreContract } from "./support/store-contract.js";
 
 const folders: string[] = [];
 function tempPath(): string {
@@ -53,4 +55,19 @@ describe("SQLite store", () => {
     expect(store.getUser(5)?.language).toBe("ru");
     store.close();
   });
+});
+
+const openedAt = new WeakMap<Store, string>();
+describeStoreContract("SQLite", {
+  open: async (now) => {
+    const path = tempPath();
+    const store = openSqliteStore(path, now);
+    openedAt.set(store, path);
+    return store;
+  },
+  reopen: async (store, now) => {
+    const path = openedAt.get(store)!;
+    store.close();
+    return openSqliteStore(path, now);
+  },
 });

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import type { Schedule } from "../../src/digest/schedule.js";
+import type { Store } from "../../src/store/types.js";
+
+/**
+ * What every Store must do, whatever engine is behind it. Written with `await` on every call so that an
+ * asynchronous engine can run the same suite. `open(now)` gives a fresh, empty store whose clock is `now`;
+ * `reopen` (optional) gives a second handle on the same data, as after a restart.
+ */
+export type StoreFactory = {
+  open(now: () => Date): Promise<Store>;
+  reopen?(store: Store, now: () => Date): Promise<Store>;
+};
+
+const daily = (minuteOfDay: number, timezone = "Asia/Almaty"): Schedule => ({ frequency: "daily", weekday: null, minuteOfDay, timezone });
+const period = (key: string, dueAt: string) => ({ key, dueAt: new Date(dueAt), endsAt: new Date(Date.parse(dueAt) + 86_400_000) });
+
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name}: the store contract`, () => {
+    let clock = new Date("2025-09-05T05:00:00Z");
+    const now = () => clock;
+    const fresh = async () => {
+      clock = new Date("2025-09-05T05:00:00Z");
+      return factory.open(now);
+    };
+
+    it("keeps users and chats with their languages", async () => {
+      const store = await fresh();
+      await store.touchUser(1);
+      expect(await store.getUser(1)).toMatchObject({ id: 1, language: null });
+      await store.setUserLanguage(1, "kk");
+      await store.touchUser(1);
+      expect((await store.getUser(1))?.language).toBe("kk");
+      await store.setUserLanguage(2, "ru");
+      expect((await store.getUser(2))?.language).toBe("ru");
+      expect(await store.getUser(3)).toBeUndefined();
+      await store.touchChat({ id: -10, kind: "supergroup", title: "A" });
+      await store.setChatLanguage(-10, "kk");
+      await store.touchChat({ id: -10, kind: "supergroup", title: "B" });
+      expect(await store.getChat(-10)).toMatchObject({ title: "B", language: "kk" });
+      expect(await store.healthy()).toBe(true);
+      await store.close();
+    });
+
+    it("saves, changes, pauses, resumes and stops a subscription; language follows the chat", async () => {
+      const store = await fresh();
+      const saved = await store.saveSubscription({ chatId: 5, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: 5 });
+      expect(saved).toMatchObject({ chatId: 5, status: "active", sectors: null, lastPeriod: null, contentMark: null });
+      expect(saved.activeSince).toEqual(clock);
+      await store.updateSubscription(5, { schedule: daily(600, "Europe/Moscow"), sectors: ["energy"] });
+      expect(await store.getSubscription(5)).toMatchObject({ schedule: daily(600, "Europe/Moscow"), sectors: ["energy"] });
+      await store.setUserLanguage(5, "kk");
+      expect((await store.getSubscription(5))?.language).toBe("kk");
+      await store.pauseSubscription(5);
+      expect((await store.getSubscription(5))?.status).toBe("paused");
+      clock = new Date("2025-09-06T05:00:00Z");
+      await store.resumeSubscription(5);
+      expect(await store.getSubscription(5)).toMatchObject({ status: "active", activeSince: clock });
+      await store.stopSubscription(5, "blocked");
+      expect(await store.getSubscription(5)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+      expect(await store.updateSubscription(404, { sectors: null })).toBeUndefined();
+      await store.close();
+    });
+
+    it("queues one delivery per chat and period, however often it is recorded", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: 6, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+      expect((await store.dueSubscriptions(clock, Number.MIN_SAFE_INTEGER, 10)).map((s) => s.chatId)).toEqual([6]);
+      const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+      const next = new Date("2025-09-06T04:00:00Z");
+      await store.recordDecision(6, owed, next);
+      await store.recordDecisions([{ chatId: 6, deliver: owed, nextCheckAt: next }]);
+      expect(await store.getSubscription(6)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: next });
+      expect(await store.dueSubscriptions(clock, Number.MIN_SAFE_INTEGER, 10)).toEqual([]);
+      const claimed = await store.claimDeliveries(clock, 10);
+      expect(claimed).toHaveLength(1);
+      expect(await store.claimDeliveries(clock, 10)).toEqual([]);
+      await store.close();
+    });
+
+    it("takes a delivery through sending to sent and remembers what it covered", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: 7, chatKind: "private", language: "kk", schedule: daily(540), sectors: ["agro"], createdBy: null });
+      await store.recordDecision(7, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      const [delivery] = await store.claimDeliveries(clock, 5);
+      expect(delivery).toMatchObject({ chatId: 7, attempts: 1, language: "kk", sectors: ["agro"], contentMark: null });
+      await store.markSent(delivery!.id, 99, "2025-09-05");
+      expect((await store.getSubscription(7))?.contentMark).toBe("2025-09-05");
+      expect((await store.stats(new Date(0))).deliveries.sent).toBe(1);
+      await store.close();
+    });
+
+    it("retries, fails and drops deliveries; a dropped one stops the subscription", async () => {
+      const store = await fresh();
+      for (const chatId of [8, 9]) {
+        await store.saveSubscription({ chatId, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+        await store.recordDecision(chatId, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      }
+      const [first, second] = await store.claimDeliveries(clock, 5);
+      await store.markRetry(first!.id, new Date(clock.getTime() + 60_000), "flood", false);
+      expect(await store.claimDeliveries(clock, 5)).toEqual([]);
+      expect(await store.nextQueuedAt()).toEqual(new Date(clock.getTime() + 60_000));
+      const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
+      expect(again).toMatchObject({ id: first!.id, attempts: 1 });
+      await store.markFailed(again!.id, "gave up");
+      await store.markDropped(second!.id, "blocked", "Forbidden: bot was blocked by the user");
+      expect(await store.getSubscription(second!.chatId)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+      expect((await store.stats(new Date(0))).deliveries).toMatchObject({ failed: 1, dropped: 1 });
+      await store.close();
+    });
+
+    it("moves a group's subscription and queue to its supergroup id", async () => {
+      const store = await fresh();
+      await store.touchChat({ id: -11, kind: "group", title: "G" });
+      await store.setChatLanguage(-11, "kk");
+      await store.saveSubscription({ chatId: -11, chatKind: "group", language: "kk", schedule: daily(540), sectors: null, createdBy: 1 });
+      await store.recordDecision(-11, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await store.moveChat(-11, -10011);
+      expect(await store.getSubscription(-11)).toBeUndefined();
+      expect(await store.getSubscription(-10011)).toMatchObject({ chatKind: "supergroup", language: "kk" });
+      expect((await store.getChat(-10011))?.language).toBe("kk");
+      expect((await store.claimDeliveries(clock, 5))[0]?.chatId).toBe(-10011);
+      await store.close();
+    });
+
+    it("keeps small values for plugins (dialogue state)", async () => {
+      const store = await fresh();
+      expect(await store.keyValue.get("k")).toBeUndefined();
+      await store.keyValue.set("k", "v1");
+      await store.keyValue.set("k", "v2");
+      expect(await store.keyValue.get("k")).toBe("v2");
+      await store.keyValue.delete("k");
+      expect(await store.keyValue.get("k")).toBeUndefined();
+      await store.close();
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it("keeps everything across a restart; deliveries caught sending go back to the queue", async () => {
+        const store = await fresh();
+        await store.setUserLanguage(12, "kk");
+        await store.saveSubscription({ chatId: 12, chatKind: "private", language: "kk", schedule: daily(540), sectors: null, createdBy: null });
+        await store.recordDecision(12, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+        await store.claimDeliveries(clock, 5);
+        await store.keyValue.set("conversation:12:12", "{}");
+        const again = await reopen(store, now);
+        expect((await again.getUser(12))?.language).toBe("kk");
+        expect((await again.getSubscription(12))?.lastPeriod).toBe("d2025-09-05");
+        expect(await again.keyValue.get("conversation:12:12")).toBe("{}");
+        expect(await again.requeueInterrupted()).toBe(1);
+        expect(await again.claimDeliveries(clock, 5)).toHaveLength(1);
+        await again.close();
+      });
+    }
+  });
+}
