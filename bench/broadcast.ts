@@ -16,11 +16,11 @@ import { round } from "./stats.js";
 export const DUE_CLOCK = new Date("2025-09-05T05:00:00Z");
 
 /** Seeds `count` daily 09:00 subscriptions; every tenth is a group, the rest private chats; languages alternate. */
-export function seedSubscribers(store: Store, count: number): number[] {
+export async function seedSubscribers(store: Store, count: number): Promise<number[]> {
   const chatIds: number[] = [];
   for (let index = 0; index < count; index++) {
     const chatId = index % 10 === 9 ? -1_000_000_000 - index : 1_000_000 + index;
-    store.saveSubscription({
+    await store.saveSubscription({
       chatId,
       chatKind: chatId < 0 ? "supergroup" : "private",
       language: index % 2 ? "kk" : "ru",
@@ -63,8 +63,8 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
       rateLimits: { perSecond: options.rate, perGroupPerMinute: 20 },
       botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BENCH_BOT_INFO },
     });
-    const chatIds = seedSubscribers(store, options.subscribers);
-    tick(store, DUE_CLOCK);
+    const chatIds = await seedSubscribers(store, options.subscribers);
+    await tick(store, DUE_CLOCK);
     const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
     const started = performance.now();
     await sender.drain();
@@ -90,7 +90,7 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
       duplicated,
     };
   } finally {
-    store.close();
+    await store.close();
     await fake.close();
     rmSync(folder, { recursive: true, force: true });
   }

@@ -20,8 +20,8 @@ if (command === "seed") {
   const [count, database] = [Number(rest[0]), rest[1]];
   if (!Number.isInteger(count) || count <= 0 || !database) throw new Error("usage: memory-run.js seed <subscribers> <database>");
   const store = openSqliteStore(database, () => DUE_CLOCK);
-  seedSubscribers(store, count);
-  store.close();
+  await seedSubscribers(store, count);
+  await store.close();
 } else if (command === "run" && rest[0]) {
   const store = openSqliteStore(rest[0], () => DUE_CLOCK);
   const logger = createLogger("silent");
@@ -34,12 +34,12 @@ if (command === "seed") {
     botConfig: { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO },
   });
   const started = performance.now();
-  const planned = tick(store, DUE_CLOCK);
+  const planned = await tick(store, DUE_CLOCK);
   const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
   const drained = await sender.drain();
   const runSeconds = (performance.now() - started) / 1000;
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? Number.NaN);
-  store.close();
+  await store.close();
   process.stdout.write(`${JSON.stringify({ queued: planned.queued, sent: drained.sent, runSeconds, peakRssMb: peakKb / 1024 })}\n`);
 } else {
   throw new Error("usage: memory-run.js seed <subscribers> <database> | run <database>");

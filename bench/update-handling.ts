@@ -25,8 +25,8 @@ export function stackBot() {
   });
   return {
     bot,
-    close() {
-      store.close();
+    async close() {
+      await store.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -92,7 +92,7 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
       p99Ms: round(percentile(stackDurations, 99), 3),
     };
   } finally {
-    stack.close();
+    await stack.close();
   }
 }
 
@@ -121,6 +121,6 @@ export async function benchInlineSearch(count: number): Promise<InlineResult> {
     const { sorted } = await timeEach(queries, (update) => stack.bot.handleUpdate(update));
     return { queries: count, p50Ms: round(percentile(sorted, 50), 3), p99Ms: round(percentile(sorted, 99), 3) };
   } finally {
-    stack.close();
+    await stack.close();
   }
 }

@@ -79,7 +79,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.use(ignoreOwnInlineMessages);
   bot.use(trackContacts(store));
   bot.use(async (ctx, next) => {
-    const locale = resolveLocale(store, ctx);
+    const locale = await resolveLocale(store, ctx);
     ctx.locale = locale ?? FALLBACK_LOCALE;
     ctx.localeKnown = locale !== undefined;
     await next();
@@ -96,7 +96,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const dialogMiddleware = dialogs.middleware();
   // The conversations plugin replays state on every update it sees; it only needs the ones that can open a dialogue
   // (commands, settings buttons) or that arrive while one is open.
-  bot.use((ctx, next) => (mayTouchDialog(ctx) ? dialogMiddleware(ctx, next) : next()));
+  bot.use(async (ctx, next) => ((await mayTouchDialog(ctx)) ? dialogMiddleware(ctx, next) : next()));
 
   const router = createRouter();
   startFeature(deps, router);
@@ -119,7 +119,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
 }
 
 function dialogGate(store: Store) {
-  return (ctx: Context): boolean => {
+  return async (ctx: Context): Promise<boolean> => {
     if (!ctx.chat || !ctx.from) return false;
     if (ctx.message?.entities?.[0]?.type === "bot_command") return true;
     if (ctx.callbackQuery && decodeCallback(ctx.callbackQuery.data)?.kind === "settings") return true;
@@ -173,12 +173,12 @@ function trackContacts(store: Store): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const user = ctx.from;
     if (user && !user.is_bot && !seenUsers.has(user.id)) {
-      store.touchUser(user.id);
+      await store.touchUser(user.id);
       seenUsers.add(user.id);
     }
     const chat = ctx.chat;
     if (chat && !seenChats.has(chat.id)) {
-      store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
+      await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
       seenChats.add(chat.id);
     }
     await next();

@@ -13,13 +13,13 @@ export function localeFromLanguageCode(code: string | undefined): Locale | undef
  * Order: the sender's stored choice, then the group's choice (in groups), then the sender's Telegram language.
  * Works for every update type — inline queries and callbacks included — because it reads only the store.
  */
-export function resolveLocale(store: Store, ctx: Pick<Context, "from" | "chat">): Locale | undefined {
+export async function resolveLocale(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Locale | undefined> {
   const userId = ctx.from?.id;
-  const stored = userId === undefined ? undefined : store.getUser(userId)?.language;
+  const stored = userId === undefined ? undefined : (await store.getUser(userId))?.language;
   if (stored) return stored;
   const chat = ctx.chat;
   if (chat && chat.type !== "private") {
-    const groupLanguage = store.getChat(chat.id)?.language;
+    const groupLanguage = (await store.getChat(chat.id))?.language;
     if (groupLanguage) return groupLanguage;
   }
   return localeFromLanguageCode(ctx.from?.language_code);

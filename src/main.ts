@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     try {
       await Promise.all([runner?.isRunning() ? runner.stop() : undefined, webhook?.close(), scheduler?.stop()]);
     } finally {
-      store.close();
+      await store.close();
       logger.info("stopped");
       process.exit(0);
     }
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   );
   if (stopping) return;
   const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
-  scheduler = startDigestScheduler({ expression: config.digestTick, store, sender, logger });
+  scheduler = await startDigestScheduler({ expression: config.digestTick, store, sender, logger });
   // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
   scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
   const running = { username: bot.botInfo.username, briefings: content.briefings.length, mode: config.mode.kind };
@@ -80,8 +80,8 @@ async function main(): Promise<void> {
       secret,
       port,
       logger,
-      health: () => {
-        const checks = { store: store.healthy(), scheduler: activeScheduler.isRunning() };
+      health: async () => {
+        const checks = { store: await store.healthy(), scheduler: activeScheduler.isRunning() };
         return { ok: Object.values(checks).every(Boolean), checks, lastTickAt: activeScheduler.lastTickAt()?.toISOString() ?? null };
       },
     });

@@ -3,7 +3,7 @@ import { webhookCallback, type Bot } from "grammy";
 import type { BotContext } from "./context.js";
 import type { Logger } from "./logger.js";
 
-export type Health = () => { ok: boolean; checks: Record<string, boolean> } & Record<string, unknown>;
+export type Health = () => Promise<{ ok: boolean; checks: Record<string, boolean> } & Record<string, unknown>>;
 
 export type WebhookServer = {
   server: Server;
@@ -37,7 +37,7 @@ export function startWebhookServer(options: {
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (request.method === "GET" && url.pathname === "/healthz") {
-      const health = options.health();
+      const health = await options.health();
       response.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" });
       response.end(JSON.stringify(health));
       return;

@@ -6,7 +6,7 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 /** CI runs the bench only at tiny sizes: each part must produce numbers. No figure is judged here. */
 describe("npm run bench -- --smoke", () => {
-  it("prints the table and one summary line with every figure", () => {
+  it("prints the table and one summary line with every figure", async () => {
     const result = spawnSync("npm", ["run", "--silent", "bench", "--", "--smoke"], { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stdout.trim().split("\n");

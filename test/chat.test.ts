@@ -62,7 +62,7 @@ describe("first contact and language", () => {
     expect(picker.text).toContain("Выберите язык");
 
     await press(user, user.id, "v1:l:kk");
-    expect(harness.store.getUser(user.id)?.language).toBe("kk");
+    expect((await harness.store.getUser(user.id))?.language).toBe("kk");
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe("Тіл сақталды: қазақша.");
     const menu = lastMessage(user.id);
     expect(menu.message_id).toBe(picker.message_id);
@@ -77,7 +77,7 @@ describe("first contact and language", () => {
     const user = privateUser({ language_code: "kk" });
     await harness.send(messageUpdate(user, "/language"));
     await press(user, user.id, "v1:l:ru");
-    expect(harness.store.getUser(user.id)?.language).toBe("ru");
+    expect((await harness.store.getUser(user.id))?.language).toBe("ru");
     expect(lastMessage(user.id).text).toContain(briefing.title.ru);
   });
 });
@@ -220,7 +220,7 @@ describe("groups", () => {
     harness.fake.setMemberStatus(group.id, admin.id, "administrator");
     await harness.send(messageUpdate(admin, "/language", { chat: group }));
     await press(admin, group.id, "v1:l:kk");
-    expect(harness.store.getChat(group.id)?.language).toBe("kk");
+    expect((await harness.store.getChat(group.id))?.language).toBe("kk");
 
     const member = privateUser({ language_code: "en" });
     await harness.send(messageUpdate(member, "/figures", { chat: group }));

@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("parseConfig", () => {
-  it("fills every default when only BOT_TOKEN is set", () => {
+  it("fills every default when only BOT_TOKEN is set", async () => {
     expect(parseConfig({ BOT_TOKEN: TOKEN })).toEqual({
       botToken: TOKEN,
       apiRoot: undefined,
@@ -27,13 +27,13 @@ describe("parseConfig", () => {
     });
   });
 
-  it("names BOT_TOKEN when it is missing, empty or malformed", () => {
+  it("names BOT_TOKEN when it is missing, empty or malformed", async () => {
     expect(problemsOf({})).toEqual([expect.stringMatching(/^BOT_TOKEN is required/)]);
     expect(problemsOf({ BOT_TOKEN: "  " })).toEqual([expect.stringMatching(/^BOT_TOKEN is required/)]);
     expect(problemsOf({ BOT_TOKEN: "not-a-token" })).toEqual([expect.stringMatching(/^BOT_TOKEN is malformed/)]);
   });
 
-  it("names each malformed optional setting", () => {
+  it("names each malformed optional setting", async () => {
     const problems = problemsOf({
       BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: "localhost:8081",
@@ -51,13 +51,13 @@ describe("parseConfig", () => {
     ]);
   });
 
-  it("accepts cron expressions with and without seconds for DIGEST_TICK", () => {
+  it("accepts cron expressions with and without seconds for DIGEST_TICK", async () => {
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "*/5 * * * * *" }).digestTick).toBe("*/5 * * * * *");
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "0 * * * *" }).digestTick).toBe("0 * * * *");
     expect(problemsOf({ BOT_TOKEN: TOKEN, DIGEST_TICK: "* * *" })).toEqual([expect.stringMatching(/^DIGEST_TICK is not a cron expression/)]);
   });
 
-  it("webhook mode needs WEBHOOK_URL and a well-formed WEBHOOK_SECRET, each named when missing", () => {
+  it("webhook mode needs WEBHOOK_URL and a well-formed WEBHOOK_SECRET, each named when missing", async () => {
     const names = (env: Record<string, string>) => problemsOf({ BOT_TOKEN: TOKEN, ...env }).map((problem) => problem.split(" ")[0]);
     expect(names({ BOT_MODE: "webhook" })).toEqual(["WEBHOOK_URL", "WEBHOOK_SECRET"]);
     expect(names({ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "has spaces" })).toEqual(["WEBHOOK_SECRET"]);
@@ -73,13 +73,13 @@ describe("parseConfig", () => {
     expect(config.mode).toEqual({ kind: "webhook", url: "https://bot.example.org/telegram", secret: "s3cret_-X", port: 8443 });
   });
 
-  it("parses admin ids and trims a trailing slash from the API root", () => {
+  it("parses admin ids and trims a trailing slash from the API root", async () => {
     const config = parseConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 1, 22 ,333", TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" });
     expect(config.adminIds).toEqual([1, 22, 333]);
     expect(config.apiRoot).toBe("http://127.0.0.1:8081");
   });
 
-  it("knows Kazakhstan's single UTC+5 zone (tzdata 2024a or later)", () => {
+  it("knows Kazakhstan's single UTC+5 zone (tzdata 2024a or later)", async () => {
     const offset = new Intl.DateTimeFormat("en", { timeZone: "Asia/Almaty", timeZoneName: "shortOffset" })
       .formatToParts(new Date("2025-09-01T12:00:00Z"))
       .find((part) => part.type === "timeZoneName")?.value;

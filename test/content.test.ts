@@ -22,25 +22,25 @@ function renderedBriefing(locale: Locale): string {
 }
 
 describe("content module", () => {
-  it("passes content:check (both languages, Kazakh letters, unique ids, Telegram limits)", () => {
+  it("passes content:check (both languages, Kazakh letters, unique ids, Telegram limits)", async () => {
     expect(checkContent(content, translators)).toEqual([]);
   });
 
-  it("has every text in both kk and ru", () => {
+  it("has every text in both kk and ru", async () => {
     const strings = localizedStrings(briefing);
     expect(strings.length).toBeGreaterThan(40);
     for (const locale of LOCALES) expect(strings.some((entry) => entry.locale === locale)).toBe(true);
     for (const entry of strings) expect(entry.text.trim().length).toBeGreaterThan(0);
   });
 
-  it("catches Russian look-alikes in Kazakh text and Kazakh letters in Russian text", () => {
+  it("catches Russian look-alikes in Kazakh text and Kazakh letters in Russian text", async () => {
     expect(checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Кытай торагасымен кездесип, келисимдерге кол койды" })).toHaveLength(1);
     expect(checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Қытай Төрағасымен кездесті" })).toEqual([]);
     expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Қытай" })).toHaveLength(1);
     expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Kитай" })).toHaveLength(1);
   });
 
-  it("rejects invalid briefings and duplicate ids when the library is built", () => {
+  it("rejects invalid briefings and duplicate ids when the library is built", async () => {
     expect(() => createContentLibrary([{ ...briefing, title: { kk: "", ru: "x" } }])).toThrow(/title\.kk/);
     expect(() => createContentLibrary([briefing, briefing])).toThrow(/duplicate briefing id/);
     expect(() => createContentLibrary([])).toThrow(/at least one/);
@@ -48,7 +48,7 @@ describe("content module", () => {
 });
 
 describe("rendering within Telegram limits", () => {
-  it("keeps every screen <= 4096 characters and every callback_data <= 64 bytes, in both languages and in groups", () => {
+  it("keeps every screen <= 4096 characters and every callback_data <= 64 bytes, in both languages and in groups", async () => {
     let screens = 0;
     for (const candidate of content.briefings) {
       for (const ref of [{ briefingId: candidate.id, section: "home" as const }, ...briefingRefs(candidate)]) {
@@ -67,21 +67,21 @@ describe("rendering within Telegram limits", () => {
     expect(screens).toBeGreaterThan(40);
   });
 
-  it("shortens an over-long text instead of failing, keeping the source line", () => {
+  it("shortens an over-long text instead of failing, keeping the source line", async () => {
     const blocks = Array.from({ length: 50 }, (_, index) => `<b>${index}</b> ${"қ".repeat(200)}`);
     const text = joinBlocks(blocks, "<i>Дереккөз</i>");
     expect(visibleLength(text)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     expect(text.endsWith("…\n\n<i>Дереккөз</i>")).toBe(true);
   });
 
-  it("escapes HTML in every dynamic piece", () => {
+  it("escapes HTML in every dynamic piece", async () => {
     const tricky = structuredClone(briefing);
     tricky.overview.text = { kk: "<b>қ</b> & <script>", ru: "<i>x</i> & y" };
     const { text } = renderSection(tricky, { briefingId: tricky.id, section: "ov" }, { locale: "ru", t: translators.ru });
     expect(text).toContain("&lt;i&gt;x&lt;/i&gt; &amp; y");
   });
 
-  it("round-trips callback data and deep-link payloads for every ref, and rejects forged data", () => {
+  it("round-trips callback data and deep-link payloads for every ref, and rejects forged data", async () => {
     for (const ref of briefingRefs(briefing)) {
       expect(decodeCallback(encodeCallback({ kind: "section", ref }))).toEqual({ kind: "section", ref });
       expect(payloadToRef(refToPayload(ref))).toEqual(ref);

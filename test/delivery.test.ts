@@ -44,9 +44,9 @@ function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
 }
 
 /** Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language. */
-function subscribe(store: Store, chatIds: number[], language: "kk" | "ru" = "ru", sectors: string[] | null = null) {
+async function subscribe(store: Store, chatIds: number[], language: "kk" | "ru" = "ru", sectors: string[] | null = null) {
   for (const chatId of chatIds) {
-    store.saveSubscription({
+    await store.saveSubscription({
       chatId,
       chatKind: chatId < 0 ? "supergroup" : "private",
       language,
@@ -73,9 +73,9 @@ function libraryWithUpdatedSector(sectorId: string, updatedAt: string): ContentL
 describe("digest content", () => {
   it("first digest: overview, key figures and the chosen sectors' headlines; then nothing when nothing is new", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [501], "ru", ["energy"]);
-    subscribe(harness.store, [502], "kk");
-    expect(tick(harness.store, now())).toEqual({ checked: 2, queued: 2 });
+    await subscribe(harness.store, [501], "ru", ["energy"]);
+    await subscribe(harness.store, [502], "kk");
+    expect(await tick(harness.store, now())).toEqual({ checked: 2, queued: 2 });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -89,24 +89,24 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(tick(harness.store, now()).queued).toBe(2);
+    expect((await tick(harness.store, now())).queued).toBe(2);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
 
   it("later digests carry only what changed since the chat's previous digest, for its sectors", async () => {
     const first = await setUp();
-    subscribe(first.store, [601], "ru", ["energy"]);
-    subscribe(first.store, [602], "ru", ["agro"]);
-    tick(first.store, now());
+    await subscribe(first.store, [601], "ru", ["energy"]);
+    await subscribe(first.store, [602], "ru", ["agro"]);
+    await tick(first.store, now());
     await senderFor(first).drain();
-    first.store.close();
+    await first.store.close();
 
     // A content update ships: the energy sector is revised.
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    tick(second.store, now());
+    await tick(second.store, now());
     const result = await senderFor(second, { renderer: createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
@@ -116,7 +116,7 @@ describe("digest content", () => {
     expect(deliveredTo(second, 602)).toHaveLength(1);
   });
 
-  it("renders each distinct digest once, however many chats share it", () => {
+  it("renders each distinct digest once, however many chats share it", async () => {
     const renderer = createDigestRenderer(content, Object.fromEntries(["kk", "ru"].map((l) => [l, (key: string) => key])) as never);
     const a = renderer.render("ru", ["energy", "agro"], null);
     const b = renderer.render("ru", ["agro", "energy"], null);
@@ -129,8 +129,8 @@ describe("delivery against the fake Bot API", () => {
   it("429 with retry_after: every sender waits, nothing is lost, nothing duplicated", async () => {
     const harness = await setUp();
     const chats = range(1001, 12);
-    subscribe(harness.store, chats);
-    tick(harness.store, now());
+    await subscribe(harness.store, chats);
+    await tick(harness.store, now());
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -159,8 +159,8 @@ describe("delivery against the fake Bot API", () => {
       return previous(method, payload, signal);
     });
     const chats = range(2001, 25);
-    subscribe(harness.store, chats);
-    tick(harness.store, now());
+    await subscribe(harness.store, chats);
+    await tick(harness.store, now());
     const result = await senderFor(harness).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -171,8 +171,8 @@ describe("delivery against the fake Bot API", () => {
 
   it("403 blocked: one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [3001, 3002]);
-    tick(harness.store, now());
+    await subscribe(harness.store, [3001, 3002]);
+    await tick(harness.store, now());
     harness.fake.failNext(
       "sendMessage",
       { error_code: 403, description: "Forbidden: bot was blocked by the user" },
@@ -180,39 +180,39 @@ describe("delivery against the fake Bot API", () => {
     );
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1, dropped: 1 });
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
-    expect(harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+    expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(tick(harness.store, now())).toEqual({ checked: 1, queued: 1 });
+    expect(await tick(harness.store, now())).toEqual({ checked: 1, queued: 1 });
     await senderFor(harness).drain();
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
 
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [3101, 3102]);
-    tick(harness.store, now());
-    harness.store.pauseSubscription(3101);
+    await subscribe(harness.store, [3101, 3102]);
+    await tick(harness.store, now());
+    await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
-    expect(harness.store.stats(new Date(0)).deliveries).toMatchObject({ sent: 1, dropped: 1 });
+    expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, dropped: 1 });
   });
 
   it("400 chat not found stops the subscription too", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [-3003]);
-    tick(harness.store, now());
+    await subscribe(harness.store, [-3003]);
+    await tick(harness.store, now());
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
-    expect(harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
+    expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
   });
 
   it("migrate_to_chat_id: the subscription moves to the supergroup and the digest goes there", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [-4001]);
-    harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
-    harness.store.setChatLanguage(-4001, "kk");
-    tick(harness.store, now());
+    await subscribe(harness.store, [-4001]);
+    await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
+    await harness.store.setChatLanguage(-4001, "kk");
+    await tick(harness.store, now());
     harness.fake.failNext(
       "sendMessage",
       {
@@ -224,17 +224,17 @@ describe("delivery against the fake Bot API", () => {
     );
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, -1004001)).toHaveLength(1);
-    expect(harness.store.getSubscription(-4001)).toBeUndefined();
-    expect(harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
-    expect(harness.store.getChat(-1004001)?.language).toBe("kk");
+    expect(await harness.store.getSubscription(-4001)).toBeUndefined();
+    expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
+    expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
     // The period was delivered: the moved subscription is not owed it again.
-    expect(tick(harness.store, now()).queued).toBe(0);
+    expect((await tick(harness.store, now())).queued).toBe(0);
   });
 
   it("other failures retry with backoff a bounded number of times, then are marked failed", async () => {
     const harness = await setUp();
-    subscribe(harness.store, [5001, 5002]);
-    tick(harness.store, now());
+    await subscribe(harness.store, [5001, 5002]);
+    await tick(harness.store, now());
     const flaky = { error_code: 500, description: "Internal Server Error" };
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
@@ -242,14 +242,14 @@ describe("delivery against the fake Bot API", () => {
     const result = await sender.drain();
     expect(result).toMatchObject({ sent: 1, failed: 1, retried: 4 });
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 5002)).toHaveLength(3);
-    expect(harness.store.stats(new Date(0)).deliveries).toMatchObject({ sent: 1, failed: 1 });
+    expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
   });
 
   it("a restart in the middle of a run loses none and resends none", async () => {
     const first = await setUp();
     const chats = range(6001, 8);
-    subscribe(first.store, chats);
-    tick(first.store, now());
+    await subscribe(first.store, chats);
+    await tick(first.store, now());
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -262,7 +262,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const run = senderFor(first, { concurrency: 1 }).drain().catch(() => undefined);
     await fifth;
-    first.store.close();
+    await first.store.close();
     hung?.();
     await run;
     first.fake.override("sendMessage", () => undefined);
@@ -271,8 +271,8 @@ describe("delivery against the fake Bot API", () => {
 
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
-    expect(second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect(tick(second.store, now()).queued).toBe(0);
+    expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
+    expect((await tick(second.store, now())).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

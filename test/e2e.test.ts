@@ -68,7 +68,7 @@ describe("npm start (end to end)", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it("registers localized command menus at start-up", () => {
+  it("registers localized command menus at start-up", async () => {
     const languages = fake.callsTo("setMyCommands").map((call) => call.payload.language_code ?? "default");
     expect(new Set(languages)).toEqual(new Set(["default", "kk", "ru"]));
     const kk = fake.callsTo("setMyCommands").find((call) => call.payload.language_code === "kk")!;
@@ -124,7 +124,7 @@ describe("npm start (end to end)", () => {
     expect(output).not.toContain(TEST_TOKEN.split(":")[1]);
   });
 
-  it("refuses to start without BOT_TOKEN, naming the variable", () => {
+  it("refuses to start without BOT_TOKEN, naming the variable", async () => {
     const env = { ...process.env };
     delete env.BOT_TOKEN;
     const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
@@ -183,7 +183,7 @@ describe("npm start in webhook mode (end to end)", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it("registers the webhook with its secret and the update types it handles, and never polls", () => {
+  it("registers the webhook with its secret and the update types it handles, and never polls", async () => {
     const setWebhook = fake.lastCall("setWebhook")!.payload;
     expect(setWebhook.url).toBe("https://bot.example.org/hook/telegram");
     expect(setWebhook.secret_token).toBe(secret);

@@ -52,7 +52,7 @@ describe("facts of the article in the rendered briefing", () => {
     expect(text.ru).toMatch(ru);
   });
 
-  it("quotes both of the expert's statements verbatim from the Kazakh article, in both briefings", () => {
+  it("quotes both of the expert's statements verbatim from the Kazakh article, in both briefings", async () => {
     expect(briefing.quotes.length).toBeGreaterThanOrEqual(2);
     for (const quote of briefing.quotes) {
       expect(source).toContain(quote.textKk);
@@ -63,7 +63,7 @@ describe("facts of the article in the rendered briefing", () => {
     expect(text.ru).toContain("Перевод с казахского");
   });
 
-  it("names its source on every screen", () => {
+  it("names its source on every screen", async () => {
     const t = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
     for (const ref of briefingRefs(briefing)) {
       expect(renderSection(briefing, ref, { locale: "kk", t: t.kk }).text).toContain("Дереккөз: BAQ.KZ, 2025 жылғы 5 қыркүйек");
@@ -71,7 +71,7 @@ describe("facts of the article in the rendered briefing", () => {
     }
   });
 
-  it("uses only numbers that appear in the article", () => {
+  it("uses only numbers that appear in the article", async () => {
     const numbersInSource = new Set(source.match(/\d+/g));
     for (const locale of ["kk", "ru"] as const) {
       const numbers = text[locale].match(/\d+/g) ?? [];

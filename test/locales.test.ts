@@ -27,12 +27,12 @@ function readMessages(locale: string): Messages {
 describe("locales", () => {
   const [first, ...others] = LOCALES.map((locale) => ({ locale, messages: readMessages(locale) }));
 
-  it("have the same keys in kk and ru", () => {
+  it("have the same keys in kk and ru", async () => {
     expect(first!.messages.size).toBeGreaterThan(30);
     for (const other of others) expect([...other.messages.keys()].sort()).toEqual([...first!.messages.keys()].sort());
   });
 
-  it("use the same variables in every message in kk and ru", () => {
+  it("use the same variables in every message in kk and ru", async () => {
     for (const other of others) {
       for (const [key, variables] of first!.messages) {
         expect({ key, variables: [...(other.messages.get(key) ?? [])].sort() }).toEqual({ key, variables: [...variables].sort() });
@@ -40,14 +40,14 @@ describe("locales", () => {
     }
   });
 
-  it("load into the i18n plugin and format without isolation marks", () => {
+  it("load into the i18n plugin and format without isolation marks", async () => {
     const i18n = createI18n();
     expect(i18n.t("kk", "date", { year: "2025", month: 9, day: "5" })).toBe("2025 жылғы 5 қыркүйек");
     expect(i18n.t("ru", "date", { year: "2025", month: 8, day: "31" })).toBe("31 августа 2025 г.");
     expect(i18n.t("ru", "welcome", { name: "Айгерим" })).not.toMatch(/[\u2068\u2069]/);
   });
 
-  it("write Russian without Kazakh letters, except the deliberately bilingual language button", () => {
+  it("write Russian without Kazakh letters, except the deliberately bilingual language button", async () => {
     const i18n = createI18n();
     const sample: Record<string, string | number> = { month: 9, day: 1, number: 1, count: 1, original: "kk", status: "active" };
     const withKazakhLetters = [...readMessages("ru")].filter(([key, used]) => {
@@ -59,7 +59,7 @@ describe("locales", () => {
 });
 
 describe("interface strings used by the code", () => {
-  it("exist in every locale", () => {
+  it("exist in every locale", async () => {
     const sourceFiles = readdirSync(join(findLocalesDirectory(), "..", "src"), { recursive: true, encoding: "utf8" })
       .filter((file) => file.endsWith(".ts"))
       .map((file) => readFileSync(join(findLocalesDirectory(), "..", "src", file), "utf8"));

@@ -75,7 +75,7 @@ function openTestStore(start: string): TestStore {
   let current = at(start);
   const store = openSqliteStore(path, () => current);
   cleanups.push(() => {
-    store.close();
+    void store.close();
     rmSync(folder, { recursive: true, force: true });
   });
   return {
@@ -91,7 +91,7 @@ function openTestStore(start: string): TestStore {
   };
 }
 
-function subscribe(store: Store, chatId: number, schedule: Schedule) {
+async function subscribe(store: Store, chatId: number, schedule: Schedule) {
   return store.saveSubscription({
     chatId,
     chatKind: chatId < 0 ? "group" : "private",
@@ -116,7 +116,7 @@ function deliveryRows(path: string): string[] {
 }
 
 /** Ticks at `now` (moving the store's clock there too). */
-function tickAt(t: TestStore, now: string, pageSize?: number) {
+async function tickAt(t: TestStore, now: string, pageSize?: number) {
   return tick(t.store, t.setNow(now), undefined, pageSize);
 }
 
@@ -125,7 +125,7 @@ function tickAt(t: TestStore, now: string, pageSize?: number) {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("periods follow local midnight (Asia/Almaty, UTC+5) rather than UTC", () => {
-  it("Kazakhstan is on UTC+5 all year since March 2024 (and was UTC+6 before)", () => {
+  it("Kazakhstan is on UTC+5 all year since March 2024 (and was UTC+6 before)", async () => {
     expect(wallClock(at("2024-01-15T00:00:00Z"), ALMATY)).toBe("2024-01-15 06:00");
     expect(wallClock(at("2025-01-15T00:00:00Z"), ALMATY)).toBe("2025-01-15 05:00");
     expect(wallClock(at("2025-07-15T00:00:00Z"), ALMATY)).toBe("2025-07-15 05:00");
@@ -155,14 +155,14 @@ describe("periods follow local midnight (Asia/Almaty, UTC+5) rather than UTC", (
     expect(next).toMatchObject({ key: nextKey, dueAt: nextDue });
   });
 
-  it("the same instants give different keys in Almaty and in UTC", () => {
+  it("the same instants give different keys in Almaty and in UTC", async () => {
     for (const now of ["2025-09-04T19:30:00Z", "2025-09-04T23:59:00Z"]) {
       expect(around(almaty, now).latest.key).toBe("d2025-09-05");
       expect(around(utc, now).latest.key).toBe("d2025-09-04");
     }
   });
 
-  it("a daily period starts and ends at local midnight, 19:00 UTC", () => {
+  it("a daily period starts and ends at local midnight, 19:00 UTC", async () => {
     const { latest, next } = around(almaty, "2025-09-05T12:00:00Z");
     expect(latest).toEqual({ key: "d2025-09-05", dueAt: "2025-09-04T19:30:00.000Z", endsAt: "2025-09-05T19:00:00.000Z" });
     expect(next.endsAt).toBe("2025-09-06T19:00:00.000Z");
@@ -170,7 +170,7 @@ describe("periods follow local midnight (Asia/Almaty, UTC+5) rather than UTC", (
     expect(around(utc, "2025-09-05T12:00:00Z").latest.endsAt).toBe("2025-09-06T00:00:00.000Z");
   });
 
-  it("a late-evening time stays on its local day: 23:30 Almaty is 18:30 UTC the same date", () => {
+  it("a late-evening time stays on its local day: 23:30 Almaty is 18:30 UTC the same date", async () => {
     expect(around(daily("23:30", ALMATY), "2025-09-05T18:30:00Z").latest).toEqual({
       key: "d2025-09-05",
       dueAt: "2025-09-05T18:30:00.000Z",
@@ -201,14 +201,14 @@ describe("weekly periods are keyed by the Monday of the local week", () => {
     expect(next.key).toBe(nextKey);
   });
 
-  it("a week period runs from local Monday 00:00 to the next, and next is due a week later", () => {
+  it("a week period runs from local Monday 00:00 to the next, and next is due a week later", async () => {
     expect(around(wednesday, "2025-09-05T00:00:00Z")).toEqual({
       latest: { key: "w2025-09-01", dueAt: "2025-09-03T04:00:00.000Z", endsAt: "2025-09-07T19:00:00.000Z" },
       next: { key: "w2025-09-08", dueAt: "2025-09-10T04:00:00.000Z", endsAt: "2025-09-14T19:00:00.000Z" },
     });
   });
 
-  it("Sunday 23:30 belongs to the week that started the Monday before, not the next one", () => {
+  it("Sunday 23:30 belongs to the week that started the Monday before, not the next one", async () => {
     const sunday = weekly(7, "23:30", ALMATY);
     expect(around(sunday, "2025-09-07T18:29:00Z").latest).toMatchObject({ key: "w2025-08-25", dueAt: "2025-08-31T18:30:00.000Z" });
     expect(around(sunday, "2025-09-07T18:30:00Z").latest).toEqual({
@@ -232,7 +232,7 @@ describe("weekly periods are keyed by the Monday of the local week", () => {
     expect(toLocal(latest.dueAt, ALMATY)).toMatchObject({ weekday, day: weekday, hour: 9, minute: 0 });
   });
 
-  it("a week crossing New Year is keyed by its Monday in December", () => {
+  it("a week crossing New Year is keyed by its Monday in December", async () => {
     const thursday = weekly(4, "09:00", ALMATY);
     expect(around(thursday, "2026-01-02T00:00:00Z").latest).toMatchObject({ key: "w2025-12-29", dueAt: "2026-01-01T04:00:00.000Z" });
   });
@@ -290,7 +290,7 @@ describe("zones with daylight saving", () => {
     expect(wallClock(dueAt, zone)).toBe(shown);
   });
 
-  it("the repeated hour resolves to the first of its two occurrences", () => {
+  it("the repeated hour resolves to the first of its two occurrences", async () => {
     const berlin = fromLocal({ year: 2025, month: 10, day: 26 }, hm("02:30"), BERLIN);
     const oneHourLater = new Date(berlin.getTime() + HOUR_MS);
     expect(wallClock(oneHourLater, BERLIN)).toBe("2025-10-26 02:30"); // the second occurrence exists, and is not chosen
@@ -299,7 +299,7 @@ describe("zones with daylight saving", () => {
     expect(wallClock(new Date(newYork.getTime() - HOUR_MS), NEW_YORK)).toBe("2025-11-02 00:30");
   });
 
-  it("daily 02:30 in Berlin across both transition nights, through periodsAround", () => {
+  it("daily 02:30 in Berlin across both transition nights, through periodsAround", async () => {
     const schedule = daily("02:30", BERLIN);
     expect(around(schedule, "2025-03-30T01:29:00Z").latest.key).toBe("d2025-03-29");
     expect(around(schedule, "2025-03-30T01:30:00Z").latest).toMatchObject({ key: "d2025-03-30", dueAt: "2025-03-30T01:30:00.000Z" });
@@ -309,7 +309,7 @@ describe("zones with daylight saving", () => {
     expect(around(schedule, "2025-10-26T01:30:00Z")).toMatchObject({ latest: { key: "d2025-10-26" }, next: { key: "d2025-10-27" } });
   });
 
-  it("daily 09:00 in Berlin is 07:00 UTC in summer and 08:00 UTC in winter", () => {
+  it("daily 09:00 in Berlin is 07:00 UTC in summer and 08:00 UTC in winter", async () => {
     const schedule = daily("09:00", BERLIN);
     expect(around(schedule, "2025-07-01T12:00:00Z").latest.dueAt).toBe("2025-07-01T07:00:00.000Z");
     expect(around(schedule, "2025-01-15T12:00:00Z").latest.dueAt).toBe("2025-01-15T08:00:00.000Z");
@@ -317,7 +317,7 @@ describe("zones with daylight saving", () => {
     expect(around(schedule, "2025-10-25T12:00:00Z").next.dueAt).toBe("2025-10-26T08:00:00.000Z");
   });
 
-  it("transition days are 23 and 25 hours long, and periods tile without gaps", () => {
+  it("transition days are 23 and 25 hours long, and periods tile without gaps", async () => {
     const schedule = daily("09:00", BERLIN);
     for (const [before, day, hours] of [
       ["2025-03-29T12:00:00Z", "d2025-03-30", 23],
@@ -371,7 +371,7 @@ describe("decide: what is owed now", () => {
     return { deliver: decision.deliver?.key, nextCheckAt: iso(decision.nextCheckAt) };
   };
 
-  it("exactly at the time, today's period is delivered and the next check is tomorrow's time", () => {
+  it("exactly at the time, today's period is delivered and the next check is tomorrow's time", async () => {
     expect(summary(state({ lastPeriod: "d2025-09-04" }), "2025-09-05T04:00:00Z")).toEqual({
       deliver: "d2025-09-05",
       nextCheckAt: "2025-09-06T04:00:00.000Z",
@@ -382,7 +382,7 @@ describe("decide: what is owed now", () => {
     });
   });
 
-  it("a period missed by less than 24 hours is delivered once, late", () => {
+  it("a period missed by less than 24 hours is delivered once, late", async () => {
     // Down from 08:00 to 08:30 local the next day: 23.5 hours after 09:00.
     const missed = summary(state({ lastPeriod: "d2025-09-04" }), "2025-09-06T03:30:00Z");
     expect(missed).toEqual({ deliver: "d2025-09-05", nextCheckAt: "2025-09-06T04:00:00.000Z" });
@@ -393,7 +393,7 @@ describe("decide: what is owed now", () => {
     });
   });
 
-  it("a period missed by more than 24 hours is skipped: the next one's time is returned instead", () => {
+  it("a period missed by more than 24 hours is skipped: the next one's time is returned instead", async () => {
     const wednesday = weekly(3, "09:00", ALMATY); // due 2025-09-03T04:00Z
     const s = state({ schedule: wednesday, lastPeriod: "w2025-08-25" });
     expect(summary(s, "2025-09-04T04:00:00Z")).toEqual({ deliver: "w2025-09-01", nextCheckAt: "2025-09-10T04:00:00.000Z" });
@@ -405,7 +405,7 @@ describe("decide: what is owed now", () => {
     expect(CATCH_UP_MS).toBe(24 * HOUR_MS);
   });
 
-  it("a subscription made after today's time has passed is owed today's period", () => {
+  it("a subscription made after today's time has passed is owed today's period", async () => {
     const s = state({ activeSince: at("2025-09-05T05:00:00Z") }); // 10:00 local
     expect(summary(s, "2025-09-05T05:00:00Z")).toEqual({ deliver: "d2025-09-05", nextCheckAt: "2025-09-06T04:00:00.000Z" });
     expect(summary(s, "2025-09-05T05:01:00Z").deliver).toBe("d2025-09-05");
@@ -413,7 +413,7 @@ describe("decide: what is owed now", () => {
     expect(summary(s, "2025-09-05T18:59:00Z").deliver).toBe("d2025-09-05");
   });
 
-  it("a weekly subscription made later in the week is owed that week, counted from when it was made", () => {
+  it("a weekly subscription made later in the week is owed that week, counted from when it was made", async () => {
     const wednesday = weekly(3, "09:00", ALMATY);
     const s = state({ schedule: wednesday, activeSince: at("2025-09-06T05:00:00Z") }); // Saturday
     expect(summary(s, "2025-09-06T05:00:00Z").deliver).toBe("w2025-09-01");
@@ -421,7 +421,7 @@ describe("decide: what is owed now", () => {
     expect(summary(s, "2025-09-07T05:01:00Z").deliver).toBeUndefined();
   });
 
-  it("a subscription made after the period ended is not owed it (00:30 for a 09:00 daily)", () => {
+  it("a subscription made after the period ended is not owed it (00:30 for a 09:00 daily)", async () => {
     const s = state({ activeSince: at("2025-09-05T19:30:00Z") }); // 00:30 local on the 6th
     expect(summary(s, "2025-09-05T19:31:00Z")).toEqual({ deliver: undefined, nextCheckAt: "2025-09-06T04:00:00.000Z" });
     // Exactly at local midnight counts as after the period.
@@ -439,86 +439,86 @@ describe("tick over the SQLite store", () => {
   // Daily 09:00 in Almaty is 04:00 UTC; the store is opened at 07:00 local on Friday 5 September 2025.
   const nine = daily("09:00", ALMATY);
 
-  it("queues a digest at its time and never a second one in the same period", () => {
+  it("queues a digest at its time and never a second one in the same period", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
+    await subscribe(t.store, 1, nine);
 
-    expect(tickAt(t, "2025-09-05T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
-    expect(t.store.getSubscription(1)?.nextCheckAt).toEqual(at("2025-09-05T04:00:00Z"));
-    expect(tickAt(t, "2025-09-05T03:59:00Z")).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-05T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
+    expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-05T04:00:00Z"));
+    expect(await tickAt(t, "2025-09-05T03:59:00Z")).toEqual({ checked: 0, queued: 0 });
 
-    expect(tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
-    expect(t.store.getSubscription(1)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: at("2025-09-06T04:00:00Z") });
+    expect(await tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    expect(await t.store.getSubscription(1)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: at("2025-09-06T04:00:00Z") });
 
-    expect(tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 0, queued: 0 });
-    expect(tickAt(t, "2025-09-05T12:00:00Z")).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-05T12:00:00Z")).toEqual({ checked: 0, queued: 0 });
     // Saving the subscription again makes it due for a look now; it still owes nothing this period.
-    subscribe(t.store, 1, nine);
-    expect(tickAt(t, "2025-09-05T12:00:00Z")).toEqual({ checked: 1, queued: 0 });
+    await subscribe(t.store, 1, nine);
+    expect(await tickAt(t, "2025-09-05T12:00:00Z")).toEqual({ checked: 1, queued: 0 });
 
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
-    expect(t.store.stats(at("2025-01-01T00:00:00Z")).queued).toBe(1);
+    expect((await t.store.stats(at("2025-01-01T00:00:00Z"))).queued).toBe(1);
   });
 
-  it("the store keeps one delivery per chat and period even if a decision is recorded twice", () => {
+  it("the store keeps one delivery per chat and period even if a decision is recorded twice", async () => {
     const t = openTestStore("2025-09-05T04:00:00Z");
-    subscribe(t.store, 1, nine);
+    await subscribe(t.store, 1, nine);
     const { latest, next } = periodsAround(nine, t.now);
-    t.store.recordDecision(1, latest, next.dueAt);
-    t.store.recordDecision(1, latest, next.dueAt);
+    await t.store.recordDecision(1, latest, next.dueAt);
+    await t.store.recordDecision(1, latest, next.dueAt);
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
   });
 
-  it("the next local day owes the next period", () => {
+  it("the next local day owes the next period", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    expect(tickAt(t, "2025-09-05T04:00:00Z").queued).toBe(1);
-    expect(tickAt(t, "2025-09-06T03:59:00Z").queued).toBe(0);
-    expect(tickAt(t, "2025-09-06T04:00:00Z").queued).toBe(1);
-    expect(tickAt(t, "2025-09-06T04:01:00Z").queued).toBe(0);
-    expect(tickAt(t, "2025-09-07T04:05:00Z").queued).toBe(1);
+    await subscribe(t.store, 1, nine);
+    expect((await tickAt(t, "2025-09-05T04:00:00Z")).queued).toBe(1);
+    expect((await tickAt(t, "2025-09-06T03:59:00Z")).queued).toBe(0);
+    expect((await tickAt(t, "2025-09-06T04:00:00Z")).queued).toBe(1);
+    expect((await tickAt(t, "2025-09-06T04:01:00Z")).queued).toBe(0);
+    expect((await tickAt(t, "2025-09-07T04:05:00Z")).queued).toBe(1);
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05", "1 d2025-09-06", "1 d2025-09-07"]);
   });
 
-  it("after three days of downtime only the newest period is queued, not one per missed day", () => {
+  it("after three days of downtime only the newest period is queued, not one per missed day", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    expect(tickAt(t, "2025-09-05T04:00:00Z").queued).toBe(1);
+    await subscribe(t.store, 1, nine);
+    expect((await tickAt(t, "2025-09-05T04:00:00Z")).queued).toBe(1);
     // Down from then until 11:00 local on Monday the 8th.
-    expect(tickAt(t, "2025-09-08T06:00:00Z")).toEqual({ checked: 1, queued: 1 });
-    expect(tickAt(t, "2025-09-08T06:01:00Z")).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-08T06:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    expect(await tickAt(t, "2025-09-08T06:01:00Z")).toEqual({ checked: 0, queued: 0 });
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05", "1 d2025-09-08"]);
-    expect(t.store.getSubscription(1)?.nextCheckAt).toEqual(at("2025-09-09T04:00:00Z"));
+    expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-09T04:00:00Z"));
   });
 
-  it("downtime ending shortly before today's time: yesterday's digest once (under 24h late), then today's on time", () => {
+  it("downtime ending shortly before today's time: yesterday's digest once (under 24h late), then today's on time", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    expect(tickAt(t, "2025-09-05T04:00:00Z").queued).toBe(1);
-    expect(tickAt(t, "2025-09-08T03:00:00Z")).toEqual({ checked: 1, queued: 1 }); // 08:00 local
-    expect(tickAt(t, "2025-09-08T03:30:00Z")).toEqual({ checked: 0, queued: 0 });
-    expect(tickAt(t, "2025-09-08T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    await subscribe(t.store, 1, nine);
+    expect((await tickAt(t, "2025-09-05T04:00:00Z")).queued).toBe(1);
+    expect(await tickAt(t, "2025-09-08T03:00:00Z")).toEqual({ checked: 1, queued: 1 }); // 08:00 local
+    expect(await tickAt(t, "2025-09-08T03:30:00Z")).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-08T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05", "1 d2025-09-07", "1 d2025-09-08"]);
   });
 
-  it("a weekly digest missed by more than 24 hours is skipped until next week", () => {
+  it("a weekly digest missed by more than 24 hours is skipped until next week", async () => {
     const t = openTestStore("2025-09-01T02:00:00Z"); // Monday
-    subscribe(t.store, 1, weekly(3, "09:00", ALMATY));
-    expect(tickAt(t, "2025-09-01T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
+    await subscribe(t.store, 1, weekly(3, "09:00", ALMATY));
+    expect(await tickAt(t, "2025-09-01T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
     // Down over Wednesday; back on Friday.
-    expect(tickAt(t, "2025-09-05T06:00:00Z")).toEqual({ checked: 1, queued: 0 });
-    expect(t.store.getSubscription(1)?.nextCheckAt).toEqual(at("2025-09-10T04:00:00Z"));
-    expect(tickAt(t, "2025-09-10T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    expect(await tickAt(t, "2025-09-05T06:00:00Z")).toEqual({ checked: 1, queued: 0 });
+    expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-10T04:00:00Z"));
+    expect(await tickAt(t, "2025-09-10T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
     expect(deliveryRows(t.path)).toEqual(["1 w2025-09-08"]);
   });
 
-  it("pages through many subscriptions (1200 with pages of 100), private and group ids alike", () => {
+  it("pages through many subscriptions (1200 with pages of 100), private and group ids alike", async () => {
     const t = openTestStore("2025-09-05T05:00:00Z"); // 10:00 local: today's time has passed, so each is owed today's
     const chatIds = [...Array.from({ length: 600 }, (_, i) => -1_000_000_000_000 - i), ...Array.from({ length: 600 }, (_, i) => i + 1)];
-    for (const chatId of chatIds) subscribe(t.store, chatId, nine);
+    for (const chatId of chatIds) await subscribe(t.store, chatId, nine);
 
     const pages = vi.spyOn(t.store, "dueSubscriptions");
-    expect(tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
+    expect(await tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
     expect(pages).toHaveBeenCalledTimes(13); // 12 full pages and an empty one
     for (const [, , limit] of pages.mock.calls) expect(limit).toBe(100);
     pages.mockRestore();
@@ -528,35 +528,35 @@ describe("tick over the SQLite store", () => {
     expect(new Set(rows.map((row) => row.split(" ")[0])).size).toBe(1200);
     expect(rows.every((row) => row.endsWith(" d2025-09-05"))).toBe(true);
 
-    expect(tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 0, queued: 0 });
-    expect(tickAt(t, "2025-09-06T04:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
+    expect(await tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 0, queued: 0 });
+    expect(await tickAt(t, "2025-09-06T04:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
   });
 
-  it("a page shorter than the page size ends the pass", () => {
+  it("a page shorter than the page size ends the pass", async () => {
     const t = openTestStore("2025-09-05T05:00:00Z");
-    for (const chatId of [3, 1, 2]) subscribe(t.store, chatId, nine);
+    for (const chatId of [3, 1, 2]) await subscribe(t.store, chatId, nine);
     const pages = vi.spyOn(t.store, "dueSubscriptions");
-    expect(tickAt(t, "2025-09-05T05:00:00Z", 2)).toEqual({ checked: 3, queued: 3 });
+    expect(await tickAt(t, "2025-09-05T05:00:00Z", 2)).toEqual({ checked: 3, queued: 3 });
     expect(pages.mock.calls.map(([, after]) => after)).toEqual([Number.MIN_SAFE_INTEGER, 2]);
   });
 
-  it("paused subscriptions are not queued; resumed ones are owed only periods that had not ended before resuming", () => {
+  it("paused subscriptions are not queued; resumed ones are owed only periods that had not ended before resuming", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    subscribe(t.store, 2, nine);
-    expect(tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 2, queued: 2 });
+    await subscribe(t.store, 1, nine);
+    await subscribe(t.store, 2, nine);
+    expect(await tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 2, queued: 2 });
 
     t.setNow("2025-09-05T06:00:00Z");
-    t.store.pauseSubscription(2);
-    expect(tickAt(t, "2025-09-06T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
-    expect(tickAt(t, "2025-09-07T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    await t.store.pauseSubscription(2);
+    expect(await tickAt(t, "2025-09-06T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    expect(await tickAt(t, "2025-09-07T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
 
     // Resumed at 07:00 local on the 8th: the 7th's digest is less than 24h old but ended before resuming.
     t.setNow("2025-09-08T02:00:00Z");
-    t.store.resumeSubscription(2);
-    expect(t.store.getSubscription(2)).toMatchObject({ status: "active", activeSince: at("2025-09-08T02:00:00Z") });
-    expect(tickAt(t, "2025-09-08T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
-    expect(tickAt(t, "2025-09-08T04:00:00Z")).toEqual({ checked: 2, queued: 2 });
+    await t.store.resumeSubscription(2);
+    expect(await t.store.getSubscription(2)).toMatchObject({ status: "active", activeSince: at("2025-09-08T02:00:00Z") });
+    expect(await tickAt(t, "2025-09-08T02:00:00Z")).toEqual({ checked: 1, queued: 0 });
+    expect(await tickAt(t, "2025-09-08T04:00:00Z")).toEqual({ checked: 2, queued: 2 });
 
     expect(deliveryRows(t.path)).toEqual([
       "1 d2025-09-05",
@@ -568,36 +568,36 @@ describe("tick over the SQLite store", () => {
     ]);
   });
 
-  it("resumed later the same day after the time passed, the running period is owed", () => {
+  it("resumed later the same day after the time passed, the running period is owed", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    t.store.pauseSubscription(1);
-    expect(tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 0, queued: 0 });
+    await subscribe(t.store, 1, nine);
+    await t.store.pauseSubscription(1);
+    expect(await tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 0, queued: 0 });
     t.setNow("2025-09-05T10:00:00Z"); // 15:00 local
-    t.store.resumeSubscription(1);
-    expect(tickAt(t, "2025-09-05T10:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    await t.store.resumeSubscription(1);
+    expect(await tickAt(t, "2025-09-05T10:00:00Z")).toEqual({ checked: 1, queued: 1 });
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
   });
 
-  it("stopped subscriptions are not checked", () => {
+  it("stopped subscriptions are not checked", async () => {
     const t = openTestStore("2025-09-05T02:00:00Z");
-    subscribe(t.store, 1, nine);
-    subscribe(t.store, 2, nine);
-    t.store.stopSubscription(2, "unsubscribed");
-    expect(tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
+    await subscribe(t.store, 1, nine);
+    await subscribe(t.store, 2, nine);
+    await t.store.stopSubscription(2, "unsubscribed");
+    expect(await tickAt(t, "2025-09-05T04:00:00Z")).toEqual({ checked: 1, queued: 1 });
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
   });
 
-  it("a schedule that cannot be evaluated is logged and retried in an hour without stopping the others", () => {
+  it("a schedule that cannot be evaluated is logged and retried in an hour without stopping the others", async () => {
     const t = openTestStore("2025-09-05T05:00:00Z");
-    subscribe(t.store, 1, daily("09:00", "Nowhere/Atlantis"));
-    subscribe(t.store, 2, nine);
+    await subscribe(t.store, 1, daily("09:00", "Nowhere/Atlantis"));
+    await subscribe(t.store, 2, nine);
     const error = vi.fn();
     const logger = { error } as unknown as Logger;
-    expect(tick(t.store, t.now, logger)).toEqual({ checked: 2, queued: 1 });
+    expect(await tick(t.store, t.now, logger)).toEqual({ checked: 2, queued: 1 });
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0]?.[0]).toMatchObject({ chat_id: 1 });
-    expect(t.store.getSubscription(1)?.nextCheckAt).toEqual(at("2025-09-05T06:00:00Z"));
+    expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-05T06:00:00Z"));
     expect(deliveryRows(t.path)).toEqual(["2 d2025-09-05"]);
   });
 });

@@ -26,7 +26,7 @@ describe("stem", () => {
     expect(new Set(forms.map(stem)).size).toBe(1);
   });
 
-  it("never cuts a word below four letters", () => {
+  it("never cuts a word below four letters", async () => {
     expect(stem("шоса")).toBe("шоса");
     expect(stem("ии")).toBe("ии");
   });
@@ -41,15 +41,15 @@ describe("search ranking", () => {
     { value: "body-whole", title: "Итоги", body: "Приток: инвестиции" },
   ]);
 
-  it("puts title above body and whole word above prefix", () => {
+  it("puts title above body and whole word above prefix", async () => {
     expect(search(index, "инвестиции").map((hit) => hit.value)).toEqual(["title-whole", "title-prefix", "body-whole", "body-prefix"]);
   });
 
-  it("ranks documents matching more query words first", () => {
+  it("ranks documents matching more query words first", async () => {
     expect(search(index, "инвестиции торговля")[0]?.value).toBe("body-prefix");
   });
 
-  it("matches Kazakh words typed with Russian look-alike letters, and the reverse", () => {
+  it("matches Kazakh words typed with Russian look-alike letters, and the reverse", async () => {
     const kazakh = buildIndex([{ value: "kk", title: "Келісімдер", body: "Қол қойылған құжаттар" }]);
     expect(search(kazakh, "келисим").map((hit) => hit.value)).toEqual(["kk"]);
     expect(search(kazakh, "кужаттар").map((hit) => hit.value)).toEqual(["kk"]);
@@ -58,7 +58,7 @@ describe("search ranking", () => {
     expect(search(russian, "китай").map((hit) => hit.value)).toEqual(["ru"]);
   });
 
-  it("answers junk and empty queries with nothing, without throwing", () => {
+  it("answers junk and empty queries with nothing, without throwing", async () => {
     expect(search(index, "")).toEqual([]);
     expect(search(index, "!!! ??? ...")).toEqual([]);
     expect(search(index, "x".repeat(256))).toEqual([]);

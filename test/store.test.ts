@@ -17,7 +17,7 @@ function tempPath(): string {
 afterEach(() => folders.splice(0).forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
 describe("SQLite store", () => {
-  it("creates its folder, migrates to the latest version and uses WAL", () => {
+  it("creates its folder, migrates to the latest version and uses WAL", async () => {
     const path = tempPath();
     openSqliteStore(path).close();
     const db = new Database(path, { readonly: true });
@@ -26,34 +26,34 @@ describe("SQLite store", () => {
     db.close();
   });
 
-  it("keeps users, their language and first contact across a restart", () => {
+  it("keeps users, their language and first contact across a restart", async () => {
     const path = tempPath();
     const first = openSqliteStore(path, () => new Date("2025-09-05T10:00:00Z"));
-    first.touchUser(42);
-    first.setUserLanguage(42, "kk");
-    first.touchUser(42);
-    first.close();
+    await first.touchUser(42);
+    await first.setUserLanguage(42, "kk");
+    await first.touchUser(42);
+    await first.close();
 
     const second = openSqliteStore(path);
-    expect(second.getUser(42)).toEqual({ id: 42, language: "kk", firstSeenAt: "2025-09-05T10:00:00.000Z" });
-    expect(second.getUser(7)).toBeUndefined();
-    second.close();
+    expect(await second.getUser(42)).toEqual({ id: 42, language: "kk", firstSeenAt: "2025-09-05T10:00:00.000Z" });
+    expect(await second.getUser(7)).toBeUndefined();
+    await second.close();
   });
 
-  it("stores chats and a group's language; re-touching keeps the language", () => {
+  it("stores chats and a group's language; re-touching keeps the language", async () => {
     const store = openSqliteStore(tempPath());
-    store.touchChat({ id: -100, kind: "supergroup", title: "Press" });
-    store.setChatLanguage(-100, "ru");
-    store.touchChat({ id: -100, kind: "supergroup", title: "Press team" });
-    expect(store.getChat(-100)).toMatchObject({ kind: "supergroup", title: "Press team", language: "ru" });
-    store.close();
+    await store.touchChat({ id: -100, kind: "supergroup", title: "Press" });
+    await store.setChatLanguage(-100, "ru");
+    await store.touchChat({ id: -100, kind: "supergroup", title: "Press team" });
+    expect(await store.getChat(-100)).toMatchObject({ kind: "supergroup", title: "Press team", language: "ru" });
+    await store.close();
   });
 
-  it("a language chosen before any other contact creates the user", () => {
+  it("a language chosen before any other contact creates the user", async () => {
     const store = openSqliteStore(tempPath());
-    store.setUserLanguage(5, "ru");
-    expect(store.getUser(5)?.language).toBe("ru");
-    store.close();
+    await store.setUserLanguage(5, "ru");
+    expect((await store.getUser(5))?.language).toBe("ru");
+    await store.close();
   });
 });
 
@@ -67,7 +67,7 @@ describeStoreContract("SQLite", {
   },
   reopen: async (store, now) => {
     const path = openedAt.get(store)!;
-    store.close();
+    await store.close();
     return openSqliteStore(path, now);
   },
 });

@@ -40,11 +40,11 @@ describe("the /subscribe dialogue", () => {
     await pressIn(harness, user, user.id, "v1:c:ok");
     expect(lastText(user.id)).toContain("Жазылымды тексеріңіз");
     expect(lastText(user.id)).toContain("апта сайын, сәрсенбі күні, сағат 18:45");
-    expect(harness.store.getSubscription(user.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(user.id)).toBeUndefined();
 
     await pressIn(harness, user, user.id, "v1:c:ok");
     expect(lastText(user.id)).toContain("Жазылым рәсімделді");
-    const saved = harness.store.getSubscription(user.id)!;
+    const saved = (await harness.store.getSubscription(user.id))!;
     expect(saved).toMatchObject({
       language: "kk",
       status: "active",
@@ -66,7 +66,7 @@ describe("the /subscribe dialogue", () => {
     expect(lastText(user.id)).toContain("ежедневно в 09:00");
     expect(lastText(user.id)).toContain("Направления: все");
     await pressIn(harness, user, user.id, "v1:c:ok");
-    expect(harness.store.getSubscription(user.id)).toMatchObject({
+    expect(await harness.store.getSubscription(user.id)).toMatchObject({
       language: "ru",
       sectors: null,
       schedule: { frequency: "daily", weekday: null, minuteOfDay: 540 },
@@ -98,7 +98,7 @@ describe("the /subscribe dialogue", () => {
     await pressIn(harness, user, user.id, "v1:c:f:d");
     await say(user, "/cancel");
     expect(lastText(user.id)).toContain("Подписка не оформлена");
-    expect(harness.store.getSubscription(user.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(user.id)).toBeUndefined();
     // The dialogue is over: free text is a search again.
     await say(user, "инвестиции");
     expect(lastText(user.id)).toContain("Разделы по запросу");
@@ -131,7 +131,7 @@ describe("the /subscribe dialogue", () => {
     vi.setSystemTime(new Date("2026-01-10T08:31:00Z"));
     await pressIn(harness, user, user.id, "v1:c:f:d");
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("диалог уже завершён");
-    expect(harness.store.getSubscription(user.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(user.id)).toBeUndefined();
   });
 
   it("survives a restart halfway: the dialogue state is in the database", async () => {
@@ -144,7 +144,7 @@ describe("the /subscribe dialogue", () => {
       await restarted.send(callbackUpdate(user, "v1:c:t:2000", { chat_id: user.id, message_id: prompt.message_id }));
       expect(lastText(user.id)).toContain("Какие направления включить?");
     } finally {
-      restarted.store.close();
+      await restarted.store.close();
     }
   });
 });
@@ -159,7 +159,7 @@ describe("the one-line form", () => {
     const user = privateUser({ language_code: "ru" });
     await say(user, command);
     expect(lastText(user.id)).toContain("Подписка оформлена");
-    expect(harness.store.getSubscription(user.id)!.schedule).toMatchObject(schedule);
+    expect((await harness.store.getSubscription(user.id))!.schedule).toMatchObject(schedule);
   });
 
   it("answers invalid input with a localized example and saves nothing", async () => {
@@ -169,8 +169,8 @@ describe("the one-line form", () => {
     const ru = privateUser({ language_code: "ru" });
     await say(ru, "/subscribe weekly 09:00");
     expect(lastText(ru.id)).toContain("Например: /subscribe daily 09:00");
-    expect(harness.store.getSubscription(kk.id)).toBeUndefined();
-    expect(harness.store.getSubscription(ru.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(kk.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(ru.id)).toBeUndefined();
   });
 });
 
@@ -189,22 +189,22 @@ describe("/settings", () => {
 
     await pressIn(harness, user, user.id, "v1:g:t");
     await pressIn(harness, user, user.id, "v1:g:t:1800");
-    expect(harness.store.getSubscription(user.id)!.schedule.minuteOfDay).toBe(1080);
+    expect((await harness.store.getSubscription(user.id))!.schedule.minuteOfDay).toBe(1080);
 
     await pressIn(harness, user, user.id, "v1:g:z");
     await pressIn(harness, user, user.id, "v1:g:z:cn");
-    expect(harness.store.getSubscription(user.id)!.schedule.timezone).toBe("Asia/Shanghai");
+    expect((await harness.store.getSubscription(user.id))!.schedule.timezone).toBe("Asia/Shanghai");
 
     await pressIn(harness, user, user.id, "v1:g:s");
     await pressIn(harness, user, user.id, "v1:g:s:agro");
-    expect(harness.store.getSubscription(user.id)!.sectors).toEqual(["transp", "energy", "humanit"]);
+    expect((await harness.store.getSubscription(user.id))!.sectors).toEqual(["transp", "energy", "humanit"]);
 
     await pressIn(harness, user, user.id, "v1:g");
     await pressIn(harness, user, user.id, "v1:g:p");
-    expect(harness.store.getSubscription(user.id)!.status).toBe("paused");
+    expect((await harness.store.getSubscription(user.id))!.status).toBe("paused");
     expect(lastText(user.id)).toContain("Статус: приостановлен");
     await pressIn(harness, user, user.id, "v1:g:r");
-    expect(harness.store.getSubscription(user.id)!.status).toBe("active");
+    expect((await harness.store.getSubscription(user.id))!.status).toBe("active");
     // Everything happened by editing the one settings message.
     expect(lastMessageIn(harness, user.id).message_id).toBe(settings.message_id);
 
@@ -214,7 +214,7 @@ describe("/settings", () => {
     await say(user, "Mars/Olympus");
     expect(lastText(user.id)).toContain("«Mars/Olympus» — неизвестный часовой пояс");
     await say(user, "europe/berlin");
-    expect(harness.store.getSubscription(user.id)!.schedule.timezone).toBe("Europe/Berlin");
+    expect((await harness.store.getSubscription(user.id))!.schedule.timezone).toBe("Europe/Berlin");
     expect(lastText(user.id)).toContain("Часовой пояс: Europe/Berlin");
   });
 
@@ -222,27 +222,27 @@ describe("/settings", () => {
     const user = await subscribed("ru");
     await pressIn(harness, user, user.id, "v1:g:l");
     await pressIn(harness, user, user.id, "v1:g:l:kk");
-    expect(harness.store.getSubscription(user.id)!.language).toBe("kk");
-    expect(harness.store.getUser(user.id)!.language).toBe("kk");
+    expect((await harness.store.getSubscription(user.id))!.language).toBe("kk");
+    expect((await harness.store.getUser(user.id))!.language).toBe("kk");
     expect(lastText(user.id)).toContain("Дайджест баптаулары");
   });
 
   it("answers forged values with a note and changes nothing", async () => {
     const user = await subscribed();
-    const before = harness.store.getSubscription(user.id);
+    const before = await harness.store.getSubscription(user.id);
     const message = lastMessageIn(harness, user.id);
     for (const data of ["v1:g:t:9999", "v1:g:z:mars", "v1:g:s:nosuch", "v1:g:w:9", "v1:g:l:en", "v1:g:q"]) {
       await harness.send(callbackUpdate(user, data, { chat_id: user.id, message_id: message.message_id }));
     }
     expect(answers()).toHaveLength(6);
-    expect(harness.store.getSubscription(user.id)).toEqual(before);
+    expect(await harness.store.getSubscription(user.id)).toEqual(before);
   });
 
   it("/unsubscribe stops it; /settings then offers to subscribe", async () => {
     const user = await subscribed();
     await say(user, "/unsubscribe");
     expect(lastText(user.id)).toContain("Вы отписались");
-    expect(harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "unsubscribed" });
+    expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "unsubscribed" });
     await say(user, "/settings");
     expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((b) => b.callback_data)).toContain("v1:g:n");
   });
@@ -258,29 +258,29 @@ describe("groups", () => {
 
     await say(member, "/subscribe@visit_briefing_bot daily 09:00", group);
     expect(lastText(group.id)).toBe("Дайджест этой группы могут настраивать только её администраторы.");
-    expect(harness.store.getSubscription(group.id)).toBeUndefined();
+    expect(await harness.store.getSubscription(group.id)).toBeUndefined();
 
     await say(admin, "/subscribe@visit_briefing_bot daily 09:00", group);
-    expect(harness.store.getSubscription(group.id)).toMatchObject({ chatKind: "supergroup", createdBy: admin.id, status: "active" });
+    expect(await harness.store.getSubscription(group.id)).toMatchObject({ chatKind: "supergroup", createdBy: admin.id, status: "active" });
 
     const settings = lastMessageIn(harness, group.id);
     await harness.send(callbackUpdate(member, "v1:g:p", { chat_id: group.id, message_id: settings.message_id }));
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("только её администраторы");
-    expect(harness.store.getSubscription(group.id)!.status).toBe("active");
+    expect((await harness.store.getSubscription(group.id))!.status).toBe("active");
 
     await say(member, "/unsubscribe", group);
-    expect(harness.store.getSubscription(group.id)!.status).toBe("active");
+    expect((await harness.store.getSubscription(group.id))!.status).toBe("active");
     await say(admin, "/unsubscribe", group);
-    expect(harness.store.getSubscription(group.id)!.status).toBe("stopped");
+    expect((await harness.store.getSubscription(group.id))!.status).toBe("stopped");
   });
 
   it("uses the language chosen for the group", async () => {
     const admin = privateUser({ language_code: "ru" });
     harness.fake.setMemberStatus(group.id, admin.id, "creator");
-    harness.store.touchChat({ id: group.id, kind: "supergroup", title: "Group" });
-    harness.store.setChatLanguage(group.id, "kk");
+    await harness.store.touchChat({ id: group.id, kind: "supergroup", title: "Group" });
+    await harness.store.setChatLanguage(group.id, "kk");
     await say(admin, "/subscribe daily 10:00", group);
-    expect(harness.store.getSubscription(group.id)!.language).toBe("kk");
+    expect((await harness.store.getSubscription(group.id))!.language).toBe("kk");
   });
 });
 
@@ -289,12 +289,12 @@ describe("chats we lose and get back", () => {
     const user = privateUser({ language_code: "ru" });
     await say(user, "/subscribe daily 09:00");
     await harness.send(myChatMemberUpdate(user, { id: user.id, type: "private", first_name: "Test" }, "kicked"));
-    expect(harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+    expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     await say(user, "/start");
     expect(lastText(user.id)).toContain("Возобновить его с прежними настройками?");
     await pressIn(harness, user, user.id, "v1:g:r");
-    expect(harness.store.getSubscription(user.id)).toMatchObject({ status: "active", stopReason: null });
+    expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "active", stopReason: null });
   });
 
   it("removal from a group stops the group's digest", async () => {
@@ -303,7 +303,7 @@ describe("chats we lose and get back", () => {
     harness.fake.setMemberStatus(group.id, admin.id, "administrator");
     await say(admin, "/subscribe daily 09:00", group);
     await harness.send(myChatMemberUpdate(admin, group, "left"));
-    expect(harness.store.getSubscription(group.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
+    expect(await harness.store.getSubscription(group.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
   });
 });
 

@@ -21,7 +21,7 @@ beforeEach(async () => {
     port: 0,
     host: "127.0.0.1",
     logger: createLogger("silent"),
-    health: () => ({ ok: healthy, checks: { store: healthy } }),
+    health: async () => ({ ok: healthy, checks: { store: healthy } }),
   });
   base = `http://127.0.0.1:${(webhook.server.address() as AddressInfo).port}`;
 });

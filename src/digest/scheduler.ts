@@ -14,23 +14,23 @@ export type DigestScheduler = {
 };
 
 /** Ticks on a cron expression: each tick queues what is owed, then wakes the sender. */
-export function startDigestScheduler(options: {
+export async function startDigestScheduler(options: {
   expression: string;
   store: Store;
   sender: DigestSender;
   logger: Logger;
   now?: () => Date;
-}): DigestScheduler {
+}): Promise<DigestScheduler> {
   const { store, sender, logger } = options;
   const now = options.now ?? (() => new Date());
-  const requeued = store.requeueInterrupted();
+  const requeued = await store.requeueInterrupted();
   if (requeued > 0) logger.warn({ requeued }, "deliveries interrupted by the last stop are queued again");
 
   let lastTick: Date | undefined;
   let running = true;
   async function runNow() {
     lastTick = now();
-    const planned = tick(store, lastTick, logger);
+    const planned = await tick(store, lastTick, logger);
     if (planned.queued > 0) logger.info(planned, "digests queued");
     const drained = await sender.drain();
     if (drained.sent + drained.failed + drained.dropped > 0) logger.info(drained, "digests delivered");

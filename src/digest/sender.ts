@@ -59,14 +59,14 @@ export function createDigestSender(options: SenderOptions) {
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
     const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
     if (!digest) {
-      store.markEmpty(delivery.id);
+      await store.markEmpty(delivery.id);
       result.empty++;
       return;
     }
     let chatId = delivery.chatId;
     for (let hop = 0; ; hop++) {
       if (!(await limiter.acquire(chatId, stopping.signal))) {
-        store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
+        await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
         return;
       }
@@ -76,58 +76,58 @@ export function createDigestSender(options: SenderOptions) {
           reply_markup: digest.keyboard,
           link_preview_options: { is_disabled: true },
         });
-        store.markSent(delivery.id, message.message_id, renderer.version);
+        await store.markSent(delivery.id, message.message_id, renderer.version);
         result.sent++;
         return;
       } catch (error) {
         const migratedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
         if (migratedTo !== undefined && hop === 0) {
           logger.info({ from: chatId, to: migratedTo }, "group became a supergroup: subscription moved");
-          store.moveChat(chatId, migratedTo);
+          await store.moveChat(chatId, migratedTo);
           chatId = migratedTo;
           continue;
         }
-        handleFailure(delivery, chatId, error, result);
+        await handleFailure(delivery, chatId, error, result);
         return;
       }
     }
   }
 
-  function handleFailure(delivery: Delivery, chatId: number, error: unknown, result: DrainResult): void {
+  async function handleFailure(delivery: Delivery, chatId: number, error: unknown, result: DrainResult): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof GrammyError) {
       const retryAfter = error.parameters.retry_after;
       if (error.error_code === 429 && retryAfter !== undefined) {
         // Auto-retry gave up on a long wait: the queue keeps it, and it does not count against the chat.
         limiter.closeFor(retryAfter);
-        store.markRetry(delivery.id, new Date(clock.now() + retryAfter * 1000), message, false);
+        await store.markRetry(delivery.id, new Date(clock.now() + retryAfter * 1000), message, false);
         result.retried++;
         return;
       }
       const reason = goneReason(error);
       if (reason) {
         logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
-        store.markDropped(delivery.id, reason, message);
+        await store.markDropped(delivery.id, reason, message);
         result.dropped++;
         return;
       }
     }
     if (delivery.attempts >= maxAttempts) {
       logger.error({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed for good");
-      store.markFailed(delivery.id, message);
+      await store.markFailed(delivery.id, message);
       result.failed++;
       return;
     }
     const level = error instanceof HttpError ? "warn" : "error";
     logger[level]({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed, will retry");
-    store.markRetry(delivery.id, new Date(clock.now() + backoffMs(delivery.attempts)), message, true);
+    await store.markRetry(delivery.id, new Date(clock.now() + backoffMs(delivery.attempts)), message, true);
     result.retried++;
   }
 
   // Claimed a few at a time (one transaction each batch) and shared by the workers.
   const claimed: Delivery[] = [];
-  function nextDelivery(): Delivery | undefined {
-    if (claimed.length === 0) claimed.push(...store.claimDeliveries(new Date(clock.now()), CLAIM_BATCH));
+  async function nextDelivery(): Promise<Delivery | undefined> {
+    if (claimed.length === 0) claimed.push(...(await store.claimDeliveries(new Date(clock.now()), CLAIM_BATCH)));
     return claimed.shift();
   }
 
@@ -136,14 +136,14 @@ export function createDigestSender(options: SenderOptions) {
       // Let the event loop turn between batches: updates keep being answered during a long broadcast, and
       // timers and finalizers run even when the API answers so fast that every await resolves at once.
       if (claimed.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      const delivery = nextDelivery();
+      const delivery = await nextDelivery();
       if (!delivery) return;
       try {
         await deliver(delivery, result);
       } catch (error) {
         // A store or render failure: keep the delivery queued rather than lose it.
         logger.error({ err: error, delivery_id: delivery.id }, "digest delivery crashed");
-        store.markRetry(delivery.id, new Date(clock.now() + backoffMs(1)), String(error), true);
+        await store.markRetry(delivery.id, new Date(clock.now() + backoffMs(1)), String(error), true);
         result.retried++;
       }
     }
@@ -157,7 +157,7 @@ export function createDigestSender(options: SenderOptions) {
     } while (again && !stopping.signal.aborted);
     // Stopped with deliveries claimed but not sent: back to the queue, not counted as attempts.
     for (const delivery of claimed.splice(0)) {
-      store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
+      await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
       result.retried++;
     }
     return result;

@@ -12,12 +12,12 @@ export type TickResult = { checked: number; queued: number };
  * owed digest queued, once per (chat, period) — the store's unique key makes a repeated or concurrent tick harmless.
  * Subscriptions are read a page at a time, so memory does not grow with their number.
  */
-export function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_PAGE_SIZE): TickResult {
+export async function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_PAGE_SIZE): Promise<TickResult> {
   let checked = 0;
   let queued = 0;
   let after = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const page = store.dueSubscriptions(now, after, pageSize);
+    const page = await store.dueSubscriptions(now, after, pageSize);
     const decisions: Decision[] = [];
     for (const subscription of page) {
       checked++;
@@ -32,7 +32,7 @@ export function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_P
       }
     }
     // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).
-    store.recordDecisions(decisions);
+    await store.recordDecisions(decisions);
     if (page.length < pageSize) break;
     after = page.at(-1)!.chatId;
   }

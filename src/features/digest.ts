@@ -49,11 +49,11 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
       await ctx.reply(escapeHtml(ctx.t("subscribe-usage")), { parse_mode: "HTML" });
       return;
     }
-    const existing = store.getSubscription(ctx.chat.id);
-    const saved = store.saveSubscription({
+    const existing = await store.getSubscription(ctx.chat.id);
+    const saved = await store.saveSubscription({
       chatId: ctx.chat.id,
       chatKind: ctx.chat.type as ChatKind,
-      language: ctx.chat.type === "private" ? ctx.locale : (store.getChat(ctx.chat.id)?.language ?? ctx.locale),
+      language: ctx.chat.type === "private" ? ctx.locale : ((await store.getChat(ctx.chat.id))?.language ?? ctx.locale),
       schedule: { ...parsed, timezone: existing?.schedule.timezone ?? deps.defaultTimezone },
       sectors: existing?.sectors ?? null,
       createdBy: ctx.from?.id ?? null,
@@ -61,22 +61,22 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
     await reply(ctx, screenFor(ctx, saved), ctx.t("subscribed"));
   });
 
-  router.command("settings", (ctx) => reply(ctx, screenFor(ctx, store.getSubscription(ctx.chat.id))));
+  router.command("settings", async (ctx) => reply(ctx, screenFor(ctx, await store.getSubscription(ctx.chat.id))));
 
   router.command("unsubscribe", async (ctx) => {
     if (!(await canManageChat(ctx))) return void (await refuse(ctx));
-    const current = store.getSubscription(ctx.chat.id);
+    const current = await store.getSubscription(ctx.chat.id);
     if (!current || current.status === "stopped") {
       await ctx.reply(escapeHtml(ctx.t("not-subscribed")), { parse_mode: "HTML" });
       return;
     }
-    store.stopSubscription(ctx.chat.id, "unsubscribed");
+    await store.stopSubscription(ctx.chat.id, "unsubscribed");
     await ctx.reply(escapeHtml(ctx.t("unsubscribed")), { parse_mode: "HTML" });
   });
 
   // The digest as it stands, for this chat's sectors: the same renderer as scheduled digests, no bookkeeping.
   router.command("digest", async (ctx) => {
-    const sectors = store.getSubscription(ctx.chat.id)?.sectors ?? null;
+    const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
     const digest = deps.digests.render(ctx.locale, sectors, null)!;
     await ctx.reply(digest.text, { parse_mode: "HTML", reply_markup: digest.keyboard, link_preview_options: { is_disabled: true } });
   });
@@ -85,7 +85,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
     if (!ctx.from || !deps.adminIds.includes(ctx.from.id)) return next();
     const now = deps.now();
     const startOfToday = fromLocal(toLocal(now, deps.defaultTimezone), 0, deps.defaultTimezone);
-    const stats = store.stats(startOfToday);
+    const stats = await store.stats(startOfToday);
     const lines = stats.subscribers.map((row) =>
       ctx.t("stats-line", { language: row.language, frequency: row.frequency, status: row.status, count: row.count }),
     );
@@ -104,7 +104,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
     if (!(await canManageChat(ctx))) return void (await refuse(ctx));
     if (field === undefined) {
       await ctx.answerCallbackQuery();
-      return show(ctx, screenFor(ctx, store.getSubscription(chatId)));
+      return show(ctx, screenFor(ctx, await store.getSubscription(chatId)));
     }
 
     if (field === "n") {
@@ -118,26 +118,26 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
       );
       if (value === undefined) {
         await ctx.answerCallbackQuery();
-        const subscription = store.getSubscription(chatId);
+        const subscription = await store.getSubscription(chatId);
         if (!subscription) return show(ctx, screenFor(ctx, subscription));
         return show(ctx, settingsFieldScreen("l", subscription, library, { locale: ctx.locale, t: ctx.t }, languageButtons));
       }
       if (!isLocale(value)) return stale(ctx, chatId);
       if (ctx.chat?.type === "private") await saveLanguage(ctx, value);
       else {
-        store.setChatLanguage(chatId, value);
+        await store.setChatLanguage(chatId, value);
         ctx.locale = value;
         ctx.i18n.useLocale(value);
       }
       await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
-      return show(ctx, screenFor(ctx, store.getSubscription(chatId)));
+      return show(ctx, screenFor(ctx, await store.getSubscription(chatId)));
     }
 
-    const subscription = store.getSubscription(chatId);
+    const subscription = await store.getSubscription(chatId);
     if (field === "r" && subscription) {
-      store.resumeSubscription(chatId);
+      await store.resumeSubscription(chatId);
       await ctx.answerCallbackQuery({ text: ctx.t("resumed") });
-      return show(ctx, screenFor(ctx, store.getSubscription(chatId)));
+      return show(ctx, screenFor(ctx, await store.getSubscription(chatId)));
     }
     if (!subscription || subscription.status === "stopped") {
       await ctx.answerCallbackQuery({ text: ctx.t("not-subscribed") });
@@ -152,11 +152,11 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
 
     switch (field) {
       case "p":
-        store.pauseSubscription(chatId);
+        await store.pauseSubscription(chatId);
         await ctx.answerCallbackQuery({ text: ctx.t("paused") });
-        return show(ctx, screenFor(ctx, store.getSubscription(chatId)));
+        return show(ctx, screenFor(ctx, await store.getSubscription(chatId)));
       case "u":
-        store.stopSubscription(chatId, "unsubscribed");
+        await store.stopSubscription(chatId, "unsubscribed");
         await ctx.answerCallbackQuery();
         return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screenFor(ctx, undefined).keyboard });
       case "f":
@@ -165,11 +165,11 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
           return fieldScreen(value === "w" ? "w" : "f");
         }
         if (value !== "d") return stale(ctx, chatId);
-        return saved(store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "daily", weekday: null } }));
+        return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "daily", weekday: null } }));
       case "w": {
         const day = Number(value);
         if (!Number.isInteger(day) || day < 1 || day > 7) return stale(ctx, chatId);
-        return saved(store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "weekly", weekday: day } }));
+        return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "weekly", weekday: day } }));
       }
       case "t": {
         if (value === undefined) {
@@ -183,7 +183,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
         }
         const minuteOfDay = decodeTime(value);
         if (minuteOfDay === undefined) return stale(ctx, chatId);
-        return saved(store.updateSubscription(chatId, { schedule: { ...subscription.schedule, minuteOfDay } }));
+        return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, minuteOfDay } }));
       }
       case "z": {
         if (value === undefined) {
@@ -197,7 +197,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
         }
         const timezone = ZONE_PRESETS[value];
         if (!timezone) return stale(ctx, chatId);
-        return saved(store.updateSubscription(chatId, { schedule: { ...subscription.schedule, timezone } }));
+        return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, timezone } }));
       }
       case "s": {
         if (value === undefined) {
@@ -209,7 +209,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
         const current = subscription.sectors ?? all;
         const chosen = current.includes(value) ? current.filter((id) => id !== value) : [...current, value];
         if (chosen.length === 0) return void (await ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") }));
-        const updated = store.updateSubscription(chatId, { sectors: all.every((id) => chosen.includes(id)) ? null : chosen });
+        const updated = await store.updateSubscription(chatId, { sectors: all.every((id) => chosen.includes(id)) ? null : chosen });
         await ctx.answerCallbackQuery();
         return fieldScreen("s", updated);
       }
@@ -220,18 +220,18 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
 
   async function stale(ctx: BotContext, chatId: number): Promise<void> {
     await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-    await show(ctx, screenFor(ctx, store.getSubscription(chatId)));
+    await show(ctx, screenFor(ctx, await store.getSubscription(chatId)));
   }
 
   // A dialogue button with no dialogue waiting: finished, timed out, or another member's dialogue in a group.
   router.action("dialog", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("dialog-ended") }));
 
   // Blocked in a private chat, or removed from a group: nothing more can be delivered there.
-  composer.on("my_chat_member", (ctx) => {
+  composer.on("my_chat_member", async (ctx) => {
     const status = ctx.myChatMember.new_chat_member.status;
     if (status !== "kicked" && status !== "left") return;
     const reason: StopReason = ctx.chat.type === "private" ? "blocked" : "removed";
-    if (store.getSubscription(ctx.chat.id)?.status !== "stopped") store.stopSubscription(ctx.chat.id, reason);
+    if ((await store.getSubscription(ctx.chat.id))?.status !== "stopped") await store.stopSubscription(ctx.chat.id, reason);
   });
 
   // A group upgraded to a supergroup gets a new id: its subscription follows.
@@ -241,9 +241,9 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
 }
 
 /** What /start adds for a chat whose digest stopped because the bot was blocked or removed. */
-export function resumeOffer(deps: Deps, ctx: BotContext): Rendered | undefined {
+export async function resumeOffer(deps: Deps, ctx: BotContext): Promise<Rendered | undefined> {
   const chatId = ctx.chat?.id;
-  const subscription = chatId === undefined ? undefined : deps.store.getSubscription(chatId);
+  const subscription = chatId === undefined ? undefined : await deps.store.getSubscription(chatId);
   if (subscription?.status !== "stopped" || subscription.stopReason === "unsubscribed") return undefined;
   return {
     text: escapeHtml(ctx.t("resume-offer")),

@@ -65,7 +65,7 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
   }
 
   composer.on("inline_query", async (ctx) => {
-    const stored = deps.store.getUser(ctx.from.id)?.language ?? undefined;
+    const stored = (await deps.store.getUser(ctx.from.id))?.language ?? undefined;
     const fromTelegram = localeFromLanguageCode(ctx.from.language_code);
     const locale = stored ?? fromTelegram ?? ctx.locale;
     const offset = Number.parseInt(ctx.inlineQuery.offset, 10);

@@ -51,12 +51,12 @@ export function languageFeature(deps: Deps, router: Router): void {
 export function languageSaver(deps: Deps) {
   return async function saveLanguage(ctx: BotContext, language: Locale): Promise<void> {
     const userId = ctx.from!.id;
-    deps.store.setUserLanguage(userId, language);
+    await deps.store.setUserLanguage(userId, language);
     const chat = ctx.chat;
     // A group's own language (used when a member has not chosen one) is set by its administrators.
     if (chat && chat.type !== "private" && chat.type !== "channel") {
-      const current = deps.store.getChat(chat.id);
-      if (!current?.language || (await canManageChat(ctx))) deps.store.setChatLanguage(chat.id, language);
+      const current = await deps.store.getChat(chat.id);
+      if (!current?.language || (await canManageChat(ctx))) await deps.store.setChatLanguage(chat.id, language);
     }
     ctx.locale = language;
     ctx.localeKnown = true;

@@ -23,7 +23,7 @@ export function startFeature(deps: Deps, router: Router): void {
     const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
     const note = payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
     await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });
-    const offer = resumeOffer(deps, ctx);
+    const offer = await resumeOffer(deps, ctx);
     if (offer) await ctx.reply(offer.text, { parse_mode: "HTML", reply_markup: offer.keyboard });
   });
 

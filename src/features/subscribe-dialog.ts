@@ -152,11 +152,11 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
         if (result === "save") {
           await next.answerCallbackQuery();
           const sectors = allSectors.every((id) => draft.sectors.includes(id)) ? null : draft.sectors;
-          const saved = await conversation.external(() =>
+          const saved = await conversation.external(async () =>
             store.saveSubscription({
               chatId: chat.id,
               chatKind: chat.type as ChatKind,
-              language: chat.type === "private" ? locale : (store.getChat(chat.id)?.language ?? locale),
+              language: chat.type === "private" ? locale : ((await store.getChat(chat.id))?.language ?? locale),
               schedule: scheduleOf(draft, zone),
               sectors,
               createdBy: next.from?.id ?? null,
@@ -220,15 +220,15 @@ export function subscribeDialogs(deps: Deps, composer: Composer<BotContext>): vo
         return;
       }
       if (isCommand(text)) await conversation.halt({ next: true });
-      const updated = await conversation.external(() => {
-        const current = store.getSubscription(chatId);
+      const updated = await conversation.external(async () => {
+        const current = await store.getSubscription(chatId);
         if (!current) return undefined;
         if (args.field === "time") {
           const minuteOfDay = parseTime(text);
-          return minuteOfDay === undefined ? null : store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
+          return minuteOfDay === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
         }
         const timezone = canonicalZone(text);
-        return timezone === undefined ? null : store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
+        return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
       });
       if (updated === undefined) {
         await next.reply(escapeHtml(t("not-subscribed")), { parse_mode: "HTML" });

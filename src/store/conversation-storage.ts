@@ -10,9 +10,9 @@ function dialogKey(ctx: Context): string | undefined {
 }
 
 /** Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). */
-export function hasDialogState(store: Store, ctx: Context): boolean {
+export async function hasDialogState(store: Store, ctx: Context): Promise<boolean> {
   const key = dialogKey(ctx);
-  return key !== undefined && store.keyValue.get(PREFIX + key) !== undefined;
+  return key !== undefined && (await store.keyValue.get(PREFIX + key)) !== undefined;
 }
 
 /**
@@ -26,8 +26,8 @@ export function conversationStorage<C extends Context>(store: Store): Conversati
     prefix: PREFIX,
     getStorageKey: dialogKey,
     adapter: {
-      read: (key) => {
-        const raw = store.keyValue.get(key);
+      read: async (key) => {
+        const raw = await store.keyValue.get(key);
         return raw === undefined ? undefined : (JSON.parse(raw) as VersionedState<ConversationData>);
       },
       write: (key, state) => store.keyValue.set(key, JSON.stringify(state)),

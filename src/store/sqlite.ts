@@ -61,6 +61,28 @@ export function migrate(db: Database.Database): void {
   }
 }
 
+/** The Store contract with plain return values: SQLite answers synchronously. */
+type SyncStore = {
+  [K in keyof Store]: Store[K] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => R
+    : { [M in keyof Store[K]]: Store[K][M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
+};
+
+/** Presents a synchronous engine through the asynchronous Store contract. */
+function withPromises(sync: SyncStore): Store {
+  const store: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(sync)) {
+    if (typeof member === "function") store[name] = async (...args: unknown[]) => (member as (...args: unknown[]) => unknown)(...args);
+  }
+  const { keyValue } = sync;
+  store.keyValue = {
+    get: async (key: string) => keyValue.get(key),
+    set: async (key: string, value: string) => keyValue.set(key, value),
+    delete: async (key: string) => keyValue.delete(key),
+  };
+  return store as unknown as Store;
+}
+
 export function openSqliteStore(path: string, now: () => Date = () => new Date()): Store {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
@@ -271,7 +293,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     statements.moveDeliveries.run(toChatId, fromChatId);
   });
 
-  return {
+  const sync: SyncStore = {
     getUser(userId) {
       const cached = users.get(userId);
       if (cached) return cached;
@@ -411,4 +433,5 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       if (db.open) db.close();
     },
   };
+  return withPromises(sync);
 }

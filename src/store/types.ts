@@ -66,62 +66,65 @@ export type Stats = {
 
 /** A small key-value table for plugin state that must survive restarts (conversations). */
 export interface KeyValueStore {
-  get(key: string): string | undefined;
-  set(key: string, value: string): void;
-  delete(key: string): void;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
-/** Everything the features persist. Features depend on this interface only, never on the engine behind it. */
+/**
+ * Everything the features persist. Features depend on this interface only, never on the engine behind it; every
+ * method is asynchronous so that a networked engine (Redis) can stand where the embedded one (SQLite) does.
+ */
 export interface Store {
-  getUser(userId: number): UserRecord | undefined;
+  getUser(userId: number): Promise<UserRecord | undefined>;
   /** Records the user on first contact; returns the stored record. */
-  touchUser(userId: number): UserRecord;
-  setUserLanguage(userId: number, language: Locale): void;
+  touchUser(userId: number): Promise<UserRecord>;
+  setUserLanguage(userId: number, language: Locale): Promise<void>;
 
-  getChat(chatId: number): ChatRecord | undefined;
-  touchChat(chat: { id: number; kind: ChatKind; title: string | null }): ChatRecord;
-  setChatLanguage(chatId: number, language: Locale): void;
+  getChat(chatId: number): Promise<ChatRecord | undefined>;
+  touchChat(chat: { id: number; kind: ChatKind; title: string | null }): Promise<ChatRecord>;
+  setChatLanguage(chatId: number, language: Locale): Promise<void>;
 
-  getSubscription(chatId: number): Subscription | undefined;
+  getSubscription(chatId: number): Promise<Subscription | undefined>;
   /** Creates or replaces the chat's subscription and makes it active; it is checked at the next tick. */
-  saveSubscription(subscription: NewSubscription): Subscription;
-  updateSubscription(chatId: number, change: SubscriptionChange): Subscription | undefined;
-  pauseSubscription(chatId: number): void;
+  saveSubscription(subscription: NewSubscription): Promise<Subscription>;
+  updateSubscription(chatId: number, change: SubscriptionChange): Promise<Subscription | undefined>;
+  pauseSubscription(chatId: number): Promise<void>;
   /** Active again from now: periods missed while paused or stopped are not owed. */
-  resumeSubscription(chatId: number): void;
-  stopSubscription(chatId: number, reason: StopReason): void;
+  resumeSubscription(chatId: number): Promise<void>;
+  stopSubscription(chatId: number, reason: StopReason): Promise<void>;
   /** A group became a supergroup: its subscription, queue and settings follow it. */
-  moveChat(fromChatId: number, toChatId: number): void;
+  moveChat(fromChatId: number, toChatId: number): Promise<void>;
 
   /** Active subscriptions due for a look, a page at a time in chat id order (after `afterChatId`). */
-  dueSubscriptions(now: Date, afterChatId: number, limit: number): Subscription[];
+  dueSubscriptions(now: Date, afterChatId: number, limit: number): Promise<Subscription[]>;
   /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
-  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): void;
+  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): Promise<void>;
   /** Many decisions in one transaction (a tick records a page at a time). */
-  recordDecisions(decisions: readonly Decision[]): void;
+  recordDecisions(decisions: readonly Decision[]): Promise<void>;
 
   /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
-  requeueInterrupted(): number;
+  requeueInterrupted(): Promise<number>;
   /**
    * Takes up to `limit` queued deliveries that are due, marking them sending. Claimed but unsent deliveries are not
    * duplicated by a crash: requeueInterrupted puts them back, and they were never sent.
    */
-  claimDeliveries(now: Date, limit: number): Delivery[];
+  claimDeliveries(now: Date, limit: number): Promise<Delivery[]>;
   /** The earliest time a queued delivery becomes due, if any. */
-  nextQueuedAt(): Date | undefined;
-  markSent(deliveryId: number, messageId: number, contentMark: string): void;
+  nextQueuedAt(): Promise<Date | undefined>;
+  markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
-  markEmpty(deliveryId: number): void;
+  markEmpty(deliveryId: number): Promise<void>;
   /** Back to the queue; `countsAsAttempt` is false for rate limiting, which is not the chat's fault. */
-  markRetry(deliveryId: number, nextAttemptAt: Date, error: string, countsAsAttempt: boolean): void;
-  markFailed(deliveryId: number, error: string): void;
+  markRetry(deliveryId: number, nextAttemptAt: Date, error: string, countsAsAttempt: boolean): Promise<void>;
+  markFailed(deliveryId: number, error: string): Promise<void>;
   /** The chat is gone (blocked, kicked, deleted): drop the delivery and stop the subscription. */
-  markDropped(deliveryId: number, reason: StopReason, error: string): void;
+  markDropped(deliveryId: number, reason: StopReason, error: string): Promise<void>;
 
-  stats(since: Date): Stats;
+  stats(since: Date): Promise<Stats>;
   /** True when the store answers a trivial query (health checks). */
-  healthy(): boolean;
+  healthy(): Promise<boolean>;
   keyValue: KeyValueStore;
 
-  close(): void;
+  close(): Promise<void>;
 }

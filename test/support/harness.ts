@@ -70,7 +70,7 @@ export async function startHarness(
     deps,
     send: (update) => bot.handleUpdate(update),
     async close() {
-      store.close();
+      await store.close();
       if (!options.fake) await fake.close();
       if (folder) rmSync(folder, { recursive: true, force: true });
     },
