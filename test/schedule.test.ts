@@ -520,7 +520,7 @@ describe("tick over the SQLite store", () => {
     const pages = vi.spyOn(t.store, "dueSubscriptions");
     expect(await tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
     expect(pages).toHaveBeenCalledTimes(13); // 12 full pages and an empty one
-    for (const [, , limit] of pages.mock.calls) expect(limit).toBe(100);
+    for (const [, limit] of pages.mock.calls) expect(limit).toBe(100);
     pages.mockRestore();
 
     const rows = deliveryRows(t.path);
@@ -537,7 +537,7 @@ describe("tick over the SQLite store", () => {
     for (const chatId of [3, 1, 2]) await subscribe(t.store, chatId, nine);
     const pages = vi.spyOn(t.store, "dueSubscriptions");
     expect(await tickAt(t, "2025-09-05T05:00:00Z", 2)).toEqual({ checked: 3, queued: 3 });
-    expect(pages.mock.calls.map(([, after]) => after)).toEqual([Number.MIN_SAFE_INTEGER, 2]);
+    expect(pages).toHaveBeenCalledTimes(2);
   });
 
   it("paused subscriptions are not queued; resumed ones are owed only periods that had not ended before resuming", async () => {

@@ -15,9 +15,16 @@ export type TickResult = { checked: number; queued: number };
 export async function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_PAGE_SIZE): Promise<TickResult> {
   let checked = 0;
   let queued = 0;
-  let after = Number.MIN_SAFE_INTEGER;
+  let previous = new Set<number>();
   for (;;) {
-    const page = await store.dueSubscriptions(now, after, pageSize);
+    const page = await store.dueSubscriptions(now, pageSize);
+    // Every decision moves the next check past `now`; the same subscription on the next page means it did not.
+    const repeated = page.find((subscription) => previous.has(subscription.chatId));
+    if (repeated) {
+      logger?.error({ chat_id: repeated.chatId }, "a subscription stayed due after its decision was recorded");
+      break;
+    }
+    previous = new Set(page.map((subscription) => subscription.chatId));
     const decisions: Decision[] = [];
     for (const subscription of page) {
       checked++;
@@ -34,7 +41,6 @@ export async function tick(store: Store, now: Date, logger?: Logger, pageSize = 
     // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).
     await store.recordDecisions(decisions);
     if (page.length < pageSize) break;
-    after = page.at(-1)!.chatId;
   }
   return { checked, queued };
 }

@@ -148,9 +148,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        ON CONFLICT (id) DO UPDATE SET language = COALESCE(chats.language, excluded.language)`,
     ),
 
-    dueSubscriptions: db.prepare<[number, number, number], SubscriptionRow>(
-      `SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= ? AND chat_id > ?
-       ORDER BY chat_id LIMIT ?`,
+    dueSubscriptions: db.prepare<[number, number], SubscriptionRow>(
+      `SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= ?
+       ORDER BY next_check_at, chat_id LIMIT ?`,
     ),
     insertDelivery: db.prepare<[number, string, number, number, number]>(
       `INSERT OR IGNORE INTO deliveries (chat_id, period, due_at, status, next_attempt_at, created_at)
@@ -366,8 +366,8 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     stopSubscription,
     moveChat,
 
-    dueSubscriptions(at, afterChatId, limit) {
-      return statements.dueSubscriptions.all(at.getTime(), afterChatId, limit).map(toSubscription);
+    dueSubscriptions(at, limit) {
+      return statements.dueSubscriptions.all(at.getTime(), limit).map(toSubscription);
     },
     recordDecision: (chatId, deliver, nextCheckAt) => recordDecisions([{ chatId, deliver, nextCheckAt }]),
     recordDecisions,

@@ -96,8 +96,12 @@ export interface Store {
   /** A group became a supergroup: its subscription, queue and settings follow it. */
   moveChat(fromChatId: number, toChatId: number): Promise<void>;
 
-  /** Active subscriptions due for a look, a page at a time in chat id order (after `afterChatId`). */
-  dueSubscriptions(now: Date, afterChatId: number, limit: number): Promise<Subscription[]>;
+  /**
+   * Up to `limit` active subscriptions due for a look at `now`, earliest first. Recording a decision moves a
+   * subscription's next check past `now`, so asking again gives the next page (no cursor, which lets an engine serve
+   * this from an index by due time).
+   */
+  dueSubscriptions(now: Date, limit: number): Promise<Subscription[]>;
   /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
   recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): Promise<void>;
   /** Many decisions in one transaction (a tick records a page at a time). */
