@@ -1,0 +1,383 @@
+import { Redis } from "ioredis";
+import type { Locale } from "../content/types.js";
+import type { Period } from "../digest/schedule.js";
+import type {
+  ChatKind,
+  ChatRecord,
+  Decision,
+  Delivery,
+  DeliveryStatus,
+  Stats,
+  StopReason,
+  Store,
+  Subscription,
+  UserRecord,
+} from "./types.js";
+
+/**
+ * The Store contract on Redis, for several bot instances sharing one state. Every change that touches more than one
+ * key runs as a Lua script, so it is atomic across instances as a SQLite transaction is within one.
+ *
+ * Keys (under a prefix): u:<id> and c:<id> hashes; s:<chat> a subscription as JSON, s:due a sorted set of active
+ * subscriptions by next check, s:ids every subscribed chat; d:<id> a delivery as JSON, dk:<chat>:<period> its
+ * unique key, dc:<chat> a chat's deliveries, d:pending by next attempt, d:sending, d:done:<status> by finish time;
+ * kv:<key> plugin values.
+ */
+
+type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt"> & { activeSince: number; nextCheckAt: number };
+type StoredDelivery = {
+  id: number;
+  chatId: number;
+  period: string;
+  dueAt: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  error: string | null;
+  messageId: number | null;
+  finishedAt: number | null;
+};
+
+const toSubscription = (stored: StoredSubscription): Subscription => ({
+  ...stored,
+  activeSince: new Date(stored.activeSince),
+  nextCheckAt: new Date(stored.nextCheckAt),
+});
+
+/** Lua shared by the scripts: JSON helpers that keep nulls, and finishing or stopping in one place. */
+const LUA_PRELUDE = `
+local P = ARGV[1]
+local function getjson(key) local raw = redis.call('GET', key); if raw then return cjson.decode(raw) end; return nil end
+local function setjson(key, value) redis.call('SET', key, cjson.encode(value)) end
+local function finish(id, status, err, now)
+  local d = getjson(P .. 'd:' .. id); if not d then return nil end
+  redis.call('ZREM', P .. 'd:pending', id); redis.call('SREM', P .. 'd:sending', id)
+  d.status = status; d.finishedAt = now; if err then d.error = err end
+  setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:done:' .. status, now, id)
+  return d
+end
+local function stop(chat, reason, now)
+  local s = getjson(P .. 's:' .. chat); if not s then return end
+  s.status = 'stopped'; s.stopReason = reason; setjson(P .. 's:' .. chat, s)
+  redis.call('ZREM', P .. 's:due', chat)
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. chat)) do
+    local d = getjson(P .. 'd:' .. id)
+    if d and (d.status == 'pending' or d.status == 'sending') then finish(id, 'dropped', nil, now) end
+  end
+end
+`;
+
+const SCRIPTS = {
+  /** ARGV: prefix, chatId, periodKey|"" , dueAt, nextCheckAt, now */
+  recordDecision: `${LUA_PRELUDE}
+local chat = ARGV[2]
+local s = getjson(P .. 's:' .. chat); if not s then return 0 end
+if ARGV[3] ~= '' then
+  local unique = P .. 'dk:' .. chat .. ':' .. ARGV[3]
+  if redis.call('SET', unique, '0', 'NX') then
+    local id = redis.call('INCR', P .. 'd:seq')
+    redis.call('SET', unique, id)
+    setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), period = ARGV[3], dueAt = tonumber(ARGV[4]), status = 'pending',
+      attempts = 0, nextAttemptAt = tonumber(ARGV[6]), error = cjson.null, messageId = cjson.null, finishedAt = cjson.null })
+    redis.call('ZADD', P .. 'd:pending', ARGV[6], id)
+    redis.call('SADD', P .. 'dc:' .. chat, id)
+  end
+  s.lastPeriod = ARGV[3]
+end
+s.nextCheckAt = tonumber(ARGV[5])
+setjson(P .. 's:' .. chat, s)
+if s.status == 'active' then redis.call('ZADD', P .. 's:due', ARGV[5], chat) end
+return 1`,
+  /** ARGV: prefix, now, limit → JSON list of claimed deliveries */
+  claim: `${LUA_PRELUDE}
+local now = tonumber(ARGV[2])
+local claimed = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local d = getjson(P .. 'd:' .. id)
+  local s = d and getjson(P .. 's:' .. d.chatId)
+  if not s or s.status ~= 'active' then
+    finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', now)
+  else
+    redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
+    d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
+    table.insert(claimed, { id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
+      language = s.language, sectors = s.sectors, contentMark = s.contentMark })
+  end
+end
+if #claimed == 0 then return '[]' end
+return cjson.encode(claimed)`,
+  /** ARGV: prefix, id, messageId, contentMark, now */
+  markSent: `${LUA_PRELUDE}
+local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
+d.messageId = tonumber(ARGV[3]); setjson(P .. 'd:' .. ARGV[2], d)
+local s = getjson(P .. 's:' .. d.chatId); if s then s.contentMark = ARGV[4]; setjson(P .. 's:' .. d.chatId, s) end
+return 1`,
+  /** ARGV: prefix, id, status, error|"", now */
+  finish: `${LUA_PRELUDE}
+finish(ARGV[2], ARGV[3], ARGV[4] ~= '' and ARGV[4] or nil, tonumber(ARGV[5])); return 1`,
+  /** ARGV: prefix, id, nextAttemptAt, error, countsAsAttempt (1|0) */
+  retry: `${LUA_PRELUDE}
+local d = getjson(P .. 'd:' .. ARGV[2]); if not d then return 0 end
+redis.call('SREM', P .. 'd:sending', ARGV[2])
+d.status = 'pending'; d.nextAttemptAt = tonumber(ARGV[3]); d.error = ARGV[4]
+if ARGV[5] == '0' then d.attempts = d.attempts - 1 end
+setjson(P .. 'd:' .. ARGV[2], d); redis.call('ZADD', P .. 'd:pending', ARGV[3], ARGV[2])
+return 1`,
+  /** ARGV: prefix, id, reason, error, now */
+  drop: `${LUA_PRELUDE}
+local d = finish(ARGV[2], 'dropped', ARGV[4], tonumber(ARGV[5])); if d then stop(d.chatId, ARGV[3], tonumber(ARGV[5])) end
+return 1`,
+  /** ARGV: prefix, chatId, reason, now */
+  stop: `${LUA_PRELUDE}
+stop(ARGV[2], ARGV[3], tonumber(ARGV[4])); return 1`,
+  /** ARGV: prefix → number requeued */
+  requeue: `${LUA_PRELUDE}
+local ids = redis.call('SMEMBERS', P .. 'd:sending')
+for _, id in ipairs(ids) do
+  local d = getjson(P .. 'd:' .. id)
+  redis.call('SREM', P .. 'd:sending', id)
+  if d then d.status = 'pending'; setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:pending', d.nextAttemptAt, id) end
+end
+return #ids`,
+  /** ARGV: prefix, from, to */
+  move: `${LUA_PRELUDE}
+local from, to = ARGV[2], ARGV[3]
+local chat = redis.call('HGETALL', P .. 'c:' .. from)
+if #chat > 0 then
+  for i = 1, #chat, 2 do redis.call('HSETNX', P .. 'c:' .. to, chat[i], chat[i + 1]) end
+  redis.call('HSET', P .. 'c:' .. to, 'kind', 'supergroup')
+end
+local s = getjson(P .. 's:' .. from)
+if s and redis.call('EXISTS', P .. 's:' .. to) == 0 then
+  s.chatId = tonumber(to); s.chatKind = 'supergroup'; setjson(P .. 's:' .. to, s); redis.call('DEL', P .. 's:' .. from)
+  redis.call('SREM', P .. 's:ids', from); redis.call('SADD', P .. 's:ids', to)
+  local due = redis.call('ZSCORE', P .. 's:due', from)
+  redis.call('ZREM', P .. 's:due', from); if due then redis.call('ZADD', P .. 's:due', due, to) end
+end
+for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. from)) do
+  local d = getjson(P .. 'd:' .. id)
+  if d then
+    redis.call('RENAMENX', P .. 'dk:' .. from .. ':' .. d.period, P .. 'dk:' .. to .. ':' .. d.period)
+    d.chatId = tonumber(to); setjson(P .. 'd:' .. id, d); redis.call('SADD', P .. 'dc:' .. to, id)
+  end
+end
+redis.call('DEL', P .. 'dc:' .. from)
+return 1`,
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+
+export type RedisStoreOptions = { url: string; prefix?: string; now?: () => Date };
+
+export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const prefix = options.prefix ?? "vb:";
+  const now = options.now ?? (() => new Date());
+  const key = (...parts: (string | number)[]) => prefix + parts.join(":");
+  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  const run = (name: ScriptName, ...args: (string | number)[]) =>
+    (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(prefix, ...args);
+
+  const readUser = async (userId: number): Promise<UserRecord | undefined> => {
+    const fields = await redis.hgetall(key("u", userId));
+    if (!fields.firstSeenAt) return undefined;
+    return { id: userId, language: (fields.language as Locale | undefined) ?? null, firstSeenAt: fields.firstSeenAt };
+  };
+  const readChat = async (chatId: number): Promise<ChatRecord | undefined> => {
+    const fields = await redis.hgetall(key("c", chatId));
+    if (!fields.firstSeenAt) return undefined;
+    return {
+      id: chatId,
+      kind: fields.kind as ChatKind,
+      title: fields.title ?? null,
+      language: (fields.language as Locale | undefined) ?? null,
+      firstSeenAt: fields.firstSeenAt,
+    };
+  };
+  const readSubscription = async (chatId: number): Promise<StoredSubscription | undefined> => {
+    const raw = await redis.get(key("s", chatId));
+    return raw === null ? undefined : (JSON.parse(raw) as StoredSubscription);
+  };
+  const writeSubscription = async (stored: StoredSubscription) => {
+    const multi = redis.multi().set(key("s", stored.chatId), JSON.stringify(stored)).sadd(key("s", "ids"), stored.chatId);
+    if (stored.status === "active") multi.zadd(key("s", "due"), stored.nextCheckAt, stored.chatId);
+    else multi.zrem(key("s", "due"), stored.chatId);
+    await multi.exec();
+  };
+  const setSubscriptionLanguage = async (chatId: number, language: Locale) => {
+    const stored = await readSubscription(chatId);
+    if (stored) await writeSubscription({ ...stored, language });
+  };
+
+  const store: Store = {
+    getUser: readUser,
+    async touchUser(userId) {
+      await redis.hsetnx(key("u", userId), "firstSeenAt", now().toISOString());
+      return (await readUser(userId))!;
+    },
+    async setUserLanguage(userId, language) {
+      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hset(key("u", userId), "language", language).exec();
+      await setSubscriptionLanguage(userId, language);
+    },
+    getChat: readChat,
+    async touchChat(chat) {
+      const fields: Record<string, string> = { kind: chat.kind };
+      if (chat.title !== null) fields.title = chat.title;
+      await redis.multi().hsetnx(key("c", chat.id), "firstSeenAt", now().toISOString()).hset(key("c", chat.id), fields).exec();
+      return (await readChat(chat.id))!;
+    },
+    async setChatLanguage(chatId, language) {
+      if ((await redis.exists(key("c", chatId))) === 0) return;
+      await redis.hset(key("c", chatId), "language", language);
+      if (chatId < 0) await setSubscriptionLanguage(chatId, language);
+    },
+
+    async getSubscription(chatId) {
+      const stored = await readSubscription(chatId);
+      return stored && toSubscription(stored);
+    },
+    async saveSubscription(subscription) {
+      const at = now().getTime();
+      const existing = await readSubscription(subscription.chatId);
+      const schedule = { ...subscription.schedule, weekday: subscription.schedule.frequency === "weekly" ? subscription.schedule.weekday : null };
+      const stored: StoredSubscription = {
+        chatId: subscription.chatId,
+        chatKind: subscription.chatKind,
+        language: subscription.language,
+        schedule,
+        sectors: subscription.sectors,
+        status: "active",
+        stopReason: null,
+        activeSince: existing?.status === "active" ? existing.activeSince : at,
+        nextCheckAt: at,
+        lastPeriod: existing?.lastPeriod ?? null,
+        contentMark: existing?.contentMark ?? null,
+        createdBy: subscription.createdBy,
+      };
+      await writeSubscription(stored);
+      return toSubscription(stored);
+    },
+    async updateSubscription(chatId, change) {
+      const existing = await readSubscription(chatId);
+      if (!existing) return undefined;
+      const schedule = change.schedule ?? existing.schedule;
+      const stored: StoredSubscription = {
+        ...existing,
+        language: change.language ?? existing.language,
+        schedule: { ...schedule, weekday: schedule.frequency === "weekly" ? schedule.weekday : null },
+        sectors: change.sectors === undefined ? existing.sectors : change.sectors,
+        nextCheckAt: now().getTime(),
+      };
+      await writeSubscription(stored);
+      return toSubscription(stored);
+    },
+    async pauseSubscription(chatId) {
+      const existing = await readSubscription(chatId);
+      if (existing?.status === "active") await writeSubscription({ ...existing, status: "paused" });
+    },
+    async resumeSubscription(chatId) {
+      const existing = await readSubscription(chatId);
+      if (!existing || existing.status === "active") return;
+      const at = now().getTime();
+      await writeSubscription({ ...existing, status: "active", stopReason: null, activeSince: at, nextCheckAt: at });
+    },
+    async stopSubscription(chatId, reason: StopReason) {
+      await run("stop", chatId, reason, now().getTime());
+    },
+    async moveChat(fromChatId, toChatId) {
+      await run("move", fromChatId, toChatId);
+    },
+
+    async dueSubscriptions(at, limit) {
+      const ids = await redis.zrangebyscore(key("s", "due"), "-inf", at.getTime(), "LIMIT", 0, limit);
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => key("s", id)));
+      return raws.filter((raw): raw is string => raw !== null).map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
+    },
+    async recordDecision(chatId, deliver, nextCheckAt) {
+      await store.recordDecisions([{ chatId, deliver, nextCheckAt }]);
+    },
+    async recordDecisions(decisions: readonly Decision[]) {
+      const at = now().getTime();
+      const pipeline = redis.pipeline();
+      for (const { chatId, deliver, nextCheckAt } of decisions) {
+        const period: Period | undefined = deliver;
+        (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>).recordDecision!(
+          prefix,
+          chatId,
+          period?.key ?? "",
+          period?.dueAt.getTime() ?? 0,
+          nextCheckAt.getTime(),
+          at,
+        );
+      }
+      await pipeline.exec();
+    },
+
+    async requeueInterrupted() {
+      return Number(await run("requeue"));
+    },
+    async claimDeliveries(at, limit) {
+      return JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[];
+    },
+    async nextQueuedAt() {
+      const [, score] = await redis.zrange(key("d", "pending"), 0, 0, "WITHSCORES");
+      return score === undefined ? undefined : new Date(Number(score));
+    },
+    async markSent(deliveryId, messageId, contentMark) {
+      await run("markSent", deliveryId, messageId, contentMark, now().getTime());
+    },
+    async markEmpty(deliveryId) {
+      await run("finish", deliveryId, "empty", "", now().getTime());
+    },
+    async markRetry(deliveryId, nextAttemptAt, error, countsAsAttempt) {
+      await run("retry", deliveryId, nextAttemptAt.getTime(), error, countsAsAttempt ? 1 : 0);
+    },
+    async markFailed(deliveryId, error) {
+      await run("finish", deliveryId, "failed", error, now().getTime());
+    },
+    async markDropped(deliveryId, reason, error) {
+      await run("drop", deliveryId, reason, error, now().getTime());
+    },
+
+    async stats(since: Date): Promise<Stats> {
+      const ids = await redis.smembers(key("s", "ids"));
+      const counts = new Map<string, Stats["subscribers"][number]>();
+      for (let start = 0; start < ids.length; start += 500) {
+        const raws = await redis.mget(ids.slice(start, start + 500).map((id) => key("s", id)));
+        for (const raw of raws) {
+          if (raw === null) continue;
+          const { language, schedule, status } = JSON.parse(raw) as StoredSubscription;
+          const group = `${language}|${schedule.frequency}|${status}`;
+          const entry = counts.get(group) ?? { language, frequency: schedule.frequency, status, count: 0 };
+          entry.count++;
+          counts.set(group, entry);
+        }
+      }
+      const deliveries: Stats["deliveries"] = { pending: 0, sending: 0, sent: 0, empty: 0, failed: 0, dropped: 0 };
+      for (const status of ["sent", "empty", "failed", "dropped"] as const) {
+        deliveries[status] = await redis.zcount(key("d", "done", status), since.getTime(), "+inf");
+      }
+      const queued = (await redis.zcard(key("d", "pending"))) + (await redis.scard(key("d", "sending")));
+      const order = (entry: Stats["subscribers"][number]) => `${entry.language}|${entry.frequency}|${entry.status}`;
+      return { subscribers: [...counts.values()].sort((a, b) => order(a).localeCompare(order(b))), deliveries, queued };
+    },
+    async healthy() {
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+    keyValue: {
+      get: async (name) => (await redis.get(key("kv", name))) ?? undefined,
+      set: async (name, value) => void (await redis.set(key("kv", name), value)),
+      delete: async (name) => void (await redis.del(key("kv", name))),
+    },
+    async close() {
+      if (redis.status !== "end") await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+  return store;
+}
