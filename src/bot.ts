@@ -73,7 +73,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.api.config.use(floodGate((seconds) => deps.limiter.closeFor(seconds)));
   bot.api.config.use(retryOnFlood());
 
-  bot.use(skipRepeatedUpdates());
+  // Telegram sends a webhook update again when it got no answer in time; the second copy must not act twice.
+  bot.use(async (ctx, next) => ((await store.firstSightOfUpdate(ctx.update.update_id)) ? next() : undefined));
   bot.use(sequentialize(sequenceKey));
   bot.use(logUpdates(logger));
   bot.use(ignoreOwnInlineMessages);
@@ -124,28 +125,6 @@ function dialogGate(store: Store) {
     if (ctx.message?.entities?.[0]?.type === "bot_command") return true;
     if (ctx.callbackQuery && decodeCallback(ctx.callbackQuery.data)?.kind === "settings") return true;
     return hasDialogState(store, ctx);
-  };
-}
-
-const REMEMBERED_UPDATES = 10_000;
-
-/**
- * Telegram sends a webhook update again when it got no answer in time; the second copy must not act twice.
- * The last ids seen are remembered (update ids only grow, so a bounded window is enough).
- */
-function skipRepeatedUpdates(): MiddlewareFn<BotContext> {
-  const seen = new Set<number>();
-  const window: number[] = new Array<number>(REMEMBERED_UPDATES);
-  let next = 0;
-  return async (ctx, downstream) => {
-    const id = ctx.update.update_id;
-    if (seen.has(id)) return;
-    const forgotten = window[next];
-    if (forgotten !== undefined) seen.delete(forgotten);
-    window[next] = id;
-    next = (next + 1) % REMEMBERED_UPDATES;
-    seen.add(id);
-    await downstream();
   };
 }
 

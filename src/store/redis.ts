@@ -106,6 +106,17 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, '
 end
 if #claimed == 0 then return '[]' end
 return cjson.encode(claimed)`,
+  /** ARGV: prefix, chatId, period, now → JSON delivery or "" */
+  claimFor: `${LUA_PRELUDE}
+local id = redis.call('GET', P .. 'dk:' .. ARGV[2] .. ':' .. ARGV[3]); if not id then return '' end
+local d = getjson(P .. 'd:' .. id)
+if not d or (d.status ~= 'pending' and d.status ~= 'sending') then return '' end
+local s = getjson(P .. 's:' .. d.chatId)
+if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', tonumber(ARGV[4])); return '' end
+redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
+d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
+return cjson.encode({ id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
+  language = s.language, sectors = s.sectors, contentMark = s.contentMark })`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -166,6 +177,9 @@ return 1`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
+
+/** Telegram stops resending an update long before this. */
+const UPDATE_MEMORY_SECONDS = 24 * 60 * 60;
 
 export type RedisStoreOptions = { url: string; prefix?: string; now?: () => Date };
 
@@ -320,6 +334,13 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     },
     async claimDeliveries(at, limit) {
       return JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[];
+    },
+    async claimDeliveryFor(chatId, period, at) {
+      const raw = String(await run("claimFor", chatId, period, at.getTime()));
+      return raw === "" ? undefined : (JSON.parse(raw) as Delivery);
+    },
+    async firstSightOfUpdate(updateId) {
+      return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";
     },
     async nextQueuedAt() {
       const [, score] = await redis.zrange(key("d", "pending"), 0, 0, "WITHSCORES");

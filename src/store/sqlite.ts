@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { Locale } from "../content/types.js";
 import type { Period } from "../digest/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
+import { RecentIds } from "./recent-ids.js";
 import type {
   ChatKind,
   ChatRecord,
@@ -170,6 +171,10 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.sectors, s.content_mark, s.status
        FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
     ),
+    claimFor: db.prepare<[number, string], { id: number }>(
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
+       WHERE chat_id = ? AND period = ? AND status IN ('pending', 'sending') RETURNING id`,
+    ),
     nextQueued: db.prepare<[], { at: number | null }>(
       "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
     ),
@@ -252,9 +257,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       statements.setNextCheck.run(nextCheckAt.getTime(), chatId);
     }
   });
-  const claim = db.transaction((at: number, limit: number): Delivery[] => {
+  const claimIds = (ids: number[]): Delivery[] => {
     const claimed: Delivery[] = [];
-    for (const { id } of statements.claim.all(at, limit).sort((a, b) => a.id - b.id)) {
+    for (const id of ids) {
       const row = statements.deliveryForSending.get(id);
       if (!row || row.status !== "active") {
         // Paused or stopped after the digest was queued: it is not wanted any more.
@@ -272,7 +277,15 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       });
     }
     return claimed;
-  });
+  };
+  const claim = db.transaction((at: number, limit: number): Delivery[] =>
+    claimIds(statements.claim.all(at, limit).map((row) => row.id).sort((a, b) => a - b)),
+  );
+  const claimFor = db.transaction((chatId: number, period: string): Delivery | undefined =>
+    claimIds(statements.claimFor.all(chatId, period).map((row) => row.id))[0],
+  );
+  // One process reads every update of this database, so memory is enough to recognise a repeat.
+  const seenUpdates = new RecentIds();
   const markSent = db.transaction((deliveryId: number, messageId: number, contentMark: string) => {
     finish(deliveryId, "sent", null, messageId);
     statements.setContentMark.run(contentMark, deliveryId);
@@ -377,6 +390,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
     claimDeliveries(at, limit) {
       return claim(at.getTime(), limit);
+    },
+    claimDeliveryFor(chatId, period) {
+      return claimFor(chatId, period);
+    },
+    firstSightOfUpdate(updateId) {
+      return seenUpdates.firstSight(updateId);
     },
     nextQueuedAt() {
       const at = statements.nextQueued.get()?.at;

@@ -114,6 +114,11 @@ export interface Store {
    * duplicated by a crash: requeueInterrupted puts them back, and they were never sent.
    */
   claimDeliveries(now: Date, limit: number): Promise<Delivery[]>;
+  /**
+   * Takes one chat's delivery for a period, when a queue (BullMQ) rather than claimDeliveries decides the order.
+   * Pending or sending (a job run again after a crash) is taken; one already finished is not.
+   */
+  claimDeliveryFor(chatId: number, period: string, now: Date): Promise<Delivery | undefined>;
   /** The earliest time a queued delivery becomes due, if any. */
   nextQueuedAt(): Promise<Date | undefined>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
@@ -126,6 +131,8 @@ export interface Store {
   markDropped(deliveryId: number, reason: StopReason, error: string): Promise<void>;
 
   stats(since: Date): Promise<Stats>;
+  /** False when this update id was seen before (Telegram resends webhook updates), by this or another instance. */
+  firstSightOfUpdate(updateId: number): Promise<boolean>;
   /** True when the store answers a trivial query (health checks). */
   healthy(): Promise<boolean>;
   keyValue: KeyValueStore;

@@ -109,6 +109,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("hands one chat's delivery for a period to a queue that asks for it, once finished never again", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: 13, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+      await store.recordDecision(13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      expect(await store.claimDeliveryFor(13, "d2025-09-04", clock)).toBeUndefined();
+      const first = await store.claimDeliveryFor(13, "d2025-09-05", clock);
+      expect(first).toMatchObject({ chatId: 13, period: "d2025-09-05", attempts: 1, language: "ru" });
+      // A job run again after a crash finds it still sending and takes it again.
+      expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toMatchObject({ id: first!.id, attempts: 2 });
+      await store.markSent(first!.id, 1, "2025-09-05");
+      expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toBeUndefined();
+      expect(await store.claimDeliveries(clock, 5)).toEqual([]);
+      await store.close();
+    });
+
+    it("recognises an update id it has seen", async () => {
+      const store = await fresh();
+      expect(await store.firstSightOfUpdate(1001)).toBe(true);
+      expect(await store.firstSightOfUpdate(1001)).toBe(false);
+      expect(await store.firstSightOfUpdate(1002)).toBe(true);
+      await store.close();
+    });
+
     it("moves a group's subscription and queue to its supergroup id", async () => {
       const store = await fresh();
       await store.touchChat({ id: -11, kind: "group", title: "G" });
