@@ -45,6 +45,7 @@ const configSchema = z.object({
     .default("* * * * *")
     .refine((expression) => isCronExpression(expression), 'is not a cron expression (5 fields, or 6 with seconds first), e.g. "* * * * *"'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0" }).optional(),
   BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
   WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to" }).optional(),
   WEBHOOK_SECRET: z
@@ -72,6 +73,8 @@ export type Config = {
   /** Cron expression for the digest scheduler's tick. */
   digestTick: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Set: state in Redis and digests through a shared BullMQ queue (several instances). Unset: SQLite, one process. */
+  redisUrl: string | undefined;
   /** Long polling (default), or an HTTP server Telegram posts updates to. */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
@@ -105,6 +108,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     defaultTimezone: values.DEFAULT_TIMEZONE,
     digestTick: values.DIGEST_TICK,
     logLevel: values.LOG_LEVEL,
+    redisUrl: values.REDIS_URL,
     mode:
       values.BOT_MODE === "webhook"
         ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }

@@ -1,14 +1,18 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
+import { Api } from "grammy";
 import dotenv from "dotenv";
 import { createBot } from "./bot.js";
 import { registerCommands } from "./commands.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { content } from "./content/index.js";
 import { FALLBACK_LOCALE } from "./i18n.js";
+import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
 import { createDigestSender } from "./digest/sender.js";
 import { createLogger } from "./logger.js";
+import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
+import { ignoreNotModified } from "./telegram/not-modified.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else. */
@@ -30,7 +34,8 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, [config.botToken]);
-  const store = openSqliteStore(config.databasePath);
+  const store = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : openSqliteStore(config.databasePath);
+  const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
   const { bot, deps } = createBot({
     token: config.botToken,
     store,
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
     logger,
     adminIds: config.adminIds,
     defaultTimezone: config.defaultTimezone,
-    botConfig: config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {},
+    botConfig: { client },
   });
 
   let runner: RunnerHandle | undefined;
@@ -65,8 +70,18 @@ async function main(): Promise<void> {
     logger.warn({ err: error }, "could not register the command menus"),
   );
   if (stopping) return;
-  const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
-  scheduler = await startDigestScheduler({ expression: config.digestTick, store, sender, logger });
+  let queue: DigestQueue | undefined;
+  if (config.redisUrl) {
+    // Without auto-retry: a 429 pauses the shared queue instead of holding a worker.
+    const deliveryApi = new Api(config.botToken, client);
+    deliveryApi.config.use(ignoreNotModified);
+    queue = createDigestQueue({ redisUrl: config.redisUrl, api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger });
+    queue.start();
+  }
+  const delivery = queue
+    ? { queue }
+    : { sender: createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger }) };
+  scheduler = await startDigestScheduler({ expression: config.digestTick, store, delivery, logger });
   // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
   scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
   const running = { username: bot.botInfo.username, briefings: content.briefings.length, mode: config.mode.kind };
@@ -81,7 +96,11 @@ async function main(): Promise<void> {
       port,
       logger,
       health: async () => {
-        const checks = { store: await store.healthy(), scheduler: activeScheduler.isRunning() };
+        const checks = {
+          store: await store.healthy(),
+          scheduler: activeScheduler.isRunning(),
+          ...(queue ? { queue: await queue.healthy() } : {}),
+        };
         return { ok: Object.values(checks).every(Boolean), checks, lastTickAt: activeScheduler.lastTickAt()?.toISOString() ?? null };
       },
     });

@@ -23,6 +23,7 @@ describe("parseConfig", () => {
       defaultTimezone: "Asia/Almaty",
       digestTick: "* * * * *",
       logLevel: "info",
+      redisUrl: undefined,
       mode: { kind: "polling" },
     });
   });
@@ -63,6 +64,8 @@ describe("parseConfig", () => {
     expect(names({ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "has spaces" })).toEqual(["WEBHOOK_SECRET"]);
     expect(names({ BOT_MODE: "webhok" })).toEqual(["BOT_MODE"]);
     expect(names({ PORT: "http" })).toEqual(["PORT"]);
+    expect(names({ REDIS_URL: "localhost:6379" })).toEqual(["REDIS_URL"]);
+    expect(parseConfig({ BOT_TOKEN: TOKEN, REDIS_URL: "redis://127.0.0.1:6379/2" }).redisUrl).toBe("redis://127.0.0.1:6379/2");
     const config = parseConfig({
       BOT_TOKEN: TOKEN,
       BOT_MODE: "webhook",

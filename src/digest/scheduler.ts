@@ -1,38 +1,56 @@
 import cron from "node-cron";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
+import { owedDigests, type DigestQueue } from "./queue.js";
 import type { DigestSender, DrainResult } from "./sender.js";
 import { tick, type TickResult } from "./tick.js";
 
 export type DigestScheduler = {
   /** One tick now, resolving when the sender has drained what it queued (tests and start-up use this). */
-  runNow(): Promise<TickResult & DrainResult>;
+  runNow(): Promise<TickResult & Partial<DrainResult>>;
   /** When the last tick ran, if any: health checks show it. */
   lastTickAt(): Date | undefined;
   isRunning(): boolean;
   stop(): Promise<void>;
 };
 
-/** Ticks on a cron expression: each tick queues what is owed, then wakes the sender. */
+/** A digest the store queued this long ago and no job has taken is re-enqueued (the job id makes that safe). */
+const LOST_JOB_AFTER_MS = 5 * 60 * 1000;
+const SWEEP_LIMIT = 1000;
+
+/**
+ * Ticks on a cron expression: each tick records what is owed, then either wakes this process's sender (one
+ * machine, SQLite) or enqueues the owed digests on the shared queue (several instances, Redis and BullMQ).
+ */
 export async function startDigestScheduler(options: {
   expression: string;
   store: Store;
-  sender: DigestSender;
+  delivery: { sender: DigestSender } | { queue: DigestQueue };
   logger: Logger;
   now?: () => Date;
 }): Promise<DigestScheduler> {
-  const { store, sender, logger } = options;
+  const { store, logger, delivery } = options;
   const now = options.now ?? (() => new Date());
-  const requeued = await store.requeueInterrupted();
-  if (requeued > 0) logger.warn({ requeued }, "deliveries interrupted by the last stop are queued again");
+  if ("sender" in delivery) {
+    const requeued = await store.requeueInterrupted();
+    if (requeued > 0) logger.warn({ requeued }, "deliveries interrupted by the last stop are queued again");
+  }
 
   let lastTick: Date | undefined;
   let running = true;
   async function runNow() {
     lastTick = now();
+    if ("queue" in delivery) {
+      const { queue } = delivery;
+      const planned = await tick(store, lastTick, logger, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+      // Recorded but never enqueued (a crash between the two): enqueue again; the job id keeps it single.
+      await queue.enqueue(await store.pendingDeliveries(new Date(lastTick.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
+      if (planned.queued > 0) logger.info(planned, "digests enqueued");
+      return planned;
+    }
     const planned = await tick(store, lastTick, logger);
     if (planned.queued > 0) logger.info(planned, "digests queued");
-    const drained = await sender.drain();
+    const drained = await delivery.sender.drain();
     if (drained.sent + drained.failed + drained.dropped > 0) logger.info(drained, "digests delivered");
     return { ...planned, ...drained };
   }
@@ -53,7 +71,8 @@ export async function startDigestScheduler(options: {
     async stop() {
       running = false;
       await task.stop();
-      await sender.stop();
+      if ("sender" in delivery) await delivery.sender.stop();
+      else await delivery.queue.close();
     },
   };
 }

@@ -12,7 +12,14 @@ export type TickResult = { checked: number; queued: number };
  * owed digest queued, once per (chat, period) — the store's unique key makes a repeated or concurrent tick harmless.
  * Subscriptions are read a page at a time, so memory does not grow with their number.
  */
-export async function tick(store: Store, now: Date, logger?: Logger, pageSize = TICK_PAGE_SIZE): Promise<TickResult> {
+export async function tick(
+  store: Store,
+  now: Date,
+  logger?: Logger,
+  pageSize = TICK_PAGE_SIZE,
+  /** Called with each page's decisions once they are recorded (a shared queue enqueues what they owe). */
+  afterPage?: (decisions: readonly Decision[]) => Promise<unknown>,
+): Promise<TickResult> {
   let checked = 0;
   let queued = 0;
   let previous = new Set<number>();
@@ -40,6 +47,7 @@ export async function tick(store: Store, now: Date, logger?: Logger, pageSize = 
     }
     // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).
     await store.recordDecisions(decisions);
+    await afterPage?.(decisions);
     if (page.length < pageSize) break;
   }
   return { checked, queued };

@@ -342,6 +342,15 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async firstSightOfUpdate(updateId) {
       return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";
     },
+    async pendingDeliveries(before, limit) {
+      const ids = await redis.zrangebyscore(key("d", "pending"), "-inf", before.getTime(), "LIMIT", 0, limit);
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => key("d", id)));
+      return raws
+        .filter((raw): raw is string => raw !== null)
+        .map((raw) => JSON.parse(raw) as StoredDelivery)
+        .map((delivery) => ({ chatId: delivery.chatId, period: delivery.period }));
+    },
     async nextQueuedAt() {
       const [, score] = await redis.zrange(key("d", "pending"), 0, 0, "WITHSCORES");
       return score === undefined ? undefined : new Date(Number(score));

@@ -175,6 +175,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
        WHERE chat_id = ? AND period = ? AND status IN ('pending', 'sending') RETURNING id`,
     ),
+    pending: db.prepare<[number, number], { chat_id: number; period: string }>(
+      "SELECT chat_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+    ),
     nextQueued: db.prepare<[], { at: number | null }>(
       "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
     ),
@@ -396,6 +399,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
     firstSightOfUpdate(updateId) {
       return seenUpdates.firstSight(updateId);
+    },
+    pendingDeliveries(before, limit) {
+      return statements.pending.all(before.getTime(), limit).map((row) => ({ chatId: row.chat_id, period: row.period }));
     },
     nextQueuedAt() {
       const at = statements.nextQueued.get()?.at;

@@ -119,6 +119,8 @@ export interface Store {
    * Pending or sending (a job run again after a crash) is taken; one already finished is not.
    */
   claimDeliveryFor(chatId: number, period: string, now: Date): Promise<Delivery | undefined>;
+  /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
+  pendingDeliveries(before: Date, limit: number): Promise<{ chatId: number; period: string }[]>;
   /** The earliest time a queued delivery becomes due, if any. */
   nextQueuedAt(): Promise<Date | undefined>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;

@@ -113,11 +113,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const store = await fresh();
       await store.saveSubscription({ chatId: 13, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
       await store.recordDecision(13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
       expect(await store.claimDeliveryFor(13, "d2025-09-04", clock)).toBeUndefined();
       const first = await store.claimDeliveryFor(13, "d2025-09-05", clock);
       expect(first).toMatchObject({ chatId: 13, period: "d2025-09-05", attempts: 1, language: "ru" });
       // A job run again after a crash finds it still sending and takes it again.
       expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toMatchObject({ id: first!.id, attempts: 2 });
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([]);
       await store.markSent(first!.id, 1, "2025-09-05");
       expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toBeUndefined();
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);

@@ -1,0 +1,160 @@
+import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { GrammyError, type Api } from "grammy";
+import type { Logger } from "../logger.js";
+import type { DigestRenderer } from "../render/digest.js";
+import type { Decision, Store } from "../store/types.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import { goneReason } from "./sender.js";
+
+export type DigestJob = { chatId: number; period: string };
+
+export type DigestQueueOptions = {
+  redisUrl: string;
+  /** Sends without auto-retry: a 429 goes back to the queue's rate limit instead of holding a worker. */
+  api: Api;
+  store: Store;
+  renderer: DigestRenderer;
+  /** Per-group pacing (20 a minute); the overall rate is the queue's own limiter, shared by every instance. */
+  limiter: RateLimiter;
+  logger: Logger;
+  perSecond?: number;
+  /** Key prefix of the queue in Redis (instances that share a queue share it). */
+  prefix?: string;
+  concurrency?: number;
+  attempts?: number;
+  now?: () => Date;
+};
+
+const QUEUE_NAME = "digests";
+const PREFIX = "vb-bull";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One job per (chat, period), so enqueueing the same digest twice — from two instances, or again — is a no-op.
+ * (BullMQ job ids may not contain ":".)
+ */
+export const jobIdOf = ({ chatId, period }: DigestJob) => `${chatId}_${period}`;
+
+/** The digests a page of scheduling decisions owes. */
+export const owedDigests = (decisions: readonly Decision[]): DigestJob[] =>
+  decisions.flatMap((decision) => (decision.deliver ? [{ chatId: decision.chatId, period: decision.deliver.key }] : []));
+
+function connectionOf(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    db: Number(parsed.pathname.slice(1) || 0),
+    ...(parsed.protocol === "rediss:" ? { tls: {} } : {}),
+    // BullMQ's workers block on Redis; it asks for this.
+    maxRetriesPerRequest: null,
+  };
+}
+
+/**
+ * Digest delivery for several instances: BullMQ keeps the jobs in Redis, its limiter keeps all workers together
+ * under Telegram's rate, and each job takes its delivery from the store (which knows whether it is still owed).
+ */
+export function createDigestQueue(options: DigestQueueOptions) {
+  const { api, store, renderer, limiter, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const connection = connectionOf(options.redisUrl);
+  const queue = new Queue<DigestJob>(QUEUE_NAME, {
+    connection,
+    prefix: options.prefix ?? PREFIX,
+    defaultJobOptions: {
+      attempts: options.attempts ?? 5,
+      backoff: { type: "exponential", delay: 60_000 },
+      // Finished jobs stay a while: their ids are what makes a repeated enqueue a no-op.
+      removeOnComplete: { age: (3 * DAY_MS) / 1000 },
+      removeOnFail: { age: (7 * DAY_MS) / 1000 },
+    },
+  });
+
+  async function process(job: Job<DigestJob>): Promise<string> {
+    const delivery = await store.claimDeliveryFor(job.data.chatId, job.data.period, now());
+    if (!delivery) return "not owed";
+    const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
+    if (!digest) {
+      await store.markEmpty(delivery.id);
+      return "empty";
+    }
+    let chatId = delivery.chatId;
+    for (let hop = 0; ; hop++) {
+      await limiter.acquire(chatId);
+      try {
+        const message = await api.sendMessage(chatId, digest.text, {
+          parse_mode: "HTML",
+          reply_markup: digest.keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        await store.markSent(delivery.id, message.message_id, renderer.version);
+        return "sent";
+      } catch (error) {
+        if (!(error instanceof GrammyError)) throw error;
+        const retryAfter = error.parameters.retry_after;
+        if (error.error_code === 429 && retryAfter !== undefined) {
+          // Every worker of every instance pauses; the job goes back without using an attempt.
+          await queue.rateLimit(retryAfter * 1000);
+          throw Worker.RateLimitError();
+        }
+        const migratedTo = error.parameters.migrate_to_chat_id;
+        if (migratedTo !== undefined && hop === 0) {
+          await store.moveChat(chatId, migratedTo);
+          chatId = migratedTo;
+          continue;
+        }
+        const reason = goneReason(error);
+        if (reason) {
+          await store.markDropped(delivery.id, reason, error.message);
+          throw new UnrecoverableError(`${reason}: ${error.description}`);
+        }
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await store.markFailed(delivery.id, error.message);
+        throw error;
+      }
+    }
+  }
+
+  let worker: Worker<DigestJob> | undefined;
+
+  return {
+    queue,
+    /** Enqueues digests; one already enqueued (or recently finished) under the same id is left as it is. */
+    async enqueue(digests: readonly DigestJob[]): Promise<number> {
+      if (digests.length > 0) {
+        await queue.addBulk(digests.map((data) => ({ name: "digest", data: { ...data }, opts: { jobId: jobIdOf(data) } })));
+      }
+      return digests.length;
+    },
+    /** Starts this instance's worker: `concurrency` jobs at a time, all instances together under `perSecond`. */
+    start(): void {
+      if (worker) return;
+      const started = new Worker<DigestJob>(QUEUE_NAME, process, {
+        connection,
+        prefix: options.prefix ?? PREFIX,
+        concurrency: options.concurrency ?? 3,
+        limiter: { max: options.perSecond ?? 30, duration: 1000 },
+      });
+      started.on("failed", (job: Job<DigestJob> | undefined, error: Error) => {
+        if (!(error instanceof UnrecoverableError)) logger.warn({ err: error, job: job?.id }, "digest job failed");
+      });
+      started.on("error", (error: Error) => logger.error({ err: error }, "digest worker error"));
+      worker = started;
+    },
+    async healthy(): Promise<boolean> {
+      try {
+        await queue.getJobCounts("waiting");
+        return worker?.isRunning() ?? true;
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      await worker?.close();
+      await queue.close();
+    },
+  };
+}
+export type DigestQueue = ReturnType<typeof createDigestQueue>;

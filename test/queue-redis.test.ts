@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { Api } from "grammy";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { content } from "../src/content/index.js";
+import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
+import { createRateLimiter } from "../src/digest/rate-limiter.js";
+import { tick } from "../src/digest/tick.js";
+import { createI18n, translatorFor } from "../src/i18n.js";
+import { createLogger } from "../src/logger.js";
+import { createDigestRenderer } from "../src/render/digest.js";
+import { openRedisStore } from "../src/store/redis.js";
+import type { Store } from "../src/store/types.js";
+import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
+import { TEST_TOKEN } from "./support/harness.js";
+import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
+
+const redis = await redisForTests();
+afterAll(async () => redis?.stop());
+
+const i18n = createI18n();
+const renderer = createDigestRenderer(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
+const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily digest is owed
+
+type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue };
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) {
+    await rig.queue.close();
+    await rig.store.close();
+    await rig.fake.close();
+  }
+});
+
+async function rig(): Promise<Rig> {
+  const prefix = `t-${randomUUID()}`;
+  const fake = await startFakeTelegram();
+  const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
+  const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+  const queue = createDigestQueue({
+    redisUrl: redis!.url,
+    prefix,
+    api,
+    store,
+    renderer,
+    limiter: createRateLimiter({ perSecond: 1000, perGroupPerMinute: 20 }),
+    logger: createLogger("silent"),
+    perSecond: 30,
+    now: () => DUE,
+  });
+  const created = { fake, store, queue };
+  rigs.push(created);
+  return created;
+}
+
+async function subscribe(store: Store, chatIds: number[]) {
+  for (const chatId of chatIds) {
+    await store.saveSubscription({
+      chatId,
+      chatKind: chatId < 0 ? "supergroup" : "private",
+      language: "ru",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: null,
+    });
+  }
+}
+
+const digestsTo = (fake: FakeTelegram, chatId: number) => fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(!redis)("digests through the BullMQ queue", () => {
+  it("one job per chat and period: enqueueing twice sends once", async () => {
+    const { fake, store, queue } = await rig();
+    const chats = Array.from({ length: 20 }, (_, index) => 7000 + index);
+    await subscribe(store, chats);
+    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await queue.enqueue(chats.map((chatId) => ({ chatId, period: "d2025-09-05" })));
+    queue.start();
+    await until(() => chats.every((chatId) => digestsTo(fake, chatId).length === 1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const chatId of chats) expect(digestsTo(fake, chatId)).toHaveLength(1);
+    expect((await store.stats(new Date(0))).deliveries.sent).toBe(20);
+  });
+
+  it("429: the queue waits retry_after and the digest still arrives, once", async () => {
+    const { fake, store, queue } = await rig();
+    await subscribe(store, [7101, 7102]);
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, {
+      when: (payload) => payload.chat_id === 7101,
+    });
+    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    queue.start();
+    await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
+    const attempts = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7101);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("403: the subscription stops after one attempt; migrate: the digest goes to the supergroup", async () => {
+    const { fake, store, queue } = await rig();
+    await subscribe(store, [7201, -7202]);
+    fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, {
+      when: (payload) => payload.chat_id === 7201,
+      times: 10,
+    });
+    fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: -1007202 } },
+      { when: (payload) => payload.chat_id === -7202 },
+    );
+    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    queue.start();
+    await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, -1007202).length === 1);
+    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
+    expect(await store.getSubscription(7201)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+    expect(await store.getSubscription(-1007202)).toMatchObject({ status: "active" });
+  });
+});
+
+if (!redis) console.warn(NO_REDIS_MESSAGE);
