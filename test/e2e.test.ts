@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { TEST_TOKEN } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
+import { openRedisStore } from "../src/store/redis.js";
+import { Redis } from "ioredis";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -48,6 +51,8 @@ describe("npm start (end to end)", () => {
         BOT_TOKEN: TEST_TOKEN,
         TELEGRAM_API_ROOT: fake.apiRoot,
         DATABASE_PATH: join(folder, "bot.db"),
+        // One machine: SQLite, even when CI has a Redis for the scale-out tests.
+        REDIS_URL: "",
         LOG_LEVEL: "debug",
         // Every second, so the digest test does not wait for a whole minute.
         DIGEST_TICK: "* * * * * *",
@@ -162,6 +167,8 @@ describe("npm start in webhook mode (end to end)", () => {
         BOT_TOKEN: TEST_TOKEN,
         TELEGRAM_API_ROOT: fake.apiRoot,
         DATABASE_PATH: join(folder, "bot.db"),
+        // One machine: SQLite, even when CI has a Redis for the scale-out tests.
+        REDIS_URL: "",
         BOT_MODE: "webhook",
         WEBHOOK_URL: "https://bot.example.org/hook/telegram",
         WEBHOOK_SECRET: secret,
@@ -215,3 +222,93 @@ describe("npm start in webhook mode (end to end)", () => {
     expect(code).toBe(0);
   });
 });
+
+const redis = await redisForTests();
+if (!redis) console.warn(NO_REDIS_MESSAGE);
+
+describe("two instances sharing one Redis (end to end)", () => {
+  const SUBSCRIBERS = 1000;
+  const RATE = 30;
+  const secret = "two_instances-secret";
+  let fake: FakeTelegram;
+  let database: string;
+  const children: ChildProcess[] = [];
+  let output = "";
+
+  beforeAll(async () => {
+    if (!redis) return;
+    // A database of its own on the shared server, emptied first.
+    const url = new URL(redis.url);
+    url.pathname = "/7";
+    database = url.toString();
+    const admin = new Redis(database);
+    await admin.flushdb();
+    await admin.quit();
+    const seeding = await openRedisStore({ url: database });
+    for (let index = 0; index < SUBSCRIBERS; index++) {
+      await seeding.saveSubscription({
+        chatId: 5_000_000 + index,
+        chatKind: "private",
+        language: index % 2 ? "kk" : "ru",
+        // 00:00 local has always passed today: every subscriber is owed today's digest at once.
+        schedule: { frequency: "daily", weekday: null, minuteOfDay: 0, timezone: "Asia/Almaty" },
+        sectors: null,
+        createdBy: null,
+      });
+    }
+    await seeding.close();
+
+    fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
+    fake.limitRate({ perSecond: RATE, perGroupPerMinute: 20, retryAfter: 1 });
+    for (const port of [await freePort(), await freePort()]) {
+      const child = spawn(process.execPath, ["--max-semi-space-size=4", join(ROOT, "dist/src/main.js")], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          BOT_TOKEN: TEST_TOKEN,
+          TELEGRAM_API_ROOT: fake.apiRoot,
+          REDIS_URL: database,
+          BOT_MODE: "webhook",
+          WEBHOOK_URL: "https://bot.example.org/hook/telegram",
+          WEBHOOK_SECRET: secret,
+          PORT: String(port),
+          DIGEST_TICK: "* * * * * *",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      children.push(child);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  it.skipIf(!redis)(
+    `delivers exactly one digest to each of ${SUBSCRIBERS} subscribers, together under ${RATE} messages a second`,
+    async () => {
+      const chats = Array.from({ length: SUBSCRIBERS }, (_, index) => 5_000_000 + index);
+      const started = Date.now();
+      while (chats.some((chatId) => fake.messages(chatId).length === 0)) {
+        if (Date.now() - started > 150_000) {
+          const missing = chats.filter((chatId) => fake.messages(chatId).length === 0).length;
+          throw new Error(`${missing} subscribers still without a digest\n${output.slice(-3000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      for (const chatId of chats) expect(fake.messages(chatId)).toHaveLength(1);
+      const sent = fake.callsTo("sendMessage");
+      const seconds = (sent.at(-1)!.at - sent[0]!.at) / 1000;
+      // Together no faster than the limit allows, and without hammering Telegram into refusals.
+      expect(SUBSCRIBERS / seconds).toBeLessThanOrEqual(RATE * 1.05);
+      expect(fake.tooManyRequests()).toBeLessThan(SUBSCRIBERS * 0.05);
+    },
+    200_000,
+  );
+});
+
