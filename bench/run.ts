@@ -7,6 +7,7 @@
  */
 import os from "node:os";
 import { benchBroadcast } from "./broadcast.js";
+import { benchBroadcastRedis } from "./broadcast-redis.js";
 import { benchMemory } from "./memory.js";
 import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
 
@@ -50,6 +51,16 @@ row("3 broadcast", "pace", broadcast.pace, `>= 0.95 ${met(broadcast.pace >= 0.95
 row("", "elapsed s", broadcast.elapsedSeconds, "", "HTTP fake Bot API on loopback answering 429 beyond R");
 row("", "429s received", broadcast.tooManyRequests, "", "");
 row("", "lost / duplicated", `${broadcast.lost} / ${broadcast.duplicated}`, `0 / 0 ${met(broadcast.lost === 0 && broadcast.duplicated === 0)}`, "subscribers with no digest / with more than one");
+
+process.stderr.write(`3b/4 broadcast in Redis mode (two instances, BullMQ)…\n`);
+const shared = await benchBroadcastRedis({ subscribers, rate });
+if (shared) {
+  row("3b Redis", "pace", shared.pace, `>= 0.95 ${met(shared.pace >= 0.95)}`, `same broadcast, two instances on one Redis and one BullMQ queue`);
+  row("", "elapsed s / 429s", `${shared.elapsedSeconds} / ${shared.tooManyRequests}`, "", "the queue's shared limiter at R");
+  row("", "lost / duplicated", `${shared.lost} / ${shared.duplicated}`, `0 / 0 ${met(shared.lost === 0 && shared.duplicated === 0)}`, "");
+} else {
+  row("3b Redis", "skipped", "-", "", "no REDIS_URL and no redis-server on PATH");
+}
 
 process.stderr.write(`4/4 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
