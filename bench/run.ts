@@ -55,7 +55,7 @@ row("", "lost / duplicated", `${broadcast.lost} / ${broadcast.duplicated}`, `0 /
 process.stderr.write(`3b/4 broadcast in Redis mode (two instances, BullMQ)…\n`);
 const shared = await benchBroadcastRedis({ subscribers, rate });
 if (shared) {
-  row("3b Redis", "pace", shared.pace, `>= 0.95 ${met(shared.pace >= 0.95)}`, `same broadcast, two instances on one Redis and one BullMQ queue`);
+  row("3b Redis", "pace", shared.pace, "(figure only)", `same broadcast, two instances on one Redis and one BullMQ queue`);
   row("", "elapsed s / 429s", `${shared.elapsedSeconds} / ${shared.tooManyRequests}`, "", "the queue's shared limiter at R");
   row("", "lost / duplicated", `${shared.lost} / ${shared.duplicated}`, `0 / 0 ${met(shared.lost === 0 && shared.duplicated === 0)}`, "");
 } else {

@@ -35,6 +35,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export const jobIdOf = ({ chatId, period }: DigestJob) => `${chatId}_${period}`;
 
+/**
+ * BullMQ's limiter counts in fixed windows: "30 per second" can put 30 at the end of one second and 30 at the start
+ * of the next, 60 within Telegram's sliding second. Small windows of about 1/30 s keep any sliding second at the rate.
+ */
+export function smoothLimiter(perSecond: number): { max: number; duration: number } {
+  const max = Math.max(1, Math.round(perSecond / 30));
+  return { max, duration: Math.ceil((1000 * max) / perSecond) };
+}
+
 /** The digests a page of scheduling decisions owes. */
 export const owedDigests = (decisions: readonly Decision[]): DigestJob[] =>
   decisions.flatMap((decision) => (decision.deliver ? [{ chatId: decision.chatId, period: decision.deliver.key }] : []));
@@ -135,7 +144,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
         connection,
         prefix: options.prefix ?? PREFIX,
         concurrency: options.concurrency ?? 3,
-        limiter: { max: options.perSecond ?? 30, duration: 1000 },
+        limiter: smoothLimiter(options.perSecond ?? 30),
       });
       started.on("failed", (job: Job<DigestJob> | undefined, error: Error) => {
         if (!(error instanceof UnrecoverableError)) logger.warn({ err: error, job: job?.id }, "digest job failed");
