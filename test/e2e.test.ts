@@ -261,7 +261,7 @@ describe("two instances sharing one Redis (end to end)", () => {
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     fake.limitRate({ perSecond: RATE, perGroupPerMinute: 20, retryAfter: 1 });
     for (const port of [await freePort(), await freePort()]) {
-      const child = spawn(process.execPath, ["--max-semi-space-size=4", join(ROOT, "dist/src/main.js")], {
+      const child = spawn(process.execPath, ["--max-semi-space-size=2", join(ROOT, "dist/src/main.js")], {
         cwd: ROOT,
         env: {
           ...process.env,
