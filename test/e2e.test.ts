@@ -233,6 +233,7 @@ describe("two instances sharing one Redis (end to end)", () => {
   let fake: FakeTelegram;
   let database: string;
   const children: ChildProcess[] = [];
+  const ports: number[] = [];
   let output = "";
 
   beforeAll(async () => {
@@ -260,7 +261,8 @@ describe("two instances sharing one Redis (end to end)", () => {
 
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     fake.limitRate({ perSecond: RATE, perGroupPerMinute: 20, retryAfter: 1 });
-    for (const port of [await freePort(), await freePort()]) {
+    ports.push(await freePort(), await freePort());
+    for (const port of ports) {
       const child = spawn(process.execPath, ["--max-semi-space-size=2", join(ROOT, "dist/src/main.js")], {
         cwd: ROOT,
         env: {
@@ -287,6 +289,20 @@ describe("two instances sharing one Redis (end to end)", () => {
     await fake?.close();
     await redis?.stop();
   });
+
+  it.skipIf(!redis)("each instance refuses webhook requests without the secret and reports its health", async () => {
+    for (const port of ports) {
+      let health: Response | undefined;
+      for (let attempt = 0; attempt < 100 && !health?.ok; attempt++) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (!health?.ok) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await health!.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true, queue: true } });
+      const update = messageUpdate(privateUser({ language_code: "ru" }), "/start");
+      const refused = await fetch(`http://127.0.0.1:${port}/hook/telegram`, { method: "POST", body: JSON.stringify(update) });
+      expect(refused.status).toBe(401);
+    }
+  }, 60_000);
 
   it.skipIf(!redis)(
     `delivers exactly one digest to each of ${SUBSCRIBERS} subscribers, together under ${RATE} messages a second`,
