@@ -12,8 +12,7 @@ import type { Store } from "../src/store/types.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
 import { redisForTests } from "../test/support/redis-server.js";
 import { BENCH_TOKEN } from "./in-process-api.js";
-import { DUE_CLOCK, seedSubscribers, type BroadcastResult } from "./broadcast.js";
-import { round } from "./stats.js";
+import { broadcastResult, DUE_CLOCK, seedSubscribers, type BroadcastResult } from "./broadcast.js";
 
 /**
  * The broadcast of part 3 in Redis mode: two "instances" (each its own Redis connection, store and BullMQ worker)
@@ -56,18 +55,7 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
     while (chatIds.some((chatId) => fake.messages(chatId).length === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
     const elapsedSeconds = (performance.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const counts = chatIds.map((chatId) => fake.messages(chatId).length);
-    const delivered = counts.filter((count) => count > 0).length;
-    return {
-      subscribers: options.subscribers,
-      rate: options.rate,
-      elapsedSeconds: round(elapsedSeconds, 2),
-      delivered,
-      pace: round(delivered / (options.rate * elapsedSeconds), 3),
-      tooManyRequests: fake.tooManyRequests(),
-      lost: counts.filter((count) => count === 0).length,
-      duplicated: counts.filter((count) => count > 1).length,
-    };
+    return broadcastResult(fake, chatIds, options, elapsedSeconds);
   } finally {
     for (const { store, queue } of instances) {
       await queue.close();

@@ -8,7 +8,7 @@ import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
-import { startFakeTelegram } from "../test/support/fake-telegram.js";
+import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
 import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
 import { round } from "./stats.js";
 
@@ -31,6 +31,27 @@ export async function seedSubscribers(store: Store, count: number): Promise<numb
     chatIds.push(chatId);
   }
   return chatIds;
+}
+
+/** What the fake Bot API received, per subscriber, as the bench reports it. */
+export function broadcastResult(
+  fake: FakeTelegram,
+  chatIds: number[],
+  options: { subscribers: number; rate: number },
+  elapsedSeconds: number,
+): BroadcastResult {
+  const counts = chatIds.map((chatId) => fake.messages(chatId).length);
+  const delivered = counts.filter((count) => count > 0).length;
+  return {
+    subscribers: options.subscribers,
+    rate: options.rate,
+    elapsedSeconds: round(elapsedSeconds, 2),
+    delivered,
+    pace: round(delivered / (options.rate * elapsedSeconds), 3),
+    tooManyRequests: fake.tooManyRequests(),
+    lost: counts.filter((count) => count === 0).length,
+    duplicated: counts.filter((count) => count > 1).length,
+  };
 }
 
 export type BroadcastResult = {
@@ -70,25 +91,7 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
     await sender.drain();
     const elapsedSeconds = (performance.now() - started) / 1000;
 
-    let delivered = 0;
-    let lost = 0;
-    let duplicated = 0;
-    for (const chatId of chatIds) {
-      const received = fake.messages(chatId).length;
-      if (received === 0) lost++;
-      else delivered++;
-      if (received > 1) duplicated++;
-    }
-    return {
-      subscribers: options.subscribers,
-      rate: options.rate,
-      elapsedSeconds: round(elapsedSeconds, 2),
-      delivered,
-      pace: round(delivered / (options.rate * elapsedSeconds), 3),
-      tooManyRequests: fake.tooManyRequests(),
-      lost,
-      duplicated,
-    };
+    return broadcastResult(fake, chatIds, options, elapsedSeconds);
   } finally {
     await store.close();
     await fake.close();

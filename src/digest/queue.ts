@@ -4,7 +4,7 @@ import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Decision, Store } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { goneReason } from "./sender.js";
+import { goneReason, sendDigest } from "./sender.js";
 
 export type DigestJob = { chatId: number; period: string };
 
@@ -94,11 +94,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     for (let hop = 0; ; hop++) {
       await limiter.acquire(chatId);
       try {
-        const message = await api.sendMessage(chatId, digest.text, {
-          parse_mode: "HTML",
-          reply_markup: digest.keyboard,
-          link_preview_options: { is_disabled: true },
-        });
+        const message = await sendDigest(api, chatId, digest);
         await store.markSent(delivery.id, message.message_id, renderer.version);
         return "sent";
       } catch (error) {

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
+import type { Rendered } from "../render/sections.js";
 import type { Delivery, StopReason, Store } from "../store/types.js";
 import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
 
@@ -41,6 +42,15 @@ export function goneReason(error: GrammyError): StopReason | undefined {
   return undefined;
 }
 
+/** A digest as a message: the one way both delivery paths send it. */
+export function sendDigest(api: Api, chatId: number, digest: Rendered) {
+  return api.sendMessage(chatId, digest.text, {
+    parse_mode: "HTML",
+    reply_markup: digest.keyboard,
+    link_preview_options: { is_disabled: true },
+  });
+}
+
 /**
  * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
  * digest), wait for the rate limiter and send. Each delivery ends sent, empty, failed or dropped, or goes back to
@@ -71,11 +81,7 @@ export function createDigestSender(options: SenderOptions) {
         return;
       }
       try {
-        const message = await api.sendMessage(chatId, digest.text, {
-          parse_mode: "HTML",
-          reply_markup: digest.keyboard,
-          link_preview_options: { is_disabled: true },
-        });
+        const message = await sendDigest(api, chatId, digest);
         await store.markSent(delivery.id, message.message_id, renderer.version);
         result.sent++;
         return;
