@@ -52,7 +52,6 @@ button-visits = 🗂 Барлық сапарлар
 language-pick = Тілді таңдаңыз:
 language-saved = Тіл сақталды: қазақша.
 welcome = Сәлеметсіз бе, { $name }! Бұл бот ресми сапарлар туралы брифингтерді қазақ және орыс тілдерінде ұсынады.
-welcome-back = Қайта оралуыңызбен!
 
 ## Commands (descriptions shown in Telegram's menu; keep them short)
 command-start = Ботты бастау
@@ -79,7 +78,6 @@ search-nothing = «{ $query }» бойынша ештеңе табылмады. 
 stale-button = Бұл батырма ескірген. Жаңа мәзірді ашып отырмын.
 button-done = Дайын
 deep-link-unknown = Бұл сілтеме бойынша бөлім табылмады, сондықтан басты мәзірді ашамын.
-something-went-wrong = Кешіріңіз, бірдеңе дұрыс болмады. Қайталап көріңіз немесе /briefing командасын жазыңыз.
 greeting-bilingual = Сәлеметсіз бе! Бұл бот ресми сапарлар туралы брифингтерді ұсынады. Тілді таңдаңыз.
 
 ## Sharing and inline mode

@@ -52,7 +52,6 @@ button-visits = 🗂 Все визиты
 language-pick = Выберите язык:
 language-saved = Язык сохранён: русский.
 welcome = Здравствуйте, { $name }! Этот бот рассказывает об официальных визитах на казахском и русском языках.
-welcome-back = С возвращением!
 
 ## Commands (descriptions shown in Telegram's menu; keep them short)
 command-start = Запустить бота
@@ -79,7 +78,6 @@ search-nothing = По запросу «{ $query }» ничего не найде
 stale-button = Эта кнопка устарела. Открываю актуальное меню.
 button-done = Готово
 deep-link-unknown = Раздел по этой ссылке не найден, открываю главное меню.
-something-went-wrong = Извините, что-то пошло не так. Попробуйте ещё раз или отправьте /briefing.
 greeting-bilingual = Здравствуйте! Этот бот рассказывает об официальных визитах. Выберите язык.
 
 ## Sharing and inline mode

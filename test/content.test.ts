@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { checkContent, checkLanguage, localizedStrings } from "../src/content/check.js";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
-import { LOCALES, type Locale } from "../src/content/types.js";
+import { LOCALES } from "../src/content/types.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
-import { briefingRefs, stripHtml } from "../src/render/cards.js";
+import { briefingRefs } from "../src/render/cards.js";
 import { joinBlocks, MAX_MESSAGE_CHARS, visibleLength } from "../src/render/format.js";
 import { payloadToRef, refToPayload } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
@@ -13,13 +13,6 @@ import { renderSection } from "../src/render/sections.js";
 const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
 const briefing = content.latest;
-
-function renderedBriefing(locale: Locale): string {
-  return [{ briefingId: briefing.id, section: "home" as const }, ...briefingRefs(briefing)]
-    .map((ref) => stripHtml(renderSection(briefing, ref, { locale, t: translators[locale] }).text))
-    .join("\n")
-    .replace(/\s+/g, " ");
-}
 
 describe("content module", () => {
   it("passes content:check (both languages, Kazakh letters, unique ids, Telegram limits)", async () => {

@@ -1,4 +1,3 @@
-import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
 import { escapeHtml } from "../render/format.js";
 import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";

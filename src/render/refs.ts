@@ -36,10 +36,6 @@ export function refExists(briefing: Briefing, ref: SectionRef): boolean {
   return isListSection(ref.section) && listItems(briefing, ref.section).some((item) => item.id === ref.itemId);
 }
 
-export function sameRef(a: SectionRef, b: SectionRef): boolean {
-  return a.briefingId === b.briefingId && a.section === b.section && a.itemId === b.itemId;
-}
-
 /** Deep-link payloads allow only [A-Za-z0-9_-], up to 64 characters. */
 export function refToPayload(ref: SectionRef): string {
   return [ref.briefingId, ref.section, ref.itemId].filter(Boolean).join("-");

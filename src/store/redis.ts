@@ -351,10 +351,6 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         .map((raw) => JSON.parse(raw) as StoredDelivery)
         .map((delivery) => ({ chatId: delivery.chatId, period: delivery.period }));
     },
-    async nextQueuedAt() {
-      const [, score] = await redis.zrange(key("d", "pending"), 0, 0, "WITHSCORES");
-      return score === undefined ? undefined : new Date(Number(score));
-    },
     async markSent(deliveryId, messageId, contentMark) {
       await run("markSent", deliveryId, messageId, contentMark, now().getTime());
     },

@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Locale } from "../content/types.js";
-import type { Period } from "../digest/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
 import type {
@@ -177,9 +176,6 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
     pending: db.prepare<[number, number], { chat_id: number; period: string }>(
       "SELECT chat_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-    ),
-    nextQueued: db.prepare<[], { at: number | null }>(
-      "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
     ),
     finish: db.prepare<[DeliveryStatus, number | null, string | null, number, number]>(
       "UPDATE deliveries SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
@@ -402,10 +398,6 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
     pendingDeliveries(before, limit) {
       return statements.pending.all(before.getTime(), limit).map((row) => ({ chatId: row.chat_id, period: row.period }));
-    },
-    nextQueuedAt() {
-      const at = statements.nextQueued.get()?.at;
-      return at === null || at === undefined ? undefined : new Date(at);
     },
     markSent,
     markEmpty(deliveryId) {

@@ -121,8 +121,6 @@ export interface Store {
   claimDeliveryFor(chatId: number, period: string, now: Date): Promise<Delivery | undefined>;
   /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
   pendingDeliveries(before: Date, limit: number): Promise<{ chatId: number; period: string }[]>;
-  /** The earliest time a queued delivery becomes due, if any. */
-  nextQueuedAt(): Promise<Date | undefined>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;

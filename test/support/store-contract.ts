@@ -99,7 +99,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const [first, second] = await store.claimDeliveries(clock, 5);
       await store.markRetry(first!.id, new Date(clock.getTime() + 60_000), "flood", false);
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
-      expect(await store.nextQueuedAt()).toEqual(new Date(clock.getTime() + 60_000));
+      // Back in the queue, due exactly when the retry was set for.
+      expect(await store.pendingDeliveries(new Date(clock.getTime() + 59_999), 5)).toEqual([]);
+      expect(await store.pendingDeliveries(new Date(clock.getTime() + 60_000), 5)).toEqual([{ chatId: first!.chatId, period: "d2025-09-05" }]);
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
       await store.markFailed(again!.id, "gave up");
