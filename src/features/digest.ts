@@ -143,8 +143,15 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
       await ctx.answerCallbackQuery({ text: ctx.t("not-subscribed") });
       return show(ctx, screenFor(ctx, subscription));
     }
-    const fieldScreen = (name: "f" | "w" | "t" | "z" | "s", current = subscription) =>
-      show(ctx, settingsFieldScreen(name, current, library, { locale: ctx.locale, t: ctx.t }));
+    const openField = async (name: "f" | "w" | "t" | "z" | "s", current = subscription) => {
+      await ctx.answerCallbackQuery();
+      await show(ctx, settingsFieldScreen(name, current, library, { locale: ctx.locale, t: ctx.t }));
+    };
+    // A value people type (a time, a zone) comes in a short dialogue of its own.
+    const askTyped = async (field: "time" | "zone") => {
+      await ctx.answerCallbackQuery();
+      await ctx.conversation.enter("settingsInput", { locale: ctx.locale, field });
+    };
     const saved = async (updated: Subscription | undefined) => {
       await ctx.answerCallbackQuery({ text: ctx.t("settings-saved") });
       await show(ctx, screenFor(ctx, updated));
@@ -160,10 +167,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
         await ctx.answerCallbackQuery();
         return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screenFor(ctx, undefined).keyboard });
       case "f":
-        if (value === undefined || value === "w") {
-          await ctx.answerCallbackQuery();
-          return fieldScreen(value === "w" ? "w" : "f");
-        }
+        if (value === undefined || value === "w") return openField(value === "w" ? "w" : "f");
         if (value !== "d") return stale(ctx, chatId);
         return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "daily", weekday: null } }));
       case "w": {
@@ -172,46 +176,28 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
         return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, frequency: "weekly", weekday: day } }));
       }
       case "t": {
-        if (value === undefined) {
-          await ctx.answerCallbackQuery();
-          return fieldScreen("t");
-        }
-        if (value === "type") {
-          await ctx.answerCallbackQuery();
-          await ctx.conversation.enter("settingsInput", { locale: ctx.locale, field: "time" });
-          return;
-        }
+        if (value === undefined) return openField("t");
+        if (value === "type") return askTyped("time");
         const minuteOfDay = decodeTime(value);
         if (minuteOfDay === undefined) return stale(ctx, chatId);
         return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, minuteOfDay } }));
       }
       case "z": {
-        if (value === undefined) {
-          await ctx.answerCallbackQuery();
-          return fieldScreen("z");
-        }
-        if (value === "type") {
-          await ctx.answerCallbackQuery();
-          await ctx.conversation.enter("settingsInput", { locale: ctx.locale, field: "zone" });
-          return;
-        }
+        if (value === undefined) return openField("z");
+        if (value === "type") return askTyped("zone");
         const timezone = ZONE_PRESETS[value];
         if (!timezone) return stale(ctx, chatId);
         return saved(await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, timezone } }));
       }
       case "s": {
-        if (value === undefined) {
-          await ctx.answerCallbackQuery();
-          return fieldScreen("s");
-        }
+        if (value === undefined) return openField("s");
         const all = sectorChoices(library).map((choice) => choice.id);
         if (!all.includes(value)) return stale(ctx, chatId);
         const current = subscription.sectors ?? all;
         const chosen = current.includes(value) ? current.filter((id) => id !== value) : [...current, value];
         if (chosen.length === 0) return void (await ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") }));
         const updated = await store.updateSubscription(chatId, { sectors: all.every((id) => chosen.includes(id)) ? null : chosen });
-        await ctx.answerCallbackQuery();
-        return fieldScreen("s", updated);
+        return openField("s", updated);
       }
       default:
         return stale(ctx, chatId);
