@@ -37,6 +37,8 @@ export type CreateBotOptions = {
   /** Zone for new subscriptions. */
   defaultTimezone?: string;
   rateLimits?: RateLimits;
+  /** Recognise an update delivered twice (webhook retries); default true. */
+  skipRepeatedUpdates?: boolean;
   now?: () => Date;
   /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
   botConfig?: BotConfig<BotContext>;
@@ -74,7 +76,10 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.api.config.use(retryOnFlood());
 
   // Telegram sends a webhook update again when it got no answer in time; the second copy must not act twice.
-  bot.use(async (ctx, next) => ((await store.firstSightOfUpdate(ctx.update.update_id)) ? next() : undefined));
+  // Long polling never repeats one (the offset moves on), so it skips this store call on every update.
+  if (options.skipRepeatedUpdates ?? true) {
+    bot.use(async (ctx, next) => ((await store.firstSightOfUpdate(ctx.update.update_id)) ? next() : undefined));
+  }
   bot.use(sequentialize(sequenceKey));
   bot.use(logUpdates(logger));
   bot.use(ignoreOwnInlineMessages);

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     logger,
     adminIds: config.adminIds,
     defaultTimezone: config.defaultTimezone,
+    skipRepeatedUpdates: config.mode.kind === "webhook",
     botConfig: { client },
   });
 
