@@ -1,15 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBot } from "../src/bot.js";
-import { content } from "../src/content/index.js";
-import { createDigestSender } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
-import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
-import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
+import { BENCH_BOT_INFO } from "./in-process-api.js";
+import { benchBot } from "./bench-bot.js";
 import { round } from "./stats.js";
 
 /** 10:00 in Almaty: every seeded subscription (daily at 09:00) is due, all in the same minute. */
@@ -75,18 +72,10 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
   const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
   const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
   try {
-    const logger = createLogger("silent");
-    const { bot, deps } = createBot({
-      token: BENCH_TOKEN,
-      store,
-      library: content,
-      logger,
-      rateLimits: { perSecond: options.rate, perGroupPerMinute: 20 },
-      botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BENCH_BOT_INFO },
-    });
+    const { sender: createSender } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
     const chatIds = await seedSubscribers(store, options.subscribers);
     await tick(store, DUE_CLOCK);
-    const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+    const sender = createSender();
     const started = performance.now();
     await sender.drain();
     const elapsedSeconds = (performance.now() - started) / 1000;

@@ -5,14 +5,11 @@
  *                                                 prints one JSON line with the time and the peak RSS
  */
 import { readFileSync } from "node:fs";
-import { createBot } from "../src/bot.js";
-import { content } from "../src/content/index.js";
-import { createDigestSender } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
-import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import { DUE_CLOCK, seedSubscribers } from "./broadcast.js";
-import { BENCH_BOT_INFO, BENCH_TOKEN, instantFetch } from "./in-process-api.js";
+import { instantFetch } from "./in-process-api.js";
+import { benchBot } from "./bench-bot.js";
 
 const [command, ...rest] = process.argv.slice(2);
 
@@ -24,18 +21,14 @@ if (command === "seed") {
   await store.close();
 } else if (command === "run" && rest[0]) {
   const store = openSqliteStore(rest[0], () => DUE_CLOCK);
-  const logger = createLogger("silent");
-  const { bot, deps } = createBot({
-    token: BENCH_TOKEN,
+  const { sender: createSender } = benchBot(
     store,
-    library: content,
-    logger,
-    rateLimits: { perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: Number.MAX_SAFE_INTEGER },
-    botConfig: { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO },
-  });
+    { fetch: instantFetch() },
+    { perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: Number.MAX_SAFE_INTEGER },
+  );
   const started = performance.now();
   const planned = await tick(store, DUE_CLOCK);
-  const sender = createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+  const sender = createSender();
   const drained = await sender.drain();
   const runSeconds = (performance.now() - started) / 1000;
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? Number.NaN);

@@ -1,19 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { botNodeFlags } from "../test/support/bot-process.js";
 import { round } from "./stats.js";
 
 type Run = { subscribers: number; sent: number; runSeconds: number; peakRssMb: number };
-
-/** The bot runs with the V8 flags in package.json's config.nodeFlags (see `npm start`); so does the measured run. */
-function botNodeFlags(): string[] {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(folder, "package.json"))) folder = dirname(folder);
-  const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { config?: { nodeFlags?: string } };
-  return (manifest.config?.nodeFlags ?? "").split(/\s+/).filter(Boolean);
-}
 
 function runInChild(subscribers: number): Run {
   const script = fileURLToPath(new URL("./memory-run.js", import.meta.url));
@@ -21,6 +14,7 @@ function runInChild(subscribers: number): Run {
   const database = join(folder, "bot.db");
   try {
     execFileSync(process.execPath, [script, "seed", String(subscribers), database]);
+    // The measured run gets the V8 flags npm start gives the bot.
     const output = execFileSync(process.execPath, [...botNodeFlags(), script, "run", database], { encoding: "utf8", maxBuffer: 1 << 20 });
     return { subscribers, ...(JSON.parse(output.trim().split("\n").at(-1)!) as Omit<Run, "subscribers">) };
   } finally {

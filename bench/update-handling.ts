@@ -3,11 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { createBot } from "../src/bot.js";
 import { content } from "../src/content/index.js";
-import { createLogger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import { BENCH_BOT_INFO, BENCH_TOKEN, instantFetch } from "./in-process-api.js";
+import { benchBot } from "./bench-bot.js";
 import { INLINE_QUERIES, mixedUpdates, seeded } from "./updates.js";
 import { percentile, round, timeEach } from "./stats.js";
 
@@ -16,13 +15,7 @@ import { percentile, round, timeEach } from "./stats.js";
 export function stackBot() {
   const folder = mkdtempSync(join(tmpdir(), "bench-stack-"));
   const store = openSqliteStore(join(folder, "bot.db"));
-  const { bot } = createBot({
-    token: BENCH_TOKEN,
-    store,
-    library: content,
-    logger: createLogger("silent"),
-    botConfig: { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO },
-  });
+  const { bot } = benchBot(store, { fetch: instantFetch() });
   return {
     bot,
     async close() {

@@ -1,7 +1,7 @@
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { startHarness, type Harness } from "./support/harness.js";
+import { callbackButtons, lastMessageIn, pressIn } from "./support/keyboard.js";
 import { callbackUpdate, groupChat, messageUpdate, privateUser } from "./support/updates.js";
 
 let harness: Harness;
@@ -14,27 +14,9 @@ afterEach(async () => {
 
 const briefing = content.latest;
 
-function buttons(markup: unknown): InlineKeyboardButton.CallbackButton[] {
-  return ((markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .filter((button): button is InlineKeyboardButton.CallbackButton => "callback_data" in button);
-}
-
-function lastMessage(chatId: number) {
-  const messages = harness.fake.messages(chatId);
-  const message = messages[messages.length - 1];
-  if (!message) throw new Error(`no message in chat ${chatId}`);
-  return message as { message_id: number; text: string; reply_markup?: InlineKeyboardMarkup };
-}
-
-/** Presses the button whose callback data matches, on the chat's latest message. */
-async function press(user: ReturnType<typeof privateUser>, chatId: number, data: string | RegExp) {
-  const message = lastMessage(chatId);
-  const button = buttons(message.reply_markup).find((b) => (typeof data === "string" ? b.callback_data === data : data.test(b.callback_data)));
-  if (!button) throw new Error(`no button ${data} in ${JSON.stringify(message.reply_markup)}`);
-  await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id }));
-  return button;
-}
+const buttons = callbackButtons;
+const lastMessage = (chatId: number) => lastMessageIn(harness, chatId);
+const press = (user: ReturnType<typeof privateUser>, chatId: number, data: string | RegExp) => pressIn(harness, user, chatId, data);
 
 describe("first contact and language", () => {
   it("greets a kk user in Kazakh with the main menu", async () => {

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { botNodeFlags, PROJECT_ROOT, startBotProcess, type BotProcess } from "./support/bot-process.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { TEST_TOKEN } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
@@ -11,7 +12,7 @@ import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
 import { Redis } from "ioredis";
 
-const ROOT = resolve(import.meta.dirname, "..");
+const ROOT = PROJECT_ROOT;
 
 /** The deepest process below `parent` whose command line contains `needle` (the node process, not the shell that runs it). */
 function findDescendant(parent: number, needle: string): number | undefined {
@@ -35,39 +36,28 @@ function findDescendant(parent: number, needle: string): number | undefined {
 /** The real process, started the way the README says, talking HTTP to the fake Bot API. */
 describe("npm start (end to end)", () => {
   let fake: FakeTelegram;
-  let child: ChildProcess;
-  let output = "";
+  let bot: BotProcess;
   let folder: string;
-  let exit: Promise<number | null>;
 
   beforeAll(async () => {
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     folder = mkdtempSync(join(tmpdir(), "briefing-e2e-"));
-    child = spawn("npm", ["start", "--silent"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATABASE_PATH: join(folder, "bot.db"),
-        // One machine: SQLite, even when CI has a Redis for the scale-out tests.
-        REDIS_URL: "",
-        LOG_LEVEL: "debug",
-        // Every second, so the digest test does not wait for a whole minute.
-        DIGEST_TICK: "* * * * * *",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    bot = startBotProcess("npm", ["start", "--silent"], {
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_PATH: join(folder, "bot.db"),
+      // One machine: SQLite, even when CI has a Redis for the scale-out tests.
+      REDIS_URL: "",
+      LOG_LEVEL: "debug",
+      // Every second, so the digest test does not wait for a whole minute.
+      DIGEST_TICK: "* * * * * *",
     });
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    exit = new Promise((resolveExit) => child.on("exit", (code) => resolveExit(code)));
     await fake.waitFor((call) => call.method === "getUpdates", 90_000).catch((error: Error) => {
-      throw new Error(`${error.message}\nprocess output:\n${output}`);
+      throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
     });
   }, 120_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
     await fake.close();
     rmSync(folder, { recursive: true, force: true });
   });
@@ -119,13 +109,13 @@ describe("npm start (end to end)", () => {
 
   it("stops cleanly on SIGTERM and never logs the token", async () => {
     // SIGTERM goes to the bot's own node process (what a process manager stops); npm then exits with its code.
-    const botPid = findDescendant(child.pid!, "dist/src/main.js");
+    const botPid = findDescendant(bot.child.pid!, "dist/src/main.js");
     expect(botPid).toBeDefined();
     process.kill(botPid!, "SIGTERM");
-    const code = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
+    const code = await Promise.race([bot.exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
     expect(code).toBe(0);
-    expect(output).toContain("stopped");
-    expect(output).not.toContain(TEST_TOKEN.split(":")[1]);
+    expect(bot.output()).toContain("stopped");
+    expect(bot.output()).not.toContain(TEST_TOKEN.split(":")[1]);
   });
 
   it("refuses to start without BOT_TOKEN, naming the variable", async () => {
@@ -140,43 +130,32 @@ describe("npm start (end to end)", () => {
 describe("npm start in webhook mode (end to end)", () => {
   const secret = "e2e_webhook-secret";
   let fake: FakeTelegram;
-  let child: ChildProcess;
-  let output = "";
+  let bot: BotProcess;
   let folder: string;
   let base: string;
-  let exit: Promise<number | null>;
 
   beforeAll(async () => {
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     folder = mkdtempSync(join(tmpdir(), "briefing-e2e-webhook-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn("npm", ["start", "--silent"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATABASE_PATH: join(folder, "bot.db"),
-        // One machine: SQLite, even when CI has a Redis for the scale-out tests.
-        REDIS_URL: "",
-        BOT_MODE: "webhook",
-        WEBHOOK_URL: "https://bot.example.org/hook/telegram",
-        WEBHOOK_SECRET: secret,
-        PORT: String(port),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    bot = startBotProcess("npm", ["start", "--silent"], {
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATABASE_PATH: join(folder, "bot.db"),
+      // One machine: SQLite, even when CI has a Redis for the scale-out tests.
+      REDIS_URL: "",
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://bot.example.org/hook/telegram",
+      WEBHOOK_SECRET: secret,
+      PORT: String(port),
     });
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    exit = new Promise((resolveExit) => child.on("exit", (code) => resolveExit(code)));
     await fake.waitFor((call) => call.method === "setWebhook", 90_000).catch((error: Error) => {
-      throw new Error(`${error.message}\nprocess output:\n${output}`);
+      throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
     });
   }, 120_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
     await fake.close();
     rmSync(folder, { recursive: true, force: true });
   });
@@ -208,8 +187,8 @@ describe("npm start in webhook mode (end to end)", () => {
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true } });
-    process.kill(findDescendant(child.pid!, "dist/src/main.js")!, "SIGTERM");
-    const code = await Promise.race([exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
+    process.kill(findDescendant(bot.child.pid!, "dist/src/main.js")!, "SIGTERM");
+    const code = await Promise.race([bot.exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
     expect(code).toBe(0);
   });
 });
@@ -223,9 +202,8 @@ describe("two instances sharing one Redis (end to end)", () => {
   const secret = "two_instances-secret";
   let fake: FakeTelegram;
   let database: string;
-  const children: ChildProcess[] = [];
+  const instances: BotProcess[] = [];
   const ports: number[] = [];
-  let output = "";
 
   beforeAll(async () => {
     if (!redis) return;
@@ -254,11 +232,9 @@ describe("two instances sharing one Redis (end to end)", () => {
     fake.limitRate({ perSecond: RATE, perGroupPerMinute: 20, retryAfter: 1 });
     ports.push(await freePort(), await freePort());
     for (const port of ports) {
-      const child = spawn(process.execPath, ["--max-semi-space-size=2", join(ROOT, "dist/src/main.js")], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          BOT_TOKEN: TEST_TOKEN,
+      // The built bot, as npm start runs it (two npm starts would build dist/ at the same time).
+      instances.push(
+        startBotProcess(process.execPath, [...botNodeFlags(), join(ROOT, "dist/src/main.js")], {
           TELEGRAM_API_ROOT: fake.apiRoot,
           REDIS_URL: database,
           BOT_MODE: "webhook",
@@ -266,17 +242,13 @@ describe("two instances sharing one Redis (end to end)", () => {
           WEBHOOK_SECRET: secret,
           PORT: String(port),
           DIGEST_TICK: "* * * * * *",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      children.push(child);
+        }),
+      );
     }
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    for (const { child } of instances) if (child.exitCode === null) child.kill("SIGKILL");
     await fake?.close();
     await redis?.stop();
   });
@@ -303,7 +275,7 @@ describe("two instances sharing one Redis (end to end)", () => {
       while (chats.some((chatId) => fake.messages(chatId).length === 0)) {
         if (Date.now() - started > 150_000) {
           const missing = chats.filter((chatId) => fake.messages(chatId).length === 0).length;
-          throw new Error(`${missing} subscribers still without a digest\n${output.slice(-3000)}`);
+          throw new Error(`${missing} subscribers still without a digest\n${instances.map((instance) => instance.output().slice(-1500)).join("\n")}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

@@ -1,0 +1,24 @@
+import type { BotConfig } from "grammy";
+import { createBot } from "../src/bot.js";
+import { content } from "../src/content/index.js";
+import type { BotContext } from "../src/context.js";
+import type { RateLimits } from "../src/digest/rate-limiter.js";
+import { createDigestSender } from "../src/digest/sender.js";
+import { createLogger } from "../src/logger.js";
+import type { Store } from "../src/store/types.js";
+import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
+
+/** The bot as createBot builds it, on a given store and Bot API client, with a digest sender on the same parts. */
+export function benchBot(store: Store, client: NonNullable<BotConfig<BotContext>["client"]>, rateLimits?: RateLimits) {
+  const logger = createLogger("silent");
+  const { bot, deps } = createBot({
+    token: BENCH_TOKEN,
+    store,
+    library: content,
+    logger,
+    ...(rateLimits ? { rateLimits } : {}),
+    botConfig: { client, botInfo: BENCH_BOT_INFO },
+  });
+  const sender = () => createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+  return { bot, deps, sender };
+}
