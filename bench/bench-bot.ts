@@ -1,4 +1,4 @@
-import type { BotConfig } from "grammy";
+import { Api, type BotConfig } from "grammy";
 import { createBot } from "../src/bot.js";
 import { content } from "../src/content/index.js";
 import type { BotContext } from "../src/context.js";
@@ -19,6 +19,8 @@ export function benchBot(store: Store, client: NonNullable<BotConfig<BotContext>
     ...(rateLimits ? { rateLimits } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },
   });
-  const sender = () => createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger });
+  // As in main.ts: digests go out on an Api without auto-retry.
+  const deliveryApi = new Api(BENCH_TOKEN, client);
+  const sender = () => createDigestSender({ api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger });
   return { bot, deps, sender };
 }

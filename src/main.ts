@@ -12,7 +12,6 @@ import { createDigestSender } from "./digest/sender.js";
 import { createLogger } from "./logger.js";
 import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
-import { ignoreNotModified } from "./telegram/not-modified.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else. */
@@ -71,17 +70,17 @@ async function main(): Promise<void> {
     logger.warn({ err: error }, "could not register the command menus"),
   );
   if (stopping) return;
+  // Digests go out without auto-retry: a 429 pauses the sender (or the shared queue) and the message is sent again
+  // through the rate limit, instead of a retry that no limiter counts.
+  const deliveryApi = new Api(config.botToken, client);
   let queue: DigestQueue | undefined;
   if (config.redisUrl) {
-    // Without auto-retry: a 429 pauses the shared queue instead of holding a worker.
-    const deliveryApi = new Api(config.botToken, client);
-    deliveryApi.config.use(ignoreNotModified);
     queue = createDigestQueue({ redisUrl: config.redisUrl, api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger });
     queue.start();
   }
   const delivery = queue
     ? { queue }
-    : { sender: createDigestSender({ api: bot.api, store, renderer: deps.digests, limiter: deps.limiter, logger }) };
+    : { sender: createDigestSender({ api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger }) };
   scheduler = await startDigestScheduler({ expression: config.digestTick, store, delivery, logger });
   // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
   scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));

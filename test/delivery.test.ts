@@ -1,3 +1,4 @@
+import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
@@ -7,7 +8,7 @@ import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
-import { startHarness, type Harness } from "./support/harness.js";
+import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 
 const harnesses: Harness[] = [];
 afterEach(async () => {
@@ -31,9 +32,12 @@ async function setUp(options: { perSecond?: number; library?: ContentLibrary; da
   return harness;
 }
 
+/** The Api digests go out on, as in main.ts: the fake's, without auto-retry. */
+const deliveryApi = (harness: Harness) => new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+
 function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
   return createDigestSender({
-    api: harness.bot.api,
+    api: deliveryApi(harness),
     store: harness.store,
     renderer: harness.deps.digests,
     limiter: harness.deps.limiter,
@@ -154,14 +158,15 @@ describe("delivery against the fake Bot API", () => {
     harness.fake.limitRate({ perSecond: 10, perGroupPerMinute: 20, retryAfter: 1 });
     // When each message leaves the bot (arrival times at the server also carry the machine's scheduling jitter).
     const departures: number[] = [];
-    harness.bot.api.config.use((previous, method, payload, signal) => {
+    const api = deliveryApi(harness);
+    api.config.use((previous, method, payload, signal) => {
       if (method === "sendMessage") departures.push(Date.now());
       return previous(method, payload, signal);
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
     await tick(harness.store, now());
-    const result = await senderFor(harness).drain();
+    const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
     for (const at of departures) expect(departures.filter((other) => other >= at && other < at + 1000).length).toBeLessThanOrEqual(10);

@@ -6,6 +6,10 @@ import type { Delivery, StopReason, Store } from "../store/types.js";
 import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
 
 export type SenderOptions = {
+  /**
+   * An Api without auto-retry: the sender waits out a 429 itself, so that the repeated request passes its rate
+   * limiter (a retry inside auto-retry would not, and could cause the next 429).
+   */
   api: Api;
   store: Store;
   renderer: DigestRenderer;
@@ -23,6 +27,8 @@ export type SenderOptions = {
 export type DrainResult = { sent: number; empty: number; retried: number; failed: number; dropped: number };
 
 const DEFAULT_CONCURRENCY = 3;
+/** 429s one message may wait out in a row before it goes back to the outbox. */
+const MAX_FLOOD_WAITS = 5;
 /** Deliveries claimed per transaction. A crash leaves them "sending"; they are requeued, and none was sent. */
 const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -74,7 +80,9 @@ export function createDigestSender(options: SenderOptions) {
       return;
     }
     let chatId = delivery.chatId;
-    for (let hop = 0; ; hop++) {
+    let moved = false;
+    let floods = 0;
+    for (;;) {
       if (!(await limiter.acquire(chatId, stopping.signal))) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
@@ -86,11 +94,18 @@ export function createDigestSender(options: SenderOptions) {
         result.sent++;
         return;
       } catch (error) {
+        const retryAfter = error instanceof GrammyError && error.error_code === 429 ? error.parameters.retry_after : undefined;
+        if (retryAfter !== undefined && floods++ < MAX_FLOOD_WAITS) {
+          // Every worker waits it out; this message then goes through the limiter again, counted like any other.
+          limiter.closeFor(retryAfter);
+          continue;
+        }
         const migratedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
-        if (migratedTo !== undefined && hop === 0) {
+        if (migratedTo !== undefined && !moved) {
           logger.info({ from: chatId, to: migratedTo }, "group became a supergroup: subscription moved");
           await store.moveChat(chatId, migratedTo);
           chatId = migratedTo;
+          moved = true;
           continue;
         }
         await handleFailure(delivery, chatId, error, result);
@@ -104,7 +119,7 @@ export function createDigestSender(options: SenderOptions) {
     if (error instanceof GrammyError) {
       const retryAfter = error.parameters.retry_after;
       if (error.error_code === 429 && retryAfter !== undefined) {
-        // Auto-retry gave up on a long wait: the queue keeps it, and it does not count against the chat.
+        // Told to wait again and again: the outbox keeps it for later, and it does not count against the chat.
         limiter.closeFor(retryAfter);
         await store.markRetry(delivery.id, new Date(clock.now() + retryAfter * 1000), message, false);
         result.retried++;
