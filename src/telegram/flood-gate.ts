@@ -1,8 +1,8 @@
 import type { Transformer } from "grammy";
 
 /**
- * Reports every 429 Telegram sends, before auto-retry waits it out for that one request, so the digest sender can
- * hold all its other requests too. Installed inside auto-retry, so it sees each attempt's answer.
+ * Reports every 429 Telegram sends to the bot's own Api (chat replies, which auto-retry waits out), so that the
+ * digest sender pauses too: the limit is per bot. Installed inside auto-retry, so it sees each attempt's answer.
  */
 export function floodGate(onRetryAfter: (seconds: number) => void): Transformer {
   return async (previous, method, payload, signal) => {
