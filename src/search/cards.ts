@@ -8,34 +8,59 @@ import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
 export type CardHit = { ref: SectionRef; briefingId: string; card: Card; score: number; inOtherLanguage: boolean };
 
 export type CardSearch = {
-  /** Best matches first, one per section: in the asker's language when it matches there, else the other one. */
-  find(query: string, locale: Locale): CardHit[];
+  /**
+   * Best matches first, one per section: in the asker's language when it matches there, else the other one.
+   * The list is shared between callers asking the same: read it, do not change it.
+   */
+  find(query: string, locale: Locale): readonly CardHit[];
   cards: Card[];
 };
+
+/** Distinct recent queries whose results are kept: people ask the same few things (and Telegram retypes prefixes). */
+const MAX_CACHED_QUERIES = 1000;
+/** Longer queries are not kept (Telegram's inline queries stop at 256 characters; long chat messages are rare). */
+const MAX_CACHED_QUERY_CHARS = 256;
 
 export function createCardSearch(library: ContentLibrary, translators: Record<Locale, Translate>): CardSearch {
   const cards = library.briefings.flatMap((briefing) => briefingCards(briefing, translators));
   const index = buildIndex(cards.map((card) => ({ value: card, title: card.title, body: card.plainText })));
+  // Content does not change while the bot runs, so a query's results stay valid; the least recently asked go first.
+  const recent = new Map<string, CardHit[]>();
   return {
     cards,
     find(query, locale) {
-      // One result per section: its card in the asker's language when that matched, else the other one.
-      const chosen = new Map<string, SearchHit<Card>>();
-      for (const hit of search(index, query)) {
-        const key = refToPayload(hit.value.ref);
-        const current = chosen.get(key);
-        if (!current || (current.value.locale !== locale && hit.value.locale === locale)) chosen.set(key, hit);
+      const key = `${locale}\u0000${query}`;
+      const cached = recent.get(key);
+      if (cached) {
+        recent.delete(key);
+        recent.set(key, cached);
+        return cached;
       }
-      const inLanguage = (hit: SearchHit<Card>) => (hit.value.locale === locale ? 0 : 1);
-      return [...chosen.values()]
-        .sort((a, b) => inLanguage(a) - inLanguage(b) || compareHits(a, b))
-        .map((hit) => ({
-          ref: hit.value.ref,
-          briefingId: hit.value.ref.briefingId,
-          card: hit.value,
-          score: hit.score,
-          inOtherLanguage: hit.value.locale !== locale,
-        }));
+      const hits = rankCards(query, locale);
+      if (query.length > MAX_CACHED_QUERY_CHARS) return hits;
+      if (recent.size >= MAX_CACHED_QUERIES) recent.delete(recent.keys().next().value!);
+      recent.set(key, hits);
+      return hits;
     },
   };
+
+  function rankCards(query: string, locale: Locale): CardHit[] {
+    // One result per section: its card in the asker's language when that matched, else the other one.
+    const chosen = new Map<string, SearchHit<Card>>();
+    for (const hit of search(index, query)) {
+      const key = refToPayload(hit.value.ref);
+      const current = chosen.get(key);
+      if (!current || (current.value.locale !== locale && hit.value.locale === locale)) chosen.set(key, hit);
+    }
+    const inLanguage = (hit: SearchHit<Card>) => (hit.value.locale === locale ? 0 : 1);
+    return [...chosen.values()]
+      .sort((a, b) => inLanguage(a) - inLanguage(b) || compareHits(a, b))
+      .map((hit) => ({
+        ref: hit.value.ref,
+        briefingId: hit.value.ref.briefingId,
+        card: hit.value,
+        score: hit.score,
+        inOtherLanguage: hit.value.locale !== locale,
+      }));
+  }
 }
