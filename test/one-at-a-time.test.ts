@@ -1,0 +1,60 @@
+import type { Context, NextFunction } from "grammy";
+import { describe, expect, it } from "vitest";
+import { oneAtATime } from "../src/telegram/one-at-a-time.js";
+
+type Fake = Context & { key?: string };
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+const ctxWith = (key?: string) => ({ key }) as Fake;
+
+describe("oneAtATime", () => {
+  const middleware = oneAtATime<Fake>((ctx) => ctx.key);
+
+  it("runs updates with the same key one after another, in arrival order", async () => {
+    const log: string[] = [];
+    const first = deferred();
+    const a = middleware(ctxWith("chat"), async () => {
+      log.push("a starts");
+      await first.promise;
+      log.push("a ends");
+    });
+    const b = middleware(ctxWith("chat"), async () => void log.push("b runs"));
+    const c = middleware(ctxWith("chat"), async () => void log.push("c runs"));
+    await Promise.resolve();
+    expect(log).toEqual(["a starts"]);
+    first.resolve();
+    await Promise.all([a, b, c]);
+    expect(log).toEqual(["a starts", "a ends", "b runs", "c runs"]);
+  });
+
+  it("runs different keys, and updates without a key, concurrently", async () => {
+    const log: string[] = [];
+    const blocked = deferred();
+    const a = middleware(ctxWith("one"), async () => {
+      log.push("one");
+      await blocked.promise;
+    });
+    const b = middleware(ctxWith("two"), async () => void log.push("two"));
+    const c = middleware(ctxWith(undefined), async () => void log.push("none"));
+    await Promise.all([b, c]);
+    expect(log).toEqual(["one", "two", "none"]);
+    blocked.resolve();
+    await a;
+  });
+
+  it("a failing update rejects to its own caller and does not hold up the next", async () => {
+    const failing = middleware(ctxWith("chat"), (async () => {
+      throw new Error("handler failed");
+    }) as NextFunction);
+    let ran = false;
+    const next = middleware(ctxWith("chat"), async () => void (ran = true));
+    await expect(failing).rejects.toThrow("handler failed");
+    await next;
+    expect(ran).toBe(true);
+  });
+});
