@@ -1,5 +1,4 @@
 import { conversations } from "@grammyjs/conversations";
-import { sequentialize } from "@grammyjs/runner";
 import { Bot, Composer, type BotConfig, type Context, type MiddlewareFn } from "grammy";
 import { LOCALES, type Locale } from "./content/types.js";
 import type { ContentLibrary } from "./content/library.js";
@@ -8,12 +7,12 @@ import type { Deps } from "./deps.js";
 import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
 import { briefingFeature } from "./features/briefing.js";
 import { digestFeature } from "./features/digest.js";
-import { subscribeDialogs } from "./features/subscribe-dialog.js";
+import { DIALOG_COMMANDS, subscribeDialogs } from "./features/subscribe-dialog.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { helpFeature } from "./features/help.js";
 import { inlineFeature } from "./features/inline.js";
 import { languageFeature } from "./features/language.js";
-import { createRouter } from "./features/router.js";
+import { createRouter, parseCommand } from "./features/router.js";
 import { startFeature } from "./features/start.js";
 import { createI18n, FALLBACK_LOCALE, translatorFor } from "./i18n.js";
 import { resolveLocale } from "./locale.js";
@@ -25,6 +24,7 @@ import { createDigestRenderer } from "./render/digest.js";
 import { conversationStorage, hasDialogState } from "./store/conversation-storage.js";
 import { decodeCallback } from "./render/callback-data.js";
 import { floodGate } from "./telegram/flood-gate.js";
+import { oneAtATime } from "./telegram/one-at-a-time.js";
 import { ignoreNotModified } from "./telegram/not-modified.js";
 import { retryOnFlood } from "./telegram/retry.js";
 
@@ -52,7 +52,7 @@ export function sequenceKey(ctx: Context): string | undefined {
 export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
   const { store, library, logger } = options;
   const bot = new Bot<BotContext>(options.token, options.botConfig);
-  const i18n = createI18n<BotContext>((ctx) => ctx.locale);
+  const i18n = createI18n();
   const translators = Object.fromEntries(LOCALES.map((locale) => [locale, translatorFor(i18n, locale)])) as Record<
     Locale,
     Translate
@@ -75,27 +75,9 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.api.config.use(floodGate((seconds) => deps.limiter.closeFor(seconds)));
   bot.api.config.use(retryOnFlood());
 
-  // Telegram sends a webhook update again when it got no answer in time; the second copy must not act twice.
-  // Long polling never repeats one (the offset moves on), so it skips this store call on every update.
-  if (options.skipRepeatedUpdates ?? true) {
-    bot.use(async (ctx, next) => ((await store.firstSightOfUpdate(ctx.update.update_id)) ? next() : undefined));
-  }
-  bot.use(sequentialize(sequenceKey));
-  bot.use(logUpdates(logger));
-  bot.use(ignoreOwnInlineMessages);
-  bot.use(trackContacts(store));
-  bot.use(async (ctx, next) => {
-    const locale = await resolveLocale(store, ctx);
-    ctx.locale = locale ?? FALLBACK_LOCALE;
-    ctx.localeKnown = locale !== undefined;
-    await next();
-  });
-  bot.use(i18n);
-  // ctx.t from the memoized translators: same Fluent messages, without negotiating bundles on every call.
-  bot.use(async (ctx, next) => {
-    ctx.t = ctx.translate = (key, variables) => translators[ctx.locale](key, variables as Record<string, string | number>);
-    await next();
-  });
+  bot.use(oneAtATime(sequenceKey));
+  if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
+  bot.use(prepareUpdate(store, translators, options.skipRepeatedUpdates ?? true));
   const mayTouchDialog = dialogGate(store);
   const dialogs = new Composer<BotContext>(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
   subscribeDialogs(deps, dialogs);
@@ -124,10 +106,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   return { bot, deps };
 }
 
+/** Updates the conversations plugin must see: those that can open a dialogue, and any while one is open. */
 function dialogGate(store: Store) {
   return async (ctx: Context): Promise<boolean> => {
     if (!ctx.chat || !ctx.from) return false;
-    if (ctx.message?.entities?.[0]?.type === "bot_command") return true;
+    const command = parseCommand(ctx);
+    if (command && DIALOG_COMMANDS.has(command.name)) return true;
     if (ctx.callbackQuery && decodeCallback(ctx.callbackQuery.data)?.kind === "settings") return true;
     return hasDialogState(store, ctx);
   };
@@ -144,27 +128,40 @@ function logUpdates(logger: Logger): MiddlewareFn<BotContext> {
   };
 }
 
-/** A card the bot itself posted through inline mode comes back as a message; it is not a request. */
-const ignoreOwnInlineMessages: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (ctx.message?.via_bot?.id === ctx.me.id) return;
-  await next();
-};
+/** Remembered ids beyond this are forgotten and written again when seen (the rows are idempotent). */
+const MAX_REMEMBERED_CONTACTS = 100_000;
 
-function trackContacts(store: Store): MiddlewareFn<BotContext> {
-  // Writes once per user and chat per process; the rows themselves are idempotent.
+/**
+ * What every update needs before a feature sees it, in one step (each middleware is a frame on every update):
+ * - drop an update seen before: Telegram sends a webhook update again when it got no answer in time. Long polling
+ *   never repeats one (the offset moves on), so main.ts turns this off there;
+ * - drop the cards this bot posted through inline mode (they come back as messages, not requests);
+ * - record new users and chats, and settle the language with `ctx.t`.
+ */
+function prepareUpdate(store: Store, translators: Record<Locale, Translate>, skipRepeats: boolean): MiddlewareFn<BotContext> {
   const seenUsers = new Set<number>();
   const seenChats = new Set<number>();
+  const remember = (seen: Set<number>, id: number) => {
+    if (seen.size >= MAX_REMEMBERED_CONTACTS) seen.clear();
+    seen.add(id);
+  };
   return async (ctx, next) => {
+    if (skipRepeats && !(await store.firstSightOfUpdate(ctx.update.update_id))) return;
+    if (ctx.message?.via_bot?.id === ctx.me.id) return;
     const user = ctx.from;
     if (user && !user.is_bot && !seenUsers.has(user.id)) {
       await store.touchUser(user.id);
-      seenUsers.add(user.id);
+      remember(seenUsers, user.id);
     }
     const chat = ctx.chat;
     if (chat && !seenChats.has(chat.id)) {
       await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
-      seenChats.add(chat.id);
+      remember(seenChats, chat.id);
     }
+    const locale = await resolveLocale(store, ctx);
+    ctx.locale = locale ?? FALLBACK_LOCALE;
+    ctx.localeKnown = locale !== undefined;
+    ctx.t = (key, variables) => translators[ctx.locale](key, variables);
     await next();
   };
 }

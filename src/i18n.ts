@@ -17,15 +17,16 @@ export function findLocalesDirectory(start = dirname(fileURLToPath(import.meta.u
   }
 }
 
-export function createI18n<C extends Context & I18nFlavor>(
-  localeNegotiator?: (ctx: C) => Promise<Locale | undefined> | Locale | undefined,
-): I18n<C> {
-  return new I18n<C>({
+/**
+ * The Fluent bundles for kk and ru. Only `t(locale, key)` is used (through `translatorFor`): the language of an
+ * update comes from our own store (`resolveLocale`), which also works where sessions and plugins do not reach.
+ */
+export function createI18n(): I18n<Context & I18nFlavor> {
+  return new I18n<Context & I18nFlavor>({
     defaultLocale: FALLBACK_LOCALE,
     directory: findLocalesDirectory(),
     // Without this Fluent wraps every variable in invisible Unicode isolation marks.
     fluentBundleOptions: { useIsolating: false },
-    ...(localeNegotiator ? { localeNegotiator } : {}),
   });
 }
 

@@ -127,7 +127,6 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
       else {
         await store.setChatLanguage(chatId, value);
         ctx.locale = value;
-        ctx.i18n.useLocale(value);
       }
       await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
       return show(ctx, screenFor(ctx, await store.getSubscription(chatId)));

@@ -60,6 +60,5 @@ export function languageSaver(deps: Deps) {
     }
     ctx.locale = language;
     ctx.localeKnown = true;
-    ctx.i18n.useLocale(language);
   };
 }

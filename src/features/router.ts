@@ -1,10 +1,23 @@
-import type { CommandContext, MiddlewareFn, NextFunction } from "grammy";
+import type { CommandContext, Context, MiddlewareFn, NextFunction } from "grammy";
 import type { BotContext } from "../context.js";
 import { decodeCallback, type CallbackAction } from "../render/callback-data.js";
 
 type ActionOf<K extends CallbackAction["kind"]> = Extract<CallbackAction, { kind: K }>;
 export type CommandHandler = (ctx: CommandContext<BotContext>, next: NextFunction) => unknown;
 type ActionHandler = (ctx: BotContext, action: CallbackAction, next: NextFunction) => unknown;
+
+/**
+ * The command a message starts with, without "/" or "@thisbot", and the text after it. Undefined when the message
+ * is no command, or is "/cmd@otherbot" (in a group, someone else's).
+ */
+export function parseCommand(ctx: Context): { name: string; args: string } | undefined {
+  const message = ctx.message;
+  const entity = message?.entities?.[0];
+  if (message?.text === undefined || entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
+  const [name = "", mention] = message.text.slice(1, entity.length).split("@");
+  if (mention !== undefined && mention.toLowerCase() !== ctx.me.username.toLowerCase()) return undefined;
+  return { name, args: message.text.slice(entity.length).trim() };
+}
 
 /**
  * Commands and button presses reach their handler through one lookup: the command name or the decoded action kind.
@@ -16,17 +29,12 @@ export function createRouter() {
   const actions = new Map<string, ActionHandler>();
 
   const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
-    const message = ctx.message;
-    const entity = message?.entities?.[0];
-    if (message?.text !== undefined && entity?.type === "bot_command" && entity.offset === 0) {
-      const [name = "", mention] = message.text.slice(1, entity.length).split("@");
-      const handler = commands.get(name);
-      // "/cmd@otherbot" in a group is someone else's.
-      if (handler && (mention === undefined || mention.toLowerCase() === ctx.me.username.toLowerCase())) {
-        ctx.match = message.text.slice(entity.length).trim();
-        return handler(ctx as CommandContext<BotContext>, next);
-      }
-      return next();
+    const command = parseCommand(ctx);
+    if (command) {
+      const handler = commands.get(command.name);
+      if (!handler) return next();
+      ctx.match = command.args;
+      return handler(ctx as CommandContext<BotContext>, next);
     }
     const data = ctx.callbackQuery?.data;
     if (data !== undefined) {

@@ -27,6 +27,9 @@ import { retryOnFlood } from "../telegram/retry.js";
 /** A dialogue left unanswered this long is over; a later answer is handled as if there were no dialogue. */
 export const DIALOG_TIMEOUT_MS = 30 * 60 * 1000;
 
+/** Commands that can open a dialogue (settings buttons can too); other commands only matter while one is open. */
+export const DIALOG_COMMANDS: ReadonlySet<string> = new Set(["subscribe"]);
+
 type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
 type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[] };
 export type DialogArgs = { locale: Locale };
