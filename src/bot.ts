@@ -93,8 +93,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const chatEvents = digestFeature(deps, router);
   helpFeature(router);
   bot.use(router.middleware);
-  bot.use(chatEvents);
   bot.use(inlineFeature(deps));
+  bot.use(chatEvents);
   bot.use(fallbackFeature(deps));
 
   bot.catch(async ({ error, ctx }) => {

@@ -3,7 +3,6 @@ import type { InlineQueryResult } from "grammy/types";
 import type { Locale } from "../content/types.js";
 import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
-import { localeFromLanguageCode } from "../locale.js";
 import { renderShareableCard } from "../render/card.js";
 import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
@@ -65,9 +64,8 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
   }
 
   composer.on("inline_query", async (ctx) => {
-    const stored = (await deps.store.getUser(ctx.from.id))?.language ?? undefined;
-    const fromTelegram = localeFromLanguageCode(ctx.from.language_code);
-    const locale = stored ?? fromTelegram ?? ctx.locale;
+    // Inline queries have no chat: the language is the person's stored choice, else their Telegram language.
+    const locale = ctx.locale;
     const offset = Number.parseInt(ctx.inlineQuery.offset, 10);
     const start = Number.isFinite(offset) && offset > 0 ? offset : 0;
     const found = find(ctx.inlineQuery.query, locale);
@@ -81,7 +79,7 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
     await ctx.answerInlineQuery(results, {
       cache_time: CACHE_SECONDS,
       // The language came from this person: other people typing the same query may need other cards.
-      is_personal: stored !== undefined || fromTelegram !== undefined,
+      is_personal: ctx.localeKnown,
       next_offset: next,
       ...(found.length === 0 ? { button: { text: deps.translators[locale]("inline-open-bot"), start_parameter: "inline" } } : {}),
     });
