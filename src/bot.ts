@@ -78,13 +78,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.use(oneAtATime(sequenceKey));
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
   bot.use(prepareUpdate(store, translators, options.skipRepeatedUpdates ?? true));
-  const mayTouchDialog = dialogGate(store);
   const dialogs = new Composer<BotContext>(conversations<BotContext, BotContext>({ storage: conversationStorage(store) }));
   subscribeDialogs(deps, dialogs);
   const dialogMiddleware = dialogs.middleware();
   // The conversations plugin replays state on every update it sees; it only needs the ones that can open a dialogue
   // (commands, settings buttons) or that arrive while one is open.
-  bot.use(async (ctx, next) => ((await mayTouchDialog(ctx)) ? dialogMiddleware(ctx, next) : next()));
+  bot.use(dialogGate(store, dialogMiddleware));
 
   const router = createRouter();
   startFeature(deps, router);
@@ -106,14 +105,19 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   return { bot, deps };
 }
 
-/** Updates the conversations plugin must see: those that can open a dialogue, and any while one is open. */
-function dialogGate(store: Store) {
-  return async (ctx: Context): Promise<boolean> => {
-    if (!ctx.chat || !ctx.from) return false;
+/**
+ * Hands the conversations plugin the updates it must see: those that can open a dialogue, and any while one is open.
+ * Most updates are neither, and pass on without an extra async step.
+ */
+function dialogGate(store: Store, dialogs: MiddlewareFn<BotContext>): MiddlewareFn<BotContext> {
+  return (ctx, next) => {
+    if (!ctx.chat || !ctx.from) return next();
     const command = parseCommand(ctx);
-    if (command && DIALOG_COMMANDS.has(command.name)) return true;
-    if (ctx.callbackQuery && decodeCallback(ctx.callbackQuery.data)?.kind === "settings") return true;
-    return hasDialogState(store, ctx);
+    const opens =
+      (command !== undefined && DIALOG_COMMANDS.has(command.name)) ||
+      (ctx.callbackQuery !== undefined && decodeCallback(ctx.callbackQuery.data)?.kind === "settings");
+    if (opens) return dialogs(ctx, next);
+    return hasDialogState(store, ctx).then((open) => (open ? dialogs(ctx, next) : next()));
   };
 }
 
