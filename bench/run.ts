@@ -39,6 +39,7 @@ const updates = await benchUpdateHandling(SIZES.updates);
 row("1 updates", "ours / bare grammY", updates.stackVsBare, `>= 0.5 ${met(updates.stackVsBare >= 0.5)}`, `${updates.updates} mixed updates, alternating blocks, in-process API`);
 row("", "ours updates/s", updates.stackPerSecond, "", "createBot stack, SQLite in a temp folder");
 row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per update, no plugins");
+row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare grammY making exactly our calls and payloads, no logic");
 row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
 
 process.stderr.write("2/4 inline search…\n");
