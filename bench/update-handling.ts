@@ -10,12 +10,11 @@ import { benchBot } from "./bench-bot.js";
 import { INLINE_QUERIES, mixedUpdates, seeded } from "./updates.js";
 import { percentile, round, timeEach } from "./stats.js";
 
-
 /** The project's full stack: createBot with every plugin and a SQLite store in a temp folder. */
-export function stackBot() {
+export function stackBot(fetch: typeof globalThis.fetch = instantFetch()) {
   const folder = mkdtempSync(join(tmpdir(), "bench-stack-"));
   const store = openSqliteStore(join(folder, "bot.db"));
-  const { bot } = benchBot(store, { fetch: instantFetch() });
+  const { bot } = benchBot(store, { fetch });
   return {
     bot,
     async close() {
@@ -25,9 +24,14 @@ export function stackBot() {
   };
 }
 
+/** grammY with no plugins, on the in-process API. */
+function plainBot(): Bot {
+  return new Bot(BENCH_TOKEN, { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO });
+}
+
 /** The baseline: bare grammY answering every update with one call and no plugins. */
 export function bareBot(): Bot {
-  const bot = new Bot(BENCH_TOKEN, { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO });
+  const bot = plainBot();
   bot.on("message", (ctx) => ctx.reply("ok"));
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery());
   bot.on("inline_query", (ctx) => ctx.answerInlineQuery([]));
@@ -49,18 +53,15 @@ async function recordCalls(updates: readonly Update[]): Promise<Map<number, ApiC
     current.push({ method: url.slice(url.lastIndexOf("/") + 1), payload: JSON.parse(String(init?.body ?? "{}")) });
     return answer(input, init);
   }) as typeof fetch;
-  const folder = mkdtempSync(join(tmpdir(), "bench-record-"));
-  const store = openSqliteStore(join(folder, "bot.db"));
+  const recorder = stackBot(recording);
   try {
-    const { bot } = benchBot(store, { fetch: recording });
     for (const update of updates) {
       current = [];
-      await bot.handleUpdate(structuredClone(update));
+      await recorder.bot.handleUpdate(structuredClone(update));
       calls.set(update.update_id, current);
     }
   } finally {
-    await store.close();
-    rmSync(folder, { recursive: true, force: true });
+    await recorder.close();
   }
   return calls;
 }
@@ -70,7 +71,7 @@ async function recordCalls(updates: readonly Update[]): Promise<Map<number, ApiC
  * ten cards for an inline query) and nothing else. No bot that sends what ours sends can be faster than this.
  */
 function apiOnlyBot(calls: ReadonlyMap<number, ApiCall[]>): Bot {
-  const bot = new Bot(BENCH_TOKEN, { client: { fetch: instantFetch() }, botInfo: BENCH_BOT_INFO });
+  const bot = plainBot();
   bot.use(async (ctx) => {
     for (const { method, payload } of calls.get(ctx.update.update_id) ?? []) await ctx.api.raw[method as "getMe"](payload as never);
   });
