@@ -33,6 +33,30 @@ function findDescendant(parent: number, needle: string): number | undefined {
   return found;
 }
 
+/** `npm start` as on one machine (SQLite in `folder`), talking HTTP to the fake Bot API. */
+function startOneMachineBot(fake: FakeTelegram, folder: string, env: Record<string, string>): BotProcess {
+  return startBotProcess("npm", ["start", "--silent"], {
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    DATABASE_PATH: join(folder, "bot.db"),
+    // One machine: SQLite, even when CI has a Redis for the scale-out tests.
+    REDIS_URL: "",
+    ...env,
+  });
+}
+
+/** Resolves once the bot has called `method`; a bot that never does fails the suite with its own output. */
+async function readyAfter(bot: BotProcess, fake: FakeTelegram, method: string): Promise<void> {
+  await fake.waitFor((call) => call.method === method, 90_000).catch((error: Error) => {
+    throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
+  });
+}
+
+async function stopOneMachineBot(bot: BotProcess, fake: FakeTelegram, folder: string): Promise<void> {
+  if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
+  await fake.close();
+  rmSync(folder, { recursive: true, force: true });
+}
+
 /** The real process, started the way the README says, talking HTTP to the fake Bot API. */
 describe("npm start (end to end)", () => {
   let fake: FakeTelegram;
@@ -42,25 +66,15 @@ describe("npm start (end to end)", () => {
   beforeAll(async () => {
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     folder = mkdtempSync(join(tmpdir(), "briefing-e2e-"));
-    bot = startBotProcess("npm", ["start", "--silent"], {
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATABASE_PATH: join(folder, "bot.db"),
-      // One machine: SQLite, even when CI has a Redis for the scale-out tests.
-      REDIS_URL: "",
+    bot = startOneMachineBot(fake, folder, {
       LOG_LEVEL: "debug",
       // Every second, so the digest test does not wait for a whole minute.
       DIGEST_TICK: "* * * * * *",
     });
-    await fake.waitFor((call) => call.method === "getUpdates", 90_000).catch((error: Error) => {
-      throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
-    });
+    await readyAfter(bot, fake, "getUpdates");
   }, 120_000);
 
-  afterAll(async () => {
-    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
-    await fake.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => stopOneMachineBot(bot, fake, folder));
 
   it("registers localized command menus at start-up", async () => {
     const languages = fake.callsTo("setMyCommands").map((call) => call.payload.language_code ?? "default");
@@ -139,26 +153,16 @@ describe("npm start in webhook mode (end to end)", () => {
     folder = mkdtempSync(join(tmpdir(), "briefing-e2e-webhook-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    bot = startBotProcess("npm", ["start", "--silent"], {
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATABASE_PATH: join(folder, "bot.db"),
-      // One machine: SQLite, even when CI has a Redis for the scale-out tests.
-      REDIS_URL: "",
+    bot = startOneMachineBot(fake, folder, {
       BOT_MODE: "webhook",
       WEBHOOK_URL: "https://bot.example.org/hook/telegram",
       WEBHOOK_SECRET: secret,
       PORT: String(port),
     });
-    await fake.waitFor((call) => call.method === "setWebhook", 90_000).catch((error: Error) => {
-      throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
-    });
+    await readyAfter(bot, fake, "setWebhook");
   }, 120_000);
 
-  afterAll(async () => {
-    if (bot.child.exitCode === null) bot.child.kill("SIGKILL");
-    await fake.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => stopOneMachineBot(bot, fake, folder));
 
   it("registers the webhook with its secret and the update types it handles, and never polls", async () => {
     const setWebhook = fake.lastCall("setWebhook")!.payload;
