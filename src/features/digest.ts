@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { LOCALES } from "../content/types.js";
 import type { BotContext } from "../context.js";
 import type { Deps } from "../deps.js";
+import { sendDigest } from "../digest/sender.js";
 import { parseSubscribeArgs } from "../digest/subscribe-args.js";
 import { fromLocal, toLocal } from "../digest/zoned-time.js";
 import { encodeCallback } from "../render/callback-data.js";
@@ -78,7 +79,7 @@ export function digestFeature(deps: Deps, router: Router): Composer<BotContext> 
   router.command("digest", async (ctx) => {
     const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
     const digest = deps.digests.render(ctx.locale, sectors, null)!;
-    await ctx.reply(digest.text, { parse_mode: "HTML", reply_markup: digest.keyboard, link_preview_options: { is_disabled: true } });
+    await sendDigest(ctx.api, ctx.chat.id, digest);
   });
 
   router.command("stats", async (ctx, next) => {
