@@ -148,9 +148,18 @@ describe("bad input", () => {
     const user = privateUser({ language_code: "ru" });
     await harness.send(messageUpdate(user, "/briefing"));
     await press(user, user.id, `v1:s:${briefing.id}:ov`);
-    await expect(press(user, user.id, `v1:s:${briefing.id}:home`)).resolves.toBeDefined();
-    await harness.send(callbackUpdate(user, `v1:s:${briefing.id}:home`, { chat_id: user.id, message_id: lastMessage(user.id).message_id }));
+    await press(user, user.id, `v1:s:${briefing.id}:home`);
+    const menu = lastMessage(user.id);
+    expect(menu.text).toContain(briefing.title.ru);
+    await harness.send(callbackUpdate(user, `v1:s:${briefing.id}:home`, { chat_id: user.id, message_id: menu.message_id }));
     expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(3);
+    // The second press asks for the screen already shown: Telegram answers "message is not modified", and the
+    // person sees no note, no new message and the same menu.
+    expect(harness.fake.lastCall("editMessageText")!.payload.text).toBe(menu.text);
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBeUndefined();
+    expect(harness.fake.callsTo("sendMessage")).toHaveLength(1);
+    expect(harness.fake.messages(user.id)).toHaveLength(1);
+    expect(lastMessage(user.id)).toEqual(menu);
   });
 
   it("an unknown command gets a localized list of commands", async () => {
