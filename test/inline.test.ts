@@ -92,6 +92,7 @@ describe("inline mode", () => {
 
   it("builds cards with the source, a deep link back into the bot and a Share button", async () => {
     const answer = await ask(privateUser({ language_code: "ru" }), "");
+    expect(answer.results.length).toBeGreaterThan(0);
     for (const result of answer.results) {
       const content = result.input_message_content as { message_text: string };
       expect(content.message_text.length).toBeLessThanOrEqual(4096);
