@@ -169,6 +169,8 @@ describe("delivery against the fake Bot API", () => {
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
+    // Every attempt went through this Api: each message once, plus one more for each 429 the server gave.
+    expect(departures).toHaveLength(chats.length + harness.fake.tooManyRequests());
     for (const at of departures) expect(departures.filter((other) => other >= at && other < at + 1000).length).toBeLessThanOrEqual(10);
     // A strict server may still see jitter push one message into its second now and then; never a stream of 429s.
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
