@@ -1,7 +1,7 @@
 import { Api, type BotConfig } from "grammy";
-import { createBot } from "../src/bot.js";
+import { createBot } from "../src/create-bot.js";
 import { content } from "../src/content/index.js";
-import type { BotContext } from "../src/context.js";
+import type { BotContext } from "../src/bot/context.js";
 import type { RateLimits } from "../src/digest/rate-limiter.js";
 import { createDigestSender } from "../src/digest/sender.js";
 import { createLogger } from "../src/logger.js";

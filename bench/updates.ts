@@ -1,6 +1,6 @@
 import type { Update } from "grammy/types";
 import type { ContentLibrary } from "../src/content/library.js";
-import { briefingRefs } from "../src/render/cards.js";
+import { briefingRefs } from "../src/render/refs.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 
 /** A deterministic pseudo-random sequence, so every run replays the same updates. */

@@ -3,8 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { I18n, type I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
-import { LOCALES, type Locale } from "./content/types.js";
-import type { Translate } from "./render/format.js";
+import { LOCALES, type Locale, type Translate } from "./shared/locale.js";
 
 export const FALLBACK_LOCALE: Locale = "ru";
 
@@ -51,6 +50,8 @@ export function translatorFor(i18n: I18n<never> | I18n<any>, locale: Locale): Tr
   };
 }
 
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+/** A translate function for each locale, from one set of Fluent bundles. */
+export function createTranslators(): Record<Locale, Translate> {
+  const i18n = createI18n();
+  return Object.fromEntries(LOCALES.map((locale) => [locale, translatorFor(i18n, locale)])) as Record<Locale, Translate>;
 }

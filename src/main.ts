@@ -1,11 +1,11 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api } from "grammy";
 import dotenv from "dotenv";
-import { createBot } from "./bot.js";
-import { registerCommands } from "./commands.js";
+import { registerCommands } from "./bot/command-menu.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { content } from "./content/index.js";
 import { FALLBACK_LOCALE } from "./i18n.js";
+import { createBot } from "./create-bot.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
 import { createDigestSender } from "./digest/sender.js";
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
 
   await bot.init();
-  await registerCommands(bot.api, deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
+  await registerCommands(bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
     logger.warn({ err: error }, "could not register the command menus"),
   );
   if (stopping) return;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { webhookCallback, type Bot } from "grammy";
-import type { BotContext } from "./context.js";
+import type { BotContext } from "./bot/context.js";
 import type { Logger } from "./logger.js";
 
 export type Health = () => Promise<{ ok: boolean; checks: Record<string, boolean> } & Record<string, unknown>>;

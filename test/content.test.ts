@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { checkContent, checkLanguage, localizedStrings } from "../src/content/check.js";
+import { checkLanguage, localizedStrings } from "../src/content/check.js";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
-import { LOCALES } from "../src/content/types.js";
+import { LOCALES } from "../src/shared/locale.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
-import { briefingRefs } from "../src/render/cards.js";
 import { joinBlocks, MAX_MESSAGE_CHARS, visibleLength } from "../src/render/format.js";
-import { payloadToRef, refToPayload } from "../src/render/refs.js";
+import { briefingRefs, payloadToRef, refToPayload } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
+import { checkContent } from "../src/tools/content-check.js";
 
 const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
-import type { Locale } from "../src/content/types.js";
+import type { Locale } from "../src/shared/locale.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
-import { briefingRefs, stripHtml } from "../src/render/cards.js";
+import { stripHtml } from "../src/render/format.js";
+import { briefingRefs } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
 
 const i18n = createI18n();

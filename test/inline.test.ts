@@ -3,9 +3,8 @@ import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
-import { briefingRefs } from "../src/render/cards.js";
 import { visibleLength } from "../src/render/format.js";
-import { refToPayload } from "../src/render/refs.js";
+import { briefingRefs, refToPayload } from "../src/render/refs.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LOCALES } from "../src/content/types.js";
+import { LOCALES } from "../src/shared/locale.js";
 import { createI18n, findLocalesDirectory } from "../src/i18n.js";
 
 type Messages = Map<string, Set<string>>;

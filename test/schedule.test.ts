@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  CATCH_UP_MS,
-  decide,
-  formatTime,
-  parseTime,
-  periodsAround,
-  type Schedule,
-  type SubscriptionState,
-} from "../src/digest/schedule.js";
+import { CATCH_UP_MS, decide, periodsAround, type SubscriptionState } from "../src/digest/schedule.js";
+import type { Schedule } from "../src/shared/schedule.js";
 import { toLocal } from "../src/digest/zoned-time.js";
 import { ALMATY, at, BERLIN, daily, HOUR_MS, iso, wallClock, weekly } from "./support/schedules.js";
 
@@ -233,28 +226,5 @@ describe("decide: what is owed now", () => {
     expect(summary(state({ activeSince: at("2025-09-05T19:00:00Z") }), "2025-09-05T19:00:00Z").deliver).toBeUndefined();
     // A minute before midnight it is still owed.
     expect(summary(state({ activeSince: at("2025-09-05T18:59:00Z") }), "2025-09-05T18:59:00Z").deliver).toBe("d2025-09-05");
-  });
-});
-
-describe("parseTime and formatTime", () => {
-  it.each([
-    ["9:05", 545],
-    ["09.05", 545],
-    [" 23:59 ", 1439],
-    ["00:00", 0],
-    ["24:00", undefined],
-    ["9:5", undefined],
-    ["9h05", undefined],
-  ])("parseTime(%j) = %j", (text, expected) => {
-    expect(parseTime(text)).toBe(expected);
-  });
-
-  it.each([
-    [0, "00:00"],
-    [545, "09:05"],
-    [1439, "23:59"],
-  ])("formatTime(%i) = %s, and parses back", (minutes, text) => {
-    expect(formatTime(minutes)).toBe(text);
-    expect(parseTime(text)).toBe(minutes);
   });
 });

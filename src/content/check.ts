@@ -1,10 +1,5 @@
-import { LOCALES, type Briefing, type Locale } from "./types.js";
-import type { ContentLibrary } from "./library.js";
-import { MAX_CALLBACK_BYTES } from "../render/callback-data.js";
-import { briefingRefs } from "../render/cards.js";
-import { MAX_MESSAGE_CHARS, visibleLength, type Translate } from "../render/format.js";
-import { refToPayload } from "../render/refs.js";
-import { renderSection } from "../render/sections.js";
+import { LOCALES, type Locale } from "../shared/locale.js";
+import type { Briefing } from "./types.js";
 
 const KAZAKH_ONLY_LETTERS = /[әғқңөұүһі]/i;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
@@ -69,33 +64,10 @@ function checkUniqueIds(briefing: Briefing): string[] {
   });
 }
 
-function checkRenderedLimits(briefing: Briefing, translators: Record<Locale, Translate>, otherVisits: boolean): string[] {
-  const problems: string[] = [];
-  for (const ref of briefingRefs(briefing).concat({ briefingId: briefing.id, section: "home" })) {
-    const payload = refToPayload(ref);
-    if (payload.length > 64 || !/^[A-Za-z0-9_-]+$/.test(payload)) problems.push(`${payload}: deep-link payload invalid`);
-    for (const locale of LOCALES) {
-      for (const compact of [false, true]) {
-        const { text, keyboard } = renderSection(briefing, ref, { locale, t: translators[locale], compact }, { hasOtherVisits: otherVisits });
-        const where = `${payload} (${locale}${compact ? ", group" : ""})`;
-        if (visibleLength(text) > MAX_MESSAGE_CHARS) problems.push(`${where}: ${visibleLength(text)} characters, over ${MAX_MESSAGE_CHARS}`);
-        if (text.includes("…\n\n<i>")) problems.push(`${where}: text had to be shortened to fit one message`);
-        for (const button of keyboard.inline_keyboard.flat()) {
-          if ("callback_data" in button && Buffer.byteLength(button.callback_data, "utf8") > MAX_CALLBACK_BYTES) {
-            problems.push(`${where}: callback_data "${button.callback_data}" over ${MAX_CALLBACK_BYTES} bytes`);
-          }
-        }
-      }
-    }
-  }
-  return problems;
-}
-
-/** Everything content:check verifies, as a list of problems (empty when all is well). */
-export function checkContent(library: ContentLibrary, translators: Record<Locale, Translate>): string[] {
-  return library.briefings.flatMap((briefing) => [
+/** Both languages' text and the ids of a briefing: every problem found, with where it is. */
+export function checkBriefingText(briefing: Briefing): string[] {
+  return [
     ...localizedStrings(briefing).flatMap(checkLanguage).map((problem) => `${briefing.id}.${problem}`),
     ...checkUniqueIds(briefing),
-    ...checkRenderedLimits(briefing, translators, library.briefings.length > 1),
-  ]);
+  ];
 }

@@ -1,7 +1,5 @@
 import { z } from "zod";
-
-export const LOCALES = ["kk", "ru"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES } from "../shared/locale.js";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 /** Ids end up in callback data and deep links, so they stay short and ASCII. */

@@ -1,10 +1,11 @@
 import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import { GrammyError, type Api } from "grammy";
+import type { Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
-import type { Decision, Store } from "../store/types.js";
+import type { ChatDecision, Store } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { goneReason, sendDigest } from "./sender.js";
+import { classifySendError } from "../telegram/send-errors.js";
+import { sendDigest } from "./sender.js";
 
 export type DigestJob = { chatId: number; period: string };
 
@@ -45,7 +46,7 @@ export function smoothLimiter(perSecond: number): { max: number; duration: numbe
 }
 
 /** The digests a page of scheduling decisions owes. */
-export const owedDigests = (decisions: readonly Decision[]): DigestJob[] =>
+export const owedDigests = (decisions: readonly ChatDecision[]): DigestJob[] =>
   decisions.flatMap((decision) => (decision.deliver ? [{ chatId: decision.chatId, period: decision.deliver.key }] : []));
 
 function connectionOf(url: string) {
@@ -82,7 +83,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     },
   });
 
-  async function process(job: Job<DigestJob>): Promise<string> {
+  async function deliverJob(job: Job<DigestJob>): Promise<string> {
     const delivery = await store.claimDeliveryFor(job.data.chatId, job.data.period, now());
     if (!delivery) return "not owed";
     const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
@@ -91,32 +92,38 @@ export function createDigestQueue(options: DigestQueueOptions) {
       return "empty";
     }
     let chatId = delivery.chatId;
-    for (let hop = 0; ; hop++) {
+    let moved = false;
+    for (;;) {
       await limiter.acquire(chatId);
       try {
         const message = await sendDigest(api, chatId, digest);
-        await store.markSent(delivery.id, message.message_id, renderer.version);
+        await store.markSent(delivery.id, message.message_id, renderer.contentMark);
         return "sent";
       } catch (error) {
-        if (!(error instanceof GrammyError)) throw error;
-        const retryAfter = error.parameters.retry_after;
-        if (error.error_code === 429 && retryAfter !== undefined) {
-          // Every worker of every instance pauses; the job goes back without using an attempt.
-          await queue.rateLimit(retryAfter * 1000);
-          throw Worker.RateLimitError();
+        const failure = classifySendError(error);
+        switch (failure.kind) {
+          case "flood":
+            // Every worker of every instance pauses; the job goes back without using an attempt.
+            await queue.rateLimit(failure.retryAfter * 1000);
+            throw Worker.RateLimitError();
+          case "migrated":
+            // One move per delivery: a second "migrated" answer is a failure like any other.
+            if (moved) break;
+            await store.moveChat(chatId, failure.toChatId);
+            chatId = failure.toChatId;
+            moved = true;
+            continue;
+          case "gone": {
+            const reason = error instanceof Error ? error.message : String(error);
+            await store.markDropped(delivery.id, failure.reason, reason);
+            throw new UnrecoverableError(`${failure.reason}: ${reason}`);
+          }
+          case "other":
+            break;
         }
-        const migratedTo = error.parameters.migrate_to_chat_id;
-        if (migratedTo !== undefined && hop === 0) {
-          await store.moveChat(chatId, migratedTo);
-          chatId = migratedTo;
-          continue;
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          await store.markFailed(delivery.id, error instanceof Error ? error.message : String(error));
         }
-        const reason = goneReason(error);
-        if (reason) {
-          await store.markDropped(delivery.id, reason, error.message);
-          throw new UnrecoverableError(`${reason}: ${error.description}`);
-        }
-        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await store.markFailed(delivery.id, error.message);
         throw error;
       }
     }
@@ -136,7 +143,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     /** Starts this instance's worker: `concurrency` jobs at a time, all instances together under `perSecond`. */
     start(): void {
       if (worker) return;
-      const started = new Worker<DigestJob>(QUEUE_NAME, process, {
+      const started = new Worker<DigestJob>(QUEUE_NAME, deliverJob, {
         connection,
         prefix: options.prefix ?? PREFIX,
         concurrency: options.concurrency ?? 3,

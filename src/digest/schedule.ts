@@ -1,18 +1,5 @@
+import type { Period, Schedule } from "../shared/schedule.js";
 import { addDays, formatLocalDate, fromLocal, isoWeekday, toLocal, type LocalDate } from "./zoned-time.js";
-
-export type Frequency = "daily" | "weekly";
-
-/** When a chat wants its digest: local time (minutes after midnight) in its own zone, daily or on one weekday. */
-export type Schedule = {
-  frequency: Frequency;
-  /** ISO weekday, 1 = Monday … 7 = Sunday; only for weekly. */
-  weekday: number | null;
-  minuteOfDay: number;
-  timezone: string;
-};
-
-/** One digest slot: "d2025-09-05" for a day, "w2025-09-01" for the week starting that Monday (local dates). */
-export type Period = { key: string; dueAt: Date; endsAt: Date };
 
 /** A missed digest older than this is not sent late: after long downtime people get the next one instead. */
 export const CATCH_UP_MS = 24 * 60 * 60 * 1000;
@@ -72,13 +59,4 @@ export function decide(state: SubscriptionState, now: Date): Decision {
   const owedSince = Math.max(latest.dueAt.getTime(), state.activeSince.getTime());
   if (now.getTime() - owedSince > CATCH_UP_MS) return { nextCheckAt };
   return { deliver: latest, nextCheckAt };
-}
-
-export function parseTime(text: string): number | undefined {
-  const match = /^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$/.exec(text);
-  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
-}
-
-export function formatTime(minuteOfDay: number): string {
-  return `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
 }

@@ -1,8 +1,9 @@
-import { GrammyError, HttpError, type Api } from "grammy";
+import { HttpError, type Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
-import type { Rendered } from "../render/sections.js";
-import type { Delivery, StopReason, Store } from "../store/types.js";
+import type { Rendered } from "../render/format.js";
+import type { Delivery, Store } from "../store/types.js";
+import { classifySendError } from "../telegram/send-errors.js";
 import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
 
 export type SenderOptions = {
@@ -33,20 +34,6 @@ const MAX_FLOOD_WAITS = 5;
 const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
-
-/** What Telegram's answer means for a chat we can no longer write to, if that is what it means. */
-export function goneReason(error: GrammyError): StopReason | undefined {
-  const description = error.description.toLowerCase();
-  if (error.error_code === 403) {
-    if (description.includes("blocked")) return "blocked";
-    if (description.includes("deactivated")) return "chat_not_found";
-    return "removed";
-  }
-  if (error.error_code === 400 && /chat not found|peer_id_invalid|group chat was deactivated/.test(description)) {
-    return "chat_not_found";
-  }
-  return undefined;
-}
 
 /** A digest as a message: the one way both delivery paths send it. */
 export function sendDigest(api: Api, chatId: number, digest: Rendered) {
@@ -90,58 +77,54 @@ export function createDigestSender(options: SenderOptions) {
       }
       try {
         const message = await sendDigest(api, chatId, digest);
-        await store.markSent(delivery.id, message.message_id, renderer.version);
+        await store.markSent(delivery.id, message.message_id, renderer.contentMark);
         result.sent++;
         return;
       } catch (error) {
-        const retryAfter = error instanceof GrammyError && error.error_code === 429 ? error.parameters.retry_after : undefined;
-        if (retryAfter !== undefined && floods++ < MAX_FLOOD_WAITS) {
-          // Every worker waits it out; this message then goes through the limiter again, counted like any other.
-          limiter.closeFor(retryAfter);
-          continue;
+        const failure = classifySendError(error);
+        const reason = error instanceof Error ? error.message : String(error);
+        switch (failure.kind) {
+          case "flood":
+            // Every worker waits it out; this message then goes through the limiter again, counted like any other.
+            limiter.closeFor(failure.retryAfter);
+            if (floods++ < MAX_FLOOD_WAITS) continue;
+            // Told to wait again and again: the outbox keeps it for later, and it does not count against the chat.
+            await store.markRetry(delivery.id, new Date(clock.now() + failure.retryAfter * 1000), reason, false);
+            result.retried++;
+            return;
+          case "migrated":
+            // One move per delivery: a second "migrated" answer is a failure like any other.
+            if (moved) break;
+            logger.info({ from: chatId, to: failure.toChatId }, "group became a supergroup: subscription moved");
+            await store.moveChat(chatId, failure.toChatId);
+            chatId = failure.toChatId;
+            moved = true;
+            continue;
+          case "gone":
+            logger.info({ chat_id: chatId, reason: failure.reason }, "chat is gone: subscription stopped");
+            await store.markDropped(delivery.id, failure.reason, reason);
+            result.dropped++;
+            return;
+          case "other":
+            break;
         }
-        const migratedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
-        if (migratedTo !== undefined && !moved) {
-          logger.info({ from: chatId, to: migratedTo }, "group became a supergroup: subscription moved");
-          await store.moveChat(chatId, migratedTo);
-          chatId = migratedTo;
-          moved = true;
-          continue;
-        }
-        await handleFailure(delivery, chatId, error, result);
+        await retryLater(delivery, chatId, error, reason, result);
         return;
       }
     }
   }
 
-  async function handleFailure(delivery: Delivery, chatId: number, error: unknown, result: DrainResult): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof GrammyError) {
-      const retryAfter = error.parameters.retry_after;
-      if (error.error_code === 429 && retryAfter !== undefined) {
-        // Told to wait again and again: the outbox keeps it for later, and it does not count against the chat.
-        limiter.closeFor(retryAfter);
-        await store.markRetry(delivery.id, new Date(clock.now() + retryAfter * 1000), message, false);
-        result.retried++;
-        return;
-      }
-      const reason = goneReason(error);
-      if (reason) {
-        logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
-        await store.markDropped(delivery.id, reason, message);
-        result.dropped++;
-        return;
-      }
-    }
+  /** A failure that may pass: back to the outbox with backoff, until the attempts run out. */
+  async function retryLater(delivery: Delivery, chatId: number, error: unknown, reason: string, result: DrainResult): Promise<void> {
     if (delivery.attempts >= maxAttempts) {
       logger.error({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed for good");
-      await store.markFailed(delivery.id, message);
+      await store.markFailed(delivery.id, reason);
       result.failed++;
       return;
     }
     const level = error instanceof HttpError ? "warn" : "error";
     logger[level]({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed, will retry");
-    await store.markRetry(delivery.id, new Date(clock.now() + backoffMs(delivery.attempts)), message, true);
+    await store.markRetry(delivery.id, new Date(clock.now() + backoffMs(delivery.attempts)), reason, true);
     result.retried++;
   }
 

@@ -1,5 +1,5 @@
 import { fold } from "../search/normalize.js";
-import { parseTime, type Frequency } from "./schedule.js";
+import { parseTime, type Frequency } from "../shared/schedule.js";
 
 /** Weekday names people type after /subscribe weekly, in Latin, Russian and Kazakh (compared after folding). */
 const WEEKDAY_NAMES: Record<number, string[]> = {

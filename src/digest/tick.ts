@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { Decision, Store } from "../store/types.js";
+import type { ChatDecision, Store } from "../store/types.js";
 import { decide } from "./schedule.js";
 
 export const TICK_PAGE_SIZE = 100;
@@ -18,7 +18,7 @@ export async function tick(
   logger?: Logger,
   pageSize = TICK_PAGE_SIZE,
   /** Called with each page's decisions once they are recorded (a shared queue enqueues what they owe). */
-  afterPage?: (decisions: readonly Decision[]) => Promise<unknown>,
+  afterPage?: (decisions: readonly ChatDecision[]) => Promise<unknown>,
 ): Promise<TickResult> {
   let checked = 0;
   let queued = 0;
@@ -32,7 +32,7 @@ export async function tick(
       break;
     }
     previous = new Set(page.map((subscription) => subscription.chatId));
-    const decisions: Decision[] = [];
+    const decisions: ChatDecision[] = [];
     for (const subscription of page) {
       checked++;
       try {

@@ -1,12 +1,13 @@
-import { commandList } from "../commands.js";
-import type { BotContext } from "../context.js";
-import { escapeHtml } from "../render/format.js";
-import type { Router } from "./router.js";
+import { commandList } from "../bot/command-menu.js";
+import type { FeatureFactory } from "../bot/feature.js";
+import { replyText } from "../bot/screens.js";
 
-export function helpText(ctx: BotContext): string {
-  return escapeHtml(`${ctx.t("help-header")}\n\n${commandList(ctx.t)}\n\n${ctx.t("help-footer")}`);
-}
-
-export function helpFeature(router: Router): void {
-  router.command("help", (ctx) => ctx.reply(helpText(ctx), { parse_mode: "HTML" }));
-}
+/** /help: every command of the menu with what it does. */
+export const helpFeature: FeatureFactory = ({ commandMenu }) => ({
+  commands: {
+    help: {
+      menu: "everywhere",
+      handle: (ctx) => replyText(ctx, `${ctx.t("help-header")}\n\n${commandList(commandMenu(), ctx.t)}\n\n${ctx.t("help-footer")}`),
+    },
+  },
+});

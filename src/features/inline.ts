@@ -1,9 +1,9 @@
 import { Composer, InlineQueryResultBuilder } from "grammy";
 import type { InlineQueryResult } from "grammy/types";
-import type { Locale } from "../content/types.js";
-import type { BotContext } from "../context.js";
-import type { Deps } from "../deps.js";
-import { renderShareableCard } from "../render/card.js";
+import type { BotContext } from "../bot/context.js";
+import type { FeatureFactory } from "../bot/feature.js";
+import { renderShareableCard } from "../render/share-card.js";
+import type { Locale } from "../shared/locale.js";
 import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
 export const INLINE_PAGE_SIZE = 10;
@@ -15,10 +15,11 @@ const MAX_QUERY_CHARS = 256;
 
 type Found = { ref: SectionRef; locale: Locale; otherLanguage: boolean };
 
-export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer<BotContext> {
+/** Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time. */
+export const inlineFeature: FeatureFactory = (deps) => {
   const composer = new Composer<BotContext>();
   const { library } = deps;
-  const size = Math.min(pageSize, MAX_RESULTS);
+  const size = Math.min(INLINE_PAGE_SIZE, MAX_RESULTS);
 
   /** What an empty query offers: the briefing's main cards. */
   function topCards(locale: Locale): Found[] {
@@ -85,5 +86,5 @@ export function inlineFeature(deps: Deps, pageSize = INLINE_PAGE_SIZE): Composer
     });
   });
 
-  return composer;
-}
+  return { composer };
+};

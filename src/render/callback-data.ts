@@ -1,14 +1,45 @@
-import type { Locale } from "../content/types.js";
-import { LOCALES } from "../content/types.js";
+import { isLocale, type Locale } from "../shared/locale.js";
+import { formatTime, isWeekday, isZonePreset, type Frequency, type ZonePreset } from "../shared/schedule.js";
 import { isSectionKey, type SectionRef } from "./refs.js";
 
 /**
- * Every button's callback_data is built and parsed here and nowhere else.
- * Format: "v1:<kind>:<args>" — versioned so that a future format can still read old buttons.
- * Telegram allows 64 bytes; all parts are ASCII and short, and content:check verifies the bound.
+ * Every button's callback_data is built and parsed here and nowhere else: handlers and tests speak in the named
+ * actions below, and only this module knows the wire format.
+ * Wire format: "v1:<kind>:<args>" — versioned so that a future format can still read the buttons already sent.
+ * Telegram allows 64 bytes; every part is short ASCII, and content:check verifies the bound for every screen.
  */
 export const CALLBACK_PREFIX = "v1";
 export const MAX_CALLBACK_BYTES = 64;
+
+/** A change on the /settings screen, or the screen of one field when the choice is still to be made. */
+export type SettingsChoice =
+  | { field: "language"; language?: Locale }
+  /** Weekly opens the weekday choice; daily is saved at once. */
+  | { field: "frequency"; frequency?: Frequency }
+  | { field: "weekday"; weekday: number }
+  | { field: "time"; minuteOfDay?: number }
+  | { field: "typeTime" }
+  | { field: "zone"; preset?: ZonePreset }
+  | { field: "typeZone" }
+  /** Without a sector: the sector screen; with one: that sector toggled. */
+  | { field: "sectors"; sector?: string }
+  | { field: "pause" }
+  | { field: "resume" }
+  | { field: "unsubscribe" }
+  /** Opens the /subscribe dialogue. */
+  | { field: "subscribe" };
+export type SettingsField = SettingsChoice["field"];
+
+/** An answer to a step of the /subscribe dialogue. */
+export type DialogAnswer =
+  | { step: "frequency"; frequency: Frequency }
+  | { step: "weekday"; weekday: number }
+  | { step: "time"; minuteOfDay: number }
+  /** Toggles one sector. */
+  | { step: "sector"; sector: string }
+  /** Done with sectors, or confirmed. */
+  | { step: "ok" }
+  | { step: "cancel" };
 
 export type CallbackAction =
   | { kind: "section"; ref: SectionRef }
@@ -16,90 +47,220 @@ export type CallbackAction =
   | { kind: "language"; language: Locale; then?: SectionRef }
   | { kind: "languageMenu" }
   | { kind: "visits" }
-  /** The /settings screen, or one of its fields (with a value when a choice was made). */
-  | { kind: "settings"; field?: SettingsField; value?: string }
-  /** A step of the /subscribe dialogue; only meaningful while that dialogue is waiting. */
-  | { kind: "dialog"; step: DialogStep; value?: string };
+  /** The /settings screen (no choice), or one of its fields. */
+  | { kind: "settings"; choice?: SettingsChoice }
+  /** Only meaningful while that dialogue is waiting. */
+  | { kind: "dialog"; answer: DialogAnswer };
+export type ActionKind = CallbackAction["kind"];
+export type ActionOf<K extends ActionKind> = Extract<CallbackAction, { kind: K }>;
 
-/** l language, f frequency, w weekday, t time, z time zone, s sectors, p pause, r resume, u unsubscribe, n new subscription. */
-export const SETTINGS_FIELDS = ["l", "f", "w", "t", "z", "s", "p", "r", "u", "n"] as const;
-export type SettingsField = (typeof SETTINGS_FIELDS)[number];
-/** f frequency, w weekday, t time, s sector toggle, ok confirm/done, x cancel. */
-export const DIALOG_STEPS = ["f", "w", "t", "s", "ok", "x"] as const;
-export type DialogStep = (typeof DIALOG_STEPS)[number];
+/** Item, briefing, sector and zone ids: short lowercase ASCII (content ids are validated the same way). */
+const ID = /^[a-z0-9]{1,8}$/;
+const FREQUENCY_WIRE: Record<Frequency, string> = { daily: "d", weekly: "w" };
 
-const VALUE = /^[a-z0-9]{1,8}$/;
+const encodeFrequency = (frequency: Frequency) => FREQUENCY_WIRE[frequency];
+const decodeFrequency = (raw: string | undefined): Frequency | undefined =>
+  raw === "d" ? "daily" : raw === "w" ? "weekly" : undefined;
+/** Times travel as "HHMM". */
+const encodeTime = (minuteOfDay: number) => formatTime(minuteOfDay).replace(":", "");
+function decodeTime(raw: string | undefined): number | undefined {
+  if (!raw || !/^\d{4}$/.test(raw)) return undefined;
+  const hours = Number(raw.slice(0, 2));
+  const minutes = Number(raw.slice(2));
+  return hours < 24 && minutes < 60 ? hours * 60 + minutes : undefined;
+}
+const decodeWeekday = (raw: string | undefined) => {
+  const day = raw === undefined || !/^\d$/.test(raw) ? undefined : Number(raw);
+  return isWeekday(day) ? day : undefined;
+};
+const decodeId = (raw: string | undefined) => (raw !== undefined && ID.test(raw) ? raw : undefined);
+
+function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
+  switch (choice.field) {
+    case "language":
+      return ["l", choice.language];
+    case "frequency":
+      return ["f", choice.frequency && encodeFrequency(choice.frequency)];
+    case "weekday":
+      return ["w", String(choice.weekday)];
+    case "time":
+      return ["t", choice.minuteOfDay === undefined ? undefined : encodeTime(choice.minuteOfDay)];
+    case "typeTime":
+      return ["t", "type"];
+    case "zone":
+      return ["z", choice.preset];
+    case "typeZone":
+      return ["z", "type"];
+    case "sectors":
+      return ["s", choice.sector];
+    case "pause":
+      return ["p"];
+    case "resume":
+      return ["r"];
+    case "unsubscribe":
+      return ["u"];
+    case "subscribe":
+      return ["n"];
+  }
+}
+
+function decodeSettings(code: string, value: string | undefined): SettingsChoice | undefined {
+  const bare = <C extends SettingsChoice>(choice: C) => (value === undefined ? choice : undefined);
+  switch (code) {
+    case "l": {
+      if (value === undefined) return { field: "language" };
+      return isLocale(value) ? { field: "language", language: value } : undefined;
+    }
+    case "f": {
+      if (value === undefined) return { field: "frequency" };
+      const frequency = decodeFrequency(value);
+      return frequency && { field: "frequency", frequency };
+    }
+    case "w": {
+      const weekday = decodeWeekday(value);
+      return weekday === undefined ? undefined : { field: "weekday", weekday };
+    }
+    case "t": {
+      if (value === undefined) return { field: "time" };
+      if (value === "type") return { field: "typeTime" };
+      const minuteOfDay = decodeTime(value);
+      return minuteOfDay === undefined ? undefined : { field: "time", minuteOfDay };
+    }
+    case "z": {
+      if (value === undefined) return { field: "zone" };
+      if (value === "type") return { field: "typeZone" };
+      return isZonePreset(value) ? { field: "zone", preset: value } : undefined;
+    }
+    case "s": {
+      if (value === undefined) return { field: "sectors" };
+      const sector = decodeId(value);
+      return sector === undefined ? undefined : { field: "sectors", sector };
+    }
+    case "p":
+      return bare({ field: "pause" });
+    case "r":
+      return bare({ field: "resume" });
+    case "u":
+      return bare({ field: "unsubscribe" });
+    case "n":
+      return bare({ field: "subscribe" });
+    default:
+      return undefined;
+  }
+}
+
+function dialogArgs(answer: DialogAnswer): string[] {
+  switch (answer.step) {
+    case "frequency":
+      return ["f", encodeFrequency(answer.frequency)];
+    case "weekday":
+      return ["w", String(answer.weekday)];
+    case "time":
+      return ["t", encodeTime(answer.minuteOfDay)];
+    case "sector":
+      return ["s", answer.sector];
+    case "ok":
+      return ["ok"];
+    case "cancel":
+      return ["x"];
+  }
+}
+
+function decodeDialog(code: string, value: string | undefined): DialogAnswer | undefined {
+  switch (code) {
+    case "f": {
+      const frequency = decodeFrequency(value);
+      return frequency && { step: "frequency", frequency };
+    }
+    case "w": {
+      const weekday = decodeWeekday(value);
+      return weekday === undefined ? undefined : { step: "weekday", weekday };
+    }
+    case "t": {
+      const minuteOfDay = decodeTime(value);
+      return minuteOfDay === undefined ? undefined : { step: "time", minuteOfDay };
+    }
+    case "s": {
+      const sector = decodeId(value);
+      return sector === undefined ? undefined : { step: "sector", sector };
+    }
+    case "ok":
+      return value === undefined ? { step: "ok" } : undefined;
+    case "x":
+      return value === undefined ? { step: "cancel" } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const refArgs = (ref: SectionRef) => [ref.briefingId, ref.section, ref.itemId];
 
 export function encodeCallback(action: CallbackAction): string {
-  let data: string;
-  switch (action.kind) {
-    case "section":
-      data = [CALLBACK_PREFIX, "s", action.ref.briefingId, action.ref.section, action.ref.itemId]
-        .filter(Boolean)
-        .join(":");
-      break;
-    case "language":
-      data = [CALLBACK_PREFIX, "l", action.language, action.then?.briefingId, action.then?.section, action.then?.itemId]
-        .filter(Boolean)
-        .join(":");
-      break;
-    case "languageMenu":
-      data = `${CALLBACK_PREFIX}:l`;
-      break;
-    case "visits":
-      data = `${CALLBACK_PREFIX}:v`;
-      break;
-    case "settings":
-      data = [CALLBACK_PREFIX, "g", action.field, action.field && action.value].filter(Boolean).join(":");
-      break;
-    case "dialog":
-      data = [CALLBACK_PREFIX, "c", action.step, action.value].filter(Boolean).join(":");
-      break;
-  }
+  const args: (string | undefined)[] = (() => {
+    switch (action.kind) {
+      case "section":
+        return ["s", ...refArgs(action.ref)];
+      case "language":
+        return ["l", action.language, ...(action.then ? refArgs(action.then) : [])];
+      case "languageMenu":
+        return ["l"];
+      case "visits":
+        return ["v"];
+      case "settings":
+        return ["g", ...(action.choice ? settingsArgs(action.choice) : [])];
+      case "dialog":
+        return ["c", ...dialogArgs(action.answer)];
+    }
+  })();
+  const data = [CALLBACK_PREFIX, ...args.filter((part) => part !== undefined && part !== "")].join(":");
   if (Buffer.byteLength(data, "utf8") > MAX_CALLBACK_BYTES) {
     throw new Error(`callback data over ${MAX_CALLBACK_BYTES} bytes: ${data}`);
   }
   return data;
 }
 
-/** Returns undefined for anything we did not produce: old formats, forged or truncated data. */
+/** Returns undefined for anything we did not produce: old formats, forged or truncated data, values out of range. */
 export function decodeCallback(data: string | undefined): CallbackAction | undefined {
   if (!data || Buffer.byteLength(data, "utf8") > MAX_CALLBACK_BYTES) return undefined;
-  const parts = data.split(":");
-  if (parts[0] !== CALLBACK_PREFIX) return undefined;
-  const [, kind, ...args] = parts;
-  if (kind === "s") {
-    const ref = parseRef(args);
-    return ref && { kind: "section", ref };
+  const [prefix, kind, ...args] = data.split(":");
+  if (prefix !== CALLBACK_PREFIX) return undefined;
+  switch (kind) {
+    case "s": {
+      const ref = parseRef(args);
+      return ref && { kind: "section", ref };
+    }
+    case "l": {
+      if (args.length === 0) return { kind: "languageMenu" };
+      const [language, ...then] = args;
+      if (!isLocale(language)) return undefined;
+      if (then.length === 0) return { kind: "language", language };
+      const ref = parseRef(then);
+      return ref && { kind: "language", language, then: ref };
+    }
+    case "v":
+      return args.length === 0 ? { kind: "visits" } : undefined;
+    case "g": {
+      const [code, value, ...rest] = args;
+      if (code === undefined) return { kind: "settings" };
+      const choice = rest.length === 0 ? decodeSettings(code, value) : undefined;
+      return choice && { kind: "settings", choice };
+    }
+    case "c": {
+      const [code, value, ...rest] = args;
+      const answer = code !== undefined && rest.length === 0 ? decodeDialog(code, value) : undefined;
+      return answer && { kind: "dialog", answer };
+    }
+    default:
+      return undefined;
   }
-  if (kind === "l" && args.length >= 1 && (LOCALES as readonly string[]).includes(args[0]!)) {
-    const language = args[0] as Locale;
-    if (args.length === 1) return { kind: "language", language };
-    const then = parseRef(args.slice(1));
-    return then && { kind: "language", language, then };
-  }
-  if (kind === "l" && args.length === 0) return { kind: "languageMenu" };
-  if (kind === "v" && args.length === 0) return { kind: "visits" };
-  if (kind === "g") {
-    const [field, value, ...rest] = args;
-    if (field === undefined) return { kind: "settings" };
-    if (rest.length > 0 || !(SETTINGS_FIELDS as readonly string[]).includes(field)) return undefined;
-    if (value === undefined) return { kind: "settings", field: field as SettingsField };
-    return VALUE.test(value) ? { kind: "settings", field: field as SettingsField, value } : undefined;
-  }
-  if (kind === "c") {
-    const [step, value, ...rest] = args;
-    if (step === undefined || rest.length > 0 || !(DIALOG_STEPS as readonly string[]).includes(step)) return undefined;
-    if (value === undefined) return { kind: "dialog", step: step as DialogStep };
-    return VALUE.test(value) ? { kind: "dialog", step: step as DialogStep, value } : undefined;
-  }
-  return undefined;
 }
 
 function parseRef(args: string[]): SectionRef | undefined {
   if (args.length !== 2 && args.length !== 3) return undefined;
-  const [briefingId, section, itemId] = args;
-  if (!briefingId || !/^[a-z0-9]{1,8}$/.test(briefingId) || !section || !isSectionKey(section)) return undefined;
-  if (itemId === undefined) return { briefingId, section };
-  return /^[a-z0-9]{1,8}$/.test(itemId) ? { briefingId, section, itemId } : undefined;
+  const [rawBriefingId, section, rawItemId] = args;
+  const briefingId = decodeId(rawBriefingId);
+  if (!briefingId || !section || !isSectionKey(section)) return undefined;
+  if (rawItemId === undefined) return { briefingId, section };
+  const itemId = decodeId(rawItemId);
+  return itemId === undefined ? undefined : { briefingId, section, itemId };
 }

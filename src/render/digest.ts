@@ -1,21 +1,24 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
-import type { Briefing, Locale } from "../content/types.js";
+import type { Briefing } from "../content/types.js";
+import { LRUCache } from "lru-cache";
+import type { Locale, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
-import { refTitle, stripHtml } from "./cards.js";
-import { bold, escapeHtml, joinBlocks, type RenderOptions, type Translate } from "./format.js";
+import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
-import { sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
-import type { Rendered } from "./sections.js";
+import { refTitle, sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
 
-/** What a digest is for: its language, the chat's sectors (null = all) and the content its previous digest covered. */
+/**
+ * What a digest is for: its language, the chat's sectors (null = all) and the content mark of the chat's previous
+ * digest. A content mark is the newest publication or update date in the content a digest covered.
+ */
 export type DigestRequest = {
   locale: Locale;
   t: Translate;
   sectors: readonly string[] | null;
-  /** The content mark of the chat's previous digest; null for its first digest. */
-  since: string | null;
+  /** The content mark of the chat's previous digest; null before its first digest. */
+  contentMark: string | null;
 };
 
 type Dated = { publishedAt: string; updatedAt?: string | undefined };
@@ -47,8 +50,8 @@ export function datedItems(briefing: Briefing): ChangedItem[] {
   ];
 }
 
-/** The newest date anywhere in the content: a digest covers everything up to it. */
-export function contentVersion(library: ContentLibrary): string {
+/** The content mark of a library: the newest date anywhere in it. A digest covers everything up to it. */
+export function contentMarkOf(library: ContentLibrary): string {
   return library.briefings
     .flatMap((briefing) => [changedOn(briefing), ...datedItems(briefing).map((item) => item.changedOn)])
     .sort()
@@ -102,13 +105,13 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
   const buttons: InlineKeyboardButton[] = [];
   let footerBriefing: Briefing | undefined;
 
-  if (request.since === null) {
+  if (request.contentMark === null) {
     const summary = briefingSummary(library.latest, request);
     blocks.push(...summary.blocks);
     buttons.push(...summary.buttons);
     footerBriefing = library.latest;
   } else {
-    const since = request.since;
+    const since = request.contentMark;
     for (const briefing of library.briefings) {
       if (changedOn(briefing) > since) {
         const summary = briefingSummary(briefing, request);
@@ -141,22 +144,28 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
   return { text: joinBlocks(blocks, sourceLine(footerBriefing, options)), keyboard: InlineKeyboard.from(rows) };
 }
 
+const NOTHING_NEW = Symbol("nothing new");
+/** Distinct digests kept rendered: one per language, sector choice and previous content mark in use. */
+const MAX_RENDERED_DIGESTS = 1000;
+
 /**
  * Renders each distinct digest once: chats that share language, sectors and previous content mark get the same
  * text and keyboard, however many of them there are.
  */
 export function createDigestRenderer(library: ContentLibrary, translators: Record<Locale, Translate>) {
-  const cache = new Map<string, Rendered | undefined>();
-  const MAX_CACHED = 1000;
+  // "Nothing new" is a result too, and LRUCache stores no undefined: it is kept as NOTHING_NEW.
+  const rendered = new LRUCache<string, Rendered | typeof NOTHING_NEW>({ max: MAX_RENDERED_DIGESTS });
   return {
-    version: contentVersion(library),
-    render(locale: Locale, sectors: readonly string[] | null, since: string | null): Rendered | undefined {
-      const key = `${locale}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${since ?? ""}`;
-      if (cache.has(key)) return cache.get(key);
-      const rendered = renderDigest(library, { locale, t: translators[locale], sectors, since });
-      if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(key, rendered);
-      return rendered;
+    /** The content mark of what this renderer serves: a chat's digest covers content up to it. */
+    contentMark: contentMarkOf(library),
+    render(locale: Locale, sectors: readonly string[] | null, contentMark: string | null): Rendered | undefined {
+      const key = `${locale}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
+      let digest = rendered.get(key);
+      if (digest === undefined) {
+        digest = renderDigest(library, { locale, t: translators[locale], sectors, contentMark }) ?? NOTHING_NEW;
+        rendered.set(key, digest);
+      }
+      return digest === NOTHING_NEW ? undefined : digest;
     },
   };
 }

@@ -1,8 +1,7 @@
-import type { Locale } from "../content/types.js";
+import type { InlineKeyboard } from "grammy";
+import type { Locale, Translate } from "../shared/locale.js";
 
 export const MAX_MESSAGE_CHARS = 4096;
-
-export type Translate = (key: string, variables?: Record<string, string | number>) => string;
 
 export type RenderOptions = {
   locale: Locale;
@@ -10,6 +9,9 @@ export type RenderOptions = {
   /** Group chats get shorter texts and denser keyboards. */
   compact?: boolean;
 };
+
+/** A screen or message: HTML text and its inline keyboard. */
+export type Rendered = { text: string; keyboard: InlineKeyboard };
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -53,4 +55,13 @@ export function formatDate(iso: string, t: Translate): string {
   const [year, month, day] = iso.split("-").map(Number);
   // Strings, not numbers: Fluent would group digits ("2 025").
   return t("date", { year: String(year), month: month!, day: String(day) });
+}
+
+/** HTML as plain text: tags dropped, the entities escapeHtml writes turned back into characters. */
+export function stripHtml(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }

@@ -48,3 +48,13 @@ export function payloadToRef(payload: string): SectionRef | undefined {
   if (!briefingId || !section || !isSectionKey(section)) return undefined;
   return itemId ? { briefingId, section, itemId } : { briefingId, section };
 }
+
+/** Every place in a briefing a person can open directly: its sections and each entry of its lists. */
+export function briefingRefs(briefing: Briefing): SectionRef[] {
+  const sections: SectionKey[] = ["ov", "tl", "ag", "sc", "qt", "fg", "pr", "ol", "ab"];
+  return sections.flatMap((section) => {
+    const ref: SectionRef = { briefingId: briefing.id, section };
+    if (!isListSection(section)) return [ref];
+    return [ref, ...listItems(briefing, section).map((item) => ({ ...ref, itemId: item.id }))];
+  });
+}

@@ -1,11 +1,11 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
-import type { Briefing, Locale, LocalizedText } from "../content/types.js";
+import type { Briefing, LocalizedText } from "../content/types.js";
+import type { Locale } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
-import { bold, escapeHtml, formatDate, italic, joinBlocks, type RenderOptions, type Translate } from "./format.js";
+import { bold, escapeHtml, formatDate, italic, joinBlocks, type RenderOptions, type Rendered } from "./format.js";
+import type { Translate } from "../shared/locale.js";
 import { isListSection, listItems, type ListSectionKey, type SectionKey, type SectionRef } from "./refs.js";
-
-export type Rendered = { text: string; keyboard: InlineKeyboard };
 
 /** Button label and heading key of every section in the locale files. */
 const SECTION_LABEL: Record<SectionKey, string> = {
@@ -29,6 +29,23 @@ const go = (ref: SectionRef) => encodeCallback({ kind: "section", ref });
 
 export function sectionTitle(section: SectionKey, t: Translate): string {
   return t(SECTION_LABEL[section]);
+}
+
+/** A short, plain title for a ref: what a search result, an inline card or a digest button is called. */
+export function refTitle(briefing: Briefing, ref: SectionRef, locale: Locale, t: Translate): string {
+  const plain = (text: string) => text.replace(/^[^\p{L}\p{N}]+/u, "");
+  switch (ref.itemId === undefined ? undefined : ref.section) {
+    case "tl":
+      return briefing.timeline.find((day) => day.id === ref.itemId)!.title[locale];
+    case "sc":
+      return briefing.sectors.find((sector) => sector.id === ref.itemId)!.title[locale];
+    case "qt": {
+      const quote = briefing.quotes.find((entry) => entry.id === ref.itemId)!;
+      return `${plain(sectionTitle("qt", t))}: ${quote.speaker[locale]}`;
+    }
+    default:
+      return plain(sectionTitle(ref.section, t));
+  }
 }
 
 export function sourceLine(briefing: Briefing, { locale, t }: RenderOptions): string {

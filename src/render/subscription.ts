@@ -1,25 +1,15 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
-import type { Locale, LocalizedText } from "../content/types.js";
-import { formatTime, type Schedule } from "../digest/schedule.js";
+import type { LocalizedText } from "../content/types.js";
+import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
+import { formatTime, WEEKDAYS, ZONE_PRESETS, type Frequency, type Schedule, type ZonePreset } from "../shared/schedule.js";
 import type { Subscription } from "../store/types.js";
-import { encodeCallback } from "./callback-data.js";
-import { bold, escapeHtml, type RenderOptions, type Translate } from "./format.js";
-import type { Rendered } from "./sections.js";
+import { encodeCallback, type DialogAnswer, type SettingsChoice } from "./callback-data.js";
+import { bold, escapeHtml, type RenderOptions, type Rendered } from "./format.js";
 
 /** Times offered as buttons; any other is typed as HH:MM. */
 export const TIME_PRESETS = [7 * 60, 9 * 60, 12 * 60, 18 * 60, 20 * 60];
-/** Zones offered as buttons (short ids travel in callback data); any other IANA name can be typed. */
-export const ZONE_PRESETS: Record<string, string> = { kz: "Asia/Almaty", cn: "Asia/Shanghai", ru: "Europe/Moscow" };
-export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
-
-export const encodeTime = (minuteOfDay: number) => formatTime(minuteOfDay).replace(":", "");
-export function decodeTime(value: string | undefined): number | undefined {
-  if (!value || !/^\d{4}$/.test(value)) return undefined;
-  const minuteOfDay = Number(value.slice(0, 2)) * 60 + Number(value.slice(2));
-  return Number(value.slice(0, 2)) < 24 && Number(value.slice(2)) < 60 ? minuteOfDay : undefined;
-}
 
 export type SectorChoice = { id: string; title: LocalizedText };
 
@@ -62,38 +52,61 @@ export function subscriptionLines(
   return lines.map(escapeHtml);
 }
 
-type Encode = (step: string, value?: string) => string;
-const settingsCallback: Encode = (field, value) =>
-  encodeCallback({ kind: "settings", field: field as never, ...(value ? { value } : {}) });
-export const dialogCallback: Encode = (step, value) =>
-  encodeCallback({ kind: "dialog", step: step as never, ...(value ? { value } : {}) });
+/**
+ * The choice buttons are the same on the /settings screens and in the /subscribe dialogue; only what a press
+ * means differs. Each screen passes how its presses are encoded.
+ */
+export type ChoiceEncoder = {
+  frequency(frequency: Frequency): string;
+  weekday(weekday: number): string;
+  time(minuteOfDay: number): string;
+  sector(sector: string): string;
+};
 
-function rows<T>(items: T[], size: number): T[][] {
+const settings = (choice?: SettingsChoice) => encodeCallback({ kind: "settings", ...(choice ? { choice } : {}) });
+const settingsChoices: ChoiceEncoder = {
+  frequency: (frequency) => settings({ field: "frequency", frequency }),
+  weekday: (weekday) => settings({ field: "weekday", weekday }),
+  time: (minuteOfDay) => settings({ field: "time", minuteOfDay }),
+  sector: (sector) => settings({ field: "sectors", sector }),
+};
+
+export const dialogButton = (answer: DialogAnswer) => encodeCallback({ kind: "dialog", answer });
+export const dialogChoices: ChoiceEncoder = {
+  frequency: (frequency) => dialogButton({ step: "frequency", frequency }),
+  weekday: (weekday) => dialogButton({ step: "weekday", weekday }),
+  time: (minuteOfDay) => dialogButton({ step: "time", minuteOfDay }),
+  sector: (sector) => dialogButton({ step: "sector", sector }),
+};
+
+function rows<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size));
   return result;
 }
 
-const backToSettings = (t: Translate): InlineKeyboardButton[] => [InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsCallback(""))];
+const backToSettings = (t: Translate): InlineKeyboardButton[] => [InlineKeyboard.text(`⬅ ${t("button-back")}`, settings())];
 
-export function frequencyButtons(t: Translate, encode: Encode, field: string): InlineKeyboardButton[][] {
-  return [[InlineKeyboard.text(t("frequency-daily"), encode(field, "d")), InlineKeyboard.text(t("frequency-weekly"), encode(field, "w"))]];
+export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
+  return [
+    [InlineKeyboard.text(t("frequency-daily"), encode.frequency("daily")), InlineKeyboard.text(t("frequency-weekly"), encode.frequency("weekly"))],
+  ];
 }
 
-export function weekdayButtons(t: Translate, encode: Encode, field: string): InlineKeyboardButton[][] {
+export function weekdayButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
   return rows(
-    WEEKDAYS.map((day) => InlineKeyboard.text(t("weekday-short", { day }), encode(field, String(day)))),
+    WEEKDAYS.map((day) => InlineKeyboard.text(t("weekday-short", { day }), encode.weekday(day))),
     4,
   );
 }
 
-export function timeButtons(encode: Encode, field: string): InlineKeyboardButton[][] {
-  return [TIME_PRESETS.map((minutes) => InlineKeyboard.text(formatTime(minutes), encode(field, encodeTime(minutes))))];
+export function timeButtons(encode: ChoiceEncoder): InlineKeyboardButton[][] {
+  return [TIME_PRESETS.map((minutes) => InlineKeyboard.text(formatTime(minutes), encode.time(minutes)))];
 }
 
-export function sectorButtons(library: ContentLibrary, selected: readonly string[] | null, locale: Locale, encode: Encode, field: string) {
+export function sectorButtons(library: ContentLibrary, selected: readonly string[] | null, locale: Locale, encode: ChoiceEncoder) {
   return sectorChoices(library).map((choice) => [
-    InlineKeyboard.text(`${selected === null || selected.includes(choice.id) ? "✅" : "▫️"} ${choice.title[locale]}`, encode(field, choice.id)),
+    InlineKeyboard.text(`${selected === null || selected.includes(choice.id) ? "✅" : "▫️"} ${choice.title[locale]}`, encode.sector(choice.id)),
   ]);
 }
 
@@ -104,34 +117,37 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
     return {
       text: `${bold(t("settings-title"))}\n\n${escapeHtml(t("settings-none"))}`,
       keyboard: InlineKeyboard.from([
-        [InlineKeyboard.text(t("button-subscribe"), settingsCallback("n"))],
-        [InlineKeyboard.text(t("button-language"), settingsCallback("l"))],
+        [InlineKeyboard.text(t("button-subscribe"), settings({ field: "subscribe" }))],
+        [InlineKeyboard.text(t("button-language"), settings({ field: "language" }))],
       ]),
     };
   }
   const lines = subscriptionLines(subscription, library, options);
   const toggle =
     subscription.status === "active"
-      ? InlineKeyboard.text(t("button-pause"), settingsCallback("p"))
-      : InlineKeyboard.text(t("button-resume"), settingsCallback("r"));
+      ? InlineKeyboard.text(t("button-pause"), settings({ field: "pause" }))
+      : InlineKeyboard.text(t("button-resume"), settings({ field: "resume" }));
   return {
     text: `${bold(t("settings-title"))}\n\n${lines.join("\n")}`,
     keyboard: InlineKeyboard.from([
-      [InlineKeyboard.text(t("button-language"), settingsCallback("l")), InlineKeyboard.text(t("button-frequency"), settingsCallback("f"))],
-      [InlineKeyboard.text(t("button-time"), settingsCallback("t")), InlineKeyboard.text(t("button-zone"), settingsCallback("z"))],
-      [InlineKeyboard.text(t("button-sectors"), settingsCallback("s"))],
-      [toggle, InlineKeyboard.text(t("button-unsubscribe"), settingsCallback("u"))],
+      [InlineKeyboard.text(t("button-language"), settings({ field: "language" })), InlineKeyboard.text(t("button-frequency"), settings({ field: "frequency" }))],
+      [InlineKeyboard.text(t("button-time"), settings({ field: "time" })), InlineKeyboard.text(t("button-zone"), settings({ field: "zone" }))],
+      [InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" }))],
+      [toggle, InlineKeyboard.text(t("button-unsubscribe"), settings({ field: "unsubscribe" }))],
     ]),
   };
 }
 
+/** The fields of /settings that open a screen of choices. */
+export type SettingsFieldScreen = "language" | "frequency" | "weekday" | "time" | "zone" | "sectors";
+
 /** One field of /settings and its choices. */
 export function settingsFieldScreen(
-  field: "l" | "f" | "w" | "t" | "z" | "s",
+  field: SettingsFieldScreen,
   subscription: Subscription,
   library: ContentLibrary,
   options: RenderOptions,
-  languageButtons: InlineKeyboardButton[] = [],
+  translators: Record<Locale, Translate>,
 ): Rendered {
   const { t, locale } = options;
   const heading = bold(t("settings-title"));
@@ -140,23 +156,35 @@ export function settingsFieldScreen(
     keyboard: InlineKeyboard.from([...buttons, backToSettings(t)]),
   });
   switch (field) {
-    case "l":
-      return screen(t("settings-choose-language"), [languageButtons]);
-    case "f":
-      return screen(t("settings-choose-frequency"), frequencyButtons(t, settingsCallback, "f"));
-    case "w":
-      return screen(t("dialog-weekday"), weekdayButtons(t, settingsCallback, "w"));
-    case "t":
+    case "language":
+      return screen(t("settings-choose-language"), [
+        LOCALES.map((language) =>
+          InlineKeyboard.text(translators[language]("language-name"), settings({ field: "language", language })),
+        ),
+      ]);
+    case "frequency":
+      return screen(t("settings-choose-frequency"), frequencyButtons(t, settingsChoices));
+    case "weekday":
+      return screen(t("dialog-weekday"), weekdayButtons(t, settingsChoices));
+    case "time":
       return screen(t("settings-schedule", { value: describeSchedule(subscription.schedule, t) }), [
-        ...timeButtons(settingsCallback, "t"),
-        [InlineKeyboard.text(t("button-type-time"), settingsCallback("t", "type"))],
+        ...timeButtons(settingsChoices),
+        [InlineKeyboard.text(t("button-type-time"), settings({ field: "typeTime" }))],
       ]);
-    case "z":
+    case "zone":
       return screen(`${t("settings-zone", { value: subscription.schedule.timezone })}\n${t("settings-choose-zone")}`, [
-        Object.keys(ZONE_PRESETS).map((id) => InlineKeyboard.text(t(`zone-${id}`), settingsCallback("z", id))),
-        [InlineKeyboard.text(t("button-type-zone"), settingsCallback("z", "type"))],
+        (Object.keys(ZONE_PRESETS) as ZonePreset[]).map((preset) => InlineKeyboard.text(t(`zone-${preset}`), settings({ field: "zone", preset }))),
+        [InlineKeyboard.text(t("button-type-zone"), settings({ field: "typeZone" }))],
       ]);
-    case "s":
-      return screen(t("dialog-sectors"), sectorButtons(library, subscription.sectors, locale, settingsCallback, "s"));
+    case "sectors":
+      return screen(t("dialog-sectors"), sectorButtons(library, subscription.sectors, locale, settingsChoices));
   }
+}
+
+/** What /start adds for a chat whose digest stopped because the bot was blocked or removed: resume it. */
+export function resumeOfferScreen(t: Translate): Rendered {
+  return {
+    text: escapeHtml(t("resume-offer")),
+    keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-resume"), settings({ field: "resume" }))]]),
+  };
 }

@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
-import type { Locale } from "../content/types.js";
-import type { Period } from "../digest/schedule.js";
+import type { Locale } from "../shared/locale.js";
+import type { Period } from "../shared/schedule.js";
 import type {
   ChatKind,
   ChatRecord,
-  Decision,
+  ChatDecision,
   Delivery,
   DeliveryStatus,
   Stats,
@@ -312,7 +312,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async recordDecision(chatId, deliver, nextCheckAt) {
       await store.recordDecisions([{ chatId, deliver, nextCheckAt }]);
     },
-    async recordDecisions(decisions: readonly Decision[]) {
+    async recordDecisions(decisions: readonly ChatDecision[]) {
       const at = now().getTime();
       const pipeline = redis.pipeline();
       for (const { chatId, deliver, nextCheckAt } of decisions) {

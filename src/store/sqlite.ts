@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Locale } from "../content/types.js";
+import type { Locale } from "../shared/locale.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
 import type {
   ChatKind,
   ChatRecord,
-  Decision,
+  ChatDecision,
   Delivery,
   DeliveryStatus,
   Stats,
@@ -246,7 +246,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
   const finish = (deliveryId: number, status: DeliveryStatus, error: string | null, messageId: number | null = null) =>
     statements.finish.run(status, messageId, error, now().getTime(), deliveryId);
 
-  const recordDecisions = db.transaction((decisions: readonly Decision[]) => {
+  const recordDecisions = db.transaction((decisions: readonly ChatDecision[]) => {
     const at = now().getTime();
     for (const { chatId, deliver, nextCheckAt } of decisions) {
       if (deliver) {

@@ -1,5 +1,6 @@
-import type { Locale } from "../content/types.js";
-import type { Period, Schedule } from "../digest/schedule.js";
+import type { Locale } from "../shared/locale.js";
+import type { Period, Schedule } from "../shared/schedule.js";
+import type { ChatGoneReason } from "../telegram/send-errors.js";
 
 export type UserRecord = {
   id: number;
@@ -19,7 +20,7 @@ export type ChatRecord = {
 
 export type SubscriptionStatus = "active" | "paused" | "stopped";
 /** Why a subscription stopped: the chat's own choice, or Telegram telling us we can no longer write there. */
-export type StopReason = "unsubscribed" | "blocked" | "removed" | "chat_not_found";
+export type StopReason = "unsubscribed" | ChatGoneReason;
 
 export type Subscription = {
   chatId: number;
@@ -54,7 +55,8 @@ export type Delivery = {
   contentMark: string | null;
 };
 
-export type Decision = { chatId: number; deliver: Period | undefined; nextCheckAt: Date };
+/** The scheduling rule's decision for one chat, as the store records it. */
+export type ChatDecision = { chatId: number; deliver: Period | undefined; nextCheckAt: Date };
 
 export type Stats = {
   subscribers: { language: Locale; frequency: Schedule["frequency"]; status: SubscriptionStatus; count: number }[];
@@ -105,7 +107,7 @@ export interface Store {
   /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
   recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): Promise<void>;
   /** Many decisions in one transaction (a tick records a page at a time). */
-  recordDecisions(decisions: readonly Decision[]): Promise<void>;
+  recordDecisions(decisions: readonly ChatDecision[]): Promise<void>;
 
   /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
   requeueInterrupted(): Promise<number>;

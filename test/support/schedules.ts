@@ -1,5 +1,5 @@
 // Zones, instants and schedules that the digest timing tests (zoned-time, schedule, tick, subscribe-args) share.
-import type { Schedule } from "../../src/digest/schedule.js";
+import type { Schedule } from "../../src/shared/schedule.js";
 import { toLocal } from "../../src/digest/zoned-time.js";
 
 export const ALMATY = "Asia/Almaty";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Schedule } from "../../src/digest/schedule.js";
+import type { Schedule } from "../../src/shared/schedule.js";
 import type { Store } from "../../src/store/types.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
-import { createCardSearch } from "../src/search/cards.js";
+import { createCardSearch } from "../src/search/card-search.js";
 
 describe("card search over the briefing", () => {
   const i18n = createI18n();

@@ -1,8 +1,8 @@
 import type { ContentLibrary } from "../content/library.js";
-import type { Locale } from "../content/types.js";
-import { briefingCards, type Card } from "../render/cards.js";
-import type { Translate } from "../render/format.js";
+import type { Locale } from "../shared/locale.js";
+import type { Translate } from "../shared/locale.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
+import { briefingCards, type Card } from "./documents.js";
 import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
 
 export type CardHit = { ref: SectionRef; briefingId: string; card: Card; score: number; inOtherLanguage: boolean };

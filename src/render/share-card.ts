@@ -1,9 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { Briefing } from "../content/types.js";
-import { refTitle, stripHtml } from "./cards.js";
-import { joinBlocks, type RenderOptions } from "./format.js";
+import { joinBlocks, stripHtml, type RenderOptions } from "./format.js";
 import { refToPayload, type SectionRef } from "./refs.js";
-import { sectionBlocks, sourceLine } from "./sections.js";
+import { refTitle, sectionBlocks, sourceLine } from "./sections.js";
 
 export type ShareableCard = {
   id: string;

@@ -1,7 +1,6 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
-import type { Locale } from "./content/types.js";
-import type { Translate } from "./render/format.js";
+import type { Locale, Translate } from "../shared/locale.js";
 
 export type LocaleFlavor = {
   /** The language this update is answered in. */
@@ -13,5 +12,5 @@ export type LocaleFlavor = {
 };
 
 export type BotContext = ConversationFlavor<Context & LocaleFlavor>;
-/** Inside conversations: a plain context (plugins and sessions do not reach there; text comes from translators). */
+/** Inside dialogues: a plain context (plugins and sessions do not reach there; text comes from translators). */
 export type DialogContext = Context;

@@ -1,0 +1,21 @@
+import type { MiddlewareFn } from "grammy";
+import { hasDialogState } from "../store/conversation-storage.js";
+import type { Store } from "../store/types.js";
+import type { BotContext } from "./context.js";
+
+/**
+ * Hands the dialogue plugin the updates it must see: those that can open a dialogue, and any while one is open.
+ * The plugin replays a dialogue's state on every update it sees; most updates are neither, and pass on without it.
+ */
+export function dialogGate(options: {
+  store: Store;
+  opensDialog: (ctx: BotContext) => boolean;
+  dialogs: MiddlewareFn<BotContext>;
+}): MiddlewareFn<BotContext> {
+  const { store, opensDialog, dialogs } = options;
+  return (ctx, next) => {
+    if (!ctx.chat || !ctx.from) return next();
+    if (opensDialog(ctx)) return dialogs(ctx, next);
+    return hasDialogState(store, ctx).then((open) => (open ? dialogs(ctx, next) : next()));
+  };
+}

@@ -1,0 +1,19 @@
+import type { Locale } from "../shared/locale.js";
+import type { Store } from "../store/types.js";
+import { canManageChat } from "./admins.js";
+import type { BotContext } from "./context.js";
+
+/**
+ * Saves the sender's language choice and answers the rest of this update in it. In a group the choice also becomes
+ * the group's language (used for members who chose none) when the group has none yet or the sender administers it.
+ */
+export async function saveLanguage(store: Store, ctx: BotContext, language: Locale): Promise<void> {
+  await store.setUserLanguage(ctx.from!.id, language);
+  const chat = ctx.chat;
+  if (chat && chat.type !== "private" && chat.type !== "channel") {
+    const current = await store.getChat(chat.id);
+    if (!current?.language || (await canManageChat(ctx))) await store.setChatLanguage(chat.id, language);
+  }
+  ctx.locale = language;
+  ctx.localeKnown = true;
+}

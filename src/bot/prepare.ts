@@ -1,0 +1,73 @@
+import type { Context, MiddlewareFn } from "grammy";
+import { LRUCache } from "lru-cache";
+import { FALLBACK_LOCALE } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import { localeFromLanguageCode, type Locale, type Translate } from "../shared/locale.js";
+import type { Store } from "../store/types.js";
+import type { BotContext } from "./context.js";
+
+/** Users and chats known to be recorded; beyond this the least recent are written again when seen (idempotent). */
+const REMEMBERED_CONTACTS = 100_000;
+
+/**
+ * The language to answer in, or undefined when we cannot tell (then the caller offers the bilingual picker).
+ * Order: the sender's stored choice, then the group's choice (in groups), then the sender's Telegram language.
+ * Works for every update type — inline queries and callbacks included — because it reads only the store.
+ */
+export async function resolveLocale(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Locale | undefined> {
+  const userId = ctx.from?.id;
+  const stored = userId === undefined ? undefined : (await store.getUser(userId))?.language;
+  if (stored) return stored;
+  const chat = ctx.chat;
+  if (chat && chat.type !== "private") {
+    const groupLanguage = (await store.getChat(chat.id))?.language;
+    if (groupLanguage) return groupLanguage;
+  }
+  return localeFromLanguageCode(ctx.from?.language_code);
+}
+
+/**
+ * What every update needs before a feature sees it, in one step (each middleware is a frame on every update):
+ * - drop an update seen before: Telegram sends a webhook update again when it got no answer in time. Long polling
+ *   never repeats one (the offset moves on), so main.ts turns this off there;
+ * - drop the cards this bot posted through inline mode (they come back as messages, not requests);
+ * - record new users and chats, and settle the language with `ctx.t`.
+ */
+export function prepareUpdate(options: {
+  store: Store;
+  translators: Record<Locale, Translate>;
+  skipRepeatedUpdates: boolean;
+}): MiddlewareFn<BotContext> {
+  const { store, translators, skipRepeatedUpdates } = options;
+  const recordedUsers = new LRUCache<number, true>({ max: REMEMBERED_CONTACTS });
+  const recordedChats = new LRUCache<number, true>({ max: REMEMBERED_CONTACTS });
+  return async (ctx, next) => {
+    if (skipRepeatedUpdates && !(await store.firstSightOfUpdate(ctx.update.update_id))) return;
+    if (ctx.message?.via_bot?.id === ctx.me.id) return;
+    const user = ctx.from;
+    if (user && !user.is_bot && !recordedUsers.has(user.id)) {
+      await store.touchUser(user.id);
+      recordedUsers.set(user.id, true);
+    }
+    const chat = ctx.chat;
+    if (chat && !recordedChats.has(chat.id)) {
+      await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
+      recordedChats.set(chat.id, true);
+    }
+    const locale = await resolveLocale(store, ctx);
+    ctx.locale = locale ?? FALLBACK_LOCALE;
+    ctx.localeKnown = locale !== undefined;
+    ctx.t = (key, variables) => translators[ctx.locale](key, variables);
+    await next();
+  };
+}
+
+/** Each update's type and handling time at debug level. */
+export function logUpdates(logger: Logger): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    await next();
+    const type = Object.keys(ctx.update).find((key) => key !== "update_id");
+    logger.debug({ update_id: ctx.update.update_id, type, ms: Math.round(performance.now() - started) }, "update");
+  };
+}

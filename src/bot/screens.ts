@@ -1,0 +1,58 @@
+import type { Context } from "grammy";
+import { LRUCache } from "lru-cache";
+import type { ContentLibrary } from "../content/library.js";
+import type { Briefing } from "../content/types.js";
+import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
+import { refToPayload, type SectionRef } from "../render/refs.js";
+import { renderSection } from "../render/sections.js";
+import { shareButtonRow } from "../render/share-card.js";
+import { isUneditable } from "../telegram/send-errors.js";
+import type { BotContext } from "./context.js";
+
+/** Distinct chat screens kept rendered, per library: every section and item, per locale and chat kind. */
+const MAX_RENDERED_SCREENS = 2000;
+const screenCaches = new WeakMap<ContentLibrary, LRUCache<string, Rendered>>();
+
+export function renderOptions(ctx: BotContext): RenderOptions {
+  return { locale: ctx.locale, t: ctx.t, compact: ctx.chat !== undefined && ctx.chat.type !== "private" };
+}
+
+/** A section as a chat screen. Screens depend only on content, locale and chat kind, so each is rendered once. */
+export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef): Rendered {
+  const options = renderOptions(ctx);
+  let screens = screenCaches.get(library);
+  if (!screens) screenCaches.set(library, (screens = new LRUCache({ max: MAX_RENDERED_SCREENS })));
+  const key = `${refToPayload(ref)}|${options.locale}|${options.compact ? "c" : "p"}|${briefing.id}`;
+  let screen = screens.get(key);
+  if (!screen) {
+    screen = renderSection(briefing, ref, options, {
+      hasOtherVisits: library.briefings.length > 1,
+      // Sharing starts in the private chat: pick a chat, and the card goes there through inline mode.
+      extraRows: options.compact ? [] : [shareButtonRow(ref, options)],
+    });
+    screens.set(key, screen);
+  }
+  return screen;
+}
+
+/**
+ * Shows a screen: edits the message the pressed button belongs to, so navigation stays in one message,
+ * or sends a new message for commands and when the old one can no longer be edited.
+ */
+export async function show(ctx: Context, screen: Rendered): Promise<void> {
+  const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
+  if (ctx.callbackQuery?.message) {
+    try {
+      await ctx.editMessageText(screen.text, options);
+      return;
+    } catch (error) {
+      if (!isUneditable(error)) throw error;
+    }
+  }
+  await ctx.reply(screen.text, options);
+}
+
+/** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
+export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"]) {
+  return ctx.reply(escapeHtml(text), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
+}

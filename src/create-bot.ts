@@ -1,0 +1,120 @@
+import { Bot, type Api, type BotConfig, type Context } from "grammy";
+import type { MenuEntry } from "./bot/command-menu.js";
+import type { BotContext } from "./bot/context.js";
+import type { Deps } from "./bot/deps.js";
+import { dialogGate } from "./bot/dialog-gate.js";
+import { dialogsMiddleware } from "./bot/dialogs.js";
+import type { FeatureFactory } from "./bot/feature.js";
+import { logUpdates, prepareUpdate } from "./bot/prepare.js";
+import { createRouter } from "./bot/router.js";
+import type { ContentLibrary } from "./content/library.js";
+import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
+import { briefingFeature } from "./features/briefing.js";
+import { fallbackFeature } from "./features/fallback.js";
+import { helpFeature } from "./features/help.js";
+import { inlineFeature } from "./features/inline.js";
+import { languageFeature } from "./features/language.js";
+import { searchFeature } from "./features/search.js";
+import { startFeature } from "./features/start.js";
+import { subscriptionsFeature } from "./features/subscriptions/index.js";
+import { createTranslators } from "./i18n.js";
+import type { Logger } from "./logger.js";
+import { createDigestRenderer } from "./render/digest.js";
+import { createCardSearch } from "./search/card-search.js";
+import type { Store } from "./store/types.js";
+import { oneAtATime } from "./telegram/one-at-a-time.js";
+import { installBotTransformers, type SendFailureHandlers } from "./telegram/transformers.js";
+
+/**
+ * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
+ * composers (updates other than commands and buttons) run in this order after the router. Fallback comes last.
+ */
+const FEATURES: readonly FeatureFactory[] = [
+  startFeature,
+  briefingFeature,
+  subscriptionsFeature,
+  languageFeature,
+  helpFeature,
+  inlineFeature,
+  searchFeature,
+  fallbackFeature,
+];
+
+export type CreateBotOptions = {
+  token: string;
+  store: Store;
+  library: ContentLibrary;
+  logger: Logger;
+  adminIds?: readonly number[];
+  /** Zone for new subscriptions. */
+  defaultTimezone?: string;
+  rateLimits?: RateLimits;
+  /** Recognise an update delivered twice (webhook retries); default true. */
+  skipRepeatedUpdates?: boolean;
+  now?: () => Date;
+  /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
+  botConfig?: BotConfig<BotContext>;
+};
+
+/** Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. */
+export function sequenceKey(ctx: Context): string | undefined {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
+  const { store, library, logger } = options;
+  const bot = new Bot<BotContext>(options.token, options.botConfig);
+  const translators = createTranslators();
+  let menu: readonly MenuEntry[] = [];
+  const deps: Deps = {
+    store,
+    library,
+    search: createCardSearch(library, translators),
+    translators,
+    logger,
+    adminIds: options.adminIds ?? [],
+    defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
+    digests: createDigestRenderer(library, translators),
+    limiter: createRateLimiter(options.rateLimits ?? TELEGRAM_LIMITS),
+    commandMenu: () => menu,
+    now: options.now ?? (() => new Date()),
+  };
+
+  const failures: SendFailureHandlers = {
+    onFlood: (seconds) => deps.limiter.closeFor(seconds),
+    async onChatGone(chatId, reason) {
+      const subscription = await store.getSubscription(chatId);
+      if (subscription && subscription.status !== "stopped") {
+        logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
+        await store.stopSubscription(chatId, reason);
+      }
+    },
+    async onChatMigrated(fromChatId, toChatId) {
+      logger.info({ from: fromChatId, to: toChatId }, "group became a supergroup: subscription moved");
+      await store.moveChat(fromChatId, toChatId);
+    },
+  };
+  // The bot's Api and every dialogue's Api get the same transformers, from this one function.
+  const installTransformers = (api: Api) => installBotTransformers(api, failures);
+  installTransformers(bot.api);
+
+  const features = FEATURES.map((feature) => feature(deps));
+  const router = createRouter(features);
+  menu = router.menu;
+
+  bot.use(oneAtATime(sequenceKey));
+  if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
+  bot.use(prepareUpdate({ store, translators, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
+  const dialogs = dialogsMiddleware(store, features.flatMap((feature) => feature.dialogs ?? []), installTransformers);
+  bot.use(dialogGate({ store, opensDialog: router.opensDialog, dialogs: dialogs.middleware() }));
+  bot.use(router.middleware);
+  for (const feature of features) if (feature.composer) bot.use(feature.composer);
+
+  bot.catch(async ({ error, ctx }) => {
+    logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
+    // Never leave a button spinning, even when the handler failed.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+  });
+
+  return { bot, deps };
+}

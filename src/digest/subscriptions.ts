@@ -1,0 +1,39 @@
+import type { Chat } from "grammy/types";
+import type { Locale } from "../shared/locale.js";
+import type { Schedule } from "../shared/schedule.js";
+import type { Store, Subscription } from "../store/types.js";
+
+/** Sectors as stored: every sector chosen is stored as null ("all"), so sectors of future briefings are included. */
+export function storedSectors(chosen: readonly string[], all: readonly string[]): string[] | null {
+  return all.every((id) => chosen.includes(id)) ? null : [...chosen];
+}
+
+/** The chosen sectors with one switched on or off. */
+export function toggleSector(chosen: readonly string[], sector: string): string[] {
+  return chosen.includes(sector) ? chosen.filter((id) => id !== sector) : [...chosen, sector];
+}
+
+/** A digest stopped because the bot lost the chat (not by the chat's own choice) is offered again on /start. */
+export function canResume(subscription: Subscription | undefined): boolean {
+  return subscription?.status === "stopped" && subscription.stopReason !== "unsubscribed";
+}
+
+/**
+ * Creates or replaces a chat's subscription. A private chat gets its digest in the sender's language; a group in
+ * the group's own language, or the sender's while the group has none.
+ */
+export async function subscribeChat(
+  store: Store,
+  request: { chat: Chat; locale: Locale; schedule: Schedule; sectors: string[] | null; createdBy: number | null },
+): Promise<Subscription> {
+  const { chat, locale } = request;
+  const language = chat.type === "private" ? locale : ((await store.getChat(chat.id))?.language ?? locale);
+  return store.saveSubscription({
+    chatId: chat.id,
+    chatKind: chat.type,
+    language,
+    schedule: request.schedule,
+    sectors: request.sectors,
+    createdBy: request.createdBy,
+  });
+}

@@ -1,0 +1,23 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../../bot/context.js";
+import type { Deps } from "../../bot/deps.js";
+import type { Feature } from "../../bot/feature.js";
+import type { StopReason } from "../../store/types.js";
+
+/** What Telegram tells us about chats: a chat we lost stops its digest; a group that moved takes it along. */
+export function chatEventsPart({ store }: Deps): Feature {
+  const composer = new Composer<BotContext>();
+
+  // Blocked in a private chat, or removed from a group: nothing more can be delivered there.
+  composer.on("my_chat_member", async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    if (status !== "kicked" && status !== "left") return;
+    const reason: StopReason = ctx.chat.type === "private" ? "blocked" : "removed";
+    if ((await store.getSubscription(ctx.chat.id))?.status !== "stopped") await store.stopSubscription(ctx.chat.id, reason);
+  });
+
+  // A group upgraded to a supergroup gets a new id: its subscription follows.
+  composer.on("message:migrate_to_chat_id", (ctx) => store.moveChat(ctx.chat.id, ctx.message.migrate_to_chat_id));
+
+  return { composer };
+}

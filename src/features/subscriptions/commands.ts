@@ -1,0 +1,61 @@
+import type { Deps } from "../../bot/deps.js";
+import { canManageChat } from "../../bot/admins.js";
+import type { Feature } from "../../bot/feature.js";
+import { replyText } from "../../bot/screens.js";
+import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
+import { sendDigest } from "../../digest/sender.js";
+import { subscribeChat } from "../../digest/subscriptions.js";
+import type { SubscriptionDialogs } from "./dialogs.js";
+import type { SubscriptionScreens } from "./screens.js";
+
+/** /subscribe (a dialogue, or one line), /settings, /digest and /unsubscribe, in menu order. */
+export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
+  const { store } = deps;
+  return {
+    commands: {
+      subscribe: {
+        menu: "everywhere",
+        opensDialog: true,
+        async handle(ctx) {
+          if (!(await canManageChat(ctx))) return void (await screens.refuse(ctx));
+          const args = ctx.match.trim();
+          if (args === "") return dialogs.subscribe.enter(ctx, { locale: ctx.locale });
+          const parsed = parseSubscribeArgs(args);
+          if (!parsed) return void (await replyText(ctx, ctx.t("subscribe-usage")));
+          const existing = await store.getSubscription(ctx.chat.id);
+          const saved = await subscribeChat(store, {
+            chat: ctx.chat,
+            locale: ctx.locale,
+            schedule: { ...parsed, timezone: existing?.schedule.timezone ?? deps.defaultTimezone },
+            sectors: existing?.sectors ?? null,
+            createdBy: ctx.from?.id ?? null,
+          });
+          await screens.reply(ctx, screens.settings(ctx, saved), ctx.t("subscribed"));
+        },
+      },
+      settings: {
+        menu: "everywhere",
+        handle: async (ctx) => screens.reply(ctx, screens.settings(ctx, await store.getSubscription(ctx.chat.id))),
+      },
+      // The digest as it stands, for this chat's sectors: the same renderer as scheduled digests, no bookkeeping.
+      digest: {
+        menu: "everywhere",
+        async handle(ctx) {
+          const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
+          const digest = deps.digests.render(ctx.locale, sectors, null)!;
+          await sendDigest(ctx.api, ctx.chat.id, digest);
+        },
+      },
+      unsubscribe: {
+        menu: "everywhere",
+        async handle(ctx) {
+          if (!(await canManageChat(ctx))) return void (await screens.refuse(ctx));
+          const current = await store.getSubscription(ctx.chat.id);
+          if (!current || current.status === "stopped") return void (await replyText(ctx, ctx.t("not-subscribed")));
+          await store.stopSubscription(ctx.chat.id, "unsubscribed");
+          await replyText(ctx, ctx.t("unsubscribed"));
+        },
+      },
+    },
+  };
+}

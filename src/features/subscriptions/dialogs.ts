@@ -1,0 +1,235 @@
+import { InlineKeyboard } from "grammy";
+import type { DialogContext } from "../../bot/context.js";
+import type { Deps } from "../../bot/deps.js";
+import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
+import type { Feature } from "../../bot/feature.js";
+import { show } from "../../bot/screens.js";
+import { storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
+import { canonicalZone } from "../../digest/zoned-time.js";
+import { decodeCallback, type DialogAnswer } from "../../render/callback-data.js";
+import { bold, escapeHtml, type Rendered } from "../../render/format.js";
+import {
+  dialogButton,
+  dialogChoices,
+  frequencyButtons,
+  sectorButtons,
+  sectorChoices,
+  settingsScreen,
+  subscriptionLines,
+  timeButtons,
+  weekdayButtons,
+} from "../../render/subscription.js";
+import type { Locale, Translate } from "../../shared/locale.js";
+import { parseTime, type Frequency, type Schedule } from "../../shared/schedule.js";
+
+type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
+type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[] };
+
+const isCommand = (text: string) => text.startsWith("/");
+const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
+const replyPlain = (ctx: DialogContext, text: string) => ctx.reply(escapeHtml(text), { parse_mode: "HTML" });
+
+/**
+ * The two dialogues of subscriptions: /subscribe step by step (frequency, weekday, time, sectors, confirmation),
+ * and one typed value for /settings (a time or a time zone). Their state lives in the store, so a restart or another
+ * instance continues them; another command or another bot button leaves them and is handled as usual.
+ */
+export function subscriptionDialogs(deps: Deps) {
+  const { library, store } = deps;
+  const allSectors = () => sectorChoices(library).map((choice) => choice.id);
+
+  const scheduleOf = (draft: Draft, timezone: string): Schedule => ({
+    frequency: draft.frequency,
+    weekday: draft.frequency === "weekly" ? draft.weekday : null,
+    minuteOfDay: draft.minuteOfDay,
+    timezone,
+  });
+
+  function stepScreen(step: Step, draft: Draft, t: Translate, locale: Locale, zone: string): Rendered {
+    const cancel = [InlineKeyboard.text(t("button-cancel"), dialogButton({ step: "cancel" }))];
+    const screen = (prompt: string, rows: ReturnType<typeof frequencyButtons>) => ({
+      text: escapeHtml(prompt),
+      keyboard: InlineKeyboard.from([...rows, cancel]),
+    });
+    switch (step) {
+      case "frequency":
+        return screen(t("dialog-frequency"), frequencyButtons(t, dialogChoices));
+      case "weekday":
+        return screen(t("dialog-weekday"), weekdayButtons(t, dialogChoices));
+      case "time":
+        return screen(t("dialog-time", { zone }), timeButtons(dialogChoices));
+      case "sectors":
+        return screen(t("dialog-sectors"), [
+          ...sectorButtons(library, draft.sectors, locale, dialogChoices),
+          [InlineKeyboard.text(t("button-done"), dialogButton({ step: "ok" }))],
+        ]);
+      case "confirm": {
+        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library, { locale, t });
+        return {
+          text: `${bold(t("dialog-confirm"))}\n\n${lines.join("\n")}`,
+          keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-confirm"), dialogButton({ step: "ok" }))], cancel]),
+        };
+      }
+    }
+  }
+
+  /** Applies a button press to the draft; returns the next step, or undefined if the press does not fit this step. */
+  function advance(step: Step, draft: Draft, answer: DialogAnswer): Step | "save" | undefined {
+    switch (step) {
+      case "frequency":
+        if (answer.step !== "frequency") return undefined;
+        draft.frequency = answer.frequency;
+        return answer.frequency === "weekly" ? "weekday" : "time";
+      case "weekday":
+        if (answer.step !== "weekday") return undefined;
+        draft.weekday = answer.weekday;
+        return "time";
+      case "time":
+        if (answer.step !== "time") return undefined;
+        draft.minuteOfDay = answer.minuteOfDay;
+        return "sectors";
+      case "sectors":
+        if (answer.step === "ok") return draft.sectors.length > 0 ? "confirm" : "sectors";
+        if (answer.step !== "sector" || !allSectors().includes(answer.sector)) return undefined;
+        draft.sectors = toggleSector(draft.sectors, answer.sector);
+        return "sectors";
+      case "confirm":
+        return answer.step === "ok" ? "save" : undefined;
+    }
+  }
+
+  const subscribe = defineDialog("subscribe", async (conversation: DialogConversation, ctx: DialogContext, args: { locale: Locale }) => {
+    const { locale } = args;
+    const t = deps.translators[locale];
+    const chat = ctx.chat!;
+    const existing = await conversation.external(() => store.getSubscription(chat.id));
+    const zone = existing?.schedule.timezone ?? deps.defaultTimezone;
+    const draft: Draft = { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, sectors: existing?.sectors ?? allSectors() };
+    let step: Step = "frequency";
+    await show(ctx, stepScreen(step, draft, t, locale, zone));
+
+    for (;;) {
+      const next = await conversation.wait();
+      if (next.callbackQuery) {
+        const action = decodeCallback(next.callbackQuery.data);
+        // Another bot button (a menu, a digest): the person moved on; that button works as usual.
+        if (action?.kind !== "dialog") await conversation.halt({ next: true });
+        if (action?.kind !== "dialog") return;
+        if (action.answer.step === "cancel") {
+          await next.answerCallbackQuery();
+          await show(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() });
+          return;
+        }
+        const result = advance(step, draft, action.answer);
+        if (result === undefined) {
+          await next.answerCallbackQuery({ text: t("dialog-not-understood") });
+          await show(next, stepScreen(step, draft, t, locale, zone));
+          continue;
+        }
+        if (result === "save") {
+          await next.answerCallbackQuery();
+          const saved = await conversation.external(() =>
+            subscribeChat(store, {
+              chat,
+              locale,
+              schedule: scheduleOf(draft, zone),
+              sectors: storedSectors(draft.sectors, allSectors()),
+              createdBy: next.from?.id ?? null,
+            }),
+          );
+          const summary = settingsScreen(saved, library, { locale, t });
+          await show(next, { text: `${escapeHtml(t("subscribed"))}\n\n${summary.text}`, keyboard: summary.keyboard });
+          return;
+        }
+        const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";
+        await next.answerCallbackQuery(emptyChoice ? { text: t("dialog-sectors-empty") } : {});
+        step = result;
+        await show(next, stepScreen(step, draft, t, locale, zone));
+        continue;
+      }
+
+      const text = next.message?.text;
+      if (text !== undefined && isCancel(text)) {
+        await replyPlain(next, t("dialog-cancelled"));
+        return;
+      }
+      // Any other command leaves the dialogue and is handled as usual.
+      if (text !== undefined && isCommand(text)) await conversation.halt({ next: true });
+      if (!next.message) await conversation.skip({ next: true });
+      if (step === "time" && text !== undefined) {
+        const minutes = parseTime(text);
+        if (minutes !== undefined) {
+          draft.minuteOfDay = minutes;
+          step = "sectors";
+          await show(next, stepScreen(step, draft, t, locale, zone));
+          continue;
+        }
+        await replyPlain(next, t("dialog-time-invalid"));
+      } else {
+        await replyPlain(next, t("dialog-not-understood"));
+      }
+      await show(next, stepScreen(step, draft, t, locale, zone));
+    }
+  });
+
+  /** One typed value for /settings: a time (HH:MM) or an IANA zone name. */
+  const settingsInput = defineDialog(
+    "settingsInput",
+    async (conversation: DialogConversation, ctx: DialogContext, args: { locale: Locale; field: "time" | "zone" }) => {
+      const t = deps.translators[args.locale];
+      const chatId = ctx.chat!.id;
+      const prompt = args.field === "time" ? "ask-time" : "ask-zone";
+      await replyPlain(ctx, t(prompt));
+      for (;;) {
+        const next = await conversation.wait();
+        if (next.callbackQuery) await conversation.halt({ next: true });
+        const text = next.message?.text?.trim();
+        if (text === undefined) {
+          if (!next.message) await conversation.skip({ next: true });
+          await replyPlain(next, t(prompt));
+          continue;
+        }
+        if (isCancel(text)) {
+          await replyPlain(next, t("input-cancelled"));
+          return;
+        }
+        if (isCommand(text)) await conversation.halt({ next: true });
+        const updated = await conversation.external(async () => {
+          const current = await store.getSubscription(chatId);
+          if (!current) return undefined;
+          if (args.field === "time") {
+            const minuteOfDay = parseTime(text);
+            return minuteOfDay === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
+          }
+          const timezone = canonicalZone(text);
+          return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
+        });
+        if (updated === undefined) {
+          await replyPlain(next, t("not-subscribed"));
+          return;
+        }
+        if (updated === null) {
+          await replyPlain(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }));
+          continue;
+        }
+        const screen = settingsScreen(updated, library, { locale: args.locale, t });
+        await next.reply(`${escapeHtml(t("settings-saved"))}\n\n${screen.text}`, { parse_mode: "HTML", reply_markup: screen.keyboard });
+        return;
+      }
+    },
+  );
+
+  return { subscribe, settingsInput };
+}
+export type SubscriptionDialogs = ReturnType<typeof subscriptionDialogs>;
+
+/** The dialogues, and the answer to a dialogue button when no dialogue waits for it. */
+export function dialogsPart(dialogs: SubscriptionDialogs): Feature {
+  return {
+    dialogs: [dialogs.subscribe, dialogs.settingsInput],
+    actions: {
+      // Finished, timed out, or another member's dialogue in a group.
+      dialog: { handle: (ctx) => ctx.answerCallbackQuery({ text: ctx.t("dialog-ended") }) },
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { combineFeatures, type FeatureFactory } from "../../bot/feature.js";
+import { chatEventsPart } from "./chat-events.js";
+import { commandsPart } from "./commands.js";
+import { dialogsPart, subscriptionDialogs } from "./dialogs.js";
+import { subscriptionScreens } from "./screens.js";
+import { settingsPart } from "./settings.js";
+import { statsPart } from "./stats.js";
+
+/**
+ * Digest subscriptions: the commands, the /settings buttons, the /subscribe dialogue, what Telegram tells us about
+ * chats we lost or that moved, and /stats for operators. Each part is a Feature of its own; this joins them.
+ */
+export const subscriptionsFeature: FeatureFactory = (deps) => {
+  const dialogs = subscriptionDialogs(deps);
+  const screens = subscriptionScreens(deps);
+  return combineFeatures(
+    commandsPart(deps, dialogs, screens),
+    settingsPart(deps, dialogs, screens),
+    dialogsPart(dialogs),
+    chatEventsPart(deps),
+    statsPart(deps),
+  );
+};

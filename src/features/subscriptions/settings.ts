@@ -1,0 +1,137 @@
+import type { BotContext } from "../../bot/context.js";
+import type { Deps } from "../../bot/deps.js";
+import { canManageChat } from "../../bot/admins.js";
+import type { Feature } from "../../bot/feature.js";
+import { saveLanguage } from "../../bot/language.js";
+import { show } from "../../bot/screens.js";
+import { storedSectors, toggleSector } from "../../digest/subscriptions.js";
+import type { SettingsChoice, SettingsField } from "../../render/callback-data.js";
+import { escapeHtml } from "../../render/format.js";
+import { sectorChoices, settingsFieldScreen, type SettingsFieldScreen } from "../../render/subscription.js";
+import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
+import type { Subscription } from "../../store/types.js";
+import type { SubscriptionDialogs } from "./dialogs.js";
+import type { SubscriptionScreens } from "./screens.js";
+
+type ChoiceOf<F extends SettingsField> = Extract<SettingsChoice, { field: F }>;
+/** What a settings button does with the chat it was pressed in. */
+type FieldHandler<F extends SettingsField> = (ctx: BotContext, choice: ChoiceOf<F>, chatId: number) => Promise<unknown>;
+type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
+
+/** The /settings buttons: a handler per field, each answering the press and redrawing the screen. */
+export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
+  const { store, library } = deps;
+  const allSectors = () => sectorChoices(library).map((choice) => choice.id);
+
+  const showSettings = async (ctx: BotContext, chatId: number, answer?: string) => {
+    await ctx.answerCallbackQuery(answer === undefined ? {} : { text: answer });
+    await show(ctx, screens.settings(ctx, await store.getSubscription(chatId)));
+  };
+  const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription) => {
+    await ctx.answerCallbackQuery();
+    await show(ctx, settingsFieldScreen(field, subscription, library, { locale: ctx.locale, t: ctx.t }, deps.translators));
+  };
+  /** A value people type (a time, a zone) comes in a short dialogue of its own. */
+  const askTyped = async (ctx: BotContext, field: "time" | "zone") => {
+    await ctx.answerCallbackQuery();
+    await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, field });
+  };
+  const saveSchedule = async (ctx: BotContext, chatId: number, schedule: Partial<Schedule>, subscription: Subscription) => {
+    await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, ...schedule } });
+    await showSettings(ctx, chatId, ctx.t("settings-saved"));
+  };
+
+  /** Fields that change an existing subscription: without one (or a stopped one), the press says so. */
+  function ofSubscription<F extends SettingsField>(
+    handler: (ctx: BotContext, choice: ChoiceOf<F>, chatId: number, subscription: Subscription) => Promise<unknown>,
+  ): FieldHandler<F> {
+    return async (ctx, choice, chatId) => {
+      const subscription = await store.getSubscription(chatId);
+      if (!subscription || subscription.status === "stopped") return showSettings(ctx, chatId, ctx.t("not-subscribed"));
+      return handler(ctx, choice, chatId, subscription);
+    };
+  }
+
+  const fields: FieldHandlers = {
+    subscribe: async (ctx) => {
+      await ctx.answerCallbackQuery();
+      await dialogs.subscribe.enter(ctx, { locale: ctx.locale });
+    },
+    language: async (ctx, { language }, chatId) => {
+      if (language === undefined) {
+        const subscription = await store.getSubscription(chatId);
+        if (!subscription) return showSettings(ctx, chatId);
+        return openField(ctx, "language", subscription);
+      }
+      if (ctx.chat?.type === "private") await saveLanguage(store, ctx, language);
+      else {
+        await store.setChatLanguage(chatId, language);
+        ctx.locale = language;
+      }
+      return showSettings(ctx, chatId, ctx.t("language-saved"));
+    },
+    resume: async (ctx, _choice, chatId) => {
+      if (!(await store.getSubscription(chatId))) return showSettings(ctx, chatId, ctx.t("not-subscribed"));
+      await store.resumeSubscription(chatId);
+      return showSettings(ctx, chatId, ctx.t("resumed"));
+    },
+    pause: ofSubscription(async (ctx, _choice, chatId) => {
+      await store.pauseSubscription(chatId);
+      return showSettings(ctx, chatId, ctx.t("paused"));
+    }),
+    unsubscribe: ofSubscription(async (ctx, _choice, chatId) => {
+      await store.stopSubscription(chatId, "unsubscribed");
+      await ctx.answerCallbackQuery();
+      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined).keyboard });
+    }),
+    frequency: ofSubscription(async (ctx, { frequency }, chatId, subscription) => {
+      if (frequency === undefined) return openField(ctx, "frequency", subscription);
+      // Weekly needs its day first; the weekday button saves both.
+      if (frequency === "weekly") return openField(ctx, "weekday", subscription);
+      return saveSchedule(ctx, chatId, { frequency: "daily", weekday: null }, subscription);
+    }),
+    weekday: ofSubscription((ctx, { weekday }, chatId, subscription) => saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription)),
+    time: ofSubscription(async (ctx, { minuteOfDay }, chatId, subscription) => {
+      if (minuteOfDay === undefined) return openField(ctx, "time", subscription);
+      return saveSchedule(ctx, chatId, { minuteOfDay }, subscription);
+    }),
+    typeTime: ofSubscription((ctx) => askTyped(ctx, "time")),
+    zone: ofSubscription(async (ctx, { preset }, chatId, subscription) => {
+      if (preset === undefined) return openField(ctx, "zone", subscription);
+      return saveSchedule(ctx, chatId, { timezone: ZONE_PRESETS[preset] }, subscription);
+    }),
+    typeZone: ofSubscription((ctx) => askTyped(ctx, "zone")),
+    sectors: ofSubscription(async (ctx, { sector }, chatId, subscription) => {
+      if (sector === undefined) return openField(ctx, "sectors", subscription);
+      const all = allSectors();
+      // A sector of a briefing that no longer exists: a stale button.
+      if (!all.includes(sector)) return showSettings(ctx, chatId, ctx.t("stale-button"));
+      const chosen = toggleSector(subscription.sectors ?? all, sector);
+      if (chosen.length === 0) return ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") });
+      const updated = await store.updateSubscription(chatId, { sectors: storedSectors(chosen, all) });
+      return updated ? openField(ctx, "sectors", updated) : showSettings(ctx, chatId, ctx.t("not-subscribed"));
+    }),
+  };
+
+  function handleChoice<F extends SettingsField>(ctx: BotContext, choice: ChoiceOf<F>, chatId: number): Promise<unknown> {
+    const handler: FieldHandler<F> = fields[choice.field as F];
+    return handler(ctx, choice, chatId);
+  }
+
+  return {
+    actions: {
+      settings: {
+        // Subscribing and typed values open dialogues.
+        opensDialog: true,
+        async handle(ctx, { choice }) {
+          const chatId = ctx.chat?.id;
+          if (chatId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+          // In groups even looking is for administrators: the screen replaces the message the button was on.
+          if (!(await canManageChat(ctx))) return screens.refuse(ctx);
+          if (choice === undefined) return showSettings(ctx, chatId);
+          return handleChoice(ctx, choice, chatId);
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Briefing } from "../content/types.js";
+import { stripHtml } from "../render/format.js";
+import { briefingRefs, type SectionRef } from "../render/refs.js";
+import { refTitle, sectionBlocks } from "../render/sections.js";
+import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
+
+/** One searchable place of a briefing in one language: its title and its text as a reader sees it, without markup. */
+export type Card = { ref: SectionRef; locale: Locale; title: string; plainText: string };
+
+/** Plain-text cards of a briefing in every locale: what search looks through. */
+export function briefingCards(briefing: Briefing, translators: Record<Locale, Translate>): Card[] {
+  return briefingRefs(briefing).flatMap((ref) =>
+    LOCALES.map((locale) => {
+      const t = translators[locale];
+      return {
+        ref,
+        locale,
+        title: refTitle(briefing, ref, locale, t),
+        plainText: stripHtml(sectionBlocks(briefing, ref, { locale, t }).join("\n")),
+      };
+    }),
+  );
+}

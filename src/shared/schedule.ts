@@ -1,0 +1,39 @@
+/** How often a chat gets its digest. */
+export type Frequency = "daily" | "weekly";
+
+/** ISO weekdays, 1 = Monday … 7 = Sunday. */
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/** When a chat wants its digest: local time (minutes after midnight) in its own zone, daily or on one weekday. */
+export type Schedule = {
+  frequency: Frequency;
+  /** ISO weekday; only for weekly. */
+  weekday: number | null;
+  minuteOfDay: number;
+  timezone: string;
+};
+
+/** One digest slot: "d2025-09-05" for a day, "w2025-09-01" for the week starting that Monday (local dates). */
+export type Period = { key: string; dueAt: Date; endsAt: Date };
+
+export function isWeekday(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 7;
+}
+
+/** "9:05", "09:05" or "09.05" → minutes after midnight; undefined for anything else. */
+export function parseTime(text: string): number | undefined {
+  const match = /^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
+}
+
+export function formatTime(minuteOfDay: number): string {
+  return `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
+}
+
+/** Zones offered as buttons, by the short id that travels in callback data; any other IANA name can be typed. */
+export const ZONE_PRESETS = { kz: "Asia/Almaty", cn: "Asia/Shanghai", ru: "Europe/Moscow" } as const;
+export type ZonePreset = keyof typeof ZONE_PRESETS;
+
+export function isZonePreset(value: unknown): value is ZonePreset {
+  return typeof value === "string" && Object.hasOwn(ZONE_PRESETS, value);
+}
