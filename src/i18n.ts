@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { I18n, type I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
+import { LRUCache } from "lru-cache";
 import { LOCALES, type Locale, type Translate } from "./shared/locale.js";
 
 export const FALLBACK_LOCALE: Locale = "ru";
@@ -37,13 +38,13 @@ const MAX_MEMOIZED = 5000;
  * costs more than the rest of rendering a screen.
  */
 export function translatorFor(i18n: I18n<never> | I18n<any>, locale: Locale): Translate {
-  const memo = new Map<string, string>();
+  // Least recently used out first: the screens people keep opening stay memoized however many one-off texts pass.
+  const memo = new LRUCache<string, string>({ max: MAX_MEMOIZED });
   return (key, variables) => {
     const memoKey = variables === undefined ? key : `${key}\u0000${JSON.stringify(variables)}`;
     let text = memo.get(memoKey);
     if (text === undefined) {
       text = i18n.t(locale, key, variables);
-      if (memo.size >= MAX_MEMOIZED) memo.clear();
       memo.set(memoKey, text);
     }
     return text;

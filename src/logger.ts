@@ -1,25 +1,25 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
-export function createLogger(level: string, secrets: string[] = []): Logger {
+/**
+ * A JSON logger that never writes any of `secrets`. The scrubbing runs on each finished line, after pino's
+ * serializers, so errors under `err` keep their type, message and stack.
+ */
+export function createLogger(level: string, secrets: string[] = [], destination?: DestinationStream): Logger {
   const hidden = secrets.filter((secret) => secret.length > 0);
-  return pino({
+  const options = {
     level,
     base: undefined,
-    hooks: {
-      // The token appears inside API URLs in some errors; scrub it wherever it shows up.
-      logMethod(args, method) {
-        const scrubbed = args.map((arg) => (typeof arg === "string" ? scrub(arg, hidden) : arg));
-        method.apply(this, scrubbed as Parameters<typeof method>);
-      },
-    },
-    formatters: {
-      log: (object) => JSON.parse(scrub(JSON.stringify(object), hidden)) as Record<string, unknown>,
-    },
-  });
+    // The token appears inside API URLs in some errors; scrub it wherever it shows up in a line.
+    hooks: { streamWrite: (line: string) => scrub(line, hidden) },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-function scrub(text: string, secrets: string[]): string {
-  return secrets.reduce((current, secret) => current.split(secret).join("[REDACTED]"), text);
+/** Each secret as written, and as it reads inside a JSON string (escaped), is replaced. */
+function scrub(line: string, secrets: string[]): string {
+  return secrets
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)])
+    .reduce((current, secret) => current.split(secret).join("[REDACTED]"), line);
 }

@@ -138,6 +138,19 @@ describe("npm start (end to end)", () => {
     const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("BOT_TOKEN is required");
+    expect(result.stderr).toContain("See .env.example for every setting.");
+  });
+
+  it("exits 1 on a fatal start-up error and logs it with its stack", async () => {
+    const env = { ...process.env, BOT_TOKEN: TEST_TOKEN, REDIS_URL: "", DATABASE_PATH: "/dev/null/bot.db" };
+    const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    const fatal = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: number; err?: { stack?: string } })
+      .find((entry) => entry.level === 60);
+    expect(fatal?.err?.stack).toMatch(/\n\s+at /);
   });
 });
 

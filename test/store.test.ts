@@ -55,6 +55,56 @@ describe("SQLite store", () => {
     expect((await store.getUser(5))?.language).toBe("ru");
     await store.close();
   });
+
+  // The store is the only writer, so it serves repeated reads from memory. Writes made behind its back through a
+  // second connection show which reads came from the caches: a stale answer is a cached one.
+  describe("read caches (50 000 entries each, least recently used out first)", () => {
+    const CACHE_SIZE = 50_000;
+
+    it("caches a missing key as missing, and keeps a key read often while a cache's worth of others pass", async () => {
+      const path = tempPath();
+      const store = openSqliteStore(path);
+      const behind = new Database(path);
+      await store.keyValue.set("hot", "as stored");
+      expect(await store.keyValue.get("missing")).toBeUndefined();
+      behind.prepare("INSERT INTO kv (key, value) VALUES ('hot', 'x') ON CONFLICT (key) DO UPDATE SET value = 'written behind'").run();
+      behind.prepare("INSERT INTO kv (key, value) VALUES ('missing', 'written behind')").run();
+      expect(await store.keyValue.get("missing")).toBeUndefined();
+
+      for (let index = 0; index < CACHE_SIZE; index++) {
+        await store.keyValue.get(`cold:${index}`);
+        if (index % 1000 === 0) expect(await store.keyValue.get("hot")).toBe("as stored");
+      }
+      expect(await store.keyValue.get("hot")).toBe("as stored");
+      // The bound holds: the first cold key, least recently used, is gone and read again.
+      behind.prepare("INSERT INTO kv (key, value) VALUES ('cold:0', 'written behind')").run();
+      expect(await store.keyValue.get("cold:0")).toBe("written behind");
+      behind.close();
+      await store.close();
+    });
+
+    it("keeps a user read often while a cache's worth of others pass", async () => {
+      const path = tempPath();
+      const store = openSqliteStore(path, () => new Date("2025-09-05T10:00:00Z"));
+      await store.touchUser(1);
+      const behind = new Database(path);
+      const insert = behind.prepare("INSERT INTO users (id, first_seen_at) VALUES (?, '2025-09-05T10:00:00.000Z')");
+      behind.transaction(() => {
+        for (let id = 2; id <= CACHE_SIZE + 1; id++) insert.run(id);
+      })();
+      behind.prepare("UPDATE users SET language = 'kk'").run();
+
+      for (let id = 2; id <= CACHE_SIZE + 1; id++) {
+        await store.getUser(id);
+        if (id % 1000 === 0) expect((await store.getUser(1))?.language).toBeNull();
+      }
+      expect((await store.getUser(1))?.language).toBeNull();
+      behind.prepare("UPDATE users SET language = 'ru' WHERE id = 2").run();
+      expect((await store.getUser(2))?.language).toBe("ru");
+      behind.close();
+      await store.close();
+    });
+  });
 });
 
 const openedAt = new WeakMap<Store, string>();

@@ -3,12 +3,20 @@
  * (Kazakhstan's move to UTC+5 in 2024, daylight saving elsewhere) from the tz database Node ships.
  */
 
+import { LRUCache } from "lru-cache";
+
 export type LocalDate = { year: number; month: number; day: number };
 export type LocalDateTime = LocalDate & { hour: number; minute: number; weekday: number };
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * One formatter per zone name, the least recently used dropped when full. The bound is above the number of names in
+ * the tz database, aliases included, so every zone in use stays cached; it caps memory if zone strings ever come
+ * from somewhere else.
+ */
+const MAX_CACHED_FORMATTERS = 1000;
+const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: MAX_CACHED_FORMATTERS });
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(zone);
@@ -66,11 +74,12 @@ function offsetFromIntl(instant: number, zone: string): number {
 
 const HOUR_MS = 60 * MINUTE_MS;
 const MAX_CACHED_OFFSETS = 10_000;
-const offsets = new Map<string, number>();
+const offsets = new LRUCache<string, number>({ max: MAX_CACHED_OFFSETS });
 
 /**
  * Minutes the zone is ahead of UTC at `instant`. A scheduler tick asks this for thousands of subscriptions at nearly
- * the same instant, so offsets are cached per zone and UTC hour — only for hours without a clock change inside.
+ * the same instant, so offsets are cached per zone and UTC hour — only for hours without a clock change inside. The
+ * least recently used hour goes first when the cache is full, so the current hours of busy zones stay.
  */
 function offsetMinutes(instant: number, zone: string): number {
   const hour = Math.floor(instant / HOUR_MS);
@@ -80,7 +89,6 @@ function offsetMinutes(instant: number, zone: string): number {
   const atStart = offsetFromIntl(hour * HOUR_MS, zone);
   const atEnd = offsetFromIntl(hour * HOUR_MS + HOUR_MS - 1, zone);
   if (atStart !== atEnd) return offsetFromIntl(instant, zone);
-  if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
   offsets.set(key, atStart);
   return atStart;
 }

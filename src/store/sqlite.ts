@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { LRUCache } from "lru-cache";
 import type { Locale } from "../shared/locale.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
@@ -50,6 +51,8 @@ type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Loc
 
 const MAX_CACHED_USERS = 50_000;
 const MAX_CACHED_VALUES = 50_000;
+/** Marks a key-value entry known to be absent: LRUCache cannot hold undefined (or null), and absence is cached too. */
+const ABSENT = Symbol("absent");
 
 export function migrate(db: Database.Database): void {
   const current = db.pragma("user_version", { simple: true }) as number;
@@ -215,11 +218,11 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     firstSeenAt: row.first_seen_at,
   });
 
-  const values = new Map<string, string | null>();
+  // Both caches drop the least recently used entry when full, so the people and keys of current updates stay cached.
+  const values = new LRUCache<string, string | typeof ABSENT>({ max: MAX_CACHED_VALUES });
   // Every update reads its sender's language; this process is the only writer, so a bounded cache is safe.
-  const users = new Map<number, UserRecord>();
+  const users = new LRUCache<number, UserRecord>({ max: MAX_CACHED_USERS });
   const remember = (user: UserRecord) => {
-    if (users.size >= MAX_CACHED_USERS) users.clear();
     users.set(user.id, user);
     return user;
   };
@@ -431,10 +434,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       // Read on every update (dialogue state) and nearly always absent: absence is cached too.
       get(key) {
         const cached = values.get(key);
-        if (cached !== undefined) return cached ?? undefined;
+        if (cached !== undefined) return cached === ABSENT ? undefined : cached;
         const value = statements.kvGet.get(key)?.value;
-        if (values.size >= MAX_CACHED_VALUES) values.clear();
-        values.set(key, value ?? null);
+        values.set(key, value ?? ABSENT);
         return value;
       },
       set(key, value) {
@@ -443,7 +445,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       },
       delete(key) {
         statements.kvDelete.run(key);
-        values.set(key, null);
+        values.set(key, ABSENT);
       },
     },
     close() {
