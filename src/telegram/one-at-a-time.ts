@@ -3,8 +3,8 @@ import type { Context, MiddlewareFn } from "grammy";
 /**
  * Runs the rest of the chain for updates with the same key one after another, in arrival order, and for different
  * keys concurrently (the runner and webhooks hand over updates concurrently). The same contract as the runner's
- * `sequentialize` for a single key, without its per-update arrays, `Promise.all` and nested async frames (a fixed
- * cost on every update in the bench profile).
+ * `sequentialize` for a single key, without its per-update arrays, `Promise.all` and nested async frames, each a
+ * fixed cost on every update. An update with nothing queued before it runs at once, without an async frame of its own.
  */
 export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | undefined): MiddlewareFn<C> {
   // The last queued update per key, as a promise that never rejects; the key leaves the map when that one is done.
