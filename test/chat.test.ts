@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
+import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn, pressIn } from "./support/keyboard.js";
 import { callbackUpdate, groupChat, messageUpdate, privateUser } from "./support/updates.js";
@@ -43,7 +44,7 @@ describe("first contact and language", () => {
     expect(picker.text).toContain("Тілді таңдаңыз");
     expect(picker.text).toContain("Выберите язык");
 
-    await press(user, user.id, "v1:l:kk");
+    await press(user, user.id, encodeCallback({ kind: "language", language: "kk" }));
     expect((await harness.store.getUser(user.id))?.language).toBe("kk");
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe("Тіл сақталды: қазақша.");
     const menu = lastMessage(user.id);
@@ -58,7 +59,7 @@ describe("first contact and language", () => {
   it("/language switches a kk user to Russian", async () => {
     const user = privateUser({ language_code: "kk" });
     await harness.send(messageUpdate(user, "/language"));
-    await press(user, user.id, "v1:l:ru");
+    await press(user, user.id, encodeCallback({ kind: "language", language: "ru" }));
     expect((await harness.store.getUser(user.id))?.language).toBe("ru");
     expect(lastMessage(user.id).text).toContain(briefing.title.ru);
   });
@@ -69,7 +70,7 @@ describe("navigation", () => {
     const user = privateUser({ language_code: "ru" });
     await harness.send(messageUpdate(user, "/briefing"));
     const menuId = lastMessage(user.id).message_id;
-    const sections = buttons(lastMessage(user.id).reply_markup).filter((b) => b.callback_data.startsWith("v1:s:"));
+    const sections = buttons(lastMessage(user.id).reply_markup).filter((b) => decodeCallback(b.callback_data)?.kind === "section");
     expect(sections.length).toBe(9);
 
     for (const section of sections) {
@@ -122,8 +123,8 @@ describe("navigation", () => {
 describe("bad input", () => {
   it.each([
     ["forged", "v1:s:cn25:zz"],
-    ["unknown item", "v1:s:cn25:sc:nope"],
-    ["unknown briefing", "v1:s:old1:home"],
+    ["unknown item", encodeCallback({ kind: "section", ref: { briefingId: "cn25", section: "sc", itemId: "nope" } })],
+    ["unknown briefing", encodeCallback({ kind: "section", ref: { briefingId: "old1", section: "home" } })],
     ["old format", "sector_transport"],
     ["empty-ish", "v1"],
   ])("a %s button is answered with a note and the current menu", async (_kind, data) => {
@@ -210,7 +211,7 @@ describe("groups", () => {
     const admin = privateUser({ language_code: "ru" });
     harness.fake.setMemberStatus(group.id, admin.id, "administrator");
     await harness.send(messageUpdate(admin, "/language", { chat: group }));
-    await press(admin, group.id, "v1:l:kk");
+    await press(admin, group.id, encodeCallback({ kind: "language", language: "kk" }));
     expect((await harness.store.getChat(group.id))?.language).toBe("kk");
 
     const member = privateUser({ language_code: "en" });

@@ -1,4 +1,5 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from "grammy/types";
+import { encodeCallback, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
 import type { Harness } from "./harness.js";
 import { callbackUpdate } from "./updates.js";
 
@@ -26,3 +27,8 @@ export async function pressIn(harness: Harness, user: User, chatId: number, data
   await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id }));
   return button;
 }
+
+/** Callback data of a dialogue answer, as the dialogue's buttons carry it. */
+export const dialogData = (answer: DialogAnswer) => encodeCallback({ kind: "dialog", answer });
+/** Callback data of the /settings screen, or of one of its choices. */
+export const settingsData = (choice?: SettingsChoice) => encodeCallback({ kind: "settings", ...(choice ? { choice } : {}) });

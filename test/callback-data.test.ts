@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { content } from "../src/content/index.js";
+import { decodeCallback, encodeCallback, MAX_CALLBACK_BYTES, type CallbackAction } from "../src/render/callback-data.js";
+import { briefingRefs, payloadToRef, refToPayload } from "../src/render/refs.js";
+
+const briefing = content.latest;
+
+/**
+ * Buttons already sent keep their data for as long as the messages exist, so the wire form of every action is fixed:
+ * a change here breaks the buttons in people's chats.
+ */
+const WIRE: [CallbackAction, string][] = [
+  [{ kind: "section", ref: { briefingId: "cn25", section: "home" } }, "v1:s:cn25:home"],
+  [{ kind: "section", ref: { briefingId: "cn25", section: "sc", itemId: "energy" } }, "v1:s:cn25:sc:energy"],
+  [{ kind: "language", language: "kk" }, "v1:l:kk"],
+  [{ kind: "language", language: "ru", then: { briefingId: "cn25", section: "qt", itemId: "q1" } }, "v1:l:ru:cn25:qt:q1"],
+  [{ kind: "languageMenu" }, "v1:l"],
+  [{ kind: "visits" }, "v1:v"],
+  [{ kind: "settings" }, "v1:g"],
+  [{ kind: "settings", choice: { field: "language" } }, "v1:g:l"],
+  [{ kind: "settings", choice: { field: "language", language: "kk" } }, "v1:g:l:kk"],
+  [{ kind: "settings", choice: { field: "frequency" } }, "v1:g:f"],
+  [{ kind: "settings", choice: { field: "frequency", frequency: "daily" } }, "v1:g:f:d"],
+  [{ kind: "settings", choice: { field: "frequency", frequency: "weekly" } }, "v1:g:f:w"],
+  [{ kind: "settings", choice: { field: "weekday", weekday: 3 } }, "v1:g:w:3"],
+  [{ kind: "settings", choice: { field: "time" } }, "v1:g:t"],
+  [{ kind: "settings", choice: { field: "time", minuteOfDay: 18 * 60 + 5 } }, "v1:g:t:1805"],
+  [{ kind: "settings", choice: { field: "typeTime" } }, "v1:g:t:type"],
+  [{ kind: "settings", choice: { field: "zone" } }, "v1:g:z"],
+  [{ kind: "settings", choice: { field: "zone", preset: "cn" } }, "v1:g:z:cn"],
+  [{ kind: "settings", choice: { field: "typeZone" } }, "v1:g:z:type"],
+  [{ kind: "settings", choice: { field: "sectors" } }, "v1:g:s"],
+  [{ kind: "settings", choice: { field: "sectors", sector: "agro" } }, "v1:g:s:agro"],
+  [{ kind: "settings", choice: { field: "pause" } }, "v1:g:p"],
+  [{ kind: "settings", choice: { field: "resume" } }, "v1:g:r"],
+  [{ kind: "settings", choice: { field: "unsubscribe" } }, "v1:g:u"],
+  [{ kind: "settings", choice: { field: "subscribe" } }, "v1:g:n"],
+  [{ kind: "dialog", answer: { step: "frequency", frequency: "weekly" } }, "v1:c:f:w"],
+  [{ kind: "dialog", answer: { step: "weekday", weekday: 7 } }, "v1:c:w:7"],
+  [{ kind: "dialog", answer: { step: "time", minuteOfDay: 9 * 60 } }, "v1:c:t:0900"],
+  [{ kind: "dialog", answer: { step: "sector", sector: "transp" } }, "v1:c:s:transp"],
+  [{ kind: "dialog", answer: { step: "ok" } }, "v1:c:ok"],
+  [{ kind: "dialog", answer: { step: "cancel" } }, "v1:c:x"],
+];
+
+describe("callback data", () => {
+  it.each(WIRE)("%o travels as %s and reads back as the same action", (action, wire) => {
+    expect(encodeCallback(action)).toBe(wire);
+    expect(decodeCallback(wire)).toEqual(action);
+  });
+
+  it("round-trips every ref of the briefing, as a button and as a deep-link payload", () => {
+    for (const ref of briefingRefs(briefing)) {
+      expect(decodeCallback(encodeCallback({ kind: "section", ref }))).toEqual({ kind: "section", ref });
+      expect(payloadToRef(refToPayload(ref))).toEqual(ref);
+    }
+  });
+
+  it.each([
+    "",
+    "v1",
+    "v1:s",
+    "v1:s:cn25",
+    "v1:s:cn25:xx",
+    "v1:s:CN25:home",
+    "v2:s:cn25:home",
+    "v1:l:en",
+    "v1:s:cn25:sc:a:b",
+    "v1:s:" + "a".repeat(70),
+    "v1:v:x",
+    "v1:g:q",
+    "v1:g:l:en",
+    "v1:g:f:m",
+    "v1:g:w",
+    "v1:g:w:0",
+    "v1:g:w:8",
+    "v1:g:t:2400",
+    "v1:g:t:0960",
+    "v1:g:z:mars",
+    "v1:g:s:BAD",
+    "v1:g:p:1",
+    "v1:g:t:1800:x",
+    "v1:c",
+    "v1:c:f",
+    "v1:c:w:9",
+    "v1:c:t:type",
+    "v1:c:ok:1",
+    "v1:c:zz",
+  ])("rejects %j, which no button of ours carries", (forged) => {
+    expect(decodeCallback(forged)).toBeUndefined();
+  });
+
+  it("refuses to build data over Telegram's 64 bytes", () => {
+    const long = "x".repeat(MAX_CALLBACK_BYTES);
+    expect(() => encodeCallback({ kind: "dialog", answer: { step: "sector", sector: long } })).toThrow(/64 bytes/);
+  });
+});
