@@ -1,4 +1,5 @@
 import { Composer, InlineQueryResultBuilder } from "grammy";
+import { LRUCache } from "lru-cache";
 import type { InlineQueryResult } from "grammy/types";
 import type { BotContext } from "../bot/context.js";
 import type { FeatureFactory } from "../bot/feature.js";
@@ -10,6 +11,8 @@ export const INLINE_PAGE_SIZE = 10;
 /** Telegram's limit on results in one answer. */
 const MAX_RESULTS = 50;
 const CACHE_SECONDS = 300;
+/** Inline results kept built: every card of the content in each language, with and without the other-language label. */
+const MAX_BUILT_RESULTS = 2000;
 /** Telegram truncates inline queries at 256 characters; anything longer is not from Telegram. */
 const MAX_QUERY_CHARS = 256;
 
@@ -47,7 +50,7 @@ export const inlineFeature: FeatureFactory = (deps) => {
   }
 
   // Results depend only on content, the card's language and the label language: each is built once.
-  const results = new Map<string, InlineQueryResult>();
+  const results = new LRUCache<string, InlineQueryResult>({ max: MAX_BUILT_RESULTS });
   function result(ref: SectionRef, cardLocale: Locale, labelLocale: Locale | undefined, botUsername: string): InlineQueryResult {
     const key = `${refToPayload(ref)}|${cardLocale}|${labelLocale ?? ""}|${botUsername}`;
     const cached = results.get(key);

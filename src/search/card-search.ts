@@ -1,6 +1,6 @@
+import { LRUCache } from "lru-cache";
 import type { ContentLibrary } from "../content/library.js";
-import type { Locale } from "../shared/locale.js";
-import type { Translate } from "../shared/locale.js";
+import type { Locale, Translate } from "../shared/locale.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { briefingCards, type Card } from "./documents.js";
 import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
@@ -24,22 +24,16 @@ const MAX_CACHED_QUERY_CHARS = 256;
 export function createCardSearch(library: ContentLibrary, translators: Record<Locale, Translate>): CardSearch {
   const cards = library.briefings.flatMap((briefing) => briefingCards(briefing, translators));
   const index = buildIndex(cards.map((card) => ({ value: card, title: card.title, body: card.plainText })));
-  // Content does not change while the bot runs, so a query's results stay valid; the least recently asked go first.
-  const recent = new Map<string, CardHit[]>();
+  // A search serves one library, so a query's results stay valid as long as it does; the least recently asked go first.
+  const recent = new LRUCache<string, CardHit[]>({ max: MAX_CACHED_QUERIES });
   return {
     cards,
     find(query, locale) {
       const key = `${locale}\u0000${query}`;
       const cached = recent.get(key);
-      if (cached) {
-        recent.delete(key);
-        recent.set(key, cached);
-        return cached;
-      }
+      if (cached) return cached;
       const hits = rankCards(query, locale);
-      if (query.length > MAX_CACHED_QUERY_CHARS) return hits;
-      if (recent.size >= MAX_CACHED_QUERIES) recent.delete(recent.keys().next().value!);
-      recent.set(key, hits);
+      if (query.length <= MAX_CACHED_QUERY_CHARS) recent.set(key, hits);
       return hits;
     },
   };
