@@ -111,9 +111,9 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
     buttons.push(...summary.buttons);
     footerBriefing = library.latest;
   } else {
-    const since = request.contentMark;
+    const previousMark = request.contentMark;
     for (const briefing of library.briefings) {
-      if (changedOn(briefing) > since) {
+      if (changedOn(briefing) > previousMark) {
         const summary = briefingSummary(briefing, request);
         blocks.push(...summary.blocks);
         buttons.push(...summary.buttons);
@@ -121,7 +121,7 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
         continue;
       }
       const changed = datedItems(briefing).filter(
-        (item) => item.changedOn > since && (item.ref.section !== "sc" || wantsSector(request, item.ref.itemId!)),
+        (item) => item.changedOn > previousMark && (item.ref.section !== "sc" || wantsSector(request, item.ref.itemId!)),
       );
       if (changed.length === 0) continue;
       blocks.push(header(briefing, options), escapeHtml(request.t("digest-whats-new")));
