@@ -1,0 +1,294 @@
+import type { Update, User } from "grammy/types";
+import { commandList, registerCommands } from "../../src/bot/command-menu.js";
+import { content } from "../../src/content/index.js";
+import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
+import type { Briefing } from "../../src/content/types.js";
+import { FALLBACK_LOCALE } from "../../src/i18n.js";
+import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
+import { contentMarkOf, createDigestRenderer, renderDigest } from "../../src/render/digest.js";
+import { languagePickerScreen } from "../../src/render/language-picker.js";
+import { briefingRefs, refToPayload, type SectionRef } from "../../src/render/refs.js";
+import { renderSection } from "../../src/render/sections.js";
+import { renderShareableCard, shareButtonRow } from "../../src/render/share-card.js";
+import {
+  describeSchedule,
+  resumeOfferScreen,
+  sectorChoices,
+  settingsFieldScreen,
+  settingsScreen,
+  subscriptionLines,
+  type SettingsFieldScreen,
+} from "../../src/render/subscription.js";
+import { LOCALES, type Locale, type Translate } from "../../src/shared/locale.js";
+import { ZONE_PRESETS, type ZonePreset } from "../../src/shared/schedule.js";
+import type { Subscription } from "../../src/store/types.js";
+import type { Harness } from "./harness.js";
+import { pressIn } from "./keyboard.js";
+import { callbackUpdate, groupChat, inlineQueryUpdate, messageUpdate, myChatMemberUpdate, privateUser } from "./updates.js";
+
+/**
+ * One interface string the code asked for: its key, in which language, with which variables, and what came back
+ * (or the error Fluent threw: inside the bot, bot.catch would swallow it and the tour would go on silently).
+ */
+export type Asked = { key: string; locale: Locale; variables: string[]; text: string; error?: string };
+
+/**
+ * Replaces each translator of `translators` (in place) with one that records every key asked for, then answers with
+ * the real translation. In place matters: the bot reads `deps.translators[locale]` at call time (ctx.t in
+ * prepareUpdate, the dialogues, inline mode, the digest renderer, the language picker), so replacing the entries of
+ * the object it holds records everything it asks for from then on.
+ */
+export function recordTranslators(translators: Record<Locale, Translate>, asked: Asked[]): void {
+  for (const locale of LOCALES) {
+    const real = translators[locale];
+    translators[locale] = (key, variables) => {
+      const entry: Asked = { key, locale, variables: Object.keys(variables ?? {}).sort(), text: "" };
+      asked.push(entry);
+      try {
+        return (entry.text = real(key, variables));
+      } catch (error) {
+        entry.error = String(error);
+        throw error;
+      }
+    };
+  }
+}
+
+/**
+ * The real briefing, and beside it an earlier copy (so the "all visits" button and list exist) whose latest version
+ * has one sector updated after publication (so a digest can have "what's new since last time").
+ */
+export function tourLibrary(): { library: ContentLibrary; publishedMark: string } {
+  const latest = structuredClone(content.latest) as Briefing;
+  const publishedMark = contentMarkOf(content);
+  latest.sectors[0]!.updatedAt = "2099-01-01";
+  const earlier = { ...structuredClone(content.latest), id: "cn24", dates: { ...content.latest.dates, start: "2024-08-31" } };
+  return { library: createContentLibrary([latest, earlier]), publishedMark };
+}
+
+const everyRef = (briefing: Briefing): SectionRef[] => [{ briefingId: briefing.id, section: "home" }, ...briefingRefs(briefing)];
+
+/**
+ * Part (a): every renderer in src/render, called directly over all content, both languages and both chat kinds.
+ * `subscriptions` are real rows from a store (active and paused), `menu` the bot's real command menu.
+ */
+export function renderEverything(options: {
+  library: ContentLibrary;
+  translators: Record<Locale, Translate>;
+  publishedMark: string;
+  subscriptions: Subscription[];
+  menu: ReturnType<Harness["deps"]["commandMenu"]>;
+}): void {
+  const { library, translators, publishedMark, subscriptions, menu } = options;
+  const fields: SettingsFieldScreen[] = ["language", "frequency", "weekday", "time", "zone", "sectors"];
+  for (const locale of LOCALES) {
+    const t = translators[locale];
+    for (const compact of [false, true]) {
+      const render = { locale, t, compact };
+      for (const briefing of library.briefings) {
+        for (const ref of everyRef(briefing)) {
+          renderSection(briefing, ref, render, { hasOtherVisits: library.briefings.length > 1, extraRows: [shareButtonRow(ref, render)] });
+          renderShareableCard(briefing, ref, render, "visit_briefing_bot");
+        }
+      }
+      for (const subscription of [undefined, ...subscriptions, ...subscriptions.map((s) => ({ ...s, status: "stopped" as const }))]) {
+        settingsScreen(subscription, library, render);
+      }
+      for (const subscription of subscriptions) {
+        for (const field of fields) settingsFieldScreen(field, subscription, library, render, translators);
+        subscriptionLines(subscription, library, render);
+        describeSchedule({ frequency: "weekly", weekday: 3, minuteOfDay: 600 }, t);
+      }
+    }
+    // The first digest, a digest of "what's new" (one sector updated), one of a whole new briefing, and nothing new.
+    const sectors = [null, sectorChoices(library).slice(0, 1).map((choice) => choice.id)];
+    for (const chosen of sectors) {
+      for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"]) renderDigest(library, { locale, t, sectors: chosen, contentMark });
+    }
+    createDigestRenderer(library, translators).render(locale, null, publishedMark);
+    resumeOfferScreen(t);
+    commandList(menu, t);
+  }
+  languagePickerScreen(translators, "greeting-bilingual");
+  languagePickerScreen(translators, "language-pick", { briefingId: library.latest.id, section: "ov" });
+}
+
+/**
+ * Part (b): the real bot (createBot, SQLite, the fake Bot API) driven through every path a person can take.
+ * Each step is here because it makes the bot ask for some interface string: if a step stops reaching its screen,
+ * the test's unused-key check names the key it no longer reaches.
+ */
+export async function tourTheBot(harness: Harness, options: { adminId: number; publishedMark: string }): Promise<void> {
+  const { deps, fake } = harness;
+  const library = deps.library;
+  const latest = library.latest;
+  const say = (user: User, text: string, chat?: ReturnType<typeof groupChat>) => harness.send(messageUpdate(user, text, chat ? { chat } : {}));
+  /** Presses a button that must be on the chat's latest message. */
+  const press = (user: User, chatId: number, action: CallbackAction) => pressIn(harness, user, chatId, encodeCallback(action));
+  /** Sends a button press whether or not the latest message shows it (old, forged and other-step buttons). */
+  const pressAny = (user: User, chatId: number, data: string) => {
+    const messageId = fake.messages(chatId).at(-1)?.message_id ?? 1;
+    return harness.send(callbackUpdate(user, data, { chat_id: chatId, message_id: messageId }));
+  };
+  const settings = (choice?: SettingsChoice): CallbackAction => ({ kind: "settings", ...(choice ? { choice } : {}) });
+  const dialog = (answer: DialogAnswer): CallbackAction => ({ kind: "dialog", answer });
+
+  const admin = privateUser({ id: options.adminId, language_code: "ru" });
+  const kk = privateUser({ language_code: "kk", first_name: "Айгерім" });
+  const ru = privateUser({ language_code: "ru-RU", first_name: "Иван" });
+  const people = [kk, ru];
+
+  // Operators' statistics before anyone subscribed.
+  await say(admin, "/stats");
+
+  // People whose language the bot cannot tell: the bilingual picker, also in front of a deep link.
+  const stranger = privateUser({ language_code: "en" });
+  await say(stranger, "/start");
+  await press(stranger, stranger.id, { kind: "language", language: "ru" });
+  const linked = privateUser();
+  const sectorRef: SectionRef = { briefingId: latest.id, section: "sc", itemId: latest.sectors[1]!.id };
+  await say(linked, `/start ${refToPayload(sectorRef)}`);
+  await press(linked, linked.id, { kind: "language", language: "kk", then: sectorRef });
+
+  for (const user of people) {
+    await say(user, "/start");
+    await say(user, `/start ${refToPayload(sectorRef)}`);
+    await say(user, "/start zz99-ov");
+    for (const { command } of deps.commandMenu()) await say(user, `/${command}`);
+    await say(user, "/cancel");
+    await say(user, "/nosuch");
+    await harness.send(stickerUpdate(user));
+    await say(user, "инвестиции");
+    await say(user, "zzqxw");
+
+    // Every screen of every briefing, in the private chat and (compact) in a group.
+    await say(user, "/briefing");
+    for (const briefing of library.briefings) for (const ref of everyRef(briefing)) await pressAny(user, user.id, encodeCallback({ kind: "section", ref }));
+    await say(user, "/briefing");
+    await press(user, user.id, { kind: "visits" });
+    await press(user, user.id, { kind: "section", ref: { briefingId: latest.id, section: "home" } });
+    await press(user, user.id, { kind: "languageMenu" });
+    await pressAny(user, user.id, encodeCallback({ kind: "section", ref: { briefingId: "zz99", section: "home" } }));
+    await pressAny(user, user.id, "v0:forged");
+    await pressAny(user, user.id, encodeCallback(dialog({ step: "ok" })));
+
+    // Inline mode: the top cards, a search, a card shared by id, junk, and a word only the other language has.
+    for (const query of ["", "инвестиции", refToPayload(sectorRef), "x".repeat(256), "ынтымақтастық", "сотрудничество"]) {
+      await harness.send(inlineQueryUpdate(user, query));
+    }
+  }
+
+  // A group: a member may read but not manage the digest; an administrator may.
+  const group = groupChat(-100777);
+  const member = privateUser({ language_code: "ru" });
+  const groupAdmin = privateUser({ language_code: "kk" });
+  fake.setMemberStatus(group.id, groupAdmin.id, "administrator");
+  await say(member, "/briefing", group);
+  for (const ref of everyRef(latest)) await pressAny(member, group.id, encodeCallback({ kind: "section", ref }));
+  await say(member, "/help", group);
+  await say(member, "/subscribe", group);
+  await say(member, "/unsubscribe", group);
+  await pressAny(member, group.id, encodeCallback(settings()));
+  await say(member, "/nosuch@visit_briefing_bot", group);
+  await say(groupAdmin, "/subscribe daily 08:00", group);
+  await say(groupAdmin, "/settings", group);
+  await press(groupAdmin, group.id, settings({ field: "language" }));
+  await press(groupAdmin, group.id, settings({ field: "language", language: "ru" }));
+  await say(groupAdmin, "/digest", group);
+
+  // The /subscribe dialogue in Russian: a button of the wrong step, weekly, a wrong typed time, no sectors, confirm.
+  await say(ru, "/subscribe");
+  await pressAny(ru, ru.id, encodeCallback(dialog({ step: "time", minuteOfDay: 540 })));
+  await say(ru, "hello");
+  await press(ru, ru.id, dialog({ step: "frequency", frequency: "weekly" }));
+  await press(ru, ru.id, dialog({ step: "weekday", weekday: 3 }));
+  await say(ru, "вечером");
+  await say(ru, "18:45");
+  for (const { id } of sectorChoices(library)) await press(ru, ru.id, dialog({ step: "sector", sector: id }));
+  await press(ru, ru.id, dialog({ step: "ok" }));
+  await press(ru, ru.id, dialog({ step: "sector", sector: sectorChoices(library)[0]!.id }));
+  await press(ru, ru.id, dialog({ step: "ok" }));
+  await press(ru, ru.id, dialog({ step: "ok" }));
+
+  // In Kazakh: cancelled by its button and by /cancel, then a finished dialogue's button; one-line /subscribe.
+  await say(kk, "/subscribe");
+  await press(kk, kk.id, dialog({ step: "cancel" }));
+  await say(kk, "/subscribe");
+  await press(kk, kk.id, dialog({ step: "frequency", frequency: "daily" }));
+  await say(kk, "/cancel");
+  await pressAny(kk, kk.id, encodeCallback(dialog({ step: "frequency", frequency: "daily" })));
+  await say(kk, "/subscribe sometimes");
+  await say(kk, "/subscribe daily 09:00");
+
+  // /settings, every field, in both languages.
+  for (const user of people) {
+    await say(user, "/settings");
+    await press(user, user.id, settings({ field: "frequency" }));
+    await press(user, user.id, settings({ field: "frequency", frequency: "weekly" }));
+    await press(user, user.id, settings({ field: "weekday", weekday: 2 }));
+    await press(user, user.id, settings({ field: "frequency" }));
+    await press(user, user.id, settings({ field: "frequency", frequency: "daily" }));
+    await press(user, user.id, settings({ field: "time" }));
+    await press(user, user.id, settings({ field: "time", minuteOfDay: 7 * 60 }));
+    await press(user, user.id, settings({ field: "time" }));
+    await press(user, user.id, settings({ field: "typeTime" }));
+    await say(user, "25:99");
+    await say(user, "/cancel");
+    await say(user, "/settings");
+    await press(user, user.id, settings({ field: "time" }));
+    await press(user, user.id, settings({ field: "typeTime" }));
+    await say(user, "07:45");
+    await press(user, user.id, settings({ field: "zone" }));
+    for (const preset of Object.keys(ZONE_PRESETS) as ZonePreset[]) {
+      await press(user, user.id, settings({ field: "zone", preset }));
+      await press(user, user.id, settings({ field: "zone" }));
+    }
+    await press(user, user.id, settings({ field: "typeZone" }));
+    await say(user, "Mars/Olympus");
+    await say(user, "Europe/Berlin");
+    await press(user, user.id, settings({ field: "sectors" }));
+    const sectors = sectorChoices(library).map((choice) => choice.id);
+    for (const id of sectors) await pressAny(user, user.id, encodeCallback(settings({ field: "sectors", sector: id })));
+    await pressAny(user, user.id, encodeCallback(settings({ field: "sectors", sector: "gone" })));
+    await say(user, "/settings");
+    await press(user, user.id, settings({ field: "pause" }));
+    await press(user, user.id, settings({ field: "resume" }));
+    await press(user, user.id, settings({ field: "language" }));
+    await press(user, user.id, settings({ field: "language", language: user === kk ? "kk" : "ru" }));
+    await say(user, "/digest");
+    await press(user, user.id, settings());
+    await press(user, user.id, settings({ field: "unsubscribe" }));
+    await pressAny(user, user.id, encodeCallback(settings({ field: "pause" })));
+    await pressAny(user, user.id, encodeCallback(settings({ field: "resume" })));
+    await say(user, "/unsubscribe");
+    await say(user, "/settings");
+    await press(user, user.id, settings({ field: "subscribe" }));
+    await say(user, "/cancel");
+  }
+
+  // A chat that blocked the bot gets its digest stopped, and /start offers to resume it.
+  const returning = privateUser({ language_code: "kk" });
+  await say(returning, "/subscribe daily 09:00");
+  await harness.send(myChatMemberUpdate(returning, { id: returning.id, type: "private", first_name: returning.first_name }, "kicked"));
+  await say(returning, "/start");
+  await press(returning, returning.id, settings({ field: "resume" }));
+
+  // Statistics with subscribers, and a non-operator trying the command.
+  await say(admin, "/stats");
+  await say(ru, "/stats");
+
+  // What the digest sender renders after a chat's first digest: only what is new since its content mark.
+  for (const locale of LOCALES) deps.digests.render(locale, null, options.publishedMark);
+
+  // What main.ts registers as Telegram's command menus.
+  await registerCommands(harness.bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE);
+}
+
+function stickerUpdate(user: User): Update {
+  const { message, ...update } = messageUpdate(user, "sticker") as Update & { message: Record<string, unknown> };
+  const { text: _text, ...rest } = message;
+  return {
+    ...update,
+    message: { ...rest, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 512, height: 512, is_animated: false, is_video: false } },
+  } as Update;
+}
