@@ -130,7 +130,7 @@ describe("digest content", () => {
 });
 
 describe("delivery against the fake Bot API", () => {
-  it("429 with retry_after: every sender waits, nothing is lost, nothing duplicated", async () => {
+  it("flood (429 retry_after): every sender waits, nothing is lost, nothing duplicated", async () => {
     const harness = await setUp();
     const chats = range(1001, 12);
     await subscribe(harness.store, chats);
@@ -151,6 +151,32 @@ describe("delivery against the fake Bot API", () => {
     // At most the other two workers' requests, already on their way when the 429 came back.
     expect(startedDuringPause.length).toBeLessThanOrEqual(2);
     expect(sends.filter((call) => call.at >= refused.at + 950).length).toBeGreaterThan(5);
+  });
+
+  it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
+    const harness = await setUp();
+    await subscribe(harness.store, [1101]);
+    await tick(harness.store, now());
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+      { when: (payload) => payload.chat_id === 1101, times: 6 },
+    );
+    // The waits cost no real time: the limiter and the sender share a clock that jumps ahead when asked to sleep.
+    let at = Date.now();
+    const started = at;
+    const fastClock: Clock = { now: () => at, sleep: async (ms) => void (at += ms) };
+    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, fastClock);
+    const result = await senderFor(harness, { clock: fastClock, limiter }).drain();
+    expect(result).toMatchObject({ sent: 0, retried: 1, failed: 0, dropped: 0 });
+    // The first try and five more, each after the limiter waited out retry_after.
+    expect(digestsTo(harness, 1101)).toHaveLength(6);
+    expect(at - started).toBeGreaterThanOrEqual(5000);
+    expect(await harness.store.getSubscription(1101)).toMatchObject({ status: "active" });
+
+    // Back in the outbox, due once the last retry_after has passed; claimed again, it is still its first attempt.
+    expect(await harness.store.claimDeliveries(new Date(at), 10)).toEqual([]);
+    expect(await harness.store.claimDeliveries(new Date(at + 1000), 10)).toEqual([expect.objectContaining({ chatId: 1101, attempts: 1 })]);
   });
 
   it("keeps the pace: never above the per-second limit, no 429 from a strict server", async () => {
@@ -176,7 +202,7 @@ describe("delivery against the fake Bot API", () => {
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
   });
 
-  it("403 blocked: one attempt, subscription stopped, never tried again", async () => {
+  it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3001, 3002]);
     await tick(harness.store, now());
@@ -205,7 +231,7 @@ describe("delivery against the fake Bot API", () => {
     expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, dropped: 1 });
   });
 
-  it("400 chat not found stops the subscription too", async () => {
+  it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
     await tick(harness.store, now());
@@ -214,7 +240,7 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
   });
 
-  it("migrate_to_chat_id: the subscription moves to the supergroup and the digest goes there", async () => {
+  it("migrated (400 migrate_to_chat_id): the subscription moves to the supergroup and the digest goes there", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-4001]);
     await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
@@ -238,7 +264,7 @@ describe("delivery against the fake Bot API", () => {
     expect((await tick(harness.store, now())).queued).toBe(0);
   });
 
-  it("other failures retry with backoff a bounded number of times, then are marked failed", async () => {
+  it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [5001, 5002]);
     await tick(harness.store, now());

@@ -31,7 +31,7 @@ afterEach(async () => {
   }
 });
 
-async function rig(): Promise<Rig> {
+async function rig(options: { attempts?: number } = {}): Promise<Rig> {
   const prefix = `t-${randomUUID()}`;
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
@@ -46,6 +46,7 @@ async function rig(): Promise<Rig> {
     logger: createLogger("silent"),
     perSecond: 30,
     now: () => DUE,
+    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   });
   const created = { fake, store, queue };
   rigs.push(created);
@@ -89,7 +90,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect((await store.stats(new Date(0))).deliveries.sent).toBe(20);
   });
 
-  it("429: the queue waits retry_after and the digest still arrives, once", async () => {
+  it("flood (429 retry_after): the queue waits retry_after and the digest still arrives, once", async () => {
     const { fake, store, queue } = await rig();
     await subscribe(store, [7101, 7102]);
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, {
@@ -103,13 +104,27 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it("403: the subscription stops after one attempt; migrate: the digest goes to the supergroup", async () => {
+  it("gone (403 blocked): the subscription stops after one attempt, the job is not retried", async () => {
     const { fake, store, queue } = await rig();
-    await subscribe(store, [7201, -7202]);
+    await subscribe(store, [7201, 7203]);
     fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, {
       when: (payload) => payload.chat_id === 7201,
       times: 10,
     });
+    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    queue.start();
+    await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
+    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
+    expect(await store.getSubscription(7201)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+    // UnrecoverableError: failed for good at once, although attempts remain.
+    const [job] = await queue.queue.getJobs(["failed"]);
+    expect(job).toMatchObject({ data: { chatId: 7201 }, attemptsMade: 1 });
+    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ dropped: 1, sent: 1, failed: 0 });
+  });
+
+  it("migrated (400 migrate_to_chat_id): the subscription moves and the digest goes to the supergroup", async () => {
+    const { fake, store, queue } = await rig();
+    await subscribe(store, [-7202]);
     fake.failNext(
       "sendMessage",
       { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: -1007202 } },
@@ -117,10 +132,36 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     );
     await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
-    await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, -1007202).length === 1);
-    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
-    expect(await store.getSubscription(7201)).toMatchObject({ status: "stopped", stopReason: "blocked" });
+    await until(() => digestsTo(fake, -1007202).length === 1);
+    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === -7202)).toHaveLength(1);
+    expect(await store.getSubscription(-7202)).toBeUndefined();
     expect(await store.getSubscription(-1007202)).toMatchObject({ status: "active" });
+    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1 });
+  });
+
+  it("other (500): BullMQ retries the job; on the last attempt the delivery is marked failed", async () => {
+    const { fake, store, queue } = await rig({ attempts: 2 });
+    await subscribe(store, [7301, 7302]);
+    const serverError = { error_code: 500, description: "Internal Server Error" };
+    // 7301 fails once and then goes through; 7302 fails on both attempts.
+    fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7301 });
+    fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7302, times: 2 });
+    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    queue.start();
+
+    // First attempts failed: both jobs wait for their backoff, and neither delivery is failed yet.
+    await until(async () => (await queue.queue.getJobs(["delayed"])).length === 2);
+    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 0, failed: 0 });
+    // The backoff is a minute: run the retries now.
+    for (const job of await queue.queue.getJobs(["delayed"])) await job.promote();
+
+    await until(async () => digestsTo(fake, 7301).length === 1 && (await queue.queue.getJobs(["failed"])).length === 1);
+    const [failed] = await queue.queue.getJobs(["failed"]);
+    expect(failed).toMatchObject({ data: { chatId: 7302 }, attemptsMade: 2 });
+    for (const chatId of [7301, 7302]) expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId)).toHaveLength(2);
+    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
+    // A failure of the message, not of the chat: the subscription goes on.
+    expect(await store.getSubscription(7302)).toMatchObject({ status: "active" });
   });
 });
 

@@ -8,7 +8,7 @@ import type { Deps } from "../../src/bot/deps.js";
 import { createBot, type CreateBotOptions } from "../../src/create-bot.js";
 import { content } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import type { Store } from "../../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
@@ -46,13 +46,15 @@ export async function startHarness(
     /** The store's clock (subscription times); the bot's own clock follows it. */
     now?: () => Date;
     bot?: Partial<Pick<CreateBotOptions, "adminIds" | "rateLimits" | "defaultTimezone">>;
+    /** The bot's logger; silent unless a test reads what the bot logs. */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const fake = options.fake ?? (await startFakeTelegram({ botUsername: BOT_INFO.username, botId: BOT_INFO.id }));
   const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), "briefing-bot-"));
   const databasePath = options.databasePath ?? join(folder!, "bot.db");
   const store = openSqliteStore(databasePath, options.now);
-  const logger = createLogger("silent");
+  const logger = options.logger ?? createLogger("silent");
   const { bot, deps } = createBot({
     token: TEST_TOKEN,
     store,
