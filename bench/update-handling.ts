@@ -49,8 +49,9 @@ async function recordCalls(updates: readonly Update[]): Promise<Map<number, ApiC
   const answer = instantFetch();
   let current: ApiCall[] = [];
   const recording = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input);
-    current.push({ method: url.slice(url.lastIndexOf("/") + 1), payload: JSON.parse(String(init?.body ?? "{}")) });
+    const url = input instanceof Request ? input.url : String(input);
+    const body = typeof init?.body === "string" ? init.body : "{}";
+    current.push({ method: url.slice(url.lastIndexOf("/") + 1), payload: JSON.parse(body) as ApiCall["payload"] });
     return answer(input, init);
   }) as typeof fetch;
   const recorder = stackBot(recording);

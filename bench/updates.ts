@@ -45,7 +45,7 @@ export function mixedUpdates(library: ContentLibrary, count: number, options: { 
       updates.push({
         update_id,
         message: { message_id: index, date: 0, chat, from, text, entities: [{ type: "bot_command", offset: 0, length: text.length }] },
-      } as Update);
+      });
     } else if (kind < 0.6) {
       updates.push({
         update_id,
@@ -58,7 +58,7 @@ export function mixedUpdates(library: ContentLibrary, count: number, options: { 
         },
       });
     } else if (kind < 0.75) {
-      updates.push({ update_id, message: { message_id: index, date: 0, chat, from, text: pick(FREE_TEXT) } } as Update);
+      updates.push({ update_id, message: { message_id: index, date: 0, chat, from, text: pick(FREE_TEXT) } });
     } else {
       updates.push({ update_id, inline_query: { id: String(index), from, query: pick(INLINE_QUERIES), offset: "", chat_type: "sender" } });
     }

@@ -37,7 +37,8 @@ const MAX_MEMOIZED = 5000;
  * through the context, for handlers. Results are memoized: the plugin negotiates bundles on every call, which
  * costs more than the rest of rendering a screen.
  */
-export function translatorFor(i18n: I18n<never> | I18n<any>, locale: Locale): Translate {
+/** Only `t` is used, and its signature does not depend on the context type: any I18n instance fits. */
+export function translatorFor(i18n: Pick<I18n<never>, "t">, locale: Locale): Translate {
   // Least recently used out first: the screens people keep opening stay memoized however many one-off texts pass.
   const memo = new LRUCache<string, string>({ max: MAX_MEMOIZED });
   return (key, variables) => {

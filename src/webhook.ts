@@ -34,7 +34,7 @@ export function startWebhookServer(options: {
     timeoutMilliseconds: ANSWER_WITHIN_MS,
   });
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (request.method === "GET" && url.pathname === "/healthz") {
       const health = await options.health();
@@ -53,6 +53,15 @@ export function startWebhookServer(options: {
       logger.warn({ err: error }, "webhook request rejected");
       if (!response.headersSent) response.writeHead(400).end();
     }
+  }
+
+  // Node does not await a request listener: a rejection (a failing health check) is answered here, not left unhandled.
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error }, "webhook request failed");
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.end();
+    });
   });
 
   return new Promise((resolve, reject) => {

@@ -23,6 +23,6 @@ export type Deps = {
   /** Outgoing-message limits shared by everything that sends (a 429 anywhere closes it for all). */
   limiter: RateLimiter;
   /** The commands of every installed feature, in menu order (for /help and Telegram's command menu). */
-  commandMenu(): readonly MenuEntry[];
+  commandMenu: () => readonly MenuEntry[];
   now: () => Date;
 };

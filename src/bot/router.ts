@@ -26,7 +26,7 @@ export type Router = {
   /** The commands Telegram's menu lists, in the order the features were installed. */
   menu: readonly MenuEntry[];
   /** Whether this update can open a dialogue: a command or a button whose spec says so. */
-  opensDialog(ctx: BotContext): boolean;
+  opensDialog: (ctx: BotContext) => boolean;
 };
 
 /**

@@ -20,7 +20,7 @@ export const languageFeature: FeatureFactory = ({ library, store, translators })
       async handle(ctx, { language, then }) {
         await saveLanguage(store, ctx, language);
         await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
-        const briefing = (then && library.get(then.briefingId)) || library.latest;
+        const briefing = (then && library.get(then.briefingId)) ?? library.latest;
         const target = then && refExists(briefing, then) ? then : { briefingId: briefing.id, section: "home" as const };
         await show(ctx, renderForChat(ctx, library, briefing, target));
       },

@@ -25,7 +25,7 @@ export const startFeature: FeatureFactory = ({ library, store, translators }) =>
             await show(ctx, languagePickerScreen(translators, "greeting-bilingual", target));
             return;
           }
-          const briefing = (target && library.get(target.briefingId)) || library.latest;
+          const briefing = (target && library.get(target.briefingId)) ?? library.latest;
           const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
           const note = payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });

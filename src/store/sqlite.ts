@@ -263,7 +263,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     const claimed: Delivery[] = [];
     for (const id of ids) {
       const row = statements.deliveryForSending.get(id);
-      if (!row || row.status !== "active") {
+      if (row?.status !== "active") {
         // Paused or stopped after the digest was queued: it is not wanted any more.
         finish(id, "dropped", row ? `subscription ${row.status}` : "subscription gone");
         continue;

@@ -67,17 +67,17 @@ export type Stats = {
 };
 
 /** A small key-value table for plugin state that must survive restarts (conversations). */
-export interface KeyValueStore {
+export type KeyValueStore = {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
-}
+};
 
 /**
  * Everything the features persist. Features depend on this interface only, never on the engine behind it; every
  * method is asynchronous so that a networked engine (Redis) can stand where the embedded one (SQLite) does.
  */
-export interface Store {
+export type Store = {
   getUser(userId: number): Promise<UserRecord | undefined>;
   /** Records the user on first contact; returns the stored record. */
   touchUser(userId: number): Promise<UserRecord>;
@@ -140,4 +140,4 @@ export interface Store {
   keyValue: KeyValueStore;
 
   close(): Promise<void>;
-}
+};

@@ -27,8 +27,8 @@ export function startBotProcess(command: string, args: string[], env: Record<str
     env: { ...process.env, BOT_TOKEN: TEST_TOKEN, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
   return { child, output: () => output, exit };
 }

@@ -8,8 +8,8 @@ import type { Store } from "../../src/store/types.js";
  * `reopen` (optional) gives a second handle on the same data, as after a restart.
  */
 export type StoreFactory = {
-  open(now: () => Date): Promise<Store>;
-  reopen?(store: Store, now: () => Date): Promise<Store>;
+  open: (now: () => Date) => Promise<Store>;
+  reopen?: (store: Store, now: () => Date) => Promise<Store>;
 };
 
 const daily = (minuteOfDay: number, timezone = "Asia/Almaty"): Schedule => ({ frequency: "daily", weekday: null, minuteOfDay, timezone });

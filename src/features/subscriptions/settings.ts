@@ -114,7 +114,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   };
 
   function handleChoice<F extends SettingsField>(ctx: BotContext, choice: ChoiceOf<F>, chatId: number): Promise<unknown> {
-    const handler: FieldHandler<F> = fields[choice.field as F];
+    const handler: FieldHandler<F> = fields[choice.field];
     return handler(ctx, choice, chatId);
   }
 
