@@ -19,7 +19,7 @@ afterEach(() => folders.splice(0).forEach((folder) => rmSync(folder, { recursive
 describe("SQLite store", () => {
   it("creates its folder, migrates to the latest version and uses WAL", async () => {
     const path = tempPath();
-    openSqliteStore(path).close();
+    await openSqliteStore(path).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");

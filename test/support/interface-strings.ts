@@ -59,7 +59,7 @@ export function recordTranslators(translators: Record<Locale, Translate>, asked:
  * has one sector updated after publication (so a digest can have "what's new since last time").
  */
 export function tourLibrary(): { library: ContentLibrary; publishedMark: string } {
-  const latest = structuredClone(content.latest) as Briefing;
+  const latest = structuredClone<Briefing>(content.latest);
   const publishedMark = contentMarkOf(content);
   latest.sectors[0]!.updatedAt = "2099-01-01";
   const earlier = { ...structuredClone(content.latest), id: "cn24", dates: { ...content.latest.dates, start: "2024-08-31" } };
@@ -101,9 +101,15 @@ export function renderEverything(options: {
       }
     }
     // The first digest, a digest of "what's new" (one sector updated), one of a whole new briefing, and nothing new.
-    const sectors = [null, sectorChoices(library).slice(0, 1).map((choice) => choice.id)];
+    const sectors = [
+      null,
+      sectorChoices(library)
+        .slice(0, 1)
+        .map((choice) => choice.id),
+    ];
     for (const chosen of sectors) {
-      for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"]) renderDigest(library, { locale, t, sectors: chosen, contentMark });
+      for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"])
+        renderDigest(library, { locale, t, sectors: chosen, contentMark });
     }
     createDigestRenderer(library, translators).render(locale, null, publishedMark);
     resumeOfferScreen(t);
@@ -122,7 +128,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   const { deps, fake } = harness;
   const library = deps.library;
   const latest = library.latest;
-  const say = (user: User, text: string, chat?: ReturnType<typeof groupChat>) => harness.send(messageUpdate(user, text, chat ? { chat } : {}));
+  const say = (user: User, text: string, chat?: ReturnType<typeof groupChat>) =>
+    harness.send(messageUpdate(user, text, chat ? { chat } : {}));
   /** Presses a button that must be on the chat's latest message. */
   const press = (user: User, chatId: number, action: CallbackAction) => pressIn(harness, user, chatId, encodeCallback(action));
   /** Sends a button press whether or not the latest message shows it (old, forged and other-step buttons). */
@@ -163,7 +170,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
 
     // Every screen of every briefing, in the private chat and (compact) in a group.
     await say(user, "/briefing");
-    for (const briefing of library.briefings) for (const ref of everyRef(briefing)) await pressAny(user, user.id, encodeCallback({ kind: "section", ref }));
+    for (const briefing of library.briefings)
+      for (const ref of everyRef(briefing)) await pressAny(user, user.id, encodeCallback({ kind: "section", ref }));
     await say(user, "/briefing");
     await press(user, user.id, { kind: "visits" });
     await press(user, user.id, { kind: "section", ref: { briefingId: latest.id, section: "home" } });
@@ -286,9 +294,12 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
 
 function stickerUpdate(user: User): Update {
   const { message, ...update } = messageUpdate(user, "sticker") as Update & { message: Record<string, unknown> };
-  const { text: _text, ...rest } = message;
+  const { text, ...rest } = message;
   return {
     ...update,
-    message: { ...rest, sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 512, height: 512, is_animated: false, is_video: false } },
-  } as Update;
+    message: {
+      ...rest,
+      sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 512, height: 512, is_animated: false, is_video: false },
+    },
+  };
 }
