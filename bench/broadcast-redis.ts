@@ -51,7 +51,11 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
     const chatIds = await seedSubscribers(instances[0]!.store, options.subscribers);
     const started = performance.now();
     for (const { queue } of instances) queue.start();
-    await Promise.all(instances.map(({ store, queue }) => tick(store, DUE_CLOCK, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)))));
+    await Promise.all(
+      instances.map(({ store, queue }) =>
+        tick(store, DUE_CLOCK, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions))),
+      ),
+    );
     while (chatIds.some((chatId) => fake.messages(chatId).length === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
     const elapsedSeconds = (performance.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -36,7 +36,13 @@ process.stderr.write(`bench (${mode}) on ${os.cpus().length}× ${os.cpus()[0]?.m
 
 process.stderr.write("1/4 update handling…\n");
 const updates = await benchUpdateHandling(SIZES.updates);
-row("1 updates", "ours / bare grammY", updates.stackVsBare, `>= 0.5 ${met(updates.stackVsBare >= 0.5)}`, `${updates.updates} mixed updates, alternating blocks, in-process API`);
+row(
+  "1 updates",
+  "ours / bare grammY",
+  updates.stackVsBare,
+  `>= 0.5 ${met(updates.stackVsBare >= 0.5)}`,
+  `${updates.updates} mixed updates, alternating blocks, in-process API`,
+);
 row("", "ours updates/s", updates.stackPerSecond, "", "createBot stack, SQLite in a temp folder");
 row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per update, no plugins");
 row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare grammY making exactly our calls and payloads, no logic");
@@ -44,14 +50,32 @@ row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, 
 
 process.stderr.write("2/4 inline search…\n");
 const inline = await benchInlineSearch(SIZES.inline);
-row("2 inline", "p50 / p99 ms", `${inline.p50Ms} / ${inline.p99Ms}`, `p99 < 5 ${met(inline.p99Ms < 5)}`, `${inline.queries} queries: kk, ru, look-alikes, inflections, junk, empty`);
+row(
+  "2 inline",
+  "p50 / p99 ms",
+  `${inline.p50Ms} / ${inline.p99Ms}`,
+  `p99 < 5 ${met(inline.p99Ms < 5)}`,
+  `${inline.queries} queries: kk, ru, look-alikes, inflections, junk, empty`,
+);
 
 process.stderr.write(`3/4 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);
 const broadcast = await benchBroadcast({ subscribers, rate });
-row("3 broadcast", "pace", broadcast.pace, `>= 0.95 ${met(broadcast.pace >= 0.95)}`, `delivered ÷ (R × elapsed); R=${rate}/s, 20/min per group, ${subscribers} due at once`);
+row(
+  "3 broadcast",
+  "pace",
+  broadcast.pace,
+  `>= 0.95 ${met(broadcast.pace >= 0.95)}`,
+  `delivered ÷ (R × elapsed); R=${rate}/s, 20/min per group, ${subscribers} due at once`,
+);
 row("", "elapsed s", broadcast.elapsedSeconds, "", "HTTP fake Bot API on loopback answering 429 beyond R");
 row("", "429s received", broadcast.tooManyRequests, "", "");
-row("", "lost / duplicated", `${broadcast.lost} / ${broadcast.duplicated}`, `0 / 0 ${met(broadcast.lost === 0 && broadcast.duplicated === 0)}`, "subscribers with no digest / with more than one");
+row(
+  "",
+  "lost / duplicated",
+  `${broadcast.lost} / ${broadcast.duplicated}`,
+  `0 / 0 ${met(broadcast.lost === 0 && broadcast.duplicated === 0)}`,
+  "subscribers with no digest / with more than one",
+);
 
 process.stderr.write(`3b/4 broadcast in Redis mode (two instances, BullMQ)…\n`);
 const shared = await benchBroadcastRedis({ subscribers, rate });
@@ -65,13 +89,23 @@ if (shared) {
 
 process.stderr.write(`4/4 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
-row("4 memory", `peak RSS MB, ${memory.large.subscribers}`, memory.large.peakRssMb, `< 150 ${met(memory.large.peakRssMb < 150)}`, "whole process (VmHWM): tick + drain over a seeded database, instant API");
+row(
+  "4 memory",
+  `peak RSS MB, ${memory.large.subscribers}`,
+  memory.large.peakRssMb,
+  `< 150 ${met(memory.large.peakRssMb < 150)}`,
+  "whole process (VmHWM): tick + drain over a seeded database, instant API",
+);
 row("", `peak RSS MB, ${memory.small.subscribers}`, memory.small.peakRssMb, "", "");
 row("", "run s (small / large)", `${memory.small.runSeconds} / ${memory.large.runSeconds}`, "", "tick + drain");
 row("", "time growth", memory.growth, `≈ 1 (linear) ${met(memory.growth < 1.5)}`, "time per subscriber, large ÷ small");
 
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
-const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+const line = (cells: string[]) =>
+  cells
+    .map((cell, column) => cell.padEnd(widths[column]!))
+    .join("  ")
+    .trimEnd();
 process.stdout.write(`${line(["part", "figure", "value", "target", "method"])}\n${rows.map(line).join("\n")}\n\n`);
 process.stdout.write(
   `bench: stack_vs_bare=${updates.stackVsBare} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +

@@ -154,7 +154,9 @@ export async function benchInlineSearch(count: number): Promise<InlineResult> {
         },
       };
     });
-    const warmUp = queries.slice(0, Math.min(200, count)).map((update, index) => ({ ...structuredClone(update), update_id: count + 1 + index }));
+    const warmUp = queries
+      .slice(0, Math.min(200, count))
+      .map((update, index) => ({ ...structuredClone(update), update_id: count + 1 + index }));
     for (const update of warmUp) await stack.bot.handleUpdate(update);
     const { sorted } = await timeEach(queries, (update) => stack.bot.handleUpdate(update));
     return { queries: count, p50Ms: round(percentile(sorted, 50), 3), p99Ms: round(percentile(sorted, 99), 3) };

@@ -12,57 +12,61 @@ export function isIanaZone(zone: string): boolean {
   }
 }
 
-const configSchema = z.object({
-  BOT_TOKEN: z
-    .string({ error: "is required: get one from @BotFather" })
-    .trim()
-    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, "is malformed: expected <digits>:<secret> as given by @BotFather"),
-  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://127.0.0.1:8081" }).optional(),
-  DATABASE_PATH: z.string().trim().min(1).default("data/bot.db"),
-  ADMIN_IDS: z
-    .string()
-    .default("")
-    .transform((raw, ctx) => {
-      const parts = raw.split(",").map((part) => part.trim()).filter(Boolean);
-      const ids: number[] = [];
-      for (const part of parts) {
-        if (!/^\d+$/.test(part)) {
-          ctx.addIssue({ code: "custom", message: `has "${part}", which is not a numeric Telegram user id` });
-          return z.NEVER;
+const configSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: "is required: get one from @BotFather" })
+      .trim()
+      .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, "is malformed: expected <digits>:<secret> as given by @BotFather"),
+    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://127.0.0.1:8081" }).optional(),
+    DATABASE_PATH: z.string().trim().min(1).default("data/bot.db"),
+    ADMIN_IDS: z
+      .string()
+      .default("")
+      .transform((raw, ctx) => {
+        const parts = raw
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean);
+        const ids: number[] = [];
+        for (const part of parts) {
+          if (!/^\d+$/.test(part)) {
+            ctx.addIssue({ code: "custom", message: `has "${part}", which is not a numeric Telegram user id` });
+            return z.NEVER;
+          }
+          ids.push(Number(part));
         }
-        ids.push(Number(part));
-      }
-      return ids;
-    }),
-  DEFAULT_TIMEZONE: z
-    .string()
-    .trim()
-    .default("Asia/Almaty")
-    .refine(isIanaZone, "is not an IANA time zone (e.g. Asia/Almaty)"),
-  DIGEST_TICK: z
-    .string()
-    .trim()
-    .default("* * * * *")
-    .refine((expression) => isCronExpression(expression), 'is not a cron expression (5 fields, or 6 with seconds first), e.g. "* * * * *"'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0" }).optional(),
-  BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
-  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to" }).optional(),
-  WEBHOOK_SECRET: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
-    .optional(),
-  PORT: z.coerce
-    .number({ error: "must be a port number" })
-    .int("must be a port number")
-    .min(1, "must be a port number")
-    .max(65535, "must be a port number")
-    .default(8080),
-}).superRefine((values, ctx) => {
-  if (values.BOT_MODE !== "webhook") return;
-  if (!values.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
-  if (!values.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
-});
+        return ids;
+      }),
+    DEFAULT_TIMEZONE: z.string().trim().default("Asia/Almaty").refine(isIanaZone, "is not an IANA time zone (e.g. Asia/Almaty)"),
+    DIGEST_TICK: z
+      .string()
+      .trim()
+      .default("* * * * *")
+      .refine(
+        (expression) => isCronExpression(expression),
+        'is not a cron expression (5 fields, or 6 with seconds first), e.g. "* * * * *"',
+      ),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0" }).optional(),
+    BOT_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
+    WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be the public https URL Telegram posts updates to" }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+    PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a port number")
+      .min(1, "must be a port number")
+      .max(65535, "must be a port number")
+      .default(8080),
+  })
+  .superRefine((values, ctx) => {
+    if (values.BOT_MODE !== "webhook") return;
+    if (!values.WEBHOOK_URL) ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "is required when BOT_MODE=webhook" });
+    if (!values.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required when BOT_MODE=webhook" });
+  });
 
 export type Config = {
   botToken: string;

@@ -105,7 +105,11 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   bot.use(oneAtATime(sequenceKey));
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
   bot.use(prepareUpdate({ store, translators, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
-  const dialogs = dialogsMiddleware(store, features.flatMap((feature) => feature.dialogs ?? []), installTransformers);
+  const dialogs = dialogsMiddleware(
+    store,
+    features.flatMap((feature) => feature.dialogs ?? []),
+    installTransformers,
+  );
   bot.use(dialogGate({ store, opensDialog: router.opensDialog, dialogs: dialogs.middleware() }));
   bot.use(router.middleware);
   for (const feature of features) if (feature.composer) bot.use(feature.composer);

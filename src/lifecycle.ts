@@ -13,10 +13,7 @@ export type StopStep = { name: string; stop: () => unknown };
  * runs even when an earlier one failed (the store still closes when the runner would not stop); each failure goes
  * to `onFailure` with the step's name. Resolves with EXIT_OK only if no step failed.
  */
-export async function runShutdown(
-  stages: StopStep[][],
-  onFailure: (step: string, error: unknown) => void,
-): Promise<ExitCode> {
+export async function runShutdown(stages: StopStep[][], onFailure: (step: string, error: unknown) => void): Promise<ExitCode> {
   let failed = false;
   for (const stage of stages) {
     // async: a step that throws synchronously is a rejection like any other.

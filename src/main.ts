@@ -119,7 +119,14 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const deliveryApi = new Api(config.botToken, client);
     let queue: DigestQueue | undefined;
     if (config.redisUrl) {
-      queue = createDigestQueue({ redisUrl: config.redisUrl, api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger });
+      queue = createDigestQueue({
+        redisUrl: config.redisUrl,
+        api: deliveryApi,
+        store,
+        renderer: deps.digests,
+        limiter: deps.limiter,
+        logger,
+      });
       queue.start();
     }
     const delivery = queue

@@ -55,13 +55,17 @@ describe("parseConfig", () => {
   it("accepts cron expressions with and without seconds for DIGEST_TICK", async () => {
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "*/5 * * * * *" }).digestTick).toBe("*/5 * * * * *");
     expect(parseConfig({ BOT_TOKEN: TOKEN, DIGEST_TICK: "0 * * * *" }).digestTick).toBe("0 * * * *");
-    expect(problemsOf({ BOT_TOKEN: TOKEN, DIGEST_TICK: "* * *" })).toEqual([expect.stringMatching(/^DIGEST_TICK is not a cron expression/)]);
+    expect(problemsOf({ BOT_TOKEN: TOKEN, DIGEST_TICK: "* * *" })).toEqual([
+      expect.stringMatching(/^DIGEST_TICK is not a cron expression/),
+    ]);
   });
 
   it("webhook mode needs WEBHOOK_URL and a well-formed WEBHOOK_SECRET, each named when missing", async () => {
     const names = (env: Record<string, string>) => problemsOf({ BOT_TOKEN: TOKEN, ...env }).map((problem) => problem.split(" ")[0]);
     expect(names({ BOT_MODE: "webhook" })).toEqual(["WEBHOOK_URL", "WEBHOOK_SECRET"]);
-    expect(names({ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "has spaces" })).toEqual(["WEBHOOK_SECRET"]);
+    expect(names({ BOT_MODE: "webhook", WEBHOOK_URL: "https://bot.example.org/telegram", WEBHOOK_SECRET: "has spaces" })).toEqual([
+      "WEBHOOK_SECRET",
+    ]);
     expect(names({ BOT_MODE: "webhok" })).toEqual(["BOT_MODE"]);
     expect(names({ PORT: "http" })).toEqual(["PORT"]);
     expect(names({ REDIS_URL: "localhost:6379" })).toEqual(["REDIS_URL"]);

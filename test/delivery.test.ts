@@ -293,7 +293,9 @@ describe("delivery against the fake Bot API", () => {
       fifthArrived();
       return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
     });
-    const run = senderFor(first, { concurrency: 1 }).drain().catch(() => undefined);
+    const run = senderFor(first, { concurrency: 1 })
+      .drain()
+      .catch(() => undefined);
     await fifth;
     await first.store.close();
     hung?.();

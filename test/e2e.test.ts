@@ -46,9 +46,11 @@ function startOneMachineBot(fake: FakeTelegram, folder: string, env: Record<stri
 
 /** Resolves once the bot has called `method`; a bot that never does fails the suite with its own output. */
 async function readyAfter(bot: BotProcess, fake: FakeTelegram, method: string): Promise<void> {
-  await fake.waitFor((call) => call.method === method, 90_000).catch((error: Error) => {
-    throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
-  });
+  await fake
+    .waitFor((call) => call.method === method, 90_000)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\nprocess output:\n${bot.output()}`);
+    });
 }
 
 async function stopOneMachineBot(bot: BotProcess, fake: FakeTelegram, folder: string): Promise<void> {
@@ -117,7 +119,9 @@ describe("npm start (end to end)", () => {
     expect(digest.payload.text).toContain("27");
     // One digest per period, however many ticks pass.
     await new Promise((resolveWait) => setTimeout(resolveWait, 2500));
-    const digests = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
+    const digests = fake
+      .callsTo("sendMessage")
+      .filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
     expect(digests).toHaveLength(1);
   });
 
@@ -270,19 +274,23 @@ describe("two instances sharing one Redis (end to end)", () => {
     await redis?.stop();
   });
 
-  it.skipIf(!redis)("each instance refuses webhook requests without the secret and reports its health", async () => {
-    for (const port of ports) {
-      let health: Response | undefined;
-      for (let attempt = 0; attempt < 100 && !health?.ok; attempt++) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-        if (!health?.ok) await new Promise((resolve) => setTimeout(resolve, 200));
+  it.skipIf(!redis)(
+    "each instance refuses webhook requests without the secret and reports its health",
+    async () => {
+      for (const port of ports) {
+        let health: Response | undefined;
+        for (let attempt = 0; attempt < 100 && !health?.ok; attempt++) {
+          health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          if (!health?.ok) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        expect(await health!.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true, queue: true } });
+        const update = messageUpdate(privateUser({ language_code: "ru" }), "/start");
+        const refused = await fetch(`http://127.0.0.1:${port}/hook/telegram`, { method: "POST", body: JSON.stringify(update) });
+        expect(refused.status).toBe(401);
       }
-      expect(await health!.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true, queue: true } });
-      const update = messageUpdate(privateUser({ language_code: "ru" }), "/start");
-      const refused = await fetch(`http://127.0.0.1:${port}/hook/telegram`, { method: "POST", body: JSON.stringify(update) });
-      expect(refused.status).toBe(401);
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
   it.skipIf(!redis)(
     `delivers exactly one digest to each of ${SUBSCRIBERS} subscribers, together under ${RATE} messages a second`,
@@ -292,7 +300,9 @@ describe("two instances sharing one Redis (end to end)", () => {
       while (chats.some((chatId) => fake.messages(chatId).length === 0)) {
         if (Date.now() - started > 150_000) {
           const missing = chats.filter((chatId) => fake.messages(chatId).length === 0).length;
-          throw new Error(`${missing} subscribers still without a digest\n${instances.map((instance) => instance.output().slice(-1500)).join("\n")}`);
+          throw new Error(
+            `${missing} subscribers still without a digest\n${instances.map((instance) => instance.output().slice(-1500)).join("\n")}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -307,4 +317,3 @@ describe("two instances sharing one Redis (end to end)", () => {
     200_000,
   );
 });
-

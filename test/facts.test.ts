@@ -27,12 +27,24 @@ const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
   { fact: "visit ends 3 Sep 2025", kk: /3 қыркүйек/, ru: /3 сентября 2025/ },
   { fact: "30 Aug, on the eve: meeting with Xi Jinping", kk: /30 тамыз.*Си Цзиньпинмен кездес/, ru: /30 августа.*Си Цзиньпином/ },
   { fact: "20+ documents", kk: /20-дан астам құжат/, ru: /более 20 документов/ },
-  { fact: "areas of the documents", kk: /энергетика, көлік-логистика, білім беру және экология/, ru: /энергетики, транспорта и логистики, образования и экологии/ },
+  {
+    fact: "areas of the documents",
+    kk: /энергетика, көлік-логистика, білім беру және экология/,
+    ru: /энергетики, транспорта и логистики, образования и экологии/,
+  },
   { fact: "two more Lu Ban workshops", kk: /қосымша екі «Лу Бань» шеберханасы/, ru: /ещё две мастерские «Лу Бань»/ },
   { fact: "Year of Culture projects", kk: /мәдениет жылы аясында бірлескен жобалар/, ru: /совместных проектов в рамках Года культуры/ },
   { fact: "SCO speech on 1 Sep", kk: /1 қыркүйек.*ШЫҰ саммитінде сөз сөйлеп/, ru: /1 сентября.*выступил на саммите ШОС/ },
-  { fact: "Cultural Center in Beijing on 2 Sep", kk: /2 қыркүйек.*Бейжіңде Қазақстанның Мәдени орталығын ашып/, ru: /2 сентября.*открыл в Пекине Культурный центр Казахстана/ },
-  { fact: "parade on 3 Sep, 80th anniversary of Victory", kk: /3 қыркүйек.*Жеңістің 80 жылдығына арналған әскери шеруге/, ru: /3 сентября.*военном параде.*80-летию Победы/ },
+  {
+    fact: "Cultural Center in Beijing on 2 Sep",
+    kk: /2 қыркүйек.*Бейжіңде Қазақстанның Мәдени орталығын ашып/,
+    ru: /2 сентября.*открыл в Пекине Культурный центр Казахстана/,
+  },
+  {
+    fact: "parade on 3 Sep, 80th anniversary of Victory",
+    kk: /3 қыркүйек.*Жеңістің 80 жылдығына арналған әскери шеруге/,
+    ru: /3 сентября.*военном параде.*80-летию Победы/,
+  },
   { fact: "direction: transport and logistics", kk: /Көлік және логистика/, ru: /Транспорт и логистика/ },
   { fact: "direction: energy and production", kk: /Энергетика мен өндіріс/, ru: /Энергетика и производство/ },
   { fact: "direction: agro and digital", kk: /Агросектор және цифрлық технология/, ru: /Агросектор и цифровые технологии/ },
@@ -40,7 +52,11 @@ const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
   { fact: "Trans-Caspian route", kk: /Транскаспий бағытының/, ru: /Транскаспийского маршрута/ },
   { fact: "$27 bn of Chinese investment", kk: /\$27 млрд-тан астам/, ru: /более \$27 млрд/ },
   { fact: "6,000+ joint ventures", kk: /6 мыңнан астам.*бірлескен кәсіпорын/, ru: /более 6 тысяч.*совместных предприятий/ },
-  { fact: "the expert's name and role", kk: /Гүлнар Шаймергенова, Қытайды зерттеу орталығының директоры/, ru: /Гульнар Шаймергенова, директор Центра изучения Китая/ },
+  {
+    fact: "the expert's name and role",
+    kk: /Гүлнар Шаймергенова, Қытайды зерттеу орталығының директоры/,
+    ru: /Гульнар Шаймергенова, директор Центра изучения Китая/,
+  },
   { fact: "qualitative depth", kk: /«сапалық тереңдікке»/, ru: /«качественной глубине»/ },
   { fact: "priorities", kk: /Транскаспий дәлізін жеделдету/, ru: /ускорить развитие Транскаспийского коридора/ },
 ];
@@ -68,7 +84,9 @@ describe("facts of the article in the rendered briefing", () => {
     const t = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
     for (const ref of briefingRefs(briefing)) {
       expect(renderSection(briefing, ref, { locale: "kk", t: t.kk }).text).toContain("Дереккөз: BAQ.KZ, 2025 жылғы 5 қыркүйек");
-      expect(renderSection(briefing, ref, { locale: "ru", t: t.ru }).text).toContain("Источник: BAQ.KZ, 5 сентября 2025 г. (на казахском языке)");
+      expect(renderSection(briefing, ref, { locale: "ru", t: t.ru }).text).toContain(
+        "Источник: BAQ.KZ, 5 сентября 2025 г. (на казахском языке)",
+      );
     }
   });
 

@@ -156,7 +156,13 @@ describe("inline mode", () => {
     const rows = harness.fake.lastCall("sendMessage")!.payload.reply_markup.inline_keyboard.flat();
     expect(rows).toContainEqual({
       text: "📤 Поделиться",
-      switch_inline_query_chosen_chat: { query: `${briefing.id}-sc`, allow_user_chats: true, allow_group_chats: true, allow_channel_chats: false, allow_bot_chats: false },
+      switch_inline_query_chosen_chat: {
+        query: `${briefing.id}-sc`,
+        allow_user_chats: true,
+        allow_group_chats: true,
+        allow_channel_chats: false,
+        allow_bot_chats: false,
+      },
     });
   });
 

@@ -76,10 +76,12 @@ describe("locales", () => {
   it("write Russian without Kazakh letters, except the deliberately bilingual language button", async () => {
     const i18n = createI18n();
     const sample: Record<string, string | number> = { month: 9, day: 1, number: 1, count: 1, original: "kk", status: "active" };
-    const withKazakhLetters = [...readMessages("ru")].filter(([key, used]) => {
-      const variables = Object.fromEntries([...used].map((name) => [name, sample[name] ?? "x"]));
-      return /[әғқңөұүһі]/i.test(i18n.t("ru", key, variables));
-    }).map(([key]) => key);
+    const withKazakhLetters = [...readMessages("ru")]
+      .filter(([key, used]) => {
+        const variables = Object.fromEntries([...used].map((name) => [name, sample[name] ?? "x"]));
+        return /[әғқңөұүһі]/i.test(i18n.t("ru", key, variables));
+      })
+      .map(([key]) => key);
     expect(withKazakhLetters).toEqual(["button-language"]);
   });
 });

@@ -93,9 +93,13 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
   it("flood (429 retry_after): the queue waits retry_after and the digest still arrives, once", async () => {
     const { fake, store, queue } = await rig();
     await subscribe(store, [7101, 7102]);
-    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, {
-      when: (payload) => payload.chat_id === 7101,
-    });
+    fake.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+      {
+        when: (payload) => payload.chat_id === 7101,
+      },
+    );
     await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
     await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
@@ -107,10 +111,14 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
   it("gone (403 blocked): the subscription stops after one attempt, the job is not retried", async () => {
     const { fake, store, queue } = await rig();
     await subscribe(store, [7201, 7203]);
-    fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, {
-      when: (payload) => payload.chat_id === 7201,
-      times: 10,
-    });
+    fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      {
+        when: (payload) => payload.chat_id === 7201,
+        times: 10,
+      },
+    );
     await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
     await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
@@ -127,7 +135,11 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     await subscribe(store, [-7202]);
     fake.failNext(
       "sendMessage",
-      { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: -1007202 } },
+      {
+        error_code: 400,
+        description: "Bad Request: group chat was upgraded to a supergroup chat",
+        parameters: { migrate_to_chat_id: -1007202 },
+      },
       { when: (payload) => payload.chat_id === -7202 },
     );
     await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
@@ -158,7 +170,8 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     await until(async () => digestsTo(fake, 7301).length === 1 && (await queue.queue.getJobs(["failed"])).length === 1);
     const [failed] = await queue.queue.getJobs(["failed"]);
     expect(failed).toMatchObject({ data: { chatId: 7302 }, attemptsMade: 2 });
-    for (const chatId of [7301, 7302]) expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId)).toHaveLength(2);
+    for (const chatId of [7301, 7302])
+      expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId)).toHaveLength(2);
     expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
     // A failure of the message, not of the chat: the subscription goes on.
     expect(await store.getSubscription(7302)).toMatchObject({ status: "active" });

@@ -21,27 +21,59 @@ const ANSWERS: [string, ApiFailure, ReturnType<typeof classifyApiFailure>][] = [
   ],
   [
     "migrated: 400 with migrate_to_chat_id",
-    { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: -1001234567890 } },
+    {
+      error_code: 400,
+      description: "Bad Request: group chat was upgraded to a supergroup chat",
+      parameters: { migrate_to_chat_id: -1001234567890 },
+    },
     { kind: "migrated", toChatId: -1001234567890 },
   ],
-  ["gone/blocked: 403 blocked by the user", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, { kind: "gone", reason: "blocked" }],
-  ["gone/removed: 403 kicked from the group", { error_code: 403, description: "Forbidden: bot was kicked from the group chat" }, { kind: "gone", reason: "removed" }],
+  [
+    "gone/blocked: 403 blocked by the user",
+    { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+    { kind: "gone", reason: "blocked" },
+  ],
+  [
+    "gone/removed: 403 kicked from the group",
+    { error_code: 403, description: "Forbidden: bot was kicked from the group chat" },
+    { kind: "gone", reason: "removed" },
+  ],
   [
     "gone/removed: 403 kicked from the supergroup",
     { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
     { kind: "gone", reason: "removed" },
   ],
-  ["gone/removed: 403 not a member of the channel", { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" }, { kind: "gone", reason: "removed" }],
-  ["gone/chat_not_found: 403 user is deactivated", { error_code: 403, description: "Forbidden: user is deactivated" }, { kind: "gone", reason: "chat_not_found" }],
-  ["gone/chat_not_found: 400 chat not found", { error_code: 400, description: "Bad Request: chat not found" }, { kind: "gone", reason: "chat_not_found" }],
-  ["gone/chat_not_found: 400 PEER_ID_INVALID", { error_code: 400, description: "Bad Request: PEER_ID_INVALID" }, { kind: "gone", reason: "chat_not_found" }],
+  [
+    "gone/removed: 403 not a member of the channel",
+    { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
+    { kind: "gone", reason: "removed" },
+  ],
+  [
+    "gone/chat_not_found: 403 user is deactivated",
+    { error_code: 403, description: "Forbidden: user is deactivated" },
+    { kind: "gone", reason: "chat_not_found" },
+  ],
+  [
+    "gone/chat_not_found: 400 chat not found",
+    { error_code: 400, description: "Bad Request: chat not found" },
+    { kind: "gone", reason: "chat_not_found" },
+  ],
+  [
+    "gone/chat_not_found: 400 PEER_ID_INVALID",
+    { error_code: 400, description: "Bad Request: PEER_ID_INVALID" },
+    { kind: "gone", reason: "chat_not_found" },
+  ],
   [
     "gone/chat_not_found: 400 group chat was deactivated",
     { error_code: 400, description: "Bad Request: group chat was deactivated" },
     { kind: "gone", reason: "chat_not_found" },
   ],
   ["other: 400 another bad request", { error_code: 400, description: "Bad Request: message text is empty" }, { kind: "other" }],
-  ["other: 400 can't parse entities", { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" }, { kind: "other" }],
+  [
+    "other: 400 can't parse entities",
+    { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" },
+    { kind: "other" },
+  ],
   ["other: 500 server error", { error_code: 500, description: "Internal Server Error" }, { kind: "other" }],
   ["other: 502 bad gateway", { error_code: 502, description: "Bad Gateway" }, { kind: "other" }],
   // Without retry_after there is nothing to wait for: a bounded retry, like any other failure.
@@ -58,15 +90,23 @@ describe("classification of Bot API send failures", () => {
   });
 
   it("migrate_to_chat_id decides, whatever the description says", () => {
-    expect(classifyApiFailure({ error_code: 400, description: "Bad Request: chat not found", parameters: { migrate_to_chat_id: -100777 } })).toEqual({
+    expect(
+      classifyApiFailure({ error_code: 400, description: "Bad Request: chat not found", parameters: { migrate_to_chat_id: -100777 } }),
+    ).toEqual({
       kind: "migrated",
       toChatId: -100777,
     });
   });
 
   it("a description's case does not matter", () => {
-    expect(classifyApiFailure({ error_code: 403, description: "FORBIDDEN: BOT WAS BLOCKED BY THE USER" })).toEqual({ kind: "gone", reason: "blocked" });
-    expect(classifyApiFailure({ error_code: 400, description: "Bad Request: Chat Not Found" })).toEqual({ kind: "gone", reason: "chat_not_found" });
+    expect(classifyApiFailure({ error_code: 403, description: "FORBIDDEN: BOT WAS BLOCKED BY THE USER" })).toEqual({
+      kind: "gone",
+      reason: "blocked",
+    });
+    expect(classifyApiFailure({ error_code: 400, description: "Bad Request: Chat Not Found" })).toEqual({
+      kind: "gone",
+      reason: "chat_not_found",
+    });
   });
 
   it("other: a network failure (HttpError) and anything that is not a Bot API answer", () => {
@@ -88,7 +128,13 @@ describe("isUneditable", () => {
   });
 
   it.each([
-    ["400 message is not modified", { error_code: 400, description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same" }],
+    [
+      "400 message is not modified",
+      {
+        error_code: 400,
+        description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
+      },
+    ],
     ["400 another bad request", { error_code: 400, description: "Bad Request: message text is empty" }],
     ["403 blocked", { error_code: 403, description: "Forbidden: bot was blocked by the user" }],
     ["429 flood", { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } }],

@@ -35,7 +35,9 @@ describe("the /subscribe dialogue", () => {
     expect(lastText(user.id)).toContain("Қай бағыттарды қосайын?");
 
     await pressIn(harness, user, user.id, dialogData({ step: "sector", sector: "energy" }));
-    const energy = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find((b) => b.callback_data === dialogData({ step: "sector", sector: "energy" }))!;
+    const energy = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find(
+      (b) => b.callback_data === dialogData({ step: "sector", sector: "energy" }),
+    )!;
     expect(energy.text.startsWith("▫️")).toBe(true);
     await pressIn(harness, user, user.id, dialogData({ step: "ok" }));
     expect(lastText(user.id)).toContain("Жазылымды тексеріңіз");
@@ -77,7 +79,9 @@ describe("the /subscribe dialogue", () => {
     const user = privateUser({ language_code: "ru" });
     await say(user, "/subscribe");
     const prompt = lastMessageIn(harness, user.id);
-    await harness.send(callbackUpdate(user, dialogData({ step: "time", minuteOfDay: 9 * 60 }), { chat_id: user.id, message_id: prompt.message_id }));
+    await harness.send(
+      callbackUpdate(user, dialogData({ step: "time", minuteOfDay: 9 * 60 }), { chat_id: user.id, message_id: prompt.message_id }),
+    );
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("Не понял");
     expect(lastText(user.id)).toContain("Как часто");
 
@@ -110,7 +114,9 @@ describe("the /subscribe dialogue", () => {
     await say(user, "/help");
     expect(lastText(user.id)).toContain("/subscribe — Подписаться на дайджест");
     const prompt = harness.fake.messages(user.id).find((m) => m.text?.includes("Как часто"))!;
-    await harness.send(callbackUpdate(user, dialogData({ step: "frequency", frequency: "daily" }), { chat_id: user.id, message_id: prompt.message_id }));
+    await harness.send(
+      callbackUpdate(user, dialogData({ step: "frequency", frequency: "daily" }), { chat_id: user.id, message_id: prompt.message_id }),
+    );
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("диалог уже завершён");
   });
 
@@ -141,7 +147,9 @@ describe("the /subscribe dialogue", () => {
     const restarted = await startHarness({ databasePath: harness.databasePath, fake: harness.fake });
     try {
       const prompt = lastMessageIn(harness, user.id);
-      await restarted.send(callbackUpdate(user, dialogData({ step: "time", minuteOfDay: 20 * 60 }), { chat_id: user.id, message_id: prompt.message_id }));
+      await restarted.send(
+        callbackUpdate(user, dialogData({ step: "time", minuteOfDay: 20 * 60 }), { chat_id: user.id, message_id: prompt.message_id }),
+      );
       expect(lastText(user.id)).toContain("Какие направления включить?");
     } finally {
       await restarted.store.close();
@@ -245,7 +253,9 @@ describe("/settings", () => {
     expect(lastText(user.id)).toContain("Вы отписались");
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "unsubscribed" });
     await say(user, "/settings");
-    expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((b) => b.callback_data)).toContain(settingsData({ field: "subscribe" }));
+    expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((b) => b.callback_data)).toContain(
+      settingsData({ field: "subscribe" }),
+    );
   });
 });
 

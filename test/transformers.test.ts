@@ -99,7 +99,11 @@ describe("chat replies: each class of send failure", () => {
     await subscribe(harness.store, group.id, "group");
     harness.fake.failNext(
       "sendMessage",
-      { error_code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", parameters: { migrate_to_chat_id: -1004101 } },
+      {
+        error_code: 400,
+        description: "Bad Request: group chat was upgraded to a supergroup chat",
+        parameters: { migrate_to_chat_id: -1004101 },
+      },
       { when: (payload) => payload.chat_id === group.id },
     );
     await receive(messageUpdate(user, "/help", { chat: group }));
@@ -111,9 +115,13 @@ describe("chat replies: each class of send failure", () => {
   it("gone (403 blocked): the chat's active subscription stops with reason 'blocked'", async () => {
     const user = privateUser({ language_code: "ru" });
     await subscribe(harness.store, user.id);
-    harness.fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" }, {
-      when: (payload) => payload.chat_id === user.id,
-    });
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      {
+        when: (payload) => payload.chat_id === user.id,
+      },
+    );
     await receive(messageUpdate(user, "/start"));
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "blocked" });
     // Nothing more is sent into a chat that refuses the bot.
@@ -125,9 +133,13 @@ describe("chat replies: each class of send failure", () => {
     const group: Chat.SupergroupChat = { id: -1004202, type: "supergroup", title: "Group" };
     await subscribe(harness.store, group.id, "supergroup");
     await harness.store.pauseSubscription(group.id);
-    harness.fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" }, {
-      when: (payload) => payload.chat_id === group.id,
-    });
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
+      {
+        when: (payload) => payload.chat_id === group.id,
+      },
+    );
     await receive(messageUpdate(user, "/help", { chat: group }));
     expect(await harness.store.getSubscription(group.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
   });
@@ -146,7 +158,11 @@ describe("chat replies: each class of send failure", () => {
     expect(answers).toHaveLength(2);
     expect(answers.map((call) => call.payload.callback_query_id)).toEqual([press.callback_query!.id, press.callback_query!.id]);
     expect(failedUpdates()).toEqual([
-      expect.objectContaining({ level: 50, update_id: press.update_id, err: expect.objectContaining({ message: expect.stringContaining("Internal Server Error") }) }),
+      expect.objectContaining({
+        level: 50,
+        update_id: press.update_id,
+        err: expect.objectContaining({ message: expect.stringContaining("Internal Server Error") }),
+      }),
     ]);
     // Not a reason to touch the subscription or hold anyone back.
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "active" });
@@ -158,13 +174,20 @@ describe("chat replies: each class of send failure", () => {
   it("other (400 bad request on a reply): logged with the update id, the subscription untouched", async () => {
     const user = privateUser({ language_code: "ru" });
     await subscribe(harness.store, user.id);
-    harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" }, {
-      when: (payload) => payload.chat_id === user.id,
-    });
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: can't parse entities: Unexpected end tag at byte offset 12" },
+      {
+        when: (payload) => payload.chat_id === user.id,
+      },
+    );
     const update = messageUpdate(user, "/help");
     await receive(update);
     expect(failedUpdates()).toEqual([
-      expect.objectContaining({ update_id: update.update_id, err: expect.objectContaining({ message: expect.stringContaining("can't parse entities") }) }),
+      expect.objectContaining({
+        update_id: update.update_id,
+        err: expect.objectContaining({ message: expect.stringContaining("can't parse entities") }),
+      }),
     ]);
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "active" });
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === user.id)).toHaveLength(1);

@@ -16,7 +16,12 @@ export function commandList(menu: readonly MenuEntry[], t: Translate): string {
 }
 
 /** Registers localized command menus: for kk, for ru, and a default (in `fallback`) for everyone else. */
-export async function registerCommands(api: Api, menu: readonly MenuEntry[], translators: Record<Locale, Translate>, fallback: Locale): Promise<void> {
+export async function registerCommands(
+  api: Api,
+  menu: readonly MenuEntry[],
+  translators: Record<Locale, Translate>,
+  fallback: Locale,
+): Promise<void> {
   const scopes: { scope: BotCommandScope; groups: boolean }[] = [
     { scope: { type: "default" }, groups: false },
     { scope: { type: "all_private_chats" }, groups: false },

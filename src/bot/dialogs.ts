@@ -40,7 +40,12 @@ export function dialogsMiddleware(store: Store, dialogs: readonly Dialog[], inst
   ];
   for (const dialog of dialogs) {
     composer.use(
-      createConversation<BotContext, DialogContext>(dialog.run, { id: dialog.id, maxMillisecondsToWait: DIALOG_TIMEOUT_MS, plugins, parallel: false }),
+      createConversation<BotContext, DialogContext>(dialog.run, {
+        id: dialog.id,
+        maxMillisecondsToWait: DIALOG_TIMEOUT_MS,
+        plugins,
+        parallel: false,
+      }),
     );
   }
   return composer;

@@ -67,7 +67,9 @@ function checkUniqueIds(briefing: Briefing): string[] {
 /** Both languages' text and the ids of a briefing: every problem found, with where it is. */
 export function checkBriefingText(briefing: Briefing): string[] {
   return [
-    ...localizedStrings(briefing).flatMap(checkLanguage).map((problem) => `${briefing.id}.${problem}`),
+    ...localizedStrings(briefing)
+      .flatMap(checkLanguage)
+      .map((problem) => `${briefing.id}.${problem}`),
     ...checkUniqueIds(briefing),
   ];
 }

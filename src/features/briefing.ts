@@ -52,7 +52,10 @@ export const briefingFeature: FeatureFactory = ({ library }) => {
           await ctx.answerCallbackQuery();
           const keyboard = InlineKeyboard.from(
             library.briefings.map((briefing) => [
-              InlineKeyboard.text(briefing.shortTitle[ctx.locale], encodeCallback({ kind: "section", ref: { briefingId: briefing.id, section: "home" } })),
+              InlineKeyboard.text(
+                briefing.shortTitle[ctx.locale],
+                encodeCallback({ kind: "section", ref: { briefingId: briefing.id, section: "home" } }),
+              ),
             ]),
           );
           await show(ctx, { text: escapeHtml(ctx.t("visits-title")), keyboard });

@@ -13,22 +13,30 @@ export const searchFeature: FeatureFactory = ({ library, search }) => {
   const composer = new Composer<BotContext>();
   // A command is never a search: commands no feature knows get the fallback's answer.
   const startsWithCommand = (ctx: BotContext) => ctx.message?.entities?.[0]?.type === "bot_command" && ctx.message.entities[0].offset === 0;
-  composer.chatType("private").on("message:text").drop(startsWithCommand, async (ctx) => {
-    const query = ctx.message.text.trim();
-    const echo = query.length > MAX_QUERY_ECHO ? `${query.slice(0, MAX_QUERY_ECHO)}…` : query;
-    const hits = search.find(query, ctx.locale).slice(0, MAX_SEARCH_BUTTONS);
-    const homeRow = [InlineKeyboard.text(ctx.t("section-home"), encodeCallback({ kind: "section", ref: { briefingId: library.latest.id, section: "home" } }))];
-    if (hits.length === 0) {
-      await replyText(ctx, ctx.t("search-nothing", { query: echo }), InlineKeyboard.from([homeRow]));
-      return;
-    }
-    const rows = hits.map((hit) => {
-      const briefing = library.get(hit.briefingId)!;
-      const title = refTitle(briefing, hit.ref, ctx.locale, ctx.t);
-      const label = library.briefings.length > 1 ? `${title} · ${briefing.shortTitle[ctx.locale]}` : title;
-      return [InlineKeyboard.text(label, encodeCallback({ kind: "section", ref: hit.ref }))];
+  composer
+    .chatType("private")
+    .on("message:text")
+    .drop(startsWithCommand, async (ctx) => {
+      const query = ctx.message.text.trim();
+      const echo = query.length > MAX_QUERY_ECHO ? `${query.slice(0, MAX_QUERY_ECHO)}…` : query;
+      const hits = search.find(query, ctx.locale).slice(0, MAX_SEARCH_BUTTONS);
+      const homeRow = [
+        InlineKeyboard.text(
+          ctx.t("section-home"),
+          encodeCallback({ kind: "section", ref: { briefingId: library.latest.id, section: "home" } }),
+        ),
+      ];
+      if (hits.length === 0) {
+        await replyText(ctx, ctx.t("search-nothing", { query: echo }), InlineKeyboard.from([homeRow]));
+        return;
+      }
+      const rows = hits.map((hit) => {
+        const briefing = library.get(hit.briefingId)!;
+        const title = refTitle(briefing, hit.ref, ctx.locale, ctx.t);
+        const label = library.briefings.length > 1 ? `${title} · ${briefing.shortTitle[ctx.locale]}` : title;
+        return [InlineKeyboard.text(label, encodeCallback({ kind: "section", ref: hit.ref }))];
+      });
+      await replyText(ctx, ctx.t("search-results", { query: echo }), InlineKeyboard.from([...rows, homeRow]));
     });
-    await replyText(ctx, ctx.t("search-results", { query: echo }), InlineKeyboard.from([...rows, homeRow]));
-  });
   return { composer };
 };

@@ -27,7 +27,8 @@ export const startFeature: FeatureFactory = ({ library, store, translators }) =>
           }
           const briefing = (target && library.get(target.briefingId)) ?? library.latest;
           const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
-          const note = payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
+          const note =
+            payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });
           if (canResume(await store.getSubscription(ctx.chat.id))) {
             const offer = resumeOfferScreen(ctx.t);

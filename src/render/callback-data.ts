@@ -59,8 +59,7 @@ const ID = /^[a-z0-9]{1,8}$/;
 const FREQUENCY_WIRE: Record<Frequency, string> = { daily: "d", weekly: "w" };
 
 const encodeFrequency = (frequency: Frequency) => FREQUENCY_WIRE[frequency];
-const decodeFrequency = (raw: string | undefined): Frequency | undefined =>
-  raw === "d" ? "daily" : raw === "w" ? "weekly" : undefined;
+const decodeFrequency = (raw: string | undefined): Frequency | undefined => (raw === "d" ? "daily" : raw === "w" ? "weekly" : undefined);
 /** Times travel as "HHMM". */
 const encodeTime = (minuteOfDay: number) => formatTime(minuteOfDay).replace(":", "");
 function decodeTime(raw: string | undefined): number | undefined {

@@ -89,7 +89,9 @@ function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: 
 
 function headline(briefing: Briefing, ref: SectionRef, request: DigestRequest): string {
   const options = { locale: request.locale, t: request.t, compact: true };
-  const body = stripHtml(sectionBlocks(briefing, ref, options).slice(1).join(" ")).replace(/\s+/g, " ").trim();
+  const body = stripHtml(sectionBlocks(briefing, ref, options).slice(1).join(" "))
+    .replace(/\s+/g, " ")
+    .trim();
   const short = body.length > HEADLINE_CHARS ? `${body.slice(0, HEADLINE_CHARS - 1)}…` : body;
   return `${bold(refTitle(briefing, ref, request.locale, request.t))}\n${escapeHtml(short)}`;
 }

@@ -22,9 +22,7 @@ export const italic = (text: string) => `<i>${escapeHtml(text)}</i>`;
 
 /** Telegram counts message length after entity parsing: tags do not count, entities count as one character. */
 export function visibleLength(html: string): number {
-  return html
-    .replace(/<[^>]+>/g, "")
-    .replace(/&(amp|lt|gt|quot);/g, "_").length;
+  return html.replace(/<[^>]+>/g, "").replace(/&(amp|lt|gt|quot);/g, "_").length;
 }
 
 /**

@@ -17,7 +17,10 @@ export function languagePickerScreen(
     text: escapeHtml(LOCALES.map((locale) => translators[locale](key)).join("\n\n")),
     keyboard: InlineKeyboard.from([
       LOCALES.map((language) =>
-        InlineKeyboard.text(translators[language]("language-name"), encodeCallback({ kind: "language", language, ...(then ? { then } : {}) })),
+        InlineKeyboard.text(
+          translators[language]("language-name"),
+          encodeCallback({ kind: "language", language, ...(then ? { then } : {}) }),
+        ),
       ),
     ]),
   };

@@ -13,9 +13,15 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
     if (payload.length > 64 || !/^[A-Za-z0-9_-]+$/.test(payload)) problems.push(`${payload}: deep-link payload invalid`);
     for (const locale of LOCALES) {
       for (const compact of [false, true]) {
-        const { text, keyboard } = renderSection(briefing, ref, { locale, t: translators[locale], compact }, { hasOtherVisits: otherVisits });
+        const { text, keyboard } = renderSection(
+          briefing,
+          ref,
+          { locale, t: translators[locale], compact },
+          { hasOtherVisits: otherVisits },
+        );
         const where = `${payload} (${locale}${compact ? ", group" : ""})`;
-        if (visibleLength(text) > MAX_MESSAGE_CHARS) problems.push(`${where}: ${visibleLength(text)} characters, over ${MAX_MESSAGE_CHARS}`);
+        if (visibleLength(text) > MAX_MESSAGE_CHARS)
+          problems.push(`${where}: ${visibleLength(text)} characters, over ${MAX_MESSAGE_CHARS}`);
         if (text.includes("…\n\n<i>")) problems.push(`${where}: text had to be shortened to fit one message`);
         for (const button of keyboard.inline_keyboard.flat()) {
           if ("callback_data" in button && Buffer.byteLength(button.callback_data, "utf8") > MAX_CALLBACK_BYTES) {

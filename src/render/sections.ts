@@ -74,25 +74,18 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
     case "tl": {
       const day = briefing.timeline.find((entry) => entry.id === ref.itemId);
       if (day) {
-        return [
-          heading(`${formatDate(day.date, t)} — ${local(day.title, locale)}`),
-          escapeHtml(local(day.text, locale)),
-        ];
+        return [heading(`${formatDate(day.date, t)} — ${local(day.title, locale)}`), escapeHtml(local(day.text, locale))];
       }
       return [
         heading(sectionTitle("tl", t)),
-        ...briefing.timeline.map(
-          (entry) => `${bold(formatDate(entry.date, t))} — ${escapeHtml(local(entry.title, locale))}`,
-        ),
+        ...briefing.timeline.map((entry) => `${bold(formatDate(entry.date, t))} — ${escapeHtml(local(entry.title, locale))}`),
       ];
     }
     case "ag":
       return [
         heading(sectionTitle("ag", t)),
         escapeHtml(local(briefing.agreements.summary, locale)),
-        ...briefing.agreements.items.map(
-          (item) => `${bold(local(item.title, locale))}\n${escapeHtml(local(item.text, locale))}`,
-        ),
+        ...briefing.agreements.items.map((item) => `${bold(local(item.title, locale))}\n${escapeHtml(local(item.text, locale))}`),
       ];
     case "sc": {
       const sector = briefing.sectors.find((entry) => entry.id === ref.itemId);
@@ -106,8 +99,7 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
       return [
         heading(sectionTitle("sc", t)),
         ...briefing.sectors.map(
-          (entry, index) =>
-            `${index + 1}. ${bold(local(entry.title, locale))}\n${escapeHtml(local(entry.summary, locale))}`,
+          (entry, index) => `${index + 1}. ${bold(local(entry.title, locale))}\n${escapeHtml(local(entry.summary, locale))}`,
         ),
       ];
     }
@@ -221,7 +213,12 @@ export function sectionKeyboard(
   const rows: Button[][] = [];
 
   if (ref.section === "home") {
-    rows.push(...chunk(MENU_SECTIONS.map((section) => button(sectionTitle(section, t), at(section))), columns));
+    rows.push(
+      ...chunk(
+        MENU_SECTIONS.map((section) => button(sectionTitle(section, t), at(section))),
+        columns,
+      ),
+    );
     const settingsRow = [InlineKeyboard.text(t("button-language"), encodeCallback({ kind: "languageMenu" }))];
     if (extras.hasOtherVisits) settingsRow.push(InlineKeyboard.text(t("button-visits"), encodeCallback({ kind: "visits" })));
     rows.push(settingsRow, ...(extras.extraRows ?? []));
@@ -252,12 +249,7 @@ export function sectionKeyboard(
   return InlineKeyboard.from(rows);
 }
 
-export function renderSection(
-  briefing: Briefing,
-  ref: SectionRef,
-  options: RenderOptions,
-  extras: NavigationExtras = {},
-): Rendered {
+export function renderSection(briefing: Briefing, ref: SectionRef, options: RenderOptions, extras: NavigationExtras = {}): Rendered {
   return {
     text: joinBlocks(sectionBlocks(briefing, ref, options), sourceLine(briefing, options)),
     keyboard: sectionKeyboard(briefing, ref, options, extras),

@@ -89,7 +89,10 @@ const backToSettings = (t: Translate): InlineKeyboardButton[] => [InlineKeyboard
 
 export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
   return [
-    [InlineKeyboard.text(t("frequency-daily"), encode.frequency("daily")), InlineKeyboard.text(t("frequency-weekly"), encode.frequency("weekly"))],
+    [
+      InlineKeyboard.text(t("frequency-daily"), encode.frequency("daily")),
+      InlineKeyboard.text(t("frequency-weekly"), encode.frequency("weekly")),
+    ],
   ];
 }
 
@@ -106,7 +109,10 @@ export function timeButtons(encode: ChoiceEncoder): InlineKeyboardButton[][] {
 
 export function sectorButtons(library: ContentLibrary, selected: readonly string[] | null, locale: Locale, encode: ChoiceEncoder) {
   return sectorChoices(library).map((choice) => [
-    InlineKeyboard.text(`${selected === null || selected.includes(choice.id) ? "✅" : "▫️"} ${choice.title[locale]}`, encode.sector(choice.id)),
+    InlineKeyboard.text(
+      `${selected === null || selected.includes(choice.id) ? "✅" : "▫️"} ${choice.title[locale]}`,
+      encode.sector(choice.id),
+    ),
   ]);
 }
 
@@ -130,8 +136,14 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
   return {
     text: `${bold(t("settings-title"))}\n\n${lines.join("\n")}`,
     keyboard: InlineKeyboard.from([
-      [InlineKeyboard.text(t("button-language"), settings({ field: "language" })), InlineKeyboard.text(t("button-frequency"), settings({ field: "frequency" }))],
-      [InlineKeyboard.text(t("button-time"), settings({ field: "time" })), InlineKeyboard.text(t("button-zone"), settings({ field: "zone" }))],
+      [
+        InlineKeyboard.text(t("button-language"), settings({ field: "language" })),
+        InlineKeyboard.text(t("button-frequency"), settings({ field: "frequency" })),
+      ],
+      [
+        InlineKeyboard.text(t("button-time"), settings({ field: "time" })),
+        InlineKeyboard.text(t("button-zone"), settings({ field: "zone" })),
+      ],
       [InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" }))],
       [toggle, InlineKeyboard.text(t("button-unsubscribe"), settings({ field: "unsubscribe" }))],
     ]),
@@ -158,9 +170,7 @@ export function settingsFieldScreen(
   switch (field) {
     case "language":
       return screen(t("settings-choose-language"), [
-        LOCALES.map((language) =>
-          InlineKeyboard.text(translators[language]("language-name"), settings({ field: "language", language })),
-        ),
+        LOCALES.map((language) => InlineKeyboard.text(translators[language]("language-name"), settings({ field: "language", language }))),
       ]);
     case "frequency":
       return screen(t("settings-choose-frequency"), frequencyButtons(t, settingsChoices));
@@ -173,7 +183,9 @@ export function settingsFieldScreen(
       ]);
     case "zone":
       return screen(`${t("settings-zone", { value: subscription.schedule.timezone })}\n${t("settings-choose-zone")}`, [
-        (Object.keys(ZONE_PRESETS) as ZonePreset[]).map((preset) => InlineKeyboard.text(t(`zone-${preset}`), settings({ field: "zone", preset }))),
+        (Object.keys(ZONE_PRESETS) as ZonePreset[]).map((preset) =>
+          InlineKeyboard.text(t(`zone-${preset}`), settings({ field: "zone", preset })),
+        ),
         [InlineKeyboard.text(t("button-type-zone"), settings({ field: "typeZone" }))],
       ]);
     case "sectors":

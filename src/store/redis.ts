@@ -254,7 +254,10 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async saveSubscription(subscription) {
       const at = now().getTime();
       const existing = await readSubscription(subscription.chatId);
-      const schedule = { ...subscription.schedule, weekday: subscription.schedule.frequency === "weekly" ? subscription.schedule.weekday : null };
+      const schedule = {
+        ...subscription.schedule,
+        weekday: subscription.schedule.frequency === "weekly" ? subscription.schedule.weekday : null,
+      };
       const stored: StoredSubscription = {
         chatId: subscription.chatId,
         chatKind: subscription.chatKind,

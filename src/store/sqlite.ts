@@ -143,7 +143,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     cancelQueued: db.prepare<[number, number]>(
       "UPDATE deliveries SET status = 'dropped', finished_at = ? WHERE chat_id = ? AND status IN ('pending', 'sending')",
     ),
-    moveSubscription: db.prepare<[number, number]>("UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_kind = 'supergroup' WHERE chat_id = ?"),
+    moveSubscription: db.prepare<[number, number]>(
+      "UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_kind = 'supergroup' WHERE chat_id = ?",
+    ),
     moveDeliveries: db.prepare<[number, number]>("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?"),
     moveChatLanguage: db.prepare<[number, number]>(
       `INSERT INTO chats (id, kind, title, language, first_seen_at)
@@ -198,14 +200,10 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     deliveryStats: db.prepare<[number], { status: DeliveryStatus; count: number }>(
       "SELECT status, COUNT(*) AS count FROM deliveries WHERE finished_at >= ? GROUP BY status",
     ),
-    queued: db.prepare<[], { count: number }>(
-      "SELECT COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'sending')",
-    ),
+    queued: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'sending')"),
 
     kvGet: db.prepare<[string], { value: string }>("SELECT value FROM kv WHERE key = ?"),
-    kvSet: db.prepare<[string, string]>(
-      "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ),
+    kvSet: db.prepare<[string, string]>("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     kvDelete: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
   };
 
@@ -281,10 +279,15 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     return claimed;
   };
   const claim = db.transaction((at: number, limit: number): Delivery[] =>
-    claimIds(statements.claim.all(at, limit).map((row) => row.id).sort((a, b) => a - b)),
+    claimIds(
+      statements.claim
+        .all(at, limit)
+        .map((row) => row.id)
+        .sort((a, b) => a - b),
+    ),
   );
-  const claimFor = db.transaction((chatId: number, period: string): Delivery | undefined =>
-    claimIds(statements.claimFor.all(chatId, period).map((row) => row.id))[0],
+  const claimFor = db.transaction(
+    (chatId: number, period: string): Delivery | undefined => claimIds(statements.claimFor.all(chatId, period).map((row) => row.id))[0],
   );
   // One process reads every update of this database, so memory is enough to recognise a repeat.
   const seenUpdates = new RecentIds();

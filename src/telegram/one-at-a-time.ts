@@ -22,4 +22,3 @@ export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | undefi
     return task;
   };
 }
-

@@ -18,7 +18,12 @@ export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
 }
 
 /** Presses the button whose callback data matches, on the chat's latest message (as `user`). */
-export async function pressIn(harness: Harness, user: User, chatId: number, data: string | RegExp): Promise<InlineKeyboardButton.CallbackButton> {
+export async function pressIn(
+  harness: Harness,
+  user: User,
+  chatId: number,
+  data: string | RegExp,
+): Promise<InlineKeyboardButton.CallbackButton> {
   const message = lastMessageIn(harness, chatId);
   const button = callbackButtons(message.reply_markup).find((b) =>
     typeof data === "string" ? b.callback_data === data : data.test(b.callback_data),

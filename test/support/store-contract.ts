@@ -44,7 +44,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it("saves, changes, pauses, resumes and stops a subscription; language follows the chat", async () => {
       const store = await fresh();
-      const saved = await store.saveSubscription({ chatId: 5, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: 5 });
+      const saved = await store.saveSubscription({
+        chatId: 5,
+        chatKind: "private",
+        language: "ru",
+        schedule: daily(540),
+        sectors: null,
+        createdBy: 5,
+      });
       expect(saved).toMatchObject({ chatId: 5, status: "active", sectors: null, lastPeriod: null, contentMark: null });
       expect(saved.activeSince).toEqual(clock);
       await store.updateSubscription(5, { schedule: daily(600, "Europe/Moscow"), sectors: ["energy"] });
@@ -64,7 +71,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it("queues one delivery per chat and period, however often it is recorded", async () => {
       const store = await fresh();
-      await store.saveSubscription({ chatId: 6, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+      await store.saveSubscription({
+        chatId: 6,
+        chatKind: "private",
+        language: "ru",
+        schedule: daily(540),
+        sectors: null,
+        createdBy: null,
+      });
       expect((await store.dueSubscriptions(clock, 10)).map((s) => s.chatId)).toEqual([6]);
       const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
       const next = new Date("2025-09-06T04:00:00Z");
@@ -80,7 +94,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it("takes a delivery through sending to sent and remembers what it covered", async () => {
       const store = await fresh();
-      await store.saveSubscription({ chatId: 7, chatKind: "private", language: "kk", schedule: daily(540), sectors: ["agro"], createdBy: null });
+      await store.saveSubscription({
+        chatId: 7,
+        chatKind: "private",
+        language: "kk",
+        schedule: daily(540),
+        sectors: ["agro"],
+        createdBy: null,
+      });
       await store.recordDecision(7, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       const [delivery] = await store.claimDeliveries(clock, 5);
       expect(delivery).toMatchObject({ chatId: 7, attempts: 1, language: "kk", sectors: ["agro"], contentMark: null });
@@ -101,7 +122,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
       // Back in the queue, due exactly when the retry was set for.
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 59_999), 5)).toEqual([]);
-      expect(await store.pendingDeliveries(new Date(clock.getTime() + 60_000), 5)).toEqual([{ chatId: first!.chatId, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(new Date(clock.getTime() + 60_000), 5)).toEqual([
+        { chatId: first!.chatId, period: "d2025-09-05" },
+      ]);
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
       await store.markFailed(again!.id, "gave up");
@@ -113,7 +136,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     it("hands one chat's delivery for a period to a queue that asks for it, once finished never again", async () => {
       const store = await fresh();
-      await store.saveSubscription({ chatId: 13, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+      await store.saveSubscription({
+        chatId: 13,
+        chatKind: "private",
+        language: "ru",
+        schedule: daily(540),
+        sectors: null,
+        createdBy: null,
+      });
       await store.recordDecision(13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, period: "d2025-09-05" }]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
@@ -167,7 +197,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it("keeps everything across a restart; deliveries caught sending go back to the queue", async () => {
         const store = await fresh();
         await store.setUserLanguage(12, "kk");
-        await store.saveSubscription({ chatId: 12, chatKind: "private", language: "kk", schedule: daily(540), sectors: null, createdBy: null });
+        await store.saveSubscription({
+          chatId: 12,
+          chatKind: "private",
+          language: "kk",
+          schedule: daily(540),
+          sectors: null,
+          createdBy: null,
+        });
         await store.recordDecision(12, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
         await store.claimDeliveries(clock, 5);
         await store.keyValue.set("conversation:12:12", "{}");

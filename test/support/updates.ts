@@ -36,12 +36,9 @@ export function messageUpdate(from: User, text: string, options: { chat?: Chat }
   return { update_id: nextId(), message } as Update;
 }
 
-export function callbackUpdate(
-  from: User,
-  data: string,
-  message: { chat_id: number; message_id: number; text?: string },
-): Update {
-  const chat: Chat = message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
+export function callbackUpdate(from: User, data: string, message: { chat_id: number; message_id: number; text?: string }): Update {
+  const chat: Chat =
+    message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
   return {
     update_id: nextId(),
     callback_query: {

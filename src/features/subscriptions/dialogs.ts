@@ -64,7 +64,10 @@ export function subscriptionDialogs(deps: Deps) {
           [InlineKeyboard.text(t("button-done"), dialogButton({ step: "ok" }))],
         ]);
       case "confirm": {
-        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library, { locale, t });
+        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library, {
+          locale,
+          t,
+        });
         return {
           text: `${bold(t("dialog-confirm"))}\n\n${lines.join("\n")}`,
           keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-confirm"), dialogButton({ step: "ok" }))], cancel]),
@@ -199,7 +202,9 @@ export function subscriptionDialogs(deps: Deps) {
           if (!current) return undefined;
           if (args.field === "time") {
             const minuteOfDay = parseTime(text);
-            return minuteOfDay === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
+            return minuteOfDay === undefined
+              ? null
+              : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
           }
           const timezone = canonicalZone(text);
           return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });

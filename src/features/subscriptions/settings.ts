@@ -90,7 +90,9 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       if (frequency === "weekly") return openField(ctx, "weekday", subscription);
       return saveSchedule(ctx, chatId, { frequency: "daily", weekday: null }, subscription);
     }),
-    weekday: ofSubscription((ctx, { weekday }, chatId, subscription) => saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription)),
+    weekday: ofSubscription((ctx, { weekday }, chatId, subscription) =>
+      saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription),
+    ),
     time: ofSubscription(async (ctx, { minuteOfDay }, chatId, subscription) => {
       if (minuteOfDay === undefined) return openField(ctx, "time", subscription);
       return saveSchedule(ctx, chatId, { minuteOfDay }, subscription);
