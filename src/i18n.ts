@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { I18n, type I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "./shared/bounded-cache.js";
 import { LOCALES, type Locale, type Translate } from "./shared/locale.js";
 
 export const FALLBACK_LOCALE: Locale = "ru";
@@ -40,7 +40,7 @@ const MAX_MEMOIZED = 5000;
 /** Only `t` is used, and its signature does not depend on the context type: any I18n instance fits. */
 export function translatorFor(i18n: Pick<I18n<never>, "t">, locale: Locale): Translate {
   // Least recently used out first: the screens people keep opening stay memoized however many one-off texts pass.
-  const memo = new LRUCache<string, string>({ max: MAX_MEMOIZED });
+  const memo = boundedCache<string, string>(MAX_MEMOIZED);
   return (key, variables) => {
     const memoKey = variables === undefined ? key : `${key}\u0000${JSON.stringify(variables)}`;
     let text = memo.get(memoKey);

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareFn } from "grammy";
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import { FALLBACK_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
 import { localeFromLanguageCode, type Locale, type Translate } from "../shared/locale.js";
@@ -39,8 +39,8 @@ export function prepareUpdate(options: {
   skipRepeatedUpdates: boolean;
 }): MiddlewareFn<BotContext> {
   const { store, translators, skipRepeatedUpdates } = options;
-  const recordedUsers = new LRUCache<number, true>({ max: REMEMBERED_CONTACTS });
-  const recordedChats = new LRUCache<number, true>({ max: REMEMBERED_CONTACTS });
+  const recordedUsers = boundedCache<number, true>(REMEMBERED_CONTACTS);
+  const recordedChats = boundedCache<number, true>(REMEMBERED_CONTACTS);
   return async (ctx, next) => {
     if (skipRepeatedUpdates && !(await store.firstSightOfUpdate(ctx.update.update_id))) return;
     if (ctx.message?.via_bot?.id === ctx.me.id) return;

@@ -1,5 +1,6 @@
 import type { Context } from "grammy";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
@@ -21,7 +22,7 @@ export function renderOptions(ctx: BotContext): RenderOptions {
 export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef): Rendered {
   const options = renderOptions(ctx);
   let screens = screenCaches.get(library);
-  if (!screens) screenCaches.set(library, (screens = new LRUCache({ max: MAX_RENDERED_SCREENS })));
+  if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
   const key = `${refToPayload(ref)}|${options.locale}|${options.compact ? "c" : "p"}|${briefing.id}`;
   let screen = screens.get(key);
   if (!screen) {

@@ -3,7 +3,7 @@
  * (Kazakhstan's move to UTC+5 in 2024, daylight saving elsewhere) from the tz database Node ships.
  */
 
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 
 export type LocalDate = { year: number; month: number; day: number };
 export type LocalDateTime = LocalDate & { hour: number; minute: number; weekday: number };
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
  * from somewhere else.
  */
 const MAX_CACHED_FORMATTERS = 1000;
-const formatters = new LRUCache<string, Intl.DateTimeFormat>({ max: MAX_CACHED_FORMATTERS });
+const formatters = boundedCache<string, Intl.DateTimeFormat>(MAX_CACHED_FORMATTERS);
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(zone);
@@ -74,7 +74,7 @@ function offsetFromIntl(instant: number, zone: string): number {
 
 const HOUR_MS = 60 * MINUTE_MS;
 const MAX_CACHED_OFFSETS = 10_000;
-const offsets = new LRUCache<string, number>({ max: MAX_CACHED_OFFSETS });
+const offsets = boundedCache<string, number>(MAX_CACHED_OFFSETS);
 
 /**
  * Minutes the zone is ahead of UTC at `instant`. A scheduler tick asks this for thousands of subscriptions at nearly

@@ -1,5 +1,5 @@
 import { Composer, InlineQueryResultBuilder } from "grammy";
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import type { InlineQueryResult } from "grammy/types";
 import type { BotContext } from "../bot/context.js";
 import type { FeatureFactory } from "../bot/feature.js";
@@ -50,7 +50,7 @@ export const inlineFeature: FeatureFactory = (deps) => {
   }
 
   // Results depend only on content, the card's language and the label language: each is built once.
-  const results = new LRUCache<string, InlineQueryResult>({ max: MAX_BUILT_RESULTS });
+  const results = boundedCache<string, InlineQueryResult>(MAX_BUILT_RESULTS);
   function result(ref: SectionRef, cardLocale: Locale, labelLocale: Locale | undefined, botUsername: string): InlineQueryResult {
     const key = `${refToPayload(ref)}|${cardLocale}|${labelLocale ?? ""}|${botUsername}`;
     const cached = results.get(key);

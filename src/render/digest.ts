@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
@@ -156,7 +156,7 @@ const MAX_RENDERED_DIGESTS = 1000;
  */
 export function createDigestRenderer(library: ContentLibrary, translators: Record<Locale, Translate>) {
   // "Nothing new" is a result too, and LRUCache stores no undefined: it is kept as NOTHING_NEW.
-  const rendered = new LRUCache<string, Rendered | typeof NOTHING_NEW>({ max: MAX_RENDERED_DIGESTS });
+  const rendered = boundedCache<string, Rendered | typeof NOTHING_NEW>(MAX_RENDERED_DIGESTS);
   return {
     /** The content mark of what this renderer serves: a chat's digest covers content up to it. */
     contentMark: contentMarkOf(library),

@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
@@ -25,7 +25,7 @@ export function createCardSearch(library: ContentLibrary, translators: Record<Lo
   const cards = library.briefings.flatMap((briefing) => briefingCards(briefing, translators));
   const index = buildIndex(cards.map((card) => ({ value: card, title: card.title, body: card.plainText })));
   // A search serves one library, so a query's results stay valid as long as it does; the least recently asked go first.
-  const recent = new LRUCache<string, CardHit[]>({ max: MAX_CACHED_QUERIES });
+  const recent = boundedCache<string, CardHit[]>(MAX_CACHED_QUERIES);
   return {
     cards,
     find(query, locale) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
 import type { Locale } from "../shared/locale.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
@@ -217,9 +217,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
   });
 
   // Both caches drop the least recently used entry when full, so the people and keys of current updates stay cached.
-  const values = new LRUCache<string, string | typeof ABSENT>({ max: MAX_CACHED_VALUES });
+  const values = boundedCache<string, string | typeof ABSENT>(MAX_CACHED_VALUES);
   // Every update reads its sender's language; this process is the only writer, so a bounded cache is safe.
-  const users = new LRUCache<number, UserRecord>({ max: MAX_CACHED_USERS });
+  const users = boundedCache<number, UserRecord>(MAX_CACHED_USERS);
   const remember = (user: UserRecord) => {
     users.set(user.id, user);
     return user;
