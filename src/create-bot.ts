@@ -1,4 +1,4 @@
-import { Bot, type Api, type BotConfig, type Context } from "grammy";
+import { Bot, type BotConfig, type Context } from "grammy";
 import type { MenuEntry } from "./bot/command-menu.js";
 import type { BotContext } from "./bot/context.js";
 import type { Deps } from "./bot/deps.js";
@@ -9,6 +9,8 @@ import { logUpdates, prepareUpdate } from "./bot/prepare.js";
 import { createRouter } from "./bot/router.js";
 import type { ContentLibrary } from "./content/library.js";
 import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
+import { stopLostChat } from "./digest/subscriptions.js";
+import { aboutFeature } from "./features/about.js";
 import { briefingFeature } from "./features/briefing.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { helpFeature } from "./features/help.js";
@@ -23,7 +25,7 @@ import { createDigestRenderer } from "./render/digest.js";
 import { createCardSearch } from "./search/card-search.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
-import { installBotTransformers, type SendFailureHandlers } from "./telegram/transformers.js";
+import { installBotTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
  * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
@@ -35,6 +37,7 @@ const FEATURES: readonly FeatureFactory[] = [
   subscriptionsFeature,
   languageFeature,
   helpFeature,
+  aboutFeature,
   inlineFeature,
   searchFeature,
   fallbackFeature,
@@ -63,7 +66,25 @@ export function sequenceKey(ctx: Context): string | undefined {
 
 export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
   const { store, library, logger } = options;
-  const bot = new Bot<BotContext>(options.token, options.botConfig);
+  const limiter = createRateLimiter(options.rateLimits ?? TELEGRAM_LIMITS);
+  const failures: SendFailureHandlers = {
+    onFlood: (seconds) => limiter.closeFor(seconds),
+    async onChatGone(chatId, reason) {
+      if (await stopLostChat(store, chatId, reason)) logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
+    },
+    async onChatMigrated(fromChatId, toChatId) {
+      logger.info({ from: fromChatId, to: toChatId }, "group became a supergroup: subscription moved");
+      await store.moveChat(fromChatId, toChatId);
+    },
+  };
+  // Every Api that answers people (the bot's, and the dialogue plugin's, built from these options) reports refused
+  // calls through this HTTP client, and gets its transformers from installBotTransformers.
+  const client = options.botConfig?.client ?? {};
+  const bot = new Bot<BotContext>(options.token, {
+    ...options.botConfig,
+    client: { ...client, fetch: reportingFetch(failures, logger, client.fetch) },
+  });
+  installBotTransformers(bot.api);
   const translators = createTranslators();
   let menu: readonly MenuEntry[] = [];
   const deps: Deps = {
@@ -75,28 +96,10 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
     digests: createDigestRenderer(library, translators),
-    limiter: createRateLimiter(options.rateLimits ?? TELEGRAM_LIMITS),
+    limiter,
     commandMenu: () => menu,
     now: options.now ?? (() => new Date()),
   };
-
-  const failures: SendFailureHandlers = {
-    onFlood: (seconds) => deps.limiter.closeFor(seconds),
-    async onChatGone(chatId, reason) {
-      const subscription = await store.getSubscription(chatId);
-      if (subscription && subscription.status !== "stopped") {
-        logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
-        await store.stopSubscription(chatId, reason);
-      }
-    },
-    async onChatMigrated(fromChatId, toChatId) {
-      logger.info({ from: fromChatId, to: toChatId }, "group became a supergroup: subscription moved");
-      await store.moveChat(fromChatId, toChatId);
-    },
-  };
-  // The bot's Api and every dialogue's Api get the same transformers, from this one function.
-  const installTransformers = (api: Api) => installBotTransformers(api, failures);
-  installTransformers(bot.api);
 
   const features = FEATURES.map((feature) => feature(deps));
   const router = createRouter(features);
@@ -108,7 +111,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const dialogs = dialogsMiddleware(
     store,
     features.flatMap((feature) => feature.dialogs ?? []),
-    installTransformers,
+    installBotTransformers,
   );
   bot.use(dialogGate({ store, opensDialog: router.opensDialog, dialogs: dialogs.middleware() }));
   bot.use(router.middleware);

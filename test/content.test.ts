@@ -27,11 +27,11 @@ describe("content module", () => {
 
   it("catches Russian look-alikes in Kazakh text and Kazakh letters in Russian text", async () => {
     expect(
-      checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Кытай торагасымен кездесип, келисимдерге кол койды" }),
+      checkLanguage({ field: "x", locale: "kk", text: "Мемлекет басшысы Кытай торагасымен кездесип, келисимдерге кол койды" }),
     ).toHaveLength(1);
-    expect(checkLanguage({ path: "x", locale: "kk", text: "Мемлекет басшысы Қытай Төрағасымен кездесті" })).toEqual([]);
-    expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Қытай" })).toHaveLength(1);
-    expect(checkLanguage({ path: "x", locale: "ru", text: "Визит в Kитай" })).toHaveLength(1);
+    expect(checkLanguage({ field: "x", locale: "kk", text: "Мемлекет басшысы Қытай Төрағасымен кездесті" })).toEqual([]);
+    expect(checkLanguage({ field: "x", locale: "ru", text: "Визит в Қытай" })).toHaveLength(1);
+    expect(checkLanguage({ field: "x", locale: "ru", text: "Визит в Kитай" })).toHaveLength(1);
   });
 
   it("rejects invalid briefings and duplicate ids when the library is built", async () => {

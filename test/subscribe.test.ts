@@ -245,6 +245,10 @@ describe("/settings", () => {
     }
     expect(answers().map((call) => call.payload.text)).toEqual(Array(6).fill("Эта кнопка устарела. Открываю актуальное меню."));
     expect(await harness.store.getSubscription(user.id)).toEqual(before);
+    // A known field with a value that means nothing redraws the settings; an unknown field opens the main menu.
+    expect(lastText(user.id)).toContain("Визит Токаева в Китай");
+    await harness.send(callbackUpdate(user, "v1:g:w:9", { chat_id: user.id, message_id: message.message_id }));
+    expect(lastText(user.id)).toContain("Настройки дайджеста");
   });
 
   it("/unsubscribe stops it; /settings then offers to subscribe", async () => {
@@ -278,6 +282,11 @@ describe("groups", () => {
     await harness.send(callbackUpdate(member, settingsData({ field: "pause" }), { chat_id: group.id, message_id: settings.message_id }));
     expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("только её администраторы");
     expect((await harness.store.getSubscription(group.id))!.status).toBe("active");
+    // A forged value is still a settings button: the same refusal, and the group's message stays as it is.
+    const edits = harness.fake.callsTo("editMessageText").length;
+    await harness.send(callbackUpdate(member, "v1:g:w:9", { chat_id: group.id, message_id: settings.message_id }));
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("только её администраторы");
+    expect(harness.fake.callsTo("editMessageText")).toHaveLength(edits);
 
     await say(member, "/unsubscribe", group);
     expect((await harness.store.getSubscription(group.id))!.status).toBe("active");

@@ -225,5 +225,17 @@ describe("dialogues get the bot's transformers", () => {
     expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(950);
     expect(lastMessageIn(harness, user.id).text).toContain("Часовой пояс: Asia/Almaty");
     expect(failedUpdates()).toHaveLength(0);
+
+    // The next step replays the dialogue, recorded 429 included: Telegram said it once, so the gate stays open.
+    await sleep(1100);
+    const nine = encodeCallback({ kind: "dialog", answer: { step: "time", minuteOfDay: 9 * 60 } });
+    const started = Date.now();
+    await receive(callbackUpdate(user, nine, { chat_id: user.id, message_id: prompt.message_id }));
+    expect(lastMessageIn(harness, user.id).text).toContain("Какие направления включить?");
+    const acquireStarted = Date.now();
+    await harness.deps.limiter.acquire(digestChat);
+    expect(Date.now() - acquireStarted).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(failedUpdates()).toHaveLength(0);
   });
 });

@@ -53,6 +53,11 @@ export async function show(ctx: Context, screen: Rendered): Promise<void> {
   await ctx.reply(screen.text, options);
 }
 
+/** Sends a screen as a new message (where editing the pressed message is not what is wanted). */
+export function replyScreen(ctx: Context, screen: Rendered) {
+  return ctx.reply(screen.text, { parse_mode: "HTML", reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } });
+}
+
 /** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
 export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"]) {
   return ctx.reply(escapeHtml(text), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });

@@ -11,10 +11,24 @@ export const localizedText = z.object({
 });
 export type LocalizedText = z.infer<typeof localizedText>;
 
-/** Dates used by digests: an item is "new" for a chat when published or updated after its previous digest. */
+/**
+ * When an item was published or last corrected: a date ("2025-09-05") or a moment in UTC ("2025-09-05T14:30:00Z",
+ * an offset such as +05:00 is converted to UTC). Revisions compare as text, and a moment sorts after its own date,
+ * so two corrections on one day are two changes when each carries its time.
+ */
+const revision = z.union([
+  isoDate,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})$/, "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z (or an offset)")
+    .refine((text) => !Number.isNaN(Date.parse(text)), "is not a real moment")
+    .transform((text) => new Date(text).toISOString().replace(/\.\d{3}Z$/, "Z")),
+]);
+
+/** Revisions used by digests: an item is "new" for a chat when published or updated after its previous digest. */
 const dated = {
-  publishedAt: isoDate,
-  updatedAt: isoDate.optional(),
+  publishedAt: revision,
+  updatedAt: revision.optional(),
 };
 
 export const sourceSchema = z.object({
@@ -42,6 +56,8 @@ export const agreementSchema = z.object({
 
 export const sectorSchema = z.object({
   id: shortId,
+  /** The topic subscribers choose this sector by (content/topics.yaml). */
+  topic: shortId,
   title: localizedText,
   summary: localizedText,
   details: z.array(localizedText).min(1),
@@ -67,8 +83,12 @@ export const figureSchema = z.object({
   ...dated,
 });
 
+/** A draft is read only by operators (/preview); readers, inline results and digests see published briefings. */
+export const BRIEFING_STATUSES = ["draft", "published"] as const;
+
 export const briefingSchema = z.object({
   id: shortId,
+  status: z.enum(BRIEFING_STATUSES),
   title: localizedText,
   shortTitle: localizedText,
   dates: z.object({ start: isoDate, end: isoDate, label: localizedText }),
@@ -86,6 +106,11 @@ export const briefingSchema = z.object({
 });
 
 export type Briefing = z.infer<typeof briefingSchema>;
+
+/** What subscribers choose digests by, shared by every visit: each visit's sectors point to one. */
+export const topicSchema = z.object({ id: shortId, title: localizedText });
+export const topicsFileSchema = z.object({ topics: z.array(topicSchema).min(1) });
+export type Topic = z.infer<typeof topicSchema>;
 export type TimelineDay = z.infer<typeof timelineDaySchema>;
 export type Agreement = z.infer<typeof agreementSchema>;
 export type Sector = z.infer<typeof sectorSchema>;

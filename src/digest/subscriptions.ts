@@ -1,7 +1,7 @@
 import type { Chat } from "grammy/types";
 import type { Locale } from "../shared/locale.js";
 import type { Schedule } from "../shared/schedule.js";
-import type { Store, Subscription } from "../store/types.js";
+import type { StopReason, Store, Subscription } from "../store/types.js";
 
 /** Sectors as stored: every sector chosen is stored as null ("all"), so sectors of future briefings are included. */
 export function storedSectors(chosen: readonly string[], all: readonly string[]): string[] | null {
@@ -36,4 +36,12 @@ export async function subscribeChat(
     sectors: request.sectors,
     createdBy: request.createdBy,
   });
+}
+
+/** The bot lost a chat (blocked, removed, gone): its digest stops, once, with the reason; true when it stopped now. */
+export async function stopLostChat(store: Store, chatId: number, reason: StopReason): Promise<boolean> {
+  const subscription = await store.getSubscription(chatId);
+  if (!subscription || subscription.status === "stopped") return false;
+  await store.stopSubscription(chatId, reason);
+  return true;
 }

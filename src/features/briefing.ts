@@ -14,7 +14,6 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
   sectors: "sc",
   quotes: "qt",
   figures: "fg",
-  about: "ab",
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */

@@ -1,7 +1,7 @@
 import { canResume } from "../digest/subscriptions.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { renderForChat, show } from "../bot/screens.js";
-import { escapeHtml } from "../render/format.js";
+import { withNote } from "../render/format.js";
 import { languagePickerScreen } from "../render/language-picker.js";
 import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
 import { resumeOfferScreen } from "../render/subscription.js";
@@ -29,7 +29,7 @@ export const startFeature: FeatureFactory = ({ library, store, translators }) =>
           const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
           const note =
             payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
-          await show(ctx, { ...screen, text: note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text });
+          await show(ctx, withNote(note, screen));
           if (canResume(await store.getSubscription(ctx.chat.id))) {
             const offer = resumeOfferScreen(ctx.t);
             await ctx.reply(offer.text, { parse_mode: "HTML", reply_markup: offer.keyboard });

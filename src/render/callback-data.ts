@@ -27,7 +27,12 @@ export type SettingsChoice =
   | { field: "resume" }
   | { field: "unsubscribe" }
   /** Opens the /subscribe dialogue. */
-  | { field: "subscribe" };
+  | { field: "subscribe" }
+  /**
+   * A settings button whose value no longer means anything (a removed sector, a value out of range): read, never
+   * built. It is answered on the settings screen, behind the same checks as every settings button.
+   */
+  | { field: "stale" };
 export type SettingsField = SettingsChoice["field"];
 
 /** An answer to a step of the /subscribe dialogue. */
@@ -100,10 +105,20 @@ function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
       return ["u"];
     case "subscribe":
       return ["n"];
+    case "stale":
+      return [];
   }
 }
 
+/** A known field with a value that does not read is stale; an unknown field is no button of ours. */
 function decodeSettings(code: string, value: string | undefined): SettingsChoice | undefined {
+  if (!SETTINGS_CODES.has(code)) return undefined;
+  return decodeSettingsValue(code, value) ?? { field: "stale" };
+}
+
+const SETTINGS_CODES = new Set(["l", "f", "w", "t", "z", "s", "p", "r", "u", "n"]);
+
+function decodeSettingsValue(code: string, value: string | undefined): SettingsChoice | undefined {
   const bare = <C extends SettingsChoice>(choice: C) => (value === undefined ? choice : undefined);
   switch (code) {
     case "l": {

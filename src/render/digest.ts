@@ -29,8 +29,9 @@ const MAX_ITEM_BUTTONS = 8;
 
 const changedOn = (item: Dated) => (item.updatedAt && item.updatedAt > item.publishedAt ? item.updatedAt : item.publishedAt);
 
-function wantsSector(request: Pick<DigestRequest, "sectors">, sectorId: string): boolean {
-  return request.sectors === null || request.sectors.includes(sectorId);
+/** Whether a chat wants a sector: it chose all topics (null), or the topic the sector points to. */
+function wantsSector(request: Pick<DigestRequest, "sectors">, sector: Briefing["sectors"][number]): boolean {
+  return request.sectors === null || request.sectors.includes(sector.topic);
 }
 
 /** Every dated piece of a briefing as the section a reader would open, with the date it last changed. */
@@ -69,7 +70,7 @@ function header(briefing: Briefing, { locale, t }: RenderOptions): string {
 /** A whole briefing in brief: overview, key figures and the headlines of the chosen sectors. */
 function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: string[]; buttons: InlineKeyboardButton[] } {
   const options = { locale: request.locale, t: request.t, compact: true };
-  const sectors = briefing.sectors.filter((sector) => wantsSector(request, sector.id));
+  const sectors = briefing.sectors.filter((sector) => wantsSector(request, sector));
   const blocks = [
     header(briefing, options),
     ...sectionBlocks(briefing, { briefingId: briefing.id, section: "ov" }, options),
@@ -123,7 +124,13 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
         continue;
       }
       const changed = datedItems(briefing).filter(
-        (item) => item.changedOn > previousMark && (item.ref.section !== "sc" || wantsSector(request, item.ref.itemId!)),
+        (item) =>
+          item.changedOn > previousMark &&
+          (item.ref.section !== "sc" ||
+            wantsSector(
+              request,
+              briefing.sectors.find((sector) => sector.id === item.ref.itemId)!,
+            )),
       );
       if (changed.length === 0) continue;
       blocks.push(header(briefing, options), escapeHtml(request.t("digest-whats-new")));

@@ -13,6 +13,11 @@ export type RenderOptions = {
 /** A screen or message: HTML text and its inline keyboard. */
 export type Rendered = { text: string; keyboard: InlineKeyboard };
 
+/** A screen with a line of interface text (escaped here) above it. */
+export function withNote(note: string | undefined, screen: Rendered): Rendered {
+  return note ? { text: `${escapeHtml(note)}\n\n${screen.text}`, keyboard: screen.keyboard } : screen;
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

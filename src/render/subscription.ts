@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
-import type { LocalizedText } from "../content/types.js";
+import type { Topic } from "../content/types.js";
 import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
 import { formatTime, WEEKDAYS, ZONE_PRESETS, type Frequency, type Schedule, type ZonePreset } from "../shared/schedule.js";
 import type { Subscription } from "../store/types.js";
@@ -11,15 +11,14 @@ import { bold, escapeHtml, type RenderOptions, type Rendered } from "./format.js
 /** Times offered as buttons; any other is typed as HH:MM. */
 export const TIME_PRESETS = [7 * 60, 9 * 60, 12 * 60, 18 * 60, 20 * 60];
 
-export type SectorChoice = { id: string; title: LocalizedText };
+/** What subscribers choose their digest by: the library's topics, in menu order. */
+export function sectorChoices(library: ContentLibrary): readonly Topic[] {
+  return library.topics;
+}
 
-/** Sectors a chat can pick: every sector id across the briefings, titled as in the newest briefing that has it. */
-export function sectorChoices(library: ContentLibrary): SectorChoice[] {
-  const seen = new Map<string, SectorChoice>();
-  for (const briefing of library.briefings) {
-    for (const sector of briefing.sectors) if (!seen.has(sector.id)) seen.set(sector.id, { id: sector.id, title: sector.title });
-  }
-  return [...seen.values()];
+/** The ids of every topic: a choice of all of them is stored as "all" (null). */
+export function topicIds(library: ContentLibrary): string[] {
+  return library.topics.map((topic) => topic.id);
 }
 
 export function describeSchedule(schedule: Pick<Schedule, "frequency" | "weekday" | "minuteOfDay">, t: Translate): string {

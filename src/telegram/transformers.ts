@@ -1,43 +1,64 @@
-import type { Api, Transformer } from "grammy";
+import type { Api, ApiClientOptions } from "grammy";
+import nodeFetch from "node-fetch";
+import type { Logger } from "../logger.js";
 import { ignoreNotModified } from "./not-modified.js";
 import { retryOnFlood } from "./retry.js";
-import { classifyApiFailure, type ChatGoneReason } from "./send-errors.js";
+import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
 
 /** What the bot does when Telegram refuses one of its calls, by the classification of send failures. */
 export type SendFailureHandlers = {
   /** 429: the limit is per bot, so everything that sends waits, the digest sender included. */
   onFlood(retryAfterSeconds: number): void;
-  /** The chat the call went to can no longer be written to. */
+  /** The chat a message went to can no longer be written to. */
   onChatGone(chatId: number, reason: ChatGoneReason): Promise<void>;
-  /** The group the call went to is now a supergroup with another id. */
+  /** The group a message went to is now a supergroup with another id. */
   onChatMigrated(fromChatId: number, toChatId: number): Promise<void>;
 };
 
+type Fetch = NonNullable<ApiClientOptions["fetch"]>;
+
+/** Methods that put a message in a chat: only their refusal says the chat itself is gone or moved. */
+const DELIVERS_MESSAGES = /^(send|edit|copy|forward)[A-Z]/;
+
 /**
- * Reports each failed call to the handlers, then hands the answer on unchanged (the caller still sees its error).
- * Installed inside auto-retry, so it sees every attempt's answer, each 429 included.
+ * The HTTP client of every Api that answers people, reporting each refused call to the handlers and handing the
+ * answer on unchanged. It works below grammY's transformers on purpose: the dialogue plugin replays recorded answers
+ * through its own transformer without a request, so a 429 or a 403 is reported once, when Telegram sent it, and
+ * not again each time a dialogue is replayed. A failing handler is logged and never hides Telegram's answer.
  */
-function reportFailures(handlers: SendFailureHandlers): Transformer {
-  return async (previous, method, payload, signal) => {
-    const response = await previous(method, payload, signal);
+export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, base: Fetch = nodeFetch): Fetch {
+  const report = async (method: string, body: unknown, failure: ApiFailure) => {
+    const classified = classifyApiFailure(failure);
+    if (classified.kind === "flood") return handlers.onFlood(classified.retryAfter);
+    const chatId =
+      typeof body === "object" && body !== null && "chat_id" in body && typeof body.chat_id === "number" ? body.chat_id : undefined;
+    if (chatId === undefined || !DELIVERS_MESSAGES.test(method)) return;
+    if (classified.kind === "gone") await handlers.onChatGone(chatId, classified.reason);
+    if (classified.kind === "migrated") await handlers.onChatMigrated(chatId, classified.toChatId);
+  };
+  const reporting = async (url: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
+    const response = await base(url, init);
     if (response.ok) return response;
-    const failure = classifyApiFailure(response);
-    const chatId = payload && "chat_id" in payload && typeof payload.chat_id === "number" ? payload.chat_id : undefined;
-    if (failure.kind === "flood") handlers.onFlood(failure.retryAfter);
-    else if (failure.kind === "gone" && chatId !== undefined) await handlers.onChatGone(chatId, failure.reason);
-    else if (failure.kind === "migrated" && chatId !== undefined) await handlers.onChatMigrated(chatId, failure.toChatId);
+    const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+    const method = href.split("/").at(-1) ?? "";
+    try {
+      const failure = (await response.clone().json()) as ApiFailure;
+      const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
+      await report(method, body, failure);
+    } catch (error) {
+      logger.error({ err: error, method }, "could not act on a refused Bot API call");
+    }
     return response;
   };
+  return reporting;
 }
 
 /**
- * The transformers of every Api object that answers people: the bot's own and the ones the conversations plugin
- * builds for dialogues. They come from here alone, so a dialogue's calls behave exactly like the bot's.
- * Order matters: the last installed runs first, so auto-retry wraps the failure report, which wraps
- * "not modified" as success.
+ * The transformers of every Api that answers people: the bot's own and the ones the dialogue plugin builds. They
+ * come from here alone, so a dialogue's calls behave exactly like the bot's. Order matters: the last installed runs
+ * first, so auto-retry wraps "not modified" as success.
  */
-export function installBotTransformers(api: Api, handlers: SendFailureHandlers): void {
+export function installBotTransformers(api: Api): void {
   api.config.use(ignoreNotModified);
-  api.config.use(reportFailures(handlers));
   api.config.use(retryOnFlood());
 }

@@ -1,19 +1,19 @@
-import { ALL_BRIEFINGS } from "../content/index.js";
-import { createContentLibrary } from "../content/library.js";
+import { bundledContentDirectory } from "../content/index.js";
+import { formatProblem, loadContent } from "../content/loader.js";
 import { createTranslators } from "../i18n.js";
 import { checkContent } from "./content-check.js";
 
-// npm run content:check — validates every briefing; exits non-zero with the list of problems.
-try {
-  const library = createContentLibrary(ALL_BRIEFINGS);
-  const problems = checkContent(library, createTranslators());
-  if (problems.length > 0) {
-    process.stderr.write(`content:check found ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stdout.write(`content:check: ${library.briefings.length} briefing(s) OK in kk and ru\n`);
-  }
-} catch (error) {
-  process.stderr.write(`content:check: ${error instanceof Error ? error.message : String(error)}\n`);
+// npm run content:check [folder] — validates every content file (CONTENT_DIR, else the bundled content/): the schema,
+// both languages and Telegram's limits. Prints each problem as file:line:column field: message; exits 1 on any.
+const folder = process.argv[2] ?? process.env.CONTENT_DIR ?? bundledContentDirectory();
+const loaded = loadContent(folder);
+const problems = loaded.ok ? checkContent(loaded.content.library, createTranslators(), loaded.content) : loaded.problems;
+if (problems.length > 0) {
+  process.stderr.write(
+    `content:check found ${problems.length} problem(s) in ${folder}:\n${problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}\n`,
+  );
   process.exitCode = 1;
+} else if (loaded.ok) {
+  const { briefings, drafts } = loaded.content.library;
+  process.stdout.write(`content:check: ${briefings.length} published and ${drafts.length} draft briefing(s) OK in kk and ru (${folder})\n`);
 }

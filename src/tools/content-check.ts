@@ -1,12 +1,25 @@
 import { checkBriefingText } from "../content/check.js";
 import type { ContentLibrary } from "../content/library.js";
+import type { ContentProblem, LoadedContent } from "../content/loader.js";
 import { checkRenderedLimits } from "../render/limits.js";
 import type { Locale, Translate } from "../shared/locale.js";
 
-/** Everything content:check verifies, as a list of problems (empty when all is well). */
-export function checkContent(library: ContentLibrary, translators: Record<Locale, Translate>): string[] {
-  return library.briefings.flatMap((briefing) => [
-    ...checkBriefingText(briefing),
-    ...checkRenderedLimits(briefing, translators, library.briefings.length > 1),
-  ]);
+/** Where the briefings of a library came from; a library built in code names each briefing by its id. */
+type Origin = Pick<LoadedContent, "fileOf" | "locate">;
+const inCode: Origin = { fileOf: () => undefined, locate: () => undefined };
+
+/**
+ * Everything content:check verifies beyond the schema, for every briefing, drafts included: both languages' text
+ * (Kazakh letters, no look-alikes), unique ids, and every screen within Telegram's limits. Each problem names the
+ * file and, for a text problem, the line, column and field.
+ */
+export function checkContent(library: ContentLibrary, translators: Record<Locale, Translate>, origin: Origin = inCode): ContentProblem[] {
+  const all = [...library.briefings, ...library.drafts];
+  return all.flatMap((briefing) => {
+    const file = origin.fileOf(briefing.id) ?? briefing.id;
+    return [
+      ...checkBriefingText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
+      ...checkRenderedLimits(briefing, translators, all.length > 1).map((message) => ({ file, message })),
+    ];
+  });
 }

@@ -7,6 +7,7 @@ import type { Briefing } from "../types.js";
  */
 export const chinaVisit2025: Briefing = {
   id: "cn25",
+  status: "published",
   publishedAt: "2025-09-05",
   title: {
     kk: "Тоқаевтың Қытайға сапары",
@@ -134,6 +135,7 @@ export const chinaVisit2025: Briefing = {
   sectors: [
     {
       id: "transp",
+      topic: "transp",
       publishedAt: "2025-09-05",
       title: { kk: "Көлік және логистика", ru: "Транспорт и логистика" },
       summary: {
@@ -153,6 +155,7 @@ export const chinaVisit2025: Briefing = {
     },
     {
       id: "energy",
+      topic: "energy",
       publishedAt: "2025-09-05",
       title: { kk: "Энергетика мен өндіріс", ru: "Энергетика и производство" },
       summary: {
@@ -172,6 +175,7 @@ export const chinaVisit2025: Briefing = {
     },
     {
       id: "agro",
+      topic: "agro",
       publishedAt: "2025-09-05",
       title: { kk: "Агросектор және цифрлық технология", ru: "Агросектор и цифровые технологии" },
       summary: {
@@ -191,6 +195,7 @@ export const chinaVisit2025: Briefing = {
     },
     {
       id: "humanit",
+      topic: "humanit",
       publishedAt: "2025-09-05",
       title: { kk: "Гуманитарлық байланыстар", ru: "Гуманитарные связи" },
       summary: {

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
 import type { Feature } from "../../bot/feature.js";
-import type { StopReason } from "../../store/types.js";
+import { stopLostChat } from "../../digest/subscriptions.js";
 
 /** What Telegram tells us about chats: a chat we lost stops its digest; a group that moved takes it along. */
 export function chatEventsPart({ store }: Deps): Feature {
@@ -12,8 +12,7 @@ export function chatEventsPart({ store }: Deps): Feature {
   composer.on("my_chat_member", async (ctx) => {
     const status = ctx.myChatMember.new_chat_member.status;
     if (status !== "kicked" && status !== "left") return;
-    const reason: StopReason = ctx.chat.type === "private" ? "blocked" : "removed";
-    if ((await store.getSubscription(ctx.chat.id))?.status !== "stopped") await store.stopSubscription(ctx.chat.id, reason);
+    await stopLostChat(store, ctx.chat.id, ctx.chat.type === "private" ? "blocked" : "removed");
   });
 
   // A group upgraded to a supergroup gets a new id: its subscription follows.

@@ -3,17 +3,17 @@ import type { DialogContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
 import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
 import type { Feature } from "../../bot/feature.js";
-import { show } from "../../bot/screens.js";
+import { replyScreen, replyText, show } from "../../bot/screens.js";
 import { storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
 import { canonicalZone } from "../../digest/zoned-time.js";
 import { decodeCallback, type DialogAnswer } from "../../render/callback-data.js";
-import { bold, escapeHtml, type Rendered } from "../../render/format.js";
+import { bold, escapeHtml, withNote, type Rendered } from "../../render/format.js";
 import {
   dialogButton,
   dialogChoices,
   frequencyButtons,
   sectorButtons,
-  sectorChoices,
+  topicIds,
   settingsScreen,
   subscriptionLines,
   timeButtons,
@@ -27,7 +27,6 @@ type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number
 
 const isCommand = (text: string) => text.startsWith("/");
 const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
-const replyPlain = (ctx: DialogContext, text: string) => ctx.reply(escapeHtml(text), { parse_mode: "HTML" });
 
 /**
  * The two dialogues of subscriptions: /subscribe step by step (frequency, weekday, time, sectors, confirmation),
@@ -36,7 +35,7 @@ const replyPlain = (ctx: DialogContext, text: string) => ctx.reply(escapeHtml(te
  */
 export function subscriptionDialogs(deps: Deps) {
   const { library, store } = deps;
-  const allSectors = () => sectorChoices(library).map((choice) => choice.id);
+  const allSectors = () => topicIds(library);
 
   const scheduleOf = (draft: Draft, timezone: string): Schedule => ({
     frequency: draft.frequency,
@@ -141,7 +140,7 @@ export function subscriptionDialogs(deps: Deps) {
             }),
           );
           const summary = settingsScreen(saved, library, { locale, t });
-          await show(next, { text: `${escapeHtml(t("subscribed"))}\n\n${summary.text}`, keyboard: summary.keyboard });
+          await show(next, withNote(t("subscribed"), summary));
           return;
         }
         const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";
@@ -153,7 +152,7 @@ export function subscriptionDialogs(deps: Deps) {
 
       const text = next.message?.text;
       if (text !== undefined && isCancel(text)) {
-        await replyPlain(next, t("dialog-cancelled"));
+        await replyText(next, t("dialog-cancelled"));
         return;
       }
       // Any other command leaves the dialogue and is handled as usual.
@@ -167,9 +166,9 @@ export function subscriptionDialogs(deps: Deps) {
           await show(next, stepScreen(step, draft, t, locale, zone));
           continue;
         }
-        await replyPlain(next, t("dialog-time-invalid"));
+        await replyText(next, t("dialog-time-invalid"));
       } else {
-        await replyPlain(next, t("dialog-not-understood"));
+        await replyText(next, t("dialog-not-understood"));
       }
       await show(next, stepScreen(step, draft, t, locale, zone));
     }
@@ -182,18 +181,18 @@ export function subscriptionDialogs(deps: Deps) {
       const t = deps.translators[args.locale];
       const chatId = ctx.chat!.id;
       const prompt = args.field === "time" ? "ask-time" : "ask-zone";
-      await replyPlain(ctx, t(prompt));
+      await replyText(ctx, t(prompt));
       for (;;) {
         const next = await conversation.wait();
         if (next.callbackQuery) await conversation.halt({ next: true });
         const text = next.message?.text?.trim();
         if (text === undefined) {
           if (!next.message) await conversation.skip({ next: true });
-          await replyPlain(next, t(prompt));
+          await replyText(next, t(prompt));
           continue;
         }
         if (isCancel(text)) {
-          await replyPlain(next, t("input-cancelled"));
+          await replyText(next, t("input-cancelled"));
           return;
         }
         if (isCommand(text)) await conversation.halt({ next: true });
@@ -210,15 +209,15 @@ export function subscriptionDialogs(deps: Deps) {
           return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
         });
         if (updated === undefined) {
-          await replyPlain(next, t("not-subscribed"));
+          await replyText(next, t("not-subscribed"));
           return;
         }
         if (updated === null) {
-          await replyPlain(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }));
+          await replyText(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }));
           continue;
         }
         const screen = settingsScreen(updated, library, { locale: args.locale, t });
-        await next.reply(`${escapeHtml(t("settings-saved"))}\n\n${screen.text}`, { parse_mode: "HTML", reply_markup: screen.keyboard });
+        await replyScreen(next, withNote(t("settings-saved"), screen));
         return;
       }
     },

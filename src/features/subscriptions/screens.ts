@@ -1,7 +1,7 @@
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
-import { replyText } from "../../bot/screens.js";
-import { escapeHtml, type Rendered } from "../../render/format.js";
+import { replyScreen, replyText } from "../../bot/screens.js";
+import { withNote, type Rendered } from "../../render/format.js";
 import { settingsScreen } from "../../render/subscription.js";
 import type { Subscription } from "../../store/types.js";
 
@@ -12,8 +12,7 @@ export function subscriptionScreens({ library }: Deps) {
     settings: (ctx: BotContext, subscription: Subscription | undefined): Rendered =>
       settingsScreen(subscription, library, { locale: ctx.locale, t: ctx.t }),
     /** A screen as a new message, with a line of interface text above it. */
-    reply: (ctx: BotContext, screen: Rendered, note?: string) =>
-      ctx.reply(note ? `${escapeHtml(note)}\n\n${screen.text}` : screen.text, { parse_mode: "HTML", reply_markup: screen.keyboard }),
+    reply: (ctx: BotContext, screen: Rendered, note?: string) => replyScreen(ctx, withNote(note, screen)),
     /** In a group only administrators manage the digest: the answer to everyone else. */
     refuse: (ctx: BotContext) =>
       ctx.callbackQuery ? ctx.answerCallbackQuery({ text: ctx.t("admins-only") }) : replyText(ctx, ctx.t("admins-only")),

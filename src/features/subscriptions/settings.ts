@@ -7,7 +7,7 @@ import { show } from "../../bot/screens.js";
 import { storedSectors, toggleSector } from "../../digest/subscriptions.js";
 import type { SettingsChoice, SettingsField } from "../../render/callback-data.js";
 import { escapeHtml } from "../../render/format.js";
-import { sectorChoices, settingsFieldScreen, type SettingsFieldScreen } from "../../render/subscription.js";
+import { settingsFieldScreen, topicIds, type SettingsFieldScreen } from "../../render/subscription.js";
 import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
 import type { Subscription } from "../../store/types.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
@@ -21,7 +21,6 @@ type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
 /** The /settings buttons: a handler per field, each answering the press and redrawing the screen. */
 export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
   const { store, library } = deps;
-  const allSectors = () => sectorChoices(library).map((choice) => choice.id);
 
   const showSettings = async (ctx: BotContext, chatId: number, answer?: string) => {
     await ctx.answerCallbackQuery(answer === undefined ? {} : { text: answer });
@@ -42,7 +41,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   };
 
   /** Fields that change an existing subscription: without one (or a stopped one), the press says so. */
-  function ofSubscription<F extends SettingsField>(
+  function requireLiveSubscription<F extends SettingsField>(
     handler: (ctx: BotContext, choice: ChoiceOf<F>, chatId: number, subscription: Subscription) => Promise<unknown>,
   ): FieldHandler<F> {
     return async (ctx, choice, chatId) => {
@@ -53,6 +52,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   }
 
   const fields: FieldHandlers = {
+    stale: (ctx, _choice, chatId) => showSettings(ctx, chatId, ctx.t("stale-button")),
     subscribe: async (ctx) => {
       await ctx.answerCallbackQuery();
       await dialogs.subscribe.enter(ctx, { locale: ctx.locale });
@@ -75,37 +75,37 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       await store.resumeSubscription(chatId);
       return showSettings(ctx, chatId, ctx.t("resumed"));
     },
-    pause: ofSubscription(async (ctx, _choice, chatId) => {
+    pause: requireLiveSubscription(async (ctx, _choice, chatId) => {
       await store.pauseSubscription(chatId);
       return showSettings(ctx, chatId, ctx.t("paused"));
     }),
-    unsubscribe: ofSubscription(async (ctx, _choice, chatId) => {
+    unsubscribe: requireLiveSubscription(async (ctx, _choice, chatId) => {
       await store.stopSubscription(chatId, "unsubscribed");
       await ctx.answerCallbackQuery();
       return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined).keyboard });
     }),
-    frequency: ofSubscription(async (ctx, { frequency }, chatId, subscription) => {
+    frequency: requireLiveSubscription(async (ctx, { frequency }, chatId, subscription) => {
       if (frequency === undefined) return openField(ctx, "frequency", subscription);
       // Weekly needs its day first; the weekday button saves both.
       if (frequency === "weekly") return openField(ctx, "weekday", subscription);
       return saveSchedule(ctx, chatId, { frequency: "daily", weekday: null }, subscription);
     }),
-    weekday: ofSubscription((ctx, { weekday }, chatId, subscription) =>
+    weekday: requireLiveSubscription((ctx, { weekday }, chatId, subscription) =>
       saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription),
     ),
-    time: ofSubscription(async (ctx, { minuteOfDay }, chatId, subscription) => {
+    time: requireLiveSubscription(async (ctx, { minuteOfDay }, chatId, subscription) => {
       if (minuteOfDay === undefined) return openField(ctx, "time", subscription);
       return saveSchedule(ctx, chatId, { minuteOfDay }, subscription);
     }),
-    typeTime: ofSubscription((ctx) => askTyped(ctx, "time")),
-    zone: ofSubscription(async (ctx, { preset }, chatId, subscription) => {
+    typeTime: requireLiveSubscription((ctx) => askTyped(ctx, "time")),
+    zone: requireLiveSubscription(async (ctx, { preset }, chatId, subscription) => {
       if (preset === undefined) return openField(ctx, "zone", subscription);
       return saveSchedule(ctx, chatId, { timezone: ZONE_PRESETS[preset] }, subscription);
     }),
-    typeZone: ofSubscription((ctx) => askTyped(ctx, "zone")),
-    sectors: ofSubscription(async (ctx, { sector }, chatId, subscription) => {
+    typeZone: requireLiveSubscription((ctx) => askTyped(ctx, "zone")),
+    sectors: requireLiveSubscription(async (ctx, { sector }, chatId, subscription) => {
       if (sector === undefined) return openField(ctx, "sectors", subscription);
-      const all = allSectors();
+      const all = topicIds(library);
       // A sector of a briefing that no longer exists: a stale button.
       if (!all.includes(sector)) return showSettings(ctx, chatId, ctx.t("stale-button"));
       const chosen = toggleSector(subscription.sectors ?? all, sector);
