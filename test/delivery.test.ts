@@ -79,7 +79,7 @@ describe("digest content", () => {
     const harness = await setUp();
     await subscribe(harness.store, [501], "ru", ["energy"]);
     await subscribe(harness.store, [502], "kk");
-    expect(await tick(harness.store, now())).toEqual({ checked: 2, queued: 2 });
+    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 2, queued: 2 });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -93,7 +93,7 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect((await tick(harness.store, now())).queued).toBe(2);
+    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(2);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
@@ -102,7 +102,7 @@ describe("digest content", () => {
     const first = await setUp();
     await subscribe(first.store, [601], "ru", ["energy"]);
     await subscribe(first.store, [602], "ru", ["agro"]);
-    await tick(first.store, now());
+    await tick(first.store, now(), () => first.deps.digests.contentMark);
     await senderFor(first).drain();
     await first.store.close();
 
@@ -110,7 +110,7 @@ describe("digest content", () => {
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    await tick(second.store, now());
+    await tick(second.store, now(), () => second.deps.digests.contentMark);
     const result = await senderFor(second, { renderer: createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
@@ -134,7 +134,7 @@ describe("delivery against the fake Bot API", () => {
     const harness = await setUp();
     const chats = range(1001, 12);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -156,7 +156,7 @@ describe("delivery against the fake Bot API", () => {
   it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [1101]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -191,7 +191,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -205,7 +205,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3001, 3002]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 403, description: "Forbidden: bot was blocked by the user" },
@@ -216,7 +216,7 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now())).toEqual({ checked: 1, queued: 1 });
+    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 1, queued: 1 });
     await senderFor(harness).drain();
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
@@ -224,7 +224,7 @@ describe("delivery against the fake Bot API", () => {
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3101, 3102]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
@@ -234,7 +234,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
@@ -245,7 +245,7 @@ describe("delivery against the fake Bot API", () => {
     await subscribe(harness.store, [-4001]);
     await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
     await harness.store.setChatLanguage(-4001, "kk");
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       {
@@ -261,13 +261,13 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
     expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
     // The period was delivered: the moved subscription is not owed it again.
-    expect((await tick(harness.store, now())).queued).toBe(0);
+    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(0);
   });
 
   it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [5001, 5002]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     const flaky = { error_code: 500, description: "Internal Server Error" };
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
@@ -282,7 +282,7 @@ describe("delivery against the fake Bot API", () => {
     const first = await setUp();
     const chats = range(6001, 8);
     await subscribe(first.store, chats);
-    await tick(first.store, now());
+    await tick(first.store, now(), () => first.deps.digests.contentMark);
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -307,7 +307,7 @@ describe("delivery against the fake Bot API", () => {
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
     expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect((await tick(second.store, now())).queued).toBe(0);
+    expect((await tick(second.store, now(), () => second.deps.digests.contentMark)).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

@@ -81,7 +81,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     const { fake, store, queue } = await rig();
     const chats = Array.from({ length: 20 }, (_, index) => 7000 + index);
     await subscribe(store, chats);
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(store, DUE, () => renderer.contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     await queue.enqueue(chats.map((chatId) => ({ chatId, period: "d2025-09-05" })));
     queue.start();
     await until(() => chats.every((chatId) => digestsTo(fake, chatId).length === 1));
@@ -100,7 +100,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         when: (payload) => payload.chat_id === 7101,
       },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(store, DUE, () => renderer.contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
     await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
     const attempts = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7101);
@@ -119,7 +119,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         times: 10,
       },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(store, DUE, () => renderer.contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
     await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
@@ -142,7 +142,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
       },
       { when: (payload) => payload.chat_id === -7202 },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(store, DUE, () => renderer.contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
     await until(() => digestsTo(fake, -1007202).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === -7202)).toHaveLength(1);
@@ -158,7 +158,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     // 7301 fails once and then goes through; 7302 fails on both attempts.
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7301 });
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7302, times: 2 });
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(store, DUE, () => renderer.contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
     queue.start();
 
     // First attempts failed: both jobs wait for their backoff, and neither delivery is failed yet.

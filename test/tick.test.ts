@@ -65,9 +65,12 @@ function deliveryRows(path: string): string[] {
   }
 }
 
-/** Ticks at `now` (moving the store's clock there too). */
-async function tickAt(t: TestStore, now: string, pageSize?: number) {
-  return tick(t.store, t.setNow(now), undefined, pageSize);
+/** The content mark of the published content in these tests (daily and weekly digests do not depend on it). */
+const MARK = "2025-09-05";
+
+/** Ticks at `now` (moving the store's clock there too), with the content at `mark`. */
+async function tickAt(t: TestStore, now: string, pageSize?: number, mark = MARK) {
+  return tick(t.store, t.setNow(now), () => mark, undefined, pageSize);
 }
 
 describe("tick over the SQLite store", () => {
@@ -229,7 +232,7 @@ describe("tick over the SQLite store", () => {
     await subscribe(t.store, 2, nine);
     const error = vi.fn();
     const logger = { error } as unknown as Logger;
-    expect(await tick(t.store, t.now, logger)).toEqual({ checked: 2, queued: 1 });
+    expect(await tick(t.store, t.now, () => MARK, logger)).toEqual({ checked: 2, queued: 1 });
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0]?.[0]).toMatchObject({ chat_id: 1 });
     expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-05T06:00:00Z"));
