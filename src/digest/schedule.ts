@@ -1,4 +1,4 @@
-import type { Period, Schedule } from "../shared/schedule.js";
+import { instantPeriodKey, type Period, type Schedule } from "../shared/schedule.js";
 import { addDays, formatLocalDate, fromLocal, isoWeekday, toLocal, type LocalDate } from "./zoned-time.js";
 
 /** A missed digest older than this is not sent late: after long downtime people get the next one instead. */
@@ -53,9 +53,6 @@ export type Decision = {
  * pages through due subscriptions does not meet it twice, and the following tick (a minute later by default) does.
  */
 export const INSTANT_RECHECK_MS = 1;
-
-/** The period of an instant digest covering the content up to `contentMark`. */
-export const instantPeriodKey = (contentMark: string) => `i${contentMark}`;
 
 /**
  * The rule for instant subscriptions: a digest is owed whenever the current content mark is newer than the one the

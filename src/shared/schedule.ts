@@ -29,6 +29,10 @@ export type Schedule = {
  */
 export type Period = { key: string; dueAt: Date; endsAt: Date };
 
+/** The period of an instant digest covering the content up to `contentMark`. */
+export const instantPeriodKey = (contentMark: string) => `i${contentMark}`;
+export const isInstantPeriod = (period: string) => period.startsWith("i");
+
 export function isWeekday(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 7;
 }
