@@ -47,14 +47,23 @@ function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
   });
 }
 
-/** Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language. */
-async function subscribe(store: Store, chatIds: number[], language: "kk" | "ru" = "ru", sectors: string[] | null = null) {
+/**
+ * Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language; or, with
+ * `frequency` "instant", to digests as soon as the content changes.
+ */
+async function subscribe(
+  store: Store,
+  chatIds: number[],
+  language: "kk" | "ru" = "ru",
+  sectors: string[] | null = null,
+  frequency: "daily" | "instant" = "daily",
+) {
   for (const chatId of chatIds) {
     await store.saveSubscription({
       chatId,
       chatKind: chatId < 0 ? "supergroup" : "private",
       language,
-      schedule: { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
+      schedule: { frequency, weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
       sectors,
       createdBy: null,
     });
@@ -66,13 +75,13 @@ const digestsTo = (harness: Harness, chatId: number) =>
   harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId && String(call.payload.text).includes("🗞 Дайджест"));
 const deliveredTo = (harness: Harness, chatId: number) => harness.fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
 
-/** The China briefing with one sector updated after the first digests went out. */
-function libraryWithUpdatedSector(sectorId: string, updatedAt: string): ContentLibrary {
+/** The China briefing with sectors updated after the first digests went out (sector id → its updatedAt). */
+function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibrary {
   const copy = structuredClone(content.latest);
-  const sector = copy.sectors.find((entry) => entry.id === sectorId)!;
-  sector.updatedAt = updatedAt;
+  for (const [sectorId, updatedAt] of Object.entries(updates)) copy.sectors.find((entry) => entry.id === sectorId)!.updatedAt = updatedAt;
   return createContentLibrary([copy]);
 }
+const libraryWithUpdatedSector = (sectorId: string, updatedAt: string) => libraryWithUpdatedSectors({ [sectorId]: updatedAt });
 
 describe("digest content", () => {
   it("first digest: overview, key figures and the chosen sectors' headlines; then nothing when nothing is new", async () => {
@@ -126,6 +135,93 @@ describe("digest content", () => {
     const b = renderer.render("ru", ["agro", "energy"], null);
     expect(b).toBe(a);
     expect(renderer.render("ru", null, null)).not.toBe(a);
+  });
+});
+
+describe("instant digests", () => {
+  const ENERGY = "Энергетика и производство";
+  const AGRO = "Агросектор и цифровые технологии";
+  const TRANSPORT = "Транспорт и логистика";
+
+  it("one message per content change with only what is new; no change, no message; two edits before a tick, one message", async () => {
+    const harness = await setUp();
+    await subscribe(harness.store, [701], "ru", null, "instant");
+    await subscribe(harness.store, [702], "ru", ["agro"], "instant");
+    await subscribe(harness.store, [703], "ru", null, "daily");
+    // The content as it is at each tick (live reload changes it while the bot runs); the sender renders the same.
+    let renderer = harness.deps.digests;
+    const tickAndSend = async () => {
+      clock = new Date(clock.getTime() + 60_000);
+      const planned = await tick(harness.store, now(), () => renderer.contentMark);
+      const drained = await senderFor(harness, { renderer }).drain();
+      return { queued: planned.queued, sent: drained.sent, empty: drained.empty };
+    };
+
+    // Subscribed: the first digest at the next tick (the briefing in brief), and the daily one at its time.
+    expect(await tickAndSend()).toEqual({ queued: 3, sent: 3, empty: 0 });
+    expect(deliveredTo(harness, 701)[0]!.text).toContain("Обзор");
+    // Ticks without a change send nothing.
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    // Two edits before the next tick: energy, then agro. One message each, with both for chat 701.
+    renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
+    renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
+    expect(await tickAndSend()).toEqual({ queued: 2, sent: 2, empty: 0 });
+    const both = deliveredTo(harness, 701)[1]!.text!;
+    expect(both).toContain("Новое с прошлого дайджеста");
+    expect(both).toContain(ENERGY);
+    expect(both).toContain(AGRO);
+    expect(both).not.toContain("Обзор");
+    // Chat 702 follows agro only.
+    const agroOnly = deliveredTo(harness, 702)[1]!.text!;
+    expect(agroOnly).toContain(AGRO);
+    expect(agroOnly).not.toContain(ENERGY);
+    expect(await harness.store.getSubscription(701)).toMatchObject({ contentMark: "2025-09-07", lastPeriod: "i2025-09-07" });
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    // Another change: transport. Only that goes to 701; 702 does not follow transport, so nothing is sent there.
+    renderer = createDigestRenderer(
+      libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07", transp: "2025-09-08" }),
+      harness.deps.translators,
+    );
+    expect(await tickAndSend()).toEqual({ queued: 2, sent: 1, empty: 1 });
+    const third = deliveredTo(harness, 701)[2]!.text!;
+    expect(third).toContain(TRANSPORT);
+    expect(third).not.toContain(ENERGY);
+    expect(third).not.toContain(AGRO);
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    expect(deliveredTo(harness, 701)).toHaveLength(3);
+    expect(deliveredTo(harness, 702)).toHaveLength(2);
+    // The daily subscriber is not touched by content changes between its times.
+    expect(deliveredTo(harness, 703)).toHaveLength(1);
+  });
+
+  it("a change while an older instant digest still waits (a retry) sends one message, not two", async () => {
+    const harness = await setUp();
+    await subscribe(harness.store, [711], "ru", null, "instant");
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await senderFor(harness).drain();
+
+    // The digest of the energy update fails once and waits for its retry; meanwhile agro is updated too.
+    const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
+    clock = new Date(clock.getTime() + 60_000);
+    await tick(harness.store, now(), () => energy.contentMark);
+    harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    expect(await senderFor(harness, { renderer: energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
+    const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await tick(harness.store, now(), () => both.contentMark)).queued).toBe(1);
+    // The new digest covers the waiting one, which is finished without a message.
+    expect(await senderFor(harness, { renderer: both }).drain()).toMatchObject({ sent: 1, retried: 0 });
+    expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 2, empty: 1 });
+    expect(await harness.store.claimDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
+
+    expect(deliveredTo(harness, 711)).toHaveLength(2);
+    const later = deliveredTo(harness, 711)[1]!.text!;
+    expect(later).toContain(ENERGY);
+    expect(later).toContain(AGRO);
   });
 });
 
