@@ -4,7 +4,7 @@ import type { Deps } from "../../bot/deps.js";
 import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
 import type { Feature } from "../../bot/feature.js";
 import { show } from "../../bot/screens.js";
-import { storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
+import { DEFAULT_MINUTE_OF_DAY, storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
 import { canonicalZone } from "../../digest/zoned-time.js";
 import { decodeCallback, type DialogAnswer } from "../../render/callback-data.js";
 import { bold, escapeHtml, type Rendered } from "../../render/format.js";
@@ -82,6 +82,8 @@ export function subscriptionDialogs(deps: Deps) {
       case "frequency":
         if (answer.step !== "frequency") return undefined;
         draft.frequency = answer.frequency;
+        // Instant has neither a weekday nor a time: straight on to the sectors.
+        if (answer.frequency === "instant") return "sectors";
         return answer.frequency === "weekly" ? "weekday" : "time";
       case "weekday":
         if (answer.step !== "weekday") return undefined;
@@ -107,7 +109,13 @@ export function subscriptionDialogs(deps: Deps) {
     const chat = ctx.chat!;
     const existing = await conversation.external(() => store.getSubscription(chat.id));
     const zone = existing?.schedule.timezone ?? deps.defaultTimezone;
-    const draft: Draft = { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, sectors: existing?.sectors ?? allSectors() };
+    // The time starts as the chat's own: an instant subscription does not ask for one and keeps it for a switch back.
+    const draft: Draft = {
+      frequency: "daily",
+      weekday: null,
+      minuteOfDay: existing?.schedule.minuteOfDay ?? DEFAULT_MINUTE_OF_DAY,
+      sectors: existing?.sectors ?? allSectors(),
+    };
     let step: Step = "frequency";
     await show(ctx, stepScreen(step, draft, t, locale, zone));
 
@@ -141,7 +149,8 @@ export function subscriptionDialogs(deps: Deps) {
             }),
           );
           const summary = settingsScreen(saved, library, { locale, t });
-          await show(next, { text: `${escapeHtml(t("subscribed"))}\n\n${summary.text}`, keyboard: summary.keyboard });
+          const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
+          await show(next, { text: `${escapeHtml(done)}\n\n${summary.text}`, keyboard: summary.keyboard });
           return;
         }
         const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";
