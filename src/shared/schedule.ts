@@ -4,8 +4,6 @@
  */
 export type Frequency = "daily" | "weekly" | "instant";
 
-export const FREQUENCIES: readonly Frequency[] = ["daily", "weekly", "instant"];
-
 /** ISO weekdays, 1 = Monday … 7 = Sunday. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
