@@ -53,7 +53,14 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
     for (const { queue } of instances) queue.start();
     await Promise.all(
       instances.map(({ store, queue }) =>
-        tick(store, DUE_CLOCK, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions))),
+        tick(
+          store,
+          DUE_CLOCK,
+          () => renderer.contentMark,
+          undefined,
+          undefined,
+          (decisions) => queue.enqueue(owedDigests(decisions)),
+        ),
       ),
     );
     while (chatIds.some((chatId) => fake.messages(chatId).length === 0)) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -72,9 +72,9 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
   const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
   const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
   try {
-    const { sender: createSender } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
+    const { sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
     const chatIds = await seedSubscribers(store, options.subscribers);
-    await tick(store, DUE_CLOCK);
+    await tick(store, DUE_CLOCK, () => deps.digests.contentMark);
     const sender = createSender();
     const started = performance.now();
     await sender.drain();

@@ -21,13 +21,13 @@ if (command === "seed") {
   await store.close();
 } else if (command === "run" && rest[0]) {
   const store = openSqliteStore(rest[0], () => DUE_CLOCK);
-  const { sender: createSender } = benchBot(
+  const { sender: createSender, deps } = benchBot(
     store,
     { fetch: instantFetch() },
     { perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: Number.MAX_SAFE_INTEGER },
   );
   const started = performance.now();
-  const planned = await tick(store, DUE_CLOCK);
+  const planned = await tick(store, DUE_CLOCK, () => deps.digests.contentMark);
   const sender = createSender();
   const drained = await sender.drain();
   const runSeconds = (performance.now() - started) / 1000;

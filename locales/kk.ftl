@@ -102,6 +102,7 @@ weekday-short = { $day ->
    *[7] Жс
 }
 schedule-daily = күн сайын, сағат { $time }
+schedule-instant = материалдар жарияланған не жаңартылған бойда
 schedule-weekly = апта сайын, { $day ->
     [1] дүйсенбі
     [2] сейсенбі
@@ -113,6 +114,7 @@ schedule-weekly = апта сайын, { $day ->
 } күні, сағат { $time }
 frequency-daily = Күн сайын
 frequency-weekly = Апта сайын
+frequency-instant = Жарияланған бойда
 zone-kz = Қазақстан
 zone-cn = Бейжің
 zone-ru = Мәскеу
@@ -133,7 +135,8 @@ dialog-ended = Бұл диалог аяқталған. Жазылу үшін /su
 button-cancel = ✖️ Болдырмау
 button-confirm = ✅ Жазылу
 subscribed = ✅ Жазылым рәсімделді. Алғашқы дайджест белгіленген уақытта келеді (ол бүгін өтіп кетсе — бір минут ішінде).
-subscribe-usage = Мысалы: /subscribe daily 09:00 немесе /subscribe weekly mon 18:30. Апта күнін қазақша не орысша да жазуға болады: дүйсенбі, пн, понедельник. Барлығын батырмамен таңдау үшін жай ғана /subscribe жіберіңіз.
+subscribed-instant = ✅ Жазылым рәсімделді. Алғашқы дайджест бір минут ішінде келеді, ал кейінгілері әр жаңа жарияланым не жаңарту шыққан бойда жіберіледі.
+subscribe-usage = Мысалы: /subscribe daily 09:00, /subscribe weekly mon 18:30 немесе /subscribe instant (жарияланған бойда). Апта күнін қазақша не орысша да жазуға болады: дүйсенбі, пн, понедельник. Барлығын батырмамен таңдау үшін жай ғана /subscribe жіберіңіз.
 
 settings-title = ⚙️ Дайджест баптаулары
 settings-language = Тіл: { $value }

@@ -132,7 +132,13 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const delivery = queue
       ? { queue }
       : { sender: createDigestSender({ api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger }) };
-    scheduler = await startDigestScheduler({ expression: config.digestTick, store, delivery, logger });
+    scheduler = await startDigestScheduler({
+      expression: config.digestTick,
+      store,
+      delivery,
+      logger,
+      contentMark: () => deps.digests.contentMark,
+    });
     // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
     scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
     const running = { username: bot.botInfo.username, briefings: content.briefings.length, mode: config.mode.kind };

@@ -47,14 +47,23 @@ function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
   });
 }
 
-/** Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language. */
-async function subscribe(store: Store, chatIds: number[], language: "kk" | "ru" = "ru", sectors: string[] | null = null) {
+/**
+ * Subscribes chats at 09:00 Almaty daily (already passed at the fixed clock), in the given language; or, with
+ * `frequency` "instant", to digests as soon as the content changes.
+ */
+async function subscribe(
+  store: Store,
+  chatIds: number[],
+  language: "kk" | "ru" = "ru",
+  sectors: string[] | null = null,
+  frequency: "daily" | "instant" = "daily",
+) {
   for (const chatId of chatIds) {
     await store.saveSubscription({
       chatId,
       chatKind: chatId < 0 ? "supergroup" : "private",
       language,
-      schedule: { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
+      schedule: { frequency, weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
       sectors,
       createdBy: null,
     });
@@ -66,20 +75,20 @@ const digestsTo = (harness: Harness, chatId: number) =>
   harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId && String(call.payload.text).includes("🗞 Дайджест"));
 const deliveredTo = (harness: Harness, chatId: number) => harness.fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
 
-/** The China briefing with one sector updated after the first digests went out. */
-function libraryWithUpdatedSector(sectorId: string, updatedAt: string): ContentLibrary {
+/** The China briefing with sectors updated after the first digests went out (sector id → its updatedAt). */
+function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibrary {
   const copy = structuredClone(content.latest);
-  const sector = copy.sectors.find((entry) => entry.id === sectorId)!;
-  sector.updatedAt = updatedAt;
+  for (const [sectorId, updatedAt] of Object.entries(updates)) copy.sectors.find((entry) => entry.id === sectorId)!.updatedAt = updatedAt;
   return createContentLibrary([copy]);
 }
+const libraryWithUpdatedSector = (sectorId: string, updatedAt: string) => libraryWithUpdatedSectors({ [sectorId]: updatedAt });
 
 describe("digest content", () => {
   it("first digest: overview, key figures and the chosen sectors' headlines; then nothing when nothing is new", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [501], "ru", ["energy"]);
     await subscribe(harness.store, [502], "kk");
-    expect(await tick(harness.store, now())).toEqual({ checked: 2, queued: 2 });
+    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 2, queued: 2 });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -93,7 +102,7 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect((await tick(harness.store, now())).queued).toBe(2);
+    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(2);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
@@ -102,7 +111,7 @@ describe("digest content", () => {
     const first = await setUp();
     await subscribe(first.store, [601], "ru", ["energy"]);
     await subscribe(first.store, [602], "ru", ["agro"]);
-    await tick(first.store, now());
+    await tick(first.store, now(), () => first.deps.digests.contentMark);
     await senderFor(first).drain();
     await first.store.close();
 
@@ -110,7 +119,7 @@ describe("digest content", () => {
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    await tick(second.store, now());
+    await tick(second.store, now(), () => second.deps.digests.contentMark);
     const result = await senderFor(second, { renderer: createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
@@ -129,12 +138,99 @@ describe("digest content", () => {
   });
 });
 
+describe("instant digests", () => {
+  const ENERGY = "Энергетика и производство";
+  const AGRO = "Агросектор и цифровые технологии";
+  const TRANSPORT = "Транспорт и логистика";
+
+  it("one message per content change with only what is new; no change, no message; two edits before a tick, one message", async () => {
+    const harness = await setUp();
+    await subscribe(harness.store, [701], "ru", null, "instant");
+    await subscribe(harness.store, [702], "ru", ["agro"], "instant");
+    await subscribe(harness.store, [703], "ru", null, "daily");
+    // The content as it is at each tick (live reload changes it while the bot runs); the sender renders the same.
+    let renderer = harness.deps.digests;
+    const tickAndSend = async () => {
+      clock = new Date(clock.getTime() + 60_000);
+      const planned = await tick(harness.store, now(), () => renderer.contentMark);
+      const drained = await senderFor(harness, { renderer }).drain();
+      return { queued: planned.queued, sent: drained.sent, empty: drained.empty };
+    };
+
+    // Subscribed: the first digest at the next tick (the briefing in brief), and the daily one at its time.
+    expect(await tickAndSend()).toEqual({ queued: 3, sent: 3, empty: 0 });
+    expect(deliveredTo(harness, 701)[0]!.text).toContain("Обзор");
+    // Ticks without a change send nothing.
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    // Two edits before the next tick: energy, then agro. One message each, with both for chat 701.
+    renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
+    renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
+    expect(await tickAndSend()).toEqual({ queued: 2, sent: 2, empty: 0 });
+    const both = deliveredTo(harness, 701)[1]!.text!;
+    expect(both).toContain("Новое с прошлого дайджеста");
+    expect(both).toContain(ENERGY);
+    expect(both).toContain(AGRO);
+    expect(both).not.toContain("Обзор");
+    // Chat 702 follows agro only.
+    const agroOnly = deliveredTo(harness, 702)[1]!.text!;
+    expect(agroOnly).toContain(AGRO);
+    expect(agroOnly).not.toContain(ENERGY);
+    expect(await harness.store.getSubscription(701)).toMatchObject({ contentMark: "2025-09-07", lastPeriod: "i2025-09-07" });
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    // Another change: transport. Only that goes to 701; 702 does not follow transport, so nothing is sent there.
+    renderer = createDigestRenderer(
+      libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07", transp: "2025-09-08" }),
+      harness.deps.translators,
+    );
+    expect(await tickAndSend()).toEqual({ queued: 2, sent: 1, empty: 1 });
+    const third = deliveredTo(harness, 701)[2]!.text!;
+    expect(third).toContain(TRANSPORT);
+    expect(third).not.toContain(ENERGY);
+    expect(third).not.toContain(AGRO);
+    expect(await tickAndSend()).toEqual({ queued: 0, sent: 0, empty: 0 });
+
+    expect(deliveredTo(harness, 701)).toHaveLength(3);
+    expect(deliveredTo(harness, 702)).toHaveLength(2);
+    // The daily subscriber is not touched by content changes between its times.
+    expect(deliveredTo(harness, 703)).toHaveLength(1);
+  });
+
+  it("a change while an older instant digest still waits (a retry) sends one message, not two", async () => {
+    const harness = await setUp();
+    await subscribe(harness.store, [711], "ru", null, "instant");
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await senderFor(harness).drain();
+
+    // The digest of the energy update fails once and waits for its retry; meanwhile agro is updated too.
+    const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
+    clock = new Date(clock.getTime() + 60_000);
+    await tick(harness.store, now(), () => energy.contentMark);
+    harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    expect(await senderFor(harness, { renderer: energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
+    const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await tick(harness.store, now(), () => both.contentMark)).queued).toBe(1);
+    // The new digest covers the waiting one, which is finished without a message.
+    expect(await senderFor(harness, { renderer: both }).drain()).toMatchObject({ sent: 1, retried: 0 });
+    expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 2, empty: 1 });
+    expect(await harness.store.claimDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
+
+    expect(deliveredTo(harness, 711)).toHaveLength(2);
+    const later = deliveredTo(harness, 711)[1]!.text!;
+    expect(later).toContain(ENERGY);
+    expect(later).toContain(AGRO);
+  });
+});
+
 describe("delivery against the fake Bot API", () => {
   it("flood (429 retry_after): every sender waits, nothing is lost, nothing duplicated", async () => {
     const harness = await setUp();
     const chats = range(1001, 12);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -156,7 +252,7 @@ describe("delivery against the fake Bot API", () => {
   it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [1101]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -191,7 +287,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -205,7 +301,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3001, 3002]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 403, description: "Forbidden: bot was blocked by the user" },
@@ -216,7 +312,7 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now())).toEqual({ checked: 1, queued: 1 });
+    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 1, queued: 1 });
     await senderFor(harness).drain();
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
@@ -224,7 +320,7 @@ describe("delivery against the fake Bot API", () => {
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3101, 3102]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
@@ -234,7 +330,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
@@ -245,7 +341,7 @@ describe("delivery against the fake Bot API", () => {
     await subscribe(harness.store, [-4001]);
     await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
     await harness.store.setChatLanguage(-4001, "kk");
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       {
@@ -261,13 +357,13 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
     expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
     // The period was delivered: the moved subscription is not owed it again.
-    expect((await tick(harness.store, now())).queued).toBe(0);
+    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(0);
   });
 
   it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [5001, 5002]);
-    await tick(harness.store, now());
+    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
     const flaky = { error_code: 500, description: "Internal Server Error" };
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
@@ -282,7 +378,7 @@ describe("delivery against the fake Bot API", () => {
     const first = await setUp();
     const chats = range(6001, 8);
     await subscribe(first.store, chats);
-    await tick(first.store, now());
+    await tick(first.store, now(), () => first.deps.digests.contentMark);
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -307,7 +403,7 @@ describe("delivery against the fake Bot API", () => {
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
     expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect((await tick(second.store, now())).queued).toBe(0);
+    expect((await tick(second.store, now(), () => second.deps.digests.contentMark)).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

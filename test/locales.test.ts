@@ -112,8 +112,8 @@ describe("interface strings the code asks for", () => {
     });
     await tourTheBot(harness, { adminId: ADMIN_ID, publishedMark });
 
-    // Real subscription rows (active and paused, daily and weekly, some sectors) for the settings renderers.
-    const save = (chatId: number, frequency: "daily" | "weekly", sectors: string[] | null) =>
+    // Real subscription rows (active and paused, daily, weekly and instant, some sectors) for the settings renderers.
+    const save = (chatId: number, frequency: "daily" | "weekly" | "instant", sectors: string[] | null) =>
       harness.store.saveSubscription({
         chatId,
         chatKind: "private",
@@ -122,7 +122,11 @@ describe("interface strings the code asks for", () => {
         sectors,
         createdBy: chatId,
       });
-    const subscriptions: Subscription[] = [await save(901, "daily", null), await save(902, "weekly", [library.latest.sectors[0]!.id])];
+    const subscriptions: Subscription[] = [
+      await save(901, "daily", null),
+      await save(902, "weekly", [library.latest.sectors[0]!.id]),
+      await save(903, "instant", null),
+    ];
     await harness.store.pauseSubscription(902);
     subscriptions[1] = (await harness.store.getSubscription(902))!;
     const translators = createTranslators();

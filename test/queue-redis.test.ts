@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { Api } from "grammy";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
-import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
+import { createContentLibrary } from "../src/content/library.js";
+import { createDigestQueue, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
 import { createRateLimiter } from "../src/digest/rate-limiter.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
-import { createDigestRenderer } from "../src/render/digest.js";
+import { createDigestRenderer, type DigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
@@ -18,7 +19,8 @@ const redis = await redisForTests();
 afterAll(async () => redis?.stop());
 
 const i18n = createI18n();
-const renderer = createDigestRenderer(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
+const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
+const renderer = createDigestRenderer(content, translators);
 const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily digest is owed
 
 type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue };
@@ -31,7 +33,7 @@ afterEach(async () => {
   }
 });
 
-async function rig(options: { attempts?: number } = {}): Promise<Rig> {
+async function rig(options: { attempts?: number; renderer?: DigestRenderer } = {}): Promise<Rig> {
   const prefix = `t-${randomUUID()}`;
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
@@ -41,7 +43,7 @@ async function rig(options: { attempts?: number } = {}): Promise<Rig> {
     prefix,
     api,
     store,
-    renderer,
+    renderer: options.renderer ?? renderer,
     limiter: createRateLimiter({ perSecond: 1000, perGroupPerMinute: 20 }),
     logger: createLogger("silent"),
     perSecond: 30,
@@ -53,13 +55,13 @@ async function rig(options: { attempts?: number } = {}): Promise<Rig> {
   return created;
 }
 
-async function subscribe(store: Store, chatIds: number[]) {
+async function subscribe(store: Store, chatIds: number[], frequency: "daily" | "instant" = "daily") {
   for (const chatId of chatIds) {
     await store.saveSubscription({
       chatId,
       chatKind: chatId < 0 ? "supergroup" : "private",
       language: "ru",
-      schedule: { frequency: "daily", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+      schedule: { frequency, weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
       sectors: null,
       createdBy: null,
     });
@@ -81,13 +83,66 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     const { fake, store, queue } = await rig();
     const chats = Array.from({ length: 20 }, (_, index) => 7000 + index);
     await subscribe(store, chats);
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(
+      store,
+      DUE,
+      () => renderer.contentMark,
+      undefined,
+      undefined,
+      (decisions) => queue.enqueue(owedDigests(decisions)),
+    );
     await queue.enqueue(chats.map((chatId) => ({ chatId, period: "d2025-09-05" })));
     queue.start();
     await until(() => chats.every((chatId) => digestsTo(fake, chatId).length === 1));
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const chatId of chats) expect(digestsTo(fake, chatId)).toHaveLength(1);
     expect((await store.stats(new Date(0))).deliveries.sent).toBe(20);
+  });
+
+  it("instant: one job per chat and content change, its id free of ':' although the mark is a timestamp", async () => {
+    // The content as it is now, as live reload serves it: the energy sector updated, its mark a UTC timestamp.
+    let live: DigestRenderer = renderer;
+    let mark = renderer.contentMark;
+    const current: DigestRenderer = {
+      get contentMark() {
+        return mark;
+      },
+      render: (...args) => live.render(...args),
+    };
+    const { fake, store, queue } = await rig({ renderer: current });
+    await subscribe(store, [7401, 7402], "instant");
+    const tickAt = (at: Date) =>
+      tick(
+        store,
+        at,
+        () => current.contentMark,
+        undefined,
+        undefined,
+        (decisions) => queue.enqueue(owedDigests(decisions)),
+      );
+
+    expect((await tickAt(DUE)).queued).toBe(2);
+    queue.start();
+    await until(() => digestsTo(fake, 7401).length === 1 && digestsTo(fake, 7402).length === 1);
+
+    const updated = structuredClone(content.latest);
+    updated.sectors.find((sector) => sector.id === "energy")!.updatedAt = "2025-09-06";
+    live = createDigestRenderer(createContentLibrary([updated]), translators);
+    mark = "2025-09-06T10:30:00Z";
+    expect((await tickAt(new Date(DUE.getTime() + 60_000))).queued).toBe(2);
+    await until(() => digestsTo(fake, 7401).length === 2 && digestsTo(fake, 7402).length === 2);
+    expect(digestsTo(fake, 7401)[1]!.text).toContain("Новое с прошлого дайджеста");
+    expect(digestsTo(fake, 7401)[1]!.text).not.toContain("Обзор");
+
+    const ids = (await queue.queue.getJobs(["completed"])).map((job) => job.id).sort();
+    expect(ids).toEqual(["7401_i2025-09-05", "7401_i2025-09-06T10%3A30%3A00Z", "7402_i2025-09-05", "7402_i2025-09-06T10%3A30%3A00Z"]);
+    expect(jobIdOf({ chatId: 7401, period: "d2025-09-05" })).toBe("7401_d2025-09-05");
+    // No change: nothing owed; the same change enqueued again is the same job, not a second message.
+    expect((await tickAt(new Date(DUE.getTime() + 120_000))).queued).toBe(0);
+    await queue.enqueue([{ chatId: 7401, period: "i2025-09-06T10:30:00Z" }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(digestsTo(fake, 7401)).toHaveLength(2);
+    expect(await store.getSubscription(7401)).toMatchObject({ contentMark: "2025-09-06T10:30:00Z" });
   });
 
   it("flood (429 retry_after): the queue waits retry_after and the digest still arrives, once", async () => {
@@ -100,7 +155,14 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         when: (payload) => payload.chat_id === 7101,
       },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(
+      store,
+      DUE,
+      () => renderer.contentMark,
+      undefined,
+      undefined,
+      (decisions) => queue.enqueue(owedDigests(decisions)),
+    );
     queue.start();
     await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
     const attempts = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7101);
@@ -119,7 +181,14 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         times: 10,
       },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(
+      store,
+      DUE,
+      () => renderer.contentMark,
+      undefined,
+      undefined,
+      (decisions) => queue.enqueue(owedDigests(decisions)),
+    );
     queue.start();
     await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
@@ -142,7 +211,14 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
       },
       { when: (payload) => payload.chat_id === -7202 },
     );
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(
+      store,
+      DUE,
+      () => renderer.contentMark,
+      undefined,
+      undefined,
+      (decisions) => queue.enqueue(owedDigests(decisions)),
+    );
     queue.start();
     await until(() => digestsTo(fake, -1007202).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === -7202)).toHaveLength(1);
@@ -158,7 +234,14 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     // 7301 fails once and then goes through; 7302 fails on both attempts.
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7301 });
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7302, times: 2 });
-    await tick(store, DUE, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+    await tick(
+      store,
+      DUE,
+      () => renderer.contentMark,
+      undefined,
+      undefined,
+      (decisions) => queue.enqueue(owedDigests(decisions)),
+    );
     queue.start();
 
     // First attempts failed: both jobs wait for their backoff, and neither delivery is failed yet.

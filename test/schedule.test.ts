@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CATCH_UP_MS, decide, periodsAround, type SubscriptionState } from "../src/digest/schedule.js";
+import { CATCH_UP_MS, decide, INSTANT_RECHECK_MS, periodsAround, type SubscriptionState } from "../src/digest/schedule.js";
 import type { Schedule } from "../src/shared/schedule.js";
 import { toLocal } from "../src/digest/zoned-time.js";
-import { ALMATY, at, BERLIN, daily, HOUR_MS, iso, wallClock, weekly } from "./support/schedules.js";
+import { ALMATY, at, BERLIN, daily, HOUR_MS, instant, iso, wallClock, weekly } from "./support/schedules.js";
 
 /** periodsAround with dates as ISO strings, easy to compare in tables. */
 function around(schedule: Schedule, now: string) {
@@ -162,10 +162,11 @@ describe("decide: what is owed now", () => {
     schedule: nine,
     activeSince: longAgo,
     lastPeriod: null,
+    contentMark: null,
     ...overrides,
   });
-  const summary = (s: SubscriptionState, now: string) => {
-    const decision = decide(s, at(now));
+  const summary = (s: SubscriptionState, now: string, mark = "2025-09-05") => {
+    const decision = decide(s, at(now), mark);
     return { deliver: decision.deliver?.key, nextCheckAt: iso(decision.nextCheckAt) };
   };
 
@@ -226,5 +227,59 @@ describe("decide: what is owed now", () => {
     expect(summary(state({ activeSince: at("2025-09-05T19:00:00Z") }), "2025-09-05T19:00:00Z").deliver).toBeUndefined();
     // A minute before midnight it is still owed.
     expect(summary(state({ activeSince: at("2025-09-05T18:59:00Z") }), "2025-09-05T18:59:00Z").deliver).toBe("d2025-09-05");
+  });
+});
+
+describe("decide: instant digests follow the content mark", () => {
+  const longAgo = at("2025-01-01T00:00:00Z");
+  const NOW = "2025-09-05T10:31:00Z";
+  const state = (overrides: Partial<SubscriptionState> = {}): SubscriptionState => ({
+    schedule: instant(ALMATY),
+    activeSince: longAgo,
+    lastPeriod: null,
+    contentMark: "2025-09-05",
+    ...overrides,
+  });
+  const summary = (s: SubscriptionState, mark: string, now = NOW) => {
+    const decision = decide(s, at(now), mark);
+    return { deliver: decision.deliver?.key, nextCheckAt: iso(decision.nextCheckAt) };
+  };
+  const justAfter = (now: string) => iso(new Date(Date.parse(now) + INSTANT_RECHECK_MS));
+
+  it("owes a digest keyed by the new mark when the content changed after the chat's previous digest", async () => {
+    expect(summary(state(), "2025-09-05T10:30:00Z")).toEqual({ deliver: "i2025-09-05T10:30:00Z", nextCheckAt: justAfter(NOW) });
+    expect(summary(state(), "2025-09-06")).toEqual({ deliver: "i2025-09-06", nextCheckAt: justAfter(NOW) });
+    const { deliver } = decide(state(), at(NOW), "2025-09-06");
+    expect(deliver).toEqual({ key: "i2025-09-06", dueAt: at(NOW), endsAt: at(NOW) });
+  });
+
+  it("owes nothing while the content is what the previous digest covered (or older), and looks again at the next tick", async () => {
+    expect(summary(state(), "2025-09-05")).toEqual({ deliver: undefined, nextCheckAt: justAfter(NOW) });
+    expect(summary(state({ contentMark: "2025-09-05T10:30:00Z" }), "2025-09-05T10:30:00Z").deliver).toBeUndefined();
+    // A timestamp sorts after its own date, so a later edit the same day is newer than a date-only mark.
+    expect(summary(state({ contentMark: "2025-09-05T10:30:00Z" }), "2025-09-05").deliver).toBeUndefined();
+    expect(summary(state({ contentMark: "2025-09-05T10:30:00Z" }), "2025-09-05T10:30:01Z").deliver).toBe("i2025-09-05T10:30:01Z");
+    // The next check is just past now: a tick paging through due subscriptions does not meet it again.
+    expect(decide(state(), at(NOW), "2025-09-05").nextCheckAt.getTime()).toBeGreaterThan(at(NOW).getTime());
+  });
+
+  it("owes each mark once: recorded, it is not owed again while the digest is on its way", async () => {
+    const recorded = state({ lastPeriod: "i2025-09-06" });
+    expect(summary(recorded, "2025-09-06").deliver).toBeUndefined();
+    expect(summary(recorded, "2025-09-06", "2025-09-09T00:00:00Z").deliver).toBeUndefined();
+    // A newer change is a new period.
+    expect(summary(recorded, "2025-09-07").deliver).toBe("i2025-09-07");
+  });
+
+  it("a chat with no digest yet is owed one at once, and downtime does not make it stale", async () => {
+    expect(summary(state({ contentMark: null, activeSince: at(NOW) }), "2025-09-05").deliver).toBe("i2025-09-05");
+    expect(summary(state(), "2025-09-06", "2026-01-01T00:00:00Z").deliver).toBe("i2025-09-06");
+  });
+
+  it("the time and weekday of an instant schedule play no part", async () => {
+    for (const minuteOfDay of [0, 540, 1439]) {
+      const schedule = { ...instant(ALMATY), minuteOfDay, weekday: 3 };
+      expect(summary(state({ schedule }), "2025-09-06")).toEqual({ deliver: "i2025-09-06", nextCheckAt: justAfter(NOW) });
+    }
   });
 });

@@ -26,6 +26,51 @@ describe("SQLite store", () => {
     db.close();
   });
 
+  it("migrates a database of version 2 to instant digests, keeping its subscriptions, queue and due index", async () => {
+    const path = tempPath();
+    await openSqliteStore(path).close();
+    // Back to the schema of version 2, with a subscription and its delivery, as a database in the field has it.
+    const old = new Database(path);
+    old.exec("DROP TABLE users; DROP TABLE chats; DROP TABLE subscriptions; DROP TABLE deliveries; DROP TABLE kv;");
+    old.exec(MIGRATIONS[0]! + MIGRATIONS[1]!);
+    old.pragma("user_version = 2");
+    old
+      .prepare(
+        `INSERT INTO subscriptions (chat_id, chat_kind, language, frequency, weekday, minute_of_day, timezone, sectors, status,
+           active_since, next_check_at, last_period, content_mark, created_at, updated_at)
+         VALUES (31, 'private', 'kk', 'weekly', 3, 540, 'Asia/Almaty', '["agro"]', 'active', 1, 2, 'w2025-09-01', '2025-09-05', 1, 1)`,
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO deliveries (chat_id, period, due_at, status, next_attempt_at, created_at) VALUES (31, 'w2025-09-01', 1, 'pending', 1, 1)",
+      )
+      .run();
+    expect(() => old.prepare("UPDATE subscriptions SET frequency = 'instant'").run()).toThrow(/CHECK/);
+    old.close();
+
+    const store = openSqliteStore(path, () => new Date("2025-09-05T10:00:00Z"));
+    expect(await store.getSubscription(31)).toMatchObject({
+      schedule: { frequency: "weekly", weekday: 3, minuteOfDay: 540, timezone: "Asia/Almaty" },
+      sectors: ["agro"],
+      lastPeriod: "w2025-09-01",
+      contentMark: "2025-09-05",
+    });
+    expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([{ chatId: 31, period: "w2025-09-01" }]);
+    const changed = await store.updateSubscription(31, {
+      schedule: { frequency: "instant", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+    });
+    expect(changed?.schedule.frequency).toBe("instant");
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= 5 ORDER BY next_check_at")
+      .all();
+    expect(JSON.stringify(plan)).toContain("subscriptions_due");
+    db.close();
+  });
+
   it("keeps users, their language and first contact across a restart", async () => {
     const path = tempPath();
     const first = openSqliteStore(path, () => new Date("2025-09-05T10:00:00Z"));

@@ -47,6 +47,13 @@ describe("parseSubscribeArgs", () => {
     ["weekly жексенби 10:00", weeklyAt(7, "10:00")],
     ["weekly сн 10:00", weeklyAt(6, "10:00")],
     ["weekly жс 10:00", weeklyAt(7, "10:00")],
+    ["instant", { frequency: "instant", weekday: null }],
+    [" Instantly ", { frequency: "instant", weekday: null }],
+    ["сразу", { frequency: "instant", weekday: null }],
+    ["Мгновенно", { frequency: "instant", weekday: null }],
+    ["бірден", { frequency: "instant", weekday: null }],
+    ["бирден", { frequency: "instant", weekday: null }], // Russian look-alike for і
+    ["дереу", { frequency: "instant", weekday: null }],
   ])("%j", (text, expected) => {
     expect(parseSubscribeArgs(text)).toEqual(expected);
   });
@@ -68,6 +75,9 @@ describe("parseSubscribeArgs", () => {
     "weekly mon 18:30 extra",
     "monthly 09:00",
     "09:00 daily",
+    "instant 09:00",
+    "instant mon 09:00",
+    "09:00 instant",
   ])("%j is rejected", (text) => {
     expect(parseSubscribeArgs(text)).toBeUndefined();
   });

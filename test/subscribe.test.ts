@@ -75,6 +75,31 @@ describe("the /subscribe dialogue", () => {
     });
   });
 
+  it("instant, in Kazakh: no weekday and no time, straight on to the sectors; the confirmation shows no time or zone", async () => {
+    const user = privateUser({ language_code: "kk" });
+    await say(user, "/subscribe");
+    const frequencies = callbackButtons(lastMessageIn(harness, user.id).reply_markup);
+    expect(frequencies.find((b) => b.callback_data === dialogData({ step: "frequency", frequency: "instant" }))?.text).toBe(
+      "Жарияланған бойда",
+    );
+    await pressIn(harness, user, user.id, dialogData({ step: "frequency", frequency: "instant" }));
+    expect(lastText(user.id)).toContain("Қай бағыттарды қосайын?");
+    await pressIn(harness, user, user.id, dialogData({ step: "sector", sector: "transp" }));
+    await pressIn(harness, user, user.id, dialogData({ step: "ok" }));
+    expect(lastText(user.id)).toContain("Кесте: материалдар жарияланған не жаңартылған бойда");
+    expect(lastText(user.id)).not.toContain("Уақыт белдеуі");
+    await pressIn(harness, user, user.id, dialogData({ step: "ok" }));
+    expect(lastText(user.id)).toContain("Алғашқы дайджест бір минут ішінде келеді");
+    const saved = (await harness.store.getSubscription(user.id))!;
+    expect(saved.schedule).toEqual({ frequency: "instant", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" });
+    expect([...saved.sectors!].sort()).toEqual(["agro", "energy", "humanit"]);
+    // The settings screen offers no time or zone to change.
+    const buttons = callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((b) => b.callback_data);
+    expect(buttons).toContain(settingsData({ field: "frequency" }));
+    expect(buttons).not.toContain(settingsData({ field: "time" }));
+    expect(buttons).not.toContain(settingsData({ field: "zone" }));
+  });
+
   it("asks again on a button from the wrong step and refuses an empty sector list", async () => {
     const user = privateUser({ language_code: "ru" });
     await say(user, "/subscribe");
@@ -163,11 +188,30 @@ describe("the one-line form", () => {
     ["/subscribe weekly mon 18:30", { frequency: "weekly", weekday: 1, minuteOfDay: 1110 }],
     ["/subscribe weekly пятница 07:05", { frequency: "weekly", weekday: 5, minuteOfDay: 425 }],
     ["/subscribe weekly 20:00 жексенбі", { frequency: "weekly", weekday: 7, minuteOfDay: 1200 }],
+    ["/subscribe instant", { frequency: "instant", weekday: null, minuteOfDay: 540 }],
+    ["/subscribe сразу", { frequency: "instant", weekday: null }],
+    ["/subscribe бірден", { frequency: "instant", weekday: null }],
   ])("%s", async (command, schedule) => {
     const user = privateUser({ language_code: "ru" });
     await say(user, command);
     expect(lastText(user.id)).toContain("Подписка оформлена");
     expect((await harness.store.getSubscription(user.id))!.schedule).toMatchObject(schedule);
+  });
+
+  it("instant keeps the chat's time and zone for a switch back, and says when the first digest comes", async () => {
+    const user = privateUser({ language_code: "ru" });
+    await say(user, "/subscribe weekly fri 18:30");
+    await say(user, "/subscribe instant");
+    expect(lastText(user.id)).toContain("Первый дайджест придёт в течение минуты, а затем — сразу после каждой новой публикации");
+    expect(lastText(user.id)).toContain("Расписание: сразу после публикации или обновления материалов");
+    expect((await harness.store.getSubscription(user.id))!.schedule).toEqual({
+      frequency: "instant",
+      weekday: null,
+      minuteOfDay: 18 * 60 + 30,
+      timezone: "Asia/Almaty",
+    });
+    await say(user, "/subscribe instant 09:00");
+    expect(lastText(user.id)).toContain("/subscribe instant (сразу после публикации)");
   });
 
   it("answers invalid input with a localized example and saves nothing", async () => {
@@ -224,6 +268,24 @@ describe("/settings", () => {
     await say(user, "europe/berlin");
     expect((await harness.store.getSubscription(user.id))!.schedule.timezone).toBe("Europe/Berlin");
     expect(lastText(user.id)).toContain("Часовой пояс: Europe/Berlin");
+  });
+
+  it("switches to instant at once and back to daily, which finds its time again", async () => {
+    const user = await subscribed("kk");
+    await pressIn(harness, user, user.id, settingsData({ field: "time" }));
+    await pressIn(harness, user, user.id, settingsData({ field: "time", minuteOfDay: 18 * 60 }));
+    await pressIn(harness, user, user.id, settingsData({ field: "frequency" }));
+    await pressIn(harness, user, user.id, settingsData({ field: "frequency", frequency: "instant" }));
+    expect(answers().at(-1)?.payload.text).toBe("Сақталды.");
+    expect(lastText(user.id)).toContain("Кесте: материалдар жарияланған не жаңартылған бойда");
+    expect((await harness.store.getSubscription(user.id))!.schedule).toMatchObject({
+      frequency: "instant",
+      weekday: null,
+      minuteOfDay: 1080,
+    });
+    await pressIn(harness, user, user.id, settingsData({ field: "frequency" }));
+    await pressIn(harness, user, user.id, settingsData({ field: "frequency", frequency: "daily" }));
+    expect(lastText(user.id)).toContain("күн сайын, сағат 18:00");
   });
 
   it("switches the digest language with the person's language", async () => {

@@ -9,7 +9,7 @@ import { tick } from "../src/digest/tick.js";
 import type { Logger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
-import { ALMATY, at, daily, weekly } from "./support/schedules.js";
+import { ALMATY, at, daily, instant, weekly } from "./support/schedules.js";
 
 /** A SQLite store in a temporary folder, with a clock the test moves by hand. */
 type TestStore = { store: Store; path: string; setNow(iso: string): Date; readonly now: Date };
@@ -65,9 +65,12 @@ function deliveryRows(path: string): string[] {
   }
 }
 
-/** Ticks at `now` (moving the store's clock there too). */
-async function tickAt(t: TestStore, now: string, pageSize?: number) {
-  return tick(t.store, t.setNow(now), undefined, pageSize);
+/** The content mark of the published content in these tests (daily and weekly digests do not depend on it). */
+const MARK = "2025-09-05";
+
+/** Ticks at `now` (moving the store's clock there too), with the content at `mark`. */
+async function tickAt(t: TestStore, now: string, pageSize?: number, mark = MARK) {
+  return tick(t.store, t.setNow(now), () => mark, undefined, pageSize);
 }
 
 describe("tick over the SQLite store", () => {
@@ -223,13 +226,29 @@ describe("tick over the SQLite store", () => {
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
   });
 
+  it("instant subscriptions are looked at every tick, over several pages, and owe one digest per content mark", async () => {
+    const t = openTestStore("2025-09-05T05:00:00Z");
+    for (let chatId = 1; chatId <= 7; chatId++) await subscribe(t.store, chatId, instant(ALMATY));
+    await subscribe(t.store, 8, nine);
+    // Pages of 3: every instant subscription is decided once and the tick ends (none stays due).
+    expect(await tickAt(t, "2025-09-05T05:00:00Z", 3)).toEqual({ checked: 8, queued: 8 });
+    expect(await tickAt(t, "2025-09-05T05:00:00Z", 3)).toEqual({ checked: 0, queued: 0 });
+    // The next tick looks at them again; the content has not changed since the digests were recorded.
+    expect(await tickAt(t, "2025-09-05T05:01:00Z", 3)).toEqual({ checked: 7, queued: 0 });
+    // Two edits before the next tick: one mark, one digest per chat.
+    expect(await tickAt(t, "2025-09-05T05:02:00Z", 3, "2025-09-06")).toEqual({ checked: 7, queued: 7 });
+    expect(await tickAt(t, "2025-09-05T05:03:00Z", 3, "2025-09-06")).toEqual({ checked: 7, queued: 0 });
+    expect(deliveryRows(t.path).filter((row) => row.startsWith("1 "))).toEqual(["1 i2025-09-05", "1 i2025-09-06"]);
+    expect(deliveryRows(t.path).filter((row) => row.startsWith("8 "))).toEqual(["8 d2025-09-05"]);
+  });
+
   it("a schedule that cannot be evaluated is logged and retried in an hour without stopping the others", async () => {
     const t = openTestStore("2025-09-05T05:00:00Z");
     await subscribe(t.store, 1, daily("09:00", "Nowhere/Atlantis"));
     await subscribe(t.store, 2, nine);
     const error = vi.fn();
     const logger = { error } as unknown as Logger;
-    expect(await tick(t.store, t.now, logger)).toEqual({ checked: 2, queued: 1 });
+    expect(await tick(t.store, t.now, () => MARK, logger)).toEqual({ checked: 2, queued: 1 });
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0]?.[0]).toMatchObject({ chat_id: 1 });
     expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-05T06:00:00Z"));

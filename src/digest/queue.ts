@@ -32,9 +32,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * One job per (chat, period), so enqueueing the same digest twice — from two instances, or again — is a no-op.
- * (BullMQ job ids may not contain ":".)
+ * BullMQ job ids may not contain ":", which an instant period's timestamp does ("i2025-09-05T10:30:00Z"): the period
+ * is percent-encoded, which keeps ids distinct and leaves daily and weekly ids ("d2025-09-05") as they were.
  */
-export const jobIdOf = ({ chatId, period }: DigestJob) => `${chatId}_${period}`;
+export const jobIdOf = ({ chatId, period }: DigestJob) => `${chatId}_${encodeURIComponent(period)}`;
 
 /**
  * BullMQ's limiter counts in fixed windows: "30 per second" can put 30 at the end of one second and 30 at the start

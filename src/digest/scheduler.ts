@@ -27,9 +27,11 @@ export async function startDigestScheduler(options: {
   store: Store;
   delivery: { sender: DigestSender } | { queue: DigestQueue };
   logger: Logger;
+  /** The content mark of the content as it is now (it can change while the bot runs): asked for at each tick. */
+  contentMark: () => string;
   now?: () => Date;
 }): Promise<DigestScheduler> {
-  const { store, logger, delivery } = options;
+  const { store, logger, delivery, contentMark } = options;
   const now = options.now ?? (() => new Date());
   if ("sender" in delivery) {
     const requeued = await store.requeueInterrupted();
@@ -42,13 +44,13 @@ export async function startDigestScheduler(options: {
     lastTick = now();
     if ("queue" in delivery) {
       const { queue } = delivery;
-      const planned = await tick(store, lastTick, logger, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+      const planned = await tick(store, lastTick, contentMark, logger, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
       // Recorded but never enqueued (a crash between the two): enqueue again; the job id keeps it single.
       await queue.enqueue(await store.pendingDeliveries(new Date(lastTick.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
       if (planned.queued > 0) logger.info(planned, "digests enqueued");
       return planned;
     }
-    const planned = await tick(store, lastTick, logger);
+    const planned = await tick(store, lastTick, contentMark, logger);
     if (planned.queued > 0) logger.info(planned, "digests queued");
     const drained = await delivery.sender.drain();
     if (drained.sent + drained.failed + drained.dropped > 0) logger.info(drained, "digests delivered");

@@ -15,7 +15,7 @@ const WEEKDAYS = new Map<string, number>(
   Object.entries(WEEKDAY_NAMES).flatMap(([day, names]) => names.map((name) => [fold(name), Number(day)] as const)),
 );
 
-const FREQUENCIES = new Map<string, Frequency>(
+const FREQUENCY_WORDS = new Map<string, Frequency>(
   [
     ["daily", "daily"],
     ["day", "daily"],
@@ -25,6 +25,12 @@ const FREQUENCIES = new Map<string, Frequency>(
     ["week", "weekly"],
     ["еженедельно", "weekly"],
     ["апталық", "weekly"],
+    ["instant", "instant"],
+    ["instantly", "instant"],
+    ["сразу", "instant"],
+    ["мгновенно", "instant"],
+    ["бірден", "instant"],
+    ["дереу", "instant"],
   ].map(([word, frequency]) => [fold(word!), frequency as Frequency]),
 );
 
@@ -32,17 +38,22 @@ export function parseWeekday(word: string): number | undefined {
   return WEEKDAYS.get(fold(word.trim().replace(/[.,]$/, "")));
 }
 
-export type SubscribeArgs = { frequency: Frequency; weekday: number | null; minuteOfDay: number };
+export type SubscribeArgs =
+  | { frequency: "daily" | "weekly"; weekday: number | null; minuteOfDay: number }
+  /** Instant has no time of its own: the chat keeps the one it had, for a switch back. */
+  | { frequency: "instant"; weekday: null };
 
 /**
- * The one-line form: "daily 09:00" or "weekly mon 18:30" (weekday in Latin, Russian or Kazakh; the time may come
- * first). Returns undefined when it is not exactly that, so the caller can show an example of the right form.
+ * The one-line form: "daily 09:00", "weekly mon 18:30" (weekday in Latin, Russian or Kazakh; the time may come
+ * first) or "instant" alone. Returns undefined when it is not exactly that, so the caller can show an example of the
+ * right form.
  */
 export function parseSubscribeArgs(text: string): SubscribeArgs | undefined {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  const frequency = words.length > 0 ? FREQUENCIES.get(fold(words[0]!)) : undefined;
+  const frequency = words.length > 0 ? FREQUENCY_WORDS.get(fold(words[0]!)) : undefined;
   if (!frequency) return undefined;
   const rest = words.slice(1);
+  if (frequency === "instant") return rest.length === 0 ? { frequency, weekday: null } : undefined;
   if (frequency === "daily") {
     if (rest.length !== 1) return undefined;
     const minuteOfDay = parseTime(rest[0]!);

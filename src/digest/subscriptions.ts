@@ -2,6 +2,22 @@ import type { Chat } from "grammy/types";
 import type { Locale } from "../shared/locale.js";
 import type { Schedule } from "../shared/schedule.js";
 import type { StopReason, Store, Subscription } from "../store/types.js";
+import type { SubscribeArgs } from "./subscribe-args.js";
+
+/** The time a new subscription starts from before one is chosen (an instant one keeps it for a switch back). */
+export const DEFAULT_MINUTE_OF_DAY = 9 * 60;
+
+/**
+ * The schedule the one-line /subscribe asks for, in the chat's current zone (or the default). Instant has no time of
+ * its own: the chat's current time is kept, so that a switch back to daily or weekly finds it.
+ */
+export function scheduleFromArgs(args: SubscribeArgs, current: Schedule | undefined, defaultTimezone: string): Schedule {
+  const timezone = current?.timezone ?? defaultTimezone;
+  if (args.frequency === "instant") {
+    return { frequency: "instant", weekday: null, minuteOfDay: current?.minuteOfDay ?? DEFAULT_MINUTE_OF_DAY, timezone };
+  }
+  return { ...args, timezone };
+}
 
 /** Sectors as stored: every sector chosen is stored as null ("all"), so sectors of future briefings are included. */
 export function storedSectors(chosen: readonly string[], all: readonly string[]): string[] | null {

@@ -11,21 +11,26 @@ export type TickResult = { checked: number; queued: number };
  * One scheduler pass at `now`: every active subscription due for a look gets the scheduling rule applied and its
  * owed digest queued, once per (chat, period) — the store's unique key makes a repeated or concurrent tick harmless.
  * Subscriptions are read a page at a time, so memory does not grow with their number.
+ * The content can change while the bot runs, so the current content mark is asked for at each tick, once: every
+ * instant subscription of one tick is judged against the same mark, and several edits before it make one digest.
  */
 export async function tick(
   store: Store,
   now: Date,
+  contentMark: () => string,
   logger?: Logger,
   pageSize = TICK_PAGE_SIZE,
   /** Called with each page's decisions once they are recorded (a shared queue enqueues what they owe). */
   afterPage?: (decisions: readonly ChatDecision[]) => Promise<unknown>,
 ): Promise<TickResult> {
+  const mark = contentMark();
   let checked = 0;
   let queued = 0;
   let previous = new Set<number>();
   for (;;) {
     const page = await store.dueSubscriptions(now, pageSize);
-    // Every decision moves the next check past `now`; the same subscription on the next page means it did not.
+    // Every decision moves the next check past `now` (an instant one just past it, to the next tick); the same
+    // subscription on the next page means it did not.
     const repeated = page.find((subscription) => previous.has(subscription.chatId));
     if (repeated) {
       logger?.error({ chat_id: repeated.chatId }, "a subscription stayed due after its decision was recorded");
@@ -36,7 +41,7 @@ export async function tick(
     for (const subscription of page) {
       checked++;
       try {
-        const { deliver, nextCheckAt } = decide(subscription, now);
+        const { deliver, nextCheckAt } = decide(subscription, now, mark);
         decisions.push({ chatId: subscription.chatId, deliver, nextCheckAt });
         if (deliver) queued++;
       } catch (error) {

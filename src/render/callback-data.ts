@@ -14,7 +14,7 @@ export const MAX_CALLBACK_BYTES = 64;
 /** A change on the /settings screen, or the screen of one field when the choice is still to be made. */
 export type SettingsChoice =
   | { field: "language"; language?: Locale }
-  /** Weekly opens the weekday choice; daily is saved at once. */
+  /** Weekly opens the weekday choice; daily and instant are saved at once. */
   | { field: "frequency"; frequency?: Frequency }
   | { field: "weekday"; weekday: number }
   | { field: "time"; minuteOfDay?: number }
@@ -61,10 +61,11 @@ export type ActionOf<K extends ActionKind> = Extract<CallbackAction, { kind: K }
 
 /** Item, briefing, sector and zone ids: short lowercase ASCII (content ids are validated the same way). */
 const ID = /^[a-z0-9]{1,8}$/;
-const FREQUENCY_WIRE: Record<Frequency, string> = { daily: "d", weekly: "w" };
+const FREQUENCY_WIRE: Record<Frequency, string> = { daily: "d", weekly: "w", instant: "i" };
+const FREQUENCY_OF_WIRE = new Map(Object.entries(FREQUENCY_WIRE).map(([frequency, wire]) => [wire, frequency as Frequency]));
 
 const encodeFrequency = (frequency: Frequency) => FREQUENCY_WIRE[frequency];
-const decodeFrequency = (raw: string | undefined): Frequency | undefined => (raw === "d" ? "daily" : raw === "w" ? "weekly" : undefined);
+const decodeFrequency = (raw: string | undefined): Frequency | undefined => (raw === undefined ? undefined : FREQUENCY_OF_WIRE.get(raw));
 /** Times travel as "HHMM". */
 const encodeTime = (minuteOfDay: number) => formatTime(minuteOfDay).replace(":", "");
 function decodeTime(raw: string | undefined): number | undefined {

@@ -23,7 +23,15 @@ export function topicIds(library: ContentLibrary): string[] {
 
 export function describeSchedule(schedule: Pick<Schedule, "frequency" | "weekday" | "minuteOfDay">, t: Translate): string {
   const time = formatTime(schedule.minuteOfDay);
-  return schedule.frequency === "daily" ? t("schedule-daily", { time }) : t("schedule-weekly", { day: schedule.weekday ?? 1, time });
+  switch (schedule.frequency) {
+    case "daily":
+      return t("schedule-daily", { time });
+    case "weekly":
+      return t("schedule-weekly", { day: schedule.weekday ?? 1, time });
+    case "instant":
+      // No time: an instant digest goes out when the content changes.
+      return t("schedule-instant");
+  }
 }
 
 export function describeSectors(sectors: readonly string[] | null, library: ContentLibrary, locale: Locale, t: Translate): string {
@@ -41,10 +49,12 @@ export function subscriptionLines(
   library: ContentLibrary,
   { locale, t }: RenderOptions,
 ): string[] {
+  // The zone only places a daily or weekly time; an instant digest has none, so its (kept) zone is not shown.
+  const timed = draft.schedule.frequency !== "instant";
   const lines = [
     t("settings-language", { value: t("language-name") }),
     t("settings-schedule", { value: describeSchedule(draft.schedule, t) }),
-    t("settings-zone", { value: draft.schedule.timezone }),
+    ...(timed ? [t("settings-zone", { value: draft.schedule.timezone })] : []),
     t("settings-sectors", { value: describeSectors(draft.sectors, library, locale, t) }),
   ];
   if (draft.status) lines.push(t("settings-status", { status: draft.status }));
@@ -92,6 +102,7 @@ export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKey
       InlineKeyboard.text(t("frequency-daily"), encode.frequency("daily")),
       InlineKeyboard.text(t("frequency-weekly"), encode.frequency("weekly")),
     ],
+    [InlineKeyboard.text(t("frequency-instant"), encode.frequency("instant"))],
   ];
 }
 
@@ -132,6 +143,8 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
     subscription.status === "active"
       ? InlineKeyboard.text(t("button-pause"), settings({ field: "pause" }))
       : InlineKeyboard.text(t("button-resume"), settings({ field: "resume" }));
+  // Time and zone place a daily or weekly digest; an instant one has neither to change.
+  const timed = subscription.schedule.frequency !== "instant";
   return {
     text: `${bold(t("settings-title"))}\n\n${lines.join("\n")}`,
     keyboard: InlineKeyboard.from([
@@ -139,10 +152,14 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
         InlineKeyboard.text(t("button-language"), settings({ field: "language" })),
         InlineKeyboard.text(t("button-frequency"), settings({ field: "frequency" })),
       ],
-      [
-        InlineKeyboard.text(t("button-time"), settings({ field: "time" })),
-        InlineKeyboard.text(t("button-zone"), settings({ field: "zone" })),
-      ],
+      ...(timed
+        ? [
+            [
+              InlineKeyboard.text(t("button-time"), settings({ field: "time" })),
+              InlineKeyboard.text(t("button-zone"), settings({ field: "zone" })),
+            ],
+          ]
+        : []),
       [InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" }))],
       [toggle, InlineKeyboard.text(t("button-unsubscribe"), settings({ field: "unsubscribe" }))],
     ]),

@@ -61,4 +61,35 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Instant digests: 'instant' joins the frequencies. SQLite cannot change a CHECK constraint, so the table is
+  // rebuilt under the new one (create, copy, drop, rename) and its index made again.
+  `
+  CREATE TABLE subscriptions_v3 (
+    chat_id        INTEGER PRIMARY KEY,
+    chat_kind      TEXT NOT NULL,
+    language       TEXT NOT NULL CHECK (language IN ('kk', 'ru')),
+    frequency      TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly', 'instant')),
+    weekday        INTEGER CHECK (weekday BETWEEN 1 AND 7),
+    minute_of_day  INTEGER NOT NULL CHECK (minute_of_day BETWEEN 0 AND 1439),
+    timezone       TEXT NOT NULL,
+    sectors        TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('active', 'paused', 'stopped')),
+    stop_reason    TEXT,
+    active_since   INTEGER NOT NULL,
+    next_check_at  INTEGER NOT NULL,
+    last_period    TEXT,
+    content_mark   TEXT,
+    created_by     INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+  );
+  INSERT INTO subscriptions_v3 (chat_id, chat_kind, language, frequency, weekday, minute_of_day, timezone, sectors, status,
+      stop_reason, active_since, next_check_at, last_period, content_mark, created_by, created_at, updated_at)
+    SELECT chat_id, chat_kind, language, frequency, weekday, minute_of_day, timezone, sectors, status,
+      stop_reason, active_since, next_check_at, last_period, content_mark, created_by, created_at, updated_at
+    FROM subscriptions;
+  DROP TABLE subscriptions;
+  ALTER TABLE subscriptions_v3 RENAME TO subscriptions;
+  CREATE INDEX subscriptions_due ON subscriptions (status, next_check_at, chat_id);
+  `,
 ];

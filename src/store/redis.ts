@@ -68,13 +68,24 @@ end
 `;
 
 const SCRIPTS = {
-  /** ARGV: prefix, chatId, periodKey|"" , dueAt, nextCheckAt, now */
+  /**
+   * ARGV: prefix, chatId, periodKey|"" , dueAt, nextCheckAt, now. A new instant delivery ("i…") finishes the chat's
+   * older instant deliveries still pending as empty: it covers everything they would have said.
+   */
   recordDecision: `${LUA_PRELUDE}
 local chat = ARGV[2]
 local s = getjson(P .. 's:' .. chat); if not s then return 0 end
 if ARGV[3] ~= '' then
   local unique = P .. 'dk:' .. chat .. ':' .. ARGV[3]
   if redis.call('SET', unique, '0', 'NX') then
+    if string.sub(ARGV[3], 1, 1) == 'i' then
+      for _, older in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. chat)) do
+        local d = getjson(P .. 'd:' .. older)
+        if d and d.status == 'pending' and string.sub(d.period, 1, 1) == 'i' then
+          finish(older, 'empty', 'superseded by a newer instant digest', tonumber(ARGV[6]))
+        end
+      end
+    end
     local id = redis.call('INCR', P .. 'd:seq')
     redis.call('SET', unique, id)
     setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), period = ARGV[3], dueAt = tonumber(ARGV[4]), status = 'pending',

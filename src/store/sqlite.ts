@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { Locale } from "../shared/locale.js";
+import { isInstantPeriod, type Frequency } from "../shared/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
 import type {
@@ -24,7 +25,7 @@ type SubscriptionRow = {
   chat_id: number;
   chat_kind: ChatKind;
   language: Locale;
-  frequency: "daily" | "weekly";
+  frequency: Frequency;
   weekday: number | null;
   minute_of_day: number;
   timezone: string;
@@ -161,6 +162,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       `INSERT OR IGNORE INTO deliveries (chat_id, period, due_at, status, next_attempt_at, created_at)
        VALUES (?, ?, ?, 'pending', ?, ?)`,
     ),
+    // An instant digest covers everything since the chat's previous digest, so an older one still waiting adds
+    // nothing: it is finished without a message rather than sent as well (one message per chat and change).
+    supersedeInstant: db.prepare<[number, number, string]>(
+      `UPDATE deliveries SET status = 'empty', error = 'superseded by a newer instant digest', finished_at = ?
+       WHERE chat_id = ? AND status = 'pending' AND period LIKE 'i%' AND period <> ?`,
+    ),
     setLastPeriod: db.prepare<[string, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ?"),
     setNextCheck: db.prepare<[number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ?"),
 
@@ -193,7 +200,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
     chatOfDelivery: db.prepare<[number], { chat_id: number }>("SELECT chat_id FROM deliveries WHERE id = ?"),
 
-    subscriberStats: db.prepare<[], { language: Locale; frequency: "daily" | "weekly"; status: SubscriptionStatus; count: number }>(
+    subscriberStats: db.prepare<[], { language: Locale; frequency: Frequency; status: SubscriptionStatus; count: number }>(
       `SELECT language, frequency, status, COUNT(*) AS count FROM subscriptions
        GROUP BY language, frequency, status ORDER BY language, frequency, status`,
     ),
@@ -251,6 +258,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     const at = now().getTime();
     for (const { chatId, deliver, nextCheckAt } of decisions) {
       if (deliver) {
+        if (isInstantPeriod(deliver.key)) statements.supersedeInstant.run(at, chatId, deliver.key);
         statements.insertDelivery.run(chatId, deliver.key, deliver.dueAt.getTime(), at, at);
         statements.setLastPeriod.run(deliver.key, chatId);
       }

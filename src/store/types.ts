@@ -104,7 +104,10 @@ export type Store = {
    * this from an index by due time).
    */
   dueSubscriptions(now: Date, limit: number): Promise<Subscription[]>;
-  /** Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check. */
+  /**
+   * Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check.
+   * A new instant delivery finishes the chat's older instant deliveries still pending as empty: it covers them.
+   */
   recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): Promise<void>;
   /** Many decisions in one transaction (a tick records a page at a time). */
   recordDecisions(decisions: readonly ChatDecision[]): Promise<void>;

@@ -227,6 +227,12 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await pressAny(kk, kk.id, encodeCallback(dialog({ step: "frequency", frequency: "daily" })));
   await say(kk, "/subscribe sometimes");
   await say(kk, "/subscribe daily 09:00");
+  // Instant: by the dialogue (no weekday, no time) and in one line.
+  await say(kk, "/subscribe");
+  await press(kk, kk.id, dialog({ step: "frequency", frequency: "instant" }));
+  await press(kk, kk.id, dialog({ step: "ok" }));
+  await press(kk, kk.id, dialog({ step: "ok" }));
+  await say(kk, "/subscribe instant");
 
   // /settings, every field, in both languages.
   for (const user of people) {
@@ -234,6 +240,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await press(user, user.id, settings({ field: "frequency" }));
     await press(user, user.id, settings({ field: "frequency", frequency: "weekly" }));
     await press(user, user.id, settings({ field: "weekday", weekday: 2 }));
+    await press(user, user.id, settings({ field: "frequency" }));
+    await press(user, user.id, settings({ field: "frequency", frequency: "instant" }));
     await press(user, user.id, settings({ field: "frequency" }));
     await press(user, user.id, settings({ field: "frequency", frequency: "daily" }));
     await press(user, user.id, settings({ field: "time" }));

@@ -23,6 +23,11 @@ export function weekly(weekday: number, time: string, timezone: string): Schedul
   return { frequency: "weekly", weekday, minuteOfDay: hm(time), timezone };
 }
 
+/** Instant: the time is kept (09:00 here) but plays no part. */
+export function instant(timezone: string): Schedule {
+  return { frequency: "instant", weekday: null, minuteOfDay: hm("09:00"), timezone };
+}
+
 /** What a wall clock in `zone` shows at `instant`, as "YYYY-MM-DD HH:MM". */
 export function wallClock(instant: Date, zone: string): string {
   const l = toLocal(instant, zone);

@@ -13,6 +13,7 @@ export type StoreFactory = {
 };
 
 const daily = (minuteOfDay: number, timezone = "Asia/Almaty"): Schedule => ({ frequency: "daily", weekday: null, minuteOfDay, timezone });
+const instant = (minuteOfDay = 540, timezone = "Asia/Almaty"): Schedule => ({ frequency: "instant", weekday: null, minuteOfDay, timezone });
 const period = (key: string, dueAt: string) => ({ key, dueAt: new Date(dueAt), endsAt: new Date(Date.parse(dueAt) + 86_400_000) });
 
 export function describeStoreContract(name: string, factory: StoreFactory): void {
@@ -156,6 +157,70 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.markSent(first!.id, 1, "2025-09-05");
       expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toBeUndefined();
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
+      await store.close();
+    });
+
+    it("keeps an instant subscription, its unused time and zone, and counts it apart in the statistics", async () => {
+      const store = await fresh();
+      const saved = await store.saveSubscription({
+        chatId: 21,
+        chatKind: "private",
+        language: "kk",
+        schedule: { ...instant(600), weekday: 4 },
+        sectors: null,
+        createdBy: 21,
+      });
+      // An instant schedule has no weekday; its time and zone stay for a switch back to daily or weekly.
+      expect(saved.schedule).toEqual(instant(600));
+      expect(await store.getSubscription(21)).toMatchObject({ schedule: instant(600), status: "active", contentMark: null });
+      await store.saveSubscription({ chatId: 22, chatKind: "private", language: "kk", schedule: daily(540), sectors: null, createdBy: 22 });
+      expect(await store.updateSubscription(22, { schedule: instant(540, "Europe/Moscow") })).toMatchObject({
+        schedule: instant(540, "Europe/Moscow"),
+      });
+      expect((await store.updateSubscription(22, { schedule: daily(480) }))?.schedule).toEqual(daily(480));
+      await store.updateSubscription(22, { schedule: instant() });
+      expect((await store.dueSubscriptions(clock, 10)).map((s) => s.schedule.frequency)).toEqual(["instant", "instant"]);
+      expect((await store.stats(new Date(0))).subscribers).toEqual([{ language: "kk", frequency: "instant", status: "active", count: 2 }]);
+      await store.close();
+    });
+
+    it("an instant delivery per chat and mark; a newer one finishes an older one still waiting, not one being sent", async () => {
+      const store = await fresh();
+      for (const chatId of [23, 24]) {
+        await store.saveSubscription({ chatId, chatKind: "private", language: "ru", schedule: instant(), sectors: null, createdBy: null });
+      }
+      const instantPeriod = (mark: string) => ({ key: `i${mark}`, dueAt: clock, endsAt: clock });
+      const nextTick = new Date(clock.getTime() + 1);
+      const first = instantPeriod("2025-09-05T10:30:00Z");
+      await store.recordDecisions([
+        { chatId: 23, deliver: first, nextCheckAt: nextTick },
+        { chatId: 24, deliver: first, nextCheckAt: nextTick },
+      ]);
+      await store.recordDecision(23, first, nextTick);
+      expect(await store.getSubscription(23)).toMatchObject({ lastPeriod: "i2025-09-05T10:30:00Z", nextCheckAt: nextTick });
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([
+        { chatId: 23, period: "i2025-09-05T10:30:00Z" },
+        { chatId: 24, period: "i2025-09-05T10:30:00Z" },
+      ]);
+      // Chat 24's digest is being sent when the content changes again.
+      const sending = await store.claimDeliveryFor(24, "i2025-09-05T10:30:00Z", clock);
+      expect(sending).toMatchObject({ chatId: 24, contentMark: null });
+
+      const second = instantPeriod("2025-09-05T10:31:00Z");
+      await store.recordDecisions([
+        { chatId: 23, deliver: second, nextCheckAt: nextTick },
+        { chatId: 24, deliver: second, nextCheckAt: nextTick },
+      ]);
+      // Chat 23's first one adds nothing to the second: it is finished without a message.
+      expect(await store.claimDeliveryFor(23, "i2025-09-05T10:30:00Z", clock)).toBeUndefined();
+      expect((await store.stats(new Date(0))).deliveries).toMatchObject({ empty: 1, sent: 0 });
+      await store.markSent(sending!.id, 7, "2025-09-05T10:31:00Z");
+      expect((await store.getSubscription(24))?.contentMark).toBe("2025-09-05T10:31:00Z");
+      const claimed = await store.claimDeliveries(clock, 10);
+      expect(claimed.map((d) => `${d.chatId} ${d.period} ${d.contentMark}`)).toEqual([
+        "23 i2025-09-05T10:31:00Z null",
+        "24 i2025-09-05T10:31:00Z 2025-09-05T10:31:00Z",
+      ]);
       await store.close();
     });
 

@@ -4,7 +4,7 @@ import type { Feature } from "../../bot/feature.js";
 import { replyText } from "../../bot/screens.js";
 import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
 import { sendDigest } from "../../digest/sender.js";
-import { subscribeChat } from "../../digest/subscriptions.js";
+import { scheduleFromArgs, subscribeChat } from "../../digest/subscriptions.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
 import type { SubscriptionScreens } from "./screens.js";
 
@@ -26,11 +26,15 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           const saved = await subscribeChat(store, {
             chat: ctx.chat,
             locale: ctx.locale,
-            schedule: { ...parsed, timezone: existing?.schedule.timezone ?? deps.defaultTimezone },
+            schedule: scheduleFromArgs(parsed, existing?.schedule, deps.defaultTimezone),
             sectors: existing?.sectors ?? null,
             createdBy: ctx.from?.id ?? null,
           });
-          await screens.reply(ctx, screens.settings(ctx, saved), ctx.t("subscribed"));
+          await screens.reply(
+            ctx,
+            screens.settings(ctx, saved),
+            ctx.t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed"),
+          );
         },
       },
       settings: {

@@ -4,7 +4,7 @@ import type { Deps } from "../../bot/deps.js";
 import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
 import type { Feature } from "../../bot/feature.js";
 import { replyScreen, replyText, show } from "../../bot/screens.js";
-import { storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
+import { DEFAULT_MINUTE_OF_DAY, storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
 import { canonicalZone } from "../../digest/zoned-time.js";
 import { decodeCallback, type DialogAnswer } from "../../render/callback-data.js";
 import { bold, escapeHtml, withNote, type Rendered } from "../../render/format.js";
@@ -81,6 +81,8 @@ export function subscriptionDialogs(deps: Deps) {
       case "frequency":
         if (answer.step !== "frequency") return undefined;
         draft.frequency = answer.frequency;
+        // Instant has neither a weekday nor a time: straight on to the sectors.
+        if (answer.frequency === "instant") return "sectors";
         return answer.frequency === "weekly" ? "weekday" : "time";
       case "weekday":
         if (answer.step !== "weekday") return undefined;
@@ -106,7 +108,13 @@ export function subscriptionDialogs(deps: Deps) {
     const chat = ctx.chat!;
     const existing = await conversation.external(() => store.getSubscription(chat.id));
     const zone = existing?.schedule.timezone ?? deps.defaultTimezone;
-    const draft: Draft = { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, sectors: existing?.sectors ?? allSectors() };
+    // The time starts as the chat's own: an instant subscription does not ask for one and keeps it for a switch back.
+    const draft: Draft = {
+      frequency: "daily",
+      weekday: null,
+      minuteOfDay: existing?.schedule.minuteOfDay ?? DEFAULT_MINUTE_OF_DAY,
+      sectors: existing?.sectors ?? allSectors(),
+    };
     let step: Step = "frequency";
     await show(ctx, stepScreen(step, draft, t, locale, zone));
 
@@ -140,7 +148,8 @@ export function subscriptionDialogs(deps: Deps) {
             }),
           );
           const summary = settingsScreen(saved, library, { locale, t });
-          await show(next, withNote(t("subscribed"), summary));
+          const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
+          await show(next, withNote(done, summary));
           return;
         }
         const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";

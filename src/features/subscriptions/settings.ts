@@ -86,9 +86,10 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     }),
     frequency: requireLiveSubscription(async (ctx, { frequency }, chatId, subscription) => {
       if (frequency === undefined) return openField(ctx, "frequency", subscription);
-      // Weekly needs its day first; the weekday button saves both.
+      // Weekly needs its day first; the weekday button saves both. Daily and instant are saved at once (instant keeps
+      // the time and zone, unused, for a switch back).
       if (frequency === "weekly") return openField(ctx, "weekday", subscription);
-      return saveSchedule(ctx, chatId, { frequency: "daily", weekday: null }, subscription);
+      return saveSchedule(ctx, chatId, { frequency, weekday: null }, subscription);
     }),
     weekday: requireLiveSubscription((ctx, { weekday }, chatId, subscription) =>
       saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription),
