@@ -21,6 +21,7 @@ export function benchBot(store: Store, client: NonNullable<BotConfig<BotContext>
   });
   // As in main.ts: digests go out on an Api without auto-retry.
   const deliveryApi = new Api(BENCH_TOKEN, client);
-  const sender = () => createDigestSender({ api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger });
+  const sender = () =>
+    createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
   return { bot, deps, sender };
 }

@@ -40,7 +40,7 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
         redisUrl: database,
         api: new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot }),
         store,
-        renderer,
+        renderer: () => renderer,
         limiter: createRateLimiter({ perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: 20 }),
         logger: createLogger("silent"),
         perSecond: options.rate,

@@ -74,7 +74,7 @@ export async function benchBroadcast(options: { subscribers: number; rate: numbe
   try {
     const { sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
     const chatIds = await seedSubscribers(store, options.subscribers);
-    await tick(store, DUE_CLOCK, () => deps.digests.contentMark);
+    await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
     const sender = createSender();
     const started = performance.now();
     await sender.drain();

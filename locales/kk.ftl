@@ -181,3 +181,11 @@ stats-subscribers = Жазылымдар (тіл · жиілік · күй):
 stats-line = { $language } · { $frequency } · { $status }: { $count }
 stats-no-subscribers = Әзірге жазылым жоқ.
 stats-today = Бүгін: жіберілді { $sent }, жаңалықсыз { $empty }, қате { $failed }, қолжетімсіз чат { $dropped }. Кезекте: { $queued }.
+
+## Content for operators: reload and drafts
+reload-done = Материалдар қайта жүктелді: жарияланғаны — { $published }, жобалары — { $drafts }.
+reload-unchanged = Материал файлдары өзгерген жоқ.
+reload-refused = Материалдағы өзгеріс қабылданбады: оқырмандар бұрынғы нұсқаны көре береді. Түзетілетін жерлер:
+preview-title = Жобалар (тек операторларға көрінеді):
+preview-none = Жобалар жоқ.
+preview-draft-note = 📝 Жоба: оқырмандар бұл брифингті әлі көрмейді.

@@ -181,3 +181,11 @@ stats-subscribers = Подписки (язык · частота · статус
 stats-line = { $language } · { $frequency } · { $status }: { $count }
 stats-no-subscribers = Подписок пока нет.
 stats-today = За сегодня: отправлено { $sent }, без новостей { $empty }, ошибок { $failed }, недоступных чатов { $dropped }. В очереди: { $queued }.
+
+## Content for operators: reload and drafts
+reload-done = Материалы перезагружены: опубликовано — { $published }, черновиков — { $drafts }.
+reload-unchanged = Файлы материалов не изменились.
+reload-refused = Изменение материалов не принято: читатели по-прежнему видят предыдущую версию. Что исправить:
+preview-title = Черновики (видны только операторам):
+preview-none = Черновиков нет.
+preview-draft-note = 📝 Черновик: читатели пока не видят этот брифинг.

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { validate as isCronExpression } from "node-cron";
 import { z } from "zod";
 
@@ -20,6 +21,12 @@ const configSchema = z
       .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, "is malformed: expected <digits>:<secret> as given by @BotFather"),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL, e.g. http://127.0.0.1:8081" }).optional(),
     DATABASE_PATH: z.string().trim().min(1).default("data/bot.db"),
+    CONTENT_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((folder) => existsSync(folder) && statSync(folder).isDirectory(), "is not a folder (it holds topics.yaml and visits/)")
+      .optional(),
     ADMIN_IDS: z
       .string()
       .default("")
@@ -72,6 +79,8 @@ export type Config = {
   botToken: string;
   apiRoot: string | undefined;
   databasePath: string;
+  /** The content folder (topics.yaml and visits/), followed while the bot runs; unset: the bundled content/. */
+  contentDir: string | undefined;
   adminIds: number[];
   defaultTimezone: string;
   /** Cron expression for the digest scheduler's tick. */
@@ -108,6 +117,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     botToken: values.BOT_TOKEN,
     apiRoot: values.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),
     databasePath: values.DATABASE_PATH,
+    contentDir: values.CONTENT_DIR,
     adminIds: values.ADMIN_IDS,
     defaultTimezone: values.DEFAULT_TIMEZONE,
     digestTick: values.DIGEST_TICK,

@@ -3,15 +3,19 @@ import type { MenuEntry } from "./bot/command-menu.js";
 import type { BotContext } from "./bot/context.js";
 import type { Deps } from "./bot/deps.js";
 import { dialogGate } from "./bot/dialog-gate.js";
+import { editionsOf } from "./bot/edition.js";
 import { dialogsMiddleware } from "./bot/dialogs.js";
 import type { FeatureFactory } from "./bot/feature.js";
 import { logUpdates, prepareUpdate } from "./bot/prepare.js";
 import { createRouter } from "./bot/router.js";
 import type { ContentLibrary } from "./content/library.js";
+import type { LiveContent } from "./content/live.js";
+import type { LoadedContent } from "./content/loader.js";
 import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
 import { stopLostChat } from "./digest/subscriptions.js";
 import { aboutFeature } from "./features/about.js";
 import { briefingFeature } from "./features/briefing.js";
+import { editorialFeature } from "./features/editorial.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { helpFeature } from "./features/help.js";
 import { inlineFeature } from "./features/inline.js";
@@ -21,8 +25,6 @@ import { startFeature } from "./features/start.js";
 import { subscriptionsFeature } from "./features/subscriptions/index.js";
 import { createTranslators } from "./i18n.js";
 import type { Logger } from "./logger.js";
-import { createDigestRenderer } from "./render/digest.js";
-import { createCardSearch } from "./search/card-search.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
 import { installBotTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
@@ -38,6 +40,7 @@ const FEATURES: readonly FeatureFactory[] = [
   languageFeature,
   helpFeature,
   aboutFeature,
+  editorialFeature,
   inlineFeature,
   searchFeature,
   fallbackFeature,
@@ -46,7 +49,8 @@ const FEATURES: readonly FeatureFactory[] = [
 export type CreateBotOptions = {
   token: string;
   store: Store;
-  library: ContentLibrary;
+  /** The content: a fixed library, or live content that follows its folder. */
+  library: ContentLibrary | LiveContent;
   logger: Logger;
   adminIds?: readonly number[];
   /** Zone for new subscriptions. */
@@ -58,6 +62,12 @@ export type CreateBotOptions = {
   /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
   botConfig?: BotConfig<BotContext>;
 };
+
+/** A library built in code, as content that never changes: reloading it finds nothing new. */
+function fixedContent(library: ContentLibrary): LiveContent {
+  const content: LoadedContent = { library, fingerprint: "", fileOf: () => undefined, locate: () => undefined };
+  return { current: () => content, reload: () => ({ status: "unchanged", content }), close: () => undefined };
+}
 
 /** Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. */
 export function sequenceKey(ctx: Context): string | undefined {
@@ -86,16 +96,17 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   });
   installBotTransformers(bot.api);
   const translators = createTranslators();
+  const editionOf = editionsOf(translators);
+  const live: LiveContent = "reload" in library ? library : fixedContent(library);
   let menu: readonly MenuEntry[] = [];
   const deps: Deps = {
     store,
-    library,
-    search: createCardSearch(library, translators),
+    edition: () => editionOf(live.current().library),
+    reloadContent: () => live.reload(),
     translators,
     logger,
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
-    digests: createDigestRenderer(library, translators),
     limiter,
     commandMenu: () => menu,
     now: options.now ?? (() => new Date()),
@@ -107,7 +118,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
 
   bot.use(oneAtATime(sequenceKey));
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
-  bot.use(prepareUpdate({ store, translators, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
+  bot.use(prepareUpdate({ store, translators, edition: deps.edition, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
   const dialogs = dialogsMiddleware(
     store,
     features.flatMap((feature) => feature.dialogs ?? []),

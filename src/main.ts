@@ -4,8 +4,13 @@ import dotenv from "dotenv";
 import { registerCommands } from "./bot/command-menu.js";
 import { createBot } from "./create-bot.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
-import { content } from "./content/index.js";
-import { FALLBACK_LOCALE } from "./i18n.js";
+import { bundledContentDirectory } from "./content/folder.js";
+import { createLiveContent, type LiveContent } from "./content/live.js";
+import { formatProblem, loadContent, type ContentProblem } from "./content/loader.js";
+import { refusalText } from "./features/editorial.js";
+import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
+import { escapeHtml } from "./render/format.js";
+import { checkContent } from "./tools/content-check.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
 import { createDigestSender } from "./digest/sender.js";
@@ -72,8 +77,35 @@ async function shutDown(stages: StopStep[][], logger: Logger): Promise<ExitCode>
   return code;
 }
 
+/**
+ * The content folder as live content: read and checked now (undefined after printing every problem, so that the
+ * bot does not start on content it would refuse on reload), then followed while the bot runs.
+ */
+function openContent(folder: string, logger: Logger, onRefused: (problems: ContentProblem[]) => void): LiveContent | undefined {
+  const translators = createTranslators();
+  const loaded = loadContent(folder);
+  const problems = loaded.ok ? checkContent(loaded.content.library, translators, loaded.content) : loaded.problems;
+  if (!loaded.ok || problems.length > 0) {
+    const list = problems.map((problem) => `  ${formatProblem(problem)}`).join("\n");
+    process.stderr.write(`The content in ${folder} (CONTENT_DIR) is invalid:\n${list}\nRun npm run content:check to see the same list.\n`);
+    return undefined;
+  }
+  return createLiveContent({
+    folder,
+    initial: loaded.content,
+    check: (content) => checkContent(content.library, translators, content),
+    onRefused,
+    logger,
+  });
+}
+
 /** Starts the bot and resolves, once a signal has stopped it, with the exit code of that shutdown. */
 async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
+  // Operators hear of a refused content change in a private message; the bot exists once the content does.
+  let tellOperators: (problems: ContentProblem[]) => void = () => undefined;
+  const content = openContent(config.contentDir ?? bundledContentDirectory(), logger, (problems) => tellOperators(problems));
+  if (!content) return EXIT_FAILURE;
+  process.on("SIGHUP", () => content.reload());
   const store = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : openSqliteStore(config.databasePath);
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
   const { bot, deps } = createBot({
@@ -86,6 +118,16 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     skipRepeatedUpdates: config.mode.kind === "webhook",
     botConfig: { client },
   });
+
+  tellOperators = (problems) => {
+    const lines = problems.map(formatProblem);
+    for (const operator of config.adminIds) {
+      void (async () => {
+        const language = (await store.getUser(operator))?.language ?? FALLBACK_LOCALE;
+        await bot.api.sendMessage(operator, escapeHtml(refusalText(deps.translators[language], lines)), { parse_mode: "HTML" });
+      })().catch((error: unknown) => logger.warn({ err: error, operator }, "could not tell an operator that content was refused"));
+    }
+  };
 
   let runner: RunnerHandle | undefined;
   let webhook: WebhookServer | undefined;
@@ -102,7 +144,10 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
           { name: "webhook server", stop: () => webhook?.close() },
           { name: "digest scheduler", stop: () => scheduler?.stop() },
         ],
-        [{ name: "store", stop: () => store.close() }],
+        [
+          { name: "store", stop: () => store.close() },
+          { name: "content watcher", stop: () => content.close() },
+        ],
       ],
       logger,
     );
@@ -123,7 +168,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
         redisUrl: config.redisUrl,
         api: deliveryApi,
         store,
-        renderer: deps.digests,
+        renderer: () => deps.edition().digests,
         limiter: deps.limiter,
         logger,
       });
@@ -131,17 +176,17 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     }
     const delivery = queue
       ? { queue }
-      : { sender: createDigestSender({ api: deliveryApi, store, renderer: deps.digests, limiter: deps.limiter, logger }) };
+      : { sender: createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger }) };
     scheduler = await startDigestScheduler({
       expression: config.digestTick,
       store,
       delivery,
       logger,
-      contentMark: () => deps.digests.contentMark,
+      contentMark: () => deps.edition().digests.contentMark,
     });
     // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
     scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
-    const running = { username: bot.botInfo.username, briefings: content.briefings.length, mode: config.mode.kind };
+    const running = { username: bot.botInfo.username, briefings: content.current().library.briefings.length, mode: config.mode.kind };
 
     if (config.mode.kind === "webhook") {
       const { url, secret, port } = config.mode;

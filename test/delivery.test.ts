@@ -39,7 +39,7 @@ function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
   return createDigestSender({
     api: deliveryApi(harness),
     store: harness.store,
-    renderer: harness.deps.digests,
+    renderer: () => harness.deps.edition().digests,
     limiter: harness.deps.limiter,
     logger: createLogger("silent"),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
@@ -88,7 +88,7 @@ describe("digest content", () => {
     const harness = await setUp();
     await subscribe(harness.store, [501], "ru", ["energy"]);
     await subscribe(harness.store, [502], "kk");
-    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 2, queued: 2 });
+    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 2, queued: 2 });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -102,7 +102,7 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(2);
+    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(2);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
@@ -111,7 +111,7 @@ describe("digest content", () => {
     const first = await setUp();
     await subscribe(first.store, [601], "ru", ["energy"]);
     await subscribe(first.store, [602], "ru", ["agro"]);
-    await tick(first.store, now(), () => first.deps.digests.contentMark);
+    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
     await senderFor(first).drain();
     await first.store.close();
 
@@ -119,8 +119,8 @@ describe("digest content", () => {
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    await tick(second.store, now(), () => second.deps.digests.contentMark);
-    const result = await senderFor(second, { renderer: createDigestRenderer(updated, second.deps.translators) }).drain();
+    await tick(second.store, now(), () => second.deps.edition().digests.contentMark);
+    const result = await senderFor(second, { renderer: () => createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
     expect(later.text).toContain("Новое с прошлого дайджеста");
@@ -149,11 +149,11 @@ describe("instant digests", () => {
     await subscribe(harness.store, [702], "ru", ["agro"], "instant");
     await subscribe(harness.store, [703], "ru", null, "daily");
     // The content as it is at each tick (live reload changes it while the bot runs); the sender renders the same.
-    let renderer = harness.deps.digests;
+    let renderer = harness.deps.edition().digests;
     const tickAndSend = async () => {
       clock = new Date(clock.getTime() + 60_000);
       const planned = await tick(harness.store, now(), () => renderer.contentMark);
-      const drained = await senderFor(harness, { renderer }).drain();
+      const drained = await senderFor(harness, { renderer: () => renderer }).drain();
       return { queued: planned.queued, sent: drained.sent, empty: drained.empty };
     };
 
@@ -201,7 +201,7 @@ describe("instant digests", () => {
   it("a change while an older instant digest still waits (a retry) sends one message, not two", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [711], "ru", null, "instant");
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     await senderFor(harness).drain();
 
     // The digest of the energy update fails once and waits for its retry; meanwhile agro is updated too.
@@ -209,12 +209,12 @@ describe("instant digests", () => {
     clock = new Date(clock.getTime() + 60_000);
     await tick(harness.store, now(), () => energy.contentMark);
     harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
-    expect(await senderFor(harness, { renderer: energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
+    expect(await senderFor(harness, { renderer: () => energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
     const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
     expect((await tick(harness.store, now(), () => both.contentMark)).queued).toBe(1);
     // The new digest covers the waiting one, which is finished without a message.
-    expect(await senderFor(harness, { renderer: both }).drain()).toMatchObject({ sent: 1, retried: 0 });
+    expect(await senderFor(harness, { renderer: () => both }).drain()).toMatchObject({ sent: 1, retried: 0 });
     expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 2, empty: 1 });
     expect(await harness.store.claimDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
 
@@ -230,7 +230,7 @@ describe("delivery against the fake Bot API", () => {
     const harness = await setUp();
     const chats = range(1001, 12);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -252,7 +252,7 @@ describe("delivery against the fake Bot API", () => {
   it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [1101]);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -287,7 +287,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -301,7 +301,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3001, 3002]);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       { error_code: 403, description: "Forbidden: bot was blocked by the user" },
@@ -312,7 +312,7 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now(), () => harness.deps.digests.contentMark)).toEqual({ checked: 1, queued: 1 });
+    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 1, queued: 1 });
     await senderFor(harness).drain();
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
@@ -320,7 +320,7 @@ describe("delivery against the fake Bot API", () => {
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3101, 3102]);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
@@ -330,7 +330,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
@@ -341,7 +341,7 @@ describe("delivery against the fake Bot API", () => {
     await subscribe(harness.store, [-4001]);
     await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
     await harness.store.setChatLanguage(-4001, "kk");
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     harness.fake.failNext(
       "sendMessage",
       {
@@ -357,13 +357,13 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
     expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
     // The period was delivered: the moved subscription is not owed it again.
-    expect((await tick(harness.store, now(), () => harness.deps.digests.contentMark)).queued).toBe(0);
+    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(0);
   });
 
   it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [5001, 5002]);
-    await tick(harness.store, now(), () => harness.deps.digests.contentMark);
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     const flaky = { error_code: 500, description: "Internal Server Error" };
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
@@ -378,7 +378,7 @@ describe("delivery against the fake Bot API", () => {
     const first = await setUp();
     const chats = range(6001, 8);
     await subscribe(first.store, chats);
-    await tick(first.store, now(), () => first.deps.digests.contentMark);
+    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -403,7 +403,7 @@ describe("delivery against the fake Bot API", () => {
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
     expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect((await tick(second.store, now(), () => second.deps.digests.contentMark)).queued).toBe(0);
+    expect((await tick(second.store, now(), () => second.deps.edition().digests.contentMark)).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

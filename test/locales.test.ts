@@ -28,7 +28,7 @@ import { createI18n, createTranslators, findLocalesDirectory } from "../src/i18n
 import { LOCALES } from "../src/shared/locale.js";
 import type { Subscription } from "../src/store/types.js";
 import { startHarness, type Harness } from "./support/harness.js";
-import { recordTranslators, renderEverything, tourLibrary, tourTheBot, type Asked } from "./support/interface-strings.js";
+import { recordTranslators, renderEverything, scriptedContent, tourLibrary, tourTheBot, type Asked } from "./support/interface-strings.js";
 
 type Messages = Map<string, Set<string>>;
 
@@ -102,7 +102,7 @@ describe("interface strings the code asks for", () => {
 
   beforeAll(async () => {
     const { library, publishedMark } = tourLibrary();
-    harness = await startHarness({ library, bot: { adminIds: [ADMIN_ID] } });
+    harness = await startHarness({ library: scriptedContent(library), bot: { adminIds: [ADMIN_ID] } });
     recordTranslators(harness.deps.translators, byBot);
     // The bot logs a failed update (silently here) and goes on; the tour must not hide one.
     const handleError = harness.bot.errorHandler;

@@ -43,7 +43,7 @@ async function rig(options: { attempts?: number; renderer?: DigestRenderer } = {
     prefix,
     api,
     store,
-    renderer: options.renderer ?? renderer,
+    renderer: () => options.renderer ?? renderer,
     limiter: createRateLimiter({ perSecond: 1000, perGroupPerMinute: 20 }),
     logger: createLogger("silent"),
     perSecond: 30,

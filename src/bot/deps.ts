@@ -1,25 +1,27 @@
-import type { ContentLibrary } from "../content/library.js";
 import type { RateLimiter } from "../digest/rate-limiter.js";
 import type { Logger } from "../logger.js";
-import type { DigestRenderer } from "../render/digest.js";
-import type { CardSearch } from "../search/card-search.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import type { Store } from "../store/types.js";
+import type { ReloadResult } from "../content/live.js";
 import type { MenuEntry } from "./command-menu.js";
+import type { Edition } from "./edition.js";
 
 /** What features need from the outside world, injected by createBot so tests can swap any part. */
 export type Deps = {
   store: Store;
-  library: ContentLibrary;
-  search: CardSearch;
+  /**
+   * The current content and what is derived from it. An update reads it once (as `ctx.edition`); a dialogue step,
+   * a digest run or a job reads it when it starts.
+   */
+  edition: () => Edition;
+  /** Reads the content folder again now (operators' /reload); a refused change leaves the current content. */
+  reloadContent: () => ReloadResult;
   /** Interface strings by locale, for text that is not tied to the current update's language. */
   translators: Record<Locale, Translate>;
   logger: Logger;
   adminIds: readonly number[];
   /** Zone for new subscriptions until the chat picks its own. */
   defaultTimezone: string;
-  /** Renders each distinct digest once (shared by /digest and the sender). */
-  digests: DigestRenderer;
   /** Outgoing-message limits shared by everything that sends (a 429 anywhere closes it for all). */
   limiter: RateLimiter;
   /** The commands of every installed feature, in menu order (for /help and Telegram's command menu). */

@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import { localeFromLanguageCode, type Locale, type Translate } from "../shared/locale.js";
 import type { Store } from "../store/types.js";
 import type { BotContext } from "./context.js";
+import type { Edition } from "./edition.js";
 
 /** Users and chats known to be recorded; beyond this the least recent are written again when seen (idempotent). */
 const REMEMBERED_CONTACTS = 100_000;
@@ -31,14 +32,16 @@ export async function resolveLocale(store: Store, ctx: Pick<Context, "from" | "c
  * - drop an update seen before: Telegram sends a webhook update again when it got no answer in time. Long polling
  *   never repeats one (the offset moves on), so main.ts turns this off there;
  * - drop the cards this bot posted through inline mode (they come back as messages, not requests);
- * - record new users and chats, and settle the language with `ctx.t`.
+ * - record new users and chats, and settle the language with `ctx.t`;
+ * - take the current edition of the content, which the whole update is answered from.
  */
 export function prepareUpdate(options: {
   store: Store;
+  edition: () => Edition;
   translators: Record<Locale, Translate>;
   skipRepeatedUpdates: boolean;
 }): MiddlewareFn<BotContext> {
-  const { store, translators, skipRepeatedUpdates } = options;
+  const { store, translators, skipRepeatedUpdates, edition } = options;
   const recordedUsers = boundedCache<number, true>(REMEMBERED_CONTACTS);
   const recordedChats = boundedCache<number, true>(REMEMBERED_CONTACTS);
   return async (ctx, next) => {
@@ -58,6 +61,7 @@ export function prepareUpdate(options: {
     ctx.locale = locale ?? FALLBACK_LOCALE;
     ctx.localeKnown = locale !== undefined;
     ctx.t = (key, variables) => translators[ctx.locale](key, variables);
+    ctx.edition = edition();
     await next();
   };
 }

@@ -1,17 +1,6 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { bundledContentDirectory } from "./folder.js";
 import type { ContentLibrary } from "./library.js";
-import { formatProblem, loadContent, TOPICS_FILE, type LoadedContent } from "./loader.js";
-
-/** content/ at the project root (the bundled briefings), both for src/*.ts (tests) and dist/src/*.js (npm start). */
-export function bundledContentDirectory(start = dirname(fileURLToPath(import.meta.url))): string {
-  for (let directory = start; ; directory = dirname(directory)) {
-    const candidate = join(directory, "content");
-    if (existsSync(join(candidate, TOPICS_FILE))) return candidate;
-    if (dirname(directory) === directory) throw new Error(`content/ not found above ${start}`);
-  }
-}
+import { formatProblem, loadContent, type LoadedContent } from "./loader.js";
 
 /** Loads a content folder, or throws an error that lists every problem with its file, line and field. */
 export function loadContentOrThrow(folder: string): LoadedContent {
@@ -21,5 +10,5 @@ export function loadContentOrThrow(folder: string): LoadedContent {
   return result.content;
 }
 
-/** The bundled content as a library: what tests, the bench and tools read. */
+/** The bundled content as a library, read when this module is first imported: what tests and the bench read. */
 export const content: ContentLibrary = loadContentOrThrow(bundledContentDirectory()).library;

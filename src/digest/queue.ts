@@ -14,7 +14,8 @@ export type DigestQueueOptions = {
   /** Sends without auto-retry: a 429 goes back to the queue's rate limit instead of holding a worker. */
   api: Api;
   store: Store;
-  renderer: DigestRenderer;
+  /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
+  renderer: () => DigestRenderer;
   /** Per-group pacing (20 a minute); the overall rate is the queue's own limiter, shared by every instance. */
   limiter: RateLimiter;
   logger: Logger;
@@ -87,7 +88,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
   async function deliverJob(job: Job<DigestJob>): Promise<string> {
     const delivery = await store.claimDeliveryFor(job.data.chatId, job.data.period, now());
     if (!delivery) return "not owed";
-    const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
+    const digests = renderer();
+    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark);
     if (!digest) {
       await store.markEmpty(delivery.id);
       return "empty";
@@ -98,7 +100,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
       await limiter.acquire(chatId);
       try {
         const message = await sendDigest(api, chatId, digest);
-        await store.markSent(delivery.id, message.message_id, renderer.contentMark);
+        await store.markSent(delivery.id, message.message_id, digests.contentMark);
         return "sent";
       } catch (error) {
         const failure = classifySendError(error);

@@ -13,7 +13,8 @@ export type SenderOptions = {
    */
   api: Api;
   store: Store;
-  renderer: DigestRenderer;
+  /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
+  renderer: () => DigestRenderer;
   limiter: RateLimiter;
   logger: Logger;
   clock?: Clock;
@@ -60,7 +61,8 @@ export function createDigestSender(options: SenderOptions) {
   let again = false;
 
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
-    const digest = renderer.render(delivery.language, delivery.sectors, delivery.contentMark);
+    const digests = renderer();
+    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark);
     if (!digest) {
       await store.markEmpty(delivery.id);
       result.empty++;
@@ -77,7 +79,7 @@ export function createDigestSender(options: SenderOptions) {
       }
       try {
         const message = await sendDigest(api, chatId, digest);
-        await store.markSent(delivery.id, message.message_id, renderer.contentMark);
+        await store.markSent(delivery.id, message.message_id, digests.contentMark);
         result.sent++;
         return;
       } catch (error) {

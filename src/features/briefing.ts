@@ -3,7 +3,8 @@ import type { BotContext } from "../bot/context.js";
 import type { CommandSpec, FeatureFactory } from "../bot/feature.js";
 import { renderForChat, show } from "../bot/screens.js";
 import { encodeCallback } from "../render/callback-data.js";
-import { escapeHtml } from "../render/format.js";
+import type { Briefing } from "../content/types.js";
+import { escapeHtml, withNote } from "../render/format.js";
 import { refExists, type SectionKey, type SectionRef } from "../render/refs.js";
 
 /** Commands that open one section of the newest briefing, in menu order. */
@@ -17,16 +18,25 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
-export const briefingFeature: FeatureFactory = ({ library }) => {
+export const briefingFeature: FeatureFactory = ({ adminIds }) => {
+  /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
+  function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
+    const { library } = ctx.edition;
+    const operator = ctx.from !== undefined && adminIds.includes(ctx.from.id);
+    return library.get(id) ?? (operator ? library.getDraft(id) : undefined);
+  }
+
   async function openSection(ctx: BotContext, ref: SectionRef): Promise<void> {
-    const briefing = library.get(ref.briefingId) ?? library.latest;
-    await show(ctx, renderForChat(ctx, library, briefing, ref));
+    const { library } = ctx.edition;
+    const briefing = briefingFor(ctx, ref.briefingId) ?? library.latest;
+    const screen = renderForChat(ctx, library, briefing, ref);
+    await show(ctx, briefing.status === "draft" ? withNote(ctx.t("preview-draft-note"), screen) : screen);
   }
 
   const commands = Object.fromEntries(
     Object.entries(SECTION_COMMANDS).map(([command, section]): [string, CommandSpec] => [
       command,
-      { menu: "everywhere", handle: (ctx) => openSection(ctx, { briefingId: library.latest.id, section }) },
+      { menu: "everywhere", handle: (ctx) => openSection(ctx, { briefingId: ctx.edition.library.latest.id, section }) },
     ]),
   );
 
@@ -35,7 +45,8 @@ export const briefingFeature: FeatureFactory = ({ library }) => {
     actions: {
       section: {
         async handle(ctx, { ref }) {
-          const briefing = library.get(ref.briefingId);
+          const { library } = ctx.edition;
+          const briefing = briefingFor(ctx, ref.briefingId);
           if (!briefing || !refExists(briefing, ref)) {
             // A button from a briefing or item that no longer exists: say so, then show what exists now.
             await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
@@ -50,7 +61,7 @@ export const briefingFeature: FeatureFactory = ({ library }) => {
         async handle(ctx) {
           await ctx.answerCallbackQuery();
           const keyboard = InlineKeyboard.from(
-            library.briefings.map((briefing) => [
+            ctx.edition.library.briefings.map((briefing) => [
               InlineKeyboard.text(
                 briefing.shortTitle[ctx.locale],
                 encodeCallback({ kind: "section", ref: { briefingId: briefing.id, section: "home" } }),

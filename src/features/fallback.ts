@@ -5,7 +5,7 @@ import type { FeatureFactory } from "../bot/feature.js";
 import { renderForChat, replyText, show } from "../bot/screens.js";
 
 /** Installed last: whatever no feature handled still gets a clear answer, and every button press an answer. */
-export const fallbackFeature: FeatureFactory = ({ library, commandMenu }) => {
+export const fallbackFeature: FeatureFactory = ({ commandMenu }) => {
   const composer = new Composer<BotContext>();
 
   // A command nobody handled. In groups only commands addressed to this bot are ours to answer.
@@ -24,6 +24,7 @@ export const fallbackFeature: FeatureFactory = ({ library, commandMenu }) => {
   composer.on("callback_query", async (ctx) => {
     await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
     if (ctx.callbackQuery.message) {
+      const { library } = ctx.edition;
       await show(ctx, renderForChat(ctx, library, library.latest, { briefingId: library.latest.id, section: "home" }));
     }
   });

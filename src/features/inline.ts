@@ -1,7 +1,10 @@
 import { Composer, InlineQueryResultBuilder } from "grammy";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { InlineQueryResult } from "grammy/types";
+import type { LRUCache } from "lru-cache";
 import type { BotContext } from "../bot/context.js";
+import type { Edition } from "../bot/edition.js";
+import type { ContentLibrary } from "../content/library.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { renderShareableCard } from "../render/share-card.js";
 import type { Locale } from "../shared/locale.js";
@@ -21,11 +24,10 @@ type Found = { ref: SectionRef; locale: Locale; otherLanguage: boolean };
 /** Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time. */
 export const inlineFeature: FeatureFactory = (deps) => {
   const composer = new Composer<BotContext>();
-  const { library } = deps;
   const size = Math.min(INLINE_PAGE_SIZE, MAX_RESULTS);
 
   /** What an empty query offers: the briefing's main cards. */
-  function topCards(locale: Locale): Found[] {
+  function topCards(library: ContentLibrary, locale: Locale): Found[] {
     const briefing = library.latest;
     const at = (section: SectionRef["section"], itemId?: string): Found => ({
       ref: itemId ? { briefingId: briefing.id, section, itemId } : { briefingId: briefing.id, section },
@@ -35,23 +37,31 @@ export const inlineFeature: FeatureFactory = (deps) => {
     return [at("ov"), at("tl"), at("ag"), ...briefing.sectors.map((sector) => at("sc", sector.id)), at("qt"), at("fg")];
   }
 
-  function find(query: string, locale: Locale): Found[] {
+  function find({ library, search }: Edition, query: string, locale: Locale): Found[] {
     const trimmed = query.trim().slice(0, MAX_QUERY_CHARS);
-    if (trimmed === "") return topCards(locale);
+    if (trimmed === "") return topCards(library, locale);
     // A shared card's query is its id: that card comes first.
     const exact = payloadToRef(trimmed);
     const exactBriefing = exact && library.get(exact.briefingId);
     if (exact && exactBriefing && refExists(exactBriefing, exact)) return [{ ref: exact, locale, otherLanguage: false }];
-    return deps.search.find(trimmed, locale).map((hit) => ({
+    return search.find(trimmed, locale).map((hit) => ({
       ref: hit.ref,
       locale: hit.card.locale,
       otherLanguage: hit.inOtherLanguage,
     }));
   }
 
-  // Results depend only on content, the card's language and the label language: each is built once.
-  const results = boundedCache<string, InlineQueryResult>(MAX_BUILT_RESULTS);
-  function result(ref: SectionRef, cardLocale: Locale, labelLocale: Locale | undefined, botUsername: string): InlineQueryResult {
+  // Results depend only on the content, the card's language and the label language: each is built once per library.
+  const builtFor = new WeakMap<ContentLibrary, LRUCache<string, InlineQueryResult>>();
+  function result(
+    library: ContentLibrary,
+    ref: SectionRef,
+    cardLocale: Locale,
+    labelLocale: Locale | undefined,
+    botUsername: string,
+  ): InlineQueryResult {
+    let results = builtFor.get(library);
+    if (!results) builtFor.set(library, (results = boundedCache(MAX_BUILT_RESULTS)));
     const key = `${refToPayload(ref)}|${cardLocale}|${labelLocale ?? ""}|${botUsername}`;
     const cached = results.get(key);
     if (cached) return cached;
@@ -72,11 +82,11 @@ export const inlineFeature: FeatureFactory = (deps) => {
     const locale = ctx.locale;
     const offset = Number.parseInt(ctx.inlineQuery.offset, 10);
     const start = Number.isFinite(offset) && offset > 0 ? offset : 0;
-    const found = find(ctx.inlineQuery.query, locale);
+    const found = find(ctx.edition, ctx.inlineQuery.query, locale);
     const page = found.slice(start, start + size);
 
     const results: InlineQueryResult[] = page.map(({ ref, locale: cardLocale, otherLanguage }) =>
-      result(ref, cardLocale, otherLanguage ? locale : undefined, ctx.me.username),
+      result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.me.username),
     );
 
     const next = start + size < found.length ? String(start + size) : "";

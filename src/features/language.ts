@@ -5,7 +5,7 @@ import { languagePickerScreen } from "../render/language-picker.js";
 import { refExists } from "../render/refs.js";
 
 /** /language and the 🌐 button: pick kk or ru; the choice is stored and the screen redrawn in it. */
-export const languageFeature: FeatureFactory = ({ library, store, translators }) => ({
+export const languageFeature: FeatureFactory = ({ store, translators }) => ({
   commands: {
     language: { menu: "everywhere", handle: (ctx) => show(ctx, languagePickerScreen(translators, "language-pick")) },
   },
@@ -20,6 +20,7 @@ export const languageFeature: FeatureFactory = ({ library, store, translators })
       async handle(ctx, { language, then }) {
         await saveLanguage(store, ctx, language);
         await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
+        const { library } = ctx.edition;
         const briefing = (then && library.get(then.briefingId)) ?? library.latest;
         const target = then && refExists(briefing, then) ? then : { briefingId: briefing.id, section: "home" as const };
         await show(ctx, renderForChat(ctx, library, briefing, target));

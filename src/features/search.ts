@@ -9,7 +9,7 @@ const MAX_SEARCH_BUTTONS = 8;
 const MAX_QUERY_ECHO = 60;
 
 /** Free text in a private chat is a search: a button per matching card, and Home. */
-export const searchFeature: FeatureFactory = ({ library, search }) => {
+export const searchFeature: FeatureFactory = () => {
   const composer = new Composer<BotContext>();
   // A command is never a search: commands no feature knows get the fallback's answer.
   const startsWithCommand = (ctx: BotContext) => ctx.message?.entities?.[0]?.type === "bot_command" && ctx.message.entities[0].offset === 0;
@@ -17,6 +17,7 @@ export const searchFeature: FeatureFactory = ({ library, search }) => {
     .chatType("private")
     .on("message:text")
     .drop(startsWithCommand, async (ctx) => {
+      const { library, search } = ctx.edition;
       const query = ctx.message.text.trim();
       const echo = query.length > MAX_QUERY_ECHO ? `${query.slice(0, MAX_QUERY_ECHO)}…` : query;
       const hits = search.find(query, ctx.locale).slice(0, MAX_SEARCH_BUTTONS);

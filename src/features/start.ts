@@ -1,3 +1,4 @@
+import type { ContentLibrary } from "../content/library.js";
 import { canResume } from "../digest/subscriptions.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { renderForChat, show } from "../bot/screens.js";
@@ -7,8 +8,8 @@ import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
 import { resumeOfferScreen } from "../render/subscription.js";
 
 /** /start: the main menu, or the card a shared link points to; the language picker first for people we cannot place. */
-export const startFeature: FeatureFactory = ({ library, store, translators }) => {
-  function deepLinkTarget(payload: string): SectionRef | undefined {
+export const startFeature: FeatureFactory = ({ store, translators }) => {
+  function deepLinkTarget(library: ContentLibrary, payload: string): SectionRef | undefined {
     const ref = payloadToRef(payload);
     const briefing = ref && library.get(ref.briefingId);
     return briefing && ref && refExists(briefing, ref) ? ref : undefined;
@@ -19,8 +20,9 @@ export const startFeature: FeatureFactory = ({ library, store, translators }) =>
       start: {
         menu: "private",
         async handle(ctx) {
+          const { library } = ctx.edition;
           const payload = ctx.match.trim();
-          const target = payload ? deepLinkTarget(payload) : undefined;
+          const target = payload ? deepLinkTarget(library, payload) : undefined;
           if (!ctx.localeKnown) {
             await show(ctx, languagePickerScreen(translators, "greeting-bilingual", target));
             return;

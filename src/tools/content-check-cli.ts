@@ -1,4 +1,4 @@
-import { bundledContentDirectory } from "../content/index.js";
+import { bundledContentDirectory } from "../content/folder.js";
 import { formatProblem, loadContent } from "../content/loader.js";
 import { createTranslators } from "../i18n.js";
 import { checkContent } from "./content-check.js";

@@ -8,6 +8,7 @@ import type { Deps } from "../../src/bot/deps.js";
 import { createBot, type CreateBotOptions } from "../../src/create-bot.js";
 import { content } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
+import type { LiveContent } from "../../src/content/live.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import type { Store } from "../../src/store/types.js";
@@ -40,7 +41,7 @@ export type Harness = {
 /** A real bot (createBot) on a real SQLite file, talking HTTP to a fake Bot API server. */
 export async function startHarness(
   options: {
-    library?: ContentLibrary;
+    library?: ContentLibrary | LiveContent;
     databasePath?: string;
     fake?: FakeTelegram;
     /** The store's clock (subscription times); the bot's own clock follows it. */

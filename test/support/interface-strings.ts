@@ -2,6 +2,8 @@ import type { Update, User } from "grammy/types";
 import { commandList, registerCommands } from "../../src/bot/command-menu.js";
 import { content } from "../../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
+import type { LiveContent, ReloadResult } from "../../src/content/live.js";
+import type { LoadedContent } from "../../src/content/loader.js";
 import type { Briefing } from "../../src/content/types.js";
 import { FALLBACK_LOCALE } from "../../src/i18n.js";
 import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
@@ -63,7 +65,28 @@ export function tourLibrary(): { library: ContentLibrary; publishedMark: string 
   const publishedMark = contentMarkOf(content);
   latest.sectors[0]!.updatedAt = "2099-01-01";
   const earlier = { ...structuredClone(content.latest), id: "cn24", dates: { ...content.latest.dates, start: "2024-08-31" } };
-  return { library: createContentLibrary([latest, earlier]), publishedMark };
+  const draft = { ...structuredClone(content.latest), id: "cn26", status: "draft" as const };
+  return { library: createContentLibrary([latest, earlier, draft]), publishedMark };
+}
+
+/**
+ * Live content for the tour (a test double; the real one has tests of its own): it serves `library`, which has a
+ * draft, and its reloads go through every outcome an operator can be told: nothing changed; reloaded, to the same
+ * briefings without the draft; refused, with a problem in a file.
+ */
+export function scriptedContent(library: ContentLibrary): LiveContent {
+  const withDraft: LoadedContent = { library, fingerprint: "a", fileOf: () => "visits/tour.yaml", locate: () => undefined };
+  const published = createContentLibrary([...library.briefings]);
+  const withoutDraft: LoadedContent = { ...withDraft, library: published, fingerprint: "b" };
+  const problem = { file: "visits/tour.yaml", line: 3, column: 3, field: "title.kk", message: "Required" };
+  let current = withDraft;
+  const outcomes: (() => ReloadResult)[] = [
+    () => ({ status: "unchanged", content: current }),
+    () => ({ status: "reloaded", content: (current = withoutDraft) }),
+    () => ({ status: "refused", content: current, problems: [problem] }),
+  ];
+  let reloads = 0;
+  return { current: () => current, reload: () => outcomes[reloads++ % outcomes.length]!(), close: () => undefined };
 }
 
 const everyRef = (briefing: Briefing): SectionRef[] => [{ briefingId: briefing.id, section: "home" }, ...briefingRefs(briefing)];
@@ -126,7 +149,7 @@ export function renderEverything(options: {
  */
 export async function tourTheBot(harness: Harness, options: { adminId: number; publishedMark: string }): Promise<void> {
   const { deps, fake } = harness;
-  const library = deps.library;
+  const library = deps.edition().library;
   const latest = library.latest;
   const say = (user: User, text: string, chat?: ReturnType<typeof groupChat>) =>
     harness.send(messageUpdate(user, text, chat ? { chat } : {}));
@@ -294,7 +317,17 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await say(ru, "/stats");
 
   // What the digest sender renders after a chat's first digest: only what is new since its content mark.
-  for (const locale of LOCALES) deps.digests.render(locale, null, options.publishedMark);
+  for (const locale of LOCALES) deps.edition().digests.render(locale, null, options.publishedMark);
+
+  // Operators read drafts before they are published and reload the content: every outcome of a reload.
+  await say(admin, "/preview");
+  const draft = library.drafts[0]!;
+  await press(admin, admin.id, { kind: "section", ref: { briefingId: draft.id, section: "home" } });
+  await say(ru, "/preview");
+  await say(admin, "/reload");
+  await say(admin, "/reload");
+  await say(admin, "/preview");
+  await say(admin, "/reload");
 
   // What main.ts registers as Telegram's command menus.
   await registerCommands(harness.bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE);

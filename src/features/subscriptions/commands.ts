@@ -46,7 +46,7 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
         menu: "everywhere",
         async handle(ctx) {
           const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
-          const digest = deps.digests.render(ctx.locale, sectors, null)!;
+          const digest = ctx.edition.digests.render(ctx.locale, sectors, null)!;
           await sendDigest(ctx.api, ctx.chat.id, digest);
         },
       },

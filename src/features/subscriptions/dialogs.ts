@@ -34,8 +34,10 @@ const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
  * instance continues them; another command or another bot button leaves them and is handled as usual.
  */
 export function subscriptionDialogs(deps: Deps) {
-  const { library, store } = deps;
-  const allSectors = () => topicIds(library);
+  const { store } = deps;
+  // A dialogue runs again from its start at each step: every step reads the content as it is at that step.
+  const library = () => deps.edition().library;
+  const allSectors = () => topicIds(library());
 
   const scheduleOf = (draft: Draft, timezone: string): Schedule => ({
     frequency: draft.frequency,
@@ -59,11 +61,11 @@ export function subscriptionDialogs(deps: Deps) {
         return screen(t("dialog-time", { zone }), timeButtons(dialogChoices));
       case "sectors":
         return screen(t("dialog-sectors"), [
-          ...sectorButtons(library, draft.sectors, locale, dialogChoices),
+          ...sectorButtons(library(), draft.sectors, locale, dialogChoices),
           [InlineKeyboard.text(t("button-done"), dialogButton({ step: "ok" }))],
         ]);
       case "confirm": {
-        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library, {
+        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library(), {
           locale,
           t,
         });
@@ -147,7 +149,7 @@ export function subscriptionDialogs(deps: Deps) {
               createdBy: next.from?.id ?? null,
             }),
           );
-          const summary = settingsScreen(saved, library, { locale, t });
+          const summary = settingsScreen(saved, library(), { locale, t });
           const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
           await show(next, withNote(done, summary));
           return;
@@ -225,7 +227,7 @@ export function subscriptionDialogs(deps: Deps) {
           await replyText(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }));
           continue;
         }
-        const screen = settingsScreen(updated, library, { locale: args.locale, t });
+        const screen = settingsScreen(updated, library(), { locale: args.locale, t });
         await replyScreen(next, withNote(t("settings-saved"), screen));
         return;
       }

@@ -12,7 +12,7 @@ import { statsPart } from "./stats.js";
  */
 export const subscriptionsFeature: FeatureFactory = (deps) => {
   const dialogs = subscriptionDialogs(deps);
-  const screens = subscriptionScreens(deps);
+  const screens = subscriptionScreens();
   return combineFeatures(
     commandsPart(deps, dialogs, screens),
     settingsPart(deps, dialogs, screens),

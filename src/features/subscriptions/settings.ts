@@ -20,7 +20,7 @@ type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
 
 /** The /settings buttons: a handler per field, each answering the press and redrawing the screen. */
 export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
-  const { store, library } = deps;
+  const { store } = deps;
 
   const showSettings = async (ctx: BotContext, chatId: number, answer?: string) => {
     await ctx.answerCallbackQuery(answer === undefined ? {} : { text: answer });
@@ -28,7 +28,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   };
   const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription) => {
     await ctx.answerCallbackQuery();
-    await show(ctx, settingsFieldScreen(field, subscription, library, { locale: ctx.locale, t: ctx.t }, deps.translators));
+    await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, { locale: ctx.locale, t: ctx.t }, deps.translators));
   };
   /** A value people type (a time, a zone) comes in a short dialogue of its own. */
   const askTyped = async (ctx: BotContext, field: "time" | "zone") => {
@@ -106,7 +106,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     typeZone: requireLiveSubscription((ctx) => askTyped(ctx, "zone")),
     sectors: requireLiveSubscription(async (ctx, { sector }, chatId, subscription) => {
       if (sector === undefined) return openField(ctx, "sectors", subscription);
-      const all = topicIds(library);
+      const all = topicIds(ctx.edition.library);
       // A sector of a briefing that no longer exists: a stale button.
       if (!all.includes(sector)) return showSettings(ctx, chatId, ctx.t("stale-button"));
       const chosen = toggleSector(subscription.sectors ?? all, sector);
