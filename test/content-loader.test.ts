@@ -71,19 +71,14 @@ describe("loadContent: problems with file, line, column and field", () => {
     expect(problems[0]).toMatchObject({ file: BUNDLED_FILE, message: "Nested mappings are not allowed in compact mappings" });
   });
 
-  // BUG (src/content/loader.ts, readYaml, line 51): parseDocument runs with `prettyErrors: false`, and then the
-  // yaml package never fills `error.linePos`, so `error.linePos?.[0]` (line 55) is always undefined and no syntax
-  // problem carries a line or column. Fix: take the position from the LineCounter that is already there —
-  // `const at = lines.linePos(error.pos[0])` — (or pass `prettyErrors: true`, which also appends the position to
-  // the message; the loader keeps only its first line).
-  it.fails("broken YAML is refused with the line and column of the syntax error", () => {
+  it("broken YAML is refused with the line and column of the syntax error", () => {
     editContentFile(folder, BUNDLED_FILE, "  ru: Китай\n", "  ru: Китай: Пекин\n");
     const at = positionOf(BUNDLED_FILE, "ru: Китай: Пекин");
     const [problem] = problemsOf(loadContent(folder));
     expect(problem).toMatchObject({ file: BUNDLED_FILE, line: at.line, column: at.column + "ru: ".length });
   });
 
-  it.fails("a key written twice is refused at the second one's line (same bug: no position on parse errors)", () => {
+  it("a key written twice is refused at the second one's line", () => {
     editContentFile(folder, BUNDLED_FILE, "status: published\n", "status: published\nstatus: draft\n");
     const [problem] = problemsOf(loadContent(folder));
     expect(problem).toMatchObject({ file: BUNDLED_FILE, line: positionOf(BUNDLED_FILE, "status: draft").line, column: 1 });

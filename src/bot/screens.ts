@@ -28,8 +28,9 @@ export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing
   if (!screen) {
     screen = renderSection(briefing, ref, options, {
       hasOtherVisits: library.briefings.length > 1,
-      // Sharing starts in the private chat: pick a chat, and the card goes there through inline mode.
-      extraRows: options.compact ? [] : [shareButtonRow(ref, options)],
+      // Sharing starts in the private chat: pick a chat, and the card goes there through inline mode. A draft is
+      // not shared: inline mode serves published briefings only.
+      extraRows: options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)],
     });
     screens.set(key, screen);
   }

@@ -39,15 +39,17 @@ export function createLiveContent(options: {
   const { folder, logger } = options;
   let current = options.initial;
 
+  function refuse(problems: ContentProblem[]): ReloadResult {
+    logger.error({ folder, problems: problems.map(formatProblem) }, "content change refused: the last good content stays");
+    options.onRefused?.(problems);
+    return { status: "refused", problems, content: current };
+  }
+
   function reload(): ReloadResult {
     const loaded = loadContent(folder);
-    const problems = loaded.ok ? (options.check?.(loaded.content) ?? []) : loaded.problems;
-    if (problems.length > 0) {
-      logger.error({ folder, problems: problems.map(formatProblem) }, "content change refused: the last good content stays");
-      options.onRefused?.(problems);
-      return { status: "refused", problems, content: current };
-    }
-    if (!loaded.ok) return { status: "unchanged", content: current };
+    if (!loaded.ok) return refuse(loaded.problems);
+    const problems = options.check?.(loaded.content) ?? [];
+    if (problems.length > 0) return refuse(problems);
     if (loaded.content.fingerprint === current.fingerprint) return { status: "unchanged", content: current };
     current = loaded.content;
     const { briefings, drafts } = current.library;

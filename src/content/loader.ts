@@ -52,8 +52,8 @@ function readYaml(folder: string, path: string): { parsed: ParsedFile } | { prob
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return { file, ...(at ? { line: at.line, column: at.col } : {}), message: error.message.split("\n")[0]! };
+        const at = lines.linePos(error.pos[0]);
+        return { file, line: at.line, column: at.col, message: error.message.split("\n")[0]! };
       }),
     };
   }
