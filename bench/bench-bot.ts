@@ -1,6 +1,7 @@
 import { Api, type BotConfig } from "grammy";
 import { createBot } from "../src/create-bot.js";
 import { content } from "../src/content/index.js";
+import type { ContentLibrary } from "../src/content/library.js";
 import type { BotContext } from "../src/bot/context.js";
 import type { RateLimits } from "../src/digest/rate-limiter.js";
 import { createDigestSender } from "../src/digest/sender.js";
@@ -8,13 +9,21 @@ import { createLogger } from "../src/logger.js";
 import type { Store } from "../src/store/types.js";
 import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
 
-/** The bot as createBot builds it, on a given store and Bot API client, with a digest sender on the same parts. */
-export function benchBot(store: Store, client: NonNullable<BotConfig<BotContext>["client"]>, rateLimits?: RateLimits) {
+/**
+ * The bot as createBot builds it, on a given store and Bot API client, with a digest sender on the same parts; the
+ * bundled content unless another library is given.
+ */
+export function benchBot(
+  store: Store,
+  client: NonNullable<BotConfig<BotContext>["client"]>,
+  rateLimits?: RateLimits,
+  library: ContentLibrary = content,
+) {
   const logger = createLogger("silent");
   const { bot, deps } = createBot({
     token: BENCH_TOKEN,
     store,
-    library: content,
+    library,
     logger,
     ...(rateLimits ? { rateLimits } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },

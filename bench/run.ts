@@ -2,12 +2,13 @@
  * npm run bench — how close the bot comes to the limits it cannot beat, as ratios measured in one run.
  *   (default)  --quick: broadcast at R=300 msg/s to 3,000 subscribers; everything else at full size
  *   --full     broadcast at Telegram's R=30 msg/s to 10,000 subscribers (about six minutes)
- *   --smoke    every part at tiny sizes, only to check that each produces numbers (CI)
+ *   --smoke    every part at tiny sizes, only to check that each produces numbers (CI; a library of 3 visits)
  *   --rate R, --subscribers N   override the broadcast's rate and size
  */
 import os from "node:os";
 import { benchBroadcast } from "./broadcast.js";
 import { benchBroadcastRedis } from "./broadcast-redis.js";
+import { benchLibrary } from "./library.js";
 import { benchMemory } from "./memory.js";
 import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
 
@@ -20,9 +21,9 @@ const option = (name: string) => {
 };
 
 const SIZES = {
-  full: { updates: 20_000, inline: 2_000, rate: 30, subscribers: 10_000, memory: [10_000, 100_000] },
-  quick: { updates: 20_000, inline: 2_000, rate: 300, subscribers: 3_000, memory: [10_000, 100_000] },
-  smoke: { updates: 300, inline: 50, rate: 300, subscribers: 60, memory: [200, 1_000] },
+  full: { updates: 20_000, inline: 2_000, rate: 30, subscribers: 10_000, memory: [10_000, 100_000], visits: 50, reloads: 5 },
+  quick: { updates: 20_000, inline: 2_000, rate: 300, subscribers: 3_000, memory: [10_000, 100_000], visits: 50, reloads: 5 },
+  smoke: { updates: 300, inline: 50, rate: 300, subscribers: 60, memory: [200, 1_000], visits: 3, reloads: 2 },
 }[mode];
 const rate = option("--rate") ?? SIZES.rate;
 const subscribers = option("--subscribers") ?? SIZES.subscribers;
@@ -34,7 +35,7 @@ const met = (ok: boolean) => (ok ? "met" : "MISSED");
 
 process.stderr.write(`bench (${mode}) on ${os.cpus().length}× ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}\n`);
 
-process.stderr.write("1/4 update handling…\n");
+process.stderr.write("1/5 update handling…\n");
 const updates = await benchUpdateHandling(SIZES.updates);
 row(
   "1 updates",
@@ -48,7 +49,7 @@ row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per u
 row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare grammY making exactly our calls and payloads, no logic");
 row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
 
-process.stderr.write("2/4 inline search…\n");
+process.stderr.write("2/5 inline search…\n");
 const inline = await benchInlineSearch(SIZES.inline);
 row(
   "2 inline",
@@ -58,7 +59,7 @@ row(
   `${inline.queries} queries: kk, ru, look-alikes, inflections, junk, empty`,
 );
 
-process.stderr.write(`3/4 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);
+process.stderr.write(`3/5 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);
 const broadcast = await benchBroadcast({ subscribers, rate });
 row(
   "3 broadcast",
@@ -77,7 +78,7 @@ row(
   "subscribers with no digest / with more than one",
 );
 
-process.stderr.write(`3b/4 broadcast in Redis mode (two instances, BullMQ)…\n`);
+process.stderr.write(`3b/5 broadcast in Redis mode (two instances, BullMQ)…\n`);
 const shared = await benchBroadcastRedis({ subscribers, rate });
 if (shared) {
   row("3b Redis", "pace", shared.pace, "(figure only)", `same broadcast, two instances on one Redis and one BullMQ queue`);
@@ -87,7 +88,7 @@ if (shared) {
   row("3b Redis", "skipped", "-", "", "no REDIS_URL and no redis-server on PATH");
 }
 
-process.stderr.write(`4/4 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
+process.stderr.write(`4/5 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
 row(
   "4 memory",
@@ -100,6 +101,37 @@ row("", `peak RSS MB, ${memory.small.subscribers}`, memory.small.peakRssMb, "", 
 row("", "run s (small / large)", `${memory.small.runSeconds} / ${memory.large.runSeconds}`, "", "tick + drain");
 row("", "time growth", memory.growth, `≈ 1 (linear) ${met(memory.growth < 1.5)}`, "time per subscriber, large ÷ small");
 
+process.stderr.write(`5/5 library (${SIZES.visits} visits)…\n`);
+const library = await benchLibrary(SIZES.visits, { reloads: SIZES.reloads, inlineQueries: SIZES.inline });
+row(
+  "5 library",
+  `reload ms, ${library.visits} visits`,
+  library.reloadMaxMs,
+  `< 1000 ${met(library.reloadMaxMs < 1000)}`,
+  `slowest of ${library.reloads}: loadContent + checkContent + card search + digest renderer (what a reload runs)`,
+);
+row(
+  "",
+  "reload ms first / p50",
+  `${library.firstReloadMs} / ${library.reloadP50Ms}`,
+  "",
+  "generated in a temp folder: the bundled visit, new ids and dates",
+);
+row(
+  "",
+  "inline p50 / p99 ms",
+  `${library.inlineP50Ms} / ${library.inlineP99Ms}`,
+  `p99 < 5 ${met(library.inlineP99Ms < 5)}`,
+  `${library.inlineQueries} queries as in part 2, over the ${library.visits}-visit library`,
+);
+row(
+  "",
+  "uncached p50 / max ms",
+  `${library.uncachedP50Ms} / ${library.uncachedMaxMs}`,
+  "(figure only)",
+  `${library.uncachedQueries} distinct queries (kk, ru), each a cache miss: the search alone, no grammY`,
+);
+
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
 const line = (cells: string[]) =>
   cells
@@ -110,5 +142,5 @@ process.stdout.write(`${line(["part", "figure", "value", "target", "method"])}\n
 process.stdout.write(
   `bench: stack_vs_bare=${updates.stackVsBare} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
     `broadcast_pace=${broadcast.pace} broadcast_lost=${broadcast.lost} broadcast_dup=${broadcast.duplicated} ` +
-    `rss_mb_100k=${memory.large.peakRssMb}\n`,
+    `rss_mb_100k=${memory.large.peakRssMb} library_reload_ms=${library.reloadMaxMs} library_inline_p99_ms=${library.inlineP99Ms}\n`,
 );

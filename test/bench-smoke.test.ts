@@ -13,10 +13,22 @@ describe("npm run bench -- --smoke", () => {
     expect(lines[0]).toMatch(/^part\s+figure\s+value\s+target\s+method/);
     const summary = lines.at(-1)!;
     const number = String.raw`-?\d+(\.\d+)?`;
-    const keys = ["stack_vs_bare", "update_p99_ms", "inline_p99_ms", "broadcast_pace", "broadcast_lost", "broadcast_dup", "rss_mb_100k"];
+    const keys = [
+      "stack_vs_bare",
+      "update_p99_ms",
+      "inline_p99_ms",
+      "broadcast_pace",
+      "broadcast_lost",
+      "broadcast_dup",
+      "rss_mb_100k",
+      "library_reload_ms",
+      "library_inline_p99_ms",
+    ];
     expect(summary).toMatch(new RegExp(`^bench: ${keys.map((key) => `${key}=${number}`).join(" ")}$`));
     expect(lines.filter((line) => line.startsWith("bench:"))).toHaveLength(1);
     // The ceiling for stack_vs_bare is measured in the same run (a table row, not part of the summary line).
     expect(result.stdout).toMatch(/our API calls alone \/ bare\s+\d+(\.\d+)?\s+\(ceiling\)/);
+    // The library part runs at 3 visits in smoke mode.
+    expect(result.stdout).toMatch(/5 library\s+reload ms, 3 visits\s+\d+(\.\d+)?\s+< 1000/);
   }, 300_000);
 });

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { botNodeFlags, PROJECT_ROOT, startBotProcess, type BotProcess } from "./support/bot-process.js";
+import { botNodeFlags, copyBundledContent, placeFile, PROJECT_ROOT, startBotProcess, type BotProcess } from "./support/bot-process.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { TEST_TOKEN } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
@@ -155,6 +155,107 @@ describe("npm start (end to end)", () => {
       .map((line) => JSON.parse(line) as { level: number; err?: { stack?: string } })
       .find((entry) => entry.level === 60);
     expect(fatal?.err?.stack).toMatch(/\n\s+at /);
+  });
+});
+
+/** The fictional visit (id fx99, January 2026): newer than the bundled one, and it says in kk and ru that it is a test fixture. */
+const FICTIONAL_VISIT = readFileSync(join(ROOT, "test/fixtures/fictional-visit.yaml"), "utf8");
+
+/** Resolves once the process has printed `text` (its log reaches the pipe a moment after what it logs about). */
+async function outputContains(bot: BotProcess, text: string, timeoutMs = 5000): Promise<boolean> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((resolveWait) => setTimeout(resolveWait, 50))) {
+    if (bot.output().includes(text)) return true;
+  }
+  return bot.output().includes(text);
+}
+
+/** npm start with CONTENT_DIR: the bot follows a content folder of its own while it runs. */
+describe("npm start with live content (end to end)", () => {
+  const operator = privateUser({ language_code: "ru", first_name: "Оператор" });
+  let fake: FakeTelegram;
+  let bot: BotProcess;
+  let folder: string;
+  let content: string;
+
+  /** The first sendMessage to `chatId` after `since` (an index into the recorded calls) that satisfies `matches`. */
+  const nextMessage = (chatId: number, since: number, matches: (text: string) => boolean, timeoutMs: number) =>
+    fake
+      .waitFor(
+        (call) =>
+          call.method === "sendMessage" &&
+          call.payload.chat_id === chatId &&
+          fake.calls.indexOf(call) >= since &&
+          matches(String(call.payload.text)),
+        timeoutMs,
+      )
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\nprocess output:\n${bot.output().slice(-3000)}`);
+      });
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
+    folder = mkdtempSync(join(tmpdir(), "briefing-e2e-live-"));
+    content = copyBundledContent(join(folder, "content"));
+    bot = startOneMachineBot(fake, folder, {
+      CONTENT_DIR: content,
+      ADMIN_IDS: String(operator.id),
+      // Every second: a change is owed to instant subscribers at the first tick after the watcher reloads (300 ms).
+      DIGEST_TICK: "* * * * * *",
+    });
+    await readyAfter(bot, fake, "getUpdates");
+  }, 120_000);
+
+  afterAll(() => stopOneMachineBot(bot, fake, folder));
+
+  it("sends an instant subscriber a digest of a visit added to the folder, without a restart", async () => {
+    const user = privateUser({ language_code: "kk" });
+    fake.pushUpdate(messageUpdate(user, "/subscribe instant"));
+    const confirmation = await nextMessage(user.id, 0, (text) => text.includes("Жазылым рәсімделді"), 15_000);
+    expect(confirmation.payload.text).toContain("жаңа жарияланым");
+    const first = await nextMessage(user.id, 0, (text) => text.includes("🗞 Дайджест"), 15_000);
+    expect(first.payload.text).toContain("🗞 Дайджест · Қытайға сапар, 2025");
+
+    const since = fake.calls.length;
+    const added = Date.now();
+    placeFile(join(content, "visits", "fictional-visit.yaml"), FICTIONAL_VISIT, folder);
+    // The watcher settles in 300 ms and the tick runs every second: well within ten seconds.
+    const digest = await nextMessage(user.id, since, (text) => text.includes("🗞 Дайджест"), 10_000);
+    const seconds = (Date.now() - added) / 1000;
+    expect(digest.payload.text).toContain("🗞 Дайджест · Ойдан шығарылған сапар");
+    expect(digest.payload.text).toContain("ботты тексеруге арналған үлгі файл");
+    expect(digest.payload.text).not.toContain("Қытайға сапар");
+    expect(seconds).toBeLessThan(10);
+    expect(await outputContains(bot, "content reloaded")).toBe(true);
+  }, 60_000);
+
+  it("refuses an invalid file dropped into the folder: operators are told, readers keep the last good content", async () => {
+    const since = fake.calls.length;
+    const broken = FICTIONAL_VISIT.replace(/^id: fx99$/m, "id: Not-An-Id");
+    expect(broken).not.toBe(FICTIONAL_VISIT);
+    placeFile(join(content, "visits", "broken-visit.yaml"), broken, folder);
+
+    const told = await nextMessage(operator.id, since, (text) => text.includes("broken-visit.yaml"), 10_000);
+    // The operator is a stranger to the store, so the message comes in the fallback language; it names file, line and field.
+    expect(told.payload.text).toMatch(/visits\/broken-visit\.yaml:\d+:\d+ id: /);
+    expect(await outputContains(bot, "content change refused")).toBe(true);
+
+    const reader = privateUser({ language_code: "ru", first_name: "Читатель" });
+    fake.pushUpdate(messageUpdate(reader, "/briefing"));
+    const menu = await nextMessage(reader.id, since, () => true, 15_000);
+    // The last good content: the fictional visit added before is still the newest briefing.
+    expect(menu.payload.text).toContain("Вымышленный визит");
+    expect(bot.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it("exits 1 at start-up when CONTENT_DIR holds broken YAML, naming the file and CONTENT_DIR", async () => {
+    const invalid = copyBundledContent(join(folder, "invalid-content"));
+    placeFile(join(invalid, "visits", "broken.yaml"), "id: cn26\nstatus: [published\n", folder);
+    const env = { ...process.env, BOT_TOKEN: TEST_TOKEN, REDIS_URL: "", DATABASE_PATH: join(folder, "other.db"), CONTENT_DIR: invalid };
+    const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`The content in ${invalid} (CONTENT_DIR) is invalid`);
+    // The file, and (once the loader reports a YAML syntax error's position) its line and column.
+    expect(result.stderr).toMatch(/visits\/broken\.yaml(:\d+:\d+)?: /);
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TEST_TOKEN } from "./harness.js";
 
@@ -31,4 +31,20 @@ export function startBotProcess(command: string, args: string[], env: Record<str
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
   return { child, output: () => output, exit };
+}
+
+/** A copy of the bundled content/ (topics.yaml, visits/, schemas) at `target`, for a process started with CONTENT_DIR. */
+export function copyBundledContent(target: string): string {
+  cpSync(join(PROJECT_ROOT, "content"), target, { recursive: true });
+  return target;
+}
+
+/**
+ * Puts a file into a watched folder in one step: written in `staging` (outside the watched folder, on the same file
+ * system) first, then renamed into place, so the bot's watcher never reads it half-written (it would refuse that).
+ */
+export function placeFile(path: string, text: string, staging: string): void {
+  const draft = join(staging, `${basename(path)}.${process.pid}.staging`);
+  writeFileSync(draft, text);
+  renameSync(draft, path);
 }
