@@ -10,7 +10,7 @@ import { briefingSchema } from "../src/content/types.js";
 import { BRIEFING_SCHEMA_FILE, contentJsonSchemas, schemaText, TOPICS_SCHEMA_FILE } from "../src/tools/content-schema.js";
 
 const CONTENT = bundledContentDirectory();
-const FIXTURES = resolve(import.meta.dirname, "fixtures");
+const FIXTURES = resolve(import.meta.dirname, "fixtures", "visits");
 
 /** Every YAML file an editor opens: the bundled content and the test fixtures, each with the schema it should name. */
 const yamlFiles = [

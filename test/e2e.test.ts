@@ -159,7 +159,7 @@ describe("npm start (end to end)", () => {
 });
 
 /** The fictional visit (id fx99, January 2026): newer than the bundled one, and it says in kk and ru that it is a test fixture. */
-const FICTIONAL_VISIT = readFileSync(join(ROOT, "test/fixtures/fictional-visit.yaml"), "utf8");
+const FICTIONAL_VISIT = readFileSync(join(ROOT, "test/fixtures/visits/fictional-fx99.yaml"), "utf8");
 
 /** Resolves once the process has printed `text` (its log reaches the pipe a moment after what it logs about). */
 async function outputContains(bot: BotProcess, text: string, timeoutMs = 5000): Promise<boolean> {
@@ -217,12 +217,12 @@ describe("npm start with live content (end to end)", () => {
 
     const since = fake.calls.length;
     const added = Date.now();
-    placeFile(join(content, "visits", "fictional-visit.yaml"), FICTIONAL_VISIT, folder);
+    placeFile(join(content, "visits", "fictional-fx99.yaml"), FICTIONAL_VISIT, folder);
     // The watcher settles in 300 ms and the tick runs every second: well within ten seconds.
     const digest = await nextMessage(user.id, since, (text) => text.includes("🗞 Дайджест"), 10_000);
     const seconds = (Date.now() - added) / 1000;
     expect(digest.payload.text).toContain("🗞 Дайджест · Ойдан шығарылған сапар");
-    expect(digest.payload.text).toContain("ботты тексеруге арналған үлгі файл");
+    expect(digest.payload.text).toContain("ботты тексеруге арналған үлгі ғана");
     expect(digest.payload.text).not.toContain("Қытайға сапар");
     expect(seconds).toBeLessThan(10);
     expect(await outputContains(bot, "content reloaded")).toBe(true);

@@ -41,6 +41,11 @@ export function createContentLibrary(input: readonly unknown[], topics?: readonl
     }
     return result.data;
   });
+  return libraryOf(all, topics);
+}
+
+/** A library from briefings the schema has already accepted (the loader checks each file once, with its lines). */
+export function libraryOf(all: readonly Briefing[], topics?: readonly Topic[]): ContentLibrary {
   const byId = new Map<string, Briefing>();
   for (const briefing of all) {
     if (byId.has(briefing.id)) throw new Error(`content: duplicate briefing id "${briefing.id}"`);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
-import { createContentLibrary, type ContentLibrary } from "./library.js";
+import { libraryOf, type ContentLibrary } from "./library.js";
 import { briefingSchema, topicsFileSchema, type Briefing, type Topic } from "./types.js";
 
 /** Where a problem is: the file, and the line, column and field when they are known. */
@@ -158,7 +158,7 @@ export function loadContent(folder: string): LoadResult {
   return {
     ok: true,
     content: {
-      library: createContentLibrary(briefings, topics),
+      library: libraryOf(briefings, topics),
       fingerprint: hash.digest("hex"),
       fileOf: (briefingId) => parsedBy.get(briefingId)?.file,
       locate: (briefingId, field) => {
