@@ -51,7 +51,9 @@ describe("loadContent: the bundled content and the fixture", () => {
   });
 
   it("the fixture says in its own text that it is fictional, and its Kazakh uses Kazakh letters", () => {
-    expect(readFileSync(FIXTURE_VISIT, "utf8").split("\n")[0]).toMatch(/FICTIONAL TEST FIXTURE/);
+    const [schemaLine, header] = readFileSync(FIXTURE_VISIT, "utf8").split("\n");
+    expect(schemaLine).toMatch(/^# yaml-language-server: \$schema=/);
+    expect(header).toMatch(/FICTIONAL TEST FIXTURE/);
     addFixtureVisit(folder);
     const fixture = loadOrFail(folder).library.get("fx99")!;
     expect(fixture.title.ru).toMatch(/Вымышленный.*фикстура/);
