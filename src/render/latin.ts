@@ -5,12 +5,16 @@ import type { Script } from "../shared/locale.js";
 import { decodeCallback } from "./callback-data.js";
 import type { Rendered } from "./format.js";
 
-/** A button that picks a language is labelled with that language's own name, which no other script rewrites. */
-function namesALanguage(button: InlineKeyboardButton): boolean {
+/**
+ * A button that picks a language is labelled with that language's own name, which no other script rewrites; the 🌐
+ * button is "Тіл / Язык" in both languages on purpose, so that anyone finds it, and stays so too.
+ */
+export function namesALanguage(button: InlineKeyboardButton): boolean {
   if (!("callback_data" in button)) return false;
   const action = decodeCallback(button.callback_data);
   return (
-    (action?.kind === "language" && action.language !== undefined) ||
+    action?.kind === "language" ||
+    action?.kind === "languageMenu" ||
     (action?.kind === "settings" && action.choice?.field === "language" && action.choice.language !== undefined)
   );
 }
@@ -18,7 +22,9 @@ function namesALanguage(button: InlineKeyboardButton): boolean {
 /** A keyboard with its labels in Latin; callback data, URLs and inline queries stay as they are. */
 export function latinKeyboard(keyboard: InlineKeyboard): InlineKeyboard {
   return InlineKeyboard.from(
-    keyboard.inline_keyboard.map((row) => row.map((button) => (namesALanguage(button) ? button : { ...button, text: toLatin(button.text) }))),
+    keyboard.inline_keyboard.map((row) =>
+      row.map((button) => (namesALanguage(button) ? button : { ...button, text: toLatin(button.text) })),
+    ),
   );
 }
 

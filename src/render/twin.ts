@@ -21,7 +21,9 @@ export function otherLanguage(reading: Reading): Reading {
 export function otherReadingRow(ref: SectionRef, reading: Reading, t: Translate): InlineKeyboardButton[] {
   const row = [InlineKeyboard.text(t("button-other-language"), encodeCallback({ kind: "view", ref, reading: otherLanguage(reading) }))];
   if (reading.locale === "kk" && reading.script === "latn" && ref.section === "qt") {
-    row.push(InlineKeyboard.text(t("button-cyrillic-original"), encodeCallback({ kind: "view", ref, reading: { locale: "kk", script: "cyrl" } })));
+    row.push(
+      InlineKeyboard.text(t("button-cyrillic-original"), encodeCallback({ kind: "view", ref, reading: { locale: "kk", script: "cyrl" } })),
+    );
   }
   return row;
 }

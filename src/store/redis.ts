@@ -259,11 +259,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       return (await readUser(userId))!;
     },
     async setUserLanguage(userId, language, script = "cyrl") {
-      await redis
-        .multi()
-        .hsetnx(key("u", userId), "firstSeenAt", now().toISOString())
-        .hset(key("u", userId), { language, script })
-        .exec();
+      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hset(key("u", userId), { language, script }).exec();
       await setSubscriptionLanguage(userId, language, script);
     },
     getChat: readChat,

@@ -232,7 +232,12 @@ export function subscriptionDialogs(deps: Deps) {
           return;
         }
         if (updated === null) {
-          await replyText(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }), undefined, script);
+          await replyText(
+            next,
+            args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }),
+            undefined,
+            script,
+          );
           continue;
         }
         const screen = settingsScreen(updated, library(), { locale: args.locale, t });
