@@ -141,18 +141,21 @@ describe("npm start (end to end)", () => {
 
     const sector = content.latest.sectors[0]!;
     fake.pushUpdate(callbackUpdate(user, `v1:s:${content.latest.id}:sc:${sector.id}`, { chat_id: user.id, message_id: pickerId }));
-    const card = await fake.waitFor((call) => fromUser("editMessageText")(call) && call.payload.text.includes(toLatin(sector.title.kk)), 15_000);
+    const card = await fake.waitFor(
+      (call) => fromUser("editMessageText")(call) && call.payload.text.includes(toLatin(sector.title.kk)),
+      15_000,
+    );
     expect(/[\u0400-\u04FF]/.test(card.payload.text.replace(/<[^>]*>/g, ""))).toBe(false);
 
     fake.pushUpdate(inlineQueryUpdate(user, "kelisim"));
-    const answer = await fake.waitFor((call) => call.method === "answerInlineQuery" && call.payload.results[0]?.id.endsWith(".kkl"), 15_000);
+    const answer = await fake.waitFor(
+      (call) => call.method === "answerInlineQuery" && call.payload.results[0]?.id.endsWith(".kkl"),
+      15_000,
+    );
     expect(answer.payload.results[0].input_message_content.message_text).toContain("Kelısım");
 
     fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
-    const digest = await fake.waitFor(
-      (call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"),
-      15_000,
-    );
+    const digest = await fake.waitFor((call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"), 15_000);
     expect(digest.payload.text).toContain("Qytai");
   });
 

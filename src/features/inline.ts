@@ -119,7 +119,7 @@ export const inlineFeature: FeatureFactory = (deps) => {
       // The language came from this person: other people typing the same query may need other cards.
       is_personal: ctx.localeKnown,
       next_offset: next,
-      ...(found.length === 0 ? { button: { text: deps.translators[locale]("inline-open-bot"), start_parameter: "inline" } } : {}),
+      ...(found.length === 0 ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
     });
   });
 

@@ -20,6 +20,8 @@ export type DigestRequest = {
   sectors: readonly string[] | null;
   /** The content mark of the chat's previous digest; null before its first digest. */
   contentMark: string | null;
+  /** The script the digest will be shown in: a Latin quote headline is marked as transliterated. */
+  script?: Script;
 };
 
 type Dated = { publishedAt: string; updatedAt?: string | undefined };
@@ -90,7 +92,7 @@ function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: 
 }
 
 function headline(briefing: Briefing, ref: SectionRef, request: DigestRequest): string {
-  const options = { locale: request.locale, t: request.t, compact: true };
+  const options = { locale: request.locale, t: request.t, compact: true, ...(request.script ? { script: request.script } : {}) };
   const body = stripHtml(sectionBlocks(briefing, ref, options).slice(1).join(" "))
     .replace(/\s+/g, " ")
     .trim();
@@ -173,7 +175,7 @@ export function createDigestRenderer(library: ContentLibrary, translators: Recor
       const key = `${locale}${latin ? "l" : ""}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
       let digest = rendered.get(key);
       if (digest === undefined) {
-        const cyrillic = renderDigest(library, { locale, t: translators[locale], sectors, contentMark });
+        const cyrillic = renderDigest(library, { locale, t: translators[locale], sectors, contentMark, script: latin ? "latn" : "cyrl" });
         digest = cyrillic ? inScript(cyrillic, latin ? "latn" : "cyrl") : NOTHING_NEW;
         rendered.set(key, digest);
       }

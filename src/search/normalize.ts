@@ -74,7 +74,8 @@ const DIGRAPHS: [RegExp, string][] = [
 
 const APOSTROPHES = /['’ʼ`´]/g;
 const MARKS = /\p{M}/gu;
-const LATIN_WITH_MARKS = /[^\x00-\x7f]/;
+/** Anything beyond ASCII after the Cyrillic letters are folded: a Latin letter with a diacritic, perhaps. */
+const LATIN_WITH_MARKS = /[^ -~\t\n\r]/;
 
 export function fold(text: string): string {
   let folded = "";
