@@ -12,9 +12,10 @@
  * - ң → ñ. The 2017 draft wrote n', the 2018 one ń and the 2019 proposal ŋ; the 2021 table has Ñ ñ, and ñ is also one
  *   precomposed character that common keyboards (Spanish layouts) type, which ŋ is not.
  * - ш → ş and ч → ch: 2018 wrote both as digraphs (sh, ch); 2021 gives ш its own letter Ş ş and keeps ch for ч.
- * - Letters that occur only in Russian loan words have no letter of their own in 2021. They follow the same table's
- *   rules for loans: ц → ts, ч → ch, щ → şş (a long ш, as the letter is pronounced), ё → io, ю → iu, я → ia
- *   (й or и followed by the vowel, й being i), э → e, and the signs ъ and ь are dropped.
+ * - Letters that occur only in Russian loan words have no letter of their own in 2021. The table writes ч as ch; for
+ *   the others this module follows the table's own letters for the sounds they stand for: ц → ts, щ → şş (a long ш,
+ *   as the letter is pronounced), ё → io, ю → iu, я → ia (й, written i, followed by the vowel), э → e, and the signs
+ *   ъ and ь are dropped (they stand for no sound).
  * - һ → h, like х: the 2021 table gives both one letter H h.
  *
  * Capitals: И and Й become İ (dotted), І becomes I (dotless), as Turkic Latin alphabets pair them; a letter written
