@@ -56,7 +56,7 @@ row(
   "p50 / p99 ms",
   `${inline.p50Ms} / ${inline.p99Ms}`,
   `p99 < 5 ${met(inline.p99Ms < 5)}`,
-  `${inline.queries} queries: kk, ru, look-alikes, inflections, junk, empty`,
+  `${inline.queries} queries: kk, ru, look-alikes, inflections, Latin, ASCII, wrong layout, junk, empty; Latin readers`,
 );
 
 process.stderr.write(`3/5 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);

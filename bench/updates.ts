@@ -40,6 +40,22 @@ export const INLINE_QUERIES = [
   "визит",
   "Пекин",
   "Бейжің",
+  // Kazakh in the 2021 Latin alphabet, apostrophes and ASCII; Russian in Latin letters; the wrong keyboard layout.
+  "kelisim",
+  "kelısım",
+  "investitsiya",
+  "Transkaspiy",
+  "Lu Ban",
+  "Şaimergenova",
+  "s'eberhana",
+  "madeni ortalyk",
+  "Qazaqstan",
+  "investicii",
+  "soglashenie",
+  "bydtcnbwbb",
+  "cjukfitybt",
+  "Дг Ифт",
+  "лудшышь",
 ];
 const FREE_TEXT = ["инвестиции", "келисим", "что подписали?", "транзит", "🙂", "жасанды интеллект", "qwerty"];
 

@@ -1,6 +1,9 @@
 # Interface strings, Kazakh. Briefing text itself comes from src/content, never from here.
 
 language-name = Қазақша
+# The Kazakh choices in the language picker; the Latin one is shown transliterated: "Qazaqşa (latyn)".
+language-name-cyrl = Қазақша (кирилл)
+language-name-latn = Қазақша (латын)
 
 date = { $year } жылғы { $day } { $month ->
     [1] қаңтар
@@ -38,6 +41,8 @@ about-text = Бұл брифинг { $source } сайтының { $date } жар
 about-method = Әр дерек осы мақаладан алынған: мақалада жоқ дерек ботта да жоқ. Сарапшының сөздері түпнұсқадағыдай, қазақ тілінде беріледі; орыс тіліндегі нұсқасы — аударма.
 quote-translation-note = Қазақ тілінен аударма
 quote-original-label = Түпнұсқа:
+quote-transliteration-note = Кирилл жазуынан латын әліпбиіне транслитерация
+button-cyrillic-original = Кириллицадағы түпнұсқа
 quote-button = Пікір { $number }
 
 ## Buttons
@@ -82,6 +87,8 @@ greeting-bilingual = Сәлеметсіз бе! Бұл бот ресми сап�
 
 ## Sharing and inline mode
 button-share = 📤 Бөлісу
+button-other-language = 🔁 Орысша
+button-back-to-own = ↩ Қайтару
 button-open-in-bot = Ботта ашу
 inline-other-language = [{ $language }]
 inline-open-bot = Ештеңе табылмады — ботты ашу

@@ -1,6 +1,9 @@
 # Interface strings, Russian. Briefing text itself comes from src/content, never from here.
 
 language-name = Русский
+# The Kazakh choices in the language picker (the picker shows them in Kazakh; kept here for every key in both files).
+language-name-cyrl = Казахский (кириллица)
+language-name-latn = Казахский (латиница)
 
 date = { $day } { $month ->
     [1] января
@@ -38,6 +41,8 @@ about-text = Брифинг подготовлен на основе стать�
 about-method = Каждый факт взят из этой статьи: чего нет в статье, того нет и в боте. Слова эксперта приводятся дословно на казахском языке, русский текст — перевод.
 quote-translation-note = Перевод с казахского
 quote-original-label = Оригинал:
+quote-transliteration-note = Транслитерация с кириллицы на латиницу
+button-cyrillic-original = Оригинал на кириллице
 quote-button = Цитата { $number }
 
 ## Buttons
@@ -82,6 +87,8 @@ greeting-bilingual = Здравствуйте! Этот бот рассказы�
 
 ## Sharing and inline mode
 button-share = 📤 Поделиться
+button-other-language = 🔁 На казахском
+button-back-to-own = ↩ Вернуть
 button-open-in-bot = Открыть в боте
 inline-other-language = [{ $language }]
 inline-open-bot = Ничего не найдено — открыть бота

@@ -14,11 +14,20 @@ const WIRE: [CallbackAction, string][] = [
   [{ kind: "section", ref: { briefingId: "cn25", section: "sc", itemId: "energy" } }, "v1:s:cn25:sc:energy"],
   [{ kind: "language", language: "kk" }, "v1:l:kk"],
   [{ kind: "language", language: "ru", then: { briefingId: "cn25", section: "qt", itemId: "q1" } }, "v1:l:ru:cn25:qt:q1"],
+  [{ kind: "language", language: "kk", script: "latn" }, "v1:l:kkl"],
+  [{ kind: "language", language: "kk", script: "latn", then: { briefingId: "cn25", section: "ov" } }, "v1:l:kkl:cn25:ov"],
+  [
+    { kind: "view", ref: { briefingId: "cn25", section: "qt", itemId: "q1" }, reading: { locale: "ru", script: "cyrl" } },
+    "v1:w:ru:cn25:qt:q1",
+  ],
+  [{ kind: "view", ref: { briefingId: "cn25", section: "ag" }, reading: { locale: "kk", script: "cyrl" } }, "v1:w:kk:cn25:ag"],
+  [{ kind: "view", ref: { briefingId: "cn25", section: "ag" }, reading: { locale: "kk", script: "latn" } }, "v1:w:kkl:cn25:ag"],
   [{ kind: "languageMenu" }, "v1:l"],
   [{ kind: "visits" }, "v1:v"],
   [{ kind: "settings" }, "v1:g"],
   [{ kind: "settings", choice: { field: "language" } }, "v1:g:l"],
   [{ kind: "settings", choice: { field: "language", language: "kk" } }, "v1:g:l:kk"],
+  [{ kind: "settings", choice: { field: "language", language: "kk", script: "latn" } }, "v1:g:l:kkl"],
   [{ kind: "settings", choice: { field: "frequency" } }, "v1:g:f"],
   [{ kind: "settings", choice: { field: "frequency", frequency: "daily" } }, "v1:g:f:d"],
   [{ kind: "settings", choice: { field: "frequency", frequency: "weekly" } }, "v1:g:f:w"],
@@ -68,6 +77,11 @@ describe("callback data", () => {
     "v1:s:CN25:home",
     "v2:s:cn25:home",
     "v1:l:en",
+    "v1:l:rul",
+    "v1:w",
+    "v1:w:kk",
+    "v1:w:en:cn25:ag",
+    "v1:w:kk:cn25:xx",
     "v1:s:cn25:sc:a:b",
     "v1:s:" + "a".repeat(70),
     "v1:v:x",
@@ -98,6 +112,14 @@ describe("callback data", () => {
     "v1:g:p:1",
   ])("reads %j, a settings field with a value that means nothing, as a stale settings button", (data) => {
     expect(decodeCallback(data)).toEqual({ kind: "settings", choice: { field: "stale" } });
+  });
+
+  it("keeps the longest new buttons within 64 bytes", () => {
+    const longest = { briefingId: "a".repeat(8), section: "qt" as const, itemId: "b".repeat(8) };
+    expect(
+      Buffer.byteLength(encodeCallback({ kind: "view", ref: longest, reading: { locale: "kk", script: "latn" } })),
+    ).toBeLessThanOrEqual(64);
+    expect(Buffer.byteLength(encodeCallback({ kind: "language", language: "kk", script: "latn", then: longest }))).toBeLessThanOrEqual(64);
   });
 
   it("refuses to build data over Telegram's 64 bytes", () => {

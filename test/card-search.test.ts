@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
+import { refToPayload } from "../src/render/refs.js";
 import { createCardSearch } from "../src/search/card-search.js";
 
 describe("card search over the briefing", () => {
@@ -22,5 +23,65 @@ describe("card search over the briefing", () => {
     expect(before.length).toBeGreaterThan(0);
     for (let index = 0; index < 1500; index++) cardSearch.find(`запрос ${index}`, "ru");
     expect(cardSearch.find("келісім", "kk").map((hit) => `${hit.card.locale}:${hit.card.title}`)).toEqual(before);
+  });
+});
+
+/**
+ * How people type, and the card each query must find first: the Cyrillic form, the 2021 Latin alphabet, the older
+ * apostrophe variants, plain ASCII, Russian in Latin letters and words typed with the wrong keyboard layout.
+ */
+const TYPED: [query: string, locale: "kk" | "ru", first: string][] = [
+  ["келісім", "kk", "cn25-ag"],
+  ["kelisim", "kk", "cn25-ag"],
+  ["kelısım", "kk", "cn25-ag"],
+  ["KELISIM", "kk", "cn25-ag"],
+  ["инвестиция", "kk", "cn25-ol"],
+  ["investitsiya", "kk", "cn25-ol"],
+  ["investitsiia", "kk", "cn25-ol"],
+  ["Транскаспий", "kk", "cn25-sc-transp"],
+  ["Transkaspiy", "kk", "cn25-sc-transp"],
+  ["Лу Бань", "kk", "cn25-tl-d0830"],
+  ["Lu Ban", "kk", "cn25-tl-d0830"],
+  ["Шаймергенова", "kk", "cn25-qt-partner"],
+  ["Şaimergenova", "kk", "cn25-qt-partner"],
+  ["Shaimergenova", "kk", "cn25-qt-partner"],
+  ["ШЫҰ", "kk", "cn25-tl-d0901"],
+  ["ŞYŪ", "kk", "cn25-tl-d0901"],
+  ["SHYU", "kk", "cn25-tl-d0901"],
+  ["шеберхана", "kk", "cn25-ag"],
+  ["şeberhana", "kk", "cn25-ag"],
+  ["sheberhana", "kk", "cn25-ag"],
+  ["s'eberhana", "kk", "cn25-ag"],
+  ["мәдени орталық", "kk", "cn25-sc"],
+  ["mädeni ortalyq", "kk", "cn25-sc"],
+  ["madeni ortalyk", "kk", "cn25-sc"],
+  ["Бейжің", "kk", "cn25-tl-d0902"],
+  ["Beijıñ", "kk", "cn25-tl-d0902"],
+  ["Beijing", "kk", "cn25-tl-d0902"],
+  ["Си Цзиньпин", "kk", "cn25-tl-d0830"],
+  ["Si Tszinpin", "kk", "cn25-tl-d0830"],
+  ["Toqaev", "kk", "cn25-tl-d0901"],
+  ["Tokayev", "kk", "cn25-tl-d0901"],
+  ["инвестиции", "ru", "cn25-fg"],
+  ["investicii", "ru", "cn25-fg"],
+  ["соглашение", "ru", "cn25-ag"],
+  ["soglashenie", "ru", "cn25-ag"],
+  ["транскаспийский", "ru", "cn25-sc-transp"],
+  ["transkaspiiskii", "ru", "cn25-sc-transp"],
+  // The wrong layout: Russian typed on an English keyboard, and Latin typed on a Russian one.
+  ["bydtcnbwbb", "ru", "cn25-fg"],
+  ["cjukfitybt", "ru", "cn25-ag"],
+  ["Дг Ифт", "kk", "cn25-tl-d0830"],
+  ["лудшышь", "kk", "cn25-ag"],
+];
+
+describe("search understands how people type", () => {
+  const i18n = createI18n();
+  const cardSearch = createCardSearch(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
+
+  it.each(TYPED)("%s (%s) finds %s first", (query, locale, first) => {
+    const [top] = cardSearch.find(query, locale);
+    expect(top && `${refToPayload(top.ref)}`).toBe(first);
+    expect(top?.card.locale).toBe(locale);
   });
 });

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botNodeFlags, copyBundledContent, placeFile, PROJECT_ROOT, startBotProcess, type BotProcess } from "./support/bot-process.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { TEST_TOKEN } from "./support/harness.js";
-import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { content } from "../src/content/index.js";
+import { toLatin } from "../src/shared/latin.js";
 import { freePort } from "./support/net.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
@@ -123,6 +125,38 @@ describe("npm start (end to end)", () => {
       .callsTo("sendMessage")
       .filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
     expect(digests).toHaveLength(1);
+  });
+
+  it("switches a person to Kazakh in Latin, who then reads a card, an inline result and a digest in it", async () => {
+    const user = privateUser({ language_code: "kk" });
+    const fromUser = (method: string) => (call: { method: string; payload: Record<string, any> }) =>
+      call.method === method && call.payload.chat_id === user.id;
+    fake.pushUpdate(messageUpdate(user, "/language"));
+    const picker = await fake.waitFor(fromUser("sendMessage"), 15_000);
+    expect(picker.payload.reply_markup.inline_keyboard[0].map((button: { text: string }) => button.text)).toContain("Qazaqşa (latyn)");
+    const pickerId = fake.messages(user.id).at(-1)!.message_id;
+    fake.pushUpdate(callbackUpdate(user, "v1:l:kkl", { chat_id: user.id, message_id: pickerId }));
+    const home = await fake.waitFor(fromUser("editMessageText"), 15_000);
+    expect(home.payload.text).toContain("Toqaev");
+
+    const sector = content.latest.sectors[0]!;
+    fake.pushUpdate(callbackUpdate(user, `v1:s:${content.latest.id}:sc:${sector.id}`, { chat_id: user.id, message_id: pickerId }));
+    const card = await fake.waitFor(
+      (call) => fromUser("editMessageText")(call) && call.payload.text.includes(toLatin(sector.title.kk)),
+      15_000,
+    );
+    expect(/[\u0400-\u04FF]/.test(card.payload.text.replace(/<[^>]*>/g, ""))).toBe(false);
+
+    fake.pushUpdate(inlineQueryUpdate(user, "kelisim"));
+    const answer = await fake.waitFor(
+      (call) => call.method === "answerInlineQuery" && call.payload.results[0]?.id.endsWith(".kkl"),
+      15_000,
+    );
+    expect(answer.payload.results[0].input_message_content.message_text).toContain("Kelısım");
+
+    fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
+    const digest = await fake.waitFor((call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"), 15_000);
+    expect(digest.payload.text).toContain("Qytai");
   });
 
   it("stops cleanly on SIGTERM and never logs the token", async () => {

@@ -24,7 +24,10 @@ describe("search ranking", () => {
     expect(search(kazakh, "келисим").map((hit) => hit.value)).toEqual(["kk"]);
     expect(search(kazakh, "кужаттар").map((hit) => hit.value)).toEqual(["kk"]);
     const russian = buildIndex([{ value: "ru", title: "Китай", body: "" }]);
-    expect(search(russian, "Қытай").length).toBe(0);
+    // ы, і and и fold alike (typing in Latin does not keep them apart), so the Kazakh name finds the Russian one.
+    expect(search(russian, "Қытай").map((hit) => hit.value)).toEqual(["ru"]);
+    expect(search(russian, "Qytai").map((hit) => hit.value)).toEqual(["ru"]);
+    expect(search(russian, "Жапония").length).toBe(0);
     expect(search(russian, "китай").map((hit) => hit.value)).toEqual(["ru"]);
   });
 

@@ -80,7 +80,7 @@ describe("SQLite store", () => {
     await first.close();
 
     const second = openSqliteStore(path);
-    expect(await second.getUser(42)).toEqual({ id: 42, language: "kk", firstSeenAt: "2025-09-05T10:00:00.000Z" });
+    expect(await second.getUser(42)).toEqual({ id: 42, language: "kk", script: "cyrl", firstSeenAt: "2025-09-05T10:00:00.000Z" });
     expect(await second.getUser(7)).toBeUndefined();
     await second.close();
   });

@@ -1,14 +1,19 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
-import type { Locale, Translate } from "../shared/locale.js";
+import type { Locale, Script, Translate } from "../shared/locale.js";
 import type { Edition } from "./edition.js";
 
 export type LocaleFlavor = {
   /** The language this update is answered in. */
   locale: Locale;
+  /** The script this update is answered in: "latn" only for Kazakh in Latin. */
+  script: Script;
   /** False when neither the store nor Telegram told us the language: the bilingual picker is due. */
   localeKnown: boolean;
-  /** Interface text in `locale` (read at each call, so a language change applies at once). */
+  /**
+   * Interface text in `locale` and `script` (read at each call, so a language change applies at once). Latin readers
+   * get it transliterated, so that toasts and notes are in their script too.
+   */
   t: Translate;
 };
 

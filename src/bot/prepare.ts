@@ -2,7 +2,8 @@ import type { Context, MiddlewareFn } from "grammy";
 import { boundedCache } from "../shared/bounded-cache.js";
 import { FALLBACK_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
-import { localeFromLanguageCode, type Locale, type Translate } from "../shared/locale.js";
+import { toLatin } from "../shared/latin.js";
+import { localeFromLanguageCode, scriptFor, type Locale, type Reading, type Translate } from "../shared/locale.js";
 import type { Store } from "../store/types.js";
 import type { BotContext } from "./context.js";
 import type { Edition } from "./edition.js";
@@ -16,15 +17,30 @@ const REMEMBERED_CONTACTS = 100_000;
  * Works for every update type — inline queries and callbacks included — because it reads only the store.
  */
 export async function resolveLocale(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Locale | undefined> {
+  return (await resolveReading(store, ctx))?.locale;
+}
+
+/** The language and script to answer in, by the same order; the script comes with the choice the language came from. */
+export async function resolveReading(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Reading | undefined> {
   const userId = ctx.from?.id;
-  const stored = userId === undefined ? undefined : (await store.getUser(userId))?.language;
-  if (stored) return stored;
+  const user = userId === undefined ? undefined : await store.getUser(userId);
+  if (user?.language) return { locale: user.language, script: scriptFor(user.language, user.script) };
   const chat = ctx.chat;
   if (chat && chat.type !== "private") {
-    const groupLanguage = (await store.getChat(chat.id))?.language;
-    if (groupLanguage) return groupLanguage;
+    const group = await store.getChat(chat.id);
+    if (group?.language) return { locale: group.language, script: scriptFor(group.language, group.script) };
   }
-  return localeFromLanguageCode(ctx.from?.language_code);
+  const fromTelegram = localeFromLanguageCode(ctx.from?.language_code);
+  return fromTelegram && { locale: fromTelegram, script: "cyrl" };
+}
+
+/** Interface text for a reader: Latin readers get the Kazakh text transliterated. Reads `translators` at each call. */
+export function readerTranslate(translators: Record<Locale, Translate>, reading: () => Reading): Translate {
+  return (key, variables) => {
+    const { locale, script } = reading();
+    const text = translators[locale](key, variables);
+    return script === "latn" ? toLatin(text) : text;
+  };
 }
 
 /**
@@ -57,10 +73,11 @@ export function prepareUpdate(options: {
       await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
       recordedChats.set(chat.id, true);
     }
-    const locale = await resolveLocale(store, ctx);
-    ctx.locale = locale ?? FALLBACK_LOCALE;
-    ctx.localeKnown = locale !== undefined;
-    ctx.t = (key, variables) => translators[ctx.locale](key, variables);
+    const reading = await resolveReading(store, ctx);
+    ctx.locale = reading?.locale ?? FALLBACK_LOCALE;
+    ctx.script = reading?.script ?? "cyrl";
+    ctx.localeKnown = reading !== undefined;
+    ctx.t = readerTranslate(translators, () => ctx);
     ctx.edition = edition();
     await next();
   };

@@ -4,33 +4,48 @@ import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
+import { inScript, latinKeyboard } from "../render/latin.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
+import { otherReadingRow } from "../render/twin.js";
+import { toLatinHtml } from "../shared/latin.js";
+import type { Script } from "../shared/locale.js";
 import { isUneditable } from "../telegram/send-errors.js";
-import type { BotContext } from "./context.js";
+import type { BotContext, LocaleFlavor } from "./context.js";
 
-/** Distinct chat screens kept rendered, per library: every section and item, per locale and chat kind. */
+/** Distinct chat screens kept rendered, per library: every section and item, per locale, script and chat kind. */
 const MAX_RENDERED_SCREENS = 2000;
 const screenCaches = new WeakMap<ContentLibrary, LRUCache<string, Rendered>>();
 
 export function renderOptions(ctx: BotContext): RenderOptions {
-  return { locale: ctx.locale, t: ctx.t, compact: ctx.chat !== undefined && ctx.chat.type !== "private" };
+  return { locale: ctx.locale, t: ctx.t, compact: ctx.chat !== undefined && ctx.chat.type !== "private", script: ctx.script };
 }
 
-/** A section as a chat screen. Screens depend only on content, locale and chat kind, so each is rendered once. */
+/** The script a context answers in; contexts outside prepareUpdate (dialogues) pass theirs to show and reply. */
+export function scriptOf(ctx: Context): Script {
+  return (ctx as Partial<LocaleFlavor>).script ?? "cyrl";
+}
+
+/**
+ * A section as a chat screen. Screens depend only on content, locale, script and chat kind, so each is rendered once.
+ * Every card has the button that shows it in the other language.
+ */
 export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef): Rendered {
   const options = renderOptions(ctx);
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
-  const key = `${refToPayload(ref)}|${options.locale}|${options.compact ? "c" : "p"}|${briefing.id}`;
+  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${briefing.id}`;
   let screen = screens.get(key);
   if (!screen) {
     screen = renderSection(briefing, ref, options, {
       hasOtherVisits: library.briefings.length > 1,
       // Sharing starts in the private chat: pick a chat, and the card goes there through inline mode. A draft is
       // not shared: inline mode serves published briefings only.
-      extraRows: options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)],
+      extraRows: [
+        ...(ref.section === "home" ? [] : [otherReadingRow(ref, ctx, options.t)]),
+        ...(options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)]),
+      ],
     });
     screens.set(key, screen);
   }
@@ -40,8 +55,11 @@ export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing
 /**
  * Shows a screen: edits the message the pressed button belongs to, so navigation stays in one message,
  * or sends a new message for commands and when the old one can no longer be edited.
+ * Here, as in the replies below, is the edge where a Kazakh screen becomes Latin for a Latin reader (`script`);
+ * a screen already in its final script (the language picker, a card in another language) is shown with "cyrl".
  */
-export async function show(ctx: Context, screen: Rendered): Promise<void> {
+export async function show(ctx: Context, rendered: Rendered, script: Script = scriptOf(ctx)): Promise<void> {
+  const screen = inScript(rendered, script);
   const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
   if (ctx.callbackQuery?.message) {
     try {
@@ -55,11 +73,16 @@ export async function show(ctx: Context, screen: Rendered): Promise<void> {
 }
 
 /** Sends a screen as a new message (where editing the pressed message is not what is wanted). */
-export function replyScreen(ctx: Context, screen: Rendered) {
+export function replyScreen(ctx: Context, rendered: Rendered, script: Script = scriptOf(ctx)) {
+  const screen = inScript(rendered, script);
   return ctx.reply(screen.text, { parse_mode: "HTML", reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } });
 }
 
 /** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
-export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"]) {
-  return ctx.reply(escapeHtml(text), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
+export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"], script: Script = scriptOf(ctx)) {
+  const latin = script === "latn";
+  return ctx.reply(latin ? toLatinHtml(escapeHtml(text)) : escapeHtml(text), {
+    parse_mode: "HTML",
+    ...(keyboard ? { reply_markup: latin ? latinKeyboard(keyboard) : keyboard } : {}),
+  });
 }

@@ -89,7 +89,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     const delivery = await store.claimDeliveryFor(job.data.chatId, job.data.period, now());
     if (!delivery) return "not owed";
     const digests = renderer();
-    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark);
+    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script);
     if (!digest) {
       await store.markEmpty(delivery.id);
       return "empty";

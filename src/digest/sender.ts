@@ -62,7 +62,7 @@ export function createDigestSender(options: SenderOptions) {
 
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
     const digests = renderer();
-    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark);
+    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script);
     if (!digest) {
       await store.markEmpty(delivery.id);
       result.empty++;

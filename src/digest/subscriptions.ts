@@ -1,5 +1,5 @@
 import type { Chat } from "grammy/types";
-import type { Locale } from "../shared/locale.js";
+import { scriptFor, type Locale, type Script } from "../shared/locale.js";
 import type { Schedule } from "../shared/schedule.js";
 import type { StopReason, Store, Subscription } from "../store/types.js";
 import type { SubscribeArgs } from "./subscribe-args.js";
@@ -40,14 +40,17 @@ export function canResume(subscription: Subscription | undefined): boolean {
  */
 export async function subscribeChat(
   store: Store,
-  request: { chat: Chat; locale: Locale; schedule: Schedule; sectors: string[] | null; createdBy: number | null },
+  request: { chat: Chat; locale: Locale; script?: Script; schedule: Schedule; sectors: string[] | null; createdBy: number | null },
 ): Promise<Subscription> {
   const { chat, locale } = request;
-  const language = chat.type === "private" ? locale : ((await store.getChat(chat.id))?.language ?? locale);
+  const group = chat.type === "private" ? undefined : await store.getChat(chat.id);
+  // The script comes with the language it belongs to: the group's own, or the sender's.
+  const reading = group?.language ? { locale: group.language, script: group.script } : { locale, script: request.script };
   return store.saveSubscription({
     chatId: chat.id,
     chatKind: chat.type,
-    language,
+    language: reading.locale,
+    script: scriptFor(reading.locale, reading.script),
     schedule: request.schedule,
     sectors: request.sectors,
     createdBy: request.createdBy,

@@ -6,6 +6,7 @@ import { encodeCallback } from "../render/callback-data.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, withNote } from "../render/format.js";
 import { refExists, type SectionKey, type SectionRef } from "../render/refs.js";
+import { viewScreen } from "../render/twin.js";
 
 /** Commands that open one section of the newest briefing, in menu order. */
 const SECTION_COMMANDS: Record<string, SectionKey> = {
@@ -18,7 +19,7 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
-export const briefingFeature: FeatureFactory = ({ adminIds }) => {
+export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
     const { library } = ctx.edition;
@@ -55,6 +56,21 @@ export const briefingFeature: FeatureFactory = ({ adminIds }) => {
           }
           await ctx.answerCallbackQuery();
           await openSection(ctx, ref);
+        },
+      },
+      // A card once in the other language or script: the reader's choice stays, and one tap brings their own back.
+      view: {
+        async handle(ctx, { ref, reading }) {
+          const briefing = briefingFor(ctx, ref.briefingId);
+          if (!briefing || !refExists(briefing, ref)) {
+            await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+            await openSection(ctx, { briefingId: ctx.edition.library.latest.id, section: "home" });
+            return;
+          }
+          await ctx.answerCallbackQuery();
+          const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
+          // Already in the viewed script, with its one button in the reader's: shown as it is.
+          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, compact), "cyrl");
         },
       },
       visits: {

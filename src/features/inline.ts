@@ -7,19 +7,32 @@ import type { Edition } from "../bot/edition.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { renderShareableCard } from "../render/share-card.js";
-import type { Locale } from "../shared/locale.js";
+import { inScript } from "../render/latin.js";
+import { toLatin } from "../shared/latin.js";
+import type { Locale, Script } from "../shared/locale.js";
 import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
 export const INLINE_PAGE_SIZE = 10;
 /** Telegram's limit on results in one answer. */
 const MAX_RESULTS = 50;
 const CACHE_SECONDS = 300;
-/** Inline results kept built: every card of the content in each language, with and without the other-language label. */
+/**
+ * Inline results kept built: every card of the content in each language and script, with and without the
+ * other-language label.
+ */
 const MAX_BUILT_RESULTS = 2000;
 /** Telegram truncates inline queries at 256 characters; anything longer is not from Telegram. */
 const MAX_QUERY_CHARS = 256;
 
 type Found = { ref: SectionRef; locale: Locale; otherLanguage: boolean };
+
+/** The top result's twin: the same card in the other language, so that a mixed group can be given either. */
+function withTwin(found: Found[]): Found[] {
+  const [top, ...rest] = found;
+  if (!top) return found;
+  const twin: Found = { ref: top.ref, locale: top.locale === "kk" ? "ru" : "kk", otherLanguage: !top.otherLanguage };
+  return [top, twin, ...rest];
+}
 
 /** Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time. */
 export const inlineFeature: FeatureFactory = (deps) => {
@@ -58,21 +71,30 @@ export const inlineFeature: FeatureFactory = (deps) => {
     ref: SectionRef,
     cardLocale: Locale,
     labelLocale: Locale | undefined,
+    readerScript: Script,
     botUsername: string,
   ): InlineQueryResult {
     let results = builtFor.get(library);
     if (!results) builtFor.set(library, (results = boundedCache(MAX_BUILT_RESULTS)));
-    const key = `${refToPayload(ref)}|${cardLocale}|${labelLocale ?? ""}|${botUsername}`;
+    // A Kazakh card is in the reader's script; a Russian card is Cyrillic whoever asks.
+    const script: Script = cardLocale === "kk" ? readerScript : "cyrl";
+    const key = `${refToPayload(ref)}|${cardLocale}|${script}|${labelLocale ?? ""}|${readerScript}|${botUsername}`;
     const cached = results.get(key);
     if (cached) return cached;
     const briefing = library.get(ref.briefingId)!;
     const t = deps.translators[cardLocale];
-    const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true }, botUsername);
+    const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true, script }, botUsername);
+    // The edge of inline mode: a Latin reader's Kazakh card is transliterated here, title and description too.
+    const latin = script === "latn" ? toLatin : (text: string) => text;
+    const shown = inScript({ text: card.text, keyboard: card.keyboard }, script);
+    // "[Русский]", "[Қазақша]": a language's own name, which no script rewrites.
     const label = labelLocale && deps.translators[labelLocale]("inline-other-language", { language: t("language-name") });
-    const built = InlineQueryResultBuilder.article(card.id, label ? `${label} ${card.title}` : card.title, {
-      description: card.description,
-      reply_markup: card.keyboard,
-    }).text(card.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    const title = latin(card.title);
+    const id = script === "latn" ? `${card.id}l` : card.id;
+    const built = InlineQueryResultBuilder.article(id, label ? `${label} ${title}` : title, {
+      description: latin(card.description),
+      reply_markup: shown.keyboard,
+    }).text(shown.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     results.set(key, built);
     return built;
   }
@@ -84,9 +106,11 @@ export const inlineFeature: FeatureFactory = (deps) => {
     const start = Number.isFinite(offset) && offset > 0 ? offset : 0;
     const found = find(ctx.edition, ctx.inlineQuery.query, locale);
     const page = found.slice(start, start + size);
+    // The first page offers the top result's twin in the other language, right under it.
+    const shown = start === 0 ? withTwin(page) : page;
 
-    const results: InlineQueryResult[] = page.map(({ ref, locale: cardLocale, otherLanguage }) =>
-      result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.me.username),
+    const results: InlineQueryResult[] = shown.map(({ ref, locale: cardLocale, otherLanguage }) =>
+      result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.script, ctx.me.username),
     );
 
     const next = start + size < found.length ? String(start + size) : "";
@@ -95,7 +119,7 @@ export const inlineFeature: FeatureFactory = (deps) => {
       // The language came from this person: other people typing the same query may need other cards.
       is_personal: ctx.localeKnown,
       next_offset: next,
-      ...(found.length === 0 ? { button: { text: deps.translators[locale]("inline-open-bot"), start_parameter: "inline" } } : {}),
+      ...(found.length === 0 ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
     });
   });
 

@@ -1,7 +1,7 @@
 import type { ContentLibrary } from "../content/library.js";
 import { canResume } from "../digest/subscriptions.js";
 import type { FeatureFactory } from "../bot/feature.js";
-import { renderForChat, show } from "../bot/screens.js";
+import { renderForChat, replyScreen, show } from "../bot/screens.js";
 import { withNote } from "../render/format.js";
 import { languagePickerScreen } from "../render/language-picker.js";
 import { payloadToRef, refExists, type SectionRef } from "../render/refs.js";
@@ -24,7 +24,7 @@ export const startFeature: FeatureFactory = ({ store, translators }) => {
           const payload = ctx.match.trim();
           const target = payload ? deepLinkTarget(library, payload) : undefined;
           if (!ctx.localeKnown) {
-            await show(ctx, languagePickerScreen(translators, "greeting-bilingual", target));
+            await show(ctx, languagePickerScreen(translators, "greeting-bilingual", target), "cyrl");
             return;
           }
           const briefing = (target && library.get(target.briefingId)) ?? library.latest;
@@ -33,8 +33,7 @@ export const startFeature: FeatureFactory = ({ store, translators }) => {
             payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, withNote(note, screen));
           if (canResume(await store.getSubscription(ctx.chat.id))) {
-            const offer = resumeOfferScreen(ctx.t);
-            await ctx.reply(offer.text, { parse_mode: "HTML", reply_markup: offer.keyboard });
+            await replyScreen(ctx, resumeOfferScreen(ctx.t));
           }
         },
       },

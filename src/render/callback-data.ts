@@ -1,4 +1,4 @@
-import { isLocale, type Locale } from "../shared/locale.js";
+import { isLocale, type Locale, type Reading, type Script } from "../shared/locale.js";
 import { formatTime, isWeekday, isZonePreset, type Frequency, type ZonePreset } from "../shared/schedule.js";
 import { isSectionKey, type SectionRef } from "./refs.js";
 
@@ -13,7 +13,8 @@ export const MAX_CALLBACK_BYTES = 64;
 
 /** A change on the /settings screen, or the screen of one field when the choice is still to be made. */
 export type SettingsChoice =
-  | { field: "language"; language?: Locale }
+  /** `script` is "latn" for Kazakh in Latin; absent means Cyrillic. */
+  | { field: "language"; language?: Locale; script?: Script }
   /** Weekly opens the weekday choice; daily and instant are saved at once. */
   | { field: "frequency"; frequency?: Frequency }
   | { field: "weekday"; weekday: number }
@@ -48,8 +49,13 @@ export type DialogAnswer =
 
 export type CallbackAction =
   | { kind: "section"; ref: SectionRef }
-  /** `then`: the section to open once the language is chosen (e.g. a deep link that arrived first). */
-  | { kind: "language"; language: Locale; then?: SectionRef }
+  /**
+   * `then`: the section to open once the language is chosen (e.g. a deep link that arrived first). `script` is
+   * "latn" for Kazakh in Latin; absent means Cyrillic.
+   */
+  | { kind: "language"; language: Locale; script?: Script; then?: SectionRef }
+  /** A section shown once in another language or script, without changing the reader's choice. */
+  | { kind: "view"; ref: SectionRef; reading: Reading }
   | { kind: "languageMenu" }
   | { kind: "visits" }
   /** The /settings screen (no choice), or one of its fields. */
@@ -80,10 +86,24 @@ const decodeWeekday = (raw: string | undefined) => {
 };
 const decodeId = (raw: string | undefined) => (raw !== undefined && ID.test(raw) ? raw : undefined);
 
+/**
+ * A language with its script on the wire: "kk" and "ru" as before (so buttons sent before scripts existed still
+ * read, as Cyrillic), and "kkl" for Kazakh in Latin.
+ */
+const LATIN_KAZAKH = "kkl";
+const encodeReading = (language: Locale, script: Script | undefined) => (language === "kk" && script === "latn" ? LATIN_KAZAKH : language);
+function decodeReading(raw: string | undefined): Reading | undefined {
+  if (raw === LATIN_KAZAKH) return { locale: "kk", script: "latn" };
+  return isLocale(raw) ? { locale: raw, script: "cyrl" } : undefined;
+}
+/** A reading as the actions carry it: the script only when it is Latin. */
+const withScript = <T extends object>(action: T, reading: Reading): T & { script?: Script } =>
+  reading.script === "latn" ? { ...action, script: "latn" } : action;
+
 function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
   switch (choice.field) {
     case "language":
-      return ["l", choice.language];
+      return ["l", choice.language && encodeReading(choice.language, choice.script)];
     case "frequency":
       return ["f", choice.frequency && encodeFrequency(choice.frequency)];
     case "weekday":
@@ -124,7 +144,8 @@ function decodeSettingsValue(code: string, value: string | undefined): SettingsC
   switch (code) {
     case "l": {
       if (value === undefined) return { field: "language" };
-      return isLocale(value) ? { field: "language", language: value } : undefined;
+      const reading = decodeReading(value);
+      return reading && withScript({ field: "language" as const, language: reading.locale }, reading);
     }
     case "f": {
       if (value === undefined) return { field: "frequency" };
@@ -216,7 +237,9 @@ export function encodeCallback(action: CallbackAction): string {
       case "section":
         return ["s", ...refArgs(action.ref)];
       case "language":
-        return ["l", action.language, ...(action.then ? refArgs(action.then) : [])];
+        return ["l", encodeReading(action.language, action.script), ...(action.then ? refArgs(action.then) : [])];
+      case "view":
+        return ["w", encodeReading(action.reading.locale, action.reading.script), ...refArgs(action.ref)];
       case "languageMenu":
         return ["l"];
       case "visits":
@@ -247,10 +270,18 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
     case "l": {
       if (args.length === 0) return { kind: "languageMenu" };
       const [language, ...then] = args;
-      if (!isLocale(language)) return undefined;
-      if (then.length === 0) return { kind: "language", language };
+      const reading = decodeReading(language);
+      if (!reading) return undefined;
+      const chosen = withScript({ kind: "language" as const, language: reading.locale }, reading);
+      if (then.length === 0) return chosen;
       const ref = parseRef(then);
-      return ref && { kind: "language", language, then: ref };
+      return ref && { ...chosen, then: ref };
+    }
+    case "w": {
+      const [code, ...rest] = args;
+      const reading = decodeReading(code);
+      const ref = reading && parseRef(rest);
+      return reading && ref && { kind: "view", ref, reading };
     }
     case "v":
       return args.length === 0 ? { kind: "visits" } : undefined;

@@ -3,10 +3,11 @@ import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { boundedCache } from "../shared/bounded-cache.js";
-import type { Locale, Translate } from "../shared/locale.js";
+import type { Locale, Script, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
+import { inScript } from "./latin.js";
 import { refTitle, sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
 
 /**
@@ -19,6 +20,8 @@ export type DigestRequest = {
   sectors: readonly string[] | null;
   /** The content mark of the chat's previous digest; null before its first digest. */
   contentMark: string | null;
+  /** The script the digest will be shown in: a Latin quote headline is marked as transliterated. */
+  script?: Script;
 };
 
 type Dated = { publishedAt: string; updatedAt?: string | undefined };
@@ -89,7 +92,7 @@ function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: 
 }
 
 function headline(briefing: Briefing, ref: SectionRef, request: DigestRequest): string {
-  const options = { locale: request.locale, t: request.t, compact: true };
+  const options = { locale: request.locale, t: request.t, compact: true, ...(request.script ? { script: request.script } : {}) };
   const body = stripHtml(sectionBlocks(briefing, ref, options).slice(1).join(" "))
     .replace(/\s+/g, " ")
     .trim();
@@ -154,12 +157,12 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
 }
 
 const NOTHING_NEW = Symbol("nothing new");
-/** Distinct digests kept rendered: one per language, sector choice and previous content mark in use. */
+/** Distinct digests kept rendered: one per language, script, sector choice and previous content mark in use. */
 const MAX_RENDERED_DIGESTS = 1000;
 
 /**
- * Renders each distinct digest once: chats that share language, sectors and previous content mark get the same
- * text and keyboard, however many of them there are.
+ * Renders each distinct digest once: chats that share language, script, sectors and previous content mark get the
+ * same text and keyboard, however many of them there are. A Latin digest is the Cyrillic one transliterated, once.
  */
 export function createDigestRenderer(library: ContentLibrary, translators: Record<Locale, Translate>) {
   // "Nothing new" is a result too, and LRUCache stores no undefined: it is kept as NOTHING_NEW.
@@ -167,11 +170,13 @@ export function createDigestRenderer(library: ContentLibrary, translators: Recor
   return {
     /** The content mark of what this renderer serves: a chat's digest covers content up to it. */
     contentMark: contentMarkOf(library),
-    render(locale: Locale, sectors: readonly string[] | null, contentMark: string | null): Rendered | undefined {
-      const key = `${locale}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
+    render(locale: Locale, sectors: readonly string[] | null, contentMark: string | null, script: Script = "cyrl"): Rendered | undefined {
+      const latin = locale === "kk" && script === "latn";
+      const key = `${locale}${latin ? "l" : ""}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
       let digest = rendered.get(key);
       if (digest === undefined) {
-        digest = renderDigest(library, { locale, t: translators[locale], sectors, contentMark }) ?? NOTHING_NEW;
+        const cyrillic = renderDigest(library, { locale, t: translators[locale], sectors, contentMark, script: latin ? "latn" : "cyrl" });
+        digest = cyrillic ? inScript(cyrillic, latin ? "latn" : "cyrl") : NOTHING_NEW;
         rendered.set(key, digest);
       }
       return digest === NOTHING_NEW ? undefined : digest;

@@ -1,5 +1,5 @@
 import type { InlineKeyboard } from "grammy";
-import type { Locale, Translate } from "../shared/locale.js";
+import type { Locale, Script, Translate } from "../shared/locale.js";
 
 export const MAX_MESSAGE_CHARS = 4096;
 
@@ -8,6 +8,11 @@ export type RenderOptions = {
   t: Translate;
   /** Group chats get shorter texts and denser keyboards. */
   compact?: boolean;
+  /**
+   * The script the screen will be shown in. Renderers still write Cyrillic (the edge transliterates); they only add
+   * what Latin readers need besides, such as the mark on a transliterated quote.
+   */
+  script?: Script;
 };
 
 /** A screen or message: HTML text and its inline keyboard. */

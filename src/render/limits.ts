@@ -1,7 +1,9 @@
 import type { Briefing } from "../content/types.js";
 import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
-import { MAX_MESSAGE_CHARS, visibleLength } from "./format.js";
+import { CYRILLIC } from "../shared/latin.js";
+import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
+import { inScript, namesALanguage } from "./latin.js";
 import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
 
@@ -30,6 +32,28 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
         }
       }
     }
+    // Kazakh in Latin: every screen transliterated, nothing Cyrillic left, HTML intact, still within the limits.
+    for (const compact of [false, true]) {
+      const options = { locale: "kk" as const, t: translators.kk, compact, script: "latn" as const };
+      const cyrillic = renderSection(briefing, ref, options, { hasOtherVisits: otherVisits });
+      problems.push(...checkLatinScreen(cyrillic, inScript(cyrillic, "latn"), `${payload} (kk latn${compact ? ", group" : ""})`));
+    }
+  }
+  return problems;
+}
+
+const tagsOf = (html: string) => html.match(/<[^>]*>|&[a-z]+;/g) ?? [];
+
+/** A screen and its Latin form: no Cyrillic letter left (language names aside), the same tags and entities, the limits. */
+export function checkLatinScreen(cyrillic: Rendered, latin: Rendered, where: string): string[] {
+  const problems: string[] = [];
+  const left = latin.text.replace(/<[^>]*>/g, "").match(new RegExp(CYRILLIC.source, "g"));
+  if (left) problems.push(`${where}: Cyrillic left in Latin: ${[...new Set(left)].join("")}`);
+  if (tagsOf(latin.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
+  if (visibleLength(latin.text) > MAX_MESSAGE_CHARS)
+    problems.push(`${where}: ${visibleLength(latin.text)} characters in Latin, over ${MAX_MESSAGE_CHARS}`);
+  for (const button of latin.keyboard.inline_keyboard.flat()) {
+    if (!namesALanguage(button) && CYRILLIC.test(button.text)) problems.push(`${where}: button "${button.text}" left in Cyrillic`);
   }
   return problems;
 }

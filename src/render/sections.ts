@@ -108,6 +108,7 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
       if (quote) return quoteBlocks(quote, options);
       return [
         heading(sectionTitle("qt", t)),
+        ...(locale === "kk" && options.script === "latn" ? [italic(t("quote-transliteration-note"))] : []),
         ...briefing.quotes.map(
           (entry, index) =>
             `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(firstWords(quoteText(entry, locale), 12))}»`,
@@ -148,11 +149,13 @@ function quoteText(quote: QuoteItem, locale: Locale): string {
   return locale === "kk" ? quote.textKk : quote.translationRu;
 }
 
-function quoteBlocks(quote: QuoteItem, { locale, t }: RenderOptions): string[] {
+function quoteBlocks(quote: QuoteItem, { locale, t, script }: RenderOptions): string[] {
   const speaker = `— ${bold(local(quote.speaker, locale))}, ${escapeHtml(local(quote.role, locale))}`;
   const context = quote.context ? [italic(local(quote.context, locale))] : [];
   if (locale === "kk") {
-    return [bold(t("section-quotes")), ...context, `<blockquote>${escapeHtml(quote.textKk)}</blockquote>\n${speaker}`];
+    // In Latin the verbatim quote is a transliteration, and says so; its Cyrillic original is a button away.
+    const note = script === "latn" ? `\n${italic(t("quote-transliteration-note"))}` : "";
+    return [bold(t("section-quotes")), ...context, `<blockquote>${escapeHtml(quote.textKk)}</blockquote>${note}\n${speaker}`];
   }
   // Quotes stay verbatim in Kazakh; the Russian text is ours and says so.
   return [

@@ -2,11 +2,12 @@ import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
 import type { Topic } from "../content/types.js";
-import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
+import type { Locale, Translate } from "../shared/locale.js";
 import { formatTime, WEEKDAYS, ZONE_PRESETS, type Frequency, type Schedule, type ZonePreset } from "../shared/schedule.js";
 import type { Subscription } from "../store/types.js";
 import { encodeCallback, type DialogAnswer, type SettingsChoice } from "./callback-data.js";
 import { bold, escapeHtml, type RenderOptions, type Rendered } from "./format.js";
+import { readingButtons } from "./language-picker.js";
 
 /** Times offered as buttons; any other is typed as HH:MM. */
 export const TIME_PRESETS = [7 * 60, 9 * 60, 12 * 60, 18 * 60, 20 * 60];
@@ -186,7 +187,9 @@ export function settingsFieldScreen(
   switch (field) {
     case "language":
       return screen(t("settings-choose-language"), [
-        LOCALES.map((language) => InlineKeyboard.text(translators[language]("language-name"), settings({ field: "language", language }))),
+        readingButtons(translators, ({ locale: language, script }) =>
+          settings({ field: "language", language, ...(script === "latn" ? { script } : {}) }),
+        ),
       ]);
     case "frequency":
       return screen(t("settings-choose-frequency"), frequencyButtons(t, settingsChoices));

@@ -3,6 +3,7 @@ import type { ContentLibrary } from "../content/library.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { briefingCards, type Card } from "./documents.js";
+import { swapLayout } from "./normalize.js";
 import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
 
 export type CardHit = { ref: SectionRef; briefingId: string; card: Card; score: number; inOtherLanguage: boolean };
@@ -41,7 +42,13 @@ export function createCardSearch(library: ContentLibrary, translators: Record<Lo
   function rankCards(query: string, locale: Locale): CardHit[] {
     // One result per section: its card in the asker's language when that matched, else the other one.
     const chosen = new Map<string, SearchHit<Card>>();
-    for (const hit of search(index, query)) {
+    let hits = search(index, query);
+    // Nothing found: perhaps typed with the wrong keyboard layout (Russian keys on an English layout, or the reverse).
+    if (hits.length === 0) {
+      const swapped = swapLayout(query);
+      if (swapped !== query.toLowerCase()) hits = search(index, swapped);
+    }
+    for (const hit of hits) {
       const key = refToPayload(hit.value.ref);
       const current = chosen.get(key);
       if (!current || (current.value.locale !== locale && hit.value.locale === locale)) chosen.set(key, hit);

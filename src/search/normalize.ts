@@ -1,27 +1,112 @@
 /**
- * Search folds text so that what people really type still matches:
- * any case, ё as е, and Kazakh letters written with their Russian look-alikes (қ→к, і→и, …).
- * Both the cards and the queries are folded the same way, so the reverse direction matches too.
+ * Search folds every way people type a word to one ASCII form, so that they all find the same cards:
+ * - Kazakh and Russian in Cyrillic, any case, ё as е, Kazakh letters written with their Russian look-alikes (қ/к, і/и…);
+ * - Kazakh in the 2021 Latin alphabet (Qazaqstan, şartnama), in the older apostrophe variants (s'art, n', g') and the
+ *   2018 acute ones, and in plain ASCII as people type it (sh, ch, zh, gh, ng, kh, q, u', with or without diacritics);
+ * - Russian typed in Latin (investicii, soglashenie, Kazakhstan).
+ * Cyrillic letters go straight to the form; Latin text loses its diacritics and apostrophes, then its digraphs are
+ * read as one letter. Distinctions that typing does not keep (ш/с, ы/і/и, қ/к) are given up: search matches more,
+ * ranking decides. Both the cards and the queries are folded the same way.
  */
-const FOLD: Record<string, string> = {
-  ё: "е",
-  ә: "а",
-  ғ: "г",
-  қ: "к",
-  ң: "н",
-  ө: "о",
-  ұ: "у",
-  ү: "у",
-  һ: "х",
-  і: "и",
-  // Latin "i" is often typed for "і" on keyboards without a Kazakh layout.
-  i: "и",
+const CYRILLIC_FOLD: Record<string, string> = {
+  а: "a",
+  ә: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  ғ: "g",
+  д: "d",
+  е: "e",
+  ё: "e",
+  ж: "j",
+  з: "z",
+  и: "i",
+  й: "i",
+  к: "k",
+  қ: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  ң: "n",
+  о: "o",
+  ө: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ұ: "u",
+  ү: "u",
+  ф: "f",
+  х: "h",
+  һ: "h",
+  ц: "c",
+  ч: "c",
+  ш: "s",
+  щ: "s",
+  ъ: "",
+  ы: "i",
+  і: "i",
+  ь: "",
+  э: "e",
+  ю: "iu",
+  я: "ia",
 };
+
+/** Latin letters that fold to another letter: dotless ı (і in 2021), q for қ, w and ý for у, x for х. */
+const LATIN_FOLD: Record<string, string> = { ı: "i", q: "k", w: "u", ý: "u", x: "h", y: "i" };
+
+/**
+ * Latin spellings of one sound, read in this order (longer first): щ, ш, ч, ж, х, ғ, ц, ң, and у written "y'" in 2017.
+ * Cyrillic pairs that fold to the same letters (с+х) are read the same way, on cards and queries alike.
+ */
+const DIGRAPHS: [RegExp, string][] = [
+  [/y['’ʼ`]/g, "u"],
+  [/shch|sch/g, "s"],
+  [/sh/g, "s"],
+  [/ch/g, "c"],
+  [/zh/g, "j"],
+  [/kh/g, "h"],
+  [/gh/g, "g"],
+  [/ts/g, "c"],
+  [/ng/g, "n"],
+];
+
+const APOSTROPHES = /['’ʼ`´]/g;
+const MARKS = /\p{M}/gu;
+/** Anything beyond ASCII after the Cyrillic letters are folded: a Latin letter with a diacritic, perhaps. */
+const LATIN_WITH_MARKS = /[^ -~\t\n\r]/;
 
 export function fold(text: string): string {
   let folded = "";
-  for (const char of text.toLowerCase().normalize("NFC")) folded += FOLD[char] ?? char;
-  return folded;
+  for (const char of text.toLowerCase()) folded += CYRILLIC_FOLD[char] ?? char;
+  // Diacritics off (ä ğ ñ ö ş ū ü, á ǵ ń ó ú, İ): what is left of a Latin letter is its base letter.
+  if (LATIN_WITH_MARKS.test(folded)) folded = folded.replace(/ý/g, "w").normalize("NFD").replace(MARKS, "");
+  for (const [pattern, letter] of DIGRAPHS) folded = folded.replace(pattern, letter);
+  folded = folded.replace(APOSTROPHES, "");
+  let result = "";
+  for (const char of folded) result += LATIN_FOLD[char] ?? char;
+  return result;
+}
+
+/** Keys of the Russian ЙЦУКЕН layout and the English QWERTY one, in keyboard order. */
+const RUSSIAN_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё";
+const ENGLISH_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+const LAYOUT = new Map<string, string>();
+for (let at = 0; at < RUSSIAN_KEYS.length; at++) {
+  LAYOUT.set(RUSSIAN_KEYS[at]!, ENGLISH_KEYS[at]!);
+  LAYOUT.set(ENGLISH_KEYS[at]!, RUSSIAN_KEYS[at]!);
+}
+
+/**
+ * Text typed with the wrong keyboard layout, as it was meant: each key read in the other layout ("bydtcnbwbb" →
+ * "инвестиции", "Дг Ифт" → "lu ban"). Works on the raw text, before folding, because ж э б ю х ъ sit on punctuation
+ * keys of the English layout.
+ */
+export function swapLayout(text: string): string {
+  let swapped = "";
+  for (const char of text.toLowerCase()) swapped += LAYOUT.get(char) ?? char;
+  return swapped;
 }
 
 export function tokenize(text: string): string[] {
@@ -31,11 +116,11 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * Endings after folding, longest first: Kazakh plural, case and possessive suffixes and Russian
- * inflections. Stripping them leaves a stem that prefixes every form: "инвестиция", "инвестиции",
- * "инвестициялар" → "инвестици".
+ * Endings, written in Cyrillic and folded once below: Kazakh plural, case and possessive suffixes and Russian
+ * inflections, in the order they are tried. Stripping them leaves a stem that prefixes every form: "инвестиция",
+ * "инвестиции", "инвестициялар" → "investic".
  */
-const ENDINGS = [
+const CYRILLIC_ENDINGS = [
   // Kazakh (folded: і→и, ң→н, ғ→г, қ→к …)
   "лардын",
   "лердин",
@@ -163,6 +248,9 @@ const ENDINGS = [
   "ь",
   "й",
 ];
+
+/** Folded, without the ones that fold to nothing (ь) or repeat an earlier one (и and ы both fold to "i"). */
+const ENDINGS = [...new Set(CYRILLIC_ENDINGS.map(fold).filter((ending) => ending.length > 0))];
 
 const MIN_STEM = 4;
 

@@ -14,3 +14,23 @@ export function localeFromLanguageCode(code: string | undefined): Locale | undef
   const primary = code?.toLowerCase().split(/[-_]/)[0];
   return isLocale(primary) ? primary : undefined;
 }
+
+/**
+ * How Kazakh is written for a reader: Cyrillic (the content's own script) or the 2021 Latin alphabet, produced from
+ * the Cyrillic by transliteration (shared/latin.ts). Russian is always Cyrillic, so a Russian reader's script is
+ * "cyrl" whatever is stored.
+ */
+export const SCRIPTS = ["cyrl", "latn"] as const;
+export type Script = (typeof SCRIPTS)[number];
+
+export function isScript(value: unknown): value is Script {
+  return typeof value === "string" && (SCRIPTS as readonly string[]).includes(value);
+}
+
+/** A reader's choice: a language and, for Kazakh, its script. */
+export type Reading = { locale: Locale; script: Script };
+
+/** The script that applies: Latin only for Kazakh. */
+export function scriptFor(locale: Locale, script: Script | null | undefined): Script {
+  return locale === "kk" && script === "latn" ? "latn" : "cyrl";
+}

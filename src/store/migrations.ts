@@ -92,4 +92,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions_v3 RENAME TO subscriptions;
   CREATE INDEX subscriptions_due ON subscriptions (status, next_check_at, chat_id);
   `,
+  // The script a person, a group and a digest read Kazakh in. Existing rows read Cyrillic, as before.
+  `
+  ALTER TABLE users ADD COLUMN script TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn'));
+  ALTER TABLE chats ADD COLUMN script TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn'));
+  ALTER TABLE subscriptions ADD COLUMN script TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn'));
+  `,
 ];

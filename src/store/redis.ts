@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { Locale } from "../shared/locale.js";
+import { isScript, type Locale, type Script } from "../shared/locale.js";
 import type { Period } from "../shared/schedule.js";
 import type {
   ChatKind,
@@ -24,7 +24,12 @@ import type {
  * kv:<key> plugin values.
  */
 
-type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt"> & { activeSince: number; nextCheckAt: number };
+/** Subscriptions stored before scripts existed have none: they read Cyrillic. */
+type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt" | "script"> & {
+  activeSince: number;
+  nextCheckAt: number;
+  script?: Script;
+};
 type StoredDelivery = {
   id: number;
   chatId: number;
@@ -40,9 +45,15 @@ type StoredDelivery = {
 
 const toSubscription = (stored: StoredSubscription): Subscription => ({
   ...stored,
+  script: scriptOf(stored.script),
   activeSince: new Date(stored.activeSince),
   nextCheckAt: new Date(stored.nextCheckAt),
 });
+
+const scriptOf = (value: unknown): Script => (isScript(value) ? value : "cyrl");
+
+/** A delivery's script comes from its subscription, which has none when stored before scripts existed. */
+const withScript = (delivery: Delivery): Delivery => ({ ...delivery, script: scriptOf(delivery.script) });
 
 /** Lua shared by the scripts: JSON helpers that keep nulls, and finishing or stopping in one place. */
 const LUA_PRELUDE = `
@@ -112,7 +123,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, '
     redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
     d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
     table.insert(claimed, { id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-      language = s.language, sectors = s.sectors, contentMark = s.contentMark })
+      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark })
   end
 end
 if #claimed == 0 then return '[]' end
@@ -127,7 +138,7 @@ if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription
 redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
 d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
 return cjson.encode({ id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-  language = s.language, sectors = s.sectors, contentMark = s.contentMark })`,
+  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark })`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -207,7 +218,12 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const readUser = async (userId: number): Promise<UserRecord | undefined> => {
     const fields = await redis.hgetall(key("u", userId));
     if (!fields.firstSeenAt) return undefined;
-    return { id: userId, language: (fields.language as Locale | undefined) ?? null, firstSeenAt: fields.firstSeenAt };
+    return {
+      id: userId,
+      language: (fields.language as Locale | undefined) ?? null,
+      script: scriptOf(fields.script),
+      firstSeenAt: fields.firstSeenAt,
+    };
   };
   const readChat = async (chatId: number): Promise<ChatRecord | undefined> => {
     const fields = await redis.hgetall(key("c", chatId));
@@ -217,6 +233,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       kind: fields.kind as ChatKind,
       title: fields.title ?? null,
       language: (fields.language as Locale | undefined) ?? null,
+      script: scriptOf(fields.script),
       firstSeenAt: fields.firstSeenAt,
     };
   };
@@ -230,9 +247,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     else multi.zrem(key("s", "due"), stored.chatId);
     await multi.exec();
   };
-  const setSubscriptionLanguage = async (chatId: number, language: Locale) => {
+  const setSubscriptionLanguage = async (chatId: number, language: Locale, script: Script) => {
     const stored = await readSubscription(chatId);
-    if (stored) await writeSubscription({ ...stored, language });
+    if (stored) await writeSubscription({ ...stored, language, script });
   };
 
   const store: Store = {
@@ -241,9 +258,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       await redis.hsetnx(key("u", userId), "firstSeenAt", now().toISOString());
       return (await readUser(userId))!;
     },
-    async setUserLanguage(userId, language) {
-      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hset(key("u", userId), "language", language).exec();
-      await setSubscriptionLanguage(userId, language);
+    async setUserLanguage(userId, language, script = "cyrl") {
+      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hset(key("u", userId), { language, script }).exec();
+      await setSubscriptionLanguage(userId, language, script);
     },
     getChat: readChat,
     async touchChat(chat) {
@@ -252,10 +269,10 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       await redis.multi().hsetnx(key("c", chat.id), "firstSeenAt", now().toISOString()).hset(key("c", chat.id), fields).exec();
       return (await readChat(chat.id))!;
     },
-    async setChatLanguage(chatId, language) {
+    async setChatLanguage(chatId, language, script = "cyrl") {
       if ((await redis.exists(key("c", chatId))) === 0) return;
-      await redis.hset(key("c", chatId), "language", language);
-      if (chatId < 0) await setSubscriptionLanguage(chatId, language);
+      await redis.hset(key("c", chatId), { language, script });
+      if (chatId < 0) await setSubscriptionLanguage(chatId, language, script);
     },
 
     async getSubscription(chatId) {
@@ -273,6 +290,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         chatId: subscription.chatId,
         chatKind: subscription.chatKind,
         language: subscription.language,
+        script: subscription.script ?? "cyrl",
         schedule,
         sectors: subscription.sectors,
         status: "active",
@@ -293,6 +311,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       const stored: StoredSubscription = {
         ...existing,
         language: change.language ?? existing.language,
+        script: change.script ?? scriptOf(existing.script),
         schedule: { ...schedule, weekday: schedule.frequency === "weekly" ? schedule.weekday : null },
         sectors: change.sectors === undefined ? existing.sectors : change.sectors,
         nextCheckAt: now().getTime(),
@@ -347,11 +366,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       return Number(await run("requeue"));
     },
     async claimDeliveries(at, limit) {
-      return JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[];
+      return (JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[]).map(withScript);
     },
     async claimDeliveryFor(chatId, period, at) {
       const raw = String(await run("claimFor", chatId, period, at.getTime()));
-      return raw === "" ? undefined : (JSON.parse(raw) as Delivery);
+      return raw === "" ? undefined : withScript(JSON.parse(raw) as Delivery);
     },
     async firstSightOfUpdate(updateId) {
       return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { boundedCache } from "../shared/bounded-cache.js";
-import type { Locale } from "../shared/locale.js";
+import type { Locale, Script } from "../shared/locale.js";
 import { isInstantPeriod, type Frequency } from "../shared/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
@@ -20,11 +20,12 @@ import type {
   UserRecord,
 } from "./types.js";
 
-type UserRow = { id: number; language: Locale | null; first_seen_at: string };
+type UserRow = { id: number; language: Locale | null; script: Script; first_seen_at: string };
 type SubscriptionRow = {
   chat_id: number;
   chat_kind: ChatKind;
   language: Locale;
+  script: Script;
   frequency: Frequency;
   weekday: number | null;
   minute_of_day: number;
@@ -45,10 +46,11 @@ type DeliveryRow = {
   period: string;
   attempts: number;
   language: Locale;
+  script: Script;
   sectors: string | null;
   content_mark: string | null;
 };
-type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; first_seen_at: string };
+type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; script: Script; first_seen_at: string };
 
 const MAX_CACHED_USERS = 50_000;
 const MAX_CACHED_VALUES = 50_000;
@@ -99,35 +101,35 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
   migrate(db);
 
   const statements = {
-    getUser: db.prepare<[number], UserRow>("SELECT id, language, first_seen_at FROM users WHERE id = ?"),
+    getUser: db.prepare<[number], UserRow>("SELECT id, language, script, first_seen_at FROM users WHERE id = ?"),
     insertUser: db.prepare<[number, string]>("INSERT OR IGNORE INTO users (id, first_seen_at) VALUES (?, ?)"),
-    setUserLanguage: db.prepare<[number, Locale, string]>(
-      `INSERT INTO users (id, language, first_seen_at) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET language = excluded.language`,
+    setUserLanguage: db.prepare<[number, Locale, Script, string]>(
+      `INSERT INTO users (id, language, script, first_seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET language = excluded.language, script = excluded.script`,
     ),
-    getChat: db.prepare<[number], ChatRow>("SELECT id, kind, title, language, first_seen_at FROM chats WHERE id = ?"),
+    getChat: db.prepare<[number], ChatRow>("SELECT id, kind, title, language, script, first_seen_at FROM chats WHERE id = ?"),
     upsertChat: db.prepare<[number, ChatKind, string | null, string]>(
       `INSERT INTO chats (id, kind, title, first_seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title`,
     ),
-    setChatLanguage: db.prepare<[Locale, number]>("UPDATE chats SET language = ? WHERE id = ?"),
-    setSubscriptionLanguage: db.prepare<[Locale, number]>("UPDATE subscriptions SET language = ? WHERE chat_id = ?"),
+    setChatLanguage: db.prepare<[Locale, Script, number]>("UPDATE chats SET language = ?, script = ? WHERE id = ?"),
+    setSubscriptionLanguage: db.prepare<[Locale, Script, number]>("UPDATE subscriptions SET language = ?, script = ? WHERE chat_id = ?"),
 
     getSubscription: db.prepare<[number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ?"),
     saveSubscription: db.prepare(
-      `INSERT INTO subscriptions (chat_id, chat_kind, language, frequency, weekday, minute_of_day, timezone, sectors,
+      `INSERT INTO subscriptions (chat_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone, sectors,
          status, stop_reason, active_since, next_check_at, created_by, created_at, updated_at)
-       VALUES (@chatId, @chatKind, @language, @frequency, @weekday, @minuteOfDay, @timezone, @sectors,
+       VALUES (@chatId, @chatKind, @language, @script, @frequency, @weekday, @minuteOfDay, @timezone, @sectors,
          'active', NULL, @now, @now, @createdBy, @now, @now)
        ON CONFLICT (chat_id) DO UPDATE SET
-         chat_kind = excluded.chat_kind, language = excluded.language, frequency = excluded.frequency,
+         chat_kind = excluded.chat_kind, language = excluded.language, script = excluded.script, frequency = excluded.frequency,
          weekday = excluded.weekday, minute_of_day = excluded.minute_of_day, timezone = excluded.timezone,
          sectors = excluded.sectors, stop_reason = NULL, next_check_at = excluded.next_check_at,
          active_since = CASE WHEN status = 'active' THEN active_since ELSE excluded.active_since END,
          status = 'active', created_by = excluded.created_by, updated_at = excluded.updated_at`,
     ),
     updateSubscription: db.prepare(
-      `UPDATE subscriptions SET language = @language, frequency = @frequency, weekday = @weekday,
+      `UPDATE subscriptions SET language = @language, script = @script, frequency = @frequency, weekday = @weekday,
          minute_of_day = @minuteOfDay, timezone = @timezone, sectors = @sectors, next_check_at = @now, updated_at = @now
        WHERE chat_id = @chatId`,
     ),
@@ -149,9 +151,10 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
     moveDeliveries: db.prepare<[number, number]>("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?"),
     moveChatLanguage: db.prepare<[number, number]>(
-      `INSERT INTO chats (id, kind, title, language, first_seen_at)
-         SELECT ?, 'supergroup', title, language, first_seen_at FROM chats WHERE id = ?
-       ON CONFLICT (id) DO UPDATE SET language = COALESCE(chats.language, excluded.language)`,
+      `INSERT INTO chats (id, kind, title, language, script, first_seen_at)
+         SELECT ?, 'supergroup', title, language, script, first_seen_at FROM chats WHERE id = ?
+       ON CONFLICT (id) DO UPDATE SET language = COALESCE(chats.language, excluded.language),
+         script = CASE WHEN chats.language IS NULL THEN excluded.script ELSE chats.script END`,
     ),
 
     dueSubscriptions: db.prepare<[number, number], SubscriptionRow>(
@@ -179,7 +182,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        RETURNING id`,
     ),
     deliveryForSending: db.prepare<[number], DeliveryRow>(
-      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.sectors, s.content_mark, s.status
+      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.script, s.sectors, s.content_mark, s.status
        FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
     ),
     claimFor: db.prepare<[number, string], { id: number }>(
@@ -214,12 +217,13 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     kvDelete: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
   };
 
-  const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, firstSeenAt: row.first_seen_at });
+  const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, script: row.script, firstSeenAt: row.first_seen_at });
   const toChat = (row: ChatRow): ChatRecord => ({
     id: row.id,
     kind: row.kind,
     title: row.title,
     language: row.language,
+    script: row.script,
     firstSeenAt: row.first_seen_at,
   });
 
@@ -236,6 +240,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     chatId: row.chat_id,
     chatKind: row.chat_kind,
     language: row.language,
+    script: row.script,
     schedule: { frequency: row.frequency, weekday: row.weekday, minuteOfDay: row.minute_of_day, timezone: row.timezone },
     sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
     status: row.status,
@@ -280,6 +285,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         period: row.period,
         attempts: row.attempts,
         language: row.language,
+        script: row.script,
         sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
         contentMark: row.content_mark,
       });
@@ -330,11 +336,11 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       statements.insertUser.run(userId, now().toISOString());
       return remember(toUser(statements.getUser.get(userId)!));
     },
-    setUserLanguage(userId, language) {
+    setUserLanguage(userId, language, script = "cyrl") {
       users.delete(userId);
-      statements.setUserLanguage.run(userId, language, now().toISOString());
-      // A person's private chat has the person's id: their digest follows their language.
-      statements.setSubscriptionLanguage.run(language, userId);
+      statements.setUserLanguage.run(userId, language, script, now().toISOString());
+      // A person's private chat has the person's id: their digest follows their language and script.
+      statements.setSubscriptionLanguage.run(language, script, userId);
     },
     getChat(chatId) {
       const row = statements.getChat.get(chatId);
@@ -344,9 +350,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       statements.upsertChat.run(chat.id, chat.kind, chat.title, now().toISOString());
       return toChat(statements.getChat.get(chat.id)!);
     },
-    setChatLanguage(chatId, language) {
-      statements.setChatLanguage.run(language, chatId);
-      if (chatId < 0) statements.setSubscriptionLanguage.run(language, chatId);
+    setChatLanguage(chatId, language, script = "cyrl") {
+      statements.setChatLanguage.run(language, script, chatId);
+      if (chatId < 0) statements.setSubscriptionLanguage.run(language, script, chatId);
     },
 
     getSubscription,
@@ -356,6 +362,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         chatId: subscription.chatId,
         chatKind: subscription.chatKind,
         language: subscription.language,
+        script: subscription.script ?? "cyrl",
         frequency: schedule.frequency,
         weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
         minuteOfDay: schedule.minuteOfDay,
@@ -373,6 +380,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       statements.updateSubscription.run({
         chatId,
         language: change.language ?? current.language,
+        script: change.script ?? current.script,
         frequency: schedule.frequency,
         weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
         minuteOfDay: schedule.minuteOfDay,

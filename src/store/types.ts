@@ -1,10 +1,12 @@
-import type { Locale } from "../shared/locale.js";
+import type { Locale, Script } from "../shared/locale.js";
 import type { Period, Schedule } from "../shared/schedule.js";
 import type { ChatGoneReason } from "../telegram/send-errors.js";
 
 export type UserRecord = {
   id: number;
   language: Locale | null;
+  /** How the person reads Kazakh; "cyrl" until they choose Latin. */
+  script: Script;
   firstSeenAt: string;
 };
 
@@ -15,6 +17,7 @@ export type ChatRecord = {
   kind: ChatKind;
   title: string | null;
   language: Locale | null;
+  script: Script;
   firstSeenAt: string;
 };
 
@@ -26,6 +29,8 @@ export type Subscription = {
   chatId: number;
   chatKind: ChatKind;
   language: Locale;
+  /** The script the digest is written in (Latin only for Kazakh). */
+  script: Script;
   schedule: Schedule;
   /** Sector ids the chat picked; null means all of them, including sectors of future briefings. */
   sectors: string[] | null;
@@ -39,8 +44,10 @@ export type Subscription = {
   createdBy: number | null;
 };
 
-export type NewSubscription = Pick<Subscription, "chatId" | "chatKind" | "language" | "schedule" | "sectors" | "createdBy">;
-export type SubscriptionChange = Partial<Pick<Subscription, "schedule" | "sectors" | "language">>;
+/** Without a script the digest is in Cyrillic. */
+export type NewSubscription = Pick<Subscription, "chatId" | "chatKind" | "language" | "schedule" | "sectors" | "createdBy"> &
+  Partial<Pick<Subscription, "script">>;
+export type SubscriptionChange = Partial<Pick<Subscription, "schedule" | "sectors" | "language" | "script">>;
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed" | "dropped";
 
@@ -51,6 +58,7 @@ export type Delivery = {
   period: string;
   attempts: number;
   language: Locale;
+  script: Script;
   sectors: string[] | null;
   contentMark: string | null;
 };
@@ -81,11 +89,13 @@ export type Store = {
   getUser(userId: number): Promise<UserRecord | undefined>;
   /** Records the user on first contact; returns the stored record. */
   touchUser(userId: number): Promise<UserRecord>;
-  setUserLanguage(userId: number, language: Locale): Promise<void>;
+  /** The person's language and script ("cyrl" when not given); their private chat's digest follows both. */
+  setUserLanguage(userId: number, language: Locale, script?: Script): Promise<void>;
 
   getChat(chatId: number): Promise<ChatRecord | undefined>;
   touchChat(chat: { id: number; kind: ChatKind; title: string | null }): Promise<ChatRecord>;
-  setChatLanguage(chatId: number, language: Locale): Promise<void>;
+  /** The group's language and script ("cyrl" when not given); its digest follows both. */
+  setChatLanguage(chatId: number, language: Locale, script?: Script): Promise<void>;
 
   getSubscription(chatId: number): Promise<Subscription | undefined>;
   /** Creates or replaces the chat's subscription and makes it active; it is checked at the next tick. */

@@ -180,6 +180,30 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await say(linked, `/start ${refToPayload(sectorRef)}`);
   await press(linked, linked.id, { kind: "language", language: "kk", then: sectorRef });
 
+  // Kazakh in Latin: every section read through the edge, a quote with its mark and its Cyrillic original one tap
+  // away, the other language and back, inline cards, a subscription and its digest, then back to Cyrillic.
+  const latin = privateUser({ language_code: "kk", first_name: "Әлия" });
+  await say(latin, "/language");
+  await press(latin, latin.id, { kind: "language", language: "kk", script: "latn" });
+  for (const ref of everyRef(latest)) await pressAny(latin, latin.id, encodeCallback({ kind: "section", ref }));
+  const quoteRef: SectionRef = { briefingId: latest.id, section: "qt", itemId: latest.quotes[0]!.id };
+  await pressAny(latin, latin.id, encodeCallback({ kind: "section", ref: quoteRef }));
+  await press(latin, latin.id, { kind: "view", ref: quoteRef, reading: { locale: "kk", script: "cyrl" } });
+  await press(latin, latin.id, { kind: "section", ref: quoteRef });
+  await press(latin, latin.id, { kind: "view", ref: quoteRef, reading: { locale: "ru", script: "cyrl" } });
+  await press(latin, latin.id, { kind: "section", ref: quoteRef });
+  await pressAny(
+    latin,
+    latin.id,
+    encodeCallback({ kind: "view", ref: { briefingId: "zz99", section: "ov" }, reading: { locale: "ru", script: "cyrl" } }),
+  );
+  for (const query of ["", "kelisim", "bydtcnbwbb"]) await harness.send(inlineQueryUpdate(latin, query));
+  await say(latin, "/subscribe daily 09:00");
+  await say(latin, "/digest");
+  await say(latin, "/settings");
+  await press(latin, latin.id, settings({ field: "language" }));
+  await press(latin, latin.id, settings({ field: "language", language: "kk" }));
+
   for (const user of people) {
     await say(user, "/start");
     await say(user, `/start ${refToPayload(sectorRef)}`);

@@ -43,6 +43,40 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("keeps the script of users, chats and subscriptions; deliveries carry it", async () => {
+      const store = await fresh();
+      await store.touchUser(30);
+      expect(await store.getUser(30)).toMatchObject({ language: null, script: "cyrl" });
+      await store.saveSubscription({ chatId: 30, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: 30 });
+      expect((await store.getSubscription(30))?.script).toBe("cyrl");
+      await store.setUserLanguage(30, "kk", "latn");
+      expect(await store.getUser(30)).toMatchObject({ language: "kk", script: "latn" });
+      // The person's private chat follows: their digest is in Latin.
+      expect(await store.getSubscription(30)).toMatchObject({ language: "kk", script: "latn" });
+      await store.recordDecision(30, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      expect(await store.claimDeliveries(clock, 5)).toMatchObject([{ chatId: 30, language: "kk", script: "latn" }]);
+      // Without a script the choice is Cyrillic again.
+      await store.setUserLanguage(30, "ru");
+      expect(await store.getUser(30)).toMatchObject({ language: "ru", script: "cyrl" });
+      await store.touchChat({ id: -30, kind: "group", title: "G" });
+      expect((await store.getChat(-30))?.script).toBe("cyrl");
+      await store.saveSubscription({
+        chatId: -30,
+        chatKind: "group",
+        language: "kk",
+        script: "latn",
+        schedule: daily(540),
+        sectors: null,
+        createdBy: 30,
+      });
+      expect((await store.getSubscription(-30))?.script).toBe("latn");
+      await store.setChatLanguage(-30, "kk", "latn");
+      expect(await store.getChat(-30)).toMatchObject({ language: "kk", script: "latn" });
+      await store.updateSubscription(-30, { script: "cyrl" });
+      expect((await store.getSubscription(-30))?.script).toBe("cyrl");
+      await store.close();
+    });
+
     it("saves, changes, pauses, resumes and stops a subscription; language follows the chat", async () => {
       const store = await fresh();
       const saved = await store.saveSubscription({
@@ -261,7 +295,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const reopen = factory.reopen;
       it("keeps everything across a restart; deliveries caught sending go back to the queue", async () => {
         const store = await fresh();
-        await store.setUserLanguage(12, "kk");
+        await store.setUserLanguage(12, "kk", "latn");
         await store.saveSubscription({
           chatId: 12,
           chatKind: "private",
@@ -274,7 +308,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.claimDeliveries(clock, 5);
         await store.keyValue.set("conversation:12:12", "{}");
         const again = await reopen(store, now);
-        expect((await again.getUser(12))?.language).toBe("kk");
+        expect(await again.getUser(12)).toMatchObject({ language: "kk", script: "latn" });
         expect((await again.getSubscription(12))?.lastPeriod).toBe("d2025-09-05");
         expect(await again.keyValue.get("conversation:12:12")).toBe("{}");
         expect(await again.requeueInterrupted()).toBe(1);

@@ -19,13 +19,14 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
         async handle(ctx) {
           if (!(await canManageChat(ctx))) return void (await screens.refuse(ctx));
           const args = ctx.match.trim();
-          if (args === "") return dialogs.subscribe.enter(ctx, { locale: ctx.locale });
+          if (args === "") return dialogs.subscribe.enter(ctx, { locale: ctx.locale, script: ctx.script });
           const parsed = parseSubscribeArgs(args);
           if (!parsed) return void (await replyText(ctx, ctx.t("subscribe-usage")));
           const existing = await store.getSubscription(ctx.chat.id);
           const saved = await subscribeChat(store, {
             chat: ctx.chat,
             locale: ctx.locale,
+            script: ctx.script,
             schedule: scheduleFromArgs(parsed, existing?.schedule, deps.defaultTimezone),
             sectors: existing?.sectors ?? null,
             createdBy: ctx.from?.id ?? null,
@@ -46,7 +47,7 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
         menu: "everywhere",
         async handle(ctx) {
           const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
-          const digest = ctx.edition.digests.render(ctx.locale, sectors, null)!;
+          const digest = ctx.edition.digests.render(ctx.locale, sectors, null, ctx.script)!;
           await sendDigest(ctx.api, ctx.chat.id, digest);
         },
       },

@@ -3,6 +3,7 @@ import type { DialogContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
 import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
 import type { Feature } from "../../bot/feature.js";
+import { readerTranslate } from "../../bot/prepare.js";
 import { replyScreen, replyText, show } from "../../bot/screens.js";
 import { DEFAULT_MINUTE_OF_DAY, storedSectors, subscribeChat, toggleSector } from "../../digest/subscriptions.js";
 import { canonicalZone } from "../../digest/zoned-time.js";
@@ -19,7 +20,7 @@ import {
   timeButtons,
   weekdayButtons,
 } from "../../render/subscription.js";
-import type { Locale, Translate } from "../../shared/locale.js";
+import type { Locale, Script, Translate } from "../../shared/locale.js";
 import { parseTime, type Frequency, type Schedule } from "../../shared/schedule.js";
 
 type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
@@ -33,6 +34,9 @@ const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
  * and one typed value for /settings (a time or a time zone). Their state lives in the store, so a restart or another
  * instance continues them; another command or another bot button leaves them and is handled as usual.
  */
+/** What a dialogue is answered in: the reader's language and script, fixed when it opens (like the locale). */
+export type DialogReading = { locale: Locale; script?: Script };
+
 export function subscriptionDialogs(deps: Deps) {
   const { store } = deps;
   // A dialogue runs again from its start at each step: every step reads the content as it is at that step.
@@ -104,9 +108,11 @@ export function subscriptionDialogs(deps: Deps) {
     }
   }
 
-  const subscribe = defineDialog("subscribe", async (conversation: DialogConversation, ctx: DialogContext, args: { locale: Locale }) => {
+  const subscribe = defineDialog("subscribe", async (conversation: DialogConversation, ctx: DialogContext, args: DialogReading) => {
     const { locale } = args;
-    const t = deps.translators[locale];
+    // Dialogues started before scripts existed carry none: Cyrillic.
+    const script = args.script ?? "cyrl";
+    const t = readerTranslate(deps.translators, () => ({ locale, script }));
     const chat = ctx.chat!;
     const existing = await conversation.external(() => store.getSubscription(chat.id));
     const zone = existing?.schedule.timezone ?? deps.defaultTimezone;
@@ -118,7 +124,7 @@ export function subscriptionDialogs(deps: Deps) {
       sectors: existing?.sectors ?? allSectors(),
     };
     let step: Step = "frequency";
-    await show(ctx, stepScreen(step, draft, t, locale, zone));
+    await show(ctx, stepScreen(step, draft, t, locale, zone), script);
 
     for (;;) {
       const next = await conversation.wait();
@@ -129,13 +135,13 @@ export function subscriptionDialogs(deps: Deps) {
         if (action?.kind !== "dialog") return;
         if (action.answer.step === "cancel") {
           await next.answerCallbackQuery();
-          await show(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() });
+          await show(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() }, script);
           return;
         }
         const result = advance(step, draft, action.answer);
         if (result === undefined) {
           await next.answerCallbackQuery({ text: t("dialog-not-understood") });
-          await show(next, stepScreen(step, draft, t, locale, zone));
+          await show(next, stepScreen(step, draft, t, locale, zone), script);
           continue;
         }
         if (result === "save") {
@@ -144,6 +150,7 @@ export function subscriptionDialogs(deps: Deps) {
             subscribeChat(store, {
               chat,
               locale,
+              script,
               schedule: scheduleOf(draft, zone),
               sectors: storedSectors(draft.sectors, allSectors()),
               createdBy: next.from?.id ?? null,
@@ -151,19 +158,19 @@ export function subscriptionDialogs(deps: Deps) {
           );
           const summary = settingsScreen(saved, library(), { locale, t });
           const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
-          await show(next, withNote(done, summary));
+          await show(next, withNote(done, summary), script);
           return;
         }
         const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";
         await next.answerCallbackQuery(emptyChoice ? { text: t("dialog-sectors-empty") } : {});
         step = result;
-        await show(next, stepScreen(step, draft, t, locale, zone));
+        await show(next, stepScreen(step, draft, t, locale, zone), script);
         continue;
       }
 
       const text = next.message?.text;
       if (text !== undefined && isCancel(text)) {
-        await replyText(next, t("dialog-cancelled"));
+        await replyText(next, t("dialog-cancelled"), undefined, script);
         return;
       }
       // Any other command leaves the dialogue and is handled as usual.
@@ -174,36 +181,37 @@ export function subscriptionDialogs(deps: Deps) {
         if (minutes !== undefined) {
           draft.minuteOfDay = minutes;
           step = "sectors";
-          await show(next, stepScreen(step, draft, t, locale, zone));
+          await show(next, stepScreen(step, draft, t, locale, zone), script);
           continue;
         }
-        await replyText(next, t("dialog-time-invalid"));
+        await replyText(next, t("dialog-time-invalid"), undefined, script);
       } else {
-        await replyText(next, t("dialog-not-understood"));
+        await replyText(next, t("dialog-not-understood"), undefined, script);
       }
-      await show(next, stepScreen(step, draft, t, locale, zone));
+      await show(next, stepScreen(step, draft, t, locale, zone), script);
     }
   });
 
   /** One typed value for /settings: a time (HH:MM) or an IANA zone name. */
   const settingsInput = defineDialog(
     "settingsInput",
-    async (conversation: DialogConversation, ctx: DialogContext, args: { locale: Locale; field: "time" | "zone" }) => {
-      const t = deps.translators[args.locale];
+    async (conversation: DialogConversation, ctx: DialogContext, args: DialogReading & { field: "time" | "zone" }) => {
+      const script = args.script ?? "cyrl";
+      const t = readerTranslate(deps.translators, () => ({ locale: args.locale, script }));
       const chatId = ctx.chat!.id;
       const prompt = args.field === "time" ? "ask-time" : "ask-zone";
-      await replyText(ctx, t(prompt));
+      await replyText(ctx, t(prompt), undefined, script);
       for (;;) {
         const next = await conversation.wait();
         if (next.callbackQuery) await conversation.halt({ next: true });
         const text = next.message?.text?.trim();
         if (text === undefined) {
           if (!next.message) await conversation.skip({ next: true });
-          await replyText(next, t(prompt));
+          await replyText(next, t(prompt), undefined, script);
           continue;
         }
         if (isCancel(text)) {
-          await replyText(next, t("input-cancelled"));
+          await replyText(next, t("input-cancelled"), undefined, script);
           return;
         }
         if (isCommand(text)) await conversation.halt({ next: true });
@@ -220,15 +228,20 @@ export function subscriptionDialogs(deps: Deps) {
           return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
         });
         if (updated === undefined) {
-          await replyText(next, t("not-subscribed"));
+          await replyText(next, t("not-subscribed"), undefined, script);
           return;
         }
         if (updated === null) {
-          await replyText(next, args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }));
+          await replyText(
+            next,
+            args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }),
+            undefined,
+            script,
+          );
           continue;
         }
         const screen = settingsScreen(updated, library(), { locale: args.locale, t });
-        await replyScreen(next, withNote(t("settings-saved"), screen));
+        await replyScreen(next, withNote(t("settings-saved"), screen), script);
         return;
       }
     },

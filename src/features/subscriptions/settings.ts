@@ -8,6 +8,7 @@ import { storedSectors, toggleSector } from "../../digest/subscriptions.js";
 import type { SettingsChoice, SettingsField } from "../../render/callback-data.js";
 import { escapeHtml } from "../../render/format.js";
 import { settingsFieldScreen, topicIds, type SettingsFieldScreen } from "../../render/subscription.js";
+import { scriptFor } from "../../shared/locale.js";
 import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
 import type { Subscription } from "../../store/types.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
@@ -33,7 +34,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   /** A value people type (a time, a zone) comes in a short dialogue of its own. */
   const askTyped = async (ctx: BotContext, field: "time" | "zone") => {
     await ctx.answerCallbackQuery();
-    await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, field });
+    await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, script: ctx.script, field });
   };
   const saveSchedule = async (ctx: BotContext, chatId: number, schedule: Partial<Schedule>, subscription: Subscription) => {
     await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, ...schedule } });
@@ -55,18 +56,19 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     stale: (ctx, _choice, chatId) => showSettings(ctx, chatId, ctx.t("stale-button")),
     subscribe: async (ctx) => {
       await ctx.answerCallbackQuery();
-      await dialogs.subscribe.enter(ctx, { locale: ctx.locale });
+      await dialogs.subscribe.enter(ctx, { locale: ctx.locale, script: ctx.script });
     },
-    language: async (ctx, { language }, chatId) => {
+    language: async (ctx, { language, script }, chatId) => {
       if (language === undefined) {
         const subscription = await store.getSubscription(chatId);
         if (!subscription) return showSettings(ctx, chatId);
         return openField(ctx, "language", subscription);
       }
-      if (ctx.chat?.type === "private") await saveLanguage(store, ctx, language);
+      if (ctx.chat?.type === "private") await saveLanguage(store, ctx, language, script);
       else {
-        await store.setChatLanguage(chatId, language);
+        await store.setChatLanguage(chatId, language, scriptFor(language, script));
         ctx.locale = language;
+        ctx.script = scriptFor(language, script);
       }
       return showSettings(ctx, chatId, ctx.t("language-saved"));
     },

@@ -1,0 +1,46 @@
+import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import type { Briefing } from "../content/types.js";
+import type { Locale, Reading, Translate } from "../shared/locale.js";
+import { encodeCallback } from "./callback-data.js";
+import type { Rendered } from "./format.js";
+import { inScript } from "./latin.js";
+import type { SectionRef } from "./refs.js";
+import { renderSection } from "./sections.js";
+
+/** The other language of a reading: Kazakh (in Cyrillic, the content's own script) for Russian, Russian for Kazakh. */
+export function otherLanguage(reading: Reading): Reading {
+  return reading.locale === "kk" ? { locale: "ru", script: "cyrl" } : { locale: "kk", script: "cyrl" };
+}
+
+/**
+ * The row under every card that shows it once in the other language, without changing the reader's choice. A Latin
+ * reader's quote also gets its Cyrillic original, since the Latin quote is a transliteration. Labels are in the
+ * reader's language (`t`), so the edge writes them in the reader's script like the rest of the screen.
+ */
+export function otherReadingRow(ref: SectionRef, reading: Reading, t: Translate): InlineKeyboardButton[] {
+  const row = [InlineKeyboard.text(t("button-other-language"), encodeCallback({ kind: "view", ref, reading: otherLanguage(reading) }))];
+  if (reading.locale === "kk" && reading.script === "latn" && ref.section === "qt") {
+    row.push(
+      InlineKeyboard.text(t("button-cyrillic-original"), encodeCallback({ kind: "view", ref, reading: { locale: "kk", script: "cyrl" } })),
+    );
+  }
+  return row;
+}
+
+/**
+ * A card shown once in another reading: its text as a reader of that reading sees it (already in its script), and
+ * one button back to the reader's own reading, labelled in the reader's language and script (`readerT`).
+ */
+export function viewScreen(
+  briefing: Briefing,
+  ref: SectionRef,
+  viewed: Reading,
+  translators: Record<Locale, Translate>,
+  readerT: Translate,
+  compact: boolean,
+): Rendered {
+  const screen = renderSection(briefing, ref, { locale: viewed.locale, t: translators[viewed.locale], compact, script: viewed.script });
+  const back = InlineKeyboard.from([[InlineKeyboard.text(readerT("button-back-to-own"), encodeCallback({ kind: "section", ref }))]]);
+  return { text: inScript(screen, viewed.script).text, keyboard: back };
+}
