@@ -1,6 +1,7 @@
 import type { Api, ApiClientOptions } from "grammy";
 import nodeFetch from "node-fetch";
 import type { Logger } from "../logger.js";
+import type { ApiCallResult } from "../metrics/index.js";
 import { ignoreNotModified } from "./not-modified.js";
 import { retryOnFlood } from "./retry.js";
 import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
@@ -51,6 +52,47 @@ export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, ba
     return response;
   };
   return reporting;
+}
+
+/** Told of every Bot API call when it comes back: its method, its result and, for a 429, the pause Telegram asked for. */
+export type ApiCallObserver = (method: string, result: ApiCallResult, retryAfterSeconds?: number) => void;
+
+const methodOf = (url: Parameters<Fetch>[0]) => {
+  const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+  return href.slice(href.lastIndexOf("/") + 1);
+};
+
+const resultOf = (status: number): ApiCallResult =>
+  status >= 200 && status < 300 ? "ok" : status === 429 || status === 403 || status === 400 ? (String(status) as ApiCallResult) : "other";
+
+/**
+ * An HTTP client that tells `observe` of every call: the bots' Api objects (under reportingFetch), the digest
+ * delivery Api and the alerts' Api all go through it, so the counts cover every request the process makes. A call
+ * that throws (a network failure) counts as "other" and is thrown on unchanged. Only a 429's body is read, for its
+ * retry_after; a successful call costs two map lookups.
+ */
+export function countingFetch(observe: ApiCallObserver, base: Fetch = nodeFetch): Fetch {
+  return async (url, init) => {
+    const method = methodOf(url);
+    let response: Awaited<ReturnType<Fetch>>;
+    try {
+      response = await base(url, init);
+    } catch (error) {
+      observe(method, "other");
+      throw error;
+    }
+    const result = resultOf(response.status);
+    if (result !== "429") {
+      observe(method, result);
+      return response;
+    }
+    const failure = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as Partial<ApiFailure> | undefined;
+    observe(method, result, failure?.parameters?.retry_after);
+    return response;
+  };
 }
 
 /**
