@@ -63,7 +63,7 @@ async function stopOneMachineBot(bot: BotProcess, fake: FakeTelegram, folder: st
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
   for (const line of text.split("\n")) {
     const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
+    if (match?.[1] !== name) continue;
     const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
     if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
   }

@@ -36,7 +36,7 @@ function ownRedis(port: number, folder: string) {
       for (let attempt = 0; attempt < 100 && !ping(); attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (child?.exitCode !== null) return;
       const exited = new Promise((resolve) => child!.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
@@ -90,7 +90,7 @@ describe.skipIf(!hasRedis)("Redis restarted in the middle of a broadcast (real p
   }, 120_000);
 
   afterAll(async () => {
-    if (bot && bot.child.exitCode === null) bot.child.kill("SIGKILL");
+    if (bot?.child.exitCode === null) bot.child.kill("SIGKILL");
     await fake?.close();
     await redis?.stop();
     rmSync(folder, { recursive: true, force: true });
