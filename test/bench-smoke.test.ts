@@ -13,7 +13,17 @@ describe("npm run bench -- --smoke", () => {
     expect(lines[0]).toMatch(/^part\s+figure\s+value\s+target\s+method/);
     const summary = lines.at(-1)!;
     const number = String.raw`-?\d+(\.\d+)?`;
-    const keys = ["stack_vs_bare", "update_p99_ms", "inline_p99_ms", "broadcast_pace", "broadcast_lost", "broadcast_dup", "rss_mb_100k"];
+    const keys = [
+      "stack_vs_bare",
+      "stack_vs_bare_metrics",
+      "metrics_cost",
+      "update_p99_ms",
+      "inline_p99_ms",
+      "broadcast_pace",
+      "broadcast_lost",
+      "broadcast_dup",
+      "rss_mb_100k",
+    ];
     expect(summary).toMatch(new RegExp(`^bench: ${keys.map((key) => `${key}=${number}`).join(" ")}$`));
     expect(lines.filter((line) => line.startsWith("bench:"))).toHaveLength(1);
     // The ceiling for stack_vs_bare is measured in the same run (a table row, not part of the summary line).
