@@ -151,7 +151,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     // A reader whose update failed because the store is away hears so, rather than silence; the update may have
     // failed before its language was settled, so the language comes from Telegram then.
     const unavailable = await storeFailed(store, error).catch(() => true);
-    const locale: Locale = (ctx.locale) ?? localeFromLanguageCode(ctx.from?.language_code) ?? FALLBACK_LOCALE;
+    const locale: Locale = ctx.locale ?? localeFromLanguageCode(ctx.from?.language_code) ?? FALLBACK_LOCALE;
     const text = unavailable ? translators[locale]("store-unavailable") : undefined;
     // Never leave a button spinning, even when the handler failed.
     if (ctx.callbackQuery) await ctx.answerCallbackQuery(text ? { text } : {}).catch(() => undefined);
