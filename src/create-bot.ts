@@ -30,7 +30,7 @@ import type { Metrics } from "./metrics/index.js";
 import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
-import { countingFetch, installBotTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
+import { installBotTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
  * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
@@ -106,10 +106,10 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   // calls through this HTTP client, and gets its transformers from installBotTransformers.
   const client = options.botConfig?.client ?? {};
   const { metrics } = options;
-  const fetch = metrics ? countingFetch((...call) => metrics.apiCall(...call), client.fetch) : client.fetch;
+  const observe = metrics ? (...call: Parameters<ApiCallObserver>) => metrics.apiCall(...call) : undefined;
   const bot = new Bot<BotContext>(options.token, {
     ...options.botConfig,
-    client: { ...client, fetch: reportingFetch(failures, logger, fetch) },
+    client: { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) },
   });
   installBotTransformers(bot.api);
   const translators = createTranslators();

@@ -184,6 +184,8 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
     return child;
   };
 
+  const apiCallChildren = new Map<string, Counter.Internal>();
+
   return {
     registry,
     /** Where the scrape-time gauges read from; main.ts sets these once the store and the queue exist. */
@@ -198,7 +200,10 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
     },
     /** One Bot API call came back (the shape of an ApiCallObserver); a 429 also records the pause it asked for. */
     apiCall(method: string, result: ApiCallResult, retryAfterSeconds?: number): void {
-      apiCalls.inc({ method, result });
+      const key = `${method} ${result}`;
+      let child = apiCallChildren.get(key);
+      if (!child) apiCallChildren.set(key, (child = apiCalls.labels(method, result)));
+      child.inc();
       if (result === "ok") lastApiSuccess.set(now() / 1000);
       if (retryAfterSeconds !== undefined) floodWaits.observe(retryAfterSeconds);
     },
