@@ -2,6 +2,8 @@
 //
 // The layers, from the bottom up:
 //   shared                       types and tiny rules every layer may use
+//   metrics                      the Prometheus registry: imports only shared, so any layer can count
+//   alerts                       posts to the operators' chat; knows nothing of the bot
 //   content, telegram, store     the briefings, the Bot API edge, persistence
 //   render, search, digest       pure renderers, card search, digest scheduling and delivery
 //   bot                          bot plumbing: context, deps, feature shape, router, screens
@@ -11,7 +13,7 @@
 // Type-only imports count: a type import still ties a lower layer to a higher one.
 
 /** Folders below `bot` that form the core of the bot. */
-const CORE = "^src/(content|render|search|store|telegram|shared|digest)/";
+const CORE = "^src/(content|render|search|store|telegram|shared|digest|metrics|alerts)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -47,7 +49,7 @@ module.exports = {
       name: "core-not-to-bot",
       severity: "error",
       comment:
-        "content, render, search, store, telegram, shared and digest never import the bot plumbing, the features or the " +
+        "content, render, search, store, telegram, shared, digest, metrics and alerts never import the bot plumbing, the features or the " +
         "composition modules: they are the core that the bot is built on and are usable (and testable) without a bot.",
       from: { path: CORE },
       to: { path: "^src/(bot|features)/|^src/(create-bot|main)\\.ts$" },
@@ -58,6 +60,22 @@ module.exports = {
       comment: "shared sits below every layer: it imports nothing from src outside itself, so every layer can use it.",
       from: { path: "^src/shared/" },
       to: { path: "^src/", pathNot: "^src/shared/" },
+    },
+    {
+      name: "metrics-imports-only-shared",
+      severity: "error",
+      comment:
+        "metrics is the one registry every layer counts into (the Bot API edge, digests, the bot): it imports nothing from " +
+        "src but shared, and what it reads at scrape time (the store, the queue) is handed to it, so it never sits in a cycle.",
+      from: { path: "^src/metrics/" },
+      to: { path: "^src/", pathNot: "^src/shared/" },
+    },
+    {
+      name: "alerts-below-store-and-digest",
+      severity: "error",
+      comment: "alerts only word and post a message: the store, digests and the bot tell it what happened, never the other way.",
+      from: { path: "^src/alerts/" },
+      to: { path: "^src/(store|digest|telegram|render|search|content)/" },
     },
     {
       name: "content-stays-content",

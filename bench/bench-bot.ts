@@ -6,18 +6,20 @@ import type { BotContext } from "../src/bot/context.js";
 import type { RateLimits } from "../src/digest/rate-limiter.js";
 import { createDigestSender } from "../src/digest/sender.js";
 import { createLogger } from "../src/logger.js";
+import type { Metrics } from "../src/metrics/index.js";
 import type { Store } from "../src/store/types.js";
 import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
 
 /**
  * The bot as createBot builds it, on a given store and Bot API client, with a digest sender on the same parts; the
- * bundled content unless another library is given.
+ * bundled content unless another library is given, and metrics when given.
  */
 export function benchBot(
   store: Store,
   client: NonNullable<BotConfig<BotContext>["client"]>,
   rateLimits?: RateLimits,
   library: ContentLibrary = content,
+  metrics?: Metrics,
 ) {
   const logger = createLogger("silent");
   const { bot, deps } = createBot({
@@ -26,6 +28,7 @@ export function benchBot(
     library,
     logger,
     ...(rateLimits ? { rateLimits } : {}),
+    ...(metrics ? { metrics } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },
   });
   // As in main.ts: digests go out on an Api without auto-retry.

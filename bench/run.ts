@@ -48,6 +48,14 @@ row("", "ours updates/s", updates.stackPerSecond, "", "createBot stack, SQLite i
 row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per update, no plugins");
 row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare grammY making exactly our calls and payloads, no logic");
 row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
+row("", "with metrics / bare", updates.metricsVsBare, "", "the same stack counting updates and Bot API calls (prom-client)");
+row(
+  "",
+  "metrics cost",
+  updates.metricsCost,
+  `<= 0.03 ${met(updates.metricsCost <= 0.03)}`,
+  "1 − throughput with metrics ÷ without, same updates, alternating blocks",
+);
 
 process.stderr.write("2/5 inline search…\n");
 const inline = await benchInlineSearch(SIZES.inline);
@@ -140,7 +148,7 @@ const line = (cells: string[]) =>
     .trimEnd();
 process.stdout.write(`${line(["part", "figure", "value", "target", "method"])}\n${rows.map(line).join("\n")}\n\n`);
 process.stdout.write(
-  `bench: stack_vs_bare=${updates.stackVsBare} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
+  `bench: stack_vs_bare=${updates.stackVsBare} stack_vs_bare_metrics=${updates.metricsVsBare} metrics_cost=${updates.metricsCost} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
     `broadcast_pace=${broadcast.pace} broadcast_lost=${broadcast.lost} broadcast_dup=${broadcast.duplicated} ` +
     `rss_mb_100k=${memory.large.peakRssMb} library_reload_ms=${library.reloadMaxMs} library_inline_p99_ms=${library.inlineP99Ms}\n`,
 );

@@ -5,6 +5,7 @@ import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { content } from "../src/content/index.js";
 import type { ContentLibrary } from "../src/content/library.js";
+import { createMetrics } from "../src/metrics/index.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import { BENCH_BOT_INFO, BENCH_TOKEN, instantFetch } from "./in-process-api.js";
 import { benchBot } from "./bench-bot.js";
@@ -12,10 +13,11 @@ import { INLINE_QUERIES, mixedUpdates, seeded } from "./updates.js";
 import { percentile, round, timeEach } from "./stats.js";
 
 /** The project's full stack: createBot with every plugin and a SQLite store in a temp folder (bundled content by default). */
-export function stackBot(fetch: typeof globalThis.fetch = instantFetch(), library: ContentLibrary = content) {
+export function stackBot(fetch: typeof globalThis.fetch = instantFetch(), options: { library?: ContentLibrary; metrics?: boolean } = {}) {
   const folder = mkdtempSync(join(tmpdir(), "bench-stack-"));
   const store = openSqliteStore(join(folder, "bot.db"));
-  const { bot } = benchBot(store, { fetch }, undefined, library);
+  // With metrics: updates counted and timed, every Bot API call counted, as main.ts runs it.
+  const { bot } = benchBot(store, { fetch }, undefined, options.library ?? content, options.metrics ? createMetrics() : undefined);
   return {
     bot,
     store,
@@ -90,6 +92,9 @@ export type UpdateHandlingResult = {
   apiOnlyVsBare: number;
   p50Ms: number;
   p99Ms: number;
+  /** The stack with metrics on (main.ts's way) ÷ bare grammY, and what metrics cost: 1 − with ÷ without. */
+  metricsVsBare: number;
+  metricsCost: number;
 };
 
 /**
@@ -102,8 +107,9 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
   const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
   const calls = await recordCalls([...warmUp, ...updates]);
   const stack = stackBot();
-  const bots = { stack: stack.bot, bare: bareBot(), apiOnly: apiOnlyBot(calls) };
-  const totalMs = { stack: 0, bare: 0, apiOnly: 0 };
+  const measured = stackBot(instantFetch(), { metrics: true });
+  const bots = { stack: stack.bot, metrics: measured.bot, bare: bareBot(), apiOnly: apiOnlyBot(calls) };
+  const totalMs = { stack: 0, metrics: 0, bare: 0, apiOnly: 0 };
   try {
     for (const update of warmUp) {
       for (const bot of Object.values(bots)) await bot.handleUpdate(structuredClone(update));
@@ -112,7 +118,9 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
     const stackDurations: number[] = [];
     for (let start = 0; start < updates.length; start += block) {
       const slice = updates.slice(start, start + block);
-      for (const name of ["stack", "bare", "apiOnly"] as const) {
+      // The two stacks swap places every block, so neither always runs right after the other's garbage.
+      const stacks = (start / block) % 2 === 0 ? (["stack", "metrics"] as const) : (["metrics", "stack"] as const);
+      for (const name of [...stacks, "bare", "apiOnly"] as const) {
         // Fresh copies: grammY may attach data to update objects; no bot should see another's.
         const copies = slice.map((update) => structuredClone(update));
         const timed = await timeEach<Update>(copies, (update) => bots[name].handleUpdate(update));
@@ -130,9 +138,12 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
       apiOnlyVsBare: round(totalMs.bare / totalMs.apiOnly, 3),
       p50Ms: round(percentile(stackDurations, 50), 3),
       p99Ms: round(percentile(stackDurations, 99), 3),
+      metricsVsBare: round(totalMs.bare / totalMs.metrics, 3),
+      metricsCost: round(1 - totalMs.stack / totalMs.metrics, 3),
     };
   } finally {
     await stack.close();
+    await measured.close();
   }
 }
 
@@ -146,7 +157,7 @@ export type InlineResult = { queries: number; p50Ms: number; p99Ms: number };
  */
 export async function benchInlineSearch(count: number, library: ContentLibrary = content): Promise<InlineResult> {
   const random = seeded(7);
-  const stack = stackBot(instantFetch(), library);
+  const stack = stackBot(instantFetch(), { library });
   try {
     const queries = Array.from({ length: count }, (_, index): Update => {
       const userId = 20_000 + (index % 300);

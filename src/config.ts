@@ -68,6 +68,23 @@ const configSchema = z
       .min(1, "must be a port number")
       .max(65535, "must be a port number")
       .default(8080),
+    METRICS_PORT: z.coerce
+      .number({ error: "must be a port number" })
+      .int("must be a port number")
+      .min(1, "must be a port number")
+      .max(65535, "must be a port number")
+      .optional(),
+    METRICS_HOST: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
+      .default("127.0.0.1"),
+    ALERT_CHAT_ID: z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/, "must be a numeric Telegram chat id (a private chat, or a group's negative id such as -1001234567890)")
+      .transform(Number)
+      .optional(),
   })
   .superRefine((values, ctx) => {
     if (values.BOT_MODE !== "webhook") return;
@@ -88,6 +105,10 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Set: state in Redis and digests through a shared BullMQ queue (several instances). Unset: SQLite, one process. */
   redisUrl: string | undefined;
+  /** Set: GET /metrics and /healthz on their own server (in webhook mode the webhook server serves them too). */
+  metrics: { port: number; host: string } | undefined;
+  /** The operators' chat the bot posts alerts to; unset: no alerts. */
+  alertChatId: number | undefined;
   /** Long polling (default), or an HTTP server Telegram posts updates to. */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
@@ -123,6 +144,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     digestTick: values.DIGEST_TICK,
     logLevel: values.LOG_LEVEL,
     redisUrl: values.REDIS_URL,
+    metrics: values.METRICS_PORT === undefined ? undefined : { port: values.METRICS_PORT, host: values.METRICS_HOST },
+    alertChatId: values.ALERT_CHAT_ID,
     mode:
       values.BOT_MODE === "webhook"
         ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }

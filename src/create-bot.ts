@@ -6,6 +6,7 @@ import { dialogGate } from "./bot/dialog-gate.js";
 import { editionsOf } from "./bot/edition.js";
 import { dialogsMiddleware } from "./bot/dialogs.js";
 import type { FeatureFactory } from "./bot/feature.js";
+import { measureUpdates } from "./bot/measure.js";
 import { logUpdates, prepareUpdate } from "./bot/prepare.js";
 import { createRouter } from "./bot/router.js";
 import type { ContentLibrary } from "./content/library.js";
@@ -23,11 +24,13 @@ import { languageFeature } from "./features/language.js";
 import { searchFeature } from "./features/search.js";
 import { startFeature } from "./features/start.js";
 import { subscriptionsFeature } from "./features/subscriptions/index.js";
-import { createTranslators } from "./i18n.js";
+import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics/index.js";
+import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
-import { installBotTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
+import { installBotTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
  * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
@@ -59,6 +62,8 @@ export type CreateBotOptions = {
   /** Recognise an update delivered twice (webhook retries); default true. */
   skipRepeatedUpdates?: boolean;
   now?: () => Date;
+  /** Counts updates, their handling time and every Bot API call of the bots' Api objects; none when unset. */
+  metrics?: Pick<Metrics, "updateHandled" | "apiCall">;
   /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
   botConfig?: BotConfig<BotContext>;
 };
@@ -67,6 +72,16 @@ export type CreateBotOptions = {
 function fixedContent(library: ContentLibrary): LiveContent {
   const content: LoadedContent = { library, fingerprint: "", fileOf: () => undefined, locate: () => undefined };
   return { current: () => content, reload: () => ({ status: "unchanged", content }), close: () => undefined };
+}
+
+/**
+ * An update failed because the store did not answer (Redis restarting, SQLite locked past its busy timeout): the
+ * failure is the store's, not the reader's, and passes in a moment.
+ */
+async function storeFailed(store: Store, error: unknown): Promise<boolean> {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
+  return !(await store.healthy());
 }
 
 /** Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. */
@@ -90,9 +105,11 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   // Every Api that answers people (the bot's, and the dialogue plugin's, built from these options) reports refused
   // calls through this HTTP client, and gets its transformers from installBotTransformers.
   const client = options.botConfig?.client ?? {};
+  const { metrics } = options;
+  const observe = metrics ? (...call: Parameters<ApiCallObserver>) => metrics.apiCall(...call) : undefined;
   const bot = new Bot<BotContext>(options.token, {
     ...options.botConfig,
-    client: { ...client, fetch: reportingFetch(failures, logger, client.fetch) },
+    client: { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) },
   });
   installBotTransformers(bot.api);
   const translators = createTranslators();
@@ -116,6 +133,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const router = createRouter(features);
   menu = router.menu;
 
+  if (metrics) bot.use(measureUpdates(metrics));
   bot.use(oneAtATime(sequenceKey));
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
   bot.use(prepareUpdate({ store, translators, edition: deps.edition, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
@@ -130,8 +148,14 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
 
   bot.catch(async ({ error, ctx }) => {
     logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
+    // A reader whose update failed because the store is away hears so, rather than silence; the update may have
+    // failed before its language was settled, so the language comes from Telegram then.
+    const unavailable = await storeFailed(store, error).catch(() => true);
+    const locale: Locale = ctx.locale ?? localeFromLanguageCode(ctx.from?.language_code) ?? FALLBACK_LOCALE;
+    const text = unavailable ? translators[locale]("store-unavailable") : undefined;
     // Never leave a button spinning, even when the handler failed.
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery(text ? { text } : {}).catch(() => undefined);
+    else if (text && ctx.message) await ctx.reply(text).catch(() => undefined);
   });
 
   return { bot, deps };

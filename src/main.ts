@@ -1,23 +1,31 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api } from "grammy";
 import dotenv from "dotenv";
+import { createAlerts, type Alerts } from "./alerts/index.js";
 import { registerCommands } from "./bot/command-menu.js";
 import { createBot } from "./create-bot.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { bundledContentDirectory } from "./content/folder.js";
 import { createLiveContent, type LiveContent } from "./content/live.js";
-import { formatProblem, loadContent, type ContentProblem } from "./content/loader.js";
+import { formatProblem, loadContent, type ContentProblem, type LoadedContent } from "./content/loader.js";
 import { refusalText } from "./features/editorial.js";
 import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import { escapeHtml } from "./render/format.js";
 import { checkContent } from "./tools/content-check.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
-import { createDigestSender } from "./digest/sender.js";
+import { createDigestSender, type DigestFinished } from "./digest/sender.js";
 import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
-import { openRedisStore } from "./store/redis.js";
+import { createMetrics, type ApiCallResult, type Metrics } from "./metrics/index.js";
+import { startOpsServer, type Health, type OpsServer } from "./ops-http.js";
+import { openRedisStore, StoreUnreachableError } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
+import type { Store } from "./store/types.js";
+import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else. */
@@ -81,7 +89,11 @@ async function shutDown(stages: StopStep[][], logger: Logger): Promise<ExitCode>
  * The content folder as live content: read and checked now (undefined after printing every problem, so that the
  * bot does not start on content it would refuse on reload), then followed while the bot runs.
  */
-function openContent(folder: string, logger: Logger, onRefused: (problems: ContentProblem[]) => void): LiveContent | undefined {
+function openContent(
+  folder: string,
+  logger: Logger,
+  hooks: { onRefused: (problems: ContentProblem[]) => void; onReloaded: (content: LoadedContent) => void },
+): LiveContent | undefined {
   const translators = createTranslators();
   const loaded = loadContent(folder);
   const problems = loaded.ok ? checkContent(loaded.content.library, translators, loaded.content) : loaded.problems;
@@ -94,20 +106,120 @@ function openContent(folder: string, logger: Logger, onRefused: (problems: Conte
     folder,
     initial: loaded.content,
     check: (content) => checkContent(content.library, translators, content),
-    onRefused,
+    ...hooks,
     logger,
   });
 }
 
+/** The version in package.json (above dist/src/ or src/), for the start-up alert. */
+function readVersion(): string {
+  for (let folder = dirname(fileURLToPath(import.meta.url)); dirname(folder) !== folder; folder = dirname(folder)) {
+    const manifest = join(folder, "package.json");
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "unknown";
+  }
+  return "unknown";
+}
+
+/** A check that does not answer within this time fails: /healthz answers even while Redis is away. */
+const HEALTH_CHECK_MS = 2_000;
+/** How often the store is asked whether it answers (the store-down and store-back alerts, `bot_store_up`). */
+const STORE_WATCH_MS = 2_000;
+/** Bot API calls failing (network, server errors) with no success for this long make /healthz fail. */
+const API_SILENCE_MS = 5 * 60 * 1000;
+/** A run of 429 pauses longer than this is posted to the operators' chat. */
+const LONG_FLOOD_MS = 60_000;
+
+const within = (check: Promise<boolean>, ms: number) =>
+  Promise.race([check.catch(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+
+/**
+ * What every Bot API call tells the operators: it is counted, the last success is kept for /healthz, and 429 pauses
+ * that follow each other are joined into one run, which is alerted once it has lasted over a minute.
+ */
+function watchApiCalls(metrics: Metrics, alerts: () => Alerts | undefined) {
+  let lastSuccessAt: number | undefined;
+  let lastFailureAt: number | undefined;
+  let floodStartedAt = 0;
+  let floodUntil = 0;
+  let floodAlerted = false;
+  const observe = (method: string, result: ApiCallResult, retryAfterSeconds?: number) => {
+    metrics.apiCall(method, result, retryAfterSeconds);
+    const at = Date.now();
+    if (result === "other") lastFailureAt = at;
+    else lastSuccessAt = at;
+    if (retryAfterSeconds === undefined) return;
+    if (at > floodUntil) {
+      floodStartedAt = at;
+      floodAlerted = false;
+    }
+    floodUntil = Math.max(floodUntil, at + retryAfterSeconds * 1000);
+    if (!floodAlerted && floodUntil - floodStartedAt > LONG_FLOOD_MS) {
+      floodAlerted = true;
+      alerts()?.alert("flood", { seconds: Math.round((floodUntil - floodStartedAt) / 1000) });
+    }
+  };
+  return {
+    observe,
+    lastSuccessAt: () => lastSuccessAt,
+    /** Unhealthy when calls fail and none has succeeded for API_SILENCE_MS. */
+    healthy: () =>
+      lastFailureAt === undefined || (lastSuccessAt ?? 0) > lastFailureAt || Date.now() - (lastSuccessAt ?? 0) < API_SILENCE_MS,
+  };
+}
+
+/** The operators' language: that of their chat (or, for a private chat, of the person), else the fallback. */
+async function operatorsLanguage(store: Store, chatId: number) {
+  return (await store.getChat(chatId))?.language ?? (await store.getUser(chatId))?.language ?? FALLBACK_LOCALE;
+}
+
 /** Starts the bot and resolves, once a signal has stopped it, with the exit code of that shutdown. */
 async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
+  const metrics = createMetrics();
+  let alerts: Alerts | undefined;
   // Operators hear of a refused content change in a private message; the bot exists once the content does.
   let tellOperators: (problems: ContentProblem[]) => void = () => undefined;
-  const content = openContent(config.contentDir ?? bundledContentDirectory(), logger, (problems) => tellOperators(problems));
+  const content = openContent(config.contentDir ?? bundledContentDirectory(), logger, {
+    onRefused: (problems) => {
+      metrics.contentReloaded("refused");
+      alerts?.alert("content-refused", { count: problems.length, problems: problems.slice(0, 5).map(formatProblem).join("\n") });
+      tellOperators(problems);
+    },
+    onReloaded: (loaded) => {
+      metrics.contentReloaded("reloaded");
+      metrics.contentServed(loaded.fingerprint);
+    },
+  });
   if (!content) return EXIT_FAILURE;
+  metrics.contentServed(content.current().fingerprint);
   process.on("SIGHUP", () => content.reload());
-  const store = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : openSqliteStore(config.databasePath);
+  let store: Store;
+  try {
+    store = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : openSqliteStore(config.databasePath);
+  } catch (error) {
+    if (!(error instanceof StoreUnreachableError)) throw error;
+    content.close();
+    process.stderr.write(`${error.message}\nCheck REDIS_URL and that Redis is running, or unset REDIS_URL to use SQLite.\n`);
+    return EXIT_FAILURE;
+  }
+  metrics.sources.store = async () => {
+    const stats = await store.stats(new Date());
+    return { subscriptions: stats.subscribers, waiting: stats.queued, oldestWaitingSince: stats.oldestQueuedAt };
+  };
+  const apiCalls = watchApiCalls(metrics, () => alerts);
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
+  // Every Api of the process counts its calls: the bots' (through createBot), the digests' and the alerts'.
+  const countedClient = { ...client, fetch: countingFetch(apiCalls.observe) };
+  if (config.alertChatId !== undefined) {
+    const alertChatId = config.alertChatId;
+    const alertApi = new Api(config.botToken, countedClient);
+    const translators = createTranslators();
+    alerts = createAlerts({
+      send: (text) => alertApi.sendMessage(alertChatId, text, { link_preview_options: { is_disabled: true } }),
+      language: () => operatorsLanguage(store, alertChatId),
+      translators,
+      logger,
+    });
+  }
   const { bot, deps } = createBot({
     token: config.botToken,
     store,
@@ -116,8 +228,28 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     adminIds: config.adminIds,
     defaultTimezone: config.defaultTimezone,
     skipRepeatedUpdates: config.mode.kind === "webhook",
+    metrics: { updateHandled: (type, ok, seconds) => metrics.updateHandled(type, ok, seconds), apiCall: apiCalls.observe },
     botConfig: { client },
   });
+
+  // The store is asked every few seconds whether it answers: operators hear when it goes away and when it is back.
+  let storeUp = true;
+  const storeWatch = setInterval(() => {
+    void within(store.healthy(), HEALTH_CHECK_MS).then((up) => {
+      metrics.storeUp(up);
+      if (up === storeUp) return;
+      storeUp = up;
+      const kind = config.redisUrl ? "Redis" : "SQLite";
+      if (up) logger.info("the store answers again");
+      else logger.error("the store does not answer");
+      alerts?.alert(up ? "store-up" : "store-down", { store: kind });
+    });
+  }, STORE_WATCH_MS);
+  storeWatch.unref();
+  const finished: DigestFinished = (outcome, detail) => {
+    metrics.digestFinished(outcome);
+    if (outcome === "failed") alerts?.alert("digest-failed", { chat: detail.chatId, error: detail.error ?? "" });
+  };
 
   tellOperators = (problems) => {
     const lines = problems.map(formatProblem);
@@ -132,7 +264,28 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   let runner: RunnerHandle | undefined;
   let webhook: WebhookServer | undefined;
   let scheduler: DigestScheduler | undefined;
+  let queue: DigestQueue | undefined;
+  let ops: OpsServer | undefined;
   let stopping = false;
+  const health: Health = async () => {
+    const [storeOk, queueOk] = await Promise.all([
+      within(store.healthy(), HEALTH_CHECK_MS),
+      queue ? within(queue.healthy(), HEALTH_CHECK_MS) : Promise.resolve(undefined),
+    ]);
+    const checks = {
+      store: storeOk,
+      scheduler: scheduler?.isRunning() ?? false,
+      ...(queueOk === undefined ? {} : { queue: queueOk }),
+      telegram: apiCalls.healthy(),
+    };
+    const lastSuccess = apiCalls.lastSuccessAt();
+    return {
+      ok: Object.values(checks).every(Boolean),
+      checks,
+      lastTickAt: scheduler?.lastTickAt()?.toISOString() ?? null,
+      lastApiSuccessAt: lastSuccess === undefined ? null : new Date(lastSuccess).toISOString(),
+    };
+  };
   const stopped = afterStopSignal((signal) => {
     stopping = true;
     logger.info({ signal }, "stopping");
@@ -142,7 +295,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
         [
           { name: "runner", stop: () => (runner?.isRunning() ? runner.stop() : undefined) },
           { name: "webhook server", stop: () => webhook?.close() },
+          { name: "metrics server", stop: () => ops?.close() },
           { name: "digest scheduler", stop: () => scheduler?.stop() },
+          { name: "alerts", stop: () => (clearInterval(storeWatch), alerts?.close()) },
         ],
         [
           { name: "store", stop: () => store.close() },
@@ -161,8 +316,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     if (stopping) return;
     // Digests go out without auto-retry: a 429 pauses the sender (or the shared queue) and the message is sent again
     // through the rate limit, instead of a retry that no limiter counts.
-    const deliveryApi = new Api(config.botToken, client);
-    let queue: DigestQueue | undefined;
+    const deliveryApi = new Api(config.botToken, countedClient);
     if (config.redisUrl) {
       queue = createDigestQueue({
         redisUrl: config.redisUrl,
@@ -171,40 +325,43 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
         renderer: () => deps.edition().digests,
         limiter: deps.limiter,
         logger,
+        onFinished: finished,
       });
       queue.start();
+      const started = queue;
+      metrics.sources.queue = () => started.counts();
     }
+    const renderer = () => deps.edition().digests;
     const delivery = queue
       ? { queue }
-      : { sender: createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger }) };
+      : { sender: createDigestSender({ api: deliveryApi, store, renderer, limiter: deps.limiter, logger, onFinished: finished }) };
     scheduler = await startDigestScheduler({
       expression: config.digestTick,
       store,
       delivery,
       logger,
       contentMark: () => deps.edition().digests.contentMark,
+      onTick: (planned) => metrics.digestsOwed(planned.queued),
     });
     // Catch up at once on what fell due while the bot was down, instead of waiting for the first tick.
     scheduler.runNow().catch((error: unknown) => logger.error({ err: error }, "digest catch-up failed"));
     const running = { username: bot.botInfo.username, briefings: content.current().library.briefings.length, mode: config.mode.kind };
+    if (config.metrics) {
+      ops = await startOpsServer({ ...config.metrics, health, metrics, logger });
+      logger.info({ host: config.metrics.host, port: config.metrics.port }, "serving /metrics and /healthz");
+    }
+    alerts?.alert("started", { version: readVersion(), mode: config.mode.kind, store: config.redisUrl ? "Redis" : "SQLite" });
 
     if (config.mode.kind === "webhook") {
       const { url, secret, port } = config.mode;
-      const activeScheduler = scheduler;
       webhook = await startWebhookServer({
         bot,
         path: new URL(url).pathname,
         secret,
         port,
         logger,
-        health: async () => {
-          const checks = {
-            store: await store.healthy(),
-            scheduler: activeScheduler.isRunning(),
-            ...(queue ? { queue: await queue.healthy() } : {}),
-          };
-          return { ok: Object.values(checks).every(Boolean), checks, lastTickAt: activeScheduler.lastTickAt()?.toISOString() ?? null };
-        },
+        health,
+        metrics,
       });
       await bot.api.setWebhook(url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
       logger.info({ ...running, port }, "bot is running");

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { webhookCallback, type Bot } from "grammy";
+import { BotError, webhookCallback, type Bot } from "grammy";
 import type { BotContext } from "./bot/context.js";
 import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics/index.js";
+import { answerOps, type Health } from "./ops-http.js";
 
-export type Health = () => Promise<{ ok: boolean; checks: Record<string, boolean> } & Record<string, unknown>>;
+export type { Health } from "./ops-http.js";
 
 export type WebhookServer = {
   server: Server;
@@ -16,7 +18,8 @@ const ANSWER_WITHIN_MS = 9_000;
 
 /**
  * The HTTP side of webhook mode: POST <path> takes updates (grammY checks X-Telegram-Bot-Api-Secret-Token and
- * answers 401 without processing when it is wrong), GET /healthz reports the parts the bot depends on.
+ * answers 401 without processing when it is wrong), GET /healthz reports the parts the bot depends on, GET /metrics
+ * serves the metrics.
  */
 export function startWebhookServer(options: {
   bot: Bot<BotContext>;
@@ -25,6 +28,7 @@ export function startWebhookServer(options: {
   port: number;
   host?: string;
   health: Health;
+  metrics?: Pick<Metrics, "render" | "contentType">;
   logger: Logger;
 }): Promise<WebhookServer> {
   const { bot, logger } = options;
@@ -36,12 +40,7 @@ export function startWebhookServer(options: {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
-    if (request.method === "GET" && url.pathname === "/healthz") {
-      const health = await options.health();
-      response.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" });
-      response.end(JSON.stringify(health));
-      return;
-    }
+    if (await answerOps(request, response, options)) return;
     if (request.method !== "POST" || url.pathname !== options.path) {
       response.writeHead(404).end();
       return;
@@ -49,6 +48,13 @@ export function startWebhookServer(options: {
     try {
       await handleUpdate(request, response);
     } catch (error) {
+      // The update was read and its handling failed: the bot's error handler answers the reader (as in polling mode),
+      // and Telegram gets 200, since sending the same update again would fail the same way.
+      if (error instanceof BotError) {
+        await bot.errorHandler(error as BotError<BotContext>);
+        if (!response.headersSent) response.writeHead(200).end();
+        return;
+      }
       // A body that is not an update: nothing to retry.
       logger.warn({ err: error }, "webhook request rejected");
       if (!response.headersSent) response.writeHead(400).end();

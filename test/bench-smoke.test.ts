@@ -15,6 +15,8 @@ describe("npm run bench -- --smoke", () => {
     const number = String.raw`-?\d+(\.\d+)?`;
     const keys = [
       "stack_vs_bare",
+      "stack_vs_bare_metrics",
+      "metrics_cost",
       "update_p99_ms",
       "inline_p99_ms",
       "broadcast_pace",

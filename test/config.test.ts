@@ -80,6 +80,20 @@ describe("parseConfig", () => {
     expect(config.mode).toEqual({ kind: "webhook", url: "https://bot.example.org/telegram", secret: "s3cret_-X", port: 8443 });
   });
 
+  it("serves metrics only with METRICS_PORT (on 127.0.0.1 by default) and takes a numeric ALERT_CHAT_ID, naming each bad one", async () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN }).metrics).toBeUndefined();
+    expect(parseConfig({ BOT_TOKEN: TOKEN, METRICS_PORT: "9464" }).metrics).toEqual({ port: 9464, host: "127.0.0.1" });
+    expect(parseConfig({ BOT_TOKEN: TOKEN, METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" }).metrics).toEqual({
+      port: 9464,
+      host: "0.0.0.0",
+    });
+    expect(parseConfig({ BOT_TOKEN: TOKEN, ALERT_CHAT_ID: "-1001234567890" }).alertChatId).toBe(-1001234567890);
+    const names = (env: Record<string, string>) => problemsOf({ BOT_TOKEN: TOKEN, ...env }).map((problem) => problem.split(" ")[0]);
+    expect(names({ METRICS_PORT: "70000" })).toEqual(["METRICS_PORT"]);
+    expect(names({ METRICS_HOST: "no spaces please" })).toEqual(["METRICS_HOST"]);
+    expect(names({ ALERT_CHAT_ID: "@newsroom" })).toEqual(["ALERT_CHAT_ID"]);
+  });
+
   it("parses admin ids and trims a trailing slash from the API root", async () => {
     const config = parseConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 1, 22 ,333", TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" });
     expect(config.adminIds).toEqual([1, 22, 333]);

@@ -61,19 +61,46 @@ async function stopOneMachineBot(bot: BotProcess, fake: FakeTelegram, folder: st
   rmSync(folder, { recursive: true, force: true });
 }
 
+/** One sample of a Prometheus exposition: the value of `name{labels}` (labels in any order), 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (match?.[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return 0;
+}
+
+async function scrape(base: string): Promise<string> {
+  const response = await fetch(`${base}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toContain("text/plain");
+  return response.text();
+}
+
+/** The operators' chat of the end-to-end runs. */
+const ALERT_CHAT_ID = -100555;
+
 /** The real process, started the way the README says, talking HTTP to the fake Bot API. */
 describe("npm start (end to end)", () => {
   let fake: FakeTelegram;
   let bot: BotProcess;
   let folder: string;
+  let metricsBase: string;
+  let before: string;
 
   beforeAll(async () => {
     fake = await startFakeTelegram({ botUsername: "visit_briefing_bot" });
     folder = mkdtempSync(join(tmpdir(), "briefing-e2e-"));
+    const metricsPort = await freePort();
+    metricsBase = `http://127.0.0.1:${metricsPort}`;
     bot = startOneMachineBot(fake, folder, {
       LOG_LEVEL: "debug",
       // Every second, so the digest test does not wait for a whole minute.
       DIGEST_TICK: "* * * * * *",
+      METRICS_PORT: String(metricsPort),
+      ALERT_CHAT_ID: String(ALERT_CHAT_ID),
     });
     await readyAfter(bot, fake, "getUpdates");
   }, 120_000);
@@ -107,6 +134,22 @@ describe("npm start (end to end)", () => {
     expect(answer.payload.results[0].input_message_content.message_text).toContain("Транскаспийского");
   });
 
+  it("serves /metrics and /healthz on METRICS_PORT in polling mode, and posts its start to the operators' chat", async () => {
+    const health = await fetch(`${metricsBase}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true, telegram: true } });
+    before = await scrape(metricsBase);
+    expect(sample(before, "bot_updates_total", { type: "message", outcome: "ok" })).toBeGreaterThanOrEqual(2);
+    expect(sample(before, "bot_telegram_api_calls_total", { method: "getMe", result: "ok" })).toBe(1);
+    expect(sample(before, "bot_update_duration_seconds_count", { type: "inline_query" })).toBeGreaterThanOrEqual(1);
+    expect(sample(before, "bot_content_last_reload_ok")).toBe(1);
+    expect(before).toMatch(/^bot_content_info\{version="[^"]+"\} 1$/m);
+    expect(before).toContain("process_resident_memory_bytes");
+    const started = await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === ALERT_CHAT_ID, 15_000);
+    expect(started.payload.text).toContain("Бот запущен");
+    expect(started.payload.text).toContain("polling");
+  });
+
   it("subscribes through the real process and delivers a digest at the next tick", async () => {
     const user = privateUser({ language_code: "kk" });
     // 00:00 local time has always passed today, so today's digest is owed at once.
@@ -125,6 +168,31 @@ describe("npm start (end to end)", () => {
       .callsTo("sendMessage")
       .filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
     expect(digests).toHaveLength(1);
+  });
+
+  it("counts the digest run in /metrics, with no user or chat id in any label", async () => {
+    const after = await scrape(metricsBase);
+    for (const [name, labels] of [
+      ["bot_digests_owed_total", {}],
+      ["bot_digests_total", { outcome: "sent" }],
+      ["bot_telegram_api_calls_total", { method: "sendMessage", result: "ok" }],
+      ["bot_updates_total", { type: "message", outcome: "ok" }],
+    ] as const) {
+      expect({ name, moved: sample(after, name, labels) > sample(before, name, labels) }).toEqual({ name, moved: true });
+    }
+    // The store's figures are read at most every few seconds, however often Prometheus scrapes.
+    let latest = after;
+    for (
+      let attempt = 0;
+      attempt < 40 && sample(latest, "bot_subscriptions", { status: "active", frequency: "daily", language: "kk" }) === 0;
+      attempt++
+    ) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+      latest = await scrape(metricsBase);
+    }
+    expect(sample(latest, "bot_subscriptions", { status: "active", frequency: "daily", language: "kk" })).toBe(1);
+    expect(sample(latest, "bot_digests_waiting")).toBe(0);
+    expect(after).not.toMatch(/(chat|user)(_id)?="/);
   });
 
   it("switches a person to Kazakh in Latin, who then reads a card, an inline result and a digest in it", async () => {
@@ -177,6 +245,14 @@ describe("npm start (end to end)", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("BOT_TOKEN is required");
     expect(result.stderr).toContain("See .env.example for every setting.");
+  });
+
+  it("exits 1 with an error naming REDIS_URL when Redis is unreachable at start", async () => {
+    const port = await freePort();
+    const env = { ...process.env, BOT_TOKEN: TEST_TOKEN, REDIS_URL: `redis://127.0.0.1:${port}/0`, TELEGRAM_API_ROOT: fake.apiRoot };
+    const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Cannot reach Redis at REDIS_URL (redis://127.0.0.1:${port}/0)`);
   });
 
   it("exits 1 on a fatal start-up error and logs it with its stack", async () => {
@@ -339,10 +415,13 @@ describe("npm start in webhook mode (end to end)", () => {
     expect(replies[0]!.payload.text).toContain("Здравствуйте, Иван!");
   });
 
-  it("reports health and stops cleanly on SIGTERM", async () => {
+  it("reports health and serves /metrics on the webhook server, then stops cleanly on SIGTERM", async () => {
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true } });
+    expect(await health.json()).toMatchObject({ ok: true, checks: { store: true, scheduler: true, telegram: true } });
+    const metrics = await scrape(base);
+    expect(sample(metrics, "bot_updates_total", { type: "message", outcome: "ok" })).toBe(1);
+    expect(sample(metrics, "bot_telegram_api_calls_total", { method: "setWebhook", result: "ok" })).toBe(1);
     process.kill(findDescendant(bot.child.pid!, "dist/src/main.js")!, "SIGTERM");
     const code = await Promise.race([bot.exit, new Promise((resolveTimeout) => setTimeout(() => resolveTimeout("timeout"), 15_000))]);
     expect(code).toBe(0);

@@ -5,7 +5,7 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { classifySendError } from "../telegram/send-errors.js";
-import { sendDigest } from "./sender.js";
+import { sendDigest, type DigestFinished } from "./sender.js";
 
 export type DigestJob = { chatId: number; period: string };
 
@@ -25,6 +25,10 @@ export type DigestQueueOptions = {
   concurrency?: number;
   attempts?: number;
   now?: () => Date;
+  /** Told of each delivery that ends (metrics count them; a failure for good alerts the operators). */
+  onFinished?: DigestFinished;
+  /** How long a job waits for an unreachable store (a Redis restart) before it fails like any other attempt. */
+  storeWaitMs?: number;
 };
 
 const QUEUE_NAME = "digests";
@@ -65,6 +69,26 @@ function connectionOf(url: string) {
   };
 }
 
+const STORE_RETRY_MS = 500;
+const DEFAULT_STORE_WAIT_MS = 2 * 60 * 1000;
+
+/**
+ * Runs a store call again while the store does not answer (Redis restarting), instead of failing the job: a failed
+ * attempt waits a minute or more before BullMQ tries again, and a store that comes back within seconds should cost
+ * the broadcast seconds. An error from a store that answers is a real one and is thrown at once.
+ */
+export async function whileStoreAway<T>(store: Pick<Store, "healthy">, call: () => Promise<T>, waitMs: number): Promise<T> {
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() >= giveUpAt || (await store.healthy())) throw error;
+      await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS));
+    }
+  }
+}
+
 /**
  * Digest delivery for several instances: BullMQ keeps the jobs in Redis, its limiter keeps all workers together
  * under Telegram's rate, and each job takes its delivery from the store (which knows whether it is still owed).
@@ -72,6 +96,9 @@ function connectionOf(url: string) {
 export function createDigestQueue(options: DigestQueueOptions) {
   const { api, store, renderer, limiter, logger } = options;
   const now = options.now ?? (() => new Date());
+  const finished: DigestFinished = options.onFinished ?? (() => undefined);
+  const storeWaitMs = options.storeWaitMs ?? DEFAULT_STORE_WAIT_MS;
+  const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, storeWaitMs);
   const connection = connectionOf(options.redisUrl);
   const queue = new Queue<DigestJob>(QUEUE_NAME, {
     connection,
@@ -86,12 +113,13 @@ export function createDigestQueue(options: DigestQueueOptions) {
   });
 
   async function deliverJob(job: Job<DigestJob>): Promise<string> {
-    const delivery = await store.claimDeliveryFor(job.data.chatId, job.data.period, now());
+    const delivery = await stored(() => store.claimDeliveryFor(job.data.chatId, job.data.period, now()));
     if (!delivery) return "not owed";
     const digests = renderer();
     const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script);
     if (!digest) {
-      await store.markEmpty(delivery.id);
+      await stored(() => store.markEmpty(delivery.id));
+      finished("empty", { chatId: delivery.chatId });
       return "empty";
     }
     let chatId = delivery.chatId;
@@ -100,7 +128,9 @@ export function createDigestQueue(options: DigestQueueOptions) {
       await limiter.acquire(chatId);
       try {
         const message = await sendDigest(api, chatId, digest);
-        await store.markSent(delivery.id, message.message_id, digests.contentMark);
+        // Sent: it must be recorded as sent, however long the store takes to come back, or it would go out again.
+        await stored(() => store.markSent(delivery.id, message.message_id, digests.contentMark));
+        finished("sent", { chatId });
         return "sent";
       } catch (error) {
         const failure = classifySendError(error);
@@ -112,20 +142,23 @@ export function createDigestQueue(options: DigestQueueOptions) {
           case "migrated":
             // One move per delivery: a second "migrated" answer is a failure like any other.
             if (moved) break;
-            await store.moveChat(chatId, failure.toChatId);
+            await stored(() => store.moveChat(chatId, failure.toChatId));
             chatId = failure.toChatId;
             moved = true;
             continue;
           case "gone": {
             const reason = error instanceof Error ? error.message : String(error);
-            await store.markDropped(delivery.id, failure.reason, reason);
+            await stored(() => store.markDropped(delivery.id, failure.reason, reason));
+            finished("dropped", { chatId });
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "other":
             break;
         }
         if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-          await store.markFailed(delivery.id, error instanceof Error ? error.message : String(error));
+          const reason = error instanceof Error ? error.message : String(error);
+          await stored(() => store.markFailed(delivery.id, reason));
+          finished("failed", { chatId, error: reason });
         }
         throw error;
       }
@@ -158,6 +191,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
       started.on("error", (error: Error) => logger.error({ err: error }, "digest worker error"));
       worker = started;
     },
+    /** Jobs by state, for the metrics. */
+    counts: () => queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed"),
     async healthy(): Promise<boolean> {
       try {
         await queue.getJobCounts("waiting");

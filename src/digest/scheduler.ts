@@ -30,6 +30,8 @@ export async function startDigestScheduler(options: {
   /** The content mark of the content as it is now (it can change while the bot runs): asked for at each tick. */
   contentMark: () => string;
   now?: () => Date;
+  /** Told what each tick found owed (metrics count it). */
+  onTick?: (planned: TickResult) => void;
 }): Promise<DigestScheduler> {
   const { store, logger, delivery, contentMark } = options;
   const now = options.now ?? (() => new Date());
@@ -45,12 +47,14 @@ export async function startDigestScheduler(options: {
     if ("queue" in delivery) {
       const { queue } = delivery;
       const planned = await tick(store, lastTick, contentMark, logger, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+      options.onTick?.(planned);
       // Recorded but never enqueued (a crash between the two): enqueue again; the job id keeps it single.
       await queue.enqueue(await store.pendingDeliveries(new Date(lastTick.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
       if (planned.queued > 0) logger.info(planned, "digests enqueued");
       return planned;
     }
     const planned = await tick(store, lastTick, contentMark, logger);
+    options.onTick?.(planned);
     if (planned.queued > 0) logger.info(planned, "digests queued");
     const drained = await delivery.sender.drain();
     if (drained.sent + drained.failed + drained.dropped > 0) logger.info(drained, "digests delivered");

@@ -1,5 +1,6 @@
 import { HttpError, type Api } from "grammy";
 import type { Logger } from "../logger.js";
+import type { DigestOutcome } from "../metrics/index.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
@@ -24,7 +25,12 @@ export type SenderOptions = {
   maxAttempts?: number;
   /** Delay before attempt n+1 after n failed attempts. */
   backoffMs?: (attempts: number) => number;
+  /** Told of each delivery that ends (metrics count them; a failure for good alerts the operators). */
+  onFinished?: DigestFinished;
 };
+
+/** How a delivery ended, with the chat and, for a failure, what Telegram or the network said. */
+export type DigestFinished = (outcome: DigestOutcome, detail: { chatId: number; error?: string }) => void;
 
 export type DrainResult = { sent: number; empty: number; retried: number; failed: number; dropped: number };
 
@@ -56,6 +62,7 @@ export function createDigestSender(options: SenderOptions) {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoffMs = options.backoffMs ?? defaultBackoff;
+  const finished: DigestFinished = options.onFinished ?? (() => undefined);
   const stopping = new AbortController();
   let running: Promise<DrainResult> | undefined;
   let again = false;
@@ -66,6 +73,7 @@ export function createDigestSender(options: SenderOptions) {
     if (!digest) {
       await store.markEmpty(delivery.id);
       result.empty++;
+      finished("empty", { chatId: delivery.chatId });
       return;
     }
     let chatId = delivery.chatId;
@@ -81,6 +89,7 @@ export function createDigestSender(options: SenderOptions) {
         const message = await sendDigest(api, chatId, digest);
         await store.markSent(delivery.id, message.message_id, digests.contentMark);
         result.sent++;
+        finished("sent", { chatId });
         return;
       } catch (error) {
         const failure = classifySendError(error);
@@ -106,6 +115,7 @@ export function createDigestSender(options: SenderOptions) {
             logger.info({ chat_id: chatId, reason: failure.reason }, "chat is gone: subscription stopped");
             await store.markDropped(delivery.id, failure.reason, reason);
             result.dropped++;
+            finished("dropped", { chatId });
             return;
           case "other":
             break;
@@ -122,6 +132,7 @@ export function createDigestSender(options: SenderOptions) {
       logger.error({ err: error, chat_id: chatId, attempts: delivery.attempts }, "digest failed for good");
       await store.markFailed(delivery.id, reason);
       result.failed++;
+      finished("failed", { chatId, error: reason });
       return;
     }
     const level = error instanceof HttpError ? "warn" : "error";

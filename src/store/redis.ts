@@ -203,11 +203,39 @@ type ScriptName = keyof typeof SCRIPTS;
 /** Telegram stops resending an update long before this. */
 const UPDATE_MEMORY_SECONDS = 24 * 60 * 60;
 
+/** Queued deliveries read to find the oldest one (see oldestQueued). */
+const OLDEST_SAMPLE = 100;
+
+/** The store is not there at start-up: main.ts reports it by its message (which names the setting) and exits. */
+export class StoreUnreachableError extends Error {
+  override name = "StoreUnreachableError";
+}
+
+/** The URL as it may appear in a message: a password in it is replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "unparsable URL";
+  }
+}
+
 export type RedisStoreOptions = { url: string; prefix?: string; now?: () => Date };
 
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
+  // A command waits for at most three reconnection attempts, then fails: while Redis restarts, a reader's update fails
+  // within a second (and the reader is told to try again) instead of hanging; deliveries wait for the store themselves.
   const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreUnreachableError(
+      `Cannot reach Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   const prefix = options.prefix ?? "vb:";
   const now = options.now ?? (() => new Date());
   const key = (...parts: (string | number)[]) => prefix + parts.join(":");
@@ -250,6 +278,22 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const setSubscriptionLanguage = async (chatId: number, language: Locale, script: Script) => {
     const stored = await readSubscription(chatId);
     if (stored) await writeSubscription({ ...stored, language, script });
+  };
+
+  /**
+   * The oldest due time among queued deliveries. Pending ones are ordered by next attempt, not by due time, so this
+   * reads the first OLDEST_SAMPLE of them and those being sent: a delivery retried for long can be missed, and the
+   * figure is then a little young.
+   */
+  const oldestQueued = async (): Promise<Date | null> => {
+    const ids = [
+      ...(await redis.zrange(key("d", "pending"), 0, OLDEST_SAMPLE - 1)),
+      ...(await redis.srandmember(key("d", "sending"), OLDEST_SAMPLE)),
+    ];
+    if (ids.length === 0) return null;
+    const raws = await redis.mget(ids.map((id) => key("d", id)));
+    const due = raws.filter((raw): raw is string => raw !== null).map((raw) => (JSON.parse(raw) as StoredDelivery).dueAt);
+    return due.length === 0 ? null : new Date(Math.min(...due));
   };
 
   const store: Store = {
@@ -419,8 +463,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         deliveries[status] = await redis.zcount(key("d", "done", status), since.getTime(), "+inf");
       }
       const queued = (await redis.zcard(key("d", "pending"))) + (await redis.scard(key("d", "sending")));
+      const oldestQueuedAt = await oldestQueued();
       const order = (entry: Stats["subscribers"][number]) => `${entry.language}|${entry.frequency}|${entry.status}`;
-      return { subscribers: [...counts.values()].sort((a, b) => order(a).localeCompare(order(b))), deliveries, queued };
+      return { subscribers: [...counts.values()].sort((a, b) => order(a).localeCompare(order(b))), deliveries, queued, oldestQueuedAt };
     },
     async healthy() {
       try {

@@ -210,7 +210,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     deliveryStats: db.prepare<[number], { status: DeliveryStatus; count: number }>(
       "SELECT status, COUNT(*) AS count FROM deliveries WHERE finished_at >= ? GROUP BY status",
     ),
-    queued: db.prepare<[], { count: number }>("SELECT COUNT(*) AS count FROM deliveries WHERE status IN ('pending', 'sending')"),
+    queued: db.prepare<[], { count: number; oldest: number | null }>(
+      "SELECT COUNT(*) AS count, MIN(due_at) AS oldest FROM deliveries WHERE status IN ('pending', 'sending')",
+    ),
 
     kvGet: db.prepare<[string], { value: string }>("SELECT value FROM kv WHERE key = ?"),
     kvSet: db.prepare<[string, string]>("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -436,10 +438,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     stats(since): Stats {
       const deliveries: Stats["deliveries"] = { pending: 0, sending: 0, sent: 0, empty: 0, failed: 0, dropped: 0 };
       for (const row of statements.deliveryStats.all(since.getTime())) deliveries[row.status] = row.count;
+      const queued = statements.queued.get();
       return {
         subscribers: statements.subscriberStats.all(),
         deliveries,
-        queued: statements.queued.get()?.count ?? 0,
+        queued: queued?.count ?? 0,
+        oldestQueuedAt: queued?.oldest == null ? null : new Date(queued.oldest),
       };
     },
     healthy() {

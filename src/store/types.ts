@@ -72,6 +72,8 @@ export type Stats = {
   deliveries: Record<DeliveryStatus, number>;
   /** Still queued (pending or sending). */
   queued: number;
+  /** When the oldest delivery still queued fell due; null when none is queued. */
+  oldestQueuedAt: Date | null;
 };
 
 /** A small key-value table for plugin state that must survive restarts (conversations). */

@@ -1,6 +1,7 @@
 import type { Api, ApiClientOptions } from "grammy";
 import nodeFetch from "node-fetch";
 import type { Logger } from "../logger.js";
+import type { ApiCallResult } from "../metrics/index.js";
 import { ignoreNotModified } from "./not-modified.js";
 import { retryOnFlood } from "./retry.js";
 import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
@@ -26,7 +27,7 @@ const DELIVERS_MESSAGES = /^(send|edit|copy|forward)[A-Z]/;
  * through its own transformer without a request, so a 429 or a 403 is reported once, when Telegram sent it, and
  * not again each time a dialogue is replayed. A failing handler is logged and never hides Telegram's answer.
  */
-export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, base: Fetch = nodeFetch): Fetch {
+export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, base: Fetch = nodeFetch, observe?: ApiCallObserver): Fetch {
   const report = async (method: string, body: unknown, failure: ApiFailure) => {
     const classified = classifyApiFailure(failure);
     if (classified.kind === "flood") return handlers.onFlood(classified.retryAfter);
@@ -36,21 +37,73 @@ export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, ba
     if (classified.kind === "gone") await handlers.onChatGone(chatId, classified.reason);
     if (classified.kind === "migrated") await handlers.onChatMigrated(chatId, classified.toChatId);
   };
+  // Calls are counted here, not by a countingFetch underneath: every call of the bots then costs no extra async frame.
   const reporting = async (url: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
-    const response = await base(url, init);
-    if (response.ok) return response;
-    const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
-    const method = href.split("/").at(-1) ?? "";
+    let response: Awaited<ReturnType<Fetch>>;
     try {
-      const failure = (await response.clone().json()) as ApiFailure;
+      response = await base(url, init);
+    } catch (error) {
+      observe?.(methodOf(url), "other");
+      throw error;
+    }
+    if (response.ok) {
+      observe?.(methodOf(url), "ok");
+      return response;
+    }
+    const method = methodOf(url);
+    let failure: ApiFailure | undefined;
+    try {
+      failure = (await response.clone().json()) as ApiFailure;
       const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
       await report(method, body, failure);
     } catch (error) {
       logger.error({ err: error, method }, "could not act on a refused Bot API call");
     }
+    observe?.(method, resultOf(response.status), response.status === 429 ? failure?.parameters?.retry_after : undefined);
     return response;
   };
   return reporting;
+}
+
+/** Told of every Bot API call when it comes back: its method, its result and, for a 429, the pause Telegram asked for. */
+export type ApiCallObserver = (method: string, result: ApiCallResult, retryAfterSeconds?: number) => void;
+
+const methodOf = (url: Parameters<Fetch>[0]) => {
+  const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+  return href.slice(href.lastIndexOf("/") + 1);
+};
+
+const resultOf = (status: number): ApiCallResult =>
+  status >= 200 && status < 300 ? "ok" : status === 429 || status === 403 || status === 400 ? (String(status) as ApiCallResult) : "other";
+
+/**
+ * An HTTP client that tells `observe` of every call, for the Api objects without reportingFetch (the digest delivery
+ * Api, the alerts' Api); reportingFetch counts the bots' calls the same way, so the counts cover every request. A call
+ * that throws (a network failure) counts as "other" and is thrown on unchanged. Only a 429's body is read, for its
+ * retry_after; a successful call costs two map lookups.
+ */
+export function countingFetch(observe: ApiCallObserver, base: Fetch = nodeFetch): Fetch {
+  return async (url, init) => {
+    const method = methodOf(url);
+    let response: Awaited<ReturnType<Fetch>>;
+    try {
+      response = await base(url, init);
+    } catch (error) {
+      observe(method, "other");
+      throw error;
+    }
+    const result = resultOf(response.status);
+    if (result !== "429") {
+      observe(method, result);
+      return response;
+    }
+    const failure = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as Partial<ApiFailure> | undefined;
+    observe(method, result, failure?.parameters?.retry_after);
+    return response;
+  };
 }
 
 /**

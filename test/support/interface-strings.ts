@@ -1,4 +1,8 @@
+import type { BotError } from "grammy";
 import type { Update, User } from "grammy/types";
+import type { BotContext } from "../../src/bot/context.js";
+import { createAlerts, type AlertKind, type AlertVariables } from "../../src/alerts/index.js";
+import { createLogger } from "../../src/logger.js";
 import { commandList, registerCommands } from "../../src/bot/command-menu.js";
 import { content } from "../../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
@@ -141,6 +145,19 @@ export function renderEverything(options: {
   languagePickerScreen(translators, "greeting-bilingual");
   languagePickerScreen(translators, "language-pick", { briefingId: library.latest.id, section: "ov" });
 }
+
+/** What the tour's store throws while it is "away": the updates failing with it are meant to fail. */
+export const STORE_AWAY_IN_TOUR = "Connection is closed (the tour's store is away)";
+
+/** Every alert main.ts posts to the operators' chat, with the variables it passes. */
+const ALERT_SAMPLES: Record<AlertKind, AlertVariables> = {
+  started: { version: "0.1.0", mode: "polling", store: "SQLite" },
+  "digest-failed": { chat: -1001, error: "Internal Server Error" },
+  flood: { seconds: 75 },
+  "store-down": { store: "Redis" },
+  "store-up": { store: "Redis" },
+  "content-refused": { count: 1, problems: "visits/tour.yaml:3:3 title.kk: Required" },
+};
 
 /**
  * Part (b): the real bot (createBot, SQLite, the fake Bot API) driven through every path a person can take.
@@ -352,6 +369,47 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await say(admin, "/reload");
   await say(admin, "/preview");
   await say(admin, "/reload");
+
+  // The store stops answering for a moment: a reader's message and a button press are told to try again.
+  const { store } = harness;
+  const getUser = store.getUser.bind(store);
+  const healthy = store.healthy.bind(store);
+  store.getUser = () => Promise.reject(new Error(STORE_AWAY_IN_TOUR));
+  store.healthy = () => Promise.resolve(false);
+  // As the runner does, a failed update goes to the bot's error handler.
+  const failing = (update: Update) =>
+    harness.send(update).catch((error: unknown) => harness.bot.errorHandler(error as BotError<BotContext>));
+  try {
+    await failing(messageUpdate(ru, "/briefing"));
+    const messageId = fake.messages(kk.id).at(-1)?.message_id ?? 1;
+    await failing(
+      callbackUpdate(kk, encodeCallback({ kind: "section", ref: { briefingId: latest.id, section: "home" } }), {
+        chat_id: kk.id,
+        message_id: messageId,
+      }),
+    );
+  } finally {
+    store.getUser = getUser;
+    store.healthy = healthy;
+  }
+
+  // The operators' chat, in each language: every alert main.ts posts, and one of them twice within the window, so that
+  // the second is folded into a later message with its count.
+  for (const locale of LOCALES) {
+    const posted: string[] = [];
+    const alerts = createAlerts({
+      send: async (text) => posted.push(text),
+      language: async () => locale,
+      translators: deps.translators,
+      logger: createLogger("silent"),
+      windowMs: 20,
+    });
+    for (const [kind, variables] of Object.entries(ALERT_SAMPLES) as [AlertKind, AlertVariables][]) alerts.alert(kind, variables);
+    alerts.alert("store-down", ALERT_SAMPLES["store-down"]);
+    const expected = Object.keys(ALERT_SAMPLES).length + 1;
+    for (let waited = 0; posted.length < expected && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    alerts.close();
+  }
 
   // What main.ts registers as Telegram's command menus.
   await registerCommands(harness.bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE);

@@ -1,0 +1,29 @@
+import type { MiddlewareFn } from "grammy";
+import type { Metrics } from "../metrics/index.js";
+import type { BotContext } from "./context.js";
+
+/** The update types the bot is sent (main.ts → ALLOWED_UPDATES), checked first; anything else is found by its key. */
+const KNOWN_TYPES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+
+function typeOf(update: BotContext["update"]): string {
+  for (const type of KNOWN_TYPES) if (update[type] !== undefined) return type;
+  return Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
+}
+
+/**
+ * Counts every update by type and outcome and times its handling, from the moment it enters the bot (waiting for
+ * the chat's earlier updates included) to the end of its handling. It is the outermost middleware, so a handler that
+ * throws counts as an error here before bot.catch sees it; the error is thrown on unchanged.
+ */
+export function measureUpdates(metrics: Pick<Metrics, "updateHandled">): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const started = performance.now();
+    let ok = false;
+    try {
+      await next();
+      ok = true;
+    } finally {
+      metrics.updateHandled(typeOf(ctx.update), ok, (performance.now() - started) / 1000);
+    }
+  };
+}

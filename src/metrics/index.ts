@@ -1,0 +1,229 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** What a Bot API call came back as; the label values of `bot_telegram_api_calls_total`. */
+export type ApiCallResult = "ok" | "429" | "403" | "400" | "other";
+
+/** How a digest delivery ended, as counted in the bot's digest counters. */
+export type DigestOutcome = "sent" | "failed" | "dropped" | "empty";
+
+/** What the store says at scrape time: read through `collect()`, never on the update path. */
+export type StoreSnapshot = {
+  subscriptions: { language: string; frequency: string; status: string; count: number }[];
+  /** Deliveries owed and not finished (pending or being sent). */
+  waiting: number;
+  /** When the oldest of them fell due; null when none waits. */
+  oldestWaitingSince: Date | null;
+};
+
+export type MetricsSources = {
+  /** The store's figures; failures leave the previous values and count in `bot_metrics_collect_errors_total`. */
+  store?: () => Promise<StoreSnapshot>;
+  /** BullMQ job counts by state (Redis mode only). */
+  queue?: () => Promise<Record<string, number>>;
+};
+
+/** A scrape reads the store at most this often; scrapes in between get the same figures. */
+const STORE_CACHE_MS = 5_000;
+/** Labels of one update's handling: an update type and how handling ended. */
+const UPDATE_OUTCOMES = ["ok", "error"] as const;
+
+/**
+ * Every metric the bot exports, in one registry of its own (so tests and the bench can build several side by side).
+ * Names follow Prometheus conventions: a `bot_` prefix, base units in the name (`_seconds`), `_total` on counters.
+ * No label carries a user or chat id: labels are update types, Bot API method names, statuses and languages.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean; now?: () => number } = {}) {
+  const now = options.now ?? (() => Date.now());
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const sources: MetricsSources = {};
+
+  const updates = new Counter({
+    name: "bot_updates_total",
+    help: "Telegram updates handled, by update type and outcome (ok or error).",
+    labelNames: ["type", "outcome"] as const,
+    registers: [registry],
+  });
+  const updateSeconds = new Histogram({
+    name: "bot_update_duration_seconds",
+    help: "Time from an update entering the bot to its handling being finished, by update type.",
+    labelNames: ["type"] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const apiCalls = new Counter({
+    name: "bot_telegram_api_calls_total",
+    help: "Bot API calls by method and result: ok, 429, 403, 400 or other (other error codes, network failures).",
+    labelNames: ["method", "result"] as const,
+    registers: [registry],
+  });
+  const floodWaits = new Histogram({
+    name: "bot_telegram_flood_wait_seconds",
+    help: "429 answers from Telegram and the pause each one asked for (retry_after); _count is the number of pauses.",
+    buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
+  const lastApiSuccess = new Gauge({
+    name: "bot_telegram_last_success_timestamp_seconds",
+    help: "When a Bot API call last succeeded (Unix time).",
+    registers: [registry],
+  });
+  const digestsOwed = new Counter({
+    name: "bot_digests_owed_total",
+    help: "Digests the scheduler recorded as owed (one per chat and period).",
+    registers: [registry],
+  });
+  const digests = new Counter({
+    name: "bot_digests_total",
+    help: "Digest deliveries finished by this process, by outcome: sent, failed (for good), dropped (chat gone), empty.",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  const contentReloads = new Counter({
+    name: "bot_content_reloads_total",
+    help: "Reads of the content folder that found a change, by result: reloaded or refused.",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  const lastReloadOk = new Gauge({
+    name: "bot_content_last_reload_ok",
+    help: "1 if the last change of the content folder was accepted (or none was seen), 0 if it was refused.",
+    registers: [registry],
+  });
+  const contentInfo = new Gauge({
+    name: "bot_content_info",
+    help: "The content being served: its version (a fingerprint of the files) and published briefings, value 1.",
+    labelNames: ["version"] as const,
+    registers: [registry],
+  });
+  const storeUp = new Gauge({
+    name: "bot_store_up",
+    help: "1 while the store (SQLite or Redis) answers, 0 while it does not.",
+    registers: [registry],
+  });
+  const collectErrors = new Counter({
+    name: "bot_metrics_collect_errors_total",
+    help: "Scrapes that could not read the store or the queue (their gauges keep the previous values).",
+    labelNames: ["source"] as const,
+    registers: [registry],
+  });
+  lastReloadOk.set(1);
+  storeUp.set(1);
+
+  // Store-derived gauges are computed when Prometheus scrapes, from one cached read of the store.
+  let cached: { at: number; snapshot: Promise<StoreSnapshot | undefined> } | undefined;
+  const storeSnapshot = (): Promise<StoreSnapshot | undefined> => {
+    if (!sources.store) return Promise.resolve(undefined);
+    if (cached && now() - cached.at < STORE_CACHE_MS) return cached.snapshot;
+    const read = sources.store;
+    const snapshot = read().catch(() => {
+      collectErrors.inc({ source: "store" });
+      return undefined;
+    });
+    cached = { at: now(), snapshot };
+    return snapshot;
+  };
+  new Gauge({
+    name: "bot_subscriptions",
+    help: "Digest subscriptions by status, frequency and language.",
+    labelNames: ["status", "frequency", "language"] as const,
+    registers: [registry],
+    async collect() {
+      const snapshot = await storeSnapshot();
+      if (!snapshot) return;
+      this.reset();
+      for (const row of snapshot.subscriptions) {
+        this.set({ status: row.status, frequency: row.frequency, language: row.language }, row.count);
+      }
+    },
+  });
+  new Gauge({
+    name: "bot_digests_waiting",
+    help: "Digests owed and not yet finished (pending or being sent), in the whole store.",
+    registers: [registry],
+    async collect() {
+      const snapshot = await storeSnapshot();
+      if (snapshot) this.set(snapshot.waiting);
+    },
+  });
+  new Gauge({
+    name: "bot_digests_oldest_waiting_age_seconds",
+    help: "How long ago the oldest waiting digest fell due; 0 when none waits.",
+    registers: [registry],
+    async collect() {
+      const snapshot = await storeSnapshot();
+      if (!snapshot) return;
+      this.set(snapshot.oldestWaitingSince ? Math.max(0, (now() - snapshot.oldestWaitingSince.getTime()) / 1000) : 0);
+    },
+  });
+  new Gauge({
+    name: "bot_digest_queue_jobs",
+    help: "Jobs in the BullMQ digest queue by state (Redis mode only).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      if (!sources.queue) return;
+      try {
+        const counts = await sources.queue();
+        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      } catch {
+        collectErrors.inc({ source: "queue" });
+      }
+    },
+  });
+  // Children bound once per label set: the update path then costs a Map lookup, not prom-client's label hashing.
+  type UpdateChild = { ok: Counter.Internal; error: Counter.Internal; seconds: Histogram.Internal<"type"> };
+  const updateChildren = new Map<string, UpdateChild>();
+  const updateChild = (type: string) => {
+    let child = updateChildren.get(type);
+    if (!child) {
+      const [ok, error] = UPDATE_OUTCOMES.map((outcome) => updates.labels(type, outcome));
+      child = { ok: ok!, error: error!, seconds: updateSeconds.labels(type) };
+      updateChildren.set(type, child);
+    }
+    return child;
+  };
+
+  const apiCallChildren = new Map<string, Counter.Internal>();
+
+  return {
+    registry,
+    /** Where the scrape-time gauges read from; main.ts sets these once the store and the queue exist. */
+    sources,
+    contentType: registry.contentType,
+    /** The exposition text of every metric (prom-client's own format). */
+    render: () => registry.metrics(),
+    updateHandled(type: string, ok: boolean, seconds: number): void {
+      const child = updateChild(type);
+      (ok ? child.ok : child.error).inc();
+      child.seconds.observe(seconds);
+    },
+    /** One Bot API call came back (the shape of an ApiCallObserver); a 429 also records the pause it asked for. */
+    apiCall(method: string, result: ApiCallResult, retryAfterSeconds?: number): void {
+      const key = `${method} ${result}`;
+      let child = apiCallChildren.get(key);
+      if (!child) apiCallChildren.set(key, (child = apiCalls.labels(method, result)));
+      child.inc();
+      if (result === "ok") lastApiSuccess.set(now() / 1000);
+      if (retryAfterSeconds !== undefined) floodWaits.observe(retryAfterSeconds);
+    },
+    digestsOwed(count: number): void {
+      if (count > 0) digestsOwed.inc(count);
+    },
+    digestFinished(outcome: DigestOutcome): void {
+      digests.inc({ outcome });
+    },
+    contentServed(version: string): void {
+      contentInfo.reset();
+      contentInfo.set({ version }, 1);
+    },
+    contentReloaded(result: "reloaded" | "refused"): void {
+      contentReloads.inc({ result });
+      lastReloadOk.set(result === "reloaded" ? 1 : 0);
+    },
+    storeUp(up: boolean): void {
+      storeUp.set(up ? 1 : 0);
+    },
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
