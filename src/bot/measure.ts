@@ -16,14 +16,16 @@ function typeOf(update: BotContext["update"]): string {
  * throws counts as an error here before bot.catch sees it; the error is thrown on unchanged.
  */
 export function measureUpdates(metrics: Pick<Metrics, "updateHandled">): MiddlewareFn<BotContext> {
-  return async (ctx, next) => {
+  // A continuation on the chain's promise rather than an async frame of its own: this runs on every update.
+  return (ctx, next) => {
     const started = performance.now();
-    let ok = false;
-    try {
-      await next();
-      ok = true;
-    } finally {
-      metrics.updateHandled(typeOf(ctx.update), ok, (performance.now() - started) / 1000);
-    }
+    const done = (ok: boolean) => metrics.updateHandled(typeOf(ctx.update), ok, (performance.now() - started) / 1000);
+    return next().then(
+      () => done(true),
+      (error: unknown) => {
+        done(false);
+        throw error;
+      },
+    );
   };
 }
