@@ -106,7 +106,9 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   // calls through this HTTP client, and gets its transformers from installBotTransformers.
   const client = options.botConfig?.client ?? {};
   const { metrics } = options;
-  const observe = metrics ? (...call: Parameters<ApiCallObserver>) => metrics.apiCall(...call) : undefined;
+  const observe: ApiCallObserver | undefined = metrics
+    ? (method, result, retryAfterSeconds) => metrics.apiCall(method, result, retryAfterSeconds)
+    : undefined;
   const bot = new Bot<BotContext>(options.token, {
     ...options.botConfig,
     client: { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) },
