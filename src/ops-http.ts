@@ -31,6 +31,27 @@ export async function answerOps(request: IncomingMessage, response: ServerRespon
 
 export type OpsServer = { server: Server; close(): Promise<void> };
 
+/**
+ * Starts `server` on port and host, resolving once it listens (rejecting if it cannot). `close` stops accepting
+ * requests, ends idle keep-alive connections and waits for the requests in progress.
+ */
+export function listening(server: Server, port: number, host: string): Promise<OpsServer> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve({
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
+
 /** Polling mode (or METRICS_PORT in webhook mode): a server with nothing but /healthz and /metrics. */
 export function startOpsServer(options: OpsRoutes & { port: number; host: string; logger: Logger }): Promise<OpsServer> {
   const server = createServer((request, response) => {
@@ -44,18 +65,5 @@ export function startOpsServer(options: OpsRoutes & { port: number; host: string
         else response.end();
       });
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve({
-        server,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeIdleConnections();
-          }),
-      });
-    });
-  });
+  return listening(server, options.port, options.host);
 }

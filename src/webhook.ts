@@ -3,7 +3,7 @@ import { BotError, webhookCallback, type Bot } from "grammy";
 import type { BotContext } from "./bot/context.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics/index.js";
-import { answerOps, type Health } from "./ops-http.js";
+import { answerOps, listening, type Health } from "./ops-http.js";
 
 export type { Health } from "./ops-http.js";
 
@@ -70,18 +70,5 @@ export function startWebhookServer(options: {
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve({
-        server,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeIdleConnections();
-          }),
-      });
-    });
-  });
+  return listening(server, options.port, options.host ?? "0.0.0.0");
 }
