@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LiveContent } from "../src/content/live.js";
 import { decodeCallback, encodeCallback, type CallbackAction } from "../src/render/callback-data.js";
 import { refToPayload, type SectionRef } from "../src/render/refs.js";
-import { addFixtureVisit, copyContent, editContentFile, FIXTURE_FILE, liveContentOver } from "./support/content-folder.js";
-import { startHarness, type Harness } from "./support/harness.js";
+import { addFixtureVisit, editContentFile, FIXTURE_FILE, startContentHarness, type ContentHarness } from "./support/content-folder.js";
+import type { Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
@@ -17,22 +17,19 @@ const DRAFT_WORDS = /вымышлен|фикстур/i;
 const DRAFT_HOME: SectionRef = { briefingId: "fx99", section: "home" };
 
 let folder: string;
-let remove: () => void;
 let live: LiveContent;
 let harness: Harness;
+let content: ContentHarness;
 
 beforeEach(async () => {
-  ({ folder, remove } = copyContent());
-  // The fictional visit as a draft: newer than the bundled visit, so it would be the one /briefing opens if it leaked.
-  addFixtureVisit(folder, (text) => text.replace("status: published", "status: draft"));
-  live = liveContentOver(folder);
-  harness = await startHarness({ library: live, bot: { adminIds: [OPERATOR_ID] } });
+  content = await startContentHarness({
+    // The fictional visit as a draft: newer than the bundled visit, so it would be the one /briefing opens if it leaked.
+    prepare: (copy) => addFixtureVisit(copy, (text) => text.replace("status: published", "status: draft")),
+    adminIds: [OPERATOR_ID],
+  });
+  ({ folder, live, harness } = content);
 });
-afterEach(async () => {
-  await harness.close();
-  live.close();
-  remove();
-});
+afterEach(() => content.close());
 
 type Person = ReturnType<typeof privateUser>;
 const operator = () => privateUser({ id: OPERATOR_ID, language_code: "ru" });

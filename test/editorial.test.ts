@@ -8,14 +8,14 @@ import { refToPayload, type SectionRef } from "../src/render/refs.js";
 import {
   addFixtureVisit,
   BUNDLED_FILE,
-  copyContent,
   editContentFile,
   FIXTURE_FILE,
-  liveContentOver,
   readContentFile,
   writeContentFile,
+  startContentHarness,
+  type ContentHarness,
 } from "./support/content-folder.js";
-import { startHarness, type Harness } from "./support/harness.js";
+import type { Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
@@ -25,20 +25,15 @@ const STALE_LINK = "Раздел по этой ссылке не найден, �
 const HOME_PROMPT = "Выберите раздел.";
 
 let folder: string;
-let remove: () => void;
 let live: LiveContent;
 let harness: Harness;
+let content: ContentHarness;
 
 beforeEach(async () => {
-  ({ folder, remove } = copyContent());
-  live = liveContentOver(folder);
-  harness = await startHarness({ library: live, bot: { adminIds: [OPERATOR_ID] } });
+  content = await startContentHarness({ adminIds: [OPERATOR_ID] });
+  ({ folder, live, harness } = content);
 });
-afterEach(async () => {
-  await harness.close();
-  live.close();
-  remove();
-});
+afterEach(() => content.close());
 
 const operator = () => privateUser({ id: OPERATOR_ID, language_code: "ru" });
 const reader = () => privateUser({ language_code: "ru" });

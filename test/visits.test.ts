@@ -3,28 +3,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LiveContent } from "../src/content/live.js";
 import { decodeCallback, encodeCallback, type CallbackAction } from "../src/render/callback-data.js";
 import { refToPayload } from "../src/render/refs.js";
-import { addFixtureVisit, copyContent, editContentFile, FIXTURE_FILE, liveContentOver } from "./support/content-folder.js";
-import { startHarness, type Harness } from "./support/harness.js";
+import { addFixtureVisit, editContentFile, FIXTURE_FILE, startContentHarness, type ContentHarness } from "./support/content-folder.js";
+import type { Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 // Two published visits side by side: the bundled China 2025 briefing and the fictional fixture (test/fixtures).
 let folder: string;
-let remove: () => void;
 let live: LiveContent;
 let harness: Harness;
+let content: ContentHarness;
 
 beforeEach(async () => {
-  ({ folder, remove } = copyContent());
-  addFixtureVisit(folder);
-  live = liveContentOver(folder);
-  harness = await startHarness({ library: live });
+  content = await startContentHarness({ prepare: (copy) => addFixtureVisit(copy) });
+  ({ folder, live, harness } = content);
 });
-afterEach(async () => {
-  await harness.close();
-  live.close();
-  remove();
-});
+afterEach(() => content.close());
 
 type Person = ReturnType<typeof privateUser>;
 const FIXTURE_TITLE = "Вымышленный визит (тестовая фикстура)";

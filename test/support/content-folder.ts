@@ -8,6 +8,7 @@ import { loadContent, type ContentProblem, type LoadedContent } from "../../src/
 import { createTranslators } from "../../src/i18n.js";
 import { createLogger } from "../../src/logger.js";
 import { checkContent } from "../../src/tools/content-check.js";
+import { startHarness, type Harness } from "./harness.js";
 
 /** The fictional second visit (test/fixtures/visits/fictional-fx99.yaml): id fx99, newer than the bundled visit. */
 export const FIXTURE_VISIT = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "visits", "fictional-fx99.yaml");
@@ -74,4 +75,29 @@ export function liveContentOver(
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
     ...(options.onReloaded ? { onReloaded: options.onReloaded } : {}),
   });
+}
+
+export type ContentHarness = { folder: string; live: LiveContent; harness: Harness; close(): Promise<void> };
+
+/**
+ * A bot serving live content over a copy of the bundled folder (watcher off: tests reload by hand). `prepare` edits
+ * the copy before the bot reads it; `close` stops the bot and removes the copy.
+ */
+export async function startContentHarness(
+  options: { prepare?: (folder: string) => void; adminIds?: readonly number[] } = {},
+): Promise<ContentHarness> {
+  const { folder, remove } = copyContent();
+  options.prepare?.(folder);
+  const live = liveContentOver(folder);
+  const harness = await startHarness({ library: live, ...(options.adminIds ? { bot: { adminIds: options.adminIds } } : {}) });
+  return {
+    folder,
+    live,
+    harness,
+    async close() {
+      await harness.close();
+      live.close();
+      remove();
+    },
+  };
 }
