@@ -1,11 +1,11 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { editionsOf } from "../src/bot/edition.js";
 import { bundledContentDirectory } from "../src/content/folder.js";
 import { loadContent, TOPICS_FILE, VISITS_FOLDER, visitFiles } from "../src/content/loader.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import { createTranslators } from "../src/i18n.js";
-import { createDigestRenderer } from "../src/render/digest.js";
 import { createCardSearch } from "../src/search/card-search.js";
 import { LOCALES } from "../src/shared/locale.js";
 import { checkContent } from "../src/tools/content-check.js";
@@ -38,7 +38,7 @@ export function generateLibrary(visits: number): { folder: string; remove(): voi
 /**
  * What the bot does when its folder changes (main.ts and live.ts): read and validate every file, run content:check's
  * checks (both languages, every screen within Telegram's limits), and build the edition readers get (card search and
- * digest renderer). Returns the library it built.
+ * digest renderer, as editionsOf builds them). Returns the library it built.
  */
 function reload(folder: string, translators: ReturnType<typeof createTranslators>): ContentLibrary {
   const loaded = loadContent(folder);
@@ -46,8 +46,7 @@ function reload(folder: string, translators: ReturnType<typeof createTranslators
   const problems = checkContent(loaded.content.library, translators, loaded.content);
   if (problems.length > 0) throw new Error(`generated library refused by content:check: ${problems[0]?.message}`);
   const { library } = loaded.content;
-  createCardSearch(library, translators);
-  createDigestRenderer(library, translators);
+  editionsOf(translators)(library);
   return library;
 }
 
