@@ -20,6 +20,18 @@ afterAll(async () => redis?.stop());
 
 const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
+/** One scheduler tick at `at` that enqueues what it owes on `queue`, as the scheduler does in Redis mode. */
+function tickInto(queue: DigestQueue, store: Store, at: Date, digests: DigestRenderer = renderer) {
+  return tick(
+    store,
+    at,
+    () => digests.contentMark,
+    undefined,
+    undefined,
+    (decisions) => queue.enqueue(owedDigests(decisions)),
+  );
+}
+
 const renderer = createDigestRenderer(content, translators);
 const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily digest is owed
 
@@ -83,14 +95,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     const { fake, store, queue } = await rig();
     const chats = Array.from({ length: 20 }, (_, index) => 7000 + index);
     await subscribe(store, chats);
-    await tick(
-      store,
-      DUE,
-      () => renderer.contentMark,
-      undefined,
-      undefined,
-      (decisions) => queue.enqueue(owedDigests(decisions)),
-    );
+    await tickInto(queue, store, DUE);
     await queue.enqueue(chats.map((chatId) => ({ chatId, period: "d2025-09-05" })));
     queue.start();
     await until(() => chats.every((chatId) => digestsTo(fake, chatId).length === 1));
@@ -111,15 +116,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     };
     const { fake, store, queue } = await rig({ renderer: current });
     await subscribe(store, [7401, 7402], "instant");
-    const tickAt = (at: Date) =>
-      tick(
-        store,
-        at,
-        () => current.contentMark,
-        undefined,
-        undefined,
-        (decisions) => queue.enqueue(owedDigests(decisions)),
-      );
+    const tickAt = (at: Date) => tickInto(queue, store, at, current);
 
     expect((await tickAt(DUE)).queued).toBe(2);
     queue.start();
@@ -155,14 +152,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         when: (payload) => payload.chat_id === 7101,
       },
     );
-    await tick(
-      store,
-      DUE,
-      () => renderer.contentMark,
-      undefined,
-      undefined,
-      (decisions) => queue.enqueue(owedDigests(decisions)),
-    );
+    await tickInto(queue, store, DUE);
     queue.start();
     await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
     const attempts = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7101);
@@ -181,14 +171,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         times: 10,
       },
     );
-    await tick(
-      store,
-      DUE,
-      () => renderer.contentMark,
-      undefined,
-      undefined,
-      (decisions) => queue.enqueue(owedDigests(decisions)),
-    );
+    await tickInto(queue, store, DUE);
     queue.start();
     await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
@@ -211,14 +194,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
       },
       { when: (payload) => payload.chat_id === -7202 },
     );
-    await tick(
-      store,
-      DUE,
-      () => renderer.contentMark,
-      undefined,
-      undefined,
-      (decisions) => queue.enqueue(owedDigests(decisions)),
-    );
+    await tickInto(queue, store, DUE);
     queue.start();
     await until(() => digestsTo(fake, -1007202).length === 1);
     expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === -7202)).toHaveLength(1);
@@ -234,14 +210,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     // 7301 fails once and then goes through; 7302 fails on both attempts.
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7301 });
     fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7302, times: 2 });
-    await tick(
-      store,
-      DUE,
-      () => renderer.contentMark,
-      undefined,
-      undefined,
-      (decisions) => queue.enqueue(owedDigests(decisions)),
-    );
+    await tickInto(queue, store, DUE);
     queue.start();
 
     // First attempts failed: both jobs wait for their backoff, and neither delivery is failed yet.
