@@ -41,10 +41,8 @@ export function generateLibrary(visits: number): { folder: string; remove(): voi
  * digest renderer, as editionsOf builds them). Returns the library it built.
  */
 function reload(folder: string, translators: ReturnType<typeof createTranslators>): ContentLibrary {
-  const loaded = loadContent(folder);
+  const loaded = loadContent(folder, (content) => checkContent(content.library, translators, content));
   if (!loaded.ok) throw new Error(`generated library refused: ${loaded.problems[0]?.message}`);
-  const problems = checkContent(loaded.content.library, translators, loaded.content);
-  if (problems.length > 0) throw new Error(`generated library refused by content:check: ${problems[0]?.message}`);
   const { library } = loaded.content;
   editionsOf(translators)(library);
   return library;

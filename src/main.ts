@@ -10,7 +10,7 @@ import { createBot } from "./create-bot.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { bundledContentDirectory } from "./content/folder.js";
 import { createLiveContent, type LiveContent } from "./content/live.js";
-import { formatProblem, loadContent, type ContentProblem, type LoadedContent } from "./content/loader.js";
+import { formatProblem, loadContent, type ContentCheck, type ContentProblem, type LoadedContent } from "./content/loader.js";
 import { refusalText } from "./features/editorial.js";
 import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import { escapeHtml } from "./render/format.js";
@@ -95,17 +95,17 @@ function openContent(
   hooks: { onRefused: (problems: ContentProblem[]) => void; onReloaded: (content: LoadedContent) => void },
 ): LiveContent | undefined {
   const translators = createTranslators();
-  const loaded = loadContent(folder);
-  const problems = loaded.ok ? checkContent(loaded.content.library, translators, loaded.content) : loaded.problems;
-  if (!loaded.ok || problems.length > 0) {
-    const list = problems.map((problem) => `  ${formatProblem(problem)}`).join("\n");
+  const check: ContentCheck = (content) => checkContent(content.library, translators, content);
+  const loaded = loadContent(folder, check);
+  if (!loaded.ok) {
+    const list = loaded.problems.map((problem) => `  ${formatProblem(problem)}`).join("\n");
     process.stderr.write(`The content in ${folder} (CONTENT_DIR) is invalid:\n${list}\nRun npm run content:check to see the same list.\n`);
     return undefined;
   }
   return createLiveContent({
     folder,
     initial: loaded.content,
-    check: (content) => checkContent(content.library, translators, content),
+    check,
     ...hooks,
     logger,
   });

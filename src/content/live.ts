@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "../logger.js";
-import { formatProblem, loadContent, type ContentProblem, type LoadedContent } from "./loader.js";
+import { formatProblem, loadContent, type ContentCheck, type ContentProblem, type LoadedContent } from "./loader.js";
 
 export type ReloadResult =
   | { status: "unchanged"; content: LoadedContent }
@@ -29,7 +29,7 @@ export function createLiveContent(options: {
   /** The content the bot starts with (already loaded and checked). */
   initial: LoadedContent;
   /** Checks beyond the schema; any problem refuses the change. */
-  check?: (content: LoadedContent) => ContentProblem[];
+  check?: ContentCheck;
   onReloaded?: (content: LoadedContent) => void;
   onRefused?: (problems: ContentProblem[]) => void;
   logger: Logger;
@@ -46,10 +46,8 @@ export function createLiveContent(options: {
   }
 
   function reload(): ReloadResult {
-    const loaded = loadContent(folder);
+    const loaded = loadContent(folder, options.check);
     if (!loaded.ok) return refuse(loaded.problems);
-    const problems = options.check?.(loaded.content) ?? [];
-    if (problems.length > 0) return refuse(problems);
     if (loaded.content.fingerprint === current.fingerprint) return { status: "unchanged", content: current };
     current = loaded.content;
     const { briefings, drafts } = current.library;

@@ -83,12 +83,22 @@ export function visitFiles(folder: string): string[] {
     .map((name) => join(visits, name));
 }
 
+/** Checks beyond the schema (both languages, Telegram's limits), given by the layers that know them. */
+export type ContentCheck = (content: LoadedContent) => ContentProblem[];
+
 /**
- * Reads a content folder: `topics.yaml` (what subscribers choose by) and one file per visit in `visits/`. Every
- * problem is reported with its file and, where the file has it, line, column and field; one problem anywhere
- * refuses the whole folder, so a half-valid set of files never becomes content.
+ * Reads a content folder: `topics.yaml` (what subscribers choose by) and one file per visit in `visits/`, then runs
+ * `check` on what the schema accepted. Every problem is reported with its file and, where the file has it, line,
+ * column and field; one problem anywhere refuses the whole folder, so a half-valid set of files never becomes content.
  */
-export function loadContent(folder: string): LoadResult {
+export function loadContent(folder: string, check?: ContentCheck): LoadResult {
+  const read = readContent(folder);
+  if (!read.ok || !check) return read;
+  const problems = check(read.content);
+  return problems.length > 0 ? { ok: false, problems } : read;
+}
+
+function readContent(folder: string): LoadResult {
   const problems: ContentProblem[] = [];
   const hash = createHash("sha256");
   const topicsPath = join(folder, TOPICS_FILE);

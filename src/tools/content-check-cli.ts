@@ -6,8 +6,9 @@ import { checkContent } from "./content-check.js";
 // npm run content:check [folder] — validates every content file (CONTENT_DIR, else the bundled content/): the schema,
 // both languages and Telegram's limits. Prints each problem as file:line:column field: message; exits 1 on any.
 const folder = process.argv[2] ?? process.env.CONTENT_DIR ?? bundledContentDirectory();
-const loaded = loadContent(folder);
-const problems = loaded.ok ? checkContent(loaded.content.library, createTranslators(), loaded.content) : loaded.problems;
+const translators = createTranslators();
+const loaded = loadContent(folder, (content) => checkContent(content.library, translators, content));
+const problems = loaded.ok ? [] : loaded.problems;
 if (problems.length > 0) {
   process.stderr.write(
     `content:check found ${problems.length} problem(s) in ${folder}:\n${problems.map((problem) => `  ${formatProblem(problem)}`).join("\n")}\n`,
