@@ -28,41 +28,20 @@ const DELIVERS_MESSAGES = /^(send|edit|copy|forward)[A-Z]/;
  * not again each time a dialogue is replayed. A failing handler is logged and never hides Telegram's answer.
  */
 export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, base: Fetch = nodeFetch, observe?: ApiCallObserver): Fetch {
-  const report = async (method: string, body: unknown, failure: ApiFailure) => {
-    const classified = classifyApiFailure(failure);
-    if (classified.kind === "flood") return handlers.onFlood(classified.retryAfter);
-    const chatId =
-      typeof body === "object" && body !== null && "chat_id" in body && typeof body.chat_id === "number" ? body.chat_id : undefined;
-    if (chatId === undefined || !DELIVERS_MESSAGES.test(method)) return;
-    if (classified.kind === "gone") await handlers.onChatGone(chatId, classified.reason);
-    if (classified.kind === "migrated") await handlers.onChatMigrated(chatId, classified.toChatId);
-  };
-  // Calls are counted here, not by a countingFetch underneath: every call of the bots then costs no extra async frame.
-  const reporting = async (url: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
-    let response: Awaited<ReturnType<Fetch>>;
+  return watchedFetch(base, observe, async (method, failure, init) => {
     try {
-      response = await base(url, init);
-    } catch (error) {
-      observe?.(methodOf(url), "other");
-      throw error;
-    }
-    if (response.ok) {
-      observe?.(methodOf(url), "ok");
-      return response;
-    }
-    const method = methodOf(url);
-    let failure: ApiFailure | undefined;
-    try {
-      failure = (await response.clone().json()) as ApiFailure;
+      const classified = classifyApiFailure(failure);
+      if (classified.kind === "flood") return handlers.onFlood(classified.retryAfter);
       const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
-      await report(method, body, failure);
+      const chatId =
+        typeof body === "object" && body !== null && "chat_id" in body && typeof body.chat_id === "number" ? body.chat_id : undefined;
+      if (chatId === undefined || !DELIVERS_MESSAGES.test(method)) return;
+      if (classified.kind === "gone") await handlers.onChatGone(chatId, classified.reason);
+      if (classified.kind === "migrated") await handlers.onChatMigrated(chatId, classified.toChatId);
     } catch (error) {
       logger.error({ err: error, method }, "could not act on a refused Bot API call");
     }
-    observe?.(method, resultOf(response.status), response.status === 429 ? failure?.parameters?.retry_after : undefined);
-    return response;
-  };
-  return reporting;
+  });
 }
 
 /** Told of every Bot API call when it comes back: its method, its result and, for a 429, the pause Telegram asked for. */
@@ -78,30 +57,47 @@ const resultOf = (status: number): ApiCallResult =>
 
 /**
  * An HTTP client that tells `observe` of every call, for the Api objects without reportingFetch (the digest delivery
- * Api, the alerts' Api); reportingFetch counts the bots' calls the same way, so the counts cover every request. A call
- * that throws (a network failure) counts as "other" and is thrown on unchanged. Only a 429's body is read, for its
- * retry_after; a successful call costs two map lookups.
+ * Api, the alerts' Api); reportingFetch counts the bots' calls the same way, so the counts cover every request.
  */
 export function countingFetch(observe: ApiCallObserver, base: Fetch = nodeFetch): Fetch {
+  return watchedFetch(base, observe);
+}
+
+/**
+ * The one HTTP client under both: each call is counted (a call that throws, a network failure, counts as "other" and
+ * is thrown on unchanged); a refused call's answer is read (a copy) and handed to `onRefused` when there is one, else
+ * only a 429's, for its retry_after. The caller always gets Telegram's answer unchanged. Counting is done here rather
+ * than by another client underneath, so that a call costs no extra async frame.
+ */
+function watchedFetch(
+  base: Fetch,
+  observe: ApiCallObserver | undefined,
+  onRefused?: (method: string, failure: ApiFailure, init: Parameters<Fetch>[1]) => Promise<void>,
+): Fetch {
   return async (url, init) => {
-    const method = methodOf(url);
     let response: Awaited<ReturnType<Fetch>>;
     try {
       response = await base(url, init);
     } catch (error) {
-      observe(method, "other");
+      observe?.(methodOf(url), "other");
       throw error;
     }
-    const result = resultOf(response.status);
-    if (result !== "429") {
-      observe(method, result);
+    if (response.ok) {
+      observe?.(methodOf(url), "ok");
       return response;
     }
-    const failure = (await response
-      .clone()
-      .json()
-      .catch(() => undefined)) as Partial<ApiFailure> | undefined;
-    observe(method, result, failure?.parameters?.retry_after);
+    const method = methodOf(url);
+    const result = resultOf(response.status);
+    const failure =
+      onRefused || result === "429"
+        ? ((await response
+            .clone()
+            .json()
+            .catch(() => undefined)) as ApiFailure | undefined)
+        : undefined;
+    if (failure && onRefused) await onRefused(method, failure, init);
+    if (result === "429") observe?.(method, result, failure?.parameters?.retry_after);
+    else observe?.(method, result);
     return response;
   };
 }
