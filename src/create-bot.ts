@@ -1,4 +1,4 @@
-import { Bot, type BotConfig, type Context } from "grammy";
+import { Bot, GrammyError, type BotConfig, type Context } from "grammy";
 import type { MenuEntry } from "./bot/command-menu.js";
 import type { BotContext } from "./bot/context.js";
 import type { Deps } from "./bot/deps.js";
@@ -30,6 +30,7 @@ import type { Metrics } from "./metrics/index.js";
 import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
+import { classifySendError } from "./telegram/send-errors.js";
 import { installBotTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
@@ -149,6 +150,17 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   for (const feature of features) if (feature.composer) bot.use(feature.composer);
 
   bot.catch(async ({ error, ctx }) => {
+    // A reply into a chat that blocked or removed the bot is not a fault: the HTTP client has already stopped that
+    // chat's subscription (onChatGone). Logged at info, without the error, whose payload carries the message text.
+    const failure = classifySendError(error);
+    if (failure.kind === "gone") {
+      const method = error instanceof GrammyError ? error.method : undefined;
+      logger.info(
+        { update_id: ctx.update.update_id, chat_id: ctx.chat?.id, method, reason: failure.reason },
+        "reply not delivered: chat is gone",
+      );
+      return;
+    }
     logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
     // A reader whose update failed because the store is away hears so, rather than silence; the update may have
     // failed before its language was settled, so the language comes from Telegram then.

@@ -22,7 +22,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
 import { createMetrics, type ApiCallResult, type Metrics } from "./metrics/index.js";
 import { startOpsServer, type Health, type OpsServer } from "./ops-http.js";
-import { openRedisStore, StoreUnreachableError } from "./store/redis.js";
+import { StoreOpenError } from "./store/errors.js";
+import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { Store } from "./store/types.js";
 import { countingFetch } from "./telegram/transformers.js";
@@ -196,9 +197,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   try {
     store = config.redisUrl ? await openRedisStore({ url: config.redisUrl }) : openSqliteStore(config.databasePath);
   } catch (error) {
-    if (!(error instanceof StoreUnreachableError)) throw error;
+    if (!(error instanceof StoreOpenError)) throw error;
     content.close();
-    process.stderr.write(`${error.message}\nCheck REDIS_URL and that Redis is running, or unset REDIS_URL to use SQLite.\n`);
+    process.stderr.write(`${error.message}\n`);
     return EXIT_FAILURE;
   }
   metrics.sources.store = async () => {

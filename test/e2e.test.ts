@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -255,11 +257,43 @@ describe("npm start (end to end)", () => {
     expect(result.stderr).toContain(`Cannot reach Redis at REDIS_URL (redis://127.0.0.1:${port}/0)`);
   });
 
+  it("exits 1 naming the file and DATABASE_PATH when the database cannot be opened, and leaves the file as it was", () => {
+    const notes = join(folder, "notes.db");
+    writeFileSync(notes, "not a database\n");
+    const aFolder = mkdtempSync(join(folder, "folder-"));
+    const cases: [string, string][] = [
+      [notes, "the file is not a SQLite database"],
+      [aFolder, "it cannot be opened"],
+      [join(notes, "bot.db"), "a file is in the way of its folder"],
+    ];
+    for (const [path, reason] of cases) {
+      const env = { ...process.env, BOT_TOKEN: TEST_TOKEN, REDIS_URL: "", DATABASE_PATH: path };
+      const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
+      expect(result.status, path).toBe(1);
+      expect(result.stderr).toContain(`Cannot open the SQLite database at DATABASE_PATH (${path}): ${reason}`);
+    }
+    expect(readFileSync(notes, "utf8")).toBe("not a database\n");
+    expect(existsSync(`${notes}-wal`)).toBe(false);
+  });
+
   it("exits 1 on a fatal start-up error and logs it with its stack", async () => {
-    const env = { ...process.env, BOT_TOKEN: TEST_TOKEN, REDIS_URL: "", DATABASE_PATH: "/dev/null/bot.db" };
-    const result = spawnSync(process.execPath, [join(ROOT, "dist/src/main.js")], { cwd: folder, env, encoding: "utf8" });
-    expect(result.status).toBe(1);
-    const fatal = result.stdout
+    // The metrics port is taken: listening fails after the bot has started, an error no check foresees.
+    const taken = createServer();
+    await new Promise<void>((resolveListening) => taken.listen(0, "127.0.0.1", resolveListening));
+    const env = {
+      REDIS_URL: "",
+      DATABASE_PATH: join(folder, "fatal.db"),
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      METRICS_PORT: String((taken.address() as AddressInfo).port),
+    };
+    const bot = startBotProcess(process.execPath, [...botNodeFlags(), join(ROOT, "dist/src/main.js")], env);
+    try {
+      expect(await bot.exit).toBe(1);
+    } finally {
+      taken.close();
+    }
+    const fatal = bot
+      .output()
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { level: number; err?: { stack?: string } })

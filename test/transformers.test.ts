@@ -126,6 +126,12 @@ describe("chat replies: each class of send failure", () => {
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "stopped", stopReason: "blocked" });
     // Nothing more is sent into a chat that refuses the bot.
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === user.id)).toHaveLength(1);
+    // Not an error: one info line that names the chat and the reason, and never the text that was refused.
+    expect(logged.filter((entry) => entry.level >= 50)).toEqual([]);
+    const told = logged.find((entry) => entry.msg === "reply not delivered: chat is gone");
+    expect(told).toMatchObject({ level: 30, chat_id: user.id, method: "sendMessage", reason: "blocked" });
+    const sentText = String(harness.fake.callsTo("sendMessage")[0]!.payload.text);
+    expect(JSON.stringify(logged)).not.toContain(sentText.slice(0, 40));
   });
 
   it("gone (403 kicked): a paused group subscription stops with reason 'removed'", async () => {

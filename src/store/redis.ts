@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { StoreOpenError } from "./errors.js";
 import { isScript, type Locale, type Script } from "../shared/locale.js";
 import type { Period } from "../shared/schedule.js";
 import type {
@@ -206,11 +207,6 @@ const UPDATE_MEMORY_SECONDS = 24 * 60 * 60;
 /** Queued deliveries read to find the oldest one (see oldestQueued). */
 const OLDEST_SAMPLE = 100;
 
-/** The store is not there at start-up: main.ts reports it by its message (which names the setting) and exits. */
-export class StoreUnreachableError extends Error {
-  override name = "StoreUnreachableError";
-}
-
 /** The URL as it may appear in a message: a password in it is replaced. */
 function withoutPassword(url: string): string {
   try {
@@ -232,8 +228,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     await redis.connect();
   } catch (error) {
     redis.disconnect();
-    throw new StoreUnreachableError(
-      `Cannot reach Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
+    throw new StoreOpenError(
+      `Cannot reach Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}\n` +
+        "Check REDIS_URL and that Redis is running, or unset REDIS_URL to use SQLite.",
     );
   }
   const prefix = options.prefix ?? "vb:";

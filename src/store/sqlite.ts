@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { StoreOpenError } from "./errors.js";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { Locale, Script } from "../shared/locale.js";
 import { isInstantPeriod, type Frequency } from "../shared/schedule.js";
@@ -89,16 +90,57 @@ function withPromises(sync: SyncStore): Store {
   return store as unknown as Store;
 }
 
+/** What is wrong with the database file, in the words an operator needs, from what opening it threw. */
+function openFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const detail = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case "SQLITE_NOTADB":
+      return "the file is not a SQLite database";
+    case "SQLITE_CANTOPEN":
+      return "it cannot be opened (a folder in the way, or no permission to read it)";
+    case "SQLITE_READONLY":
+    case "SQLITE_PERM":
+    case "EACCES":
+    case "EPERM":
+      return `no permission to write it (${detail})`;
+    case "ENOTDIR":
+    case "EEXIST":
+      return `a file is in the way of its folder (${detail})`;
+    default:
+      return detail;
+  }
+}
+
+/**
+ * Opens the database, settings and migrations included. Anything that fails here is the file at DATABASE_PATH (not a
+ * database, no permission, a folder in the way): it ends in a StoreOpenError naming both, and the file is not written
+ * to (the first statement that reads the header fails before anything is changed).
+ */
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    // 4 MB of page cache (the driver's default is 16 MB): the working set of a bot is small, and memory matters more.
+    db.pragma("cache_size = -4000");
+    db.pragma("foreign_keys = ON");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new StoreOpenError(
+      `Cannot open the SQLite database at DATABASE_PATH (${path}): ${openFailure(error)}\n` +
+        "Check DATABASE_PATH: it names the database file, which is created when missing.",
+    );
+  }
+}
+
 export function openSqliteStore(path: string, now: () => Date = () => new Date()): Store {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  // 4 MB of page cache (the driver's default is 16 MB): the working set of a bot is small, and memory matters more.
-  db.pragma("cache_size = -4000");
-  db.pragma("foreign_keys = ON");
-  migrate(db);
+  const db = openDatabase(path);
 
   const statements = {
     getUser: db.prepare<[number], UserRow>("SELECT id, language, script, first_seen_at FROM users WHERE id = ?"),
