@@ -100,6 +100,27 @@ describe("metrics registry", () => {
     expect(first).toContain("bot_telegram_flood_wait_seconds_count 1");
     expect(first).toContain('bot_telegram_api_calls_total{method="sendMessage",result="429"} 1');
   });
+
+  it("counts every increment once across scrapes, and the last successful call's time", async () => {
+    let clock = 1_700_000_000_000;
+    const metrics = createMetrics({ defaultMetrics: false, now: () => clock });
+    metrics.updateHandled("message", true, 0.002);
+    metrics.updateHandled("message", false, 0.002);
+    metrics.apiCall("sendMessage", "ok");
+    const first = await metrics.render();
+    expect(first).toContain('bot_updates_total{type="message",outcome="ok"} 1');
+    expect(first).toContain('bot_updates_total{type="message",outcome="error"} 1');
+    expect(first).toContain("bot_telegram_last_success_timestamp_seconds 1700000000");
+    clock += 5_000;
+    for (let call = 0; call < 3; call++) metrics.apiCall("sendMessage", "ok");
+    metrics.updateHandled("callback_query", true, 0.001);
+    const second = await metrics.render();
+    expect(second).toContain('bot_telegram_api_calls_total{method="sendMessage",result="ok"} 4');
+    expect(second).toContain('bot_updates_total{type="message",outcome="ok"} 1');
+    expect(second).toContain('bot_updates_total{type="callback_query",outcome="ok"} 1');
+    expect(second).toContain("bot_telegram_last_success_timestamp_seconds 1700000005");
+    expect(await metrics.render()).toContain('bot_telegram_api_calls_total{method="sendMessage",result="ok"} 4');
+  });
 });
 
 describe("SQLite under a lock", () => {

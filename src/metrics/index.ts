@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type CounterConfiguration, type LabelValues } from "prom-client";
 
 /** What a Bot API call came back as; the label values of `bot_telegram_api_calls_total`. */
 export type ApiCallResult = "ok" | "429" | "403" | "400" | "other";
@@ -27,6 +27,34 @@ const STORE_CACHE_MS = 5_000;
 /** Labels of one update's handling: an update type and how handling ended. */
 const UPDATE_OUTCOMES = ["ok", "error"] as const;
 
+/** One label set's increments since the last read of the registry. */
+type Tally = { readonly labels: LabelValues<string>; pending: number };
+
+/**
+ * A prom-client Counter for the update path: an increment is a plain addition to a Tally, and the tallies are handed
+ * to prom-client when the registry is read (`collect` runs at every scrape), so a scrape sees every count. prom-client
+ * validates and hashes the labels on every `inc`, even through a child bound with `labels()`; on the update path
+ * that cost is paid once a scrape instead of once a call.
+ */
+function tallyCounter<T extends string>(configuration: CounterConfiguration<T>): (labels: LabelValues<T>) => Tally {
+  const tallies: Tally[] = [];
+  new Counter<T>({
+    ...configuration,
+    collect() {
+      for (const tally of tallies) {
+        if (tally.pending === 0) continue;
+        this.inc(tally.labels as LabelValues<T>, tally.pending);
+        tally.pending = 0;
+      }
+    },
+  });
+  return (labels) => {
+    const tally: Tally = { labels, pending: 0 };
+    tallies.push(tally);
+    return tally;
+  };
+}
+
 /**
  * Every metric the bot exports, in one registry of its own (so tests and the bench can build several side by side).
  * Names follow Prometheus conventions: a `bot_` prefix, base units in the name (`_seconds`), `_total` on counters.
@@ -38,7 +66,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const sources: MetricsSources = {};
 
-  const updates = new Counter({
+  const updateTally = tallyCounter({
     name: "bot_updates_total",
     help: "Telegram updates handled, by update type and outcome (ok or error).",
     labelNames: ["type", "outcome"] as const,
@@ -51,7 +79,7 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const apiCalls = new Counter({
+  const apiCallTally = tallyCounter({
     name: "bot_telegram_api_calls_total",
     help: "Bot API calls by method and result: ok, 429, 403, 400 or other (other error codes, network failures).",
     labelNames: ["method", "result"] as const,
@@ -63,10 +91,15 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
     buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   });
-  const lastApiSuccess = new Gauge({
+  // Set on every successful call, read at scrape: a plain number on the update path.
+  let lastApiSuccessMs = 0;
+  new Gauge({
     name: "bot_telegram_last_success_timestamp_seconds",
     help: "When a Bot API call last succeeded (Unix time).",
     registers: [registry],
+    collect() {
+      if (lastApiSuccessMs > 0) this.set(lastApiSuccessMs / 1000);
+    },
   });
   const digestsOwed = new Counter({
     name: "bot_digests_owed_total",
@@ -171,20 +204,25 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
       }
     },
   });
-  // Children bound once per label set: the update path then costs a Map lookup, not prom-client's label hashing.
-  type UpdateChild = { ok: Counter.Internal; error: Counter.Internal; seconds: Histogram.Internal<"type"> };
+  // Tallies and histogram children bound once per label set: the update path then costs a Map lookup.
+  type UpdateChild = { ok: Tally; error: Tally; seconds: Histogram.Internal<"type"> };
   const updateChildren = new Map<string, UpdateChild>();
   const updateChild = (type: string) => {
     let child = updateChildren.get(type);
     if (!child) {
-      const [ok, error] = UPDATE_OUTCOMES.map((outcome) => updates.labels(type, outcome));
+      const [ok, error] = UPDATE_OUTCOMES.map((outcome) => updateTally({ type, outcome }));
       child = { ok: ok!, error: error!, seconds: updateSeconds.labels(type) };
       updateChildren.set(type, child);
     }
     return child;
   };
 
-  const apiCallChildren = new Map<string, Counter.Internal>();
+  const apiCallTallies = new Map<string, Partial<Record<ApiCallResult, Tally>>>();
+  const apiCallOf = (method: string, result: ApiCallResult): Tally => {
+    let byResult = apiCallTallies.get(method);
+    if (!byResult) apiCallTallies.set(method, (byResult = {}));
+    return (byResult[result] ??= apiCallTally({ method, result }));
+  };
 
   return {
     registry,
@@ -195,16 +233,13 @@ export function createMetrics(options: { defaultMetrics?: boolean; now?: () => n
     render: () => registry.metrics(),
     updateHandled(type: string, ok: boolean, seconds: number): void {
       const child = updateChild(type);
-      (ok ? child.ok : child.error).inc();
+      (ok ? child.ok : child.error).pending++;
       child.seconds.observe(seconds);
     },
     /** One Bot API call came back (the shape of an ApiCallObserver); a 429 also records the pause it asked for. */
     apiCall(method: string, result: ApiCallResult, retryAfterSeconds?: number): void {
-      const key = `${method} ${result}`;
-      let child = apiCallChildren.get(key);
-      if (!child) apiCallChildren.set(key, (child = apiCalls.labels(method, result)));
-      child.inc();
-      if (result === "ok") lastApiSuccess.set(now() / 1000);
+      apiCallOf(method, result).pending++;
+      if (result === "ok") lastApiSuccessMs = now();
       if (retryAfterSeconds !== undefined) floodWaits.observe(retryAfterSeconds);
     },
     digestsOwed(count: number): void {
