@@ -92,9 +92,6 @@ export type UpdateHandlingResult = {
   apiOnlyVsBare: number;
   p50Ms: number;
   p99Ms: number;
-  /** The stack with metrics on (main.ts's way) ÷ bare grammY, and what metrics cost: 1 − with ÷ without. */
-  metricsVsBare: number;
-  metricsCost: number;
 };
 
 /**
@@ -107,9 +104,8 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
   const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
   const calls = await recordCalls([...warmUp, ...updates]);
   const stack = stackBot();
-  const measured = stackBot(instantFetch(), { metrics: true });
-  const bots = { stack: stack.bot, metrics: measured.bot, bare: bareBot(), apiOnly: apiOnlyBot(calls) };
-  const totalMs = { stack: 0, metrics: 0, bare: 0, apiOnly: 0 };
+  const bots = { stack: stack.bot, bare: bareBot(), apiOnly: apiOnlyBot(calls) };
+  const totalMs = { stack: 0, bare: 0, apiOnly: 0 };
   try {
     for (const update of warmUp) {
       for (const bot of Object.values(bots)) await bot.handleUpdate(structuredClone(update));
@@ -118,9 +114,7 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
     const stackDurations: number[] = [];
     for (let start = 0; start < updates.length; start += block) {
       const slice = updates.slice(start, start + block);
-      // The two stacks swap places every block, so neither always runs right after the other's garbage.
-      const stacks = (start / block) % 2 === 0 ? (["stack", "metrics"] as const) : (["metrics", "stack"] as const);
-      for (const name of [...stacks, "bare", "apiOnly"] as const) {
+      for (const name of ["stack", "bare", "apiOnly"] as const) {
         // Fresh copies: grammY may attach data to update objects; no bot should see another's.
         const copies = slice.map((update) => structuredClone(update));
         const timed = await timeEach<Update>(copies, (update) => bots[name].handleUpdate(update));
@@ -138,12 +132,9 @@ export async function benchUpdateHandling(count: number): Promise<UpdateHandling
       apiOnlyVsBare: round(totalMs.bare / totalMs.apiOnly, 3),
       p50Ms: round(percentile(stackDurations, 50), 3),
       p99Ms: round(percentile(stackDurations, 99), 3),
-      metricsVsBare: round(totalMs.bare / totalMs.metrics, 3),
-      metricsCost: round(1 - totalMs.stack / totalMs.metrics, 3),
     };
   } finally {
     await stack.close();
-    await measured.close();
   }
 }
 

@@ -1,0 +1,30 @@
+/**
+ * The full stack in a process of its own, with metrics or without, never both: a bot runs one stack, and two stacks in
+ * one process share inline caches and optimized code, which moves their timings apart by more than what is measured.
+ *   metrics-run.js <with|without> <updates>   prints one JSON line: the CPU milliseconds the measured updates took
+ */
+import type { Update } from "grammy/types";
+import { content } from "../src/content/index.js";
+import { stackBot } from "./update-handling.js";
+import { mixedUpdates } from "./updates.js";
+import { timeEach } from "./stats.js";
+
+const [variant, countText] = process.argv.slice(2);
+const count = Number(countText);
+if ((variant !== "with" && variant !== "without") || !Number.isInteger(count) || count <= 0) {
+  throw new Error("usage: metrics-run.js <with|without> <updates>");
+}
+const warmUp = mixedUpdates(content, Math.min(1000, count));
+const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
+const stack = stackBot(undefined, { metrics: variant === "with" });
+try {
+  for (const update of warmUp) await stack.bot.handleUpdate(update);
+  // CPU time (every thread of the process, the garbage collector's included) rather than the clock: the updates keep
+  // the process busy without pause, so that is what bounds its throughput, and other processes' load does not count.
+  const before = process.cpuUsage();
+  await timeEach<Update>(updates, (update) => stack.bot.handleUpdate(update));
+  const used = process.cpuUsage(before);
+  process.stdout.write(`${JSON.stringify({ cpuMs: (used.user + used.system) / 1000 })}\n`);
+} finally {
+  await stack.close();
+}
