@@ -252,8 +252,8 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     if (outcome === "failed") alerts?.alert("digest-failed", { chat: detail.chatId, error: detail.error ?? "" });
     // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told.
     if (outcome === "dropped") {
-      tellChannelLost({ api: bot.api, store, translators: deps.translators, fallbackLocale: FALLBACK_LOCALE }, detail.chatId).catch(
-        (error: unknown) => logger.warn({ err: error, chat_id: detail.chatId }, "could not tell who set up the channel that its digest stopped"),
+      tellChannelLost({ api: bot.api, store, translators: deps.translators }, detail.chatId).catch((error: unknown) =>
+        logger.warn({ err: error, chat_id: detail.chatId }, "could not tell who set up the channel that its digest stopped"),
       );
     }
   };

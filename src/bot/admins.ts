@@ -26,8 +26,7 @@ export type ChannelRefusal =
   | "unknown-channel";
 
 type Member = Awaited<ReturnType<Api["getChatMember"]>>;
-const canPost = (member: Member) =>
-  member.status === "creator" || (member.status === "administrator" && member.can_post_messages === true);
+const canPost = (member: Member) => member.status === "creator" || (member.status === "administrator" && member.can_post_messages === true);
 
 /**
  * Whether a person may manage a channel's digest: its creator, or an admin who can post messages there; and whether

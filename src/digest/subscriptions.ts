@@ -80,7 +80,12 @@ export async function subscribeChannel(
     chat: { id: chatId, type: "channel", title: title ?? "" },
     locale: request.locale,
     ...(request.script ? { script: request.script } : {}),
-    schedule: existing?.schedule ?? { frequency: "daily", weekday: null, minuteOfDay: DEFAULT_MINUTE_OF_DAY, timezone: request.defaultTimezone },
+    schedule: existing?.schedule ?? {
+      frequency: "daily",
+      weekday: null,
+      minuteOfDay: DEFAULT_MINUTE_OF_DAY,
+      timezone: request.defaultTimezone,
+    },
     sectors: existing?.sectors ?? null,
     createdBy: request.createdBy,
   });

@@ -5,7 +5,6 @@ import type { Deps } from "../../bot/deps.js";
 import type { Feature } from "../../bot/feature.js";
 import { tellChannelLost } from "../../digest/channel-lost.js";
 import { stopLostChat } from "../../digest/subscriptions.js";
-import { FALLBACK_LOCALE } from "../../i18n.js";
 
 /** In a channel the bot must be an admin that can post; anywhere else it must still be in the chat. */
 function lostChat(chatType: string, member: ChatMember): boolean {
@@ -23,7 +22,7 @@ export function chatEventsPart({ store, translators, logger }: Deps): Feature {
     if (!lostChat(ctx.chat.type, ctx.myChatMember.new_chat_member)) return;
     const stopped = await stopLostChat(store, ctx.chat.id, ctx.chat.type === "private" ? "blocked" : "removed");
     if (!stopped || ctx.chat.type !== "channel") return;
-    await tellChannelLost({ api: ctx.api, store, translators, fallbackLocale: FALLBACK_LOCALE }, ctx.chat.id).catch((error: unknown) =>
+    await tellChannelLost({ api: ctx.api, store, translators }, ctx.chat.id).catch((error: unknown) =>
       logger.warn({ err: error, chat_id: ctx.chat.id }, "could not tell who set up the channel that its digest stopped"),
     );
   });

@@ -250,7 +250,8 @@ export function subscriptionDialogs(deps: Deps) {
           );
           continue;
         }
-        const title = args.channelId === undefined ? undefined : await conversation.external(async () => (await store.getChat(chatId))?.title);
+        const title =
+          args.channelId === undefined ? undefined : await conversation.external(async () => (await store.getChat(chatId))?.title);
         const channel = args.channelId === undefined ? undefined : { chatId, title: title ?? null };
         const screen = settingsScreen(updated, library(), { locale: args.locale, t }, channel);
         await replyScreen(next, withNote(t("settings-saved"), screen), script);
