@@ -1,4 +1,3 @@
- 
 import { Api } from "grammy";
 import type { InlineKeyboardButton, User } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
