@@ -134,6 +134,15 @@ describe("channels: set up from a private chat", () => {
     expect(reply.reply_markup).toEqual({ remove_keyboard: true });
   });
 
+  it("accepts a channel picked while a dialogue is open: the dialogue gives way", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" });
+    await harness.send(messageUpdate(user, "/subscribe"));
+    await share(harness, user);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ chatKind: "channel", createdBy: user.id });
+    expect(texts(harness, user.id).some((text) => text.includes("подключён"))).toBe(true);
+  });
+
   it("answers a chat shared for another request as a stale button, and saves nothing", async () => {
     const user = privateUser({ language_code: "ru" });
     const { harness } = await setUp({});

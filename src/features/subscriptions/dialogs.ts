@@ -169,6 +169,8 @@ export function subscriptionDialogs(deps: Deps) {
         continue;
       }
 
+      // A channel picked in Telegram's picker meanwhile leaves the dialogue and is handled as usual.
+      if (next.message?.chat_shared) await conversation.halt({ next: true });
       const text = next.message?.text;
       if (text !== undefined && isCancel(text)) {
         await replyText(next, t("dialog-cancelled"), undefined, script);
@@ -205,7 +207,7 @@ export function subscriptionDialogs(deps: Deps) {
       await replyText(ctx, t(prompt), undefined, script);
       for (;;) {
         const next = await conversation.wait();
-        if (next.callbackQuery) await conversation.halt({ next: true });
+        if (next.callbackQuery || next.message?.chat_shared) await conversation.halt({ next: true });
         const text = next.message?.text?.trim();
         if (text === undefined) {
           if (!next.message) await conversation.skip({ next: true });
