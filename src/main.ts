@@ -15,6 +15,7 @@ import { refusalText } from "./features/editorial.js";
 import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import { escapeHtml } from "./render/format.js";
 import { checkContent } from "./tools/content-check.js";
+import { tellChannelLost } from "./digest/channel-lost.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
@@ -29,8 +30,8 @@ import type { Store } from "./store/types.js";
 import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
-/** The update types the bot handles; Telegram sends nothing else. */
-export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+/** The update types the bot handles; Telegram sends nothing else (a channel's posts come only when asked for). */
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member", "channel_post"] as const;
 
 /** The settings from the environment (and .env); throws ConfigError naming every bad variable. */
 function readConfig(): Config {
@@ -250,6 +251,12 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   const finished: DigestFinished = (outcome, detail) => {
     metrics.digestFinished(outcome);
     if (outcome === "failed") alerts?.alert("digest-failed", { chat: detail.chatId, error: detail.error ?? "" });
+    // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told.
+    if (outcome === "dropped") {
+      tellChannelLost({ api: bot.api, store, translators: deps.translators }, detail.chatId).catch((error: unknown) =>
+        logger.warn({ err: error, chat_id: detail.chatId }, "could not tell who set up the channel that its digest stopped"),
+      );
+    }
   };
 
   tellOperators = (problems) => {

@@ -45,6 +45,14 @@ const WIRE: [CallbackAction, string][] = [
   [{ kind: "settings", choice: { field: "resume" } }, "v1:g:r"],
   [{ kind: "settings", choice: { field: "unsubscribe" } }, "v1:g:u"],
   [{ kind: "settings", choice: { field: "subscribe" } }, "v1:g:n"],
+  [{ kind: "settings", choice: { field: "channel" } }, "v1:g:k"],
+  [{ kind: "channel", chatId: -1001234567890 }, "v1:h:-1001234567890"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "frequency", frequency: "weekly" } }, "v1:h:-1001234567890:f:w"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "time", minuteOfDay: 7 * 60 } }, "v1:h:-1001234567890:t:0700"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "typeZone" } }, "v1:h:-1001234567890:z:type"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "sectors", sector: "transp" } }, "v1:h:-1001234567890:s:transp"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "language", language: "kk", script: "latn" } }, "v1:h:-1001234567890:l:kkl"],
+  [{ kind: "channel", chatId: -1001234567890, choice: { field: "unsubscribe" } }, "v1:h:-1001234567890:u"],
   [{ kind: "dialog", answer: { step: "frequency", frequency: "weekly" } }, "v1:c:f:w"],
   [{ kind: "dialog", answer: { step: "frequency", frequency: "daily" } }, "v1:c:f:d"],
   [{ kind: "dialog", answer: { step: "frequency", frequency: "instant" } }, "v1:c:f:i"],
@@ -94,6 +102,13 @@ describe("callback data", () => {
     "v1:c:t:type",
     "v1:c:ok:1",
     "v1:c:zz",
+    "v1:h",
+    "v1:h:1001234567890",
+    "v1:h:-0",
+    "v1:h:-12a",
+    "v1:h:-99999999999999999",
+    "v1:h:-1001234567890:q",
+    "v1:h:-1001234567890:t:1800:x",
   ])("rejects %j, which no button of ours carries", (forged) => {
     expect(decodeCallback(forged)).toBeUndefined();
   });
@@ -110,6 +125,7 @@ describe("callback data", () => {
     "v1:g:z:mars",
     "v1:g:s:BAD",
     "v1:g:p:1",
+    "v1:g:k:1",
   ])("reads %j, a settings field with a value that means nothing, as a stale settings button", (data) => {
     expect(decodeCallback(data)).toEqual({ kind: "settings", choice: { field: "stale" } });
   });
@@ -120,6 +136,16 @@ describe("callback data", () => {
       Buffer.byteLength(encodeCallback({ kind: "view", ref: longest, reading: { locale: "kk", script: "latn" } })),
     ).toBeLessThanOrEqual(64);
     expect(Buffer.byteLength(encodeCallback({ kind: "language", language: "kk", script: "latn", then: longest }))).toBeLessThanOrEqual(64);
+    // The longest channel id Telegram uses (-100 and 13 digits) with the longest settings value.
+    const channel = -1009999999999999;
+    expect(
+      Buffer.byteLength(encodeCallback({ kind: "channel", chatId: channel, choice: { field: "sectors", sector: "a".repeat(8) } })),
+    ).toBeLessThanOrEqual(64);
+    expect(decodeCallback(encodeCallback({ kind: "channel", chatId: channel, choice: { field: "typeTime" } }))).toEqual({
+      kind: "channel",
+      chatId: channel,
+      choice: { field: "typeTime" },
+    });
   });
 
   it("refuses to build data over Telegram's 64 bytes", () => {

@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { botNodeFlags, copyBundledContent, placeFile, PROJECT_ROOT, startBotProcess, type BotProcess } from "./support/bot-process.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
-import { TEST_TOKEN } from "./support/harness.js";
-import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { BOT_INFO, TEST_TOKEN } from "./support/harness.js";
+import { channelMembers, type ChannelMember } from "./support/channels.js";
+import { callbackUpdate, chatSharedUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 import { content } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
 import { freePort } from "./support/net.js";
@@ -229,6 +230,56 @@ describe("npm start (end to end)", () => {
     expect(digest.payload.text).toContain("Qytai");
   });
 
+  it("sets up a channel from a private chat through the picker, and the channel receives its digest with link buttons", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const channelId = -1004242424242;
+    const botId = BOT_INFO.id;
+    channelMembers(
+      fake,
+      new Map([
+        [
+          channelId,
+          new Map<number, ChannelMember>([
+            [user.id, "creator"],
+            [botId, "poster"],
+          ]),
+        ],
+      ]),
+    );
+    const toUser = (call: { method: string; payload: Record<string, any> }) =>
+      call.method === "sendMessage" && call.payload.chat_id === user.id;
+    fake.pushUpdate(messageUpdate(user, "/settings"));
+    await fake.waitFor(toUser, 15_000);
+    const settingsId = fake.messages(user.id).at(-1)!.message_id;
+    fake.pushUpdate(callbackUpdate(user, "v1:g:k", { chat_id: user.id, message_id: settingsId }));
+    const picker = await fake.waitFor((call) => toUser(call) && call.payload.reply_markup?.keyboard !== undefined, 15_000);
+    const request = picker.payload.reply_markup.keyboard[0][0].request_chat;
+    expect(request).toMatchObject({ chat_is_channel: true, bot_is_member: true, bot_administrator_rights: { can_post_messages: true } });
+
+    fake.pushUpdate(chatSharedUpdate(user, { request_id: request.request_id, chat_id: channelId, title: "Визиты" }));
+    const connected = await fake.waitFor((call) => toUser(call) && String(call.payload.text).includes("подключён"), 15_000);
+    expect(connected.payload.reply_markup).toEqual({ remove_keyboard: true });
+    // 00:00 local time has always passed today, so the channel's digest is owed at once.
+    await fake.waitFor(
+      (call) => toUser(call) && String(call.payload.text).includes("Визиты") && call.payload.reply_markup?.inline_keyboard,
+      15_000,
+    );
+    const screenId = fake.messages(user.id).at(-1)!.message_id;
+    fake.pushUpdate(callbackUpdate(user, `v1:h:${channelId}:t:type`, { chat_id: user.id, message_id: screenId }));
+    await fake.waitFor((call) => toUser(call) && String(call.payload.text).includes("ЧЧ:ММ"), 15_000);
+    fake.pushUpdate(messageUpdate(user, "00:00"));
+
+    const digest = await fake.waitFor(
+      (call) => call.method === "sendMessage" && call.payload.chat_id === channelId && String(call.payload.text).includes("🗞"),
+      20_000,
+    );
+    const buttons = (digest.payload.reply_markup.inline_keyboard as { url?: string; callback_data?: string }[][]).flat();
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(
+      buttons.every((button) => button.callback_data === undefined && button.url?.startsWith("https://t.me/visit_briefing_bot?start=")),
+    ).toBe(true);
+  });
+
   it("stops cleanly on SIGTERM and never logs the token", async () => {
     // SIGTERM goes to the bot's own node process (what a process manager stops); npm then exits with its code.
     const botPid = findDescendant(bot.child.pid!, "dist/src/main.js");
@@ -430,7 +481,7 @@ describe("npm start in webhook mode (end to end)", () => {
     const setWebhook = fake.lastCall("setWebhook")!.payload;
     expect(setWebhook.url).toBe("https://bot.example.org/hook/telegram");
     expect(setWebhook.secret_token).toBe(secret);
-    expect(setWebhook.allowed_updates).toEqual(["message", "callback_query", "inline_query", "my_chat_member"]);
+    expect(setWebhook.allowed_updates).toEqual(["message", "callback_query", "inline_query", "my_chat_member", "channel_post"]);
     expect(fake.callsTo("getUpdates")).toHaveLength(0);
   });
 

@@ -142,6 +142,29 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(await store.getSubscription(7401)).toMatchObject({ contentMark: "2025-09-06T10:30:00Z" });
   });
 
+  it("a channel's digest goes out with link buttons into the bot, beside a private chat's with callback buttons", async () => {
+    const { fake, store, queue } = await rig();
+    const channelId = -1004000000001;
+    await subscribe(store, [7100]);
+    await store.saveSubscription({
+      chatId: channelId,
+      chatKind: "channel",
+      language: "ru",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: 7100,
+    });
+    await tickInto(queue, store, DUE);
+    queue.start();
+    await until(() => digestsTo(fake, channelId).length === 1 && digestsTo(fake, 7100).length === 1);
+    const buttonsOf = (chatId: number) =>
+      (
+        digestsTo(fake, chatId)[0]!.reply_markup as { inline_keyboard: { url?: string; callback_data?: string }[][] }
+      ).inline_keyboard.flat();
+    expect(buttonsOf(channelId).every((button) => button.url?.startsWith("https://t.me/visit_briefing_bot?start="))).toBe(true);
+    expect(buttonsOf(7100).every((button) => button.callback_data !== undefined)).toBe(true);
+  });
+
   it("flood (429 retry_after): the queue waits retry_after and the digest still arrives, once", async () => {
     const { fake, store, queue } = await rig();
     await subscribe(store, [7101, 7102]);

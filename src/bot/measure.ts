@@ -3,7 +3,7 @@ import type { Metrics } from "../metrics/index.js";
 import type { BotContext } from "./context.js";
 
 /** The update types the bot is sent (main.ts → ALLOWED_UPDATES), checked first; anything else is found by its key. */
-const KNOWN_TYPES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
+const KNOWN_TYPES = ["message", "callback_query", "inline_query", "my_chat_member", "channel_post"] as const;
 
 function typeOf(update: BotContext["update"]): string {
   for (const type of KNOWN_TYPES) if (update[type] !== undefined) return type;

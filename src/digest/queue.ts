@@ -5,7 +5,7 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { classifySendError } from "../telegram/send-errors.js";
-import { sendDigest, type DigestFinished } from "./sender.js";
+import { digestOfDelivery, sendDigest, type DigestFinished } from "./sender.js";
 
 export type DigestJob = { chatId: number; period: string };
 
@@ -100,6 +100,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const storeWaitMs = options.storeWaitMs ?? DEFAULT_STORE_WAIT_MS;
   const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, storeWaitMs);
   const connection = connectionOf(options.redisUrl);
+  const digestOf = digestOfDelivery(api);
   const queue = new Queue<DigestJob>(QUEUE_NAME, {
     connection,
     prefix: options.prefix ?? PREFIX,
@@ -116,7 +117,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     const delivery = await stored(() => store.claimDeliveryFor(job.data.chatId, job.data.period, now()));
     if (!delivery) return "not owed";
     const digests = renderer();
-    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script);
+    const digest = await digestOf(digests, delivery);
     if (!digest) {
       await stored(() => store.markEmpty(delivery.id));
       finished("empty", { chatId: delivery.chatId });

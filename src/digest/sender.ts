@@ -52,6 +52,27 @@ export function sendDigest(api: Api, chatId: number, digest: Rendered) {
 }
 
 /**
+ * A delivery's digest as its chat gets it: a channel's carries link buttons into the bot (its readers have no private
+ * session there), so it needs the bot's username, asked of Telegram once per Api and only for a channel.
+ */
+export function digestOfDelivery(api: Api) {
+  let username: Promise<string> | undefined;
+  const botUsername = () =>
+    (username ??= api.getMe().then(
+      (me) => me.username,
+      (error: unknown) => {
+        // Asked again at the next channel digest.
+        username = undefined;
+        throw error;
+      },
+    ));
+  return async (digests: DigestRenderer, delivery: Delivery): Promise<Rendered | undefined> => {
+    const channelOf = delivery.chatKind === "channel" ? { botUsername: await botUsername() } : undefined;
+    return digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf);
+  };
+}
+
+/**
  * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
  * digest), wait for the rate limiter and send. Each delivery ends sent, empty, failed or dropped, or goes back to
  * the queue with a later attempt time; nothing is lost when the process stops halfway.
@@ -66,10 +87,11 @@ export function createDigestSender(options: SenderOptions) {
   const stopping = new AbortController();
   let running: Promise<DrainResult> | undefined;
   let again = false;
+  const digestOf = digestOfDelivery(api);
 
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
     const digests = renderer();
-    const digest = digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script);
+    const digest = await digestOf(digests, delivery);
     if (!digest) {
       await store.markEmpty(delivery.id);
       result.empty++;

@@ -64,3 +64,29 @@ export async function stopLostChat(store: Store, chatId: number, reason: StopRea
   await store.stopSubscription(chatId, reason);
   return true;
 }
+
+/**
+ * Connects a channel chosen in a private chat: its digest (as it was, or daily at the default time for every
+ * sector) goes on, in the channel's language or the person's, and is managed from now on by this person.
+ */
+export async function subscribeChannel(
+  store: Store,
+  request: { chatId: number; title: string | null; locale: Locale; script?: Script; createdBy: number; defaultTimezone: string },
+): Promise<Subscription> {
+  const { chatId, title } = request;
+  await store.touchChat({ id: chatId, kind: "channel", title });
+  const existing = await store.getSubscription(chatId);
+  return subscribeChat(store, {
+    chat: { id: chatId, type: "channel", title: title ?? "" },
+    locale: request.locale,
+    ...(request.script ? { script: request.script } : {}),
+    schedule: existing?.schedule ?? {
+      frequency: "daily",
+      weekday: null,
+      minuteOfDay: DEFAULT_MINUTE_OF_DAY,
+      timezone: request.defaultTimezone,
+    },
+    sectors: existing?.sectors ?? null,
+    createdBy: request.createdBy,
+  });
+}

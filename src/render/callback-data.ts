@@ -29,6 +29,8 @@ export type SettingsChoice =
   | { field: "unsubscribe" }
   /** Opens the /subscribe dialogue. */
   | { field: "subscribe" }
+  /** Opens Telegram's chat picker for a channel to send the digest to (a private chat only). */
+  | { field: "channel" }
   /**
    * A settings button whose value no longer means anything (a removed sector, a value out of range): read, never
    * built. It is answered on the settings screen, behind the same checks as every settings button.
@@ -60,6 +62,11 @@ export type CallbackAction =
   | { kind: "visits" }
   /** The /settings screen (no choice), or one of its fields. */
   | { kind: "settings"; choice?: SettingsChoice }
+  /**
+   * The /settings screen of a channel's digest, or one of its fields, pressed in the private chat of a person who
+   * manages it: the channel travels in the button, and whether they still manage it is asked at each press.
+   */
+  | { kind: "channel"; chatId: number; choice?: SettingsChoice }
   /** Only meaningful while that dialogue is waiting. */
   | { kind: "dialog"; answer: DialogAnswer };
 export type ActionKind = CallbackAction["kind"];
@@ -85,6 +92,13 @@ const decodeWeekday = (raw: string | undefined) => {
   return isWeekday(day) ? day : undefined;
 };
 const decodeId = (raw: string | undefined) => (raw !== undefined && ID.test(raw) ? raw : undefined);
+/** Channel ids are negative ("-100…"); anything else is no channel of ours. */
+const CHANNEL_ID = /^-[1-9]\d{0,15}$/;
+function decodeChannelId(raw: string | undefined): number | undefined {
+  if (raw === undefined || !CHANNEL_ID.test(raw)) return undefined;
+  const chatId = Number(raw);
+  return Number.isSafeInteger(chatId) ? chatId : undefined;
+}
 
 /**
  * A language with its script on the wire: "kk" and "ru" as before (so buttons sent before scripts existed still
@@ -126,6 +140,8 @@ function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
       return ["u"];
     case "subscribe":
       return ["n"];
+    case "channel":
+      return ["k"];
     case "stale":
       return [];
   }
@@ -137,7 +153,7 @@ function decodeSettings(code: string, value: string | undefined): SettingsChoice
   return decodeSettingsValue(code, value) ?? { field: "stale" };
 }
 
-const SETTINGS_CODES = new Set(["l", "f", "w", "t", "z", "s", "p", "r", "u", "n"]);
+const SETTINGS_CODES = new Set(["l", "f", "w", "t", "z", "s", "p", "r", "u", "n", "k"]);
 
 function decodeSettingsValue(code: string, value: string | undefined): SettingsChoice | undefined {
   const bare = <C extends SettingsChoice>(choice: C) => (value === undefined ? choice : undefined);
@@ -180,6 +196,8 @@ function decodeSettingsValue(code: string, value: string | undefined): SettingsC
       return bare({ field: "unsubscribe" });
     case "n":
       return bare({ field: "subscribe" });
+    case "k":
+      return bare({ field: "channel" });
     default:
       return undefined;
   }
@@ -246,6 +264,8 @@ export function encodeCallback(action: CallbackAction): string {
         return ["v"];
       case "settings":
         return ["g", ...(action.choice ? settingsArgs(action.choice) : [])];
+      case "channel":
+        return ["h", String(action.chatId), ...(action.choice ? settingsArgs(action.choice) : [])];
       case "dialog":
         return ["c", ...dialogArgs(action.answer)];
     }
@@ -290,6 +310,14 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       if (code === undefined) return { kind: "settings" };
       const choice = rest.length === 0 ? decodeSettings(code, value) : undefined;
       return choice && { kind: "settings", choice };
+    }
+    case "h": {
+      const [rawChatId, code, value, ...rest] = args;
+      const chatId = decodeChannelId(rawChatId);
+      if (chatId === undefined) return undefined;
+      if (code === undefined) return { kind: "channel", chatId };
+      const choice = rest.length === 0 ? decodeSettings(code, value) : undefined;
+      return choice && { kind: "channel", chatId, choice };
     }
     case "c": {
       const [code, value, ...rest] = args;

@@ -5,6 +5,7 @@ import type { Briefing } from "../content/types.js";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { Locale, Script, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
+import { deepLink } from "./share-card.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
 import { inScript } from "./latin.js";
@@ -22,6 +23,11 @@ export type DigestRequest = {
   contentMark: string | null;
   /** The script the digest will be shown in: a Latin quote headline is marked as transliterated. */
   script?: Script;
+  /**
+   * For a channel: its readers have no private session with the bot there, so every button is a link that opens
+   * the section in the bot's private chat (a deep link), and there is no settings button.
+   */
+  channelOf?: { botUsername: string };
 };
 
 type Dated = { publishedAt: string; updatedAt?: string | undefined };
@@ -62,7 +68,12 @@ export function contentMarkOf(library: ContentLibrary): string {
     .at(-1)!;
 }
 
-const go = (ref: SectionRef) => encodeCallback({ kind: "section", ref });
+/** A button that opens a section: pressed in the chat itself, or, in a channel, a link into the bot's private chat. */
+function openButton(text: string, ref: SectionRef, request: Pick<DigestRequest, "channelOf">): InlineKeyboardButton {
+  return request.channelOf
+    ? InlineKeyboard.url(text, deepLink(request.channelOf.botUsername, ref))
+    : InlineKeyboard.text(text, encodeCallback({ kind: "section", ref }));
+}
 
 function header(briefing: Briefing, { locale, t }: RenderOptions): string {
   return `${bold(t("digest-header", { title: briefing.shortTitle[locale] }))}\n${escapeHtml(
@@ -86,7 +97,7 @@ function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: 
     );
   }
   const buttons = sectors.map((sector) =>
-    InlineKeyboard.text(sector.title[request.locale], go({ briefingId: briefing.id, section: "sc", itemId: sector.id })),
+    openButton(sector.title[request.locale], { briefingId: briefing.id, section: "sc", itemId: sector.id }, request),
   );
   return { blocks, buttons };
 }
@@ -139,7 +150,7 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
       blocks.push(header(briefing, options), escapeHtml(request.t("digest-whats-new")));
       for (const item of changed) {
         blocks.push(headline(briefing, item.ref, request));
-        buttons.push(InlineKeyboard.text(refTitle(briefing, item.ref, request.locale, request.t), go(item.ref)));
+        buttons.push(openButton(refTitle(briefing, item.ref, request.locale, request.t), item.ref, request));
       }
       footerBriefing ??= briefing;
     }
@@ -149,10 +160,9 @@ export function renderDigest(library: ContentLibrary, request: DigestRequest): R
   const rows: InlineKeyboardButton[][] = [];
   const shown = buttons.slice(0, MAX_ITEM_BUTTONS);
   for (let index = 0; index < shown.length; index += 2) rows.push(shown.slice(index, index + 2));
-  rows.push([
-    InlineKeyboard.text(`🏠 ${request.t("button-home")}`, go({ briefingId: footerBriefing.id, section: "home" })),
-    InlineKeyboard.text(request.t("button-settings"), encodeCallback({ kind: "settings" })),
-  ]);
+  const home = openButton(`🏠 ${request.t("button-home")}`, { briefingId: footerBriefing.id, section: "home" }, request);
+  // A channel's digest is set up from the private chat of its admins, not from a button its readers see.
+  rows.push(request.channelOf ? [home] : [home, InlineKeyboard.text(request.t("button-settings"), encodeCallback({ kind: "settings" }))]);
   return { text: joinBlocks(blocks, sourceLine(footerBriefing, options)), keyboard: InlineKeyboard.from(rows) };
 }
 
@@ -170,12 +180,21 @@ export function createDigestRenderer(library: ContentLibrary, translators: Recor
   return {
     /** The content mark of what this renderer serves: a chat's digest covers content up to it. */
     contentMark: contentMarkOf(library),
-    render(locale: Locale, sectors: readonly string[] | null, contentMark: string | null, script: Script = "cyrl"): Rendered | undefined {
+    /** `channelOf`: the channel variant, with link buttons into the bot (see DigestRequest). */
+    render(
+      locale: Locale,
+      sectors: readonly string[] | null,
+      contentMark: string | null,
+      script: Script = "cyrl",
+      channelOf?: DigestRequest["channelOf"],
+    ): Rendered | undefined {
       const latin = locale === "kk" && script === "latn";
-      const key = `${locale}${latin ? "l" : ""}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
+      const variant = channelOf ? `@${channelOf.botUsername}` : "";
+      const key = `${locale}${latin ? "l" : ""}${variant}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
       let digest = rendered.get(key);
       if (digest === undefined) {
-        const cyrillic = renderDigest(library, { locale, t: translators[locale], sectors, contentMark, script: latin ? "latn" : "cyrl" });
+        const request = { locale, t: translators[locale], sectors, contentMark, script: latin ? ("latn" as const) : ("cyrl" as const) };
+        const cyrillic = renderDigest(library, channelOf ? { ...request, channelOf } : request);
         digest = cyrillic ? inScript(cyrillic, latin ? "latn" : "cyrl") : NOTHING_NEW;
         rendered.set(key, digest);
       }

@@ -73,13 +73,22 @@ export type ChoiceEncoder = {
   sector(sector: string): string;
 };
 
-const settings = (choice?: SettingsChoice) => encodeCallback({ kind: "settings", ...(choice ? { choice } : {}) });
-const settingsChoices: ChoiceEncoder = {
-  frequency: (frequency) => settings({ field: "frequency", frequency }),
-  weekday: (weekday) => settings({ field: "weekday", weekday }),
-  time: (minuteOfDay) => settings({ field: "time", minuteOfDay }),
-  sector: (sector) => settings({ field: "sectors", sector }),
-};
+type SettingsEncoder = (choice?: SettingsChoice) => string;
+const settings: SettingsEncoder = (choice) => encodeCallback({ kind: "settings", ...(choice ? { choice } : {}) });
+/**
+ * The buttons of a settings screen act on the chat they are pressed in, or on the channel `channelId` (managed from
+ * a private chat), which then travels in each button.
+ */
+const settingsOf =
+  (channelId: number | undefined): SettingsEncoder =>
+  (choice) =>
+    channelId === undefined ? settings(choice) : encodeCallback({ kind: "channel", chatId: channelId, ...(choice ? { choice } : {}) });
+const settingsChoicesOf = (encode: SettingsEncoder): ChoiceEncoder => ({
+  frequency: (frequency) => encode({ field: "frequency", frequency }),
+  weekday: (weekday) => encode({ field: "weekday", weekday }),
+  time: (minuteOfDay) => encode({ field: "time", minuteOfDay }),
+  sector: (sector) => encode({ field: "sectors", sector }),
+});
 
 export const dialogButton = (answer: DialogAnswer) => encodeCallback({ kind: "dialog", answer });
 export const dialogChoices: ChoiceEncoder = {
@@ -95,7 +104,9 @@ function rows<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-const backToSettings = (t: Translate): InlineKeyboardButton[] => [InlineKeyboard.text(`⬅ ${t("button-back")}`, settings())];
+const backToSettings = (t: Translate, encode: SettingsEncoder): InlineKeyboardButton[] => [
+  InlineKeyboard.text(`⬅ ${t("button-back")}`, encode()),
+];
 
 export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
   return [
@@ -127,15 +138,29 @@ export function sectorButtons(library: ContentLibrary, selected: readonly string
   ]);
 }
 
-/** The /settings screen: what the chat receives and a button for each thing that can change. */
-export function settingsScreen(subscription: Subscription | undefined, library: ContentLibrary, options: RenderOptions): Rendered {
+/**
+ * The /settings screen: what the chat receives and a button for each thing that can change. With a channel, the
+ * screen of that channel's digest as its admin sees it in their private chat, with a way back to their own.
+ */
+export function settingsScreen(
+  subscription: Subscription | undefined,
+  library: ContentLibrary,
+  options: RenderOptions,
+  channel?: { chatId: number; title: string | null },
+): Rendered {
   const { t } = options;
+  const settings = settingsOf(channel?.chatId);
+  const heading = channel
+    ? `${bold(t("settings-title"))}\n${escapeHtml(t("channel-settings-of", { title: channel.title ?? String(channel.chatId) }))}`
+    : bold(t("settings-title"));
+  const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [];
   if (!subscription || subscription.status === "stopped") {
     return {
-      text: `${bold(t("settings-title"))}\n\n${escapeHtml(t("settings-none"))}`,
+      text: `${heading}\n\n${escapeHtml(t("settings-none"))}`,
       keyboard: InlineKeyboard.from([
         [InlineKeyboard.text(t("button-subscribe"), settings({ field: "subscribe" }))],
         [InlineKeyboard.text(t("button-language"), settings({ field: "language" }))],
+        ...back,
       ]),
     };
   }
@@ -147,7 +172,7 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
   // Time and zone place a daily or weekly digest; an instant one has neither to change.
   const timed = subscription.schedule.frequency !== "instant";
   return {
-    text: `${bold(t("settings-title"))}\n\n${lines.join("\n")}`,
+    text: `${heading}\n\n${lines.join("\n")}`,
     keyboard: InlineKeyboard.from([
       [
         InlineKeyboard.text(t("button-language"), settings({ field: "language" })),
@@ -163,6 +188,31 @@ export function settingsScreen(subscription: Subscription | undefined, library: 
         : []),
       [InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" }))],
       [toggle, InlineKeyboard.text(t("button-unsubscribe"), settings({ field: "unsubscribe" }))],
+      ...back,
+    ]),
+  };
+}
+
+/** A channel a person manages from their private chat, as /settings lists it. */
+export type ManagedChannel = { chatId: number; title: string | null; status: Subscription["status"] };
+
+/**
+ * What the private /settings adds below the person's own digest: a button for each channel they manage, and the one
+ * that opens Telegram's chat picker to add a channel.
+ */
+export function withChannelRows(screen: Rendered, channels: readonly ManagedChannel[], t: Translate): Rendered {
+  const rows = channels.map((channel) => [
+    InlineKeyboard.text(
+      t("button-channel", { title: channel.title ?? String(channel.chatId), status: channel.status }),
+      settingsOf(channel.chatId)(),
+    ),
+  ]);
+  return {
+    text: screen.text,
+    keyboard: InlineKeyboard.from([
+      ...screen.keyboard.inline_keyboard,
+      ...rows,
+      [InlineKeyboard.text(t("button-channel-digest"), settings({ field: "channel" }))],
     ]),
   };
 }
@@ -177,12 +227,15 @@ export function settingsFieldScreen(
   library: ContentLibrary,
   options: RenderOptions,
   translators: Record<Locale, Translate>,
+  channelId?: number,
 ): Rendered {
   const { t, locale } = options;
+  const settings = settingsOf(channelId);
+  const settingsChoices = settingsChoicesOf(settings);
   const heading = bold(t("settings-title"));
   const screen = (prompt: string, buttons: InlineKeyboardButton[][]): Rendered => ({
     text: `${heading}\n\n${escapeHtml(prompt)}`,
-    keyboard: InlineKeyboard.from([...buttons, backToSettings(t)]),
+    keyboard: InlineKeyboard.from([...buttons, backToSettings(t, settings)]),
   });
   switch (field) {
     case "language":

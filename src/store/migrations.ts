@@ -98,4 +98,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE chats ADD COLUMN script TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn'));
   ALTER TABLE subscriptions ADD COLUMN script TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn'));
   `,
+  // Channels are managed from the private chat of the person who set them up: /settings lists them by created_by.
+  `
+  CREATE INDEX subscriptions_channels_by_creator ON subscriptions (created_by, chat_id) WHERE chat_kind = 'channel';
+  `,
 ];

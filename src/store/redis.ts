@@ -20,7 +20,8 @@ import type {
  * key runs as a Lua script, so it is atomic across instances as a SQLite transaction is within one.
  *
  * Keys (under a prefix): u:<id> and c:<id> hashes; s:<chat> a subscription as JSON, s:due a sorted set of active
- * subscriptions by next check, s:ids every subscribed chat; d:<id> a delivery as JSON, dk:<chat>:<period> its
+ * subscriptions by next check, s:ids every subscribed chat, s:by:<user> the channels a person set up (read through
+ * each subscription's createdBy, so an entry left by a later change is ignored); d:<id> a delivery as JSON, dk:<chat>:<period> its
  * unique key, dc:<chat> a chat's deliveries, d:pending by next attempt, d:sending, d:done:<status> by finish time;
  * kv:<key> plugin values.
  */
@@ -124,7 +125,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, '
     redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
     d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
     table.insert(claimed, { id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark })
+      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark,
+  chatKind = s.chatKind })
   end
 end
 if #claimed == 0 then return '[]' end
@@ -139,7 +141,8 @@ if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription
 redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
 d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
 return cjson.encode({ id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark })`,
+  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark,
+  chatKind = s.chatKind })`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -268,6 +271,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   };
   const writeSubscription = async (stored: StoredSubscription) => {
     const multi = redis.multi().set(key("s", stored.chatId), JSON.stringify(stored)).sadd(key("s", "ids"), stored.chatId);
+    if (stored.chatKind === "channel" && stored.createdBy !== null) multi.sadd(key("s", "by", stored.createdBy), stored.chatId);
     if (stored.status === "active") multi.zadd(key("s", "due"), stored.nextCheckAt, stored.chatId);
     else multi.zrem(key("s", "due"), stored.chatId);
     await multi.exec();
@@ -319,6 +323,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async getSubscription(chatId) {
       const stored = await readSubscription(chatId);
       return stored && toSubscription(stored);
+    },
+    async channelSubscriptionsOf(userId) {
+      const ids = (await redis.smembers(key("s", "by", userId))).map(Number).sort((a, b) => a - b);
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => key("s", id)));
+      return raws
+        .filter((raw): raw is string => raw !== null)
+        .map((raw) => JSON.parse(raw) as StoredSubscription)
+        .filter((stored) => stored.chatKind === "channel" && stored.createdBy === userId)
+        .map(toSubscription);
     },
     async saveSubscription(subscription) {
       const at = now().getTime();

@@ -50,6 +50,7 @@ type DeliveryRow = {
   script: Script;
   sectors: string | null;
   content_mark: string | null;
+  chat_kind: ChatKind;
 };
 type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; script: Script; first_seen_at: string };
 
@@ -158,6 +159,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     setSubscriptionLanguage: db.prepare<[Locale, Script, number]>("UPDATE subscriptions SET language = ?, script = ? WHERE chat_id = ?"),
 
     getSubscription: db.prepare<[number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ?"),
+    channelSubscriptionsOf: db.prepare<[number], SubscriptionRow>(
+      "SELECT * FROM subscriptions WHERE created_by = ? AND chat_kind = 'channel' ORDER BY chat_id",
+    ),
     saveSubscription: db.prepare(
       `INSERT INTO subscriptions (chat_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone, sectors,
          status, stop_reason, active_since, next_check_at, created_by, created_at, updated_at)
@@ -224,7 +228,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        RETURNING id`,
     ),
     deliveryForSending: db.prepare<[number], DeliveryRow>(
-      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.script, s.sectors, s.content_mark, s.status
+      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.script, s.sectors, s.content_mark, s.status, s.chat_kind
        FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
     ),
     claimFor: db.prepare<[number, string], { id: number }>(
@@ -332,6 +336,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         script: row.script,
         sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
         contentMark: row.content_mark,
+        chatKind: row.chat_kind,
       });
     }
     return claimed;
@@ -400,6 +405,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     },
 
     getSubscription,
+    channelSubscriptionsOf(userId) {
+      return statements.channelSubscriptionsOf.all(userId).map(toSubscription);
+    },
     saveSubscription(subscription) {
       const { schedule } = subscription;
       statements.saveSubscription.run({

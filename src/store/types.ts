@@ -61,6 +61,8 @@ export type Delivery = {
   script: Script;
   sectors: string[] | null;
   contentMark: string | null;
+  /** What kind of chat it goes to: a channel's digest carries link buttons instead of buttons that need a private chat. */
+  chatKind: ChatKind;
 };
 
 /** The scheduling rule's decision for one chat, as the store records it. */
@@ -100,6 +102,8 @@ export type Store = {
   setChatLanguage(chatId: number, language: Locale, script?: Script): Promise<void>;
 
   getSubscription(chatId: number): Promise<Subscription | undefined>;
+  /** The subscriptions of channels this person set up (createdBy), whatever their status, by chat id. */
+  channelSubscriptionsOf(userId: number): Promise<Subscription[]>;
   /** Creates or replaces the chat's subscription and makes it active; it is checked at the next tick. */
   saveSubscription(subscription: NewSubscription): Promise<Subscription>;
   updateSubscription(chatId: number, change: SubscriptionChange): Promise<Subscription | undefined>;

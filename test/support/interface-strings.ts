@@ -30,7 +30,23 @@ import { ZONE_PRESETS, type ZonePreset } from "../../src/shared/schedule.js";
 import type { Subscription } from "../../src/store/types.js";
 import type { Harness } from "./harness.js";
 import { pressIn } from "./keyboard.js";
-import { callbackUpdate, groupChat, inlineQueryUpdate, messageUpdate, myChatMemberUpdate, privateUser } from "./updates.js";
+import { CHANNEL_REQUEST_ID } from "../../src/render/channel.js";
+import { channelMembers, unknownChannel, type ChannelMember } from "./channels.js";
+import { BOT_INFO } from "./harness.js";
+import {
+  callbackUpdate,
+  channelChat,
+  channelMemberUpdate,
+  channelPostUpdate,
+  chatSharedUpdate,
+  groupChat,
+  inlineQueryUpdate,
+  messageUpdate,
+  myChatMemberUpdate,
+  privateUser,
+} from "./updates.js";
+
+const BOT_ID = BOT_INFO.id;
 
 /**
  * One interface string the code asked for: its key, in which language, with which variables, and what came back
@@ -345,6 +361,55 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await press(user, user.id, settings({ field: "subscribe" }));
     await say(user, "/cancel");
   }
+
+  // Channels, set up from the private chat: the picker and its cancel button, each refusal, a channel accepted, its
+  // settings listed and changed, a command posted in it, and the bot losing it.
+  for (const [index, user] of people.entries()) {
+    const channel = channelChat(-1009000000000 - index, `Channel ${index}`);
+    const lost = channelChat(-1008000000000 - index, `Lost ${index}`);
+    const t = deps.translators[user === kk ? "kk" : "ru"];
+    channelMembers(
+      fake,
+      new Map([
+        [channel.id, new Map<number, ChannelMember>([[BOT_ID, "poster"]])],
+        [
+          lost.id,
+          new Map<number, ChannelMember>([
+            [BOT_ID, "member"],
+            [user.id, "poster"],
+          ]),
+        ],
+      ]),
+    );
+    unknownChannel(fake, -1007000000000);
+    const share = (chatId: number, title: string) =>
+      harness.send(chatSharedUpdate(user, { request_id: CHANNEL_REQUEST_ID, chat_id: chatId, title }));
+    await say(user, "/settings");
+    await press(user, user.id, settings({ field: "channel" }));
+    await say(user, t("button-channel-cancel"));
+    await share(channel.id, channel.title);
+    await share(lost.id, lost.title);
+    await share(-1007000000000, "Gone");
+    channelMembers(
+      fake,
+      new Map([
+        [
+          channel.id,
+          new Map<number, ChannelMember>([
+            [BOT_ID, "poster"],
+            [user.id, "creator"],
+          ]),
+        ],
+      ]),
+    );
+    await share(channel.id, channel.title);
+    await say(user, "/settings");
+    await press(user, user.id, { kind: "channel", chatId: channel.id });
+    await press(user, user.id, { kind: "channel", chatId: channel.id, choice: { field: "frequency" } });
+    await harness.send(channelPostUpdate(channel, "/settings"));
+    await harness.send(channelMemberUpdate(user, channel, "left"));
+  }
+  await pressAny(groupAdmin, group.id, encodeCallback(settings({ field: "channel" })));
 
   // A chat that blocked the bot gets its digest stopped, and /start offers to resume it.
   const returning = privateUser({ language_code: "kk" });

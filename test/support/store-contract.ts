@@ -104,6 +104,43 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("lists the channels a person set up, whatever their status, and deliveries say what kind of chat they go to", async () => {
+      const store = await fresh();
+      const channel = (chatId: number, createdBy: number) =>
+        store.saveSubscription({ chatId, chatKind: "channel", language: "kk", schedule: daily(540), sectors: null, createdBy });
+      await channel(-1002, 40);
+      await channel(-1001, 40);
+      await channel(-1003, 41);
+      // A group or the person's own chat is not a channel they manage from here.
+      await store.saveSubscription({
+        chatId: -50,
+        chatKind: "supergroup",
+        language: "kk",
+        schedule: daily(540),
+        sectors: null,
+        createdBy: 40,
+      });
+      await store.saveSubscription({ chatId: 40, chatKind: "private", language: "kk", schedule: daily(540), sectors: null, createdBy: 40 });
+      await store.stopSubscription(-1001, "removed");
+      expect((await store.channelSubscriptionsOf(40)).map((s) => [s.chatId, s.status])).toEqual([
+        [-1002, "active"],
+        [-1001, "stopped"],
+      ]);
+      // Set up again by another admin: it is theirs to manage now.
+      await channel(-1002, 41);
+      expect((await store.channelSubscriptionsOf(40)).map((s) => s.chatId)).toEqual([-1001]);
+      expect((await store.channelSubscriptionsOf(41)).map((s) => s.chatId)).toEqual([-1003, -1002]);
+      expect(await store.channelSubscriptionsOf(99)).toEqual([]);
+
+      await store.recordDecision(-1003, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await store.recordDecision(40, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      const claimed = await store.claimDeliveries(clock, 5);
+      expect(Object.fromEntries(claimed.map((d) => [d.chatId, d.chatKind]))).toEqual({ "-1003": "channel", "40": "private" });
+      await store.recordDecision(-1002, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      expect(await store.claimDeliveryFor(-1002, "d2025-09-05", clock)).toMatchObject({ chatId: -1002, chatKind: "channel" });
+      await store.close();
+    });
+
     it("queues one delivery per chat and period, however often it is recorded", async () => {
       const store = await fresh();
       await store.saveSubscription({

@@ -70,3 +70,53 @@ export function myChatMemberUpdate(from: User, chat: Chat, newStatus: "kicked" |
     },
   };
 }
+
+export function channelChat(id = -1009876543210, title = "Channel"): Chat.ChannelChat {
+  return { id, type: "channel", title };
+}
+
+/** The message Telegram sends when a person picks a chat in a request_chat button's picker. */
+export function chatSharedUpdate(from: User, shared: { request_id: number; chat_id: number; title?: string }): Update {
+  const message = { message_id: nextId(), date: now(), chat: privateChatOf(from), from, chat_shared: shared } as Message;
+  return { update_id: nextId(), message } as Update;
+}
+
+/** A post in a channel: no sender, the channel is the chat; a leading /command is marked as one, as Telegram does. */
+export function channelPostUpdate(channel: Chat.ChannelChat, text: string): Update {
+  const command = /^\/\S+/.exec(text);
+  const entities: MessageEntity[] = command ? [{ type: "bot_command", offset: 0, length: command[0].length }] : [];
+  const post = { message_id: nextId(), date: now(), chat: channel, sender_chat: channel, text, ...(entities.length ? { entities } : {}) };
+  return { update_id: nextId(), channel_post: post };
+}
+
+/** The bot's membership in a channel changed: removed, or an administrator with or without the right to post. */
+export function channelMemberUpdate(from: User, channel: Chat.ChannelChat, member: "kicked" | "left" | { canPost: boolean }): Update {
+  const bot = { id: 123456, is_bot: true, first_name: "Visit Briefing", username: "visit_briefing_bot" };
+  const administrator = (canPost: boolean) => ({
+    status: "administrator",
+    user: bot,
+    can_be_edited: false,
+    is_anonymous: false,
+    can_manage_chat: true,
+    can_delete_messages: false,
+    can_manage_video_chats: false,
+    can_restrict_members: false,
+    can_promote_members: false,
+    can_change_info: false,
+    can_invite_users: false,
+    can_post_stories: false,
+    can_edit_stories: false,
+    can_delete_stories: false,
+    can_post_messages: canPost,
+  });
+  const next =
+    member === "kicked"
+      ? { status: "kicked", user: bot, until_date: 0 }
+      : member === "left"
+        ? { status: "left", user: bot }
+        : administrator(member.canPost);
+  return {
+    update_id: nextId(),
+    my_chat_member: { chat: channel, from, date: now(), old_chat_member: administrator(true) as never, new_chat_member: next as never },
+  };
+}

@@ -1,18 +1,30 @@
 import { Composer } from "grammy";
+import type { ChatMember } from "grammy/types";
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
 import type { Feature } from "../../bot/feature.js";
+import { tellChannelLost } from "../../digest/channel-lost.js";
 import { stopLostChat } from "../../digest/subscriptions.js";
 
+/** In a channel the bot must be an admin that can post; anywhere else it must still be in the chat. */
+function lostChat(chatType: string, member: ChatMember): boolean {
+  if (member.status === "kicked" || member.status === "left") return true;
+  return chatType === "channel" && !(member.status === "administrator" && member.can_post_messages === true);
+}
+
 /** What Telegram tells us about chats: a chat we lost stops its digest; a group that moved takes it along. */
-export function chatEventsPart({ store }: Deps): Feature {
+export function chatEventsPart({ store, translators, logger }: Deps): Feature {
   const composer = new Composer<BotContext>();
 
-  // Blocked in a private chat, or removed from a group: nothing more can be delivered there.
+  // Blocked in a private chat, removed from a group, or removed from a channel or stripped of the right to post there:
+  // nothing more can be delivered. The person who set up a channel's digest hears that it stopped and how to resume.
   composer.on("my_chat_member", async (ctx) => {
-    const status = ctx.myChatMember.new_chat_member.status;
-    if (status !== "kicked" && status !== "left") return;
-    await stopLostChat(store, ctx.chat.id, ctx.chat.type === "private" ? "blocked" : "removed");
+    if (!lostChat(ctx.chat.type, ctx.myChatMember.new_chat_member)) return;
+    const stopped = await stopLostChat(store, ctx.chat.id, ctx.chat.type === "private" ? "blocked" : "removed");
+    if (!stopped || ctx.chat.type !== "channel") return;
+    await tellChannelLost({ api: ctx.api, store, translators }, ctx.chat.id).catch((error: unknown) =>
+      logger.warn({ err: error, chat_id: ctx.chat.id }, "could not tell who set up the channel that its digest stopped"),
+    );
   });
 
   // A group upgraded to a supergroup gets a new id: its subscription follows.

@@ -40,7 +40,7 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       },
       settings: {
         menu: "everywhere",
-        handle: async (ctx) => screens.reply(ctx, screens.settings(ctx, await store.getSubscription(ctx.chat.id))),
+        handle: async (ctx) => screens.reply(ctx, await screens.current(ctx, { chatId: ctx.chat.id })),
       },
       // The digest as it stands, for this chat's sectors: the same renderer as scheduled digests, no bookkeeping.
       digest: {

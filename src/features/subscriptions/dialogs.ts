@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { DialogContext } from "../../bot/context.js";
+import { channelRefusal } from "../../bot/admins.js";
 import type { Deps } from "../../bot/deps.js";
 import { defineDialog, type DialogConversation } from "../../bot/dialogs.js";
 import type { Feature } from "../../bot/feature.js";
@@ -168,6 +169,8 @@ export function subscriptionDialogs(deps: Deps) {
         continue;
       }
 
+      // A channel picked in Telegram's picker meanwhile leaves the dialogue and is handled as usual.
+      if (next.message?.chat_shared) await conversation.halt({ next: true });
       const text = next.message?.text;
       if (text !== undefined && isCancel(text)) {
         await replyText(next, t("dialog-cancelled"), undefined, script);
@@ -195,15 +198,16 @@ export function subscriptionDialogs(deps: Deps) {
   /** One typed value for /settings: a time (HH:MM) or an IANA zone name. */
   const settingsInput = defineDialog(
     "settingsInput",
-    async (conversation: DialogConversation, ctx: DialogContext, args: DialogReading & { field: "time" | "zone" }) => {
+    async (conversation: DialogConversation, ctx: DialogContext, args: DialogReading & { field: "time" | "zone"; channelId?: number }) => {
       const script = args.script ?? "cyrl";
       const t = readerTranslate(deps.translators, () => ({ locale: args.locale, script }));
-      const chatId = ctx.chat!.id;
+      // A channel's value is typed in its admin's private chat: the channel is the one changed.
+      const chatId = args.channelId ?? ctx.chat!.id;
       const prompt = args.field === "time" ? "ask-time" : "ask-zone";
       await replyText(ctx, t(prompt), undefined, script);
       for (;;) {
         const next = await conversation.wait();
-        if (next.callbackQuery) await conversation.halt({ next: true });
+        if (next.callbackQuery || next.message?.chat_shared) await conversation.halt({ next: true });
         const text = next.message?.text?.trim();
         if (text === undefined) {
           if (!next.message) await conversation.skip({ next: true });
@@ -215,6 +219,14 @@ export function subscriptionDialogs(deps: Deps) {
           return;
         }
         if (isCommand(text)) await conversation.halt({ next: true });
+        const refusal =
+          args.channelId === undefined
+            ? undefined
+            : await conversation.external(() => channelRefusal(next.api, chatId, next.from?.id ?? 0, next.me.id));
+        if (refusal) {
+          await replyText(next, t(`channel-refused-${refusal}`), undefined, script);
+          return;
+        }
         const updated = await conversation.external(async () => {
           const current = await store.getSubscription(chatId);
           if (!current) return undefined;
@@ -240,7 +252,10 @@ export function subscriptionDialogs(deps: Deps) {
           );
           continue;
         }
-        const screen = settingsScreen(updated, library(), { locale: args.locale, t });
+        const title =
+          args.channelId === undefined ? undefined : await conversation.external(async () => (await store.getChat(chatId))?.title);
+        const channel = args.channelId === undefined ? undefined : { chatId, title: title ?? null };
+        const screen = settingsScreen(updated, library(), { locale: args.locale, t }, channel);
         await replyScreen(next, withNote(t("settings-saved"), screen), script);
         return;
       }

@@ -1,126 +1,152 @@
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
-import { canManageChat } from "../../bot/admins.js";
+import { canManageChat, channelRefusal } from "../../bot/admins.js";
 import type { Feature } from "../../bot/feature.js";
 import { saveLanguage } from "../../bot/language.js";
 import { show } from "../../bot/screens.js";
-import { storedSectors, toggleSector } from "../../digest/subscriptions.js";
+import { storedSectors, subscribeChannel, toggleSector } from "../../digest/subscriptions.js";
 import type { SettingsChoice, SettingsField } from "../../render/callback-data.js";
+import { channelPickerKeyboard } from "../../render/channel.js";
 import { escapeHtml } from "../../render/format.js";
 import { settingsFieldScreen, topicIds, type SettingsFieldScreen } from "../../render/subscription.js";
 import { scriptFor } from "../../shared/locale.js";
 import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
 import type { Subscription } from "../../store/types.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
-import type { SubscriptionScreens } from "./screens.js";
+import type { SettingsTarget, SubscriptionScreens } from "./screens.js";
 
 type ChoiceOf<F extends SettingsField> = Extract<SettingsChoice, { field: F }>;
-/** What a settings button does with the chat it was pressed in. */
-type FieldHandler<F extends SettingsField> = (ctx: BotContext, choice: ChoiceOf<F>, chatId: number) => Promise<unknown>;
+/** What a settings button does with the chat it acts on. */
+type FieldHandler<F extends SettingsField> = (ctx: BotContext, choice: ChoiceOf<F>, target: SettingsTarget) => Promise<unknown>;
 type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
 
-/** The /settings buttons: a handler per field, each answering the press and redrawing the screen. */
+/**
+ * The /settings buttons: a handler per field, each answering the press and redrawing the screen. The same handlers
+ * serve a channel's settings in the private chat of its admin, behind a check of their rights at each press.
+ */
 export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
   const { store } = deps;
 
-  const showSettings = async (ctx: BotContext, chatId: number, answer?: string) => {
+  const showSettings = async (ctx: BotContext, target: SettingsTarget, answer?: string) => {
     await ctx.answerCallbackQuery(answer === undefined ? {} : { text: answer });
-    await show(ctx, screens.settings(ctx, await store.getSubscription(chatId)));
+    await show(ctx, await screens.current(ctx, target));
   };
-  const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription) => {
+  const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription, target: SettingsTarget) => {
     await ctx.answerCallbackQuery();
-    await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, { locale: ctx.locale, t: ctx.t }, deps.translators));
+    const options = { locale: ctx.locale, t: ctx.t };
+    const channelId = target.channel ? target.chatId : undefined;
+    await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, options, deps.translators, channelId));
   };
   /** A value people type (a time, a zone) comes in a short dialogue of its own. */
-  const askTyped = async (ctx: BotContext, field: "time" | "zone") => {
+  const askTyped = async (ctx: BotContext, field: "time" | "zone", target: SettingsTarget) => {
     await ctx.answerCallbackQuery();
-    await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, script: ctx.script, field });
+    const channel = target.channel ? { channelId: target.chatId } : {};
+    await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, script: ctx.script, field, ...channel });
   };
-  const saveSchedule = async (ctx: BotContext, chatId: number, schedule: Partial<Schedule>, subscription: Subscription) => {
-    await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, ...schedule } });
-    await showSettings(ctx, chatId, ctx.t("settings-saved"));
+  const saveSchedule = async (ctx: BotContext, target: SettingsTarget, schedule: Partial<Schedule>, subscription: Subscription) => {
+    await store.updateSubscription(target.chatId, { schedule: { ...subscription.schedule, ...schedule } });
+    await showSettings(ctx, target, ctx.t("settings-saved"));
   };
 
   /** Fields that change an existing subscription: without one (or a stopped one), the press says so. */
   function requireLiveSubscription<F extends SettingsField>(
-    handler: (ctx: BotContext, choice: ChoiceOf<F>, chatId: number, subscription: Subscription) => Promise<unknown>,
+    handler: (ctx: BotContext, choice: ChoiceOf<F>, target: SettingsTarget, subscription: Subscription) => Promise<unknown>,
   ): FieldHandler<F> {
-    return async (ctx, choice, chatId) => {
-      const subscription = await store.getSubscription(chatId);
-      if (!subscription || subscription.status === "stopped") return showSettings(ctx, chatId, ctx.t("not-subscribed"));
-      return handler(ctx, choice, chatId, subscription);
+    return async (ctx, choice, target) => {
+      const subscription = await store.getSubscription(target.chatId);
+      if (!subscription || subscription.status === "stopped") return showSettings(ctx, target, ctx.t("not-subscribed"));
+      return handler(ctx, choice, target, subscription);
     };
   }
 
   const fields: FieldHandlers = {
-    stale: (ctx, _choice, chatId) => showSettings(ctx, chatId, ctx.t("stale-button")),
-    subscribe: async (ctx) => {
+    stale: (ctx, _choice, target) => showSettings(ctx, target, ctx.t("stale-button")),
+    subscribe: async (ctx, _choice, target) => {
+      if (target.channel && ctx.from) {
+        // A channel has no dialogue of its own: its digest starts again as it was (or with the defaults).
+        await subscribeChannel(store, {
+          chatId: target.chatId,
+          title: target.channel.title,
+          locale: ctx.locale,
+          script: ctx.script,
+          createdBy: ctx.from.id,
+          defaultTimezone: deps.defaultTimezone,
+        });
+        return showSettings(ctx, target, ctx.t("subscribed"));
+      }
       await ctx.answerCallbackQuery();
       await dialogs.subscribe.enter(ctx, { locale: ctx.locale, script: ctx.script });
     },
-    language: async (ctx, { language, script }, chatId) => {
+    channel: async (ctx) => {
+      // Telegram's chat picker exists on reply keyboards only, which only a private chat shows to one person.
+      if (ctx.chat?.type !== "private") return ctx.answerCallbackQuery({ text: ctx.t("channel-private-only") });
+      await ctx.answerCallbackQuery();
+      await ctx.reply(escapeHtml(ctx.t("channel-pick")), { parse_mode: "HTML", reply_markup: channelPickerKeyboard(ctx.t) });
+    },
+    language: async (ctx, { language, script }, target) => {
       if (language === undefined) {
-        const subscription = await store.getSubscription(chatId);
-        if (!subscription) return showSettings(ctx, chatId);
-        return openField(ctx, "language", subscription);
+        const subscription = await store.getSubscription(target.chatId);
+        if (!subscription) return showSettings(ctx, target);
+        return openField(ctx, "language", subscription, target);
       }
-      if (ctx.chat?.type === "private") await saveLanguage(store, ctx, language, script);
+      if (target.channel) await store.setChatLanguage(target.chatId, language, scriptFor(language, script));
+      else if (ctx.chat?.type === "private") await saveLanguage(store, ctx, language, script);
       else {
-        await store.setChatLanguage(chatId, language, scriptFor(language, script));
+        await store.setChatLanguage(target.chatId, language, scriptFor(language, script));
         ctx.locale = language;
         ctx.script = scriptFor(language, script);
       }
-      return showSettings(ctx, chatId, ctx.t("language-saved"));
+      return showSettings(ctx, target, ctx.t("language-saved"));
     },
-    resume: async (ctx, _choice, chatId) => {
-      if (!(await store.getSubscription(chatId))) return showSettings(ctx, chatId, ctx.t("not-subscribed"));
-      await store.resumeSubscription(chatId);
-      return showSettings(ctx, chatId, ctx.t("resumed"));
+    resume: async (ctx, _choice, target) => {
+      if (!(await store.getSubscription(target.chatId))) return showSettings(ctx, target, ctx.t("not-subscribed"));
+      await store.resumeSubscription(target.chatId);
+      return showSettings(ctx, target, ctx.t("resumed"));
     },
-    pause: requireLiveSubscription(async (ctx, _choice, chatId) => {
-      await store.pauseSubscription(chatId);
-      return showSettings(ctx, chatId, ctx.t("paused"));
+    pause: requireLiveSubscription(async (ctx, _choice, target) => {
+      await store.pauseSubscription(target.chatId);
+      return showSettings(ctx, target, ctx.t("paused"));
     }),
-    unsubscribe: requireLiveSubscription(async (ctx, _choice, chatId) => {
-      await store.stopSubscription(chatId, "unsubscribed");
+    unsubscribe: requireLiveSubscription(async (ctx, _choice, target) => {
+      await store.stopSubscription(target.chatId, "unsubscribed");
       await ctx.answerCallbackQuery();
-      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined).keyboard });
+      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined, target).keyboard });
     }),
-    frequency: requireLiveSubscription(async (ctx, { frequency }, chatId, subscription) => {
-      if (frequency === undefined) return openField(ctx, "frequency", subscription);
+    frequency: requireLiveSubscription(async (ctx, { frequency }, target, subscription) => {
+      if (frequency === undefined) return openField(ctx, "frequency", subscription, target);
       // Weekly needs its day first; the weekday button saves both. Daily and instant are saved at once (instant keeps
       // the time and zone, unused, for a switch back).
-      if (frequency === "weekly") return openField(ctx, "weekday", subscription);
-      return saveSchedule(ctx, chatId, { frequency, weekday: null }, subscription);
+      if (frequency === "weekly") return openField(ctx, "weekday", subscription, target);
+      return saveSchedule(ctx, target, { frequency, weekday: null }, subscription);
     }),
-    weekday: requireLiveSubscription((ctx, { weekday }, chatId, subscription) =>
-      saveSchedule(ctx, chatId, { frequency: "weekly", weekday }, subscription),
+    weekday: requireLiveSubscription((ctx, { weekday }, target, subscription) =>
+      saveSchedule(ctx, target, { frequency: "weekly", weekday }, subscription),
     ),
-    time: requireLiveSubscription(async (ctx, { minuteOfDay }, chatId, subscription) => {
-      if (minuteOfDay === undefined) return openField(ctx, "time", subscription);
-      return saveSchedule(ctx, chatId, { minuteOfDay }, subscription);
+    time: requireLiveSubscription(async (ctx, { minuteOfDay }, target, subscription) => {
+      if (minuteOfDay === undefined) return openField(ctx, "time", subscription, target);
+      return saveSchedule(ctx, target, { minuteOfDay }, subscription);
     }),
-    typeTime: requireLiveSubscription((ctx) => askTyped(ctx, "time")),
-    zone: requireLiveSubscription(async (ctx, { preset }, chatId, subscription) => {
-      if (preset === undefined) return openField(ctx, "zone", subscription);
-      return saveSchedule(ctx, chatId, { timezone: ZONE_PRESETS[preset] }, subscription);
+    typeTime: requireLiveSubscription((ctx, _choice, target) => askTyped(ctx, "time", target)),
+    zone: requireLiveSubscription(async (ctx, { preset }, target, subscription) => {
+      if (preset === undefined) return openField(ctx, "zone", subscription, target);
+      return saveSchedule(ctx, target, { timezone: ZONE_PRESETS[preset] }, subscription);
     }),
-    typeZone: requireLiveSubscription((ctx) => askTyped(ctx, "zone")),
-    sectors: requireLiveSubscription(async (ctx, { sector }, chatId, subscription) => {
-      if (sector === undefined) return openField(ctx, "sectors", subscription);
+    typeZone: requireLiveSubscription((ctx, _choice, target) => askTyped(ctx, "zone", target)),
+    sectors: requireLiveSubscription(async (ctx, { sector }, target, subscription) => {
+      if (sector === undefined) return openField(ctx, "sectors", subscription, target);
       const all = topicIds(ctx.edition.library);
       // A sector of a briefing that no longer exists: a stale button.
-      if (!all.includes(sector)) return showSettings(ctx, chatId, ctx.t("stale-button"));
+      if (!all.includes(sector)) return showSettings(ctx, target, ctx.t("stale-button"));
       const chosen = toggleSector(subscription.sectors ?? all, sector);
       if (chosen.length === 0) return ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") });
-      const updated = await store.updateSubscription(chatId, { sectors: storedSectors(chosen, all) });
-      return updated ? openField(ctx, "sectors", updated) : showSettings(ctx, chatId, ctx.t("not-subscribed"));
+      const updated = await store.updateSubscription(target.chatId, { sectors: storedSectors(chosen, all) });
+      return updated ? openField(ctx, "sectors", updated, target) : showSettings(ctx, target, ctx.t("not-subscribed"));
     }),
   };
 
-  function handleChoice<F extends SettingsField>(ctx: BotContext, choice: ChoiceOf<F>, chatId: number): Promise<unknown> {
+  function handleChoice<F extends SettingsField>(ctx: BotContext, choice: ChoiceOf<F>, target: SettingsTarget): Promise<unknown> {
     const handler: FieldHandler<F> = fields[choice.field];
-    return handler(ctx, choice, chatId);
+    return handler(ctx, choice, target);
   }
 
   return {
@@ -133,8 +159,23 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           if (chatId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
           // In groups even looking is for administrators: the screen replaces the message the button was on.
           if (!(await canManageChat(ctx))) return screens.refuse(ctx);
-          if (choice === undefined) return showSettings(ctx, chatId);
-          return handleChoice(ctx, choice, chatId);
+          if (choice === undefined) return showSettings(ctx, { chatId });
+          return handleChoice(ctx, choice, { chatId });
+        },
+      },
+      channel: {
+        // Typed values open a dialogue.
+        opensDialog: true,
+        async handle(ctx, { chatId, choice }) {
+          // A channel is managed from a private chat only; the channel in the button is checked at each press, since
+          // a button can be old (rights changed since) or forged (any id can be typed into callback data).
+          const userId = ctx.from?.id;
+          if (ctx.chat?.type !== "private" || userId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+          const refusal = await channelRefusal(ctx.api, chatId, userId, ctx.me.id);
+          if (refusal) return ctx.answerCallbackQuery({ text: ctx.t(`channel-refused-${refusal}`) });
+          const target: SettingsTarget = { chatId, channel: { title: (await store.getChat(chatId))?.title ?? null } };
+          if (choice === undefined) return showSettings(ctx, target);
+          return handleChoice(ctx, choice, target);
         },
       },
     },

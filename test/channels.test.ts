@@ -1,0 +1,346 @@
+import { Api } from "grammy";
+import type { InlineKeyboardButton, User } from "grammy/types";
+import { afterEach, describe, expect, it } from "vitest";
+import { tellChannelLost } from "../src/digest/channel-lost.js";
+import { createDigestSender } from "../src/digest/sender.js";
+import { tick } from "../src/digest/tick.js";
+import { encodeCallback } from "../src/render/callback-data.js";
+import { CHANNEL_REQUEST_ID } from "../src/render/channel.js";
+import { createLogger } from "../src/logger.js";
+import { BOT_INFO, startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+import { channelMembers, unknownChannel, type ChannelMember } from "./support/channels.js";
+import { callbackButtons, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
+import {
+  callbackUpdate,
+  channelChat,
+  channelMemberUpdate,
+  channelPostUpdate,
+  chatSharedUpdate,
+  messageUpdate,
+  privateUser,
+} from "./support/updates.js";
+
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.close().catch(() => undefined);
+});
+
+/** Friday 5 Sep 2025, 10:00 in Almaty: a new channel's daily 09:00 digest is owed at once. */
+const clock = new Date("2025-09-05T05:00:00Z");
+
+const CHANNEL = channelChat(-1009876543210, "Сапар жаңалықтары");
+const BOT_ID = BOT_INFO.id;
+
+async function setUp(members: Record<number, ChannelMember>, options: { now?: () => Date } = {}) {
+  const harness = await startHarness(options.now ? { now: options.now } : {});
+  harnesses.push(harness);
+  const channels = new Map([[CHANNEL.id, new Map(Object.entries(members).map(([id, member]) => [Number(id), member]))]]);
+  channelMembers(harness.fake, channels);
+  return { harness, channels };
+}
+
+const texts = (harness: Harness, chatId: number) => harness.fake.messages(chatId).map((message) => message.text ?? "");
+const sentTo = (harness: Harness, chatId: number) => harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId);
+const channelData = (choice?: Parameters<typeof settingsData>[0]) =>
+  encodeCallback({ kind: "channel", chatId: CHANNEL.id, ...(choice ? { choice } : {}) });
+const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember").filter((call) => call.payload.chat_id === CHANNEL.id);
+
+/** The person picks the channel in Telegram's picker. */
+const share = (harness: Harness, user: User, chatId = CHANNEL.id, requestId = CHANNEL_REQUEST_ID) =>
+  harness.send(chatSharedUpdate(user, { request_id: requestId, chat_id: chatId, title: CHANNEL.title }));
+
+describe("channels: set up from a private chat", () => {
+  it("/settings in a private chat offers the channel digest, which opens Telegram's channel picker with post rights for both", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({});
+    await harness.send(messageUpdate(user, "/settings"));
+    const offer = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find((button) => button.callback_data === "v1:g:k");
+    expect(offer?.text).toBe("📢 Дайджест для моего канала");
+
+    await pressIn(harness, user, user.id, "v1:g:k");
+    expect(harness.fake.lastCall("answerCallbackQuery")).toBeDefined();
+    const picker = sentTo(harness, user.id).at(-1)!.payload;
+    const button = picker.reply_markup.keyboard[0][0];
+    expect(button.text).toBe("📢 Дайджест для моего канала");
+    expect(button.request_chat).toMatchObject({
+      request_id: CHANNEL_REQUEST_ID,
+      chat_is_channel: true,
+      bot_is_member: true,
+      request_title: true,
+      user_administrator_rights: { can_post_messages: true },
+      bot_administrator_rights: { can_post_messages: true },
+    });
+    // Posting is the only right asked of anyone.
+    const asked = Object.entries(button.request_chat.bot_administrator_rights as Record<string, boolean>).filter(([, on]) => on);
+    expect(asked).toEqual([["can_post_messages", true]]);
+    expect(picker.reply_markup.one_time_keyboard).toBe(true);
+
+    // Changing one's mind takes the keyboard away.
+    await harness.send(messageUpdate(user, "✖️ Отмена"));
+    expect(sentTo(harness, user.id).at(-1)!.payload.reply_markup).toEqual({ remove_keyboard: true });
+    expect(texts(harness, user.id).at(-1)).toBe("Выбор канала отменён.");
+  });
+
+  it.each<[string, ChannelMember]>([
+    ["the creator", "creator"],
+    ["an administrator who can post", "poster"],
+  ])("accepts a channel picked by %s where the bot can post: its digest starts, and the picker's keyboard goes", async (_who, role) => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: role, [BOT_ID]: "poster" });
+    await share(harness, user);
+
+    // Both were asked of Telegram: the person and the bot.
+    expect(memberChecks(harness).map((call) => call.payload.user_id)).toEqual(expect.arrayContaining([user.id, BOT_ID]));
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({
+      chatKind: "channel",
+      createdBy: user.id,
+      status: "active",
+      language: "ru",
+      sectors: null,
+      schedule: { frequency: "daily", minuteOfDay: 540 },
+    });
+    expect((await harness.store.getChat(CHANNEL.id))?.title).toBe(CHANNEL.title);
+    const [connected, screen] = sentTo(harness, user.id).slice(-2);
+    expect(connected!.payload.text).toContain(`Канал «${CHANNEL.title}» подключён`);
+    expect(connected!.payload.reply_markup).toEqual({ remove_keyboard: true });
+    expect(screen!.payload.text).toContain(`Канал «${CHANNEL.title}»`);
+    // Every button of the channel's screen acts on the channel.
+    const data = callbackButtons(screen!.payload.reply_markup).map((button) => button.callback_data);
+    expect(data.filter((entry) => entry.startsWith(`v1:h:${CHANNEL.id}`)).length).toBeGreaterThanOrEqual(6);
+    expect(data.filter((entry) => !entry.startsWith(`v1:h:${CHANNEL.id}`))).toEqual(["v1:g"]);
+  });
+
+  it.each<[string, ChannelMember, ChannelMember | "unknown", string]>([
+    ["the person is a plain member", "member", "poster", "Нет доступа: дайджестом канала управляет его владелец"],
+    [
+      "the person is an administrator who cannot post",
+      "admin-without-post",
+      "poster",
+      "Нет доступа: дайджестом канала управляет его владелец",
+    ],
+    ["the person left the channel", "left", "poster", "Нет доступа"],
+    ["the bot is an administrator who cannot post", "creator", "admin-without-post", "Бот не может публиковать в этом канале"],
+    ["the bot is a plain member", "creator", "member", "Бот не может публиковать в этом канале"],
+    ["the bot is not in the channel", "creator", "left", "Бот не может публиковать в этом канале"],
+    ["Telegram does not know the channel to the bot", "creator", "unknown", "Канал недоступен"],
+  ])("refuses a channel when %s, with a clear answer, and takes the keyboard away", async (_case, person, bot, answer) => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp(bot === "unknown" ? {} : { [user.id]: person, [BOT_ID]: bot });
+    if (bot === "unknown") unknownChannel(harness.fake, CHANNEL.id);
+    await share(harness, user);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toBeUndefined();
+    const reply = sentTo(harness, user.id).at(-1)!.payload;
+    expect(reply.text).toContain(answer);
+    expect(reply.reply_markup).toEqual({ remove_keyboard: true });
+  });
+
+  it("accepts a channel picked while a dialogue is open: the dialogue gives way", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" });
+    await harness.send(messageUpdate(user, "/subscribe"));
+    await share(harness, user);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ chatKind: "channel", createdBy: user.id });
+    expect(texts(harness, user.id).some((text) => text.includes("подключён"))).toBe(true);
+  });
+
+  it("answers a chat shared for another request as a stale button, and saves nothing", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({});
+    await share(harness, user, CHANNEL.id, 99);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toBeUndefined();
+    expect(texts(harness, user.id).at(-1)).toContain("Эта кнопка устарела");
+  });
+});
+
+describe("channels: managed from the private chat", () => {
+  async function connected() {
+    const user = privateUser({ language_code: "ru" });
+    const { harness, channels } = await setUp({ [user.id]: "poster", [BOT_ID]: "poster" });
+    await share(harness, user);
+    return { harness, user, members: channels.get(CHANNEL.id)! };
+  }
+
+  it("/settings lists this chat's digest and the channel; each change to the channel asks Telegram again who may change it", async () => {
+    const { harness, user } = await connected();
+    await harness.store.saveSubscription({
+      chatId: user.id,
+      chatKind: "private",
+      language: "ru",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 8 * 60, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: user.id,
+    });
+    await harness.send(messageUpdate(user, "/settings"));
+    const screen = lastMessageIn(harness, user.id);
+    expect(screen.text).toContain("08:00");
+    const listed = callbackButtons(screen.reply_markup).find((button) => button.callback_data === channelData());
+    expect(listed?.text).toBe(`📢 ${CHANNEL.title}: действует`);
+
+    await pressIn(harness, user, user.id, channelData());
+    expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
+    const checksBefore = memberChecks(harness).length;
+    await pressIn(harness, user, user.id, channelData({ field: "frequency" }));
+    await pressIn(harness, user, user.id, channelData({ field: "frequency", frequency: "weekly" }));
+    await pressIn(harness, user, user.id, channelData({ field: "weekday", weekday: 3 }));
+    // Three presses, each checking the person and the bot.
+    expect(memberChecks(harness).length - checksBefore).toBe(6);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.schedule).toMatchObject({ frequency: "weekly", weekday: 3 });
+    // The person's own digest is untouched.
+    expect((await harness.store.getSubscription(user.id))?.schedule).toMatchObject({ frequency: "daily", minuteOfDay: 480 });
+
+    // A language for the channel is the channel's, not the person's.
+    await pressIn(harness, user, user.id, channelData({ field: "language" }));
+    await pressIn(harness, user, user.id, channelData({ field: "language", language: "kk" }));
+    expect((await harness.store.getSubscription(CHANNEL.id))?.language).toBe("kk");
+    expect((await harness.store.getUser(user.id))?.language).not.toBe("kk");
+
+    // A typed time goes to the channel too.
+    await pressIn(harness, user, user.id, channelData({ field: "time" }));
+    await pressIn(harness, user, user.id, channelData({ field: "typeTime" }));
+    await harness.send(messageUpdate(user, "19:30"));
+    expect((await harness.store.getSubscription(CHANNEL.id))?.schedule.minuteOfDay).toBe(19 * 60 + 30);
+    expect((await harness.store.getSubscription(user.id))?.schedule.minuteOfDay).toBe(480);
+  });
+
+  it("refuses a change once the person is no longer an admin who can post, and answers the press", async () => {
+    const { harness, user, members } = await connected();
+    await harness.send(messageUpdate(user, "/settings"));
+    await pressIn(harness, user, user.id, channelData());
+    members.set(user.id, "admin-without-post");
+    await pressIn(harness, user, user.id, channelData({ field: "pause" }));
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("Нет доступа");
+    expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
+    // Another admin who can post may change it: the check is of rights now, not of who set it up.
+    const other = privateUser({ language_code: "ru" });
+    members.set(other.id, "poster");
+    await harness.send(callbackUpdate(other, channelData({ field: "pause" }), { chat_id: other.id, message_id: 1 }));
+    expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("paused");
+  });
+
+  it("answers a forged or stale channel id with a refusal, and changes nothing", async () => {
+    const { harness, user } = await connected();
+    const forged = -1001111111111;
+    unknownChannel(harness.fake, forged);
+    const answered = harness.fake.callsTo("answerCallbackQuery").length;
+    const forgedData = encodeCallback({ kind: "channel", chatId: forged, choice: { field: "unsubscribe" } });
+    await harness.send(callbackUpdate(user, forgedData, { chat_id: user.id, message_id: 1 }));
+    expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 1);
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("Канал недоступен");
+    // A channel button pressed outside a private chat is no button of ours there.
+    await harness.send(callbackUpdate(user, channelData({ field: "unsubscribe" }), { chat_id: -100777, message_id: 1 }));
+    expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 2);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
+  });
+});
+
+describe("channels: digests, posts and losing the channel", () => {
+  it("sends a channel's digest with link buttons into the bot only", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "poster", [BOT_ID]: "poster" }, { now: () => clock });
+    await share(harness, user);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.createdBy).toBe(user.id);
+    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+    const sender = createDigestSender({
+      api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
+      store: harness.store,
+      renderer: () => harness.deps.edition().digests,
+      limiter: harness.deps.limiter,
+      logger: createLogger("silent"),
+    });
+    expect(await sender.drain()).toMatchObject({ sent: 1 });
+    const digest = sentTo(harness, CHANNEL.id).at(-1)!.payload;
+    expect(digest.text).toContain("🗞");
+    const buttons = (digest.reply_markup.inline_keyboard as InlineKeyboardButton[][]).flat();
+    expect(buttons.length).toBeGreaterThan(1);
+    for (const button of buttons) {
+      expect(button).not.toHaveProperty("callback_data");
+      expect((button as InlineKeyboardButton.UrlButton).url).toMatch(
+        /^https:\/\/t\.me\/visit_briefing_bot\?start=[a-z0-9]+-[a-z]+(-[a-z0-9]+)?$/,
+      );
+    }
+    // Each link opens something real in the private chat.
+    const payload = new URL((buttons[0] as InlineKeyboardButton.UrlButton).url).searchParams.get("start")!;
+    await harness.send(messageUpdate(user, `/start ${payload}`));
+    expect(texts(harness, user.id).at(-1)).not.toContain("не найден");
+  });
+
+  it("points a command posted in the channel to the private chat, and never answers an ordinary post", async () => {
+    const { harness } = await setUp({ [BOT_ID]: "poster" });
+    await harness.send(channelPostUpdate(CHANNEL, "Сегодня на саммите подписано соглашение"));
+    await harness.send(channelPostUpdate(CHANNEL, "/weather@other_bot"));
+    expect(sentTo(harness, CHANNEL.id)).toHaveLength(0);
+    await harness.send(channelPostUpdate(CHANNEL, "/subscribe daily 09:00"));
+    const pointer = sentTo(harness, CHANNEL.id);
+    expect(pointer).toHaveLength(1);
+    // The channel has no language of its own yet: the pointer is in both.
+    expect(pointer[0]!.payload.text).toContain("@visit_briefing_bot");
+    expect(pointer[0]!.payload.text).toContain("Дайджест этого канала настраивается в личном чате");
+    expect(pointer[0]!.payload.text).toContain("Бұл арнаның дайджесті бот пен жеке чатта бапталады");
+    // Nothing was set up from the channel itself.
+    expect(await harness.store.getSubscription(CHANNEL.id)).toBeUndefined();
+  });
+
+  it.each<[string, "kicked" | "left" | { canPost: boolean }]>([
+    ["removed", "left"],
+    ["banned", "kicked"],
+    ["stripped of the right to post", { canPost: false }],
+  ])("stops the digest of a channel the bot was %s from, and tells the person who set it up how to resume", async (_how, member) => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "poster", [BOT_ID]: "poster" });
+    await share(harness, user);
+    await harness.send(channelMemberUpdate(privateUser(), CHANNEL, member));
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
+    const notice = texts(harness, user.id).at(-1)!;
+    expect(notice).toContain(`Бот больше не может публиковать в канале «${CHANNEL.title}»`);
+    expect(notice).toContain("▶️ Возобновить");
+    // Told once: a second update about the same loss says nothing more.
+    const sent = sentTo(harness, user.id).length;
+    await harness.send(channelMemberUpdate(privateUser(), CHANNEL, "left"));
+    expect(sentTo(harness, user.id)).toHaveLength(sent);
+  });
+
+  it("keeps the digest of a channel where the bot is still an admin that can post", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "poster", [BOT_ID]: "poster" });
+    await share(harness, user);
+    await harness.send(channelMemberUpdate(privateUser(), CHANNEL, { canPost: true }));
+    expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
+  });
+
+  it("stops a channel's digest that Telegram refuses with 403, and tells the person who set it up, in their language", async () => {
+    const user = privateUser({ language_code: "kk" });
+    const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" }, { now: () => clock });
+    await share(harness, user);
+    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
+      {
+        when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id,
+      },
+    );
+    const told: Promise<boolean>[] = [];
+    // As main.ts wires it: a dropped delivery tells whoever set up the channel.
+    const sender = createDigestSender({
+      api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
+      store: harness.store,
+      renderer: () => harness.deps.edition().digests,
+      limiter: harness.deps.limiter,
+      logger: createLogger("silent"),
+      onFinished: (outcome, { chatId }) => {
+        if (outcome === "dropped") {
+          const options = { api: harness.bot.api, store: harness.store, translators: harness.deps.translators };
+          told.push(tellChannelLost({ ...options }, chatId));
+        }
+      },
+    });
+    expect(await sender.drain()).toMatchObject({ dropped: 1 });
+    expect(await Promise.all(told)).toEqual([true]);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped" });
+    expect(texts(harness, user.id).at(-1)).toContain(`Бот «${CHANNEL.title}» арнасында енді жариялай алмайды`);
+    // Nobody is told about a private chat or a group that was lost.
+    expect(await tellChannelLost({ api: harness.bot.api, store: harness.store, translators: harness.deps.translators }, user.id)).toBe(
+      false,
+    );
+  });
+});
