@@ -113,6 +113,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         return mark;
       },
       render: (...args) => live.render(...args),
+      topicStopped: (...args) => live.topicStopped(...args),
     };
     const { fake, store, queue } = await rig({ renderer: current });
     await subscribe(store, [7401, 7402], "instant");

@@ -10,6 +10,7 @@ import { escapeHtml } from "../../render/format.js";
 import { settingsFieldScreen, topicIds, type SettingsFieldScreen } from "../../render/subscription.js";
 import { scriptFor } from "../../shared/locale.js";
 import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
+import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { Subscription } from "../../store/types.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
 import type { SubscriptionScreens } from "./screens.js";
@@ -19,13 +20,16 @@ type ChoiceOf<F extends SettingsField> = Extract<SettingsChoice, { field: F }>;
 type FieldHandler<F extends SettingsField> = (ctx: BotContext, choice: ChoiceOf<F>, chatId: number) => Promise<unknown>;
 type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
 
-/** The /settings buttons: a handler per field, each answering the press and redrawing the screen. */
+/**
+ * The /settings buttons: a handler per field, each answering the press and redrawing the screen. A button on a
+ * message in a forum topic is about that topic's subscription (the topic comes from the message it is on).
+ */
 export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
   const { store } = deps;
 
   const showSettings = async (ctx: BotContext, chatId: number, answer?: string) => {
     await ctx.answerCallbackQuery(answer === undefined ? {} : { text: answer });
-    await show(ctx, screens.settings(ctx, await store.getSubscription(chatId)));
+    await show(ctx, screens.settings(ctx, await store.getSubscription(chatId, forumTopicOf(ctx))));
   };
   const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription) => {
     await ctx.answerCallbackQuery();
@@ -37,7 +41,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, script: ctx.script, field });
   };
   const saveSchedule = async (ctx: BotContext, chatId: number, schedule: Partial<Schedule>, subscription: Subscription) => {
-    await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, ...schedule } });
+    await store.updateSubscription(chatId, { schedule: { ...subscription.schedule, ...schedule } }, forumTopicOf(ctx));
     await showSettings(ctx, chatId, ctx.t("settings-saved"));
   };
 
@@ -46,7 +50,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     handler: (ctx: BotContext, choice: ChoiceOf<F>, chatId: number, subscription: Subscription) => Promise<unknown>,
   ): FieldHandler<F> {
     return async (ctx, choice, chatId) => {
-      const subscription = await store.getSubscription(chatId);
+      const subscription = await store.getSubscription(chatId, forumTopicOf(ctx));
       if (!subscription || subscription.status === "stopped") return showSettings(ctx, chatId, ctx.t("not-subscribed"));
       return handler(ctx, choice, chatId, subscription);
     };
@@ -60,7 +64,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     },
     language: async (ctx, { language, script }, chatId) => {
       if (language === undefined) {
-        const subscription = await store.getSubscription(chatId);
+        const subscription = await store.getSubscription(chatId, forumTopicOf(ctx));
         if (!subscription) return showSettings(ctx, chatId);
         return openField(ctx, "language", subscription);
       }
@@ -73,16 +77,20 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       return showSettings(ctx, chatId, ctx.t("language-saved"));
     },
     resume: async (ctx, _choice, chatId) => {
-      if (!(await store.getSubscription(chatId))) return showSettings(ctx, chatId, ctx.t("not-subscribed"));
-      await store.resumeSubscription(chatId);
+      if (!(await store.getSubscription(chatId, forumTopicOf(ctx)))) return showSettings(ctx, chatId, ctx.t("not-subscribed"));
+      await store.resumeSubscription(chatId, forumTopicOf(ctx));
       return showSettings(ctx, chatId, ctx.t("resumed"));
     },
+    silent: requireLiveSubscription(async (ctx, { silent }, chatId) => {
+      await store.updateSubscription(chatId, { silent }, forumTopicOf(ctx));
+      return showSettings(ctx, chatId, ctx.t("settings-saved"));
+    }),
     pause: requireLiveSubscription(async (ctx, _choice, chatId) => {
-      await store.pauseSubscription(chatId);
+      await store.pauseSubscription(chatId, forumTopicOf(ctx));
       return showSettings(ctx, chatId, ctx.t("paused"));
     }),
     unsubscribe: requireLiveSubscription(async (ctx, _choice, chatId) => {
-      await store.stopSubscription(chatId, "unsubscribed");
+      await store.stopSubscription(chatId, "unsubscribed", forumTopicOf(ctx));
       await ctx.answerCallbackQuery();
       return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined).keyboard });
     }),
@@ -113,7 +121,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       if (!all.includes(sector)) return showSettings(ctx, chatId, ctx.t("stale-button"));
       const chosen = toggleSector(subscription.sectors ?? all, sector);
       if (chosen.length === 0) return ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") });
-      const updated = await store.updateSubscription(chatId, { sectors: storedSectors(chosen, all) });
+      const updated = await store.updateSubscription(chatId, { sectors: storedSectors(chosen, all) }, forumTopicOf(ctx));
       return updated ? openField(ctx, "sectors", updated) : showSettings(ctx, chatId, ctx.t("not-subscribed"));
     }),
   };
