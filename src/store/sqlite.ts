@@ -503,7 +503,9 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       return seenUpdates.firstSight(updateId);
     },
     pendingDeliveries(before, limit) {
-      return statements.pending.all(before.getTime(), limit).map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
+      return statements.pending
+        .all(before.getTime(), limit)
+        .map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
     },
     markSent,
     markEmpty(deliveryId) {

@@ -293,7 +293,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getSubscription(forum, 12)).toMatchObject({ threadId: 12, schedule: instant() });
       expect(await store.getSubscription(forum, 13)).toBeUndefined();
       // A private chat is not silent unless asked.
-      expect(await store.saveSubscription({ ...base, chatId: 70, chatKind: "private", schedule: daily(540) })).toMatchObject({ silent: false });
+      expect(await store.saveSubscription({ ...base, chatId: 70, chatKind: "private", schedule: daily(540) })).toMatchObject({
+        silent: false,
+      });
 
       // Changes, pauses and the group's language reach the right ones.
       await store.updateSubscription(forum, { sectors: ["agro"], silent: true }, 11);
@@ -368,10 +370,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getSubscription(-12, 31)).toBeUndefined();
       expect(await store.getSubscription(-10012, 31)).toMatchObject({ chatId: -10012, threadId: 31, chatKind: "supergroup" });
       const moved = await store.claimDeliveries(clock, 10);
-      expect(moved.map((d) => [d.chatId, d.threadId]).sort()).toEqual([
-        [-10012, 31],
-        [-10012, null],
-      ].sort());
+      expect(moved.map((d) => [d.chatId, d.threadId]).sort()).toEqual(
+        [
+          [-10012, 31],
+          [-10012, null],
+        ].sort(),
+      );
       // The moved chat is lost: its topics stop too.
       expect(await store.stopChat(-10012, "removed")).toBe(2);
       await store.close();
