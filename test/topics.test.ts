@@ -169,6 +169,22 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("paused");
   });
 
+  it("a closed General topic stops the group's own digest, and no notice is tried there", async () => {
+    await sayIn(admin, "/subscribe daily 09:00");
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+      { when: (payload) => payload.message_thread_id === undefined },
+    );
+    const before = sendsTo(forum.id).length;
+    await deliverDue();
+    expect(await harness.store.getSubscription(forum.id)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
+    expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
+    // One refused digest in General and one delivered in topic A; nothing else.
+    expect(sendsTo(forum.id).slice(before)).toHaveLength(2);
+  });
+
   it("a forum that removes the bot stops every topic's digest", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_B);

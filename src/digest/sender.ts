@@ -67,6 +67,8 @@ export async function tellTopicStopped(
   chatId: number,
   reason: TopicGoneReason,
 ): Promise<void> {
+  // A closed General topic refuses a thread-less digest the same way; the notice would go to the same closed place.
+  if (delivery.threadId === null) return;
   const notice = options.renderer().topicStopped(delivery.language, delivery.script, reason);
   try {
     await options.limiter.acquire(chatId);
