@@ -129,6 +129,10 @@ zone-ru = Мәскеу
 
 digest-header = 🗞 Дайджест · { $title }
 digest-whats-new = Алдыңғы дайджесттен бергі жаңалықтар:
+digest-topic-stopped = { $reason ->
+    [closed] Осы топтағы бір тақырыпқа арналған дайджест тоқтатылды: тақырып жабылған. Тақырып қайта ашылғанда, дайджест өздігінен қайта басталады. Әкімші басқа тақырыпқа да жаза алады: ол үшін сол тақырыпта /subscribe жіберіңіз.
+   *[deleted] Осы топтағы бір тақырыпқа арналған дайджест тоқтатылды: тақырып жойылған немесе ботқа қолжетімсіз. Дайджестті қайта алу үшін топ әкімшісі қажетті тақырыпта /subscribe жібере алады.
+}
 
 dialog-frequency = 🔔 Дайджестке жазылу. Оны қаншалықты жиі жіберейін?
 dialog-weekday = Аптаның қай күні?
@@ -151,6 +155,10 @@ settings-language = Тіл: { $value }
 settings-schedule = Кесте: { $value }
 settings-zone = Уақыт белдеуі: { $value }
 settings-sectors = Бағыттар: { $value }
+settings-sound = Хабарландыру: { $silent ->
+    [yes] 🔕 дыбыссыз
+   *[no] 🔔 дыбыспен
+}
 settings-status = Күйі: { $status ->
     [active] белсенді
     [paused] кідіртілген
@@ -168,6 +176,8 @@ button-frequency = 🔁 Жиілігі
 button-time = 🕘 Уақыты
 button-zone = 🌍 Уақыт белдеуі
 button-sectors = 🧭 Бағыттар
+button-sound-off = 🔕 Дыбыссыз
+button-sound-on = 🔔 Дыбыспен
 button-pause = ⏸ Кідірту
 button-resume = ▶️ Жалғастыру
 button-unsubscribe = 🔕 Жазылымнан шығу

@@ -129,6 +129,10 @@ zone-ru = Москва
 
 digest-header = 🗞 Дайджест · { $title }
 digest-whats-new = Новое с прошлого дайджеста:
+digest-topic-stopped = { $reason ->
+    [closed] Дайджест для одной из тем этой группы остановлен: тема закрыта. Он возобновится сам, когда тему снова откроют. Администратор может также подписать другую тему, отправив в ней /subscribe.
+   *[deleted] Дайджест для одной из тем этой группы остановлен: тема удалена или недоступна боту. Чтобы снова получать дайджест, администратор группы может отправить /subscribe в нужной теме.
+}
 
 dialog-frequency = 🔔 Подписка на дайджест. Как часто его присылать?
 dialog-weekday = В какой день недели?
@@ -151,6 +155,10 @@ settings-language = Язык: { $value }
 settings-schedule = Расписание: { $value }
 settings-zone = Часовой пояс: { $value }
 settings-sectors = Направления: { $value }
+settings-sound = Уведомления: { $silent ->
+    [yes] 🔕 без звука
+   *[no] 🔔 со звуком
+}
 settings-status = Статус: { $status ->
     [active] действует
     [paused] приостановлен
@@ -168,6 +176,8 @@ button-frequency = 🔁 Частота
 button-time = 🕘 Время
 button-zone = 🌍 Часовой пояс
 button-sectors = 🧭 Направления
+button-sound-off = 🔕 Без звука
+button-sound-on = 🔔 Со звуком
 button-pause = ⏸ Приостановить
 button-resume = ▶️ Возобновить
 button-unsubscribe = 🔕 Отписаться

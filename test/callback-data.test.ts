@@ -41,6 +41,8 @@ const WIRE: [CallbackAction, string][] = [
   [{ kind: "settings", choice: { field: "typeZone" } }, "v1:g:z:type"],
   [{ kind: "settings", choice: { field: "sectors" } }, "v1:g:s"],
   [{ kind: "settings", choice: { field: "sectors", sector: "agro" } }, "v1:g:s:agro"],
+  [{ kind: "settings", choice: { field: "silent", silent: true } }, "v1:g:m:1"],
+  [{ kind: "settings", choice: { field: "silent", silent: false } }, "v1:g:m:0"],
   [{ kind: "settings", choice: { field: "pause" } }, "v1:g:p"],
   [{ kind: "settings", choice: { field: "resume" } }, "v1:g:r"],
   [{ kind: "settings", choice: { field: "unsubscribe" } }, "v1:g:u"],
@@ -59,6 +61,8 @@ const WIRE: [CallbackAction, string][] = [
   [{ kind: "dialog", answer: { step: "weekday", weekday: 7 } }, "v1:c:w:7"],
   [{ kind: "dialog", answer: { step: "time", minuteOfDay: 9 * 60 } }, "v1:c:t:0900"],
   [{ kind: "dialog", answer: { step: "sector", sector: "transp" } }, "v1:c:s:transp"],
+  [{ kind: "dialog", answer: { step: "silent", silent: true } }, "v1:c:m:1"],
+  [{ kind: "dialog", answer: { step: "silent", silent: false } }, "v1:c:m:0"],
   [{ kind: "dialog", answer: { step: "ok" } }, "v1:c:ok"],
   [{ kind: "dialog", answer: { step: "cancel" } }, "v1:c:x"],
 ];
@@ -101,6 +105,8 @@ describe("callback data", () => {
     "v1:c:w:9",
     "v1:c:t:type",
     "v1:c:ok:1",
+    "v1:c:m",
+    "v1:c:m:2",
     "v1:c:zz",
     "v1:h",
     "v1:h:1001234567890",
@@ -126,6 +132,8 @@ describe("callback data", () => {
     "v1:g:s:BAD",
     "v1:g:p:1",
     "v1:g:k:1",
+    "v1:g:m",
+    "v1:g:m:yes",
   ])("reads %j, a settings field with a value that means nothing, as a stale settings button", (data) => {
     expect(decodeCallback(data)).toEqual({ kind: "settings", choice: { field: "stale" } });
   });

@@ -202,6 +202,17 @@ describe("channels: managed from the private chat", () => {
     expect((await harness.store.getSubscription(user.id))?.schedule.minuteOfDay).toBe(480);
   });
 
+  it("starts a channel's digest without sound; its sound switch, pressed in the private chat, changes the channel's", async () => {
+    const { harness, user } = await connected();
+    expect((await harness.store.getSubscription(CHANNEL.id))?.silent).toBe(true);
+    // Accepting the channel showed its settings screen.
+    const soundOn = channelData({ field: "silent", silent: false });
+    expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((button) => button.callback_data)).toContain(soundOn);
+    await pressIn(harness, user, user.id, soundOn);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.silent).toBe(false);
+    expect(await harness.store.getSubscription(user.id)).toBeUndefined();
+  });
+
   it("refuses a change once the person is no longer an admin who can post, and answers the press", async () => {
     const { harness, user, members } = await connected();
     await harness.send(messageUpdate(user, "/settings"));
@@ -250,6 +261,8 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await sender.drain()).toMatchObject({ sent: 1 });
     const digest = sentTo(harness, CHANNEL.id).at(-1)!.payload;
     expect(digest.text).toContain("🗞");
+    // A channel's digest comes without sound unless its admin switched the sound on.
+    expect(digest.disable_notification).toBe(true);
     const buttons = (digest.reply_markup.inline_keyboard as InlineKeyboardButton[][]).flat();
     expect(buttons.length).toBeGreaterThan(1);
     for (const button of buttons) {

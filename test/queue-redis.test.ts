@@ -113,6 +113,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         return mark;
       },
       render: (...args) => live.render(...args),
+      topicStopped: (...args) => live.topicStopped(...args),
     };
     const { fake, store, queue } = await rig({ renderer: current });
     await subscribe(store, [7401, 7402], "instant");
@@ -203,6 +204,49 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     const [job] = await queue.queue.getJobs(["failed"]);
     expect(job).toMatchObject({ data: { chatId: 7201 }, attemptsMade: 1 });
     expect((await store.stats(new Date(0))).deliveries).toMatchObject({ dropped: 1, sent: 1, failed: 0 });
+  });
+
+  it("forum topics: one job per topic, each digest sent to its topic; a deleted topic stops only its own", async () => {
+    const { fake, store, queue } = await rig();
+    const forum = -1007300;
+    for (const threadId of [null, 31, 32]) {
+      await store.saveSubscription({
+        chatId: forum,
+        threadId,
+        chatKind: "supergroup",
+        language: "ru",
+        schedule: { frequency: "daily", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+        sectors: null,
+        createdBy: null,
+      });
+    }
+    fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: message thread not found" },
+      { when: (payload) => payload.message_thread_id === 32, times: 10 },
+    );
+    await tickInto(queue, store, DUE);
+    queue.start();
+    // Two digests, and the notice the group gets in its General topic once the gone topic's subscription stopped.
+    await until(() => digestsTo(fake, forum).length === 2 && fake.messages(forum).length === 3);
+    const sends = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === forum);
+    const digests = sends.filter((call) => String(call.payload.text).includes("🗞 Дайджест"));
+    expect(digests.map((call) => call.payload.message_thread_id ?? null).sort()).toEqual([31, 32, null]);
+    // A group's digests go without sound unless asked otherwise.
+    for (const digest of digests) expect(digest.payload.disable_notification).toBe(true);
+    expect(await store.getSubscription(forum, 32)).toMatchObject({ status: "stopped", stopReason: "topic_deleted" });
+    expect((await store.getSubscription(forum, 31))?.status).toBe("active");
+    expect((await store.getSubscription(forum))?.status).toBe("active");
+    // The group hears it once, in its General topic.
+    const notices = fake
+      .callsTo("sendMessage")
+      .filter((call) => call.payload.chat_id === forum && !String(call.payload.text).includes("🗞 Дайджест"));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.payload.message_thread_id).toBeUndefined();
+
+    const ids = (await queue.queue.getJobs(["completed", "failed"])).map((job) => job.id).sort();
+    expect(ids).toEqual([`${forum}_d2025-09-05`, `${forum}_t31_d2025-09-05`, `${forum}_t32_d2025-09-05`].sort());
+    expect(jobIdOf({ chatId: forum, threadId: null, period: "d2025-09-05" })).toBe(`${forum}_d2025-09-05`);
   });
 
   it("migrated (400 migrate_to_chat_id): the subscription moves and the digest goes to the supergroup", async () => {

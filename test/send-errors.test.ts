@@ -68,6 +68,21 @@ const ANSWERS: [string, ApiFailure, ReturnType<typeof classifyApiFailure>][] = [
     { error_code: 400, description: "Bad Request: group chat was deactivated" },
     { kind: "gone", reason: "chat_not_found" },
   ],
+  [
+    "topic gone/deleted: 400 message thread not found",
+    { error_code: 400, description: "Bad Request: message thread not found" },
+    { kind: "topic gone", reason: "topic_deleted" },
+  ],
+  [
+    "topic gone/deleted: 400 TOPIC_DELETED",
+    { error_code: 400, description: "Bad Request: TOPIC_DELETED" },
+    { kind: "topic gone", reason: "topic_deleted" },
+  ],
+  [
+    "topic gone/closed: 400 TOPIC_CLOSED",
+    { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+    { kind: "topic gone", reason: "topic_closed" },
+  ],
   ["other: 400 another bad request", { error_code: 400, description: "Bad Request: message text is empty" }, { kind: "other" }],
   [
     "other: 400 can't parse entities",

@@ -56,7 +56,7 @@ describe("SQLite store", () => {
       lastPeriod: "w2025-09-01",
       contentMark: "2025-09-05",
     });
-    expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([{ chatId: 31, period: "w2025-09-01" }]);
+    expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([{ chatId: 31, threadId: null, period: "w2025-09-01" }]);
     const changed = await store.updateSubscription(31, {
       schedule: { frequency: "instant", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
     });
@@ -68,6 +68,54 @@ describe("SQLite store", () => {
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= 5 ORDER BY next_check_at")
       .all();
     expect(JSON.stringify(plan)).toContain("subscriptions_due");
+    db.close();
+  });
+
+  it("migrates a database of version 4 to topics and silent digests: existing subscriptions have no topic and keep their sound", async () => {
+    const path = tempPath();
+    await openSqliteStore(path).close();
+    const old = new Database(path);
+    old.exec("DROP TABLE users; DROP TABLE chats; DROP TABLE subscriptions; DROP TABLE deliveries; DROP TABLE kv;");
+    old.exec(MIGRATIONS.slice(0, 4).join("\n"));
+    old.pragma("user_version = 4");
+    old
+      .prepare(
+        `INSERT INTO subscriptions (chat_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone, sectors, status,
+           active_since, next_check_at, last_period, content_mark, created_at, updated_at)
+         VALUES (-41, 'supergroup', 'kk', 'latn', 'daily', NULL, 540, 'Asia/Almaty', NULL, 'active', 1, 2, 'd2025-09-04', '2025-09-04', 1, 1)`,
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO deliveries (id, chat_id, period, due_at, status, next_attempt_at, created_at) VALUES (7, -41, 'd2025-09-05', 1, 'pending', 1, 1)",
+      )
+      .run();
+    old.close();
+
+    const store = openSqliteStore(path, () => new Date("2025-09-05T10:00:00Z"));
+    expect(await store.getSubscription(-41)).toMatchObject({
+      chatId: -41,
+      threadId: null,
+      silent: false,
+      script: "latn",
+      lastPeriod: "d2025-09-04",
+      contentMark: "2025-09-04",
+    });
+    // A topic of the same group subscribes beside it; the queued delivery is still the chat's own.
+    await store.saveSubscription({
+      chatId: -41,
+      threadId: 5,
+      chatKind: "supergroup",
+      language: "kk",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 600, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: 1,
+    });
+    expect(await store.claimDeliveryFor(-41, "d2025-09-05", new Date(10))).toMatchObject({ id: 7, threadId: null, silent: false });
+    expect((await store.getSubscription(-41, 5))?.silent).toBe(true);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
     db.close();
   });
 

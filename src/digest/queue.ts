@@ -5,9 +5,10 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { classifySendError } from "../telegram/send-errors.js";
-import { digestOfDelivery, sendDigest, type DigestFinished } from "./sender.js";
+import { digestOfDelivery, sendDigest, tellTopicStopped, type DigestFinished } from "./sender.js";
 
-export type DigestJob = { chatId: number; period: string };
+/** One owed digest: a chat (and forum topic: absent or null is the chat itself) and period. */
+export type DigestJob = { chatId: number; threadId?: number | null; period: string };
 
 export type DigestQueueOptions = {
   redisUrl: string;
@@ -38,9 +39,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * One job per (chat, period), so enqueueing the same digest twice — from two instances, or again — is a no-op.
  * BullMQ job ids may not contain ":", which an instant period's timestamp does ("i2025-09-05T10:30:00Z"): the period
- * is percent-encoded, which keeps ids distinct and leaves daily and weekly ids ("d2025-09-05") as they were.
+ * is percent-encoded, which keeps ids distinct and leaves daily and weekly ids ("d2025-09-05") as they were. A forum
+ * topic's digest has its thread after the chat ("-100123_t45_d2025-09-05"); a chat's own keeps the id it always had.
  */
-export const jobIdOf = ({ chatId, period }: DigestJob) => `${chatId}_${encodeURIComponent(period)}`;
+export const jobIdOf = ({ chatId, threadId, period }: DigestJob) =>
+  threadId === null || threadId === undefined
+    ? `${chatId}_${encodeURIComponent(period)}`
+    : `${chatId}_t${threadId}_${encodeURIComponent(period)}`;
 
 /**
  * BullMQ's limiter counts in fixed windows: "30 per second" can put 30 at the end of one second and 30 at the start
@@ -53,7 +58,12 @@ export function smoothLimiter(perSecond: number): { max: number; duration: numbe
 
 /** The digests a page of scheduling decisions owes. */
 export const owedDigests = (decisions: readonly ChatDecision[]): DigestJob[] =>
-  decisions.flatMap((decision) => (decision.deliver ? [{ chatId: decision.chatId, period: decision.deliver.key }] : []));
+  decisions.flatMap((decision) =>
+    decision.deliver ? [{ chatId: decision.chatId, ...threadOf(decision.threadId), period: decision.deliver.key }] : [],
+  );
+
+/** A job names its thread only when it has one, so that thread-less jobs look as they always did. */
+const threadOf = (threadId: number | null | undefined) => (threadId === null || threadId === undefined ? {} : { threadId });
 
 function connectionOf(url: string) {
   const parsed = new URL(url);
@@ -114,7 +124,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
   });
 
   async function deliverJob(job: Job<DigestJob>): Promise<string> {
-    const delivery = await stored(() => store.claimDeliveryFor(job.data.chatId, job.data.period, now()));
+    const delivery = await stored(() => store.claimDeliveryFor(job.data.chatId, job.data.period, now(), job.data.threadId ?? null));
     if (!delivery) return "not owed";
     const digests = renderer();
     const digest = await digestOf(digests, delivery);
@@ -128,7 +138,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     for (;;) {
       await limiter.acquire(chatId);
       try {
-        const message = await sendDigest(api, chatId, digest);
+        const message = await sendDigest(api, chatId, digest, delivery);
         // Sent: it must be recorded as sent, however long the store takes to come back, or it would go out again.
         await stored(() => store.markSent(delivery.id, message.message_id, digests.contentMark));
         finished("sent", { chatId });
@@ -151,6 +161,14 @@ export function createDigestQueue(options: DigestQueueOptions) {
             const reason = error instanceof Error ? error.message : String(error);
             await stored(() => store.markDropped(delivery.id, failure.reason, reason));
             finished("dropped", { chatId });
+            throw new UnrecoverableError(`${failure.reason}: ${reason}`);
+          }
+          case "topic gone": {
+            // Only this topic's subscription stops; the group and its other topics go on.
+            const reason = error instanceof Error ? error.message : String(error);
+            await stored(() => store.markDropped(delivery.id, failure.reason, reason));
+            finished("dropped", { chatId });
+            await tellTopicStopped(options, delivery, chatId, failure.reason);
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "other":

@@ -4,7 +4,7 @@ import type { DigestOutcome } from "../metrics/index.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
-import { classifySendError } from "../telegram/send-errors.js";
+import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
 import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
 
 export type SenderOptions = {
@@ -42,12 +42,17 @@ const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
 
+/** Where a digest goes within its chat, and how: a forum topic (none: the chat itself), without sound. */
+export type DigestPlace = { threadId?: number | null; silent?: boolean };
+
 /** A digest as a message: the one way both delivery paths send it. */
-export function sendDigest(api: Api, chatId: number, digest: Rendered) {
+export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadId = null, silent = false }: DigestPlace = {}) {
   return api.sendMessage(chatId, digest.text, {
     parse_mode: "HTML",
     reply_markup: digest.keyboard,
     link_preview_options: { is_disabled: true },
+    ...(threadId === null ? {} : { message_thread_id: threadId }),
+    ...(silent ? { disable_notification: true } : {}),
   });
 }
 
@@ -70,6 +75,31 @@ export function digestOfDelivery(api: Api) {
     const channelOf = delivery.chatKind === "channel" ? { botUsername: await botUsername() } : undefined;
     return digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf);
   };
+}
+
+/**
+ * The digest of a forum topic stopped because the topic is closed or deleted: the group hears it in its General
+ * topic (where every member, and so its administrators, reads), with how to have it again. Told once, when the
+ * subscription stops; if even that fails, the log says so and nothing more is tried.
+ */
+export async function tellTopicStopped(
+  options: { api: Api; limiter: RateLimiter; logger: Logger; renderer: () => DigestRenderer },
+  delivery: Pick<Delivery, "chatId" | "threadId" | "language" | "script">,
+  chatId: number,
+  reason: TopicGoneReason,
+): Promise<void> {
+  // A closed General topic refuses a thread-less digest the same way; the notice would go to the same closed place.
+  if (delivery.threadId === null) return;
+  const notice = options.renderer().topicStopped(delivery.language, delivery.script, reason);
+  try {
+    await options.limiter.acquire(chatId);
+    await options.api.sendMessage(chatId, notice.text, { parse_mode: "HTML" });
+  } catch (error) {
+    options.logger.warn(
+      { err: error, chat_id: chatId, thread_id: delivery.threadId },
+      "could not tell the group its topic's digest stopped",
+    );
+  }
 }
 
 /**
@@ -108,7 +138,7 @@ export function createDigestSender(options: SenderOptions) {
         return;
       }
       try {
-        const message = await sendDigest(api, chatId, digest);
+        const message = await sendDigest(api, chatId, digest, delivery);
         await store.markSent(delivery.id, message.message_id, digests.contentMark);
         result.sent++;
         finished("sent", { chatId });
@@ -138,6 +168,17 @@ export function createDigestSender(options: SenderOptions) {
             await store.markDropped(delivery.id, failure.reason, reason);
             result.dropped++;
             finished("dropped", { chatId });
+            return;
+          case "topic gone":
+            // Only this topic's subscription stops; the group and its other topics go on.
+            logger.info(
+              { chat_id: chatId, thread_id: delivery.threadId, reason: failure.reason },
+              "forum topic is gone: its subscription stopped",
+            );
+            await store.markDropped(delivery.id, failure.reason, reason);
+            result.dropped++;
+            finished("dropped", { chatId });
+            await tellTopicStopped(options, delivery, chatId, failure.reason);
             return;
           case "other":
             break;

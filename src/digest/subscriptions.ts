@@ -35,12 +35,22 @@ export function canResume(subscription: Subscription | undefined): boolean {
 }
 
 /**
- * Creates or replaces a chat's subscription. A private chat gets its digest in the sender's language; a group in
- * the group's own language, or the sender's while the group has none.
+ * Creates or replaces the subscription of a chat, or of one forum topic of it (`threadId`). A private chat gets its
+ * digest in the sender's language; a group in the group's own language, or the sender's while the group has none.
+ * Without `silent` the chat kind decides (silentByDefault).
  */
 export async function subscribeChat(
   store: Store,
-  request: { chat: Chat; locale: Locale; script?: Script; schedule: Schedule; sectors: string[] | null; createdBy: number | null },
+  request: {
+    chat: Chat;
+    threadId?: number | null;
+    locale: Locale;
+    script?: Script;
+    schedule: Schedule;
+    sectors: string[] | null;
+    silent?: boolean;
+    createdBy: number | null;
+  },
 ): Promise<Subscription> {
   const { chat, locale } = request;
   const group = chat.type === "private" ? undefined : await store.getChat(chat.id);
@@ -48,21 +58,23 @@ export async function subscribeChat(
   const reading = group?.language ? { locale: group.language, script: group.script } : { locale, script: request.script };
   return store.saveSubscription({
     chatId: chat.id,
+    threadId: request.threadId ?? null,
     chatKind: chat.type,
     language: reading.locale,
     script: scriptFor(reading.locale, reading.script),
     schedule: request.schedule,
     sectors: request.sectors,
+    ...(request.silent === undefined ? {} : { silent: request.silent }),
     createdBy: request.createdBy,
   });
 }
 
-/** The bot lost a chat (blocked, removed, gone): its digest stops, once, with the reason; true when it stopped now. */
+/**
+ * The bot lost a chat (blocked, removed, gone): its digests stop (the chat's own and every forum topic's), once, with
+ * the reason; true when one stopped now.
+ */
 export async function stopLostChat(store: Store, chatId: number, reason: StopReason): Promise<boolean> {
-  const subscription = await store.getSubscription(chatId);
-  if (!subscription || subscription.status === "stopped") return false;
-  await store.stopSubscription(chatId, reason);
-  return true;
+  return (await store.stopChat(chatId, reason)) > 0;
 }
 
 /**
@@ -87,6 +99,8 @@ export async function subscribeChannel(
       timezone: request.defaultTimezone,
     },
     sectors: existing?.sectors ?? null,
+    // A channel is silent unless its admin switched the sound on (silentByDefault); a switch made before is kept.
+    ...(existing ? { silent: existing.silent } : {}),
     createdBy: request.createdBy,
   });
 }

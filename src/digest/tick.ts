@@ -1,15 +1,18 @@
 import type { Logger } from "../logger.js";
-import type { ChatDecision, Store } from "../store/types.js";
+import type { ChatDecision, Store, Subscription } from "../store/types.js";
 import { decide } from "./schedule.js";
 
 export const TICK_PAGE_SIZE = 100;
 const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
 
+/** A subscription is one per chat and forum topic. */
+const subscriptionKey = (subscription: Subscription) => `${subscription.chatId}/${subscription.threadId ?? ""}`;
+
 export type TickResult = { checked: number; queued: number };
 
 /**
  * One scheduler pass at `now`: every active subscription due for a look gets the scheduling rule applied and its
- * owed digest queued, once per (chat, period) — the store's unique key makes a repeated or concurrent tick harmless.
+ * owed digest queued, once per (chat, topic, period) — the store's unique key makes a repeated or concurrent tick harmless.
  * Subscriptions are read a page at a time, so memory does not grow with their number.
  * The content can change while the bot runs, so the current content mark is asked for at each tick, once: every
  * instant subscription of one tick is judged against the same mark, and several edits before it make one digest.
@@ -26,28 +29,36 @@ export async function tick(
   const mark = contentMark();
   let checked = 0;
   let queued = 0;
-  let previous = new Set<number>();
+  let previous = new Set<string>();
   for (;;) {
     const page = await store.dueSubscriptions(now, pageSize);
     // Every decision moves the next check past `now` (an instant one just past it, to the next tick); the same
     // subscription on the next page means it did not.
-    const repeated = page.find((subscription) => previous.has(subscription.chatId));
+    const repeated = page.find((subscription) => previous.has(subscriptionKey(subscription)));
     if (repeated) {
-      logger?.error({ chat_id: repeated.chatId }, "a subscription stayed due after its decision was recorded");
+      logger?.error(
+        { chat_id: repeated.chatId, thread_id: repeated.threadId },
+        "a subscription stayed due after its decision was recorded",
+      );
       break;
     }
-    previous = new Set(page.map((subscription) => subscription.chatId));
+    previous = new Set(page.map(subscriptionKey));
     const decisions: ChatDecision[] = [];
     for (const subscription of page) {
       checked++;
       try {
         const { deliver, nextCheckAt } = decide(subscription, now, mark);
-        decisions.push({ chatId: subscription.chatId, deliver, nextCheckAt });
+        decisions.push({ chatId: subscription.chatId, threadId: subscription.threadId, deliver, nextCheckAt });
         if (deliver) queued++;
       } catch (error) {
         // A schedule that cannot be evaluated (say, a zone the runtime no longer knows) must not stop the others.
         logger?.error({ err: error, chat_id: subscription.chatId }, "could not schedule a digest");
-        decisions.push({ chatId: subscription.chatId, deliver: undefined, nextCheckAt: new Date(now.getTime() + RETRY_BROKEN_AFTER_MS) });
+        decisions.push({
+          chatId: subscription.chatId,
+          threadId: subscription.threadId,
+          deliver: undefined,
+          nextCheckAt: new Date(now.getTime() + RETRY_BROKEN_AFTER_MS),
+        });
       }
     }
     // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).

@@ -1,5 +1,6 @@
 import type { ContentLibrary } from "../content/library.js";
 import { canResume } from "../digest/subscriptions.js";
+import { forumTopicOf } from "../telegram/forum-topic.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { renderForChat, replyScreen, show } from "../bot/screens.js";
 import { withNote } from "../render/format.js";
@@ -32,7 +33,7 @@ export const startFeature: FeatureFactory = ({ store, translators }) => {
           const note =
             payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, withNote(note, screen));
-          if (canResume(await store.getSubscription(ctx.chat.id))) {
+          if (canResume(await store.getSubscription(ctx.chat.id, forumTopicOf(ctx)))) {
             await replyScreen(ctx, resumeOfferScreen(ctx.t));
           }
         },

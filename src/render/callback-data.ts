@@ -24,6 +24,8 @@ export type SettingsChoice =
   | { field: "typeZone" }
   /** Without a sector: the sector screen; with one: that sector toggled. */
   | { field: "sectors"; sector?: string }
+  /** Digests without sound (true) or with it: the value to set, so a press that arrives twice sets it once. */
+  | { field: "silent"; silent: boolean }
   | { field: "pause" }
   | { field: "resume" }
   | { field: "unsubscribe" }
@@ -45,6 +47,8 @@ export type DialogAnswer =
   | { step: "time"; minuteOfDay: number }
   /** Toggles one sector. */
   | { step: "sector"; sector: string }
+  /** Digests without sound (true) or with it, on the confirmation step. */
+  | { step: "silent"; silent: boolean }
   /** Done with sectors, or confirmed. */
   | { step: "ok" }
   | { step: "cancel" };
@@ -99,6 +103,9 @@ function decodeChannelId(raw: string | undefined): number | undefined {
   const chatId = Number(raw);
   return Number.isSafeInteger(chatId) ? chatId : undefined;
 }
+/** A switch travels as "1" (on) or "0" (off). */
+const encodeSwitch = (on: boolean) => (on ? "1" : "0");
+const decodeSwitch = (raw: string | undefined) => (raw === "1" ? true : raw === "0" ? false : undefined);
 
 /**
  * A language with its script on the wire: "kk" and "ru" as before (so buttons sent before scripts existed still
@@ -132,6 +139,8 @@ function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
       return ["z", "type"];
     case "sectors":
       return ["s", choice.sector];
+    case "silent":
+      return ["m", encodeSwitch(choice.silent)];
     case "pause":
       return ["p"];
     case "resume":
@@ -153,7 +162,7 @@ function decodeSettings(code: string, value: string | undefined): SettingsChoice
   return decodeSettingsValue(code, value) ?? { field: "stale" };
 }
 
-const SETTINGS_CODES = new Set(["l", "f", "w", "t", "z", "s", "p", "r", "u", "n", "k"]);
+const SETTINGS_CODES = new Set(["l", "f", "w", "t", "z", "s", "m", "p", "r", "u", "n", "k"]);
 
 function decodeSettingsValue(code: string, value: string | undefined): SettingsChoice | undefined {
   const bare = <C extends SettingsChoice>(choice: C) => (value === undefined ? choice : undefined);
@@ -188,6 +197,10 @@ function decodeSettingsValue(code: string, value: string | undefined): SettingsC
       const sector = decodeId(value);
       return sector === undefined ? undefined : { field: "sectors", sector };
     }
+    case "m": {
+      const silent = decodeSwitch(value);
+      return silent === undefined ? undefined : { field: "silent", silent };
+    }
     case "p":
       return bare({ field: "pause" });
     case "r":
@@ -213,6 +226,8 @@ function dialogArgs(answer: DialogAnswer): string[] {
       return ["t", encodeTime(answer.minuteOfDay)];
     case "sector":
       return ["s", answer.sector];
+    case "silent":
+      return ["m", encodeSwitch(answer.silent)];
     case "ok":
       return ["ok"];
     case "cancel":
@@ -237,6 +252,10 @@ function decodeDialog(code: string, value: string | undefined): DialogAnswer | u
     case "s": {
       const sector = decodeId(value);
       return sector === undefined ? undefined : { step: "sector", sector };
+    }
+    case "m": {
+      const silent = decodeSwitch(value);
+      return silent === undefined ? undefined : { step: "silent", silent };
     }
     case "ok":
       return value === undefined ? { step: "ok" } : undefined;

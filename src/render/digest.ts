@@ -9,6 +9,7 @@ import { deepLink } from "./share-card.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
 import { inScript } from "./latin.js";
+import type { TopicGoneReason } from "../telegram/send-errors.js";
 import { refTitle, sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
 
 /**
@@ -199,6 +200,14 @@ export function createDigestRenderer(library: ContentLibrary, translators: Recor
         rendered.set(key, digest);
       }
       return digest === NOTHING_NEW ? undefined : digest;
+    },
+    /**
+     * What the group is told in its General topic when the digest of one of its forum topics stopped because the
+     * topic was closed or deleted: what happened and how to have it again.
+     */
+    topicStopped(locale: Locale, script: Script, reason: TopicGoneReason): Rendered {
+      const text = translators[locale]("digest-topic-stopped", { reason: reason === "topic_closed" ? "closed" : "deleted" });
+      return inScript({ text: escapeHtml(text), keyboard: new InlineKeyboard() }, script);
     },
   };
 }

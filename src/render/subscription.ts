@@ -46,7 +46,7 @@ export function describeSectors(sectors: readonly string[] | null, library: Cont
 
 /** The lines that describe a subscription, shared by /settings and the dialogue's confirmation. */
 export function subscriptionLines(
-  draft: { schedule: Schedule; sectors: readonly string[] | null; language: Locale; status?: Subscription["status"] },
+  draft: { schedule: Schedule; sectors: readonly string[] | null; language: Locale; silent: boolean; status?: Subscription["status"] },
   library: ContentLibrary,
   { locale, t }: RenderOptions,
 ): string[] {
@@ -57,6 +57,7 @@ export function subscriptionLines(
     t("settings-schedule", { value: describeSchedule(draft.schedule, t) }),
     ...(timed ? [t("settings-zone", { value: draft.schedule.timezone })] : []),
     t("settings-sectors", { value: describeSectors(draft.sectors, library, locale, t) }),
+    t("settings-sound", { silent: draft.silent ? "yes" : "no" }),
   ];
   if (draft.status) lines.push(t("settings-status", { status: draft.status }));
   return lines.map(escapeHtml);
@@ -107,6 +108,15 @@ function rows<T>(items: readonly T[], size: number): T[][] {
 const backToSettings = (t: Translate, encode: SettingsEncoder): InlineKeyboardButton[] => [
   InlineKeyboard.text(`⬅ ${t("button-back")}`, encode()),
 ];
+
+/**
+ * The "without sound" switch, on /settings and in the dialogue: it offers the other state, and its press carries the
+ * state to set (so a press that arrives twice does not switch back).
+ */
+export function soundButton(silent: boolean, t: Translate, encode: (silent: boolean) => string): InlineKeyboardButton {
+  return InlineKeyboard.text(t(silent ? "button-sound-on" : "button-sound-off"), encode(!silent));
+}
+export const dialogSound = (silent: boolean) => dialogButton({ step: "silent", silent });
 
 export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
   return [
@@ -186,7 +196,10 @@ export function settingsScreen(
             ],
           ]
         : []),
-      [InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" }))],
+      [
+        InlineKeyboard.text(t("button-sectors"), settings({ field: "sectors" })),
+        soundButton(subscription.silent, t, (silent) => settings({ field: "silent", silent })),
+      ],
       [toggle, InlineKeyboard.text(t("button-unsubscribe"), settings({ field: "unsubscribe" }))],
       ...back,
     ]),

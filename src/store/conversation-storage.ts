@@ -1,12 +1,18 @@
 import type { ConversationStorage, ConversationData, VersionedState } from "@grammyjs/conversations";
 import type { Context } from "grammy";
+import { forumTopicOf } from "../telegram/forum-topic.js";
 import type { Store } from "./types.js";
 
 const PREFIX = "conversation:";
 
-/** Dialogue state is kept per person per chat; updates without both have none. */
+/**
+ * Dialogue state is kept per person per chat, and per forum topic: a dialogue opened in one topic is answered there,
+ * and what the person writes in another topic is not taken for an answer. Updates without a chat and a person have none.
+ */
 function dialogKey(ctx: Context): string | undefined {
-  return ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined;
+  if (!ctx.chat || !ctx.from) return undefined;
+  const topic = forumTopicOf(ctx);
+  return topic === null ? `${ctx.chat.id}:${ctx.from.id}` : `${ctx.chat.id}/${topic}:${ctx.from.id}`;
 }
 
 /** Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). */
@@ -17,7 +23,7 @@ export async function hasDialogState(store: Store, ctx: Context): Promise<boolea
 
 /**
  * Dialogue state in the bot's own store, so a restart does not lose a half-finished /subscribe.
- * One state per person per chat: in a group, each administrator has their own dialogue.
+ * One state per person per chat (and topic): in a group, each administrator has their own dialogue.
  */
 export function conversationStorage<C extends Context>(store: Store): ConversationStorage<C, ConversationData> {
   return {

@@ -14,27 +14,38 @@ import type {
   Subscription,
   UserRecord,
 } from "./types.js";
+import { silentByDefault } from "./types.js";
 
 /**
  * The Store contract on Redis, for several bot instances sharing one state. Every change that touches more than one
  * key runs as a Lua script, so it is atomic across instances as a SQLite transaction is within one.
  *
- * Keys (under a prefix): u:<id> and c:<id> hashes; s:<chat> a subscription as JSON, s:due a sorted set of active
- * subscriptions by next check, s:ids every subscribed chat, s:by:<user> the channels a person set up (read through
- * each subscription's createdBy, so an entry left by a later change is ignored); d:<id> a delivery as JSON, dk:<chat>:<period> its
- * unique key, dc:<chat> a chat's deliveries, d:pending by next attempt, d:sending, d:done:<status> by finish time;
- * kv:<key> plugin values.
+ * A subscription is named by its chat and forum topic, <sub>: "<chat>" without a topic (as before topics existed), or
+ * "<chat>:<thread>" for a topic.
+ *
+ * Keys (under a prefix): u:<id> and c:<id> hashes; s:<sub> a subscription as JSON, s:due a sorted set of active
+ * subscriptions by next check, s:ids every subscription, st:<chat> the threads of a chat's topic subscriptions,
+ * s:by:<user> the channels a person set up (read through each subscription's createdBy, so an entry left by a later
+ * change is ignored); d:<id> a delivery as JSON, dk:<sub>:<period> its unique key, dc:<sub> a subscription's
+ * deliveries, d:pending by next attempt, d:sending, d:done:<status> by finish time; kv:<key> plugin values.
  */
 
-/** Subscriptions stored before scripts existed have none: they read Cyrillic. */
-type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt" | "script"> & {
+/**
+ * Subscriptions stored before scripts existed have none: they read Cyrillic; before topics and silent digests, none
+ * had a thread and every one had sound.
+ */
+type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt" | "script" | "threadId" | "silent"> & {
   activeSince: number;
   nextCheckAt: number;
   script?: Script;
+  threadId?: number | null;
+  silent?: boolean;
 };
 type StoredDelivery = {
   id: number;
   chatId: number;
+  /** Absent in deliveries stored before topics existed. */
+  threadId?: number | null;
   period: string;
   dueAt: number;
   status: DeliveryStatus;
@@ -45,8 +56,14 @@ type StoredDelivery = {
   finishedAt: number | null;
 };
 
+/** The name of a subscription in keys and sets: the chat, and the thread for a forum topic. */
+const subscriptionName = (chatId: number | string, threadId: number | null | undefined) =>
+  threadId === null || threadId === undefined ? String(chatId) : `${chatId}:${threadId}`;
+
 const toSubscription = (stored: StoredSubscription): Subscription => ({
   ...stored,
+  threadId: stored.threadId ?? null,
+  silent: stored.silent ?? false,
   script: scriptOf(stored.script),
   activeSince: new Date(stored.activeSince),
   nextCheckAt: new Date(stored.nextCheckAt),
@@ -54,14 +71,21 @@ const toSubscription = (stored: StoredSubscription): Subscription => ({
 
 const scriptOf = (value: unknown): Script => (isScript(value) ? value : "cyrl");
 
-/** A delivery's script comes from its subscription, which has none when stored before scripts existed. */
-const withScript = (delivery: Delivery): Delivery => ({ ...delivery, script: scriptOf(delivery.script) });
+/** A delivery as claimed: what its subscription or itself lacks when stored before scripts, topics or silence existed. */
+const claimed = (delivery: Delivery): Delivery => ({
+  ...delivery,
+  script: scriptOf(delivery.script),
+  threadId: delivery.threadId ?? null,
+  silent: delivery.silent ?? false,
+});
 
 /** Lua shared by the scripts: JSON helpers that keep nulls, and finishing or stopping in one place. */
 const LUA_PRELUDE = `
 local P = ARGV[1]
 local function getjson(key) local raw = redis.call('GET', key); if raw then return cjson.decode(raw) end; return nil end
 local function setjson(key, value) redis.call('SET', key, cjson.encode(value)) end
+local function isthread(thread) return thread ~= nil and thread ~= cjson.null and thread ~= '' end
+local function subname(chat, thread) if isthread(thread) then return chat .. ':' .. thread end; return chat end
 local function finish(id, status, err, now)
   local d = getjson(P .. 'd:' .. id); if not d then return nil end
   redis.call('ZREM', P .. 'd:pending', id); redis.call('SREM', P .. 'd:sending', id)
@@ -69,48 +93,64 @@ local function finish(id, status, err, now)
   setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:done:' .. status, now, id)
   return d
 end
-local function stop(chat, reason, now)
-  local s = getjson(P .. 's:' .. chat); if not s then return end
-  s.status = 'stopped'; s.stopReason = reason; setjson(P .. 's:' .. chat, s)
-  redis.call('ZREM', P .. 's:due', chat)
-  for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. chat)) do
+local function stop(sub, reason, now)
+  local s = getjson(P .. 's:' .. sub); if not s then return 0 end
+  local was = s.status
+  s.status = 'stopped'; s.stopReason = reason; setjson(P .. 's:' .. sub, s)
+  redis.call('ZREM', P .. 's:due', sub)
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. sub)) do
     local d = getjson(P .. 'd:' .. id)
     if d and (d.status == 'pending' or d.status == 'sending') then finish(id, 'dropped', nil, now) end
   end
+  if was == 'stopped' then return 0 end
+  return 1
+end
+-- Every subscription of a chat that is still running stops (one stopped before keeps its reason); returns how many.
+local function stopchat(chat, reason, now)
+  local stopped = 0
+  local subs = { chat }
+  for _, thread in ipairs(redis.call('SMEMBERS', P .. 'st:' .. chat)) do table.insert(subs, chat .. ':' .. thread) end
+  for _, sub in ipairs(subs) do
+    local s = getjson(P .. 's:' .. sub)
+    if s and s.status ~= 'stopped' then stopped = stopped + stop(sub, reason, now) end
+  end
+  return stopped
 end
 `;
 
 const SCRIPTS = {
   /**
-   * ARGV: prefix, chatId, periodKey|"" , dueAt, nextCheckAt, now. A new instant delivery ("i…") finishes the chat's
-   * older instant deliveries still pending as empty: it covers everything they would have said.
+   * ARGV: prefix, chatId, thread|"", periodKey|"" , dueAt, nextCheckAt, now. A new instant delivery ("i…") finishes
+   * the subscription's older instant deliveries still pending as empty: it covers everything they would have said.
    */
   recordDecision: `${LUA_PRELUDE}
-local chat = ARGV[2]
-local s = getjson(P .. 's:' .. chat); if not s then return 0 end
-if ARGV[3] ~= '' then
-  local unique = P .. 'dk:' .. chat .. ':' .. ARGV[3]
+local chat, thread, period = ARGV[2], ARGV[3], ARGV[4]
+local sub = subname(chat, thread)
+local s = getjson(P .. 's:' .. sub); if not s then return 0 end
+if period ~= '' then
+  local unique = P .. 'dk:' .. sub .. ':' .. period
   if redis.call('SET', unique, '0', 'NX') then
-    if string.sub(ARGV[3], 1, 1) == 'i' then
-      for _, older in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. chat)) do
+    if string.sub(period, 1, 1) == 'i' then
+      for _, older in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. sub)) do
         local d = getjson(P .. 'd:' .. older)
         if d and d.status == 'pending' and string.sub(d.period, 1, 1) == 'i' then
-          finish(older, 'empty', 'superseded by a newer instant digest', tonumber(ARGV[6]))
+          finish(older, 'empty', 'superseded by a newer instant digest', tonumber(ARGV[7]))
         end
       end
     end
     local id = redis.call('INCR', P .. 'd:seq')
     redis.call('SET', unique, id)
-    setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), period = ARGV[3], dueAt = tonumber(ARGV[4]), status = 'pending',
-      attempts = 0, nextAttemptAt = tonumber(ARGV[6]), error = cjson.null, messageId = cjson.null, finishedAt = cjson.null })
-    redis.call('ZADD', P .. 'd:pending', ARGV[6], id)
-    redis.call('SADD', P .. 'dc:' .. chat, id)
+    setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), threadId = isthread(thread) and tonumber(thread) or cjson.null,
+      period = period, dueAt = tonumber(ARGV[5]), status = 'pending', attempts = 0, nextAttemptAt = tonumber(ARGV[7]),
+      error = cjson.null, messageId = cjson.null, finishedAt = cjson.null })
+    redis.call('ZADD', P .. 'd:pending', ARGV[7], id)
+    redis.call('SADD', P .. 'dc:' .. sub, id)
   end
-  s.lastPeriod = ARGV[3]
+  s.lastPeriod = period
 end
-s.nextCheckAt = tonumber(ARGV[5])
-setjson(P .. 's:' .. chat, s)
-if s.status == 'active' then redis.call('ZADD', P .. 's:due', ARGV[5], chat) end
+s.nextCheckAt = tonumber(ARGV[6])
+setjson(P .. 's:' .. sub, s)
+if s.status == 'active' then redis.call('ZADD', P .. 's:due', ARGV[6], sub) end
 return 1`,
   /** ARGV: prefix, now, limit → JSON list of claimed deliveries */
   claim: `${LUA_PRELUDE}
@@ -118,36 +158,38 @@ local now = tonumber(ARGV[2])
 local claimed = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))) do
   local d = getjson(P .. 'd:' .. id)
-  local s = d and getjson(P .. 's:' .. d.chatId)
+  local s = d and getjson(P .. 's:' .. subname(d.chatId, d.threadId))
   if not s or s.status ~= 'active' then
     finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', now)
   else
     redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
     d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-    table.insert(claimed, { id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark,
-  chatKind = s.chatKind })
+    table.insert(claimed, { id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
+      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
+      chatKind = s.chatKind })
   end
 end
 if #claimed == 0 then return '[]' end
 return cjson.encode(claimed)`,
-  /** ARGV: prefix, chatId, period, now → JSON delivery or "" */
+  /** ARGV: prefix, chatId, thread|"", period, now → JSON delivery or "" */
   claimFor: `${LUA_PRELUDE}
-local id = redis.call('GET', P .. 'dk:' .. ARGV[2] .. ':' .. ARGV[3]); if not id then return '' end
+local sub = subname(ARGV[2], ARGV[3])
+local id = redis.call('GET', P .. 'dk:' .. sub .. ':' .. ARGV[4]); if not id then return '' end
 local d = getjson(P .. 'd:' .. id)
 if not d or (d.status ~= 'pending' and d.status ~= 'sending') then return '' end
-local s = getjson(P .. 's:' .. d.chatId)
-if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', tonumber(ARGV[4])); return '' end
+local s = getjson(P .. 's:' .. sub)
+if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', tonumber(ARGV[5])); return '' end
 redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
 d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-return cjson.encode({ id = d.id, chatId = d.chatId, period = d.period, attempts = d.attempts,
-  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark,
+return cjson.encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
+  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
   chatKind = s.chatKind })`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
 d.messageId = tonumber(ARGV[3]); setjson(P .. 'd:' .. ARGV[2], d)
-local s = getjson(P .. 's:' .. d.chatId); if s then s.contentMark = ARGV[4]; setjson(P .. 's:' .. d.chatId, s) end
+local sub = subname(d.chatId, d.threadId)
+local s = getjson(P .. 's:' .. sub); if s then s.contentMark = ARGV[4]; setjson(P .. 's:' .. sub, s) end
 return 1`,
   /** ARGV: prefix, id, status, error|"", now */
   finish: `${LUA_PRELUDE}
@@ -160,13 +202,20 @@ d.status = 'pending'; d.nextAttemptAt = tonumber(ARGV[3]); d.error = ARGV[4]
 if ARGV[5] == '0' then d.attempts = d.attempts - 1 end
 setjson(P .. 'd:' .. ARGV[2], d); redis.call('ZADD', P .. 'd:pending', ARGV[3], ARGV[2])
 return 1`,
-  /** ARGV: prefix, id, reason, error, now */
+  /** ARGV: prefix, id, reason, error, now. A topic reason stops that topic's subscription; any other, the whole chat's. */
   drop: `${LUA_PRELUDE}
-local d = finish(ARGV[2], 'dropped', ARGV[4], tonumber(ARGV[5])); if d then stop(d.chatId, ARGV[3], tonumber(ARGV[5])) end
+local d = finish(ARGV[2], 'dropped', ARGV[4], tonumber(ARGV[5]))
+if d then
+  if string.sub(ARGV[3], 1, 6) == 'topic_' then stop(subname(d.chatId, d.threadId), ARGV[3], tonumber(ARGV[5]))
+  else stopchat(d.chatId, ARGV[3], tonumber(ARGV[5])) end
+end
 return 1`,
-  /** ARGV: prefix, chatId, reason, now */
+  /** ARGV: prefix, subscription name, reason, now */
   stop: `${LUA_PRELUDE}
 stop(ARGV[2], ARGV[3], tonumber(ARGV[4])); return 1`,
+  /** ARGV: prefix, chatId, reason, now → subscriptions stopped now */
+  stopChat: `${LUA_PRELUDE}
+return stopchat(ARGV[2], ARGV[3], tonumber(ARGV[4]))`,
   /** ARGV: prefix → number requeued */
   requeue: `${LUA_PRELUDE}
 local ids = redis.call('SMEMBERS', P .. 'd:sending')
@@ -184,21 +233,30 @@ if #chat > 0 then
   for i = 1, #chat, 2 do redis.call('HSETNX', P .. 'c:' .. to, chat[i], chat[i + 1]) end
   redis.call('HSET', P .. 'c:' .. to, 'kind', 'supergroup')
 end
-local s = getjson(P .. 's:' .. from)
-if s and redis.call('EXISTS', P .. 's:' .. to) == 0 then
-  s.chatId = tonumber(to); s.chatKind = 'supergroup'; setjson(P .. 's:' .. to, s); redis.call('DEL', P .. 's:' .. from)
-  redis.call('SREM', P .. 's:ids', from); redis.call('SADD', P .. 's:ids', to)
-  local due = redis.call('ZSCORE', P .. 's:due', from)
-  redis.call('ZREM', P .. 's:due', from); if due then redis.call('ZADD', P .. 's:due', due, to) end
-end
-for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. from)) do
-  local d = getjson(P .. 'd:' .. id)
-  if d then
-    redis.call('RENAMENX', P .. 'dk:' .. from .. ':' .. d.period, P .. 'dk:' .. to .. ':' .. d.period)
-    d.chatId = tonumber(to); setjson(P .. 'd:' .. id, d); redis.call('SADD', P .. 'dc:' .. to, id)
+-- The chat's own subscription and each topic's move, with their deliveries.
+local threads = redis.call('SMEMBERS', P .. 'st:' .. from)
+local moves = { { from, to, nil } }
+for _, thread in ipairs(threads) do table.insert(moves, { from .. ':' .. thread, to .. ':' .. thread, thread }) end
+for _, move in ipairs(moves) do
+  local old, new, thread = move[1], move[2], move[3]
+  local s = getjson(P .. 's:' .. old)
+  if s and redis.call('EXISTS', P .. 's:' .. new) == 0 then
+    s.chatId = tonumber(to); s.chatKind = 'supergroup'; setjson(P .. 's:' .. new, s); redis.call('DEL', P .. 's:' .. old)
+    redis.call('SREM', P .. 's:ids', old); redis.call('SADD', P .. 's:ids', new)
+    if thread then redis.call('SADD', P .. 'st:' .. to, thread) end
+    local due = redis.call('ZSCORE', P .. 's:due', old)
+    redis.call('ZREM', P .. 's:due', old); if due then redis.call('ZADD', P .. 's:due', due, new) end
   end
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. old)) do
+    local d = getjson(P .. 'd:' .. id)
+    if d then
+      redis.call('RENAMENX', P .. 'dk:' .. old .. ':' .. d.period, P .. 'dk:' .. new .. ':' .. d.period)
+      d.chatId = tonumber(to); setjson(P .. 'd:' .. id, d); redis.call('SADD', P .. 'dc:' .. new, id)
+    end
+  end
+  redis.call('DEL', P .. 'dc:' .. old)
 end
-redis.call('DEL', P .. 'dc:' .. from)
+redis.call('DEL', P .. 'st:' .. from)
 return 1`,
 } as const;
 
@@ -265,20 +323,26 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       firstSeenAt: fields.firstSeenAt,
     };
   };
-  const readSubscription = async (chatId: number): Promise<StoredSubscription | undefined> => {
-    const raw = await redis.get(key("s", chatId));
+  const readSubscription = async (chatId: number, threadId?: number | null): Promise<StoredSubscription | undefined> => {
+    const raw = await redis.get(key("s", subscriptionName(chatId, threadId)));
     return raw === null ? undefined : (JSON.parse(raw) as StoredSubscription);
   };
   const writeSubscription = async (stored: StoredSubscription) => {
-    const multi = redis.multi().set(key("s", stored.chatId), JSON.stringify(stored)).sadd(key("s", "ids"), stored.chatId);
+    const name = subscriptionName(stored.chatId, stored.threadId);
+    const multi = redis.multi().set(key("s", name), JSON.stringify(stored)).sadd(key("s", "ids"), name);
+    if (stored.threadId != null) multi.sadd(key("st", stored.chatId), stored.threadId);
     if (stored.chatKind === "channel" && stored.createdBy !== null) multi.sadd(key("s", "by", stored.createdBy), stored.chatId);
-    if (stored.status === "active") multi.zadd(key("s", "due"), stored.nextCheckAt, stored.chatId);
-    else multi.zrem(key("s", "due"), stored.chatId);
+    if (stored.status === "active") multi.zadd(key("s", "due"), stored.nextCheckAt, name);
+    else multi.zrem(key("s", "due"), name);
     await multi.exec();
   };
+  /** The chat's language is every one of its subscriptions' language: its own and each topic's. */
   const setSubscriptionLanguage = async (chatId: number, language: Locale, script: Script) => {
-    const stored = await readSubscription(chatId);
-    if (stored) await writeSubscription({ ...stored, language, script });
+    const threads = (await redis.smembers(key("st", chatId))).map(Number);
+    for (const threadId of [null, ...threads]) {
+      const stored = await readSubscription(chatId, threadId);
+      if (stored) await writeSubscription({ ...stored, language, script });
+    }
   };
 
   /**
@@ -320,8 +384,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       if (chatId < 0) await setSubscriptionLanguage(chatId, language, script);
     },
 
-    async getSubscription(chatId) {
-      const stored = await readSubscription(chatId);
+    async getSubscription(chatId, threadId) {
+      const stored = await readSubscription(chatId, threadId);
       return stored && toSubscription(stored);
     },
     async channelSubscriptionsOf(userId) {
@@ -336,18 +400,21 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     },
     async saveSubscription(subscription) {
       const at = now().getTime();
-      const existing = await readSubscription(subscription.chatId);
+      const threadId = subscription.threadId ?? null;
+      const existing = await readSubscription(subscription.chatId, threadId);
       const schedule = {
         ...subscription.schedule,
         weekday: subscription.schedule.frequency === "weekly" ? subscription.schedule.weekday : null,
       };
       const stored: StoredSubscription = {
         chatId: subscription.chatId,
+        threadId,
         chatKind: subscription.chatKind,
         language: subscription.language,
         script: subscription.script ?? "cyrl",
         schedule,
         sectors: subscription.sectors,
+        silent: subscription.silent ?? silentByDefault(subscription.chatKind),
         status: "active",
         stopReason: null,
         activeSince: existing?.status === "active" ? existing.activeSince : at,
@@ -359,8 +426,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       await writeSubscription(stored);
       return toSubscription(stored);
     },
-    async updateSubscription(chatId, change) {
-      const existing = await readSubscription(chatId);
+    async updateSubscription(chatId, change, threadId) {
+      const existing = await readSubscription(chatId, threadId);
       if (!existing) return undefined;
       const schedule = change.schedule ?? existing.schedule;
       const stored: StoredSubscription = {
@@ -369,23 +436,27 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         script: change.script ?? scriptOf(existing.script),
         schedule: { ...schedule, weekday: schedule.frequency === "weekly" ? schedule.weekday : null },
         sectors: change.sectors === undefined ? existing.sectors : change.sectors,
+        silent: change.silent ?? existing.silent ?? false,
         nextCheckAt: now().getTime(),
       };
       await writeSubscription(stored);
       return toSubscription(stored);
     },
-    async pauseSubscription(chatId) {
-      const existing = await readSubscription(chatId);
+    async pauseSubscription(chatId, threadId) {
+      const existing = await readSubscription(chatId, threadId);
       if (existing?.status === "active") await writeSubscription({ ...existing, status: "paused" });
     },
-    async resumeSubscription(chatId) {
-      const existing = await readSubscription(chatId);
+    async resumeSubscription(chatId, threadId) {
+      const existing = await readSubscription(chatId, threadId);
       if (!existing || existing.status === "active") return;
       const at = now().getTime();
       await writeSubscription({ ...existing, status: "active", stopReason: null, activeSince: at, nextCheckAt: at });
     },
-    async stopSubscription(chatId, reason: StopReason) {
-      await run("stop", chatId, reason, now().getTime());
+    async stopSubscription(chatId, reason: StopReason, threadId) {
+      await run("stop", subscriptionName(chatId, threadId), reason, now().getTime());
+    },
+    async stopChat(chatId, reason) {
+      return Number(await run("stopChat", chatId, reason, now().getTime()));
     },
     async moveChat(fromChatId, toChatId) {
       await run("move", fromChatId, toChatId);
@@ -397,17 +468,18 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       const raws = await redis.mget(ids.map((id) => key("s", id)));
       return raws.filter((raw): raw is string => raw !== null).map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
     },
-    async recordDecision(chatId, deliver, nextCheckAt) {
-      await store.recordDecisions([{ chatId, deliver, nextCheckAt }]);
+    async recordDecision(chatId, deliver, nextCheckAt, threadId) {
+      await store.recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]);
     },
     async recordDecisions(decisions: readonly ChatDecision[]) {
       const at = now().getTime();
       const pipeline = redis.pipeline();
-      for (const { chatId, deliver, nextCheckAt } of decisions) {
+      for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
         const period: Period | undefined = deliver;
         (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>).recordDecision!(
           prefix,
           chatId,
+          threadId ?? "",
           period?.key ?? "",
           period?.dueAt.getTime() ?? 0,
           nextCheckAt.getTime(),
@@ -421,11 +493,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       return Number(await run("requeue"));
     },
     async claimDeliveries(at, limit) {
-      return (JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[]).map(withScript);
+      return (JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[]).map(claimed);
     },
-    async claimDeliveryFor(chatId, period, at) {
-      const raw = String(await run("claimFor", chatId, period, at.getTime()));
-      return raw === "" ? undefined : withScript(JSON.parse(raw) as Delivery);
+    async claimDeliveryFor(chatId, period, at, threadId) {
+      const raw = String(await run("claimFor", chatId, threadId ?? "", period, at.getTime()));
+      return raw === "" ? undefined : claimed(JSON.parse(raw) as Delivery);
     },
     async firstSightOfUpdate(updateId) {
       return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";
@@ -437,7 +509,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       return raws
         .filter((raw): raw is string => raw !== null)
         .map((raw) => JSON.parse(raw) as StoredDelivery)
-        .map((delivery) => ({ chatId: delivery.chatId, period: delivery.period }));
+        .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId ?? null, period: delivery.period }));
     },
     async markSent(deliveryId, messageId, contentMark) {
       await run("markSent", deliveryId, messageId, contentMark, now().getTime());

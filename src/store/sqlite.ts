@@ -20,10 +20,12 @@ import type {
   SubscriptionStatus,
   UserRecord,
 } from "./types.js";
+import { silentByDefault } from "./types.js";
 
 type UserRow = { id: number; language: Locale | null; script: Script; first_seen_at: string };
 type SubscriptionRow = {
   chat_id: number;
+  thread_id: number;
   chat_kind: ChatKind;
   language: Locale;
   script: Script;
@@ -32,6 +34,7 @@ type SubscriptionRow = {
   minute_of_day: number;
   timezone: string;
   sectors: string | null;
+  silent: 0 | 1;
   status: SubscriptionStatus;
   stop_reason: StopReason | null;
   active_since: number;
@@ -44,6 +47,7 @@ type DeliveryRow = {
   status: SubscriptionStatus;
   id: number;
   chat_id: number;
+  thread_id: number;
   period: string;
   attempts: number;
   language: Locale;
@@ -51,11 +55,19 @@ type DeliveryRow = {
   sectors: string | null;
   content_mark: string | null;
   chat_kind: ChatKind;
+  silent: 0 | 1;
 };
 type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; script: Script; first_seen_at: string };
 
 const MAX_CACHED_USERS = 50_000;
 const MAX_CACHED_VALUES = 50_000;
+/** thread_id of a subscription or delivery without a forum topic: a plain NOT NULL key column (see migration 5). */
+const NO_THREAD = 0;
+const threadColumn = (threadId: number | null | undefined) => threadId ?? NO_THREAD;
+const threadOfColumn = (column: number) => (column === NO_THREAD ? null : column);
+/** Topic reasons stop one topic's subscription; every other loss stops the whole chat. */
+const isTopicReason = (reason: StopReason) => reason === "topic_closed" || reason === "topic_deleted";
+
 /** Marks a key-value entry known to be absent: LRUCache cannot hold undefined (or null), and absence is cached too. */
 const ABSENT = Symbol("absent");
 
@@ -158,38 +170,45 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     setChatLanguage: db.prepare<[Locale, Script, number]>("UPDATE chats SET language = ?, script = ? WHERE id = ?"),
     setSubscriptionLanguage: db.prepare<[Locale, Script, number]>("UPDATE subscriptions SET language = ?, script = ? WHERE chat_id = ?"),
 
-    getSubscription: db.prepare<[number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ?"),
+    getSubscription: db.prepare<[number, number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ? AND thread_id = ?"),
     channelSubscriptionsOf: db.prepare<[number], SubscriptionRow>(
       "SELECT * FROM subscriptions WHERE created_by = ? AND chat_kind = 'channel' ORDER BY chat_id",
     ),
     saveSubscription: db.prepare(
-      `INSERT INTO subscriptions (chat_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone, sectors,
-         status, stop_reason, active_since, next_check_at, created_by, created_at, updated_at)
-       VALUES (@chatId, @chatKind, @language, @script, @frequency, @weekday, @minuteOfDay, @timezone, @sectors,
-         'active', NULL, @now, @now, @createdBy, @now, @now)
-       ON CONFLICT (chat_id) DO UPDATE SET
+      `INSERT INTO subscriptions (chat_id, thread_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone, sectors,
+         silent, status, stop_reason, active_since, next_check_at, created_by, created_at, updated_at)
+       VALUES (@chatId, @threadId, @chatKind, @language, @script, @frequency, @weekday, @minuteOfDay, @timezone, @sectors,
+         @silent, 'active', NULL, @now, @now, @createdBy, @now, @now)
+       ON CONFLICT (chat_id, thread_id) DO UPDATE SET
          chat_kind = excluded.chat_kind, language = excluded.language, script = excluded.script, frequency = excluded.frequency,
          weekday = excluded.weekday, minute_of_day = excluded.minute_of_day, timezone = excluded.timezone,
-         sectors = excluded.sectors, stop_reason = NULL, next_check_at = excluded.next_check_at,
+         sectors = excluded.sectors, silent = excluded.silent, stop_reason = NULL, next_check_at = excluded.next_check_at,
          active_since = CASE WHEN status = 'active' THEN active_since ELSE excluded.active_since END,
          status = 'active', created_by = excluded.created_by, updated_at = excluded.updated_at`,
     ),
     updateSubscription: db.prepare(
       `UPDATE subscriptions SET language = @language, script = @script, frequency = @frequency, weekday = @weekday,
-         minute_of_day = @minuteOfDay, timezone = @timezone, sectors = @sectors, next_check_at = @now, updated_at = @now
-       WHERE chat_id = @chatId`,
+         minute_of_day = @minuteOfDay, timezone = @timezone, sectors = @sectors, silent = @silent, next_check_at = @now,
+         updated_at = @now
+       WHERE chat_id = @chatId AND thread_id = @threadId`,
     ),
-    pause: db.prepare<[number, number]>(
-      "UPDATE subscriptions SET status = 'paused', updated_at = ? WHERE chat_id = ? AND status = 'active'",
+    pause: db.prepare<[number, number, number]>(
+      "UPDATE subscriptions SET status = 'paused', updated_at = ? WHERE chat_id = ? AND thread_id = ? AND status = 'active'",
     ),
-    resume: db.prepare<[number, number, number, number]>(
+    resume: db.prepare<[number, number, number, number, number]>(
       `UPDATE subscriptions SET status = 'active', stop_reason = NULL, active_since = ?, next_check_at = ?, updated_at = ?
-       WHERE chat_id = ? AND status <> 'active'`,
+       WHERE chat_id = ? AND thread_id = ? AND status <> 'active'`,
     ),
-    stop: db.prepare<[StopReason, number, number]>(
-      "UPDATE subscriptions SET status = 'stopped', stop_reason = ?, updated_at = ? WHERE chat_id = ?",
+    stop: db.prepare<[StopReason, number, number, number]>(
+      "UPDATE subscriptions SET status = 'stopped', stop_reason = ?, updated_at = ? WHERE chat_id = ? AND thread_id = ?",
     ),
-    cancelQueued: db.prepare<[number, number]>(
+    cancelQueued: db.prepare<[number, number, number]>(
+      "UPDATE deliveries SET status = 'dropped', finished_at = ? WHERE chat_id = ? AND thread_id = ? AND status IN ('pending', 'sending')",
+    ),
+    stopChat: db.prepare<[StopReason, number, number]>(
+      "UPDATE subscriptions SET status = 'stopped', stop_reason = ?, updated_at = ? WHERE chat_id = ? AND status <> 'stopped'",
+    ),
+    cancelChatQueued: db.prepare<[number, number]>(
       "UPDATE deliveries SET status = 'dropped', finished_at = ? WHERE chat_id = ? AND status IN ('pending', 'sending')",
     ),
     moveSubscription: db.prepare<[number, number]>(
@@ -205,20 +224,20 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
 
     dueSubscriptions: db.prepare<[number, number], SubscriptionRow>(
       `SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= ?
-       ORDER BY next_check_at, chat_id LIMIT ?`,
+       ORDER BY next_check_at, chat_id, thread_id LIMIT ?`,
     ),
-    insertDelivery: db.prepare<[number, string, number, number, number]>(
-      `INSERT OR IGNORE INTO deliveries (chat_id, period, due_at, status, next_attempt_at, created_at)
-       VALUES (?, ?, ?, 'pending', ?, ?)`,
+    insertDelivery: db.prepare<[number, number, string, number, number, number]>(
+      `INSERT OR IGNORE INTO deliveries (chat_id, thread_id, period, due_at, status, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
     ),
     // An instant digest covers everything since the chat's previous digest, so an older one still waiting adds
     // nothing: it is finished without a message rather than sent as well (one message per chat and change).
-    supersedeInstant: db.prepare<[number, number, string]>(
+    supersedeInstant: db.prepare<[number, number, number, string]>(
       `UPDATE deliveries SET status = 'empty', error = 'superseded by a newer instant digest', finished_at = ?
-       WHERE chat_id = ? AND status = 'pending' AND period LIKE 'i%' AND period <> ?`,
+       WHERE chat_id = ? AND thread_id = ? AND status = 'pending' AND period LIKE 'i%' AND period <> ?`,
     ),
-    setLastPeriod: db.prepare<[string, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ?"),
-    setNextCheck: db.prepare<[number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ?"),
+    setLastPeriod: db.prepare<[string, number, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ? AND thread_id = ?"),
+    setNextCheck: db.prepare<[number, number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ? AND thread_id = ?"),
 
     requeue: db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"),
     claim: db.prepare<[number, number], { id: number }>(
@@ -228,26 +247,29 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        RETURNING id`,
     ),
     deliveryForSending: db.prepare<[number], DeliveryRow>(
-      `SELECT d.id, d.chat_id, d.period, d.attempts, s.language, s.script, s.sectors, s.content_mark, s.status, s.chat_kind
-       FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id WHERE d.id = ?`,
+      `SELECT d.id, d.chat_id, d.thread_id, d.period, d.attempts, s.language, s.script, s.sectors, s.content_mark, s.silent, s.status,
+         s.chat_kind
+       FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id AND s.thread_id = d.thread_id WHERE d.id = ?`,
     ),
-    claimFor: db.prepare<[number, string], { id: number }>(
+    claimFor: db.prepare<[number, number, string], { id: number }>(
       `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
-       WHERE chat_id = ? AND period = ? AND status IN ('pending', 'sending') RETURNING id`,
+       WHERE chat_id = ? AND thread_id = ? AND period = ? AND status IN ('pending', 'sending') RETURNING id`,
     ),
-    pending: db.prepare<[number, number], { chat_id: number; period: string }>(
-      "SELECT chat_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+    pending: db.prepare<[number, number], { chat_id: number; thread_id: number; period: string }>(
+      `SELECT chat_id, thread_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, id LIMIT ?`,
     ),
     finish: db.prepare<[DeliveryStatus, number | null, string | null, number, number]>(
       "UPDATE deliveries SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
     ),
     setContentMark: db.prepare<[string, number]>(
-      "UPDATE subscriptions SET content_mark = ? WHERE chat_id = (SELECT chat_id FROM deliveries WHERE id = ?)",
+      `UPDATE subscriptions SET content_mark = ?
+       WHERE (chat_id, thread_id) = (SELECT chat_id, thread_id FROM deliveries WHERE id = ?)`,
     ),
     retry: db.prepare<[number, string, number, number]>(
       "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, attempts = attempts - ? WHERE id = ?",
     ),
-    chatOfDelivery: db.prepare<[number], { chat_id: number }>("SELECT chat_id FROM deliveries WHERE id = ?"),
+    chatOfDelivery: db.prepare<[number], { chat_id: number; thread_id: number }>("SELECT chat_id, thread_id FROM deliveries WHERE id = ?"),
 
     subscriberStats: db.prepare<[], { language: Locale; frequency: Frequency; status: SubscriptionStatus; count: number }>(
       `SELECT language, frequency, status, COUNT(*) AS count FROM subscriptions
@@ -286,6 +308,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
 
   const toSubscription = (row: SubscriptionRow): Subscription => ({
     chatId: row.chat_id,
+    threadId: threadOfColumn(row.thread_id),
     chatKind: row.chat_kind,
     language: row.language,
     script: row.script,
@@ -298,10 +321,11 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     lastPeriod: row.last_period,
     contentMark: row.content_mark,
     createdBy: row.created_by,
+    silent: row.silent === 1,
   });
   const sectorsColumn = (sectors: string[] | null) => (sectors === null ? null : JSON.stringify(sectors));
-  const getSubscription = (chatId: number) => {
-    const row = statements.getSubscription.get(chatId);
+  const getSubscription = (chatId: number, threadId?: number | null) => {
+    const row = statements.getSubscription.get(chatId, threadColumn(threadId));
     return row && toSubscription(row);
   };
   const finish = (deliveryId: number, status: DeliveryStatus, error: string | null, messageId: number | null = null) =>
@@ -309,13 +333,14 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
 
   const recordDecisions = db.transaction((decisions: readonly ChatDecision[]) => {
     const at = now().getTime();
-    for (const { chatId, deliver, nextCheckAt } of decisions) {
+    for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
+      const thread = threadColumn(threadId);
       if (deliver) {
-        if (isInstantPeriod(deliver.key)) statements.supersedeInstant.run(at, chatId, deliver.key);
-        statements.insertDelivery.run(chatId, deliver.key, deliver.dueAt.getTime(), at, at);
-        statements.setLastPeriod.run(deliver.key, chatId);
+        if (isInstantPeriod(deliver.key)) statements.supersedeInstant.run(at, chatId, thread, deliver.key);
+        statements.insertDelivery.run(chatId, thread, deliver.key, deliver.dueAt.getTime(), at, at);
+        statements.setLastPeriod.run(deliver.key, chatId, thread);
       }
-      statements.setNextCheck.run(nextCheckAt.getTime(), chatId);
+      statements.setNextCheck.run(nextCheckAt.getTime(), chatId, thread);
     }
   });
   const claimIds = (ids: number[]): Delivery[] => {
@@ -330,6 +355,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       claimed.push({
         id: row.id,
         chatId: row.chat_id,
+        threadId: threadOfColumn(row.thread_id),
         period: row.period,
         attempts: row.attempts,
         language: row.language,
@@ -337,6 +363,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
         contentMark: row.content_mark,
         chatKind: row.chat_kind,
+        silent: row.silent === 1,
       });
     }
     return claimed;
@@ -350,7 +377,8 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
   );
   const claimFor = db.transaction(
-    (chatId: number, period: string): Delivery | undefined => claimIds(statements.claimFor.all(chatId, period).map((row) => row.id))[0],
+    (chatId: number, thread: number, period: string): Delivery | undefined =>
+      claimIds(statements.claimFor.all(chatId, thread, period).map((row) => row.id))[0],
   );
   // One process reads every update of this database, so memory is enough to recognise a repeat.
   const seenUpdates = new RecentIds();
@@ -358,15 +386,23 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     finish(deliveryId, "sent", null, messageId);
     statements.setContentMark.run(contentMark, deliveryId);
   });
-  const stopSubscription = db.transaction((chatId: number, reason: StopReason) => {
+  const stopSubscription = db.transaction((chatId: number, reason: StopReason, threadId?: number | null) => {
     const at = now().getTime();
-    statements.stop.run(reason, at, chatId);
-    statements.cancelQueued.run(at, chatId);
+    statements.stop.run(reason, at, chatId, threadColumn(threadId));
+    statements.cancelQueued.run(at, chatId, threadColumn(threadId));
+  });
+  const stopChat = db.transaction((chatId: number, reason: StopReason): number => {
+    const at = now().getTime();
+    const stopped = statements.stopChat.run(reason, at, chatId).changes;
+    statements.cancelChatQueued.run(at, chatId);
+    return stopped;
   });
   const markDropped = db.transaction((deliveryId: number, reason: StopReason, error: string) => {
     finish(deliveryId, "dropped", error);
     const row = statements.chatOfDelivery.get(deliveryId);
-    if (row) stopSubscription(row.chat_id, reason);
+    if (!row) return;
+    if (isTopicReason(reason)) stopSubscription(row.chat_id, reason, threadOfColumn(row.thread_id));
+    else stopChat(row.chat_id, reason);
   });
   const moveChat = db.transaction((fromChatId: number, toChatId: number) => {
     statements.moveChatLanguage.run(toChatId, fromChatId);
@@ -412,6 +448,7 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       const { schedule } = subscription;
       statements.saveSubscription.run({
         chatId: subscription.chatId,
+        threadId: threadColumn(subscription.threadId),
         chatKind: subscription.chatKind,
         language: subscription.language,
         script: subscription.script ?? "cyrl",
@@ -420,17 +457,19 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         minuteOfDay: schedule.minuteOfDay,
         timezone: schedule.timezone,
         sectors: sectorsColumn(subscription.sectors),
+        silent: (subscription.silent ?? silentByDefault(subscription.chatKind)) ? 1 : 0,
         createdBy: subscription.createdBy,
         now: now().getTime(),
       });
-      return getSubscription(subscription.chatId)!;
+      return getSubscription(subscription.chatId, subscription.threadId)!;
     },
-    updateSubscription(chatId, change) {
-      const current = getSubscription(chatId);
+    updateSubscription(chatId, change, threadId) {
+      const current = getSubscription(chatId, threadId);
       if (!current) return undefined;
       const schedule = change.schedule ?? current.schedule;
       statements.updateSubscription.run({
         chatId,
+        threadId: threadColumn(threadId),
         language: change.language ?? current.language,
         script: change.script ?? current.script,
         frequency: schedule.frequency,
@@ -438,24 +477,26 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         minuteOfDay: schedule.minuteOfDay,
         timezone: schedule.timezone,
         sectors: sectorsColumn(change.sectors === undefined ? current.sectors : change.sectors),
+        silent: (change.silent ?? current.silent) ? 1 : 0,
         now: now().getTime(),
       });
-      return getSubscription(chatId);
+      return getSubscription(chatId, threadId);
     },
-    pauseSubscription(chatId) {
-      statements.pause.run(now().getTime(), chatId);
+    pauseSubscription(chatId, threadId) {
+      statements.pause.run(now().getTime(), chatId, threadColumn(threadId));
     },
-    resumeSubscription(chatId) {
+    resumeSubscription(chatId, threadId) {
       const at = now().getTime();
-      statements.resume.run(at, at, at, chatId);
+      statements.resume.run(at, at, at, chatId, threadColumn(threadId));
     },
     stopSubscription,
+    stopChat,
     moveChat,
 
     dueSubscriptions(at, limit) {
       return statements.dueSubscriptions.all(at.getTime(), limit).map(toSubscription);
     },
-    recordDecision: (chatId, deliver, nextCheckAt) => recordDecisions([{ chatId, deliver, nextCheckAt }]),
+    recordDecision: (chatId, deliver, nextCheckAt, threadId) => recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]),
     recordDecisions,
 
     requeueInterrupted() {
@@ -464,14 +505,16 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     claimDeliveries(at, limit) {
       return claim(at.getTime(), limit);
     },
-    claimDeliveryFor(chatId, period) {
-      return claimFor(chatId, period);
+    claimDeliveryFor(chatId, period, _at, threadId) {
+      return claimFor(chatId, threadColumn(threadId), period);
     },
     firstSightOfUpdate(updateId) {
       return seenUpdates.firstSight(updateId);
     },
     pendingDeliveries(before, limit) {
-      return statements.pending.all(before.getTime(), limit).map((row) => ({ chatId: row.chat_id, period: row.period }));
+      return statements.pending
+        .all(before.getTime(), limit)
+        .map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
     },
     markSent,
     markEmpty(deliveryId) {

@@ -1,6 +1,6 @@
 import type { Locale, Script } from "../shared/locale.js";
 import type { Period, Schedule } from "../shared/schedule.js";
-import type { ChatGoneReason } from "../telegram/send-errors.js";
+import type { ChatGoneReason, TopicGoneReason } from "../telegram/send-errors.js";
 
 export type UserRecord = {
   id: number;
@@ -22,11 +22,20 @@ export type ChatRecord = {
 };
 
 export type SubscriptionStatus = "active" | "paused" | "stopped";
-/** Why a subscription stopped: the chat's own choice, or Telegram telling us we can no longer write there. */
-export type StopReason = "unsubscribed" | ChatGoneReason;
+/**
+ * Why a subscription stopped: the chat's own choice, Telegram telling us we can no longer write there, or the forum
+ * topic it was for being closed or deleted.
+ */
+export type StopReason = "unsubscribed" | ChatGoneReason | TopicGoneReason;
 
+/**
+ * A subscription is one per chat and forum topic: `threadId` is the topic's message_thread_id, null for a chat
+ * without topics and for a forum's General topic. Store methods take it as an optional last argument, absent
+ * meaning null.
+ */
 export type Subscription = {
   chatId: number;
+  threadId: number | null;
   chatKind: ChatKind;
   language: Locale;
   /** The script the digest is written in (Latin only for Kazakh). */
@@ -42,12 +51,23 @@ export type Subscription = {
   /** Newest content date the chat's previous digest covered; null before its first digest. */
   contentMark: string | null;
   createdBy: number | null;
+  /** Digests arrive without sound (disable_notification). */
+  silent: boolean;
 };
 
-/** Without a script the digest is in Cyrillic. */
+/**
+ * Without a script the digest is in Cyrillic; without a thread it is for the chat itself (or a forum's General topic);
+ * without `silent`, it is silent in groups and channels and with sound in a private chat (silentByDefault).
+ */
 export type NewSubscription = Pick<Subscription, "chatId" | "chatKind" | "language" | "schedule" | "sectors" | "createdBy"> &
-  Partial<Pick<Subscription, "script">>;
-export type SubscriptionChange = Partial<Pick<Subscription, "schedule" | "sectors" | "language" | "script">>;
+  Partial<Pick<Subscription, "script" | "threadId" | "silent">>;
+export type SubscriptionChange = Partial<Pick<Subscription, "schedule" | "sectors" | "language" | "script" | "silent">>;
+
+/**
+ * Many people read a group or a channel, and a digest with sound in each of them every day is noise; a person who
+ * subscribed their own private chat asked for it.
+ */
+export const silentByDefault = (kind: ChatKind): boolean => kind !== "private";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed" | "dropped";
 
@@ -55,6 +75,8 @@ export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed"
 export type Delivery = {
   id: number;
   chatId: number;
+  /** The forum topic the digest goes to; null for the chat itself. */
+  threadId: number | null;
   period: string;
   attempts: number;
   language: Locale;
@@ -63,10 +85,12 @@ export type Delivery = {
   contentMark: string | null;
   /** What kind of chat it goes to: a channel's digest carries link buttons instead of buttons that need a private chat. */
   chatKind: ChatKind;
+  /** Sent with disable_notification. */
+  silent: boolean;
 };
 
-/** The scheduling rule's decision for one chat, as the store records it. */
-export type ChatDecision = { chatId: number; deliver: Period | undefined; nextCheckAt: Date };
+/** The scheduling rule's decision for one subscription (a chat, or one topic of it: absent threadId is null). */
+export type ChatDecision = { chatId: number; threadId?: number | null; deliver: Period | undefined; nextCheckAt: Date };
 
 export type Stats = {
   subscribers: { language: Locale; frequency: Schedule["frequency"]; status: SubscriptionStatus; count: number }[];
@@ -101,17 +125,22 @@ export type Store = {
   /** The group's language and script ("cyrl" when not given); its digest follows both. */
   setChatLanguage(chatId: number, language: Locale, script?: Script): Promise<void>;
 
-  getSubscription(chatId: number): Promise<Subscription | undefined>;
+  getSubscription(chatId: number, threadId?: number | null): Promise<Subscription | undefined>;
   /** The subscriptions of channels this person set up (createdBy), whatever their status, by chat id. */
   channelSubscriptionsOf(userId: number): Promise<Subscription[]>;
-  /** Creates or replaces the chat's subscription and makes it active; it is checked at the next tick. */
+  /** Creates or replaces the subscription of the chat (and topic) and makes it active; it is checked at the next tick. */
   saveSubscription(subscription: NewSubscription): Promise<Subscription>;
-  updateSubscription(chatId: number, change: SubscriptionChange): Promise<Subscription | undefined>;
-  pauseSubscription(chatId: number): Promise<void>;
+  updateSubscription(chatId: number, change: SubscriptionChange, threadId?: number | null): Promise<Subscription | undefined>;
+  pauseSubscription(chatId: number, threadId?: number | null): Promise<void>;
   /** Active again from now: periods missed while paused or stopped are not owed. */
-  resumeSubscription(chatId: number): Promise<void>;
-  stopSubscription(chatId: number, reason: StopReason): Promise<void>;
-  /** A group became a supergroup: its subscription, queue and settings follow it. */
+  resumeSubscription(chatId: number, threadId?: number | null): Promise<void>;
+  stopSubscription(chatId: number, reason: StopReason, threadId?: number | null): Promise<void>;
+  /**
+   * The bot lost the chat (blocked, removed, gone): every subscription of it stops, the chat's own and each topic's,
+   * with their queued deliveries. Returns how many were still running.
+   */
+  stopChat(chatId: number, reason: StopReason): Promise<number>;
+  /** A group became a supergroup: its subscriptions (every topic's), queue and settings follow it. */
   moveChat(fromChatId: number, toChatId: number): Promise<void>;
 
   /**
@@ -121,10 +150,11 @@ export type Store = {
    */
   dueSubscriptions(now: Date, limit: number): Promise<Subscription[]>;
   /**
-   * Records the scheduler's decision atomically: the owed delivery (once per chat and period) and the next check.
-   * A new instant delivery finishes the chat's older instant deliveries still pending as empty: it covers them.
+   * Records the scheduler's decision atomically: the owed delivery (once per chat, topic and period) and the next
+   * check. A new instant delivery finishes the subscription's older instant deliveries still pending as empty: it
+   * covers them.
    */
-  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date): Promise<void>;
+  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date, threadId?: number | null): Promise<void>;
   /** Many decisions in one transaction (a tick records a page at a time). */
   recordDecisions(decisions: readonly ChatDecision[]): Promise<void>;
 
@@ -139,16 +169,19 @@ export type Store = {
    * Takes one chat's delivery for a period, when a queue (BullMQ) rather than claimDeliveries decides the order.
    * Pending or sending (a job run again after a crash) is taken; one already finished is not.
    */
-  claimDeliveryFor(chatId: number, period: string, now: Date): Promise<Delivery | undefined>;
+  claimDeliveryFor(chatId: number, period: string, now: Date, threadId?: number | null): Promise<Delivery | undefined>;
   /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
-  pendingDeliveries(before: Date, limit: number): Promise<{ chatId: number; period: string }[]>;
+  pendingDeliveries(before: Date, limit: number): Promise<{ chatId: number; threadId: number | null; period: string }[]>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;
   /** Back to the queue; `countsAsAttempt` is false for rate limiting, which is not the chat's fault. */
   markRetry(deliveryId: number, nextAttemptAt: Date, error: string, countsAsAttempt: boolean): Promise<void>;
   markFailed(deliveryId: number, error: string): Promise<void>;
-  /** The chat is gone (blocked, kicked, deleted): drop the delivery and stop the subscription. */
+  /**
+   * The chat is gone (blocked, kicked, deleted): drop the delivery and stop every subscription of the chat. A topic
+   * gone (closed, deleted) stops only the subscription of that topic.
+   */
   markDropped(deliveryId: number, reason: StopReason, error: string): Promise<void>;
 
   stats(since: Date): Promise<Stats>;

@@ -3,6 +3,8 @@ import type { ResponseParameters } from "grammy/types";
 
 /** Why a chat can no longer be written to. */
 export type ChatGoneReason = "blocked" | "removed" | "chat_not_found";
+/** Why a forum topic can no longer be written to, while the rest of its group still can. */
+export type TopicGoneReason = "topic_closed" | "topic_deleted";
 
 /**
  * What a failed Bot API call means for the message, decided once for every path that sends (the digest sender, the
@@ -10,12 +12,14 @@ export type ChatGoneReason = "blocked" | "removed" | "chat_not_found";
  * - flood: Telegram's rate limit; nothing is wrong with the message, everyone waits `retryAfter` seconds;
  * - migrated: the group became a supergroup with a new id; the message goes there;
  * - gone: the bot was blocked, kicked, or the chat no longer exists; nothing more can be sent there;
+ * - topic gone: the forum topic the message was for is closed or deleted; the rest of the group is still there;
  * - other: anything else (a network failure, a server error, a bad request), worth a bounded retry.
  */
 export type SendFailure =
   | { kind: "flood"; retryAfter: number }
   | { kind: "migrated"; toChatId: number }
   | { kind: "gone"; reason: ChatGoneReason }
+  | { kind: "topic gone"; reason: TopicGoneReason }
   | { kind: "other" };
 
 /** The parts of a Bot API error answer the classification reads (a GrammyError or a raw failed response). */
@@ -33,6 +37,11 @@ export function classifyApiFailure({ error_code, description, parameters }: ApiF
   if (error_code === 400 && /chat not found|peer_id_invalid|group chat was deactivated/.test(text)) {
     return { kind: "gone", reason: "chat_not_found" };
   }
+  // A deleted topic answers "message thread not found" (Telegram has also been seen to say TOPIC_DELETED); a closed
+  // one TOPIC_CLOSED, unless the bot may post in closed topics as an administrator.
+  if (error_code === 400 && /message thread not found|topic_deleted|topic_id_invalid/.test(text))
+    return { kind: "topic gone", reason: "topic_deleted" };
+  if (error_code === 400 && /topic_closed|topic closed/.test(text)) return { kind: "topic gone", reason: "topic_closed" };
   return { kind: "other" };
 }
 

@@ -12,7 +12,15 @@ export type ApiErrorSpec = {
   parameters?: { retry_after?: number; migrate_to_chat_id?: number };
 };
 
-type StoredMessage = { message_id: number; chat_id: number; text?: string; reply_markup?: unknown; date: number };
+/** `message_thread_id`: the forum topic the message was sent to, if any. */
+type StoredMessage = {
+  message_id: number;
+  chat_id: number;
+  message_thread_id?: number;
+  text?: string;
+  reply_markup?: unknown;
+  date: number;
+};
 type Failure = { method: string; error: ApiErrorSpec; times: number; when?: (payload: Record<string, any>) => boolean };
 type Waiter = { predicate: (call: Call) => boolean; resolve: (call: Call) => void };
 
@@ -90,6 +98,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     date: message.date,
     chat: chatOf(message.chat_id),
     from: botUser,
+    ...(message.message_thread_id !== undefined ? { message_thread_id: message.message_thread_id, is_topic_message: true } : {}),
     ...(message.text !== undefined ? { text: message.text } : {}),
     ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
   });
@@ -132,6 +141,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         const message: StoredMessage = {
           message_id: (list.at(-1)?.message_id ?? 0) + 1,
           chat_id: chatId,
+          ...(payload.message_thread_id !== undefined ? { message_thread_id: Number(payload.message_thread_id) } : {}),
           text: payload.text,
           reply_markup: payload.reply_markup,
           date: now(),

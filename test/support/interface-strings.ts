@@ -30,15 +30,19 @@ import { ZONE_PRESETS, type ZonePreset } from "../../src/shared/schedule.js";
 import type { Subscription } from "../../src/store/types.js";
 import type { Harness } from "./harness.js";
 import { pressIn } from "./keyboard.js";
+import { Api } from "grammy";
 import { CHANNEL_REQUEST_ID } from "../../src/render/channel.js";
+import { createDigestSender } from "../../src/digest/sender.js";
+import { tick } from "../../src/digest/tick.js";
 import { channelMembers, unknownChannel, type ChannelMember } from "./channels.js";
-import { BOT_INFO } from "./harness.js";
+import { BOT_INFO, TEST_TOKEN } from "./harness.js";
 import {
   callbackUpdate,
   channelChat,
   channelMemberUpdate,
   channelPostUpdate,
   chatSharedUpdate,
+  forumChat,
   groupChat,
   inlineQueryUpdate,
   messageUpdate,
@@ -134,10 +138,12 @@ export function renderEverything(options: {
           renderShareableCard(briefing, ref, render, "visit_briefing_bot");
         }
       }
-      for (const subscription of [undefined, ...subscriptions, ...subscriptions.map((s) => ({ ...s, status: "stopped" as const }))]) {
+      // Each subscription with sound and without: the switch offers the other state.
+      const sounds = [...subscriptions.map((s) => ({ ...s, silent: false })), ...subscriptions.map((s) => ({ ...s, silent: true }))];
+      for (const subscription of [undefined, ...sounds, ...subscriptions.map((s) => ({ ...s, status: "stopped" as const }))]) {
         settingsScreen(subscription, library, render);
       }
-      for (const subscription of subscriptions) {
+      for (const subscription of sounds) {
         for (const field of fields) settingsFieldScreen(field, subscription, library, render, translators);
         subscriptionLines(subscription, library, render);
         describeSchedule({ frequency: "weekly", weekday: 3, minuteOfDay: 600 }, t);
@@ -154,7 +160,9 @@ export function renderEverything(options: {
       for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"])
         renderDigest(library, { locale, t, sectors: chosen, contentMark });
     }
-    createDigestRenderer(library, translators).render(locale, null, publishedMark);
+    const digests = createDigestRenderer(library, translators);
+    digests.render(locale, null, publishedMark);
+    for (const reason of ["topic_closed", "topic_deleted"] as const) digests.topicStopped(locale, "cyrl", reason);
     resumeOfferScreen(t);
     commandList(menu, t);
   }
@@ -417,6 +425,26 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await harness.send(myChatMemberUpdate(returning, { id: returning.id, type: "private", first_name: returning.first_name }, "kicked"));
   await say(returning, "/start");
   await press(returning, returning.id, settings({ field: "resume" }));
+
+  // Digests in forum topics: set up in a topic; when Telegram answers that the topic is deleted (in kk) or closed (in
+  // ru), that topic's digest stops and the group is told in its General topic how to have it again.
+  const forums = [
+    { user: kk, chat: forumChat(-1005550001), answer: "Bad Request: message thread not found" },
+    { user: ru, chat: forumChat(-1005550002), answer: "Bad Request: TOPIC_CLOSED" },
+  ];
+  for (const { user, chat, answer } of forums) {
+    fake.setMemberStatus(chat.id, user.id, "administrator");
+    await harness.send(messageUpdate(user, "/subscribe instant", { chat, threadId: 7 }));
+    fake.failNext("sendMessage", { error_code: 400, description: answer }, { when: (payload) => payload.chat_id === chat.id });
+  }
+  await tick(harness.store, new Date(), () => deps.edition().digests.contentMark);
+  await createDigestSender({
+    api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
+    store: harness.store,
+    renderer: () => deps.edition().digests,
+    limiter: deps.limiter,
+    logger: createLogger("silent"),
+  }).drain();
 
   // Statistics with subscribers, and a non-operator trying the command.
   await say(admin, "/stats");

@@ -9,7 +9,7 @@ export function callbackButtons(markup: unknown): InlineKeyboardButton.CallbackB
     .filter((button): button is InlineKeyboardButton.CallbackButton => "callback_data" in button);
 }
 
-export type ShownMessage = { message_id: number; text: string; reply_markup?: InlineKeyboardMarkup };
+export type ShownMessage = { message_id: number; message_thread_id?: number; text: string; reply_markup?: InlineKeyboardMarkup };
 
 export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
   const message = harness.fake.messages(chatId).at(-1);
@@ -17,7 +17,10 @@ export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
   return message as ShownMessage;
 }
 
-/** Presses the button whose callback data matches, on the chat's latest message (as `user`). */
+/**
+ * Presses the button whose callback data matches, on the chat's latest message (as `user`); a message in a forum
+ * topic is pressed in that topic, as Telegram reports it.
+ */
 export async function pressIn(
   harness: Harness,
   user: User,
@@ -29,7 +32,8 @@ export async function pressIn(
     typeof data === "string" ? b.callback_data === data : data.test(b.callback_data),
   );
   if (!button) throw new Error(`no button ${String(data)} in ${JSON.stringify(message.reply_markup)}`);
-  await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id }));
+  const topic = message.message_thread_id === undefined ? {} : { thread_id: message.message_thread_id };
+  await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id, ...topic }));
   return button;
 }
 

@@ -195,7 +195,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       // Back in the queue, due exactly when the retry was set for.
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 59_999), 5)).toEqual([]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 60_000), 5)).toEqual([
-        { chatId: first!.chatId, period: "d2025-09-05" },
+        { chatId: first!.chatId, threadId: null, period: "d2025-09-05" },
       ]);
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
@@ -217,7 +217,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         createdBy: null,
       });
       await store.recordDecision(13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
-      expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, threadId: null, period: "d2025-09-05" }]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
       expect(await store.claimDeliveryFor(13, "d2025-09-04", clock)).toBeUndefined();
       const first = await store.claimDeliveryFor(13, "d2025-09-05", clock);
@@ -270,8 +270,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.recordDecision(23, first, nextTick);
       expect(await store.getSubscription(23)).toMatchObject({ lastPeriod: "i2025-09-05T10:30:00Z", nextCheckAt: nextTick });
       expect(await store.pendingDeliveries(clock, 10)).toEqual([
-        { chatId: 23, period: "i2025-09-05T10:30:00Z" },
-        { chatId: 24, period: "i2025-09-05T10:30:00Z" },
+        { chatId: 23, threadId: null, period: "i2025-09-05T10:30:00Z" },
+        { chatId: 24, threadId: null, period: "i2025-09-05T10:30:00Z" },
       ]);
       // Chat 24's digest is being sent when the content changes again.
       const sending = await store.claimDeliveryFor(24, "i2025-09-05T10:30:00Z", clock);
@@ -314,6 +314,107 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getSubscription(-10011)).toMatchObject({ chatKind: "supergroup", language: "kk" });
       expect((await store.getChat(-10011))?.language).toBe("kk");
       expect((await store.claimDeliveries(clock, 5))[0]?.chatId).toBe(-10011);
+      await store.close();
+    });
+
+    it("keeps one subscription per forum topic, apart from the chat's own; each has its own queue and silence", async () => {
+      const store = await fresh();
+      const forum = -1007;
+      const base = { chatId: forum, chatKind: "supergroup" as const, language: "ru" as const, sectors: null, createdBy: 1 };
+      await store.saveSubscription({ ...base, schedule: daily(540) });
+      await store.saveSubscription({ ...base, threadId: 11, schedule: daily(600), silent: false });
+      await store.saveSubscription({ ...base, threadId: 12, schedule: instant() });
+      expect(await store.getSubscription(forum)).toMatchObject({ threadId: null, schedule: daily(540), silent: true });
+      expect(await store.getSubscription(forum, null)).toMatchObject({ threadId: null });
+      expect(await store.getSubscription(forum, 11)).toMatchObject({ threadId: 11, schedule: daily(600), silent: false });
+      expect(await store.getSubscription(forum, 12)).toMatchObject({ threadId: 12, schedule: instant() });
+      expect(await store.getSubscription(forum, 13)).toBeUndefined();
+      // A private chat is not silent unless asked.
+      expect(await store.saveSubscription({ ...base, chatId: 70, chatKind: "private", schedule: daily(540) })).toMatchObject({
+        silent: false,
+      });
+
+      // Changes, pauses and the group's language reach the right ones.
+      await store.updateSubscription(forum, { sectors: ["agro"], silent: true }, 11);
+      expect(await store.getSubscription(forum, 11)).toMatchObject({ sectors: ["agro"], silent: true });
+      expect((await store.getSubscription(forum))?.sectors).toBeNull();
+      await store.pauseSubscription(forum, 12);
+      expect((await store.getSubscription(forum, 12))?.status).toBe("paused");
+      expect((await store.getSubscription(forum))?.status).toBe("active");
+      await store.resumeSubscription(forum, 12);
+      expect((await store.getSubscription(forum, 12))?.status).toBe("active");
+      await store.touchChat({ id: forum, kind: "supergroup", title: "Forum" });
+      await store.setChatLanguage(forum, "kk");
+      for (const thread of [null, 11, 12]) expect((await store.getSubscription(forum, thread))?.language).toBe("kk");
+
+      // One delivery per topic and period, each claimed with its thread and its silence.
+      const subs = await store.dueSubscriptions(clock, 10);
+      expect(subs.filter((s) => s.chatId === forum).map((s) => s.threadId)).toEqual(expect.arrayContaining([null, 11, 12]));
+      const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+      const next = new Date("2025-09-06T04:00:00Z");
+      await store.recordDecisions([
+        { chatId: forum, deliver: owed, nextCheckAt: next },
+        { chatId: forum, threadId: 11, deliver: owed, nextCheckAt: next },
+      ]);
+      await store.recordDecision(forum, owed, next, 11);
+      await store.recordDecision(forum, undefined, next, 12);
+      expect((await store.pendingDeliveries(clock, 10)).sort((a, b) => (a.threadId ?? 0) - (b.threadId ?? 0))).toEqual([
+        { chatId: forum, threadId: null, period: "d2025-09-05" },
+        { chatId: forum, threadId: 11, period: "d2025-09-05" },
+      ]);
+      const topic = await store.claimDeliveryFor(forum, "d2025-09-05", clock, 11);
+      expect(topic).toMatchObject({ chatId: forum, threadId: 11, language: "kk", sectors: ["agro"], silent: true });
+      await store.markSent(topic!.id, 5, "2025-09-05");
+      expect((await store.getSubscription(forum, 11))?.contentMark).toBe("2025-09-05");
+      expect((await store.getSubscription(forum))?.contentMark).toBeNull();
+      const [own] = await store.claimDeliveries(clock, 5);
+      expect(own).toMatchObject({ chatId: forum, threadId: null, silent: true });
+
+      // A topic gone stops that topic only; the chat's own delivery and subscription go on.
+      await store.markDropped(own!.id, "topic_deleted", "Bad Request: message thread not found");
+      expect(await store.getSubscription(forum)).toMatchObject({ status: "stopped", stopReason: "topic_deleted" });
+      expect((await store.getSubscription(forum, 11))?.status).toBe("active");
+      await store.stopSubscription(forum, "topic_closed", 12);
+      expect(await store.getSubscription(forum, 12)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
+      expect((await store.getSubscription(forum, 11))?.status).toBe("active");
+      await store.close();
+    });
+
+    it("a lost chat stops every topic's subscription and queue; a move takes every topic along", async () => {
+      const store = await fresh();
+      const base = { chatKind: "supergroup" as const, language: "ru" as const, schedule: daily(540), sectors: null, createdBy: 1 };
+      const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+      const next = new Date("2025-09-06T04:00:00Z");
+      for (const threadId of [null, 21, 22]) {
+        await store.saveSubscription({ ...base, chatId: -1008, threadId });
+        await store.recordDecision(-1008, owed, next, threadId);
+      }
+      await store.stopSubscription(-1008, "unsubscribed", 22);
+      // Two were still running; the one that unsubscribed keeps its reason.
+      expect(await store.stopChat(-1008, "removed")).toBe(2);
+      expect(await store.stopChat(-1008, "removed")).toBe(0);
+      expect(await store.getSubscription(-1008)).toMatchObject({ status: "stopped", stopReason: "removed" });
+      expect(await store.getSubscription(-1008, 21)).toMatchObject({ status: "stopped", stopReason: "removed" });
+      expect(await store.getSubscription(-1008, 22)).toMatchObject({ status: "stopped", stopReason: "unsubscribed" });
+      expect(await store.claimDeliveries(clock, 10)).toEqual([]);
+
+      for (const threadId of [null, 31]) {
+        await store.saveSubscription({ ...base, chatId: -12, chatKind: "group", threadId });
+        await store.recordDecision(-12, owed, next, threadId);
+      }
+      await store.moveChat(-12, -10012);
+      expect(await store.getSubscription(-12)).toBeUndefined();
+      expect(await store.getSubscription(-12, 31)).toBeUndefined();
+      expect(await store.getSubscription(-10012, 31)).toMatchObject({ chatId: -10012, threadId: 31, chatKind: "supergroup" });
+      const moved = await store.claimDeliveries(clock, 10);
+      expect(moved.map((d) => [d.chatId, d.threadId]).sort()).toEqual(
+        [
+          [-10012, 31],
+          [-10012, null],
+        ].sort(),
+      );
+      // The moved chat is lost: its topics stop too.
+      expect(await store.stopChat(-10012, "removed")).toBe(2);
       await store.close();
     });
 

@@ -17,11 +17,17 @@ export function groupChat(id = -1001234567890, title = "Group"): Chat.Supergroup
   return { id, type: "supergroup", title };
 }
 
+/** A supergroup with forum topics. */
+export function forumChat(id = -1009876543210, title = "Forum"): Chat.SupergroupChat {
+  return { id, type: "supergroup", title, is_forum: true };
+}
+
 function privateChatOf(user: User): Chat.PrivateChat {
   return { id: user.id, type: "private", first_name: user.first_name };
 }
 
-export function messageUpdate(from: User, text: string, options: { chat?: Chat } = {}): Update {
+/** A text message; with `threadId`, one written in that forum topic (as Telegram marks it: is_topic_message). */
+export function messageUpdate(from: User, text: string, options: { chat?: Chat; threadId?: number } = {}): Update {
   const entities: MessageEntity[] = [];
   const command = /^\/\S+/.exec(text);
   if (command) entities.push({ type: "bot_command", offset: 0, length: command[0].length });
@@ -32,13 +38,20 @@ export function messageUpdate(from: User, text: string, options: { chat?: Chat }
     from,
     text,
     ...(entities.length ? { entities } : {}),
+    ...(options.threadId === undefined ? {} : { message_thread_id: options.threadId, is_topic_message: true }),
   } as Message.TextMessage;
   return { update_id: nextId(), message } as Update;
 }
 
-export function callbackUpdate(from: User, data: string, message: { chat_id: number; message_id: number; text?: string }): Update {
+/** A button press on a message; with `thread_id`, a message in that forum topic. */
+export function callbackUpdate(
+  from: User,
+  data: string,
+  message: { chat_id: number; message_id: number; text?: string; thread_id?: number },
+): Update {
   const chat: Chat =
     message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
+  const topic = message.thread_id === undefined ? {} : { message_thread_id: message.thread_id, is_topic_message: true };
   return {
     update_id: nextId(),
     callback_query: {
@@ -46,7 +59,7 @@ export function callbackUpdate(from: User, data: string, message: { chat_id: num
       from,
       chat_instance: String(message.chat_id),
       data,
-      message: { message_id: message.message_id, date: now(), chat, text: message.text ?? "" } as Message.TextMessage,
+      message: { message_id: message.message_id, date: now(), chat, text: message.text ?? "", ...topic } as Message.TextMessage,
     },
   };
 }
@@ -118,5 +131,21 @@ export function channelMemberUpdate(from: User, channel: Chat.ChannelChat, membe
   return {
     update_id: nextId(),
     my_chat_member: { chat: channel, from, date: now(), old_chat_member: administrator(true) as never, new_chat_member: next as never },
+  };
+}
+
+/** The service message Telegram sends when a forum topic is closed or reopened (every bot receives service messages). */
+export function forumTopicEventUpdate(from: User, chat: Chat.SupergroupChat, threadId: number, event: "closed" | "reopened"): Update {
+  return {
+    update_id: nextId(),
+    message: {
+      message_id: nextId(),
+      date: now(),
+      chat,
+      from,
+      message_thread_id: threadId,
+      is_topic_message: true,
+      ...(event === "closed" ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }),
+    },
   };
 }

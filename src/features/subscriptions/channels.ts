@@ -37,7 +37,7 @@ export function channelsPart(deps: Deps, screens: SubscriptionScreens): Feature 
       defaultTimezone: deps.defaultTimezone,
     });
     await replyClosingPicker(ctx, ctx.t("channel-connected", { title: title ?? String(chatId) }));
-    await replyScreen(ctx, screens.settings(ctx, saved, { chatId, channel: { title: title ?? null } }));
+    await replyScreen(ctx, screens.settings(ctx, saved, { chatId, threadId: null, channel: { title: title ?? null } }));
   });
 
   // The picker's second button: the person changed their mind.

@@ -5,6 +5,7 @@ import type { Deps } from "../../bot/deps.js";
 import type { Feature } from "../../bot/feature.js";
 import { tellChannelLost } from "../../digest/channel-lost.js";
 import { stopLostChat } from "../../digest/subscriptions.js";
+import { forumTopicOf } from "../../telegram/forum-topic.js";
 
 /** In a channel the bot must be an admin that can post; anywhere else it must still be in the chat. */
 function lostChat(chatType: string, member: ChatMember): boolean {
@@ -12,7 +13,10 @@ function lostChat(chatType: string, member: ChatMember): boolean {
   return chatType === "channel" && !(member.status === "administrator" && member.can_post_messages === true);
 }
 
-/** What Telegram tells us about chats: a chat we lost stops its digest; a group that moved takes it along. */
+/**
+ * What Telegram tells us about chats: a chat we lost stops its digests; a forum topic closed stops its own until it
+ * is reopened; a group that moved takes them along.
+ */
 export function chatEventsPart({ store, translators, logger }: Deps): Feature {
   const composer = new Composer<BotContext>();
 
@@ -25,6 +29,22 @@ export function chatEventsPart({ store, translators, logger }: Deps): Feature {
     await tellChannelLost({ api: ctx.api, store, translators }, ctx.chat.id).catch((error: unknown) =>
       logger.warn({ err: error, chat_id: ctx.chat.id }, "could not tell who set up the channel that its digest stopped"),
     );
+  });
+
+  // A forum topic closed by its administrators takes no more posts: its digest stops until the topic is reopened, and
+  // resumes then on its own (only a digest stopped by the closing; one paused or unsubscribed stays as it is).
+  composer.on("message:forum_topic_closed", async (ctx) => {
+    const threadId = forumTopicOf(ctx);
+    if (threadId === null) return;
+    const subscription = await store.getSubscription(ctx.chat.id, threadId);
+    if (subscription?.status === "active") await store.stopSubscription(ctx.chat.id, "topic_closed", threadId);
+  });
+  composer.on("message:forum_topic_reopened", async (ctx) => {
+    const threadId = forumTopicOf(ctx);
+    if (threadId === null) return;
+    const subscription = await store.getSubscription(ctx.chat.id, threadId);
+    if (subscription?.status === "stopped" && subscription.stopReason === "topic_closed")
+      await store.resumeSubscription(ctx.chat.id, threadId);
   });
 
   // A group upgraded to a supergroup gets a new id: its subscription follows.

@@ -5,10 +5,14 @@ import { replyText } from "../../bot/screens.js";
 import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
 import { sendDigest } from "../../digest/sender.js";
 import { scheduleFromArgs, subscribeChat } from "../../digest/subscriptions.js";
+import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
 import type { SubscriptionScreens } from "./screens.js";
 
-/** /subscribe (a dialogue, or one line), /settings, /digest and /unsubscribe, in menu order. */
+/**
+ * /subscribe (a dialogue, or one line), /settings, /digest and /unsubscribe, in menu order. Sent in a forum topic,
+ * each is about that topic's subscription; anywhere else, the chat's own.
+ */
 export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
   const { store } = deps;
   return {
@@ -22,13 +26,16 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           if (args === "") return dialogs.subscribe.enter(ctx, { locale: ctx.locale, script: ctx.script });
           const parsed = parseSubscribeArgs(args);
           if (!parsed) return void (await replyText(ctx, ctx.t("subscribe-usage")));
-          const existing = await store.getSubscription(ctx.chat.id);
+          const threadId = forumTopicOf(ctx);
+          const existing = await store.getSubscription(ctx.chat.id, threadId);
           const saved = await subscribeChat(store, {
             chat: ctx.chat,
+            threadId,
             locale: ctx.locale,
             script: ctx.script,
             schedule: scheduleFromArgs(parsed, existing?.schedule, deps.defaultTimezone),
             sectors: existing?.sectors ?? null,
+            ...(existing ? { silent: existing.silent } : {}),
             createdBy: ctx.from?.id ?? null,
           });
           await screens.reply(
@@ -40,24 +47,26 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       },
       settings: {
         menu: "everywhere",
-        handle: async (ctx) => screens.reply(ctx, await screens.current(ctx, { chatId: ctx.chat.id })),
+        handle: async (ctx) => screens.reply(ctx, await screens.current(ctx, { chatId: ctx.chat.id, threadId: forumTopicOf(ctx) })),
       },
       // The digest as it stands, for this chat's sectors: the same renderer as scheduled digests, no bookkeeping.
       digest: {
         menu: "everywhere",
         async handle(ctx) {
-          const sectors = (await store.getSubscription(ctx.chat.id))?.sectors ?? null;
+          const threadId = forumTopicOf(ctx);
+          const sectors = (await store.getSubscription(ctx.chat.id, threadId))?.sectors ?? null;
           const digest = ctx.edition.digests.render(ctx.locale, sectors, null, ctx.script)!;
-          await sendDigest(ctx.api, ctx.chat.id, digest);
+          await sendDigest(ctx.api, ctx.chat.id, digest, { threadId });
         },
       },
       unsubscribe: {
         menu: "everywhere",
         async handle(ctx) {
           if (!(await canManageChat(ctx))) return void (await screens.refuse(ctx));
-          const current = await store.getSubscription(ctx.chat.id);
+          const threadId = forumTopicOf(ctx);
+          const current = await store.getSubscription(ctx.chat.id, threadId);
           if (!current || current.status === "stopped") return void (await replyText(ctx, ctx.t("not-subscribed")));
-          await store.stopSubscription(ctx.chat.id, "unsubscribed");
+          await store.stopSubscription(ctx.chat.id, "unsubscribed", threadId);
           await replyText(ctx, ctx.t("unsubscribed"));
         },
       },

@@ -13,6 +13,8 @@ import { bold, escapeHtml, withNote, type Rendered } from "../../render/format.j
 import {
   dialogButton,
   dialogChoices,
+  dialogSound,
+  soundButton,
   frequencyButtons,
   sectorButtons,
   topicIds,
@@ -22,10 +24,12 @@ import {
   weekdayButtons,
 } from "../../render/subscription.js";
 import type { Locale, Script, Translate } from "../../shared/locale.js";
+import { silentByDefault } from "../../store/types.js";
+import { forumTopicOf } from "../../telegram/forum-topic.js";
 import { parseTime, type Frequency, type Schedule } from "../../shared/schedule.js";
 
 type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
-type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[] };
+type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[]; silent: boolean };
 
 const isCommand = (text: string) => text.startsWith("/");
 const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
@@ -70,13 +74,15 @@ export function subscriptionDialogs(deps: Deps) {
           [InlineKeyboard.text(t("button-done"), dialogButton({ step: "ok" }))],
         ]);
       case "confirm": {
-        const lines = subscriptionLines({ schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale }, library(), {
-          locale,
-          t,
-        });
+        const draftLines = { schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale, silent: draft.silent };
+        const lines = subscriptionLines(draftLines, library(), { locale, t });
         return {
           text: `${bold(t("dialog-confirm"))}\n\n${lines.join("\n")}`,
-          keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-confirm"), dialogButton({ step: "ok" }))], cancel]),
+          keyboard: InlineKeyboard.from([
+            [soundButton(draft.silent, t, dialogSound)],
+            [InlineKeyboard.text(t("button-confirm"), dialogButton({ step: "ok" }))],
+            cancel,
+          ]),
         };
       }
     }
@@ -105,6 +111,11 @@ export function subscriptionDialogs(deps: Deps) {
         draft.sectors = toggleSector(draft.sectors, answer.sector);
         return "sectors";
       case "confirm":
+        // The sound switch is on the confirmation: the suggestion (silent in a group) is seen before it is saved.
+        if (answer.step === "silent") {
+          draft.silent = answer.silent;
+          return "confirm";
+        }
         return answer.step === "ok" ? "save" : undefined;
     }
   }
@@ -115,7 +126,8 @@ export function subscriptionDialogs(deps: Deps) {
     const script = args.script ?? "cyrl";
     const t = readerTranslate(deps.translators, () => ({ locale, script }));
     const chat = ctx.chat!;
-    const existing = await conversation.external(() => store.getSubscription(chat.id));
+    const threadId = forumTopicOf(ctx);
+    const existing = await conversation.external(() => store.getSubscription(chat.id, threadId));
     const zone = existing?.schedule.timezone ?? deps.defaultTimezone;
     // The time starts as the chat's own: an instant subscription does not ask for one and keeps it for a switch back.
     const draft: Draft = {
@@ -123,6 +135,7 @@ export function subscriptionDialogs(deps: Deps) {
       weekday: null,
       minuteOfDay: existing?.schedule.minuteOfDay ?? DEFAULT_MINUTE_OF_DAY,
       sectors: existing?.sectors ?? allSectors(),
+      silent: existing?.silent ?? silentByDefault(chat.type),
     };
     let step: Step = "frequency";
     await show(ctx, stepScreen(step, draft, t, locale, zone), script);
@@ -150,10 +163,12 @@ export function subscriptionDialogs(deps: Deps) {
           const saved = await conversation.external(() =>
             subscribeChat(store, {
               chat,
+              threadId,
               locale,
               script,
               schedule: scheduleOf(draft, zone),
               sectors: storedSectors(draft.sectors, allSectors()),
+              silent: draft.silent,
               createdBy: next.from?.id ?? null,
             }),
           );
@@ -201,8 +216,10 @@ export function subscriptionDialogs(deps: Deps) {
     async (conversation: DialogConversation, ctx: DialogContext, args: DialogReading & { field: "time" | "zone"; channelId?: number }) => {
       const script = args.script ?? "cyrl";
       const t = readerTranslate(deps.translators, () => ({ locale: args.locale, script }));
-      // A channel's value is typed in its admin's private chat: the channel is the one changed.
+      // A channel's value is typed in its admin's private chat: the channel is the one changed. Anywhere else it is the
+      // subscription of the chat and forum topic the dialogue runs in.
       const chatId = args.channelId ?? ctx.chat!.id;
+      const threadId = args.channelId === undefined ? forumTopicOf(ctx) : null;
       const prompt = args.field === "time" ? "ask-time" : "ask-zone";
       await replyText(ctx, t(prompt), undefined, script);
       for (;;) {
@@ -228,16 +245,18 @@ export function subscriptionDialogs(deps: Deps) {
           return;
         }
         const updated = await conversation.external(async () => {
-          const current = await store.getSubscription(chatId);
+          const current = await store.getSubscription(chatId, threadId);
           if (!current) return undefined;
           if (args.field === "time") {
             const minuteOfDay = parseTime(text);
             return minuteOfDay === undefined
               ? null
-              : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } });
+              : await store.updateSubscription(chatId, { schedule: { ...current.schedule, minuteOfDay } }, threadId);
           }
           const timezone = canonicalZone(text);
-          return timezone === undefined ? null : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } });
+          return timezone === undefined
+            ? null
+            : await store.updateSubscription(chatId, { schedule: { ...current.schedule, timezone } }, threadId);
         });
         if (updated === undefined) {
           await replyText(next, t("not-subscribed"), undefined, script);

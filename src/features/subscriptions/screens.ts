@@ -5,10 +5,10 @@ import { settingsScreen, withChannelRows, type ManagedChannel } from "../../rend
 import type { Store, Subscription } from "../../store/types.js";
 
 /**
- * The chat a settings button acts on: the chat it was pressed in, or a channel managed from a private chat (its
- * title shown on the screen, its id in every button).
+ * The subscription a settings button acts on: the one of the chat (and forum topic, or null) it was pressed in, or a
+ * channel's, managed from a private chat (its title shown on the screen, its id in every button).
  */
-export type SettingsTarget = { chatId: number; channel?: { title: string | null } };
+export type SettingsTarget = { chatId: number; threadId: number | null; channel?: { title: string | null } };
 
 /** What the parts of the subscription feature show, in the update's language. */
 export function subscriptionScreens(store: Store) {
@@ -36,7 +36,7 @@ export function subscriptionScreens(store: Store) {
      * channels the person manages and the way to add one.
      */
     async current(ctx: BotContext, target: SettingsTarget): Promise<Rendered> {
-      const screen = settings(ctx, await store.getSubscription(target.chatId), target);
+      const screen = settings(ctx, await store.getSubscription(target.chatId, target.threadId), target);
       if (target.channel || ctx.chat?.type !== "private" || !ctx.from) return screen;
       return withChannelRows(screen, await managedChannels(ctx.from.id), ctx.t);
     },

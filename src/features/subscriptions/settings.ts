@@ -12,6 +12,7 @@ import { settingsFieldScreen, topicIds, type SettingsFieldScreen } from "../../r
 import { scriptFor } from "../../shared/locale.js";
 import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
 import type { Subscription } from "../../store/types.js";
+import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
 import type { SettingsTarget, SubscriptionScreens } from "./screens.js";
 
@@ -21,8 +22,9 @@ type FieldHandler<F extends SettingsField> = (ctx: BotContext, choice: ChoiceOf<
 type FieldHandlers = { [F in SettingsField]: FieldHandler<F> };
 
 /**
- * The /settings buttons: a handler per field, each answering the press and redrawing the screen. The same handlers
- * serve a channel's settings in the private chat of its admin, behind a check of their rights at each press.
+ * The /settings buttons: a handler per field, each answering the press and redrawing the screen. A button on a
+ * message in a forum topic is about that topic's subscription (the topic comes from the message it is on). The same
+ * handlers serve a channel's settings in the private chat of its admin, behind a check of their rights at each press.
  */
 export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: SubscriptionScreens): Feature {
   const { store } = deps;
@@ -44,7 +46,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     await dialogs.settingsInput.enter(ctx, { locale: ctx.locale, script: ctx.script, field, ...channel });
   };
   const saveSchedule = async (ctx: BotContext, target: SettingsTarget, schedule: Partial<Schedule>, subscription: Subscription) => {
-    await store.updateSubscription(target.chatId, { schedule: { ...subscription.schedule, ...schedule } });
+    await store.updateSubscription(target.chatId, { schedule: { ...subscription.schedule, ...schedule } }, target.threadId);
     await showSettings(ctx, target, ctx.t("settings-saved"));
   };
 
@@ -53,7 +55,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     handler: (ctx: BotContext, choice: ChoiceOf<F>, target: SettingsTarget, subscription: Subscription) => Promise<unknown>,
   ): FieldHandler<F> {
     return async (ctx, choice, target) => {
-      const subscription = await store.getSubscription(target.chatId);
+      const subscription = await store.getSubscription(target.chatId, target.threadId);
       if (!subscription || subscription.status === "stopped") return showSettings(ctx, target, ctx.t("not-subscribed"));
       return handler(ctx, choice, target, subscription);
     };
@@ -85,7 +87,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     },
     language: async (ctx, { language, script }, target) => {
       if (language === undefined) {
-        const subscription = await store.getSubscription(target.chatId);
+        const subscription = await store.getSubscription(target.chatId, target.threadId);
         if (!subscription) return showSettings(ctx, target);
         return openField(ctx, "language", subscription, target);
       }
@@ -99,16 +101,20 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       return showSettings(ctx, target, ctx.t("language-saved"));
     },
     resume: async (ctx, _choice, target) => {
-      if (!(await store.getSubscription(target.chatId))) return showSettings(ctx, target, ctx.t("not-subscribed"));
-      await store.resumeSubscription(target.chatId);
+      if (!(await store.getSubscription(target.chatId, target.threadId))) return showSettings(ctx, target, ctx.t("not-subscribed"));
+      await store.resumeSubscription(target.chatId, target.threadId);
       return showSettings(ctx, target, ctx.t("resumed"));
     },
+    silent: requireLiveSubscription(async (ctx, { silent }, target) => {
+      await store.updateSubscription(target.chatId, { silent }, target.threadId);
+      return showSettings(ctx, target, ctx.t("settings-saved"));
+    }),
     pause: requireLiveSubscription(async (ctx, _choice, target) => {
-      await store.pauseSubscription(target.chatId);
+      await store.pauseSubscription(target.chatId, target.threadId);
       return showSettings(ctx, target, ctx.t("paused"));
     }),
     unsubscribe: requireLiveSubscription(async (ctx, _choice, target) => {
-      await store.stopSubscription(target.chatId, "unsubscribed");
+      await store.stopSubscription(target.chatId, "unsubscribed", target.threadId);
       await ctx.answerCallbackQuery();
       return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined, target).keyboard });
     }),
@@ -139,7 +145,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
       if (!all.includes(sector)) return showSettings(ctx, target, ctx.t("stale-button"));
       const chosen = toggleSector(subscription.sectors ?? all, sector);
       if (chosen.length === 0) return ctx.answerCallbackQuery({ text: ctx.t("dialog-sectors-empty") });
-      const updated = await store.updateSubscription(target.chatId, { sectors: storedSectors(chosen, all) });
+      const updated = await store.updateSubscription(target.chatId, { sectors: storedSectors(chosen, all) }, target.threadId);
       return updated ? openField(ctx, "sectors", updated, target) : showSettings(ctx, target, ctx.t("not-subscribed"));
     }),
   };
@@ -159,8 +165,10 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           if (chatId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
           // In groups even looking is for administrators: the screen replaces the message the button was on.
           if (!(await canManageChat(ctx))) return screens.refuse(ctx);
-          if (choice === undefined) return showSettings(ctx, { chatId });
-          return handleChoice(ctx, choice, { chatId });
+          // A button on a message in a forum topic is about that topic's subscription.
+          const target: SettingsTarget = { chatId, threadId: forumTopicOf(ctx) };
+          if (choice === undefined) return showSettings(ctx, target);
+          return handleChoice(ctx, choice, target);
         },
       },
       channel: {
@@ -173,7 +181,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           if (ctx.chat?.type !== "private" || userId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
           const refusal = await channelRefusal(ctx.api, chatId, userId, ctx.me.id);
           if (refusal) return ctx.answerCallbackQuery({ text: ctx.t(`channel-refused-${refusal}`) });
-          const target: SettingsTarget = { chatId, channel: { title: (await store.getChat(chatId))?.title ?? null } };
+          const target: SettingsTarget = { chatId, threadId: null, channel: { title: (await store.getChat(chatId))?.title ?? null } };
           if (choice === undefined) return showSettings(ctx, target);
           return handleChoice(ctx, choice, target);
         },
