@@ -43,6 +43,7 @@ const texts = (harness: Harness, chatId: number) => harness.fake.messages(chatId
 const sentTo = (harness: Harness, chatId: number) => harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId);
 const channelData = (choice?: Parameters<typeof settingsData>[0]) =>
   encodeCallback({ kind: "channel", chatId: CHANNEL.id, ...(choice ? { choice } : {}) });
+const latest = (harness: Harness) => harness.deps.edition().library.latest.id;
 const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember").filter((call) => call.payload.chat_id === CHANNEL.id);
 
 /** The person picks the channel in Telegram's picker. */
@@ -241,6 +242,24 @@ describe("channels: managed from the private chat", () => {
     await harness.send(callbackUpdate(user, channelData({ field: "unsubscribe" }), { chat_id: -100777, message_id: 1 }));
     expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 2);
     expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
+  });
+  it("answers a button pressed on a channel's post without acting: a channel's digest has link buttons only", async () => {
+    // A channel admin who may not post forges buttons on the channel's digest (any client can send any callback data).
+    const { harness, user, members } = await connected();
+    const admin = privateUser({ language_code: "ru" });
+    members.set(admin.id, "admin-without-post");
+    const onPost = { chat_id: CHANNEL.id, message_id: 7, text: "digest", chat: CHANNEL };
+    const answered = harness.fake.callsTo("answerCallbackQuery").length;
+    await harness.send(callbackUpdate(admin, settingsData({ field: "silent", silent: false }), onPost));
+    await harness.send(callbackUpdate(admin, settingsData({ field: "subscribe" }), onPost));
+    await harness.send(
+      callbackUpdate(user, encodeCallback({ kind: "section", ref: { briefingId: latest(harness), section: "home" } }), onPost),
+    );
+    expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 3);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.silent).toBe(true);
+    // Nothing is posted or edited in the channel.
+    expect(sentTo(harness, CHANNEL.id)).toHaveLength(0);
+    expect(harness.fake.callsTo("editMessageText").filter((call) => call.payload.chat_id === CHANNEL.id)).toHaveLength(0);
   });
 });
 

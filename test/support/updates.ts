@@ -47,10 +47,11 @@ export function messageUpdate(from: User, text: string, options: { chat?: Chat; 
 export function callbackUpdate(
   from: User,
   data: string,
-  message: { chat_id: number; message_id: number; text?: string; thread_id?: number },
+  message: { chat_id: number; message_id: number; text?: string; thread_id?: number; chat?: Chat },
 ): Update {
   const chat: Chat =
-    message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
+    message.chat ??
+    (message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name });
   const topic = message.thread_id === undefined ? {} : { message_thread_id: message.thread_id, is_topic_message: true };
   return {
     update_id: nextId(),
