@@ -324,7 +324,7 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
     const notice = texts(harness, user.id).at(-1)!;
     expect(notice).toContain(`Бот больше не может публиковать в канале «${CHANNEL.title}»`);
-    expect(notice).toContain("▶️ Возобновить");
+    expect(notice).toContain("🔔 Подписаться");
     // Told once: a second update about the same loss says nothing more.
     const sent = sentTo(harness, user.id).length;
     await harness.send(channelMemberUpdate(privateUser(), CHANNEL, "left"));
@@ -369,7 +369,20 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await sender.drain()).toMatchObject({ dropped: 1 });
     expect(await Promise.all(told)).toEqual([true]);
     expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped" });
-    expect(texts(harness, user.id).at(-1)).toContain(`Бот «${CHANNEL.title}» арнасында енді жариялай алмайды`);
+    const notice = texts(harness, user.id).at(-1)!;
+    expect(notice).toContain(`Бот «${CHANNEL.title}» арнасында енді жариялай алмайды`);
+    // The way back it names is there: /settings, the channel's button, then the button that starts its digest again.
+    await harness.send(messageUpdate(user, "/settings"));
+    const listed = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find((b) => b.callback_data === channelData())!;
+    expect(notice).toContain(`«📢 ${CHANNEL.title}»`);
+    expect(listed.text).toContain(`📢 ${CHANNEL.title}`);
+    await pressIn(harness, user, user.id, channelData());
+    const again = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find(
+      (b) => b.callback_data === channelData({ field: "subscribe" }),
+    )!;
+    expect(notice).toContain(`«${again.text}»`);
+    await pressIn(harness, user, user.id, again.callback_data);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "active", silent: true });
     // Nobody is told about a private chat or a group that was lost.
     expect(await tellChannelLost({ api: harness.bot.api, store: harness.store, translators: harness.deps.translators }, user.id)).toBe(
       false,
