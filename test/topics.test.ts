@@ -111,7 +111,7 @@ describe("forum topics", () => {
     expect(lastMessageIn(harness, forum.id).text).toContain("Уведомления: 🔕 без звука");
     await pressIn(harness, admin, forum.id, dialogData({ step: "silent", silent: false }));
     expect(lastMessageIn(harness, forum.id).text).toContain("Уведомления: 🔔 со звуком");
-    expect(callbackButtons(lastMessageIn(harness, forum.id).reply_markup).map((b) => b.text)).toContain("🔕 Без звука");
+    expect(callbackButtons(lastMessageIn(harness, forum.id).reply_markup).map((b) => b.text)).toContain("🔕 Выключить звук");
     await pressIn(harness, admin, forum.id, dialogData({ step: "ok" }));
 
     expect(await harness.store.getSubscription(forum.id, TOPIC_A)).toMatchObject({ silent: false, status: "active" });
@@ -212,12 +212,15 @@ describe("silent digests", () => {
     for (const user of [loud, quiet]) await harness.send(messageUpdate(user, "/subscribe daily 09:00"));
     expect((await harness.store.getSubscription(quiet.id))?.silent).toBe(false);
     expect(lastMessageIn(harness, quiet.id).text).toContain("Хабарландыру: 🔔 дыбыспен");
+    // The switch says what it does, and no other button looks like it.
+    const labels = callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text);
+    expect(labels.filter((label) => label.startsWith("🔕"))).toEqual(["🔕 Дыбысын өшіру"]);
 
     await pressIn(harness, quiet, quiet.id, settingsData({ field: "silent", silent: true }));
     expect(lastMessageIn(harness, quiet.id).text).toContain("Хабарландыру: 🔕 дыбыссыз");
     expect((await harness.store.getSubscription(quiet.id))?.silent).toBe(true);
     // The switch now offers sound back; the same press arriving twice leaves it silent.
-    expect(callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text)).toContain("🔔 Дыбыспен");
+    expect(callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text)).toContain("🔔 Дыбысын қосу");
     await harness.send(
       callbackUpdate(quiet, settingsData({ field: "silent", silent: true }), {
         chat_id: quiet.id,
