@@ -307,7 +307,7 @@ describe("channels: digests, posts and losing the channel", () => {
     // The channel has no language of its own yet: the pointer is in both.
     expect(pointer[0]!.payload.text).toContain("@visit_briefing_bot");
     expect(pointer[0]!.payload.text).toContain("Дайджест этого канала настраивается в личном чате");
-    expect(pointer[0]!.payload.text).toContain("Бұл арнаның дайджесті бот пен жеке чатта бапталады");
+    expect(pointer[0]!.payload.text).toContain("Бұл арнаның дайджесті ботпен жеке чатта бапталады");
     // Nothing was set up from the channel itself.
     expect(await harness.store.getSubscription(CHANNEL.id)).toBeUndefined();
   });
