@@ -169,6 +169,20 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("paused");
   });
 
+  it("/start in a topic whose digest stopped when it was closed offers that topic's digest back, saying why it stopped", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    await harness.send(forumTopicEventUpdate(admin, forum, TOPIC_A, "closed"));
+    // Administrators may still post in a closed topic.
+    await sayIn(admin, "/start", TOPIC_A);
+    const offer = lastMessageIn(harness, forum.id);
+    expect(offer.message_thread_id).toBe(TOPIC_A);
+    expect(offer.text).toContain("тем");
+    expect(offer.text).not.toContain("заблокирован");
+    await pressIn(harness, admin, forum.id, settingsData({ field: "resume" }));
+    expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
+    expect(await harness.store.getSubscription(forum.id)).toBeUndefined();
+  });
+
   it("a closed General topic stops the group's own digest, and no notice is tried there", async () => {
     await sayIn(admin, "/subscribe daily 09:00");
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);

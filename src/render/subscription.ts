@@ -278,10 +278,14 @@ export function settingsFieldScreen(
   }
 }
 
-/** What /start adds for a chat whose digest stopped because the bot was blocked or removed: resume it. */
-export function resumeOfferScreen(t: Translate): Rendered {
+/**
+ * What /start adds for a chat (or forum topic) whose digest stopped because the bot lost it: resume it. The offer says
+ * why it stopped: the bot blocked or removed, or the topic closed (administrators can still post in a closed topic).
+ */
+export function resumeOfferScreen(t: Translate, reason: Subscription["stopReason"] = null): Rendered {
+  const topic = reason === "topic_closed" || reason === "topic_deleted";
   return {
-    text: escapeHtml(t("resume-offer")),
+    text: escapeHtml(t(topic ? "resume-offer-topic" : "resume-offer")),
     keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-resume"), settings({ field: "resume" }))]]),
   };
 }

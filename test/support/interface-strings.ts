@@ -164,6 +164,7 @@ export function renderEverything(options: {
     digests.render(locale, null, publishedMark);
     for (const reason of ["topic_closed", "topic_deleted"] as const) digests.topicStopped(locale, "cyrl", reason);
     resumeOfferScreen(t);
+    resumeOfferScreen(t, "topic_closed");
     commandList(menu, t);
   }
   languagePickerScreen(translators, "greeting-bilingual");
@@ -445,6 +446,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     limiter: deps.limiter,
     logger: createLogger("silent"),
   }).drain();
+  // /start in such a topic (its administrators may still post in a closed one) offers that topic's digest back.
+  for (const { user, chat } of forums) await harness.send(messageUpdate(user, "/start", { chat, threadId: 7 }));
 
   // Statistics with subscribers, and a non-operator trying the command.
   await say(admin, "/stats");
