@@ -377,6 +377,7 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(notice).toContain(`«📢 ${CHANNEL.title}»`);
     expect(listed.text).toContain(`📢 ${CHANNEL.title}`);
     await pressIn(harness, user, user.id, channelData());
+    expect(lastMessageIn(harness, user.id).text).toContain("Бұл арнаға дайджест қазір жіберілмейді");
     const again = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find(
       (b) => b.callback_data === channelData({ field: "subscribe" }),
     )!;

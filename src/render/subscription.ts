@@ -166,7 +166,7 @@ export function settingsScreen(
   const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [];
   if (!subscription || subscription.status === "stopped") {
     return {
-      text: `${heading}\n\n${escapeHtml(t("settings-none"))}`,
+      text: `${heading}\n\n${escapeHtml(t(channel ? "channel-settings-none" : "settings-none"))}`,
       keyboard: InlineKeyboard.from([
         [InlineKeyboard.text(t("button-subscribe"), settings({ field: "subscribe" }))],
         [InlineKeyboard.text(t("button-language"), settings({ field: "language" }))],

@@ -417,6 +417,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await press(user, user.id, { kind: "channel", chatId: channel.id, choice: { field: "frequency" } });
     await harness.send(channelPostUpdate(channel, "/settings"));
     await harness.send(channelMemberUpdate(user, channel, "left"));
+    // The stopped channel's screen: no digest goes there, and the button that starts it again.
+    await pressAny(user, user.id, encodeCallback({ kind: "channel", chatId: channel.id }));
   }
   await pressAny(groupAdmin, group.id, encodeCallback(settings({ field: "channel" })));
 
