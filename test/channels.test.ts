@@ -189,6 +189,13 @@ describe("channels: managed from the private chat", () => {
     // The person's own digest is untouched.
     expect((await harness.store.getSubscription(user.id))?.schedule).toMatchObject({ frequency: "daily", minuteOfDay: 480 });
 
+    // Stopping their own digest keeps the way to their channel on the screen.
+    await harness.send(messageUpdate(user, "/settings"));
+    await pressIn(harness, user, user.id, settingsData({ field: "unsubscribe" }));
+    expect((await harness.store.getSubscription(user.id))?.status).toBe("stopped");
+    expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((button) => button.callback_data)).toContain(channelData());
+    await pressIn(harness, user, user.id, channelData());
+
     // A language for the channel is the channel's, not the person's.
     await pressIn(harness, user, user.id, channelData({ field: "language" }));
     await pressIn(harness, user, user.id, channelData({ field: "language", language: "kk" }));

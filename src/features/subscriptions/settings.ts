@@ -116,7 +116,9 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     unsubscribe: requireLiveSubscription(async (ctx, _choice, target) => {
       await store.stopSubscription(target.chatId, "unsubscribed", target.threadId);
       await ctx.answerCallbackQuery();
-      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined, target).keyboard });
+      // The buttons of the screen as it now stands: in a private chat, with the channels the person manages.
+      const { keyboard } = await screens.current(ctx, target);
+      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard });
     }),
     frequency: requireLiveSubscription(async (ctx, { frequency }, target, subscription) => {
       if (frequency === undefined) return openField(ctx, "frequency", subscription, target);
