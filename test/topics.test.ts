@@ -6,7 +6,15 @@ import { createLogger } from "../src/logger.js";
 import type { Call } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
-import { callbackUpdate, forumChat, forumTopicEventUpdate, messageUpdate, myChatMemberUpdate, privateUser } from "./support/updates.js";
+import {
+  callbackUpdate,
+  forumChat,
+  forumTopicEventUpdate,
+  groupChat,
+  messageUpdate,
+  myChatMemberUpdate,
+  privateUser,
+} from "./support/updates.js";
 
 /** A fixed clock: Friday 5 Sep 2025, 10:00 in Almaty (05:00 UTC); a 09:00 digest is due. */
 let clock = new Date("2025-09-05T05:00:00Z");
@@ -197,6 +205,22 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
     // One refused digest in General and one delivered in topic A; nothing else.
     expect(sendsTo(forum.id).slice(before)).toHaveLength(2);
+  });
+
+  it("closing the General topic stops the group's own digest until General is reopened; the topics' go on", async () => {
+    await sayIn(admin, "/subscribe daily 09:00");
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    await harness.send(forumTopicEventUpdate(admin, forum, null, "closed"));
+    expect(await harness.store.getSubscription(forum.id)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
+    expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
+    await harness.send(forumTopicEventUpdate(admin, forum, null, "reopened"));
+    expect(await harness.store.getSubscription(forum.id)).toMatchObject({ status: "active", stopReason: null });
+    // In a group without topics there is no General topic to close: nothing is stopped.
+    const plain = groupChat(-1002000000002);
+    harness.fake.setMemberStatus(plain.id, admin.id, "administrator");
+    await harness.send(messageUpdate(admin, "/subscribe daily 09:00", { chat: plain }));
+    await harness.send(forumTopicEventUpdate(admin, plain, null, "closed"));
+    expect((await harness.store.getSubscription(plain.id))?.status).toBe("active");
   });
 
   it("a forum that removes the bot stops every topic's digest", async () => {

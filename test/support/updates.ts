@@ -135,8 +135,16 @@ export function channelMemberUpdate(from: User, channel: Chat.ChannelChat, membe
   };
 }
 
-/** The service message Telegram sends when a forum topic is closed or reopened (every bot receives service messages). */
-export function forumTopicEventUpdate(from: User, chat: Chat.SupergroupChat, threadId: number, event: "closed" | "reopened"): Update {
+/**
+ * The service message Telegram sends when a forum topic is closed or reopened (every bot receives service messages);
+ * without a thread, the forum's General topic, whose messages carry none.
+ */
+export function forumTopicEventUpdate(
+  from: User,
+  chat: Chat.SupergroupChat,
+  threadId: number | null,
+  event: "closed" | "reopened",
+): Update {
   return {
     update_id: nextId(),
     message: {
@@ -144,8 +152,7 @@ export function forumTopicEventUpdate(from: User, chat: Chat.SupergroupChat, thr
       date: now(),
       chat,
       from,
-      message_thread_id: threadId,
-      is_topic_message: true,
+      ...(threadId === null ? {} : { message_thread_id: threadId, is_topic_message: true }),
       ...(event === "closed" ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }),
     },
   };
