@@ -181,6 +181,8 @@ describe("channels: managed from the private chat", () => {
     expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
     const checksBefore = memberChecks(harness).length;
     await pressIn(harness, user, user.id, channelData({ field: "frequency" }));
+    // Each field's screen says whose digest it changes.
+    expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
     await pressIn(harness, user, user.id, channelData({ field: "frequency", frequency: "weekly" }));
     await pressIn(harness, user, user.id, channelData({ field: "weekday", weekday: 3 }));
     // Three presses, each checking the person and the bot.

@@ -148,6 +148,15 @@ export function sectorButtons(library: ContentLibrary, selected: readonly string
   ]);
 }
 
+/** A channel whose digest its admin manages from their private chat, as its settings screens name it. */
+export type ChannelOfScreen = { chatId: number; title: string | null };
+
+/** The title of a settings screen; a channel's names the channel, so that it is never taken for the chat's own. */
+function settingsHeading(t: Translate, channel: ChannelOfScreen | undefined): string {
+  const title = bold(t("settings-title"));
+  return channel ? `${title}\n${escapeHtml(t("channel-settings-of", { title: channel.title ?? String(channel.chatId) }))}` : title;
+}
+
 /**
  * The /settings screen: what the chat receives and a button for each thing that can change. With a channel, the
  * screen of that channel's digest as its admin sees it in their private chat, with a way back to their own.
@@ -156,13 +165,11 @@ export function settingsScreen(
   subscription: Subscription | undefined,
   library: ContentLibrary,
   options: RenderOptions,
-  channel?: { chatId: number; title: string | null },
+  channel?: ChannelOfScreen,
 ): Rendered {
   const { t } = options;
   const settings = settingsOf(channel?.chatId);
-  const heading = channel
-    ? `${bold(t("settings-title"))}\n${escapeHtml(t("channel-settings-of", { title: channel.title ?? String(channel.chatId) }))}`
-    : bold(t("settings-title"));
+  const heading = settingsHeading(t, channel);
   const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [];
   if (!subscription || subscription.status === "stopped") {
     return {
@@ -240,12 +247,12 @@ export function settingsFieldScreen(
   library: ContentLibrary,
   options: RenderOptions,
   translators: Record<Locale, Translate>,
-  channelId?: number,
+  channel?: ChannelOfScreen,
 ): Rendered {
   const { t, locale } = options;
-  const settings = settingsOf(channelId);
+  const settings = settingsOf(channel?.chatId);
   const settingsChoices = settingsChoicesOf(settings);
-  const heading = bold(t("settings-title"));
+  const heading = settingsHeading(t, channel);
   const screen = (prompt: string, buttons: InlineKeyboardButton[][]): Rendered => ({
     text: `${heading}\n\n${escapeHtml(prompt)}`,
     keyboard: InlineKeyboard.from([...buttons, backToSettings(t, settings)]),
