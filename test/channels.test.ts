@@ -80,6 +80,12 @@ describe("channels: set up from a private chat", () => {
     await harness.send(messageUpdate(user, "✖️ Отмена"));
     expect(sentTo(harness, user.id).at(-1)!.payload.reply_markup).toEqual({ remove_keyboard: true });
     expect(texts(harness, user.id).at(-1)).toBe("Выбор канала отменён.");
+
+    // The keyboard keeps the language it was shown in: its cancel button works after a change of language too.
+    for (const label of ["✖️ Бас тарту", "✖️ Bas tartu"]) {
+      await harness.send(messageUpdate(user, label));
+      expect(sentTo(harness, user.id).at(-1)!.payload.reply_markup).toEqual({ remove_keyboard: true });
+    }
   });
 
   it.each<[string, ChannelMember]>([
