@@ -145,6 +145,11 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     features.flatMap((feature) => feature.dialogs ?? []),
     installBotTransformers,
   );
+  // A channel's posts carry link buttons only (its readers have no session with the bot there, and its settings live in
+  // an admin's private chat): a press on a channel's post is forged, and is answered without acting on the channel.
+  bot.use((ctx, next) =>
+    ctx.callbackQuery && ctx.chat?.type === "channel" ? ctx.answerCallbackQuery({ text: ctx.t("stale-button") }) : next(),
+  );
   bot.use(dialogGate({ store, opensDialog: router.opensDialog, dialogs: dialogs.middleware() }));
   bot.use(router.middleware);
   for (const feature of features) if (feature.composer) bot.use(feature.composer);

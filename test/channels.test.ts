@@ -43,6 +43,7 @@ const texts = (harness: Harness, chatId: number) => harness.fake.messages(chatId
 const sentTo = (harness: Harness, chatId: number) => harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId);
 const channelData = (choice?: Parameters<typeof settingsData>[0]) =>
   encodeCallback({ kind: "channel", chatId: CHANNEL.id, ...(choice ? { choice } : {}) });
+const latest = (harness: Harness) => harness.deps.edition().library.latest.id;
 const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember").filter((call) => call.payload.chat_id === CHANNEL.id);
 
 /** The person picks the channel in Telegram's picker. */
@@ -79,6 +80,12 @@ describe("channels: set up from a private chat", () => {
     await harness.send(messageUpdate(user, "✖️ Отмена"));
     expect(sentTo(harness, user.id).at(-1)!.payload.reply_markup).toEqual({ remove_keyboard: true });
     expect(texts(harness, user.id).at(-1)).toBe("Выбор канала отменён.");
+
+    // The keyboard keeps the language it was shown in: its cancel button works after a change of language too.
+    for (const label of ["✖️ Бас тарту", "✖️ Bas tartu"]) {
+      await harness.send(messageUpdate(user, label));
+      expect(sentTo(harness, user.id).at(-1)!.payload.reply_markup).toEqual({ remove_keyboard: true });
+    }
   });
 
   it.each<[string, ChannelMember]>([
@@ -180,6 +187,8 @@ describe("channels: managed from the private chat", () => {
     expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
     const checksBefore = memberChecks(harness).length;
     await pressIn(harness, user, user.id, channelData({ field: "frequency" }));
+    // Each field's screen says whose digest it changes.
+    expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
     await pressIn(harness, user, user.id, channelData({ field: "frequency", frequency: "weekly" }));
     await pressIn(harness, user, user.id, channelData({ field: "weekday", weekday: 3 }));
     // Three presses, each checking the person and the bot.
@@ -187,6 +196,13 @@ describe("channels: managed from the private chat", () => {
     expect((await harness.store.getSubscription(CHANNEL.id))?.schedule).toMatchObject({ frequency: "weekly", weekday: 3 });
     // The person's own digest is untouched.
     expect((await harness.store.getSubscription(user.id))?.schedule).toMatchObject({ frequency: "daily", minuteOfDay: 480 });
+
+    // Stopping their own digest keeps the way to their channel on the screen.
+    await harness.send(messageUpdate(user, "/settings"));
+    await pressIn(harness, user, user.id, settingsData({ field: "unsubscribe" }));
+    expect((await harness.store.getSubscription(user.id))?.status).toBe("stopped");
+    expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((button) => button.callback_data)).toContain(channelData());
+    await pressIn(harness, user, user.id, channelData());
 
     // A language for the channel is the channel's, not the person's.
     await pressIn(harness, user, user.id, channelData({ field: "language" }));
@@ -242,6 +258,24 @@ describe("channels: managed from the private chat", () => {
     expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 2);
     expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
   });
+  it("answers a button pressed on a channel's post without acting: a channel's digest has link buttons only", async () => {
+    // A channel admin who may not post forges buttons on the channel's digest (any client can send any callback data).
+    const { harness, user, members } = await connected();
+    const admin = privateUser({ language_code: "ru" });
+    members.set(admin.id, "admin-without-post");
+    const onPost = { chat_id: CHANNEL.id, message_id: 7, text: "digest", chat: CHANNEL };
+    const answered = harness.fake.callsTo("answerCallbackQuery").length;
+    await harness.send(callbackUpdate(admin, settingsData({ field: "silent", silent: false }), onPost));
+    await harness.send(callbackUpdate(admin, settingsData({ field: "subscribe" }), onPost));
+    await harness.send(
+      callbackUpdate(user, encodeCallback({ kind: "section", ref: { briefingId: latest(harness), section: "home" } }), onPost),
+    );
+    expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 3);
+    expect((await harness.store.getSubscription(CHANNEL.id))?.silent).toBe(true);
+    // Nothing is posted or edited in the channel.
+    expect(sentTo(harness, CHANNEL.id)).toHaveLength(0);
+    expect(harness.fake.callsTo("editMessageText").filter((call) => call.payload.chat_id === CHANNEL.id)).toHaveLength(0);
+  });
 });
 
 describe("channels: digests, posts and losing the channel", () => {
@@ -288,7 +322,7 @@ describe("channels: digests, posts and losing the channel", () => {
     // The channel has no language of its own yet: the pointer is in both.
     expect(pointer[0]!.payload.text).toContain("@visit_briefing_bot");
     expect(pointer[0]!.payload.text).toContain("Дайджест этого канала настраивается в личном чате");
-    expect(pointer[0]!.payload.text).toContain("Бұл арнаның дайджесті бот пен жеке чатта бапталады");
+    expect(pointer[0]!.payload.text).toContain("Бұл арнаның дайджесті ботпен жеке чатта бапталады");
     // Nothing was set up from the channel itself.
     expect(await harness.store.getSubscription(CHANNEL.id)).toBeUndefined();
   });
@@ -305,7 +339,7 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped", stopReason: "removed" });
     const notice = texts(harness, user.id).at(-1)!;
     expect(notice).toContain(`Бот больше не может публиковать в канале «${CHANNEL.title}»`);
-    expect(notice).toContain("▶️ Возобновить");
+    expect(notice).toContain("🔔 Подписаться");
     // Told once: a second update about the same loss says nothing more.
     const sent = sentTo(harness, user.id).length;
     await harness.send(channelMemberUpdate(privateUser(), CHANNEL, "left"));
@@ -350,7 +384,21 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await sender.drain()).toMatchObject({ dropped: 1 });
     expect(await Promise.all(told)).toEqual([true]);
     expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "stopped" });
-    expect(texts(harness, user.id).at(-1)).toContain(`Бот «${CHANNEL.title}» арнасында енді жариялай алмайды`);
+    const notice = texts(harness, user.id).at(-1)!;
+    expect(notice).toContain(`Бот «${CHANNEL.title}» арнасында енді жариялай алмайды`);
+    // The way back it names is there: /settings, the channel's button, then the button that starts its digest again.
+    await harness.send(messageUpdate(user, "/settings"));
+    const listed = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find((b) => b.callback_data === channelData())!;
+    expect(notice).toContain(`«📢 ${CHANNEL.title}»`);
+    expect(listed.text).toContain(`📢 ${CHANNEL.title}`);
+    await pressIn(harness, user, user.id, channelData());
+    expect(lastMessageIn(harness, user.id).text).toContain("Бұл арнаға дайджест қазір жіберілмейді");
+    const again = callbackButtons(lastMessageIn(harness, user.id).reply_markup).find(
+      (b) => b.callback_data === channelData({ field: "subscribe" }),
+    )!;
+    expect(notice).toContain(`«${again.text}»`);
+    await pressIn(harness, user, user.id, again.callback_data);
+    expect(await harness.store.getSubscription(CHANNEL.id)).toMatchObject({ status: "active", silent: true });
     // Nobody is told about a private chat or a group that was lost.
     expect(await tellChannelLost({ api: harness.bot.api, store: harness.store, translators: harness.deps.translators }, user.id)).toBe(
       false,

@@ -116,6 +116,17 @@ describe("SQLite store", () => {
     await store.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    // The indexes of the rebuilt table are all there, the channel index (made after the rebuild) among them, and used.
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'subscriptions' AND sql IS NOT NULL")
+      .all();
+    expect(indexes.map((row) => (row as { name: string }).name).sort()).toEqual(["subscriptions_channels_by_creator", "subscriptions_due"]);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM subscriptions WHERE created_by = 1 AND chat_kind = 'channel' ORDER BY chat_id")
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+      .join(" ");
+    expect(plan).toContain("subscriptions_channels_by_creator");
     db.close();
   });
 

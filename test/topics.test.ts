@@ -6,7 +6,15 @@ import { createLogger } from "../src/logger.js";
 import type { Call } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
-import { callbackUpdate, forumChat, forumTopicEventUpdate, messageUpdate, myChatMemberUpdate, privateUser } from "./support/updates.js";
+import {
+  callbackUpdate,
+  forumChat,
+  forumTopicEventUpdate,
+  groupChat,
+  messageUpdate,
+  myChatMemberUpdate,
+  privateUser,
+} from "./support/updates.js";
 
 /** A fixed clock: Friday 5 Sep 2025, 10:00 in Almaty (05:00 UTC); a 09:00 digest is due. */
 let clock = new Date("2025-09-05T05:00:00Z");
@@ -111,7 +119,7 @@ describe("forum topics", () => {
     expect(lastMessageIn(harness, forum.id).text).toContain("Уведомления: 🔕 без звука");
     await pressIn(harness, admin, forum.id, dialogData({ step: "silent", silent: false }));
     expect(lastMessageIn(harness, forum.id).text).toContain("Уведомления: 🔔 со звуком");
-    expect(callbackButtons(lastMessageIn(harness, forum.id).reply_markup).map((b) => b.text)).toContain("🔕 Без звука");
+    expect(callbackButtons(lastMessageIn(harness, forum.id).reply_markup).map((b) => b.text)).toContain("🔕 Выключить звук");
     await pressIn(harness, admin, forum.id, dialogData({ step: "ok" }));
 
     expect(await harness.store.getSubscription(forum.id, TOPIC_A)).toMatchObject({ silent: false, status: "active" });
@@ -169,6 +177,20 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("paused");
   });
 
+  it("/start in a topic whose digest stopped when it was closed offers that topic's digest back, saying why it stopped", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    await harness.send(forumTopicEventUpdate(admin, forum, TOPIC_A, "closed"));
+    // Administrators may still post in a closed topic.
+    await sayIn(admin, "/start", TOPIC_A);
+    const offer = lastMessageIn(harness, forum.id);
+    expect(offer.message_thread_id).toBe(TOPIC_A);
+    expect(offer.text).toContain("тем");
+    expect(offer.text).not.toContain("заблокирован");
+    await pressIn(harness, admin, forum.id, settingsData({ field: "resume" }));
+    expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
+    expect(await harness.store.getSubscription(forum.id)).toBeUndefined();
+  });
+
   it("a closed General topic stops the group's own digest, and no notice is tried there", async () => {
     await sayIn(admin, "/subscribe daily 09:00");
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
@@ -183,6 +205,22 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
     // One refused digest in General and one delivered in topic A; nothing else.
     expect(sendsTo(forum.id).slice(before)).toHaveLength(2);
+  });
+
+  it("closing the General topic stops the group's own digest until General is reopened; the topics' go on", async () => {
+    await sayIn(admin, "/subscribe daily 09:00");
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    await harness.send(forumTopicEventUpdate(admin, forum, null, "closed"));
+    expect(await harness.store.getSubscription(forum.id)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
+    expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("active");
+    await harness.send(forumTopicEventUpdate(admin, forum, null, "reopened"));
+    expect(await harness.store.getSubscription(forum.id)).toMatchObject({ status: "active", stopReason: null });
+    // In a group without topics there is no General topic to close: nothing is stopped.
+    const plain = groupChat(-1002000000002);
+    harness.fake.setMemberStatus(plain.id, admin.id, "administrator");
+    await harness.send(messageUpdate(admin, "/subscribe daily 09:00", { chat: plain }));
+    await harness.send(forumTopicEventUpdate(admin, plain, null, "closed"));
+    expect((await harness.store.getSubscription(plain.id))?.status).toBe("active");
   });
 
   it("a forum that removes the bot stops every topic's digest", async () => {
@@ -212,12 +250,15 @@ describe("silent digests", () => {
     for (const user of [loud, quiet]) await harness.send(messageUpdate(user, "/subscribe daily 09:00"));
     expect((await harness.store.getSubscription(quiet.id))?.silent).toBe(false);
     expect(lastMessageIn(harness, quiet.id).text).toContain("Хабарландыру: 🔔 дыбыспен");
+    // The switch says what it does, and no other button looks like it.
+    const labels = callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text);
+    expect(labels.filter((label) => label.startsWith("🔕"))).toEqual(["🔕 Дыбысын өшіру"]);
 
     await pressIn(harness, quiet, quiet.id, settingsData({ field: "silent", silent: true }));
     expect(lastMessageIn(harness, quiet.id).text).toContain("Хабарландыру: 🔕 дыбыссыз");
     expect((await harness.store.getSubscription(quiet.id))?.silent).toBe(true);
     // The switch now offers sound back; the same press arriving twice leaves it silent.
-    expect(callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text)).toContain("🔔 Дыбыспен");
+    expect(callbackButtons(lastMessageIn(harness, quiet.id).reply_markup).map((b) => b.text)).toContain("🔔 Дыбысын қосу");
     await harness.send(
       callbackUpdate(quiet, settingsData({ field: "silent", silent: true }), {
         chat_id: quiet.id,

@@ -33,9 +33,8 @@ export const startFeature: FeatureFactory = ({ store, translators }) => {
           const note =
             payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, withNote(note, screen));
-          if (canResume(await store.getSubscription(ctx.chat.id, forumTopicOf(ctx)))) {
-            await replyScreen(ctx, resumeOfferScreen(ctx.t));
-          }
+          const subscription = await store.getSubscription(ctx.chat.id, forumTopicOf(ctx));
+          if (canResume(subscription)) await replyScreen(ctx, resumeOfferScreen(ctx.t, subscription?.stopReason));
         },
       },
     },

@@ -148,6 +148,15 @@ export function sectorButtons(library: ContentLibrary, selected: readonly string
   ]);
 }
 
+/** A channel whose digest its admin manages from their private chat, as its settings screens name it. */
+export type ChannelOfScreen = { chatId: number; title: string | null };
+
+/** The title of a settings screen; a channel's names the channel, so that it is never taken for the chat's own. */
+function settingsHeading(t: Translate, channel: ChannelOfScreen | undefined): string {
+  const title = bold(t("settings-title"));
+  return channel ? `${title}\n${escapeHtml(t("channel-settings-of", { title: channel.title ?? String(channel.chatId) }))}` : title;
+}
+
 /**
  * The /settings screen: what the chat receives and a button for each thing that can change. With a channel, the
  * screen of that channel's digest as its admin sees it in their private chat, with a way back to their own.
@@ -156,17 +165,15 @@ export function settingsScreen(
   subscription: Subscription | undefined,
   library: ContentLibrary,
   options: RenderOptions,
-  channel?: { chatId: number; title: string | null },
+  channel?: ChannelOfScreen,
 ): Rendered {
   const { t } = options;
   const settings = settingsOf(channel?.chatId);
-  const heading = channel
-    ? `${bold(t("settings-title"))}\n${escapeHtml(t("channel-settings-of", { title: channel.title ?? String(channel.chatId) }))}`
-    : bold(t("settings-title"));
+  const heading = settingsHeading(t, channel);
   const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [];
   if (!subscription || subscription.status === "stopped") {
     return {
-      text: `${heading}\n\n${escapeHtml(t("settings-none"))}`,
+      text: `${heading}\n\n${escapeHtml(t(channel ? "channel-settings-none" : "settings-none"))}`,
       keyboard: InlineKeyboard.from([
         [InlineKeyboard.text(t("button-subscribe"), settings({ field: "subscribe" }))],
         [InlineKeyboard.text(t("button-language"), settings({ field: "language" }))],
@@ -240,12 +247,12 @@ export function settingsFieldScreen(
   library: ContentLibrary,
   options: RenderOptions,
   translators: Record<Locale, Translate>,
-  channelId?: number,
+  channel?: ChannelOfScreen,
 ): Rendered {
   const { t, locale } = options;
-  const settings = settingsOf(channelId);
+  const settings = settingsOf(channel?.chatId);
   const settingsChoices = settingsChoicesOf(settings);
-  const heading = bold(t("settings-title"));
+  const heading = settingsHeading(t, channel);
   const screen = (prompt: string, buttons: InlineKeyboardButton[][]): Rendered => ({
     text: `${heading}\n\n${escapeHtml(prompt)}`,
     keyboard: InlineKeyboard.from([...buttons, backToSettings(t, settings)]),
@@ -278,10 +285,14 @@ export function settingsFieldScreen(
   }
 }
 
-/** What /start adds for a chat whose digest stopped because the bot was blocked or removed: resume it. */
-export function resumeOfferScreen(t: Translate): Rendered {
+/**
+ * What /start adds for a chat (or forum topic) whose digest stopped because the bot lost it: resume it. The offer says
+ * why it stopped: the bot blocked or removed, or the topic closed (administrators can still post in a closed topic).
+ */
+export function resumeOfferScreen(t: Translate, reason: Subscription["stopReason"] = null): Rendered {
+  const topic = reason === "topic_closed" || reason === "topic_deleted";
   return {
-    text: escapeHtml(t("resume-offer")),
+    text: escapeHtml(t(topic ? "resume-offer-topic" : "resume-offer")),
     keyboard: InlineKeyboard.from([[InlineKeyboard.text(t("button-resume"), settings({ field: "resume" }))]]),
   };
 }

@@ -164,6 +164,7 @@ export function renderEverything(options: {
     digests.render(locale, null, publishedMark);
     for (const reason of ["topic_closed", "topic_deleted"] as const) digests.topicStopped(locale, "cyrl", reason);
     resumeOfferScreen(t);
+    resumeOfferScreen(t, "topic_closed");
     commandList(menu, t);
   }
   languagePickerScreen(translators, "greeting-bilingual");
@@ -416,6 +417,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await press(user, user.id, { kind: "channel", chatId: channel.id, choice: { field: "frequency" } });
     await harness.send(channelPostUpdate(channel, "/settings"));
     await harness.send(channelMemberUpdate(user, channel, "left"));
+    // The stopped channel's screen: no digest goes there, and the button that starts it again.
+    await pressAny(user, user.id, encodeCallback({ kind: "channel", chatId: channel.id }));
   }
   await pressAny(groupAdmin, group.id, encodeCallback(settings({ field: "channel" })));
 
@@ -445,6 +448,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     limiter: deps.limiter,
     logger: createLogger("silent"),
   }).drain();
+  // /start in such a topic (its administrators may still post in a closed one) offers that topic's digest back.
+  for (const { user, chat } of forums) await harness.send(messageUpdate(user, "/start", { chat, threadId: 7 }));
 
   // Statistics with subscribers, and a non-operator trying the command.
   await say(admin, "/stats");

@@ -47,10 +47,11 @@ export function messageUpdate(from: User, text: string, options: { chat?: Chat; 
 export function callbackUpdate(
   from: User,
   data: string,
-  message: { chat_id: number; message_id: number; text?: string; thread_id?: number },
+  message: { chat_id: number; message_id: number; text?: string; thread_id?: number; chat?: Chat },
 ): Update {
   const chat: Chat =
-    message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name };
+    message.chat ??
+    (message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name });
   const topic = message.thread_id === undefined ? {} : { message_thread_id: message.thread_id, is_topic_message: true };
   return {
     update_id: nextId(),
@@ -134,8 +135,16 @@ export function channelMemberUpdate(from: User, channel: Chat.ChannelChat, membe
   };
 }
 
-/** The service message Telegram sends when a forum topic is closed or reopened (every bot receives service messages). */
-export function forumTopicEventUpdate(from: User, chat: Chat.SupergroupChat, threadId: number, event: "closed" | "reopened"): Update {
+/**
+ * The service message Telegram sends when a forum topic is closed or reopened (every bot receives service messages);
+ * without a thread, the forum's General topic, whose messages carry none.
+ */
+export function forumTopicEventUpdate(
+  from: User,
+  chat: Chat.SupergroupChat,
+  threadId: number | null,
+  event: "closed" | "reopened",
+): Update {
   return {
     update_id: nextId(),
     message: {
@@ -143,8 +152,7 @@ export function forumTopicEventUpdate(from: User, chat: Chat.SupergroupChat, thr
       date: now(),
       chat,
       from,
-      message_thread_id: threadId,
-      is_topic_message: true,
+      ...(threadId === null ? {} : { message_thread_id: threadId, is_topic_message: true }),
       ...(event === "closed" ? { forum_topic_closed: {} } : { forum_topic_reopened: {} }),
     },
   };

@@ -7,6 +7,8 @@ import { replyScreen } from "../../bot/screens.js";
 import { subscribeChannel } from "../../digest/subscriptions.js";
 import { CHANNEL_REQUEST_ID, REMOVE_KEYBOARD } from "../../render/channel.js";
 import { escapeHtml } from "../../render/format.js";
+import { toLatin } from "../../shared/latin.js";
+import { LOCALES } from "../../shared/locale.js";
 import type { SubscriptionScreens } from "./screens.js";
 
 /**
@@ -40,9 +42,16 @@ export function channelsPart(deps: Deps, screens: SubscriptionScreens): Feature 
     await replyScreen(ctx, screens.settings(ctx, saved, { chatId, threadId: null, channel: { title: title ?? null } }));
   });
 
-  // The picker's second button: the person changed their mind.
+  // The picker's second button: the person changed their mind. The keyboard keeps the language and script it was shown
+  // in, which the person may have changed since: its label is recognised in each of them.
+  const cancelLabels = new Set(
+    LOCALES.flatMap((locale) => {
+      const label = translators[locale]("button-channel-cancel");
+      return [label, toLatin(label)];
+    }),
+  );
   privateChat.on("message:text", async (ctx, next) => {
-    if (ctx.message.text !== ctx.t("button-channel-cancel")) return next();
+    if (!cancelLabels.has(ctx.message.text)) return next();
     await replyClosingPicker(ctx, ctx.t("channel-pick-cancelled"));
   });
 

@@ -32,16 +32,23 @@ export function chatEventsPart({ store, translators, logger }: Deps): Feature {
   });
 
   // A forum topic closed by its administrators takes no more posts: its digest stops until the topic is reopened, and
-  // resumes then on its own (only a digest stopped by the closing; one paused or unsubscribed stays as it is).
-  composer.on("message:forum_topic_closed", async (ctx) => {
+  // resumes then on its own (only a digest stopped by the closing; one paused or unsubscribed stays as it is). The
+  // General topic's messages carry no thread: closing it stops the group's own digest, as a refused digest there does.
+  /** The topic a topic event is about: its thread, null for a forum's General topic, undefined outside a forum. */
+  const topicOfEvent = (ctx: BotContext): number | null | undefined => {
     const threadId = forumTopicOf(ctx);
-    if (threadId === null) return;
+    if (threadId !== null) return threadId;
+    return ctx.chat?.type === "supergroup" && ctx.chat.is_forum === true ? null : undefined;
+  };
+  composer.on("message:forum_topic_closed", async (ctx) => {
+    const threadId = topicOfEvent(ctx);
+    if (threadId === undefined) return;
     const subscription = await store.getSubscription(ctx.chat.id, threadId);
     if (subscription?.status === "active") await store.stopSubscription(ctx.chat.id, "topic_closed", threadId);
   });
   composer.on("message:forum_topic_reopened", async (ctx) => {
-    const threadId = forumTopicOf(ctx);
-    if (threadId === null) return;
+    const threadId = topicOfEvent(ctx);
+    if (threadId === undefined) return;
     const subscription = await store.getSubscription(ctx.chat.id, threadId);
     if (subscription?.status === "stopped" && subscription.stopReason === "topic_closed")
       await store.resumeSubscription(ctx.chat.id, threadId);

@@ -36,8 +36,8 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription, target: SettingsTarget) => {
     await ctx.answerCallbackQuery();
     const options = { locale: ctx.locale, t: ctx.t };
-    const channelId = target.channel ? target.chatId : undefined;
-    await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, options, deps.translators, channelId));
+    const channel = target.channel ? { chatId: target.chatId, title: target.channel.title } : undefined;
+    await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, options, deps.translators, channel));
   };
   /** A value people type (a time, a zone) comes in a short dialogue of its own. */
   const askTyped = async (ctx: BotContext, field: "time" | "zone", target: SettingsTarget) => {
@@ -116,7 +116,9 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     unsubscribe: requireLiveSubscription(async (ctx, _choice, target) => {
       await store.stopSubscription(target.chatId, "unsubscribed", target.threadId);
       await ctx.answerCallbackQuery();
-      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard: screens.settings(ctx, undefined, target).keyboard });
+      // The buttons of the screen as it now stands: in a private chat, with the channels the person manages.
+      const { keyboard } = await screens.current(ctx, target);
+      return show(ctx, { text: escapeHtml(ctx.t("unsubscribed")), keyboard });
     }),
     frequency: requireLiveSubscription(async (ctx, { frequency }, target, subscription) => {
       if (frequency === undefined) return openField(ctx, "frequency", subscription, target);
