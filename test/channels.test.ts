@@ -16,6 +16,7 @@ import {
   channelMemberUpdate,
   channelPostUpdate,
   chatSharedUpdate,
+  groupChat,
   messageUpdate,
   privateUser,
 } from "./support/updates.js";
@@ -257,6 +258,27 @@ describe("channels: managed from the private chat", () => {
     await harness.send(callbackUpdate(user, channelData({ field: "unsubscribe" }), { chat_id: -100777, message_id: 1 }));
     expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(answered + 2);
     expect((await harness.store.getSubscription(CHANNEL.id))?.status).toBe("active");
+  });
+
+  it("refuses a channel button carrying a group's id, even from the group's admin, without asking Telegram", async () => {
+    const { harness, user } = await connected();
+    const group = groupChat(-1002223334445, "A group");
+    await harness.store.touchChat({ id: group.id, kind: "supergroup", title: group.title });
+    await harness.store.saveSubscription({
+      chatId: group.id,
+      chatKind: "supergroup",
+      language: "ru",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: user.id,
+    });
+    harness.fake.setMemberStatus(group.id, user.id, "creator");
+    const checks = harness.fake.callsTo("getChatMember").length;
+    const forged = encodeCallback({ kind: "channel", chatId: group.id, choice: { field: "unsubscribe" } });
+    await harness.send(callbackUpdate(user, forged, { chat_id: user.id, message_id: 1 }));
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toContain("Канал недоступен");
+    expect(harness.fake.callsTo("getChatMember")).toHaveLength(checks);
+    expect((await harness.store.getSubscription(group.id))?.status).toBe("active");
   });
   it("answers a button pressed on a channel's post without acting: a channel's digest has link buttons only", async () => {
     // A channel admin who may not post forges buttons on the channel's digest (any client can send any callback data).

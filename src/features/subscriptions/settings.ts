@@ -181,9 +181,13 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           // a button can be old (rights changed since) or forged (any id can be typed into callback data).
           const userId = ctx.from?.id;
           if (ctx.chat?.type !== "private" || userId === undefined) return ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+          // Only a chat recorded as a channel (accepted through the picker) is managed here: a group's id in a forged
+          // button is refused before Telegram is asked anything.
+          const chat = await store.getChat(chatId);
+          if (chat?.kind !== "channel") return ctx.answerCallbackQuery({ text: ctx.t("channel-refused-unknown-channel") });
           const refusal = await channelRefusal(ctx.api, chatId, userId, ctx.me.id);
           if (refusal) return ctx.answerCallbackQuery({ text: ctx.t(`channel-refused-${refusal}`) });
-          const target: SettingsTarget = { chatId, threadId: null, channel: { title: (await store.getChat(chatId))?.title ?? null } };
+          const target: SettingsTarget = { chatId, threadId: null, channel: { title: chat.title } };
           if (choice === undefined) return showSettings(ctx, target);
           return handleChoice(ctx, choice, target);
         },
