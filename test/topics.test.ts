@@ -147,6 +147,8 @@ describe("forum topics", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.payload.text).toContain("тема удалена");
     expect(notices[0]!.payload.text).toContain("/subscribe");
+    // The topic's digest was silent (a group's default), and so is the notice that replaces it.
+    expect(notices[0]!.payload.disable_notification).toBe(true);
 
     // The next day only topic B is looked at: the gone topic is not tried again.
     clock = new Date("2025-09-06T05:00:00Z");

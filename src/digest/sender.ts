@@ -84,7 +84,7 @@ export function digestOfDelivery(api: Api) {
  */
 export async function tellTopicStopped(
   options: { api: Api; limiter: RateLimiter; logger: Logger; renderer: () => DigestRenderer },
-  delivery: Pick<Delivery, "chatId" | "threadId" | "language" | "script">,
+  delivery: Pick<Delivery, "chatId" | "threadId" | "language" | "script" | "silent">,
   chatId: number,
   reason: TopicGoneReason,
 ): Promise<void> {
@@ -93,7 +93,8 @@ export async function tellTopicStopped(
   const notice = options.renderer().topicStopped(delivery.language, delivery.script, reason);
   try {
     await options.limiter.acquire(chatId);
-    await options.api.sendMessage(chatId, notice.text, { parse_mode: "HTML" });
+    // As quiet as the digest it replaces: a group that chose silent digests is not rung for this one either.
+    await options.api.sendMessage(chatId, notice.text, { parse_mode: "HTML", ...(delivery.silent ? { disable_notification: true } : {}) });
   } catch (error) {
     options.logger.warn(
       { err: error, chat_id: chatId, thread_id: delivery.threadId },
