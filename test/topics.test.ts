@@ -92,6 +92,8 @@ describe("forum topics", () => {
     await pressIn(harness, admin, forum.id, settingsData({ field: "time" }));
     await pressIn(harness, admin, forum.id, settingsData({ field: "typeTime" }));
     expect(lastTextIn(TOPIC_A)).toContain("ЧЧ:ММ");
+    // In a group the question opens the reply field: with privacy mode on, only a reply to the bot reaches it.
+    expect(lastMessageIn(harness, forum.id).reply_markup).toEqual({ force_reply: true });
     await sayIn(admin, "07:45", TOPIC_A);
     expect(lastTextIn(TOPIC_A)).toContain("07:45");
 

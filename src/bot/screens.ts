@@ -1,4 +1,5 @@
 import type { Context } from "grammy";
+import type { ForceReply } from "grammy/types";
 import type { LRUCache } from "lru-cache";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
@@ -79,10 +80,11 @@ export function replyScreen(ctx: Context, rendered: Rendered, script: Script = s
 }
 
 /** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
-export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"], script: Script = scriptOf(ctx)) {
+export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"] | ForceReply, script: Script = scriptOf(ctx)) {
   const latin = script === "latn";
+  const markup = keyboard && latin && "inline_keyboard" in keyboard ? latinKeyboard(keyboard) : keyboard;
   return ctx.reply(latin ? toLatinHtml(escapeHtml(text)) : escapeHtml(text), {
     parse_mode: "HTML",
-    ...(keyboard ? { reply_markup: latin ? latinKeyboard(keyboard) : keyboard } : {}),
+    ...(markup ? { reply_markup: markup } : {}),
   });
 }

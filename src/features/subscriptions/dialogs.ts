@@ -1,4 +1,5 @@
 import { InlineKeyboard } from "grammy";
+import type { ForceReply } from "grammy/types";
 import type { DialogContext } from "../../bot/context.js";
 import { channelRefusal } from "../../bot/admins.js";
 import type { Deps } from "../../bot/deps.js";
@@ -221,14 +222,18 @@ export function subscriptionDialogs(deps: Deps) {
       const chatId = args.channelId ?? ctx.chat!.id;
       const threadId = args.channelId === undefined ? forumTopicOf(ctx) : null;
       const prompt = args.field === "time" ? "ask-time" : "ask-zone";
-      await replyText(ctx, t(prompt), undefined, script);
+      // With privacy mode on, a bot in a group reads only replies to its own messages: the question opens the reply
+      // field, so the value typed comes back to the bot.
+      const answerField: ForceReply | undefined =
+        ctx.chat?.type === "group" || ctx.chat?.type === "supergroup" ? { force_reply: true } : undefined;
+      await replyText(ctx, t(prompt), answerField, script);
       for (;;) {
         const next = await conversation.wait();
         if (next.callbackQuery || next.message?.chat_shared) await conversation.halt({ next: true });
         const text = next.message?.text?.trim();
         if (text === undefined) {
           if (!next.message) await conversation.skip({ next: true });
-          await replyText(next, t(prompt), undefined, script);
+          await replyText(next, t(prompt), answerField, script);
           continue;
         }
         if (isCancel(text)) {
@@ -266,7 +271,7 @@ export function subscriptionDialogs(deps: Deps) {
           await replyText(
             next,
             args.field === "time" ? t("dialog-time-invalid") : t("zone-invalid", { value: text.slice(0, 64) }),
-            undefined,
+            answerField,
             script,
           );
           continue;
