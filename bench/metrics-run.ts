@@ -14,7 +14,7 @@ const count = Number(countText);
 if ((variant !== "with" && variant !== "without") || !Number.isInteger(count) || count <= 0) {
   throw new Error("usage: metrics-run.js <with|without> <updates>");
 }
-const warmUp = mixedUpdates(content, Math.min(1000, count));
+const warmUp = mixedUpdates(content, Math.min(3000, count));
 const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
 const stack = stackBot(undefined, { metrics: variant === "with" });
 try {
