@@ -24,7 +24,7 @@ const option = (name: string) => {
 const SIZES = {
   full: {
     updates: 20_000,
-    metricsPairs: 5,
+    metricsPairs: 7,
     inline: 2_000,
     rate: 30,
     subscribers: 10_000,
@@ -34,7 +34,7 @@ const SIZES = {
   },
   quick: {
     updates: 20_000,
-    metricsPairs: 5,
+    metricsPairs: 7,
     inline: 2_000,
     rate: 300,
     subscribers: 3_000,
