@@ -2,12 +2,13 @@ import { Api } from "grammy";
 import { Redis } from "ioredis";
 import { content } from "../src/content/index.js";
 import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
-import { createRateLimiter } from "../src/digest/rate-limiter.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
+import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
+import { createSendBudget } from "../src/telegram/send-budget.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
 import { redisForTests } from "../test/support/redis-server.js";
@@ -32,21 +33,22 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
   fake.limitRate({ perSecond: options.rate, perGroupPerMinute: 20, retryAfter: 1 });
   const i18n = createI18n();
   const renderer = createDigestRenderer(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
-  const instances: { store: Store; queue: DigestQueue }[] = [];
+  const instances: { store: Store; queue: DigestQueue; budgetRedis: Redis }[] = [];
   try {
     for (let index = 0; index < 2; index++) {
       const store = await openRedisStore({ url: database, now: () => DUE_CLOCK });
+      const budgetRedis = new Redis(database);
+      const budget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: { perSecond: options.rate, perGroupPerMinute: 20 } }));
       const queue = createDigestQueue({
         redisUrl: database,
         api: new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot }),
         store,
         renderer: () => renderer,
-        limiter: createRateLimiter({ perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: 20 }),
+        limiter: budget,
         logger: createLogger("silent"),
-        perSecond: options.rate,
         now: () => DUE_CLOCK,
       });
-      instances.push({ store, queue });
+      instances.push({ store, queue, budgetRedis });
     }
     const chatIds = await seedSubscribers(instances[0]!.store, options.subscribers);
     const started = performance.now();
@@ -68,9 +70,10 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
     await new Promise((resolve) => setTimeout(resolve, 1000));
     return broadcastResult(fake, chatIds, options, elapsedSeconds);
   } finally {
-    for (const { store, queue } of instances) {
+    for (const { store, queue, budgetRedis } of instances) {
       await queue.close();
       await store.close();
+      await budgetRedis.quit();
     }
     await fake.close();
     await redis.stop();

@@ -5,7 +5,7 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
 import { classifySendError } from "../telegram/send-errors.js";
-import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
+import { realClock, type Clock, type SendBudget } from "../telegram/send-budget.js";
 
 export type SenderOptions = {
   /**
@@ -16,7 +16,8 @@ export type SenderOptions = {
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
-  limiter: RateLimiter;
+  /** The bot's send budget: digests take what replies leave. */
+  limiter: SendBudget;
   logger: Logger;
   clock?: Clock;
   /** Requests in flight at once. */
@@ -80,7 +81,7 @@ export function createDigestSender(options: SenderOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      if (!(await limiter.acquire(chatId, stopping.signal))) {
+      if (!(await limiter.acquire(chatId, "digest", stopping.signal))) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
         return;
@@ -97,7 +98,7 @@ export function createDigestSender(options: SenderOptions) {
         switch (failure.kind) {
           case "flood":
             // Every worker waits it out; this message then goes through the limiter again, counted like any other.
-            limiter.closeFor(failure.retryAfter);
+            await limiter.closeFor(failure.retryAfter);
             if (floods++ < MAX_FLOOD_WAITS) continue;
             // Told to wait again and again: the outbox keeps it for later, and it does not count against the chat.
             await store.markRetry(delivery.id, new Date(clock.now() + failure.retryAfter * 1000), reason, false);

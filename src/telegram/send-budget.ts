@@ -1,0 +1,222 @@
+export type Clock = {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+};
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
+
+export type RateLimits = {
+  /** Messages per second to all chats together (Telegram: about 30). */
+  perSecond: number;
+  /** Messages per minute to one group (Telegram: 20). */
+  perGroupPerMinute: number;
+  /**
+   * Messages to one private chat in a burst; after a burst, one a second (Telegram: "about one a second, short bursts
+   * allowed"). Unset: private chats are limited only by `perSecond`.
+   */
+  privateChatBurst?: number;
+};
+
+export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 };
+
+/** No limit at all: for runs that measure the bot's own work (an in-process API) rather than its pacing. */
+export const NO_LIMITS: RateLimits = {
+  perSecond: Number.MAX_SAFE_INTEGER,
+  perGroupPerMinute: Number.MAX_SAFE_INTEGER,
+};
+
+/**
+ * Who waits for a slot. Replies (everything the bot sends while answering people) go before digests: a digest takes a
+ * slot only when no reply of this process waits for one (and, in Redis mode, none of any instance waits for the
+ * whole budget).
+ */
+export type SendPriority = "reply" | "digest";
+
+/**
+ * Requests reach Telegram a few milliseconds apart from when they left; windows are measured this much longer so
+ * that jitter never packs one more message into Telegram's own second.
+ */
+export const JITTER_MARGIN_MS = 25;
+
+/** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
+export type Grant = { granted: true } | { granted: false; waitMs: number; blocks: "all" | "chat" };
+
+/**
+ * Where the counts of sent messages live: this process's memory, or Redis for every instance together. `take`
+ * counts the message when it grants the slot; a refusal counts nothing.
+ */
+export type SendWindows = {
+  take(chatId: number | undefined, priority: SendPriority): Grant | Promise<Grant>;
+  /** Telegram said "retry after": nobody sends until then. */
+  closeFor(seconds: number): void | Promise<void>;
+};
+
+const MAX_TRACKED_CHATS = 5000;
+/** Windows that could not be asked (Redis away and no fallback) are asked again after this long. */
+const TAKE_FAILED_WAIT_MS = 100;
+
+/** The windows of one process: sliding windows per bot and per group, a token bucket per private chat. */
+export function memoryWindows(limits: RateLimits, clock: Clock = realClock): SendWindows {
+  const second = 1000 + JITTER_MARGIN_MS;
+  const minute = 60_000 + JITTER_MARGIN_MS;
+  const burst = limits.privateChatBurst;
+  const recent: number[] = [];
+  const groupRecent = new Map<number, number[]>();
+  // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
+  const buckets = new Map<number, { tokens: number; at: number }>();
+  let closedUntil = 0;
+
+  function forgetQuietChats(at: number): void {
+    for (const [chatId, sent] of groupRecent) if (sent.at(-1)! <= at - minute) groupRecent.delete(chatId);
+    if (burst !== undefined) for (const [chatId, bucket] of buckets) if (bucket.at <= at - burst * second) buckets.delete(chatId);
+  }
+
+  function tokensOf(chatId: number, at: number): number {
+    const bucket = buckets.get(chatId);
+    return bucket ? Math.min(burst!, bucket.tokens + (at - bucket.at) / second) : burst!;
+  }
+
+  return {
+    take(chatId) {
+      const at = clock.now();
+      while (recent.length > 0 && recent[0]! <= at - second) recent.shift();
+      let allWait = Math.max(0, closedUntil - at);
+      if (recent.length >= limits.perSecond) allWait = Math.max(allWait, recent[recent.length - limits.perSecond]! + second - at);
+      if (allWait > 0) return { granted: false, waitMs: allWait, blocks: "all" };
+      let sent: number[] | undefined;
+      if (chatId !== undefined && chatId < 0) {
+        sent = groupRecent.get(chatId) ?? [];
+        while (sent.length > 0 && sent[0]! <= at - minute) sent.shift();
+        if (sent.length >= limits.perGroupPerMinute) {
+          return { granted: false, waitMs: sent[sent.length - limits.perGroupPerMinute]! + minute - at, blocks: "chat" };
+        }
+      }
+      let tokens: number | undefined;
+      if (chatId !== undefined && chatId > 0 && burst !== undefined) {
+        tokens = tokensOf(chatId, at);
+        if (tokens < 1) return { granted: false, waitMs: Math.ceil((1 - tokens) * second), blocks: "chat" };
+      }
+      recent.push(at);
+      if (sent) {
+        sent.push(at);
+        groupRecent.set(chatId!, sent);
+      }
+      if (tokens !== undefined) buckets.set(chatId!, { tokens: tokens - 1, at });
+      if (groupRecent.size + buckets.size > MAX_TRACKED_CHATS) forgetQuietChats(at);
+      return { granted: true };
+    },
+    closeFor(seconds) {
+      closedUntil = Math.max(closedUntil, clock.now() + seconds * 1000);
+    },
+  };
+}
+
+type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (granted: boolean) => void; done: boolean };
+
+/**
+ * One budget for every message the bot sends. Waiters are served in order, replies before digests; a waiter whose
+ * own chat is full (a group's 20 a minute, a private chat's burst) is passed over, so one busy chat never holds up
+ * the others, while the messages of one chat keep their order. Only a full budget (30 a second, or a 429's
+ * retry_after) holds everyone.
+ */
+export function createSendBudget(windows: SendWindows, clock: Clock = realClock) {
+  const replies: Waiter[] = [];
+  const digests: Waiter[] = [];
+  let pumping = false;
+  let wake: AbortController | undefined;
+
+  function finish(waiter: Waiter, granted: boolean): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    const queue = waiter.priority === "reply" ? replies : digests;
+    queue.splice(queue.indexOf(waiter), 1);
+    waiter.resolve(granted);
+  }
+
+  /** Serves the waiters until none is left, sleeping while every one of them is held. */
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      while (replies.length + digests.length > 0) {
+        let sleepMs = Infinity;
+        let budgetFull = false;
+        const fullChats = new Set<number>();
+        for (const queue of [replies, digests]) {
+          for (const waiter of [...queue]) {
+            if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
+            const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
+              granted: false,
+              waitMs: TAKE_FAILED_WAIT_MS,
+              blocks: "all",
+            }));
+            if (grant.granted) {
+              finish(waiter, true);
+              continue;
+            }
+            sleepMs = Math.min(sleepMs, grant.waitMs);
+            if (grant.blocks === "all") {
+              budgetFull = true;
+              break;
+            }
+            if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
+          }
+          // Replies first: while one waits for the whole budget, no digest takes a slot.
+          if (budgetFull) break;
+        }
+        if (replies.length + digests.length === 0 || sleepMs === Infinity) continue;
+        wake = new AbortController();
+        await clock.sleep(Math.max(1, sleepMs), wake.signal);
+        wake = undefined;
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function enqueue(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { chatId, priority, resolve, done: false };
+      (priority === "reply" ? replies : digests).push(waiter);
+      signal?.addEventListener("abort", () => finish(waiter, false), { once: true });
+      if (!pumping) void pump();
+      else wake?.abort();
+    });
+  }
+
+  return {
+    /**
+     * Resolves true when a message to `chatId` (undefined: no chat, such as an inline message) may go out now, and
+     * counts it; false if `signal` aborts first.
+     */
+    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<boolean> {
+      if (signal?.aborted) return Promise.resolve(false);
+      if (pumping || replies.length + digests.length > 0) return enqueue(chatId, priority, signal);
+      // Nobody waits: a free slot is taken at once, without a queue (the common case, and the cheap one).
+      const grant = windows.take(chatId, priority);
+      if (grant instanceof Promise) return grant.then((taken) => taken.granted || enqueue(chatId, priority, signal));
+      return grant.granted ? Promise.resolve(true) : enqueue(chatId, priority, signal);
+    },
+    /** Telegram said "retry after": the whole budget closes until then (in Redis mode, for every instance). */
+    closeFor(seconds: number): Promise<void> {
+      return Promise.resolve(windows.closeFor(seconds));
+    },
+  };
+}
+export type SendBudget = ReturnType<typeof createSendBudget>;
+
+/** A budget of one process with the given limits. */
+export const localSendBudget = (limits: RateLimits, clock: Clock = realClock) => createSendBudget(memoryWindows(limits, clock), clock);
