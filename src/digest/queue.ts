@@ -127,9 +127,9 @@ export function createDigestQueue(options: DigestQueueOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      await limiter.acquire(chatId, "digest");
+      const slot = await limiter.acquire(chatId, "digest");
       try {
-        const message = await sendDigest(api, chatId, digest);
+        const message = await sendDigest(api, chatId, digest).finally(() => slot?.sent());
         // Sent: it must be recorded as sent, however long the store takes to come back, or it would go out again.
         await stored(() => store.markSent(delivery.id, message.message_id, digests.contentMark));
         finished("sent", { chatId });

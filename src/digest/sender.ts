@@ -81,13 +81,14 @@ export function createDigestSender(options: SenderOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      if (!(await limiter.acquire(chatId, "digest", stopping.signal))) {
+      const slot = await limiter.acquire(chatId, "digest", stopping.signal);
+      if (!slot) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
         return;
       }
       try {
-        const message = await sendDigest(api, chatId, digest);
+        const message = await sendDigest(api, chatId, digest).finally(() => slot.sent());
         await store.markSent(delivery.id, message.message_id, digests.contentMark);
         result.sent++;
         finished("sent", { chatId });

@@ -61,6 +61,23 @@ end
 return {1}
 `;
 
+/**
+ * A slot's request was answered: its time in the windows becomes now (see SendSlot).
+ *   KEYS: the bot's sliding second, the chat's window; ARGV: the slot's member id, chat kind
+ */
+const SENT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+if ARGV[2] == 'group' then
+  redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+elseif ARGV[2] == 'private' then
+  local at = tonumber(redis.call('HGET', KEYS[2], 'at') or '0')
+  if at > 0 and now > at then redis.call('HSET', KEYS[2], 'at', now) end
+end
+return 0
+`;
+
 /** Closes the budget until now + ARGV[1] ms, unless it is already closed for longer. */
 const CLOSE = `
 local time = redis.call('TIME')
@@ -101,6 +118,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
     async take(chatId, priority) {
       const kind = chatId === undefined ? "none" : chatId < 0 ? "group" : limits.privateChatBurst === undefined ? "none" : "private";
       const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
+      const member = `${instance}-${++sequence}`;
       try {
         const answer = (await redis.eval(
           TAKE,
@@ -117,9 +135,12 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
           second,
           kind,
           priority,
-          `${instance}-${++sequence}`,
+          member,
         )) as number[];
-        if (answer[0] === 1) return { granted: true };
+        if (answer[0] === 1) {
+          const sent = () => void redis.eval(SENT, 2, keys.all, chatKey, member, kind).catch(fail);
+          return { granted: true, slot: { sent } };
+        }
         return { granted: false, waitMs: Number(answer[1]), blocks: answer[2] === 1 ? "all" : "chat" } satisfies Grant;
       } catch (error) {
         fail(error);

@@ -1,6 +1,6 @@
 import { HttpError, type Transformer } from "grammy";
 import type { Logger } from "../logger.js";
-import { realClock, type Clock, type SendBudget } from "./send-budget.js";
+import { realClock, type Clock, type SendBudget, type SendSlot } from "./send-budget.js";
 
 /**
  * Methods that Telegram counts against its message limits: everything that sends, copies or forwards a message, and
@@ -77,9 +77,11 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
     };
     let networkFailures = 0;
     for (;;) {
+      let slot: SendSlot | undefined;
       if (counted) {
         const turn = AbortSignal.timeout(Math.max(1, giveUpAt - clock.now()));
-        if (!(await budget.acquire(chatId, "reply", signal ? AbortSignal.any([signal, turn]) : turn))) {
+        slot = await budget.acquire(chatId, "reply", signal ? AbortSignal.any([signal, turn]) : turn);
+        if (!slot) {
           if (signal?.aborted) throw signal.reason;
           giveUp("no slot in the send budget before the deadline");
         }
@@ -88,6 +90,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
         (response) => ({ response }),
         (error: unknown) => ({ error }),
       );
+      slot?.sent();
       if ("error" in outcome) {
         const { error } = outcome;
         if (!(error instanceof HttpError) || signal?.aborted) throw error;

@@ -51,8 +51,16 @@ export type SendPriority = "reply" | "digest";
  */
 export const JITTER_MARGIN_MS = 25;
 
+/**
+ * A slot of the budget, taken for one message. Its time in the windows is when it was granted until `sent` is
+ * called once the request is answered; from then on it is the time of the answer. Telegram counts a message when it
+ * arrives, somewhere between the two: counting it from the answer keeps the windows behind Telegram's, however long
+ * the request took to leave a busy process.
+ */
+export type SendSlot = { sent(): void };
+
 /** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
-export type Grant = { granted: true } | { granted: false; waitMs: number; blocks: "all" | "chat" };
+export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: "all" | "chat" };
 
 /**
  * Where the counts of sent messages live: this process's memory, or Redis for every instance together. `take`
@@ -65,6 +73,13 @@ export type SendWindows = {
 };
 
 const MAX_TRACKED_CHATS = 5000;
+
+/** In a sorted list of times, one entry `from` becomes `to` (a later time than any in the list: it goes last). */
+function moveLater(times: number[], from: number, to: number): void {
+  const index = times.lastIndexOf(from);
+  if (index !== -1) times.splice(index, 1);
+  times.push(to);
+}
 /** Windows that could not be asked (Redis away and no fallback) are asked again after this long. */
 const TAKE_FAILED_WAIT_MS = 100;
 
@@ -114,9 +129,18 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         sent.push(at);
         groupRecent.set(chatId!, sent);
       }
-      if (tokens !== undefined) buckets.set(chatId!, { tokens: tokens - 1, at });
+      const bucket = tokens === undefined ? undefined : { tokens: tokens - 1, at };
+      if (bucket) buckets.set(chatId!, bucket);
       if (groupRecent.size + buckets.size > MAX_TRACKED_CHATS) forgetQuietChats(at);
-      return { granted: true };
+      const slot: SendSlot = {
+        sent() {
+          const answeredAt = clock.now();
+          moveLater(recent, at, answeredAt);
+          if (sent) moveLater(sent, at, answeredAt);
+          if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
+        },
+      };
+      return { granted: true, slot };
     },
     closeFor(seconds) {
       closedUntil = Math.max(closedUntil, clock.now() + seconds * 1000);
@@ -124,7 +148,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   };
 }
 
-type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (granted: boolean) => void; done: boolean };
+type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (slot: SendSlot | undefined) => void; done: boolean };
 
 /**
  * One budget for every message the bot sends. Waiters are served in order, replies before digests; a waiter whose
@@ -137,13 +161,15 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
   const digests: Waiter[] = [];
   let pumping = false;
   let wake: AbortController | undefined;
+  // A waiter came while a round was under way: the next round starts without sleeping, so it is looked at now.
+  let arrived = false;
 
-  function finish(waiter: Waiter, granted: boolean): void {
+  function finish(waiter: Waiter, slot: SendSlot | undefined): void {
     if (waiter.done) return;
     waiter.done = true;
     const queue = waiter.priority === "reply" ? replies : digests;
     queue.splice(queue.indexOf(waiter), 1);
-    waiter.resolve(granted);
+    waiter.resolve(slot);
   }
 
   /** Serves the waiters until none is left, sleeping while every one of them is held. */
@@ -151,6 +177,7 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
     pumping = true;
     try {
       while (replies.length + digests.length > 0) {
+        arrived = false;
         let sleepMs = Infinity;
         let budgetFull = false;
         const fullChats = new Set<number>();
@@ -163,7 +190,7 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
               blocks: "all",
             }));
             if (grant.granted) {
-              finish(waiter, true);
+              finish(waiter, grant.slot);
               continue;
             }
             sleepMs = Math.min(sleepMs, grant.waitMs);
@@ -176,7 +203,7 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
           // Replies first: while one waits for the whole budget, no digest takes a slot.
           if (budgetFull) break;
         }
-        if (replies.length + digests.length === 0 || sleepMs === Infinity) continue;
+        if (replies.length + digests.length === 0 || sleepMs === Infinity || arrived) continue;
         wake = new AbortController();
         await clock.sleep(Math.max(1, sleepMs), wake.signal);
         wake = undefined;
@@ -186,12 +213,13 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
     }
   }
 
-  function enqueue(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<boolean> {
-    if (signal?.aborted) return Promise.resolve(false);
+  function enqueue(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<SendSlot | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const waiter: Waiter = { chatId, priority, resolve, done: false };
       (priority === "reply" ? replies : digests).push(waiter);
-      signal?.addEventListener("abort", () => finish(waiter, false), { once: true });
+      signal?.addEventListener("abort", () => finish(waiter, undefined), { once: true });
+      arrived = true;
       if (!pumping) void pump();
       else wake?.abort();
     });
@@ -199,16 +227,16 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
 
   return {
     /**
-     * Resolves true when a message to `chatId` (undefined: no chat, such as an inline message) may go out now, and
-     * counts it; false if `signal` aborts first.
+     * Resolves with a slot when a message to `chatId` (undefined: no chat, such as an inline message) may go out now,
+     * counted; undefined if `signal` aborts first. The caller tells the slot when the request has been answered.
      */
-    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<boolean> {
-      if (signal?.aborted) return Promise.resolve(false);
+    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<SendSlot | undefined> {
+      if (signal?.aborted) return Promise.resolve(undefined);
       if (pumping || replies.length + digests.length > 0) return enqueue(chatId, priority, signal);
       // Nobody waits: a free slot is taken at once, without a queue (the common case, and the cheap one).
       const grant = windows.take(chatId, priority);
-      if (grant instanceof Promise) return grant.then((taken) => taken.granted || enqueue(chatId, priority, signal));
-      return grant.granted ? Promise.resolve(true) : enqueue(chatId, priority, signal);
+      if (grant instanceof Promise) return grant.then((taken) => (taken.granted ? taken.slot : enqueue(chatId, priority, signal)));
+      return grant.granted ? Promise.resolve(grant.slot) : enqueue(chatId, priority, signal);
     },
     /** Telegram said "retry after": the whole budget closes until then (in Redis mode, for every instance). */
     closeFor(seconds: number): Promise<void> {
