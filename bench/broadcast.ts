@@ -7,6 +7,7 @@ import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
 import { BENCH_BOT_INFO } from "./in-process-api.js";
 import { benchBot } from "./bench-bot.js";
+import { startReaders, type ReadersResult } from "./readers.js";
 import { round } from "./stats.js";
 
 /** 10:00 in Almaty: every seeded subscription (daily at 09:00) is due, all in the same minute. */
@@ -30,24 +31,41 @@ export async function seedSubscribers(store: Store, count: number): Promise<numb
   return chatIds;
 }
 
-/** What the fake Bot API received, per subscriber, as the bench reports it. */
+/** Calls Telegram counts (sends and edits) that reached the fake in [from, to] for chats outside `excluded`. */
+function countedCallsBetween(fake: FakeTelegram, excluded: ReadonlySet<number>, from: number, to: number): number {
+  return fake.calls.filter(
+    (call) =>
+      (call.method === "sendMessage" || call.method.startsWith("editMessage")) &&
+      call.at >= from &&
+      call.at <= to &&
+      !excluded.has(Number(call.payload.chat_id)),
+  ).length;
+}
+
+/**
+ * What the fake Bot API received, per subscriber, as the bench reports it; with readers, their replies in the
+ * broadcast's time count towards the pace too (the budget is one for both).
+ */
 export function broadcastResult(
   fake: FakeTelegram,
   chatIds: number[],
   options: { subscribers: number; rate: number },
-  elapsedSeconds: number,
+  run: { startedAt: number; finishedAt: number; readers?: ReadersResult },
 ): BroadcastResult {
   const counts = chatIds.map((chatId) => fake.messages(chatId).length);
   const delivered = counts.filter((count) => count > 0).length;
+  const elapsedSeconds = (run.finishedAt - run.startedAt) / 1000;
+  const replies = run.readers ? countedCallsBetween(fake, new Set(chatIds), run.startedAt, run.finishedAt) : 0;
   return {
     subscribers: options.subscribers,
     rate: options.rate,
     elapsedSeconds: round(elapsedSeconds, 2),
     delivered,
-    pace: round(delivered / (options.rate * elapsedSeconds), 3),
+    pace: round((delivered + replies) / (options.rate * elapsedSeconds), 3),
     tooManyRequests: fake.tooManyRequests(),
     lost: counts.filter((count) => count === 0).length,
     duplicated: counts.filter((count) => count > 1).length,
+    ...(run.readers ? { readers: run.readers, replies } : {}),
   };
 }
 
@@ -56,31 +74,43 @@ export type BroadcastResult = {
   rate: number;
   elapsedSeconds: number;
   delivered: number;
+  /** Digests and replies sent ÷ what the allowed rate permits in the elapsed time. */
   pace: number;
   tooManyRequests: number;
   lost: number;
   duplicated: number;
+  readers?: ReadersResult;
+  /** Replies (sends and edits to readers) in the broadcast's time. */
+  replies?: number;
 };
 
+export type BroadcastOptions = { subscribers: number; rate: number; readers?: number };
+
+/** Telegram's limits at `rate` messages a second overall, for the bot's budget and the fake alike. */
+export const limitsAt = (rate: number) => ({ perSecond: rate, perGroupPerMinute: 20, privateChatBurst: 3 });
+
 /**
- * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall
- * and 20 a minute per group, and answers 429 with retry_after beyond that, as Telegram does.
+ * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall,
+ * 20 a minute per group and a burst of 3 then one a second per private chat, and answers 429 with retry_after
+ * beyond that, as Telegram does; with `readers`, that many people use the bot (createBot, the same budget) meanwhile.
  */
-export async function benchBroadcast(options: { subscribers: number; rate: number }): Promise<BroadcastResult> {
+export async function benchBroadcast(options: BroadcastOptions): Promise<BroadcastResult> {
   const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
-  fake.limitRate({ perSecond: options.rate, perGroupPerMinute: 20, retryAfter: 1 });
+  fake.limitRate({ ...limitsAt(options.rate), retryAfter: 2 });
   const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
   const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
   try {
-    const { sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
+    const { bot, sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate));
     const chatIds = await seedSubscribers(store, options.subscribers);
     await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
     const sender = createSender();
-    const started = performance.now();
+    const readers = options.readers ? startReaders([bot], fake, options.readers, options.rate) : undefined;
+    const startedAt = Date.now();
     await sender.drain();
-    const elapsedSeconds = (performance.now() - started) / 1000;
+    const finishedAt = Date.now();
+    const readersResult = await readers?.stop();
 
-    return broadcastResult(fake, chatIds, options, elapsedSeconds);
+    return broadcastResult(fake, chatIds, options, { startedAt, finishedAt, ...(readersResult ? { readers: readersResult } : {}) });
   } finally {
     await store.close();
     await fake.close();

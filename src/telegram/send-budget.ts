@@ -216,9 +216,19 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
   function enqueue(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<SendSlot | undefined> {
     if (signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      const waiter: Waiter = { chatId, priority, resolve, done: false };
+      const abort = () => finish(waiter, undefined);
+      const waiter: Waiter = {
+        chatId,
+        priority,
+        resolve: (slot) => {
+          // A long-lived signal (a sender's "stopping") must not gather a listener for every message it sent.
+          signal?.removeEventListener("abort", abort);
+          resolve(slot);
+        },
+        done: false,
+      };
       (priority === "reply" ? replies : digests).push(waiter);
-      signal?.addEventListener("abort", () => finish(waiter, undefined), { once: true });
+      signal?.addEventListener("abort", abort, { once: true });
       arrived = true;
       if (!pumping) void pump();
       else wake?.abort();
