@@ -36,5 +36,5 @@ export function benchBot(
   const deliveryApi = new Api(BENCH_TOKEN, client);
   const sender = () =>
     createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
-  return { bot, deps, sender };
+  return { bot, deps, sender, deliveryApi };
 }

@@ -8,6 +8,7 @@ import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
+import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
 import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
 import { createSendBudget } from "../src/telegram/send-budget.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
@@ -34,14 +35,16 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
   await admin.quit();
 
   const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
-  fake.limitRate({ ...limitsAt(options.rate), retryAfter: 2 });
+  fake.limitRate({ ...limitsAt(options.rate, options.paid), retryAfter: 2 });
   const logger = createLogger("silent");
   const instances: Instance[] = [];
   try {
     for (let index = 0; index < 2; index++) {
       const store = await openRedisStore({ url: database, now: () => DUE_CLOCK });
       const budgetRedis = new Redis(database);
-      const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate) }));
+      const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate, options.paid) }));
+      const deliveryApi = new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot });
+      if (options.paid) deliveryApi.config.use(asPaidBroadcast);
       const { bot, deps } = createBot({
         token: BENCH_TOKEN,
         store,
@@ -53,7 +56,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       });
       const queue = createDigestQueue({
         redisUrl: database,
-        api: new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot }),
+        api: deliveryApi,
         store,
         renderer: () => deps.edition().digests,
         limiter: sendBudget,

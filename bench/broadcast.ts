@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tick } from "../src/digest/tick.js";
+import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { TELEGRAM_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
@@ -63,6 +65,7 @@ export function broadcastResult(
     delivered,
     pace: round((delivered + replies) / (options.rate * elapsedSeconds), 3),
     tooManyRequests: fake.tooManyRequests(),
+    paidMessages: fake.paidMessages(),
     lost: counts.filter((count) => count === 0).length,
     duplicated: counts.filter((count) => count > 1).length,
     ...(run.readers ? { readers: run.readers, replies } : {}),
@@ -77,6 +80,8 @@ export type BroadcastResult = {
   /** Digests and replies sent ÷ what the allowed rate permits in the elapsed time. */
   pace: number;
   tooManyRequests: number;
+  /** Messages sent as paid broadcasts: 0.1 Stars each. */
+  paidMessages: number;
   lost: number;
   duplicated: number;
   readers?: ReadersResult;
@@ -84,10 +89,12 @@ export type BroadcastResult = {
   replies?: number;
 };
 
-export type BroadcastOptions = { subscribers: number; rate: number; readers?: number };
+/** `rate`: the allowed messages a second; `paid`: digests as paid broadcasts at `rate`, replies within Telegram's free 30. */
+export type BroadcastOptions = { subscribers: number; rate: number; readers?: number; paid?: boolean };
 
-/** Telegram's limits at `rate` messages a second overall, for the bot's budget and the fake alike. */
-export const limitsAt = (rate: number) => ({ perSecond: rate, perGroupPerMinute: 20, privateChatBurst: 3 });
+/** Telegram's limits at `rate` messages a second overall (paid: 30 free, `rate` in all), for the budget and the fake alike. */
+export const limitsAt = (rate: number, paid = false): RateLimits =>
+  paid ? { ...TELEGRAM_LIMITS, paidPerSecond: rate } : { perSecond: rate, perGroupPerMinute: 20, privateChatBurst: 3 };
 
 /**
  * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall,
@@ -96,11 +103,17 @@ export const limitsAt = (rate: number) => ({ perSecond: rate, perGroupPerMinute:
  */
 export async function benchBroadcast(options: BroadcastOptions): Promise<BroadcastResult> {
   const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
-  fake.limitRate({ ...limitsAt(options.rate), retryAfter: 2 });
+  fake.limitRate({ ...limitsAt(options.rate, options.paid), retryAfter: 2 });
   const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
   const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
   try {
-    const { bot, sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate));
+    const {
+      bot,
+      sender: createSender,
+      deps,
+      deliveryApi,
+    } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate, options.paid));
+    if (options.paid) deliveryApi.config.use(asPaidBroadcast);
     const chatIds = await seedSubscribers(store, options.subscribers);
     await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
     const sender = createSender();

@@ -10,6 +10,7 @@ import { benchBroadcast, type BroadcastResult } from "./broadcast.js";
 import { benchBroadcastRedis } from "./broadcast-redis.js";
 import { benchLibrary } from "./library.js";
 import { READERS_SHARE } from "./readers.js";
+import { round } from "./stats.js";
 import { benchMemory } from "./memory.js";
 import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
 
@@ -28,6 +29,9 @@ const SIZES = {
 }[mode];
 const rate = option("--rate") ?? SIZES.rate;
 const subscribers = option("--subscribers") ?? SIZES.subscribers;
+/** The paid broadcast rate of part 3d (Telegram's ceiling), and its fee per message (Bot API: allow_paid_broadcast). */
+const PAID_RATE = 1000;
+const STARS_PER_PAID_MESSAGE = 0.1;
 /** People using the bot during the broadcasts of parts 3a and 3c. */
 const READERS = mode === "smoke" ? 10 : 100;
 
@@ -152,6 +156,26 @@ if (shared) {
 } else {
   row("3b Redis", "skipped", "-", "", "no REDIS_URL and no redis-server on PATH");
 }
+
+process.stderr.write(`3d/5 paid broadcast at ${PAID_RATE} msg/s (PAID_BROADCAST_RATE), SQLite and Redis…\n`);
+const paidRows = (part: string, result: BroadcastResult, method: string) => {
+  row(part, "pace", result.pace, `>= 0.95 ${met(result.pace >= 0.95)}`, method);
+  row(
+    "",
+    "elapsed s / 429s / Stars",
+    `${result.elapsedSeconds} / ${result.tooManyRequests} / ${round(result.paidMessages * STARS_PER_PAID_MESSAGE, 1)}`,
+    "",
+    `${result.paidMessages} digests with allow_paid_broadcast × ${STARS_PER_PAID_MESSAGE} Stars`,
+  );
+  row("", "lost / duplicated", `${result.lost} / ${result.duplicated}`, `0 / 0 ${met(result.lost === 0 && result.duplicated === 0)}`, "");
+};
+paidRows(
+  "3d paid",
+  await benchBroadcast({ subscribers, rate: PAID_RATE, paid: true }),
+  `delivered ÷ (R × elapsed); R=${PAID_RATE}/s paid, replies within the free 30/s, ${subscribers} due at once`,
+);
+const paidShared = await benchBroadcastRedis({ subscribers, rate: PAID_RATE, paid: true });
+if (paidShared) paidRows("3d paid Redis", paidShared, "the same, two instances on one Redis (one queue, one send budget)");
 
 process.stderr.write(`4/5 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);

@@ -27,7 +27,8 @@ import { openRedisStore, StoreUnreachableError } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { Store } from "./store/types.js";
 import { redisSendWindows } from "./telegram/redis-send-windows.js";
-import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type SendBudget } from "./telegram/send-budget.js";
+import { asPaidBroadcast } from "./telegram/paid-broadcast.js";
+import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
 import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
@@ -208,7 +209,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const stats = await store.stats(new Date());
     return { subscriptions: stats.subscribers, waiting: stats.queued, oldestWaitingSince: stats.oldestQueuedAt };
   };
-  // One send budget for replies and digests; in Redis mode its windows are in Redis, shared by every instance.
+  // One send budget for replies and digests; in Redis mode its windows are in Redis, shared by every instance. With
+  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate, replies still first within the free 30/s.
+  const limits: RateLimits = config.paidBroadcastRate ? { ...TELEGRAM_LIMITS, paidPerSecond: config.paidBroadcastRate } : TELEGRAM_LIMITS;
   let budgetRedis: Redis | undefined;
   let sendBudget: SendBudget;
   if (config.redisUrl) {
@@ -218,7 +221,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     let unreachableLogged = false;
     const windows = redisSendWindows({
       redis,
-      limits: TELEGRAM_LIMITS,
+      limits,
       onUnreachable: (error) => {
         if (unreachableLogged) return;
         unreachableLogged = true;
@@ -227,7 +230,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     });
     sendBudget = createSendBudget(windows);
   } else {
-    sendBudget = localSendBudget(TELEGRAM_LIMITS);
+    sendBudget = localSendBudget(limits);
   }
   const apiCalls = watchApiCalls(metrics, () => alerts);
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
@@ -343,6 +346,10 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     // Digests go out on an Api without the replies' transformers: the sender (or the queue) takes each slot from the
     // send budget with digest priority and waits out a 429 itself, so a repeated message is counted like the first.
     const deliveryApi = new Api(config.botToken, countedClient);
+    if (config.paidBroadcastRate) {
+      deliveryApi.config.use(asPaidBroadcast);
+      logger.info({ per_second: config.paidBroadcastRate }, "digests go out as paid broadcasts (Stars from the bot's balance)");
+    }
     if (config.redisUrl) {
       queue = createDigestQueue({
         redisUrl: config.redisUrl,

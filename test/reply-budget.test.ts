@@ -11,6 +11,7 @@ import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import type { Store } from "../src/store/types.js";
 import { localSendBudget, NO_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
+import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
 import { botTransformers } from "../src/telegram/transformers.js";
 import { startFakeTelegram } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
@@ -166,6 +167,43 @@ describe("one send budget for replies and digests", () => {
     expect(logged).toContainEqual(expect.objectContaining({ msg: "reply given up", method: "sendMessage", chat_id: user.id }));
     expect(JSON.stringify(logged)).not.toContain("/subscribe");
     expect(harness.fake.callsTo("sendMessage")).toHaveLength(1);
+  });
+});
+
+describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
+  it("digests go out with allow_paid_broadcast above the free rate, replies free and first: no 429, nothing lost", async () => {
+    const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 20, paidPerSecond: 100 };
+    const { harness, receive, failedUpdates } = await setUp(limits);
+    harness.fake.limitRate({ ...limits, retryAfter: 2 });
+    const subscribers = range(8_000_001, 200);
+    await subscribeChats(harness.store, subscribers);
+    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+    const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+    api.config.use(asPaidBroadcast);
+    const sender = createDigestSender({
+      api,
+      store: harness.store,
+      renderer: () => harness.deps.edition().digests,
+      limiter: harness.deps.limiter,
+      logger: createLogger("silent"),
+    });
+    const broadcast = sender.drain();
+    const readers = range(0, 10).map(() => privateUser({ language_code: "ru" }));
+    await Promise.all(readers.map((reader) => receive(messageUpdate(reader, "/help"))));
+    expect(await broadcast).toMatchObject({ sent: 200, failed: 0 });
+
+    const sends = harness.fake.callsTo("sendMessage");
+    const digests = sends.filter((call) => subscribers.includes(Number(call.payload.chat_id)));
+    expect(digests.every((call) => call.payload.allow_paid_broadcast === true)).toBe(true);
+    const replies = sends.filter((call) => readers.some((reader) => reader.id === call.payload.chat_id));
+    expect(replies).toHaveLength(10);
+    expect(replies.some((call) => "allow_paid_broadcast" in call.payload)).toBe(false);
+    // More digests went out within one second than the free rate allows: they were paid for, one each.
+    const busiest = Math.max(...digests.map((call) => digests.filter((other) => other.at >= call.at && other.at < call.at + 1000).length));
+    expect(busiest).toBeGreaterThan(limits.perSecond);
+    expect(harness.fake.paidMessages()).toBe(200);
+    expect(failedUpdates()).toEqual([]);
+    expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
   });
 });
 

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
-import { createSendBudget, localSendBudget, type Clock, type RateLimits, type SendPriority } from "../src/telegram/send-budget.js";
+import {
+  createSendBudget,
+  JITTER_MARGIN_MS,
+  localSendBudget,
+  type Clock,
+  type RateLimits,
+  type SendPriority,
+} from "../src/telegram/send-budget.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 
 /** A clock that only moves when someone sleeps: waits cost no real time, and the order of grants is exact. */
@@ -63,6 +70,26 @@ describe("send budget (one process)", () => {
     expect(await budget.acquire(1, "reply", aborted.signal)).toBeUndefined();
     expect(await budget.acquire(1, "digest")).toBeDefined();
     expect(clock.now()).toBe(2000);
+  });
+});
+
+describe("send budget with paid broadcasts", () => {
+  it("digests go at the paid rate, replies within the free rate and still first", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 2, perGroupPerMinute: 20, paidPerSecond: 10 }, clock);
+    const granted: { who: string; at: number }[] = [];
+    const take = (who: string, chatId: number, priority: SendPriority) =>
+      budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
+    const digests = Array.from({ length: 26 }, (_, index) => take("digest", 100 + index, "digest"));
+    const replies = Array.from({ length: 4 }, (_, index) => take("reply", 200 + index, "reply"));
+    await Promise.all([...digests, ...replies]);
+    const WINDOW = 1000 + JITTER_MARGIN_MS;
+    const second = (index: number) => granted.filter(({ at }) => at >= index * WINDOW && at < (index + 1) * WINDOW).map(({ who }) => who);
+    // 10 a second in all (the paid rate): the first second all digests, which asked first.
+    expect(second(0)).toEqual(Array(10).fill("digest"));
+    // Then the replies waiting go first, 2 a second (the free rate), and digests fill the rest.
+    expect(second(1)).toEqual([...Array(2).fill("reply"), ...Array(8).fill("digest")]);
+    expect(second(2)).toEqual([...Array(2).fill("reply"), ...Array(8).fill("digest")]);
   });
 });
 

@@ -4,10 +4,12 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
 /**
  * Takes a slot for every instance together, in one step on the Redis server (by its own clock, so instances'
  * clocks do not matter):
- *   KEYS: the bot's sliding second (sorted set), the closed-until time, the "a reply waits" mark, the chat's window
+ *   KEYS: the bot's sliding second (sorted set), the closed-until time, the "a reply waits" mark, the chat's window,
+ *         the replies' sliding second (paid broadcasts only)
  *   ARGV: perSecond, second ms, perGroupPerMinute, minute ms, private burst (0: none), refill ms, chat kind
- *         ("group", "private", "none"), priority ("reply", "digest"), a unique member id
- * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 0 if only the chat is}.
+ *         ("group", "private", "none"), priority ("reply", "digest"), a unique member id, paid rate (0: none)
+ * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the replies' share is / 0 if
+ * only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages and replies alone `perSecond`.
  * A reply held by the full budget leaves a mark that lives until its slot is free: digests of every instance wait
  * while it lives, so the next slot goes to the reply; the reply that gets a slot takes the mark away.
  */
@@ -15,6 +17,9 @@ const TAKE = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local perSecond, second = tonumber(ARGV[1]), tonumber(ARGV[2])
+local paid = tonumber(ARGV[10])
+local allPerSecond = perSecond
+if paid > 0 then allPerSecond = paid end
 local allWait = 0
 local closed = tonumber(redis.call('GET', KEYS[2]) or '0')
 if closed > now then allWait = closed - now end
@@ -24,13 +29,22 @@ if ARGV[8] == 'digest' then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - second)
 local count = redis.call('ZCARD', KEYS[1])
-if count >= perSecond then
-  local oldest = redis.call('ZRANGE', KEYS[1], count - perSecond, count - perSecond, 'WITHSCORES')
+if count >= allPerSecond then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - allPerSecond, count - allPerSecond, 'WITHSCORES')
   allWait = math.max(allWait, tonumber(oldest[2]) + second - now)
 end
 if allWait > 0 then
   if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + 2) end
   return {0, allWait, 1}
+end
+local countsReplies = paid > 0 and ARGV[8] == 'reply'
+if countsReplies then
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - second)
+  local replies = redis.call('ZCARD', KEYS[5])
+  if replies >= perSecond then
+    local oldest = redis.call('ZRANGE', KEYS[5], replies - perSecond, replies - perSecond, 'WITHSCORES')
+    return {0, math.max(1, tonumber(oldest[2]) + second - now), 2}
+  end
 end
 local tokens
 if ARGV[7] == 'group' then
@@ -50,6 +64,10 @@ elseif ARGV[7] == 'private' then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[9])
 redis.call('PEXPIRE', KEYS[1], second * 2)
+if countsReplies then
+  redis.call('ZADD', KEYS[5], now, ARGV[9])
+  redis.call('PEXPIRE', KEYS[5], second * 2)
+end
 if ARGV[8] == 'reply' then redis.call('DEL', KEYS[3]) end
 if ARGV[7] == 'group' then
   redis.call('ZADD', KEYS[4], now, ARGV[9])
@@ -63,12 +81,13 @@ return {1}
 
 /**
  * A slot's request was answered: its time in the windows becomes now (see SendSlot).
- *   KEYS: the bot's sliding second, the chat's window; ARGV: the slot's member id, chat kind
+ *   KEYS: the bot's sliding second, the chat's window, the replies' second; ARGV: the slot's member id, chat kind
  */
 const SENT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[3], 'XX', now, ARGV[1])
 if ARGV[2] == 'group' then
   redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
 elseif ARGV[2] == 'private' then
@@ -89,6 +108,13 @@ return 0
 
 const PREFIX = "vb-budget";
 
+/** The scripts above as commands of the connection (ioredis defineCommand). */
+type BudgetScripts = {
+  sendBudgetTake(...keysAndArgs: (string | number)[]): Promise<number[]>;
+  sendBudgetSent(...keysAndArgs: (string | number)[]): Promise<unknown>;
+  sendBudgetClose(...keysAndArgs: (string | number)[]): Promise<unknown>;
+};
+
 export type RedisSendWindowsOptions = {
   redis: Redis;
   limits: RateLimits;
@@ -108,11 +134,16 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   const { redis, limits } = options;
   const prefix = options.prefix ?? PREFIX;
   const local = memoryWindows(limits);
-  const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits` };
+  const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits`, replies: `${prefix}:replies` };
   const second = 1000 + JITTER_MARGIN_MS;
   let sequence = 0;
   const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fail = (error: unknown) => options.onUnreachable?.(error);
+  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
+  redis.defineCommand("sendBudgetTake", { numberOfKeys: 5, lua: TAKE });
+  redis.defineCommand("sendBudgetSent", { numberOfKeys: 3, lua: SENT });
+  redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
+  const scripts = redis as unknown as BudgetScripts;
 
   return {
     async take(chatId, priority) {
@@ -120,13 +151,12 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
       const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
       const member = `${instance}-${++sequence}`;
       try {
-        const answer = (await redis.eval(
-          TAKE,
-          4,
+        const answer = await scripts.sendBudgetTake(
           keys.all,
           keys.closed,
           keys.replyWaits,
           chatKey,
+          keys.replies,
           Math.min(limits.perSecond, 1e9),
           second,
           Math.min(limits.perGroupPerMinute, 1e9),
@@ -136,12 +166,14 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
           kind,
           priority,
           member,
-        )) as number[];
+          limits.paidPerSecond ?? 0,
+        );
         if (answer[0] === 1) {
-          const sent = () => void redis.eval(SENT, 2, keys.all, chatKey, member, kind).catch(fail);
+          const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.replies, member, kind).catch(fail);
           return { granted: true, slot: { sent } };
         }
-        return { granted: false, waitMs: Number(answer[1]), blocks: answer[2] === 1 ? "all" : "chat" } satisfies Grant;
+        const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "replies" : "chat";
+        return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
         fail(error);
         return local.take(chatId, priority);
@@ -150,7 +182,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
     async closeFor(seconds) {
       void local.closeFor(seconds);
       try {
-        await redis.eval(CLOSE, 1, keys.closed, Math.ceil(seconds * 1000));
+        await scripts.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000));
       } catch (error) {
         fail(error);
       }

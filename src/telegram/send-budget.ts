@@ -28,6 +28,11 @@ export type RateLimits = {
    * allowed"). Unset: private chats are limited only by `perSecond`.
    */
   privateChatBurst?: number;
+  /**
+   * Digests sent as paid broadcasts (allow_paid_broadcast): all messages together up to this many a second, replies
+   * still within `perSecond`. Unset: everything within `perSecond`.
+   */
+  paidPerSecond?: number;
 };
 
 export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 };
@@ -46,10 +51,10 @@ export const NO_LIMITS: RateLimits = {
 export type SendPriority = "reply" | "digest";
 
 /**
- * Requests reach Telegram a few milliseconds apart from when they left; windows are measured this much longer so
- * that jitter never packs one more message into Telegram's own second.
+ * Windows are measured this much longer than Telegram's. A slot counts from its answer (see SendSlot), which is later
+ * than its arrival at Telegram, so the margin only covers clocks that tick in whole milliseconds and a little more.
  */
-export const JITTER_MARGIN_MS = 25;
+export const JITTER_MARGIN_MS = 10;
 
 /**
  * A slot of the budget, taken for one message. Its time in the windows is when it was granted until `sent` is
@@ -60,7 +65,9 @@ export const JITTER_MARGIN_MS = 25;
 export type SendSlot = { sent(): void };
 
 /** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
-export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: "all" | "chat" };
+export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: Blocked };
+/** What is full: the whole budget, replies' share of it (paid broadcasts: the free 30 a second), or only this chat. */
+export type Blocked = "all" | "replies" | "chat";
 
 /**
  * Where the counts of sent messages live: this process's memory, or Redis for every instance together. `take`
@@ -88,7 +95,10 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   const second = 1000 + JITTER_MARGIN_MS;
   const minute = 60_000 + JITTER_MARGIN_MS;
   const burst = limits.privateChatBurst;
+  // Every message of the last second; with paid broadcasts, the replies of the last second too (the free rate).
   const recent: number[] = [];
+  const allPerSecond = limits.paidPerSecond ?? limits.perSecond;
+  const recentReplies: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
   const groupRecent = new Map<number, number[]>();
   // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
   const buckets = new Map<number, { tokens: number; at: number }>();
@@ -105,12 +115,19 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   }
 
   return {
-    take(chatId) {
+    take(chatId, priority) {
       const at = clock.now();
       while (recent.length > 0 && recent[0]! <= at - second) recent.shift();
       let allWait = Math.max(0, closedUntil - at);
-      if (recent.length >= limits.perSecond) allWait = Math.max(allWait, recent[recent.length - limits.perSecond]! + second - at);
+      if (recent.length >= allPerSecond) allWait = Math.max(allWait, recent[recent.length - allPerSecond]! + second - at);
       if (allWait > 0) return { granted: false, waitMs: allWait, blocks: "all" };
+      const replies = priority === "reply" ? recentReplies : undefined;
+      if (replies) {
+        while (replies.length > 0 && replies[0]! <= at - second) replies.shift();
+        if (replies.length >= limits.perSecond) {
+          return { granted: false, waitMs: replies[replies.length - limits.perSecond]! + second - at, blocks: "replies" };
+        }
+      }
       let sent: number[] | undefined;
       if (chatId !== undefined && chatId < 0) {
         sent = groupRecent.get(chatId) ?? [];
@@ -125,6 +142,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         if (tokens < 1) return { granted: false, waitMs: Math.ceil((1 - tokens) * second), blocks: "chat" };
       }
       recent.push(at);
+      replies?.push(at);
       if (sent) {
         sent.push(at);
         groupRecent.set(chatId!, sent);
@@ -136,6 +154,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         sent() {
           const answeredAt = clock.now();
           moveLater(recent, at, answeredAt);
+          if (replies) moveLater(replies, at, answeredAt);
           if (sent) moveLater(sent, at, answeredAt);
           if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
         },
@@ -182,7 +201,9 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
         let budgetFull = false;
         const fullChats = new Set<number>();
         for (const queue of [replies, digests]) {
+          let repliesFull = false;
           for (const waiter of [...queue]) {
+            if (repliesFull) break;
             if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
             const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
               granted: false,
@@ -197,6 +218,11 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
             if (grant.blocks === "all") {
               budgetFull = true;
               break;
+            }
+            // The replies' share is full (paid broadcasts): no other reply goes now, digests still may.
+            if (grant.blocks === "replies") {
+              repliesFull = true;
+              continue;
             }
             if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
           }

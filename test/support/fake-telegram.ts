@@ -14,7 +14,14 @@ export type ApiErrorSpec = {
 
 type StoredMessage = { message_id: number; chat_id: number; text?: string; reply_markup?: unknown; date: number };
 type Failure = { method: string; error: ApiErrorSpec; times: number; when?: (payload: Record<string, any>) => boolean };
-export type RateLimitsOfFake = { perSecond: number; perGroupPerMinute?: number; privateChatBurst?: number; retryAfter?: number };
+export type RateLimitsOfFake = {
+  perSecond: number;
+  perGroupPerMinute?: number;
+  privateChatBurst?: number;
+  retryAfter?: number;
+  /** Paid broadcasts (allow_paid_broadcast): all messages together up to this many a second, the free ones within perSecond. */
+  paidPerSecond?: number;
+};
 type Waiter = { predicate: (call: Call) => boolean; resolve: (call: Call) => void };
 
 export type FakeTelegram = {
@@ -38,6 +45,8 @@ export type FakeTelegram = {
   limitRate(limits: RateLimitsOfFake): void;
   /** 429 answers given so far. */
   tooManyRequests(): number;
+  /** Messages accepted as paid broadcasts (allow_paid_broadcast) so far: what Telegram would charge Stars for. */
+  paidMessages(): number;
   close(): Promise<void>;
 };
 
@@ -67,16 +76,26 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   let rateLimits: RateLimitsOfFake | undefined;
   // Counted messages of the last second (bot) and of the last minute per group; a token bucket per private chat.
   const lastSecond: number[] = [];
+  // Of those, the free ones (not paid broadcasts); paid broadcasts accepted so far.
+  const lastSecondFree: number[] = [];
+  let paid = 0;
   const groupMinute = new Map<number, number[]>();
   const privateBuckets = new Map<number, { tokens: number; at: number }>();
   let refused = 0;
 
   /** Seconds to wait if this counted call would break the limits, else undefined (and the call is counted). */
-  function overLimit(chatId: number | undefined): number | undefined {
-    if (!rateLimits) return undefined;
+  function overLimit(chatId: number | undefined, paidBroadcast = false): number | undefined {
+    if (!rateLimits) {
+      if (paidBroadcast) paid++;
+      return undefined;
+    }
     const at = Date.now();
     while (lastSecond.length > 0 && lastSecond[0]! <= at - 1000) lastSecond.shift();
-    let over = lastSecond.length >= rateLimits.perSecond;
+    while (lastSecondFree.length > 0 && lastSecondFree[0]! <= at - 1000) lastSecondFree.shift();
+    const asPaid = paidBroadcast && rateLimits.paidPerSecond !== undefined;
+    let over = asPaid
+      ? lastSecond.length >= rateLimits.paidPerSecond!
+      : lastSecondFree.length >= rateLimits.perSecond || lastSecond.length >= (rateLimits.paidPerSecond ?? rateLimits.perSecond);
     const group = chatId !== undefined && chatId < 0 ? (groupMinute.get(chatId) ?? []) : undefined;
     if (group) {
       while (group.length > 0 && group[0]! <= at - 60_000) group.shift();
@@ -94,6 +113,8 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       return rateLimits.retryAfter ?? 2;
     }
     lastSecond.push(at);
+    if (asPaid) paid++;
+    else lastSecondFree.push(at);
     if (group) groupMinute.set(chatId!, [...group, at]);
     if (tokens !== undefined) privateBuckets.set(chatId!, { tokens: tokens - 1, at });
     return undefined;
@@ -142,7 +163,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         return { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true };
       case "sendMessage": {
         const chatId = Number(payload.chat_id);
-        const retryAfter = overLimit(chatId);
+        const retryAfter = overLimit(chatId, payload.allow_paid_broadcast === true);
         if (retryAfter !== undefined) throw flood(retryAfter);
         if (typeof payload.text !== "string" || payload.text.length === 0) throw badRequest("message text is empty");
         if (payload.text.length > 4096) throw badRequest("message is too long");
@@ -347,6 +368,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       rateLimits = limits;
     },
     tooManyRequests: () => refused,
+    paidMessages: () => paid,
     async close() {
       for (const wake of [...pollers]) wake();
       server.closeAllConnections();
