@@ -10,9 +10,12 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  *         ("group", "private", "none"), priority ("reply", "digest"), a unique member id, paid rate (0: none)
  * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the replies' share is / 0 if
  * only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages and replies alone `perSecond`.
- * A reply held by the full budget leaves a mark that lives until its slot is free: digests of every instance wait
- * while it lives, so the next slot goes to the reply; the reply that gets a slot takes the mark away.
+ * A reply held by the full budget leaves a mark that lives a little longer than its wait (its timer may fire late on
+ * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
+ * slot goes to the reply; the reply that gets a slot takes the mark away, and the digests go on at once.
  */
+const MARK_MARGIN_MS = 50;
+const MARK_POLL_MS = 5;
 const TAKE = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -25,7 +28,7 @@ local closed = tonumber(redis.call('GET', KEYS[2]) or '0')
 if closed > now then allWait = closed - now end
 if ARGV[8] == 'digest' then
   local mark = redis.call('PTTL', KEYS[3])
-  if mark > 0 then allWait = math.max(allWait, mark) end
+  if mark > 0 then allWait = math.max(allWait, math.min(mark, ${MARK_POLL_MS})) end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - second)
 local count = redis.call('ZCARD', KEYS[1])
@@ -34,7 +37,7 @@ if count >= allPerSecond then
   allWait = math.max(allWait, tonumber(oldest[2]) + second - now)
 end
 if allWait > 0 then
-  if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + 2) end
+  if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + ${MARK_MARGIN_MS}) end
   return {0, allWait, 1}
 end
 local countsReplies = paid > 0 and ARGV[8] == 'reply'

@@ -79,8 +79,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
     for (;;) {
       let slot: SendSlot | undefined;
       if (counted) {
-        const turn = AbortSignal.timeout(Math.max(1, giveUpAt - clock.now()));
-        slot = await budget.acquire(chatId, "reply", signal ? AbortSignal.any([signal, turn]) : turn);
+        slot = await budget.acquire(chatId, "reply", signal, Math.max(1, giveUpAt - clock.now()));
         if (!slot) {
           if (signal?.aborted) throw signal.reason;
           giveUp("no slot in the send budget before the deadline");

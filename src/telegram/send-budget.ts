@@ -98,6 +98,8 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   // Every message of the last second; with paid broadcasts, the replies of the last second too (the free rate).
   const recent: number[] = [];
   const allPerSecond = limits.paidPerSecond ?? limits.perSecond;
+  // Without a limit (NO_LIMITS) the bot's second is not kept at all: nothing to count, and nothing to pay for it.
+  const countsAll = allPerSecond < Number.MAX_SAFE_INTEGER;
   const recentReplies: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
   const groupRecent = new Map<number, number[]>();
   // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
@@ -141,7 +143,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         tokens = tokensOf(chatId, at);
         if (tokens < 1) return { granted: false, waitMs: Math.ceil((1 - tokens) * second), blocks: "chat" };
       }
-      recent.push(at);
+      if (countsAll) recent.push(at);
       replies?.push(at);
       if (sent) {
         sent.push(at);
@@ -153,7 +155,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
       const slot: SendSlot = {
         sent() {
           const answeredAt = clock.now();
-          moveLater(recent, at, answeredAt);
+          if (countsAll) moveLater(recent, at, answeredAt);
           if (replies) moveLater(replies, at, answeredAt);
           if (sent) moveLater(sent, at, answeredAt);
           if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
@@ -239,16 +241,24 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
     }
   }
 
-  function enqueue(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<SendSlot | undefined> {
+  function enqueue(
+    chatId: number | undefined,
+    priority: SendPriority,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<SendSlot | undefined> {
     if (signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const abort = () => finish(waiter, undefined);
+      // Only a waiter that queues gets a timer: a slot taken at once costs none.
+      const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
       const waiter: Waiter = {
         chatId,
         priority,
         resolve: (slot) => {
           // A long-lived signal (a sender's "stopping") must not gather a listener for every message it sent.
           signal?.removeEventListener("abort", abort);
+          clearTimeout(timer);
           resolve(slot);
         },
         done: false,
@@ -264,15 +274,18 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
   return {
     /**
      * Resolves with a slot when a message to `chatId` (undefined: no chat, such as an inline message) may go out now,
-     * counted; undefined if `signal` aborts first. The caller tells the slot when the request has been answered.
+     * counted; undefined if `signal` aborts or `timeoutMs` passes first. The caller tells the slot when the request
+     * has been answered.
      */
-    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal): Promise<SendSlot | undefined> {
+    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal, timeoutMs?: number): Promise<SendSlot | undefined> {
       if (signal?.aborted) return Promise.resolve(undefined);
-      if (pumping || replies.length + digests.length > 0) return enqueue(chatId, priority, signal);
+      if (pumping || replies.length + digests.length > 0) return enqueue(chatId, priority, signal, timeoutMs);
       // Nobody waits: a free slot is taken at once, without a queue (the common case, and the cheap one).
       const grant = windows.take(chatId, priority);
-      if (grant instanceof Promise) return grant.then((taken) => (taken.granted ? taken.slot : enqueue(chatId, priority, signal)));
-      return grant.granted ? Promise.resolve(grant.slot) : enqueue(chatId, priority, signal);
+      if (grant instanceof Promise) {
+        return grant.then((taken) => (taken.granted ? taken.slot : enqueue(chatId, priority, signal, timeoutMs)));
+      }
+      return grant.granted ? Promise.resolve(grant.slot) : enqueue(chatId, priority, signal, timeoutMs);
     },
     /** Telegram said "retry after": the whole budget closes until then (in Redis mode, for every instance). */
     closeFor(seconds: number): Promise<void> {
