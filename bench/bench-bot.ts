@@ -32,7 +32,7 @@ export function benchBot(
     ...(metrics ? { metrics } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },
   });
-  // As in main.ts: digests go out on an Api without auto-retry.
+  // As in main.ts: digests go out on an Api of their own, without the replies' transformers.
   const deliveryApi = new Api(BENCH_TOKEN, client);
   const sender = () =>
     createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });

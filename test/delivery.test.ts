@@ -32,7 +32,7 @@ async function setUp(options: { perSecond?: number; library?: ContentLibrary; da
   return harness;
 }
 
-/** The Api digests go out on, as in main.ts: the fake's, without auto-retry. */
+/** The Api digests go out on, as in main.ts: the fake's, without the replies' transformers. */
 const deliveryApi = (harness: Harness) => new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
 
 function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
@@ -409,7 +409,7 @@ describe("delivery against the fake Bot API", () => {
   });
 });
 
-describe("rate limiter", () => {
+describe("send budget for digests", () => {
   function fakeClock(): Clock & { advance(ms: number): void } {
     let at = 0;
     return {
@@ -445,7 +445,7 @@ describe("rate limiter", () => {
   it("closes for everyone on retry_after", async () => {
     const clock = fakeClock();
     const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
-    limiter.closeFor(5);
+    await limiter.closeFor(5);
     await limiter.acquire(1, "digest");
     expect(clock.now()).toBe(5000);
   });

@@ -15,7 +15,7 @@ import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js
 
 /**
  * Chat replies — the bot's own Api and every dialogue's Api — share the digest sender's classification of send
- * failures: flood closes the shared limiter, gone stops the chat's subscription, migrated moves it, other reaches
+ * failures: flood closes the send budget, gone stops the chat's subscription, migrated moves it, other reaches
  * bot.catch. Each class is answered by the fake Bot API to a real reply.
  */
 
@@ -62,7 +62,7 @@ async function subscribe(store: Store, chatId: number, chatKind: "private" | "gr
   });
 }
 
-/** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without auto-retry). */
+/** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without the replies' transformers). */
 const digestSender = () =>
   createDigestSender({
     api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
@@ -75,7 +75,7 @@ const digestSender = () =>
 const failedUpdates = () => logged.filter((line) => line.msg === "update failed");
 
 describe("chat replies: each class of send failure", () => {
-  it("flood (429 retry_after): the shared limiter closes for retry_after, and the reply still arrives", async () => {
+  it("flood (429 retry_after): the send budget closes for retry_after, and the reply still arrives", async () => {
     const user = privateUser({ language_code: "ru" });
     harness.fake.failNext("sendMessage", FLOOD, { when: (payload) => payload.chat_id === user.id });
     const handled = receive(messageUpdate(user, "/help"));
@@ -218,7 +218,7 @@ describe("dialogues get the bot's transformers", () => {
     const digest = harness.fake.callsTo("sendMessage").find((call) => call.payload.chat_id === digestChat)!;
     expect(digest.at - refused.at).toBeGreaterThanOrEqual(950);
 
-    // The dialogue itself waited the 429 out too (auto-retry), and went on to its next step.
+    // The dialogue itself waited the 429 out too (its turn in the send budget), and went on to its next step.
     await handled;
     const edits = harness.fake.callsTo("editMessageText").filter((call) => call.payload.chat_id === user.id);
     expect(edits).toHaveLength(2);

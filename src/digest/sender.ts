@@ -9,8 +9,8 @@ import { realClock, type Clock, type SendBudget } from "../telegram/send-budget.
 
 export type SenderOptions = {
   /**
-   * An Api without auto-retry: the sender waits out a 429 itself, so that the repeated request passes its rate
-   * limiter (a retry inside auto-retry would not, and could cause the next 429).
+   * An Api without the replies' transformers: the sender waits out a 429 itself, so that the repeated request takes
+   * a slot of the send budget like any other (with digest priority, behind replies).
    */
   api: Api;
   store: Store;
@@ -54,7 +54,7 @@ export function sendDigest(api: Api, chatId: number, digest: Rendered) {
 
 /**
  * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
- * digest), wait for the rate limiter and send. Each delivery ends sent, empty, failed or dropped, or goes back to
+ * digest), wait for a slot of the send budget and send. Each delivery ends sent, empty, failed or dropped, or goes back to
  * the queue with a later attempt time; nothing is lost when the process stops halfway.
  */
 export function createDigestSender(options: SenderOptions) {
