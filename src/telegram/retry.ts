@@ -9,6 +9,11 @@ import { realClock, type Clock, type SendBudget, type SendSlot } from "./send-bu
  * wait behind a message.
  */
 export const COUNTED_METHODS = /^(send(?!ChatAction$)[A-Z]|copyMessages?$|forwardMessages?$|editMessage[A-Z])/;
+/**
+ * Calls tried again after a network failure: what a person sees (messages, edits, answers to a button or an inline
+ * query). Others are thrown at once as before: the runner retries getUpdates itself, and start-up calls fail loudly.
+ */
+const RETRIED_AFTER_NETWORK_FAILURE = new RegExp(`${COUNTED_METHODS.source}|^answer[A-Z]`);
 /** Of those, the ones whose repetition would show the reader a second message. */
 const CREATES_MESSAGE = /^(send|copyMessage|forwardMessage)/;
 
@@ -56,8 +61,8 @@ const networkBackoffMs = (failures: number) => Math.min(500 * 2 ** (failures - 1
  * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests);
  * - a 429 closes the whole budget for retry_after (every sender of the bot waits, the digests too) and the call waits
  *   its turn again; a call that is not counted waits out retry_after itself;
- * - a network failure is tried again when repeating cannot show a message twice (the request never reached
- *   Telegram, or the call creates no message), else it is thrown at once;
+ * - a network failure on what a person sees is tried again when repeating cannot show a message twice (the request
+ *   never reached Telegram, or the call creates no message), else it is thrown at once;
  * - past the deadline, waiting makes no sense any more: the call fails with ReplyNotSentError (the update's error
  *   handler logs it with the update id).
  */
@@ -92,7 +97,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
       slot?.sent();
       if ("error" in outcome) {
         const { error } = outcome;
-        if (!(error instanceof HttpError) || signal?.aborted) throw error;
+        if (!(error instanceof HttpError) || signal?.aborted || !RETRIED_AFTER_NETWORK_FAILURE.test(method)) throw error;
         if (CREATES_MESSAGE.test(method) && !neverReachedTelegram(error)) throw error;
         const backoff = networkBackoffMs(++networkFailures);
         if (clock.now() + backoff > giveUpAt) throw error;
