@@ -40,7 +40,7 @@ const QUEUE_NAME = "digests";
  * to keep the shared budget full (bench part 3b: 0.96 of the rate with 6, 1.01 with 10; more than 10 did not help at
  * 1,000 a second).
  */
-const DEFAULT_CONCURRENCY = 10;
+export const DIGEST_JOBS_AT_ONCE = 10;
 const PREFIX = "vb-bull";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -189,7 +189,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
       const started = new Worker<DigestJob>(QUEUE_NAME, deliverJob, {
         connection,
         prefix: options.prefix ?? PREFIX,
-        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        concurrency: options.concurrency ?? DIGEST_JOBS_AT_ONCE,
       });
       started.on("failed", (job: Job<DigestJob> | undefined, error: Error) => {
         if (!(error instanceof UnrecoverableError)) logger.warn({ err: error, job: job?.id }, "digest job failed");
