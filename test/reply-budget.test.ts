@@ -151,6 +151,35 @@ describe("one send budget for replies and digests", () => {
     expect(failedUpdates()).toEqual([]);
   });
 
+  it("one person flooding the bot gets answers a second apart; another reader and the digests go on meanwhile", async () => {
+    const limits: RateLimits = { perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 };
+    const { harness, receive, failedUpdates } = await setUp(limits);
+    harness.fake.limitRate({ ...limits, retryAfter: 2 });
+    const subscribers = range(9_000_001, 20);
+    await subscribeChats(harness.store, subscribers);
+    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+
+    const flooder = privateUser({ language_code: "ru" });
+    const flood = Promise.all(range(0, 6).map(() => receive(messageUpdate(flooder, "/help"))));
+    // The flooder's burst is spent; their fourth answer waits for the chat's next second.
+    await harness.fake.waitFor(() => harness.fake.messages(flooder.id).length === 3);
+    const other = privateUser({ language_code: "ru" });
+    await receive(messageUpdate(other, "/help"));
+    const broadcast = await digestSender(harness).drain();
+    expect(broadcast).toMatchObject({ sent: 20 });
+    // The other reader and all 20 digests were served while the flooder still waited for answers.
+    expect(harness.fake.messages(flooder.id).length).toBeLessThan(6);
+    expect(lastMessageIn(harness, other.id).text).toContain("/subscribe");
+
+    await flood;
+    const answers = harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === flooder.id);
+    expect(answers).toHaveLength(6);
+    // After the burst, about one a second: never two within the same second to that chat.
+    for (let index = 3; index < answers.length; index++) expect(answers[index]!.at - answers[index - 1]!.at).toBeGreaterThanOrEqual(900);
+    expect(failedUpdates()).toEqual([]);
+    expect(harness.fake.tooManyRequests()).toBe(0);
+  });
+
   it("past the deadline a reply is given up: logged with the update id and method, never its text", async () => {
     const { harness, logged, receive, failedUpdates } = await setUp(NO_LIMITS, { replyDeadlineMs: 1500 });
     const user = privateUser({ language_code: "ru" });

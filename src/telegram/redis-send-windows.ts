@@ -14,7 +14,7 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
  * slot goes to the reply; the reply that gets a slot takes the mark away, and the digests go on at once.
  */
-const MARK_MARGIN_MS = 50;
+const MARK_MARGIN_MS = 250;
 const MARK_POLL_MS = 5;
 const TAKE = `
 local time = redis.call('TIME')
