@@ -100,6 +100,8 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   const allPerSecond = limits.paidPerSecond ?? limits.perSecond;
   // Without a limit (NO_LIMITS) the bot's second is not kept at all: nothing to count, and nothing to pay for it.
   const countsAll = allPerSecond < Number.MAX_SAFE_INTEGER;
+  const countsGroups = limits.perGroupPerMinute < Number.MAX_SAFE_INTEGER;
+  let sweepAbove = MAX_TRACKED_CHATS;
   const recentReplies: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
   const groupRecent = new Map<number, number[]>();
   // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
@@ -131,7 +133,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         }
       }
       let sent: number[] | undefined;
-      if (chatId !== undefined && chatId < 0) {
+      if (chatId !== undefined && chatId < 0 && countsGroups) {
         sent = groupRecent.get(chatId) ?? [];
         while (sent.length > 0 && sent[0]! <= at - minute) sent.shift();
         if (sent.length >= limits.perGroupPerMinute) {
@@ -151,7 +153,12 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
       }
       const bucket = tokens === undefined ? undefined : { tokens: tokens - 1, at };
       if (bucket) buckets.set(chatId!, bucket);
-      if (groupRecent.size + buckets.size > MAX_TRACKED_CHATS) forgetQuietChats(at);
+      if (groupRecent.size + buckets.size > sweepAbove) {
+        // Quiet chats are forgotten when the maps grow past twice what they held after the last sweep: a sweep costs
+        // one pass, paid for by as many new chats, however many chats are active within a minute.
+        forgetQuietChats(at);
+        sweepAbove = Math.max(MAX_TRACKED_CHATS, 2 * (groupRecent.size + buckets.size));
+      }
       const slot: SendSlot = {
         sent() {
           const answeredAt = clock.now();
