@@ -139,7 +139,7 @@ if (shared) {
     "pace",
     shared.pace,
     `>= 0.95 ${met(shared.pace >= 0.95)}`,
-    `same broadcast, two instances on one Redis: one BullMQ queue, one send budget`,
+    `same broadcast, two instances on one Redis: one BullMQ queue, one send budget; timed from the first digest: ${shared.paceFromFirstDigest}`,
   );
   row(
     "",
@@ -177,7 +177,13 @@ paidRows(
   `delivered ÷ (R × elapsed); R=${PAID_RATE}/s paid, replies within the free 30/s, ${PAID_SUBSCRIBERS} due at once`,
 );
 const paidShared = await benchBroadcastRedis({ subscribers: PAID_SUBSCRIBERS, rate: PAID_RATE, paid: true });
-if (paidShared) paidRows("3d paid Redis", paidShared, "the same, two instances on one Redis (one queue, one send budget)");
+if (paidShared) {
+  paidRows(
+    "3d paid Redis",
+    paidShared,
+    `the same, two instances on one Redis (one queue, one send budget); timed from the first digest: ${paidShared.paceFromFirstDigest}`,
+  );
+}
 
 process.stderr.write(`4/5 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
