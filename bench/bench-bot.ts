@@ -3,7 +3,7 @@ import { createBot } from "../src/create-bot.js";
 import { content } from "../src/content/index.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import type { BotContext } from "../src/bot/context.js";
-import type { RateLimits } from "../src/digest/rate-limiter.js";
+import { NO_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
 import { createDigestSender } from "../src/digest/sender.js";
 import { createLogger } from "../src/logger.js";
 import type { Metrics } from "../src/metrics/index.js";
@@ -27,13 +27,14 @@ export function benchBot(
     store,
     library,
     logger,
-    ...(rateLimits ? { rateLimits } : {}),
+    // Without limits given, the bench measures the bot's own work, not Telegram's pacing.
+    rateLimits: rateLimits ?? NO_LIMITS,
     ...(metrics ? { metrics } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },
   });
-  // As in main.ts: digests go out on an Api without auto-retry.
+  // As in main.ts: digests go out on an Api of their own, without the replies' transformers.
   const deliveryApi = new Api(BENCH_TOKEN, client);
   const sender = () =>
     createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
-  return { bot, deps, sender };
+  return { bot, deps, sender, deliveryApi };
 }

@@ -1,24 +1,30 @@
-import { Api } from "grammy";
+import { Api, type Bot } from "grammy";
 import { Redis } from "ioredis";
+import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
+import { createBot } from "../src/create-bot.js";
 import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
-import { createRateLimiter } from "../src/digest/rate-limiter.js";
 import { tick } from "../src/digest/tick.js";
-import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
-import { createDigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
+import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
+import { createSendBudget } from "../src/telegram/send-budget.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
 import { redisForTests } from "../test/support/redis-server.js";
-import { BENCH_TOKEN } from "./in-process-api.js";
-import { broadcastResult, DUE_CLOCK, seedSubscribers, type BroadcastResult } from "./broadcast.js";
+import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
+import { broadcastResult, DUE_CLOCK, limitsAt, seedSubscribers, type BroadcastOptions, type BroadcastResult } from "./broadcast.js";
+import { startReaders } from "./readers.js";
+
+type Instance = { store: Store; queue: DigestQueue; bot: Bot<BotContext>; contentMark: () => string; budgetRedis: Redis };
 
 /**
- * The broadcast of part 3 in Redis mode: two "instances" (each its own Redis connection, store and BullMQ worker)
- * share one queue and its limiter of `rate` messages a second. Undefined when no Redis is available.
+ * The broadcast of part 3 in Redis mode: two "instances" (each its own Redis connections, store, bot and BullMQ
+ * worker) share one queue and one send budget in Redis of `rate` messages a second; with `readers`, that many people
+ * use the two bots meanwhile. Undefined when no Redis is available.
  */
-export async function benchBroadcastRedis(options: { subscribers: number; rate: number }): Promise<BroadcastResult | undefined> {
+export async function benchBroadcastRedis(options: BroadcastOptions): Promise<BroadcastResult | undefined> {
   const redis = await redisForTests();
   if (!redis) return undefined;
   const url = new URL(redis.url);
@@ -28,49 +34,64 @@ export async function benchBroadcastRedis(options: { subscribers: number; rate: 
   await admin.flushdb();
   await admin.quit();
 
-  const fake = await startFakeTelegram();
-  fake.limitRate({ perSecond: options.rate, perGroupPerMinute: 20, retryAfter: 1 });
-  const i18n = createI18n();
-  const renderer = createDigestRenderer(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
-  const instances: { store: Store; queue: DigestQueue }[] = [];
+  const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
+  fake.limitRate({ ...limitsAt(options.rate, options.paid), retryAfter: 2 });
+  const logger = createLogger("silent");
+  const instances: Instance[] = [];
   try {
     for (let index = 0; index < 2; index++) {
       const store = await openRedisStore({ url: database, now: () => DUE_CLOCK });
+      const budgetRedis = new Redis(database);
+      const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate, options.paid) }));
+      const deliveryApi = new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot });
+      if (options.paid) deliveryApi.config.use(asPaidBroadcast);
+      const { bot, deps } = createBot({
+        token: BENCH_TOKEN,
+        store,
+        library: content,
+        logger,
+        sendBudget,
+        now: () => DUE_CLOCK,
+        botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BENCH_BOT_INFO },
+      });
       const queue = createDigestQueue({
         redisUrl: database,
-        api: new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot }),
+        api: deliveryApi,
         store,
-        renderer: () => renderer,
-        limiter: createRateLimiter({ perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: 20 }),
-        logger: createLogger("silent"),
-        perSecond: options.rate,
+        renderer: () => deps.edition().digests,
+        limiter: sendBudget,
+        logger,
         now: () => DUE_CLOCK,
       });
-      instances.push({ store, queue });
+      instances.push({ store, queue, bot, contentMark: () => deps.edition().digests.contentMark, budgetRedis });
     }
     const chatIds = await seedSubscribers(instances[0]!.store, options.subscribers);
-    const started = performance.now();
+    const readers = options.readers
+      ? startReaders(
+          instances.map(({ bot }) => bot),
+          fake,
+          options.readers,
+          options.rate,
+        )
+      : undefined;
+    const startedAt = Date.now();
     for (const { queue } of instances) queue.start();
     await Promise.all(
-      instances.map(({ store, queue }) =>
-        tick(
-          store,
-          DUE_CLOCK,
-          () => renderer.contentMark,
-          undefined,
-          undefined,
-          (decisions) => queue.enqueue(owedDigests(decisions)),
-        ),
+      instances.map(({ store, queue, contentMark }) =>
+        tick(store, DUE_CLOCK, contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions))),
       ),
     );
-    while (chatIds.some((chatId) => fake.messages(chatId).length === 0)) await new Promise((resolve) => setTimeout(resolve, 100));
-    const elapsedSeconds = (performance.now() - started) / 1000;
+    while (chatIds.some((chatId) => fake.messages(chatId).length === 0)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const finishedAt = Date.now();
+    const readersResult = await readers?.stop();
+    // Anything still in flight that would duplicate a digest has time to arrive before the count.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    return broadcastResult(fake, chatIds, options, elapsedSeconds);
+    return broadcastResult(fake, chatIds, options, { startedAt, finishedAt, ...(readersResult ? { readers: readersResult } : {}) });
   } finally {
-    for (const { store, queue } of instances) {
+    for (const { store, queue, budgetRedis } of instances) {
       await queue.close();
       await store.close();
+      await budgetRedis.quit();
     }
     await fake.close();
     await redis.stop();

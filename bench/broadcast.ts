@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tick } from "../src/digest/tick.js";
+import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { TELEGRAM_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
 import { BENCH_BOT_INFO } from "./in-process-api.js";
 import { benchBot } from "./bench-bot.js";
+import { startReaders, type ReadersResult } from "./readers.js";
 import { round } from "./stats.js";
 
 /** 10:00 in Almaty: every seeded subscription (daily at 09:00) is due, all in the same minute. */
@@ -30,24 +33,49 @@ export async function seedSubscribers(store: Store, count: number): Promise<numb
   return chatIds;
 }
 
-/** What the fake Bot API received, per subscriber, as the bench reports it. */
+/** Calls Telegram counts (sends and edits) that reached the fake in [from, to] for chats outside `excluded`. */
+function countedCallsBetween(fake: FakeTelegram, excluded: ReadonlySet<number>, from: number, to: number): number {
+  return fake.calls.filter(
+    (call) =>
+      (call.method === "sendMessage" || call.method.startsWith("editMessage")) &&
+      call.at >= from &&
+      call.at <= to &&
+      !excluded.has(Number(call.payload.chat_id)),
+  ).length;
+}
+
+function paceFromFirstDigest(fake: FakeTelegram, chatIds: number[], sent: number, rate: number, finishedAt: number): number {
+  const subscribers = new Set(chatIds);
+  const first = fake.calls.find((call) => call.method === "sendMessage" && subscribers.has(Number(call.payload.chat_id)));
+  return first ? round(sent / (rate * ((finishedAt - first.at) / 1000)), 3) : Number.NaN;
+}
+
+/**
+ * What the fake Bot API received, per subscriber, as the bench reports it; with readers, their replies in the
+ * broadcast's time count towards the pace too (the budget is one for both).
+ */
 export function broadcastResult(
   fake: FakeTelegram,
   chatIds: number[],
   options: { subscribers: number; rate: number },
-  elapsedSeconds: number,
+  run: { startedAt: number; finishedAt: number; readers?: ReadersResult },
 ): BroadcastResult {
   const counts = chatIds.map((chatId) => fake.messages(chatId).length);
   const delivered = counts.filter((count) => count > 0).length;
+  const elapsedSeconds = (run.finishedAt - run.startedAt) / 1000;
+  const replies = run.readers ? countedCallsBetween(fake, new Set(chatIds), run.startedAt, run.finishedAt) : 0;
   return {
     subscribers: options.subscribers,
     rate: options.rate,
     elapsedSeconds: round(elapsedSeconds, 2),
     delivered,
-    pace: round(delivered / (options.rate * elapsedSeconds), 3),
+    pace: round((delivered + replies) / (options.rate * elapsedSeconds), 3),
     tooManyRequests: fake.tooManyRequests(),
+    paidMessages: fake.paidMessages(),
     lost: counts.filter((count) => count === 0).length,
     duplicated: counts.filter((count) => count > 1).length,
+    ...(run.readers ? { readers: run.readers, replies } : {}),
+    paceFromFirstDigest: paceFromFirstDigest(fake, chatIds, delivered + replies, options.rate, run.finishedAt),
   };
 }
 
@@ -56,31 +84,58 @@ export type BroadcastResult = {
   rate: number;
   elapsedSeconds: number;
   delivered: number;
+  /** Digests and replies sent ÷ what the allowed rate permits in the elapsed time. */
   pace: number;
   tooManyRequests: number;
+  /** Messages sent as paid broadcasts: 0.1 Stars each. */
+  paidMessages: number;
   lost: number;
   duplicated: number;
+  readers?: ReadersResult;
+  /**
+   * The same pace, timed from the first digest's request rather than from the start of the run: in Redis mode the
+   * run starts with the tick that enqueues the jobs, which the SQLite figure leaves out (its tick runs before).
+   */
+  paceFromFirstDigest: number;
+  /** Replies (sends and edits to readers) in the broadcast's time. */
+  replies?: number;
 };
 
+/** `rate`: the allowed messages a second; `paid`: digests as paid broadcasts at `rate`, replies within Telegram's free 30. */
+export type BroadcastOptions = { subscribers: number; rate: number; readers?: number; paid?: boolean };
+
+/** Telegram's limits at `rate` messages a second overall (paid: 30 free, `rate` in all), for the budget and the fake alike. */
+export const limitsAt = (rate: number, paid = false): RateLimits =>
+  paid ? { ...TELEGRAM_LIMITS, paidPerSecond: rate } : { perSecond: rate, perGroupPerMinute: 20, privateChatBurst: 3 };
+
 /**
- * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall
- * and 20 a minute per group, and answers 429 with retry_after beyond that, as Telegram does.
+ * The real sender and store against a Bot API over HTTP on loopback that allows `rate` messages a second overall,
+ * 20 a minute per group and a burst of 3 then one a second per private chat, and answers 429 with retry_after
+ * beyond that, as Telegram does; with `readers`, that many people use the bot (createBot, the same budget) meanwhile.
  */
-export async function benchBroadcast(options: { subscribers: number; rate: number }): Promise<BroadcastResult> {
+export async function benchBroadcast(options: BroadcastOptions): Promise<BroadcastResult> {
   const fake = await startFakeTelegram({ botUsername: BENCH_BOT_INFO.username, botId: BENCH_BOT_INFO.id });
-  fake.limitRate({ perSecond: options.rate, perGroupPerMinute: 20, retryAfter: 1 });
+  fake.limitRate({ ...limitsAt(options.rate, options.paid), retryAfter: 2 });
   const folder = mkdtempSync(join(tmpdir(), "bench-broadcast-"));
   const store = openSqliteStore(join(folder, "bot.db"), () => DUE_CLOCK);
   try {
-    const { sender: createSender, deps } = benchBot(store, { apiRoot: fake.apiRoot }, { perSecond: options.rate, perGroupPerMinute: 20 });
+    const {
+      bot,
+      sender: createSender,
+      deps,
+      deliveryApi,
+    } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate, options.paid));
+    if (options.paid) deliveryApi.config.use(asPaidBroadcast);
     const chatIds = await seedSubscribers(store, options.subscribers);
     await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
     const sender = createSender();
-    const started = performance.now();
+    const readers = options.readers ? startReaders([bot], fake, options.readers, options.rate) : undefined;
+    const startedAt = Date.now();
     await sender.drain();
-    const elapsedSeconds = (performance.now() - started) / 1000;
+    const finishedAt = Date.now();
+    const readersResult = await readers?.stop();
 
-    return broadcastResult(fake, chatIds, options, elapsedSeconds);
+    return broadcastResult(fake, chatIds, options, { startedAt, finishedAt, ...(readersResult ? { readers: readersResult } : {}) });
   } finally {
     await store.close();
     await fake.close();

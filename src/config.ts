@@ -13,6 +13,10 @@ export function isIanaZone(zone: string): boolean {
   }
 }
 
+/** Telegram's ceiling for paid broadcasts (allow_paid_broadcast): messages a second. */
+export const MAX_PAID_BROADCAST_RATE = 1000;
+const PAID_RATE_ERROR = `must be a whole number of digests a second from 31 to ${MAX_PAID_BROADCAST_RATE} (unset: free broadcasts at 30 a second)`;
+
 const configSchema = z
   .object({
     BOT_TOKEN: z
@@ -85,6 +89,12 @@ const configSchema = z
       .regex(/^-?\d+$/, "must be a numeric Telegram chat id (a private chat, or a group's negative id such as -1001234567890)")
       .transform(Number)
       .optional(),
+    PAID_BROADCAST_RATE: z.coerce
+      .number({ error: PAID_RATE_ERROR })
+      .int(PAID_RATE_ERROR)
+      .min(31, PAID_RATE_ERROR)
+      .max(MAX_PAID_BROADCAST_RATE, PAID_RATE_ERROR)
+      .optional(),
   })
   .superRefine((values, ctx) => {
     if (values.BOT_MODE !== "webhook") return;
@@ -109,6 +119,11 @@ export type Config = {
   metrics: { port: number; host: string } | undefined;
   /** The operators' chat the bot posts alerts to; unset: no alerts. */
   alertChatId: number | undefined;
+  /**
+   * Set: digests are sent as paid broadcasts (allow_paid_broadcast, paid in Stars from the bot's balance) at this many
+   * messages a second; unset: within Telegram's free 30 a second.
+   */
+  paidBroadcastRate: number | undefined;
   /** Long polling (default), or an HTTP server Telegram posts updates to. */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
@@ -146,6 +161,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: values.REDIS_URL,
     metrics: values.METRICS_PORT === undefined ? undefined : { port: values.METRICS_PORT, host: values.METRICS_HOST },
     alertChatId: values.ALERT_CHAT_ID,
+    paidBroadcastRate: values.PAID_BROADCAST_RATE,
     mode:
       values.BOT_MODE === "webhook"
         ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }

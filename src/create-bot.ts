@@ -12,7 +12,6 @@ import { createRouter } from "./bot/router.js";
 import type { ContentLibrary } from "./content/library.js";
 import type { LiveContent } from "./content/live.js";
 import type { LoadedContent } from "./content/loader.js";
-import { createRateLimiter, TELEGRAM_LIMITS, type RateLimits } from "./digest/rate-limiter.js";
 import { stopLostChat } from "./digest/subscriptions.js";
 import { aboutFeature } from "./features/about.js";
 import { briefingFeature } from "./features/briefing.js";
@@ -31,7 +30,8 @@ import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
 import { classifySendError } from "./telegram/send-errors.js";
-import { installBotTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
+import { localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
+import { botTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
  * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
@@ -59,7 +59,12 @@ export type CreateBotOptions = {
   adminIds?: readonly number[];
   /** Zone for new subscriptions. */
   defaultTimezone?: string;
+  /** Limits of the send budget of this process (Telegram's by default); ignored when `sendBudget` is given. */
   rateLimits?: RateLimits;
+  /** The send budget shared with digests (in Redis mode, with every instance); one of this process by default. */
+  sendBudget?: SendBudget;
+  /** How long a reply keeps waiting for its turn before it is given up (two minutes by default). */
+  replyDeadlineMs?: number;
   /** Recognise an update delivered twice (webhook retries); default true. */
   skipRepeatedUpdates?: boolean;
   now?: () => Date;
@@ -92,7 +97,7 @@ export function sequenceKey(ctx: Context): string | undefined {
 
 export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
   const { store, library, logger } = options;
-  const limiter = createRateLimiter(options.rateLimits ?? TELEGRAM_LIMITS);
+  const limiter = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
   const failures: SendFailureHandlers = {
     onFlood: (seconds) => limiter.closeFor(seconds),
     async onChatGone(chatId, reason) {
@@ -113,6 +118,11 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const bot = new Bot<BotContext>(options.token, {
     ...options.botConfig,
     client: { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) },
+  });
+  const installBotTransformers = botTransformers({
+    budget: limiter,
+    logger,
+    ...(options.replyDeadlineMs === undefined ? {} : { deadlineMs: options.replyDeadlineMs }),
   });
   installBotTransformers(bot.api);
   const translators = createTranslators();

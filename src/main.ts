@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type RunnerHandle } from "@grammyjs/runner";
+import { Redis } from "ioredis";
 import { Api } from "grammy";
 import dotenv from "dotenv";
 import { createAlerts, type Alerts } from "./alerts/index.js";
@@ -27,6 +28,9 @@ import { StoreOpenError } from "./store/errors.js";
 import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { Store } from "./store/types.js";
+import { redisSendWindows } from "./telegram/redis-send-windows.js";
+import { asPaidBroadcast } from "./telegram/paid-broadcast.js";
+import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
 import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
@@ -207,6 +211,29 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const stats = await store.stats(new Date());
     return { subscriptions: stats.subscribers, waiting: stats.queued, oldestWaitingSince: stats.oldestQueuedAt };
   };
+  // One send budget for replies and digests; in Redis mode its windows are in Redis, shared by every instance. With
+  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate, replies still first within the free 30/s.
+  const limits: RateLimits = config.paidBroadcastRate ? { ...TELEGRAM_LIMITS, paidPerSecond: config.paidBroadcastRate } : TELEGRAM_LIMITS;
+  let budgetRedis: Redis | undefined;
+  let sendBudget: SendBudget;
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on("error", () => undefined);
+    budgetRedis = redis;
+    let unreachableLogged = false;
+    const windows = redisSendWindows({
+      redis,
+      limits,
+      onUnreachable: (error) => {
+        if (unreachableLogged) return;
+        unreachableLogged = true;
+        logger.warn({ err: error }, "send budget: Redis does not answer, counting in this instance alone meanwhile");
+      },
+    });
+    sendBudget = createSendBudget(windows);
+  } else {
+    sendBudget = localSendBudget(limits);
+  }
   const apiCalls = watchApiCalls(metrics, () => alerts);
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
   // Every Api of the process counts its calls: the bots' (through createBot), the digests' and the alerts'.
@@ -229,6 +256,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     logger,
     adminIds: config.adminIds,
     defaultTimezone: config.defaultTimezone,
+    sendBudget,
     skipRepeatedUpdates: config.mode.kind === "webhook",
     metrics: { updateHandled: (type, ok, seconds) => metrics.updateHandled(type, ok, seconds), apiCall: apiCalls.observe },
     botConfig: { client },
@@ -309,6 +337,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
         ],
         [
           { name: "store", stop: () => store.close() },
+          { name: "send budget", stop: () => budgetRedis?.quit() },
           { name: "content watcher", stop: () => content.close() },
         ],
       ],
@@ -322,9 +351,13 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       logger.warn({ err: error }, "could not register the command menus"),
     );
     if (stopping) return;
-    // Digests go out without auto-retry: a 429 pauses the sender (or the shared queue) and the message is sent again
-    // through the rate limit, instead of a retry that no limiter counts.
+    // Digests go out on an Api without the replies' transformers: the sender (or the queue) takes each slot from the
+    // send budget with digest priority and waits out a 429 itself, so a repeated message is counted like the first.
     const deliveryApi = new Api(config.botToken, countedClient);
+    if (config.paidBroadcastRate) {
+      deliveryApi.config.use(asPaidBroadcast);
+      logger.info({ per_second: config.paidBroadcastRate }, "digests go out as paid broadcasts (Stars from the bot's balance)");
+    }
     if (config.redisUrl) {
       queue = createDigestQueue({
         redisUrl: config.redisUrl,

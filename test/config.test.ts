@@ -94,6 +94,17 @@ describe("parseConfig", () => {
     expect(names({ ALERT_CHAT_ID: "@newsroom" })).toEqual(["ALERT_CHAT_ID"]);
   });
 
+  it("PAID_BROADCAST_RATE: off by default, a whole number from 31 to 1000, a clear error naming it otherwise", async () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN }).paidBroadcastRate).toBeUndefined();
+    expect(parseConfig({ BOT_TOKEN: TOKEN, PAID_BROADCAST_RATE: "1000" }).paidBroadcastRate).toBe(1000);
+    expect(parseConfig({ BOT_TOKEN: TOKEN, PAID_BROADCAST_RATE: " 200 " }).paidBroadcastRate).toBe(200);
+    for (const bad of ["30", "1001", "12.5", "fast", "-5"]) {
+      expect(problemsOf({ BOT_TOKEN: TOKEN, PAID_BROADCAST_RATE: bad })).toEqual([
+        "PAID_BROADCAST_RATE must be a whole number of digests a second from 31 to 1000 (unset: free broadcasts at 30 a second)",
+      ]);
+    }
+  });
+
   it("parses admin ids and trims a trailing slash from the API root", async () => {
     const config = parseConfig({ BOT_TOKEN: TOKEN, ADMIN_IDS: " 1, 22 ,333", TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" });
     expect(config.adminIds).toEqual([1, 22, 333]);

@@ -2,7 +2,7 @@ import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
-import { createRateLimiter, type Clock } from "../src/digest/rate-limiter.js";
+import { localSendBudget, type Clock } from "../src/telegram/send-budget.js";
 import { createDigestSender, type SenderOptions } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
@@ -32,7 +32,7 @@ async function setUp(options: { perSecond?: number; library?: ContentLibrary; da
   return harness;
 }
 
-/** The Api digests go out on, as in main.ts: the fake's, without auto-retry. */
+/** The Api digests go out on, as in main.ts: the fake's, without the replies' transformers. */
 const deliveryApi = (harness: Harness) => new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
 
 function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
@@ -262,7 +262,7 @@ describe("delivery against the fake Bot API", () => {
     let at = Date.now();
     const started = at;
     const fastClock: Clock = { now: () => at, sleep: async (ms) => void (at += ms) };
-    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, fastClock);
+    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, fastClock);
     const result = await senderFor(harness, { clock: fastClock, limiter }).drain();
     expect(result).toMatchObject({ sent: 0, retried: 1, failed: 0, dropped: 0 });
     // The first try and five more, each after the limiter waited out retry_after.
@@ -409,7 +409,7 @@ describe("delivery against the fake Bot API", () => {
   });
 });
 
-describe("rate limiter", () => {
+describe("send budget for digests", () => {
   function fakeClock(): Clock & { advance(ms: number): void } {
     let at = 0;
     return {
@@ -421,10 +421,10 @@ describe("rate limiter", () => {
 
   it("holds 30 messages a second overall", async () => {
     const clock = fakeClock();
-    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
     const starts: number[] = [];
     for (let index = 0; index < 90; index++) {
-      await limiter.acquire(100 + index);
+      await limiter.acquire(100 + index, "digest");
       starts.push(clock.now());
     }
     expect(starts.filter((at) => at < 1000)).toHaveLength(30);
@@ -433,20 +433,20 @@ describe("rate limiter", () => {
 
   it("holds 20 messages a minute to one group, without slowing other chats", async () => {
     const clock = fakeClock();
-    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
-    for (let index = 0; index < 20; index++) await limiter.acquire(-42);
+    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    for (let index = 0; index < 20; index++) await limiter.acquire(-42, "digest");
     expect(clock.now()).toBe(0);
-    await limiter.acquire(7);
+    await limiter.acquire(7, "digest");
     expect(clock.now()).toBe(0);
-    await limiter.acquire(-42);
+    await limiter.acquire(-42, "digest");
     expect(clock.now()).toBeGreaterThanOrEqual(60_000);
   });
 
   it("closes for everyone on retry_after", async () => {
     const clock = fakeClock();
-    const limiter = createRateLimiter({ perSecond: 30, perGroupPerMinute: 20 }, clock);
-    limiter.closeFor(5);
-    await limiter.acquire(1);
+    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    await limiter.closeFor(5);
+    await limiter.acquire(1, "digest");
     expect(clock.now()).toBe(5000);
   });
 });

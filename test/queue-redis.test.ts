@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { createDigestQueue, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
-import { createRateLimiter } from "../src/digest/rate-limiter.js";
+import { localSendBudget } from "../src/telegram/send-budget.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
@@ -56,9 +56,8 @@ async function rig(options: { attempts?: number; renderer?: DigestRenderer } = {
     api,
     store,
     renderer: () => options.renderer ?? renderer,
-    limiter: createRateLimiter({ perSecond: 1000, perGroupPerMinute: 20 }),
+    limiter: localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
     logger: createLogger("silent"),
-    perSecond: 30,
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   });

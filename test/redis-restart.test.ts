@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIGEST_JOBS_AT_ONCE } from "../src/digest/queue.js";
 import { openRedisStore } from "../src/store/redis.js";
 import { startBotProcess, type BotProcess } from "./support/bot-process.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
@@ -13,7 +14,7 @@ const SUBSCRIBERS = 3000;
 const FIRST_CHAT = 7_000_000;
 const ALERT_CHAT_ID = -100999;
 /** Jobs the worker has in flight at once (createDigestQueue's concurrency): only these may be sent twice. */
-const IN_FLIGHT = 3;
+const IN_FLIGHT = DIGEST_JOBS_AT_ONCE;
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis)

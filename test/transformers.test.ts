@@ -15,7 +15,7 @@ import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js
 
 /**
  * Chat replies — the bot's own Api and every dialogue's Api — share the digest sender's classification of send
- * failures: flood closes the shared limiter, gone stops the chat's subscription, migrated moves it, other reaches
+ * failures: flood closes the send budget, gone stops the chat's subscription, migrated moves it, other reaches
  * bot.catch. Each class is answered by the fake Bot API to a real reply.
  */
 
@@ -62,7 +62,7 @@ async function subscribe(store: Store, chatId: number, chatKind: "private" | "gr
   });
 }
 
-/** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without auto-retry). */
+/** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without the replies' transformers). */
 const digestSender = () =>
   createDigestSender({
     api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
@@ -75,14 +75,14 @@ const digestSender = () =>
 const failedUpdates = () => logged.filter((line) => line.msg === "update failed");
 
 describe("chat replies: each class of send failure", () => {
-  it("flood (429 retry_after): the shared limiter closes for retry_after, and the reply still arrives", async () => {
+  it("flood (429 retry_after): the send budget closes for retry_after, and the reply still arrives", async () => {
     const user = privateUser({ language_code: "ru" });
     harness.fake.failNext("sendMessage", FLOOD, { when: (payload) => payload.chat_id === user.id });
     const handled = receive(messageUpdate(user, "/help"));
     const refused = await harness.fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === user.id);
     // The 429 is back at the bot by now; anyone else who sends waits until retry_after has passed.
     await sleep(150);
-    await harness.deps.limiter.acquire(987_654);
+    await harness.deps.limiter.acquire(987_654, "digest");
     expect(Date.now() - refused.at).toBeGreaterThanOrEqual(950);
 
     await handled;
@@ -173,7 +173,7 @@ describe("chat replies: each class of send failure", () => {
     // Not a reason to touch the subscription or hold anyone back.
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "active" });
     const started = Date.now();
-    await harness.deps.limiter.acquire(987_655);
+    await harness.deps.limiter.acquire(987_655, "digest");
     expect(Date.now() - started).toBeLessThan(100);
   });
 
@@ -224,7 +224,7 @@ describe("dialogues get the bot's transformers", () => {
     const digest = harness.fake.callsTo("sendMessage").find((call) => call.payload.chat_id === digestChat)!;
     expect(digest.at - refused.at).toBeGreaterThanOrEqual(950);
 
-    // The dialogue itself waited the 429 out too (auto-retry), and went on to its next step.
+    // The dialogue itself waited the 429 out too (its turn in the send budget), and went on to its next step.
     await handled;
     const edits = harness.fake.callsTo("editMessageText").filter((call) => call.payload.chat_id === user.id);
     expect(edits).toHaveLength(2);
@@ -239,7 +239,7 @@ describe("dialogues get the bot's transformers", () => {
     await receive(callbackUpdate(user, nine, { chat_id: user.id, message_id: prompt.message_id }));
     expect(lastMessageIn(harness, user.id).text).toContain("Какие направления включить?");
     const acquireStarted = Date.now();
-    await harness.deps.limiter.acquire(digestChat);
+    await harness.deps.limiter.acquire(digestChat, "digest");
     expect(Date.now() - acquireStarted).toBeLessThan(200);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(failedUpdates()).toHaveLength(0);

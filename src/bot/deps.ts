@@ -1,7 +1,7 @@
-import type { RateLimiter } from "../digest/rate-limiter.js";
 import type { Logger } from "../logger.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import type { Store } from "../store/types.js";
+import type { SendBudget } from "../telegram/send-budget.js";
 import type { ReloadResult } from "../content/live.js";
 import type { MenuEntry } from "./command-menu.js";
 import type { Edition } from "./edition.js";
@@ -22,8 +22,11 @@ export type Deps = {
   adminIds: readonly number[];
   /** Zone for new subscriptions until the chat picks its own. */
   defaultTimezone: string;
-  /** Outgoing-message limits shared by everything that sends (a 429 anywhere closes it for all). */
-  limiter: RateLimiter;
+  /**
+   * The one send budget of everything the bot sends: replies take slots first, digests fill what is left, and a 429
+   * anywhere closes it for all (in Redis mode, for every instance).
+   */
+  limiter: SendBudget;
   /** The commands of every installed feature, in menu order (for /help and Telegram's command menu). */
   commandMenu: () => readonly MenuEntry[];
   now: () => Date;

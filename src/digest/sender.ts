@@ -5,18 +5,19 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
 import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
-import { realClock, type Clock, type RateLimiter } from "./rate-limiter.js";
+import { realClock, type Clock, type SendBudget } from "../telegram/send-budget.js";
 
 export type SenderOptions = {
   /**
-   * An Api without auto-retry: the sender waits out a 429 itself, so that the repeated request passes its rate
-   * limiter (a retry inside auto-retry would not, and could cause the next 429).
+   * An Api without the replies' transformers: the sender waits out a 429 itself, so that the repeated request takes
+   * a slot of the send budget like any other (with digest priority, behind replies).
    */
   api: Api;
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
-  limiter: RateLimiter;
+  /** The bot's send budget: digests take what replies leave. */
+  limiter: SendBudget;
   logger: Logger;
   clock?: Clock;
   /** Requests in flight at once. */
@@ -83,7 +84,7 @@ export function digestOfDelivery(api: Api) {
  * subscription stops; if even that fails, the log says so and nothing more is tried.
  */
 export async function tellTopicStopped(
-  options: { api: Api; limiter: RateLimiter; logger: Logger; renderer: () => DigestRenderer },
+  options: { api: Api; limiter: SendBudget; logger: Logger; renderer: () => DigestRenderer },
   delivery: Pick<Delivery, "chatId" | "threadId" | "language" | "script" | "silent">,
   chatId: number,
   reason: TopicGoneReason,
@@ -92,9 +93,12 @@ export async function tellTopicStopped(
   if (delivery.threadId === null) return;
   const notice = options.renderer().topicStopped(delivery.language, delivery.script, reason);
   try {
-    await options.limiter.acquire(chatId);
+    // Part of the digest run: it waits behind readers' replies like the digest it replaces.
+    const slot = await options.limiter.acquire(chatId, "digest");
     // As quiet as the digest it replaces: a group that chose silent digests is not rung for this one either.
-    await options.api.sendMessage(chatId, notice.text, { parse_mode: "HTML", ...(delivery.silent ? { disable_notification: true } : {}) });
+    await options.api
+      .sendMessage(chatId, notice.text, { parse_mode: "HTML", ...(delivery.silent ? { disable_notification: true } : {}) })
+      .finally(() => slot?.sent());
   } catch (error) {
     options.logger.warn(
       { err: error, chat_id: chatId, thread_id: delivery.threadId },
@@ -105,7 +109,7 @@ export async function tellTopicStopped(
 
 /**
  * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
- * digest), wait for the rate limiter and send. Each delivery ends sent, empty, failed or dropped, or goes back to
+ * digest), wait for a slot of the send budget and send. Each delivery ends sent, empty, failed or dropped, or goes back to
  * the queue with a later attempt time; nothing is lost when the process stops halfway.
  */
 export function createDigestSender(options: SenderOptions) {
@@ -133,13 +137,14 @@ export function createDigestSender(options: SenderOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      if (!(await limiter.acquire(chatId, stopping.signal))) {
+      const slot = await limiter.acquire(chatId, "digest", stopping.signal);
+      if (!slot) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
         return;
       }
       try {
-        const message = await sendDigest(api, chatId, digest, delivery);
+        const message = await sendDigest(api, chatId, digest, delivery).finally(() => slot.sent());
         await store.markSent(delivery.id, message.message_id, digests.contentMark);
         result.sent++;
         finished("sent", { chatId });
@@ -150,7 +155,7 @@ export function createDigestSender(options: SenderOptions) {
         switch (failure.kind) {
           case "flood":
             // Every worker waits it out; this message then goes through the limiter again, counted like any other.
-            limiter.closeFor(failure.retryAfter);
+            await limiter.closeFor(failure.retryAfter);
             if (floods++ < MAX_FLOOD_WAITS) continue;
             // Told to wait again and again: the outbox keeps it for later, and it does not count against the chat.
             await store.markRetry(delivery.id, new Date(clock.now() + failure.retryAfter * 1000), reason, false);

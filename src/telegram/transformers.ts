@@ -3,13 +3,13 @@ import nodeFetch from "node-fetch";
 import type { Logger } from "../logger.js";
 import type { ApiCallResult } from "../metrics/index.js";
 import { ignoreNotModified } from "./not-modified.js";
-import { retryOnFlood } from "./retry.js";
+import { deliverReplies, type ReplyDeliveryOptions } from "./retry.js";
 import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
 
 /** What the bot does when Telegram refuses one of its calls, by the classification of send failures. */
 export type SendFailureHandlers = {
   /** 429: the limit is per bot, so everything that sends waits, the digest sender included. */
-  onFlood(retryAfterSeconds: number): void;
+  onFlood(retryAfterSeconds: number): void | Promise<void>;
   /** The chat a message went to can no longer be written to. */
   onChatGone(chatId: number, reason: ChatGoneReason): Promise<void>;
   /** The group a message went to is now a supergroup with another id. */
@@ -104,10 +104,14 @@ function watchedFetch(
 
 /**
  * The transformers of every Api that answers people: the bot's own and the ones the dialogue plugin builds. They
- * come from here alone, so a dialogue's calls behave exactly like the bot's. Order matters: the last installed runs
- * first, so auto-retry wraps "not modified" as success.
+ * come from here alone, so a dialogue's calls behave exactly like the bot's, within the same send budget. Order
+ * matters: the last installed runs first, so reply delivery (budget, 429 waits, retries) wraps "not modified" as
+ * success.
  */
-export function installBotTransformers(api: Api): void {
-  api.config.use(ignoreNotModified);
-  api.config.use(retryOnFlood());
+export function botTransformers(delivery: ReplyDeliveryOptions): (api: Api) => void {
+  const replies = deliverReplies(delivery);
+  return (api) => {
+    api.config.use(ignoreNotModified);
+    api.config.use(replies);
+  };
 }

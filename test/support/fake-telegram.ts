@@ -22,6 +22,14 @@ type StoredMessage = {
   date: number;
 };
 type Failure = { method: string; error: ApiErrorSpec; times: number; when?: (payload: Record<string, any>) => boolean };
+export type RateLimitsOfFake = {
+  perSecond: number;
+  perGroupPerMinute?: number;
+  privateChatBurst?: number;
+  retryAfter?: number;
+  /** Paid broadcasts (allow_paid_broadcast): all messages together up to this many a second, the free ones within perSecond. */
+  paidPerSecond?: number;
+};
 type Waiter = { predicate: (call: Call) => boolean; resolve: (call: Call) => void };
 
 export type FakeTelegram = {
@@ -37,10 +45,16 @@ export type FakeTelegram = {
   /** A handler for methods the fake does not know, or to override one (return undefined to fall through). */
   override(method: string, handler: (payload: Record<string, any>) => unknown): void;
   pushUpdate(update: Record<string, any>): number;
-  /** Enforces Telegram's flood limits on sendMessage: beyond them it answers 429 with retry_after, like Telegram. */
-  limitRate(limits: { perSecond: number; perGroupPerMinute?: number; retryAfter?: number }): void;
+  /**
+   * Enforces Telegram's flood limits on what Telegram counts (sendMessage and edits): per bot (`perSecond`, all chats
+   * together), per group (`perGroupPerMinute`) and per private chat (a burst of `privateChatBurst`, then one a
+   * second). Beyond them it answers 429 with `retryAfter` seconds (2 unless given: Telegram asks for more than one).
+   */
+  limitRate(limits: RateLimitsOfFake): void;
   /** 429 answers given so far. */
   tooManyRequests(): number;
+  /** Messages accepted as paid broadcasts (allow_paid_broadcast) so far: what Telegram would charge Stars for. */
+  paidMessages(): number;
   close(): Promise<void>;
 };
 
@@ -67,24 +81,55 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const updates: Record<string, any>[] = [];
   const pollers = new Set<() => void>();
   let nextUpdateId = 1;
-  let rateLimits: { perSecond: number; perGroupPerMinute?: number; retryAfter?: number } | undefined;
-  const accepted: { at: number; chatId: number }[] = [];
+  let rateLimits: RateLimitsOfFake | undefined;
+  // Counted messages of the last second (bot) and of the last minute per group; a token bucket per private chat.
+  const lastSecond: number[] = [];
+  // Of those, the free ones (not paid broadcasts); paid broadcasts accepted so far.
+  const lastSecondFree: number[] = [];
+  let paid = 0;
+  const groupMinute = new Map<number, number[]>();
+  const privateBuckets = new Map<number, { tokens: number; at: number }>();
   let refused = 0;
 
-  /** Seconds to wait if this sendMessage would break the limits, else undefined (and the send is counted). */
-  function overLimit(chatId: number): number | undefined {
-    if (!rateLimits) return undefined;
-    const at = Date.now();
-    while (accepted.length > 0 && accepted[0]!.at <= at - 60_000) accepted.shift();
-    const lastSecond = accepted.filter((entry) => entry.at > at - 1000).length;
-    const groupMinute = chatId < 0 ? accepted.filter((entry) => entry.chatId === chatId).length : 0;
-    if (lastSecond >= rateLimits.perSecond || (rateLimits.perGroupPerMinute !== undefined && groupMinute >= rateLimits.perGroupPerMinute)) {
-      refused++;
-      return rateLimits.retryAfter ?? 1;
+  /** Seconds to wait if this counted call would break the limits, else undefined (and the call is counted). */
+  function overLimit(chatId: number | undefined, paidBroadcast = false): number | undefined {
+    if (!rateLimits) {
+      if (paidBroadcast) paid++;
+      return undefined;
     }
-    accepted.push({ at, chatId });
+    const at = Date.now();
+    while (lastSecond.length > 0 && lastSecond[0]! <= at - 1000) lastSecond.shift();
+    while (lastSecondFree.length > 0 && lastSecondFree[0]! <= at - 1000) lastSecondFree.shift();
+    const asPaid = paidBroadcast && rateLimits.paidPerSecond !== undefined;
+    let over = asPaid
+      ? lastSecond.length >= rateLimits.paidPerSecond!
+      : lastSecondFree.length >= rateLimits.perSecond || lastSecond.length >= (rateLimits.paidPerSecond ?? rateLimits.perSecond);
+    const group = chatId !== undefined && chatId < 0 ? (groupMinute.get(chatId) ?? []) : undefined;
+    if (group) {
+      while (group.length > 0 && group[0]! <= at - 60_000) group.shift();
+      if (rateLimits.perGroupPerMinute !== undefined && group.length >= rateLimits.perGroupPerMinute) over = true;
+    }
+    const burst = rateLimits.privateChatBurst;
+    let tokens: number | undefined;
+    if (chatId !== undefined && chatId > 0 && burst !== undefined) {
+      const bucket = privateBuckets.get(chatId);
+      tokens = bucket ? Math.min(burst, bucket.tokens + (at - bucket.at) / 1000) : burst;
+      if (tokens < 1) over = true;
+    }
+    if (over) {
+      refused++;
+      return rateLimits.retryAfter ?? 2;
+    }
+    lastSecond.push(at);
+    if (asPaid) paid++;
+    else lastSecondFree.push(at);
+    if (group) groupMinute.set(chatId!, [...group, at]);
+    if (tokens !== undefined) privateBuckets.set(chatId!, { tokens: tokens - 1, at });
     return undefined;
   }
+
+  const flood = (retryAfter: number) =>
+    new ApiError({ error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
 
   const now = () => Math.floor(Date.now() / 1000);
   const messagesOf = (chatId: number) => {
@@ -127,14 +172,8 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         return { ...botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true };
       case "sendMessage": {
         const chatId = Number(payload.chat_id);
-        const retryAfter = overLimit(chatId);
-        if (retryAfter !== undefined) {
-          throw new ApiError({
-            error_code: 429,
-            description: `Too Many Requests: retry after ${retryAfter}`,
-            parameters: { retry_after: retryAfter },
-          });
-        }
+        const retryAfter = overLimit(chatId, payload.allow_paid_broadcast === true);
+        if (retryAfter !== undefined) throw flood(retryAfter);
         if (typeof payload.text !== "string" || payload.text.length === 0) throw badRequest("message text is empty");
         if (payload.text.length > 4096) throw badRequest("message is too long");
         const list = messagesOf(chatId);
@@ -151,6 +190,8 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       }
       case "editMessageText":
       case "editMessageReplyMarkup": {
+        const retryAfter = overLimit(payload.inline_message_id ? undefined : Number(payload.chat_id));
+        if (retryAfter !== undefined) throw flood(retryAfter);
         if (payload.inline_message_id) return true;
         const message = findMessage(payload);
         const text = method === "editMessageText" ? payload.text : message.text;
@@ -284,6 +325,9 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     });
   });
 
+  // Telegram keeps a connection open between requests: clients reuse it rather than connect for every call.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -334,6 +378,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       rateLimits = limits;
     },
     tooManyRequests: () => refused,
+    paidMessages: () => paid,
     async close() {
       for (const wake of [...pollers]) wake();
       server.closeAllConnections();

@@ -11,6 +11,7 @@ import type { ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent } from "../../src/content/live.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
+import { NO_LIMITS } from "../../src/telegram/send-budget.js";
 import type { Store } from "../../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
 
@@ -46,7 +47,11 @@ export async function startHarness(
     fake?: FakeTelegram;
     /** The store's clock (subscription times); the bot's own clock follows it. */
     now?: () => Date;
-    bot?: Partial<Pick<CreateBotOptions, "adminIds" | "rateLimits" | "defaultTimezone">>;
+    /**
+     * Bot options; the send budget has no limits unless `rateLimits` (or a `sendBudget`) is given, so that tests of
+     * other things are not paced like a real bot.
+     */
+    bot?: Partial<Pick<CreateBotOptions, "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone">>;
     /** The bot's logger; silent unless a test reads what the bot logs. */
     logger?: Logger;
   } = {},
@@ -61,6 +66,7 @@ export async function startHarness(
     store,
     library: options.library ?? content,
     logger,
+    rateLimits: NO_LIMITS,
     ...options.bot,
     ...(options.now ? { now: options.now } : {}),
     botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BOT_INFO },

@@ -1,0 +1,194 @@
+import type { Redis } from "ioredis";
+import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type SendWindows } from "./send-budget.js";
+
+/**
+ * Takes a slot for every instance together, in one step on the Redis server (by its own clock, so instances'
+ * clocks do not matter):
+ *   KEYS: the bot's sliding second (sorted set), the closed-until time, the "a reply waits" mark, the chat's window,
+ *         the replies' sliding second (paid broadcasts only)
+ *   ARGV: perSecond, second ms, perGroupPerMinute, minute ms, private burst (0: none), refill ms, chat kind
+ *         ("group", "private", "none"), priority ("reply", "digest"), a unique member id, paid rate (0: none)
+ * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the replies' share is / 0 if
+ * only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages and replies alone `perSecond`.
+ * A reply held by the full budget leaves a mark that lives a little longer than its wait (its timer may fire late on
+ * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
+ * slot goes to the reply; the reply that gets a slot takes the mark away, and the digests go on at once.
+ */
+const MARK_MARGIN_MS = 250;
+const MARK_POLL_MS = 5;
+const TAKE = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local perSecond, second = tonumber(ARGV[1]), tonumber(ARGV[2])
+local paid = tonumber(ARGV[10])
+local allPerSecond = perSecond
+if paid > 0 then allPerSecond = paid end
+local allWait = 0
+local closed = tonumber(redis.call('GET', KEYS[2]) or '0')
+if closed > now then allWait = closed - now end
+if ARGV[8] == 'digest' then
+  local mark = redis.call('PTTL', KEYS[3])
+  if mark > 0 then allWait = math.max(allWait, math.min(mark, ${MARK_POLL_MS})) end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - second)
+local count = redis.call('ZCARD', KEYS[1])
+if count >= allPerSecond then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - allPerSecond, count - allPerSecond, 'WITHSCORES')
+  allWait = math.max(allWait, tonumber(oldest[2]) + second - now)
+end
+if allWait > 0 then
+  if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + ${MARK_MARGIN_MS}) end
+  return {0, allWait, 1}
+end
+local countsReplies = paid > 0 and ARGV[8] == 'reply'
+if countsReplies then
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - second)
+  local replies = redis.call('ZCARD', KEYS[5])
+  if replies >= perSecond then
+    local oldest = redis.call('ZRANGE', KEYS[5], replies - perSecond, replies - perSecond, 'WITHSCORES')
+    return {0, math.max(1, tonumber(oldest[2]) + second - now), 2}
+  end
+end
+local tokens
+if ARGV[7] == 'group' then
+  local limit, minute = tonumber(ARGV[3]), tonumber(ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - minute)
+  local sent = redis.call('ZCARD', KEYS[4])
+  if sent >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[4], sent - limit, sent - limit, 'WITHSCORES')
+    return {0, math.max(1, tonumber(oldest[2]) + minute - now), 0}
+  end
+elseif ARGV[7] == 'private' then
+  local burst, refill = tonumber(ARGV[5]), tonumber(ARGV[6])
+  local state = redis.call('HMGET', KEYS[4], 'tokens', 'at')
+  tokens = burst
+  if state[1] then tokens = math.min(burst, tonumber(state[1]) + (now - tonumber(state[2])) / refill) end
+  if tokens < 1 then return {0, math.max(1, math.ceil((1 - tokens) * refill)), 0} end
+end
+redis.call('ZADD', KEYS[1], now, ARGV[9])
+redis.call('PEXPIRE', KEYS[1], second * 2)
+if countsReplies then
+  redis.call('ZADD', KEYS[5], now, ARGV[9])
+  redis.call('PEXPIRE', KEYS[5], second * 2)
+end
+if ARGV[8] == 'reply' then redis.call('DEL', KEYS[3]) end
+if ARGV[7] == 'group' then
+  redis.call('ZADD', KEYS[4], now, ARGV[9])
+  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[4]) + 1000)
+elseif ARGV[7] == 'private' then
+  redis.call('HSET', KEYS[4], 'tokens', tostring(tokens - 1), 'at', now)
+  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]) * tonumber(ARGV[6]) + 1000)
+end
+return {1}
+`;
+
+/**
+ * A slot's request was answered: its time in the windows becomes now (see SendSlot).
+ *   KEYS: the bot's sliding second, the chat's window, the replies' second; ARGV: the slot's member id, chat kind
+ */
+const SENT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[3], 'XX', now, ARGV[1])
+if ARGV[2] == 'group' then
+  redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+elseif ARGV[2] == 'private' then
+  local at = tonumber(redis.call('HGET', KEYS[2], 'at') or '0')
+  if at > 0 and now > at then redis.call('HSET', KEYS[2], 'at', now) end
+end
+return 0
+`;
+
+/** Closes the budget until now + ARGV[1] ms, unless it is already closed for longer. */
+const CLOSE = `
+local time = redis.call('TIME')
+local until_ = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[1])
+local closed = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ > closed then redis.call('SET', KEYS[1], tostring(until_), 'PX', tonumber(ARGV[1]) + 1000) end
+return 0
+`;
+
+const PREFIX = "vb-budget";
+
+/** The scripts above as commands of the connection (ioredis defineCommand). */
+type BudgetScripts = {
+  sendBudgetTake(...keysAndArgs: (string | number)[]): Promise<number[]>;
+  sendBudgetSent(...keysAndArgs: (string | number)[]): Promise<unknown>;
+  sendBudgetClose(...keysAndArgs: (string | number)[]): Promise<unknown>;
+};
+
+export type RedisSendWindowsOptions = {
+  redis: Redis;
+  limits: RateLimits;
+  /** Key prefix: instances that share a bot share it. */
+  prefix?: string;
+  /** Told when Redis does not answer; the process then counts on its own windows until it does. */
+  onUnreachable?: (error: unknown) => void;
+};
+
+/**
+ * The send budget's windows in Redis, shared by every instance of the bot: one sliding second for the bot, a sliding
+ * minute per group, a token bucket per private chat, one closed-until time for 429s, and the mark of a reply
+ * waiting. While Redis does not answer, each instance counts in its own memory with the same limits (the store is
+ * away then too, so little is sent).
+ */
+export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows {
+  const { redis, limits } = options;
+  const prefix = options.prefix ?? PREFIX;
+  const local = memoryWindows(limits);
+  const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits`, replies: `${prefix}:replies` };
+  const second = 1000 + JITTER_MARGIN_MS;
+  let sequence = 0;
+  const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const fail = (error: unknown) => options.onUnreachable?.(error);
+  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
+  redis.defineCommand("sendBudgetTake", { numberOfKeys: 5, lua: TAKE });
+  redis.defineCommand("sendBudgetSent", { numberOfKeys: 3, lua: SENT });
+  redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
+  const scripts = redis as unknown as BudgetScripts;
+
+  return {
+    async take(chatId, priority) {
+      const kind = chatId === undefined ? "none" : chatId < 0 ? "group" : limits.privateChatBurst === undefined ? "none" : "private";
+      const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
+      const member = `${instance}-${++sequence}`;
+      try {
+        const answer = await scripts.sendBudgetTake(
+          keys.all,
+          keys.closed,
+          keys.replyWaits,
+          chatKey,
+          keys.replies,
+          Math.min(limits.perSecond, 1e9),
+          second,
+          Math.min(limits.perGroupPerMinute, 1e9),
+          60_000 + JITTER_MARGIN_MS,
+          limits.privateChatBurst ?? 0,
+          second,
+          kind,
+          priority,
+          member,
+          limits.paidPerSecond ?? 0,
+        );
+        if (answer[0] === 1) {
+          const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.replies, member, kind).catch(fail);
+          return { granted: true, slot: { sent } };
+        }
+        const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "replies" : "chat";
+        return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
+      } catch (error) {
+        fail(error);
+        return local.take(chatId, priority);
+      }
+    },
+    async closeFor(seconds) {
+      void local.closeFor(seconds);
+      try {
+        await scripts.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000));
+      } catch (error) {
+        fail(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,306 @@
+export type Clock = {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+};
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
+
+export type RateLimits = {
+  /** Messages per second to all chats together (Telegram: about 30). */
+  perSecond: number;
+  /** Messages per minute to one group (Telegram: 20). */
+  perGroupPerMinute: number;
+  /**
+   * Messages to one private chat in a burst; after a burst, one a second (Telegram: "about one a second, short bursts
+   * allowed"). Unset: private chats are limited only by `perSecond`.
+   */
+  privateChatBurst?: number;
+  /**
+   * Digests sent as paid broadcasts (allow_paid_broadcast): all messages together up to this many a second, replies
+   * still within `perSecond`. Unset: everything within `perSecond`.
+   */
+  paidPerSecond?: number;
+};
+
+export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 };
+
+/** No limit at all: for runs that measure the bot's own work (an in-process API) rather than its pacing. */
+export const NO_LIMITS: RateLimits = {
+  perSecond: Number.MAX_SAFE_INTEGER,
+  perGroupPerMinute: Number.MAX_SAFE_INTEGER,
+};
+
+/**
+ * Who waits for a slot. Replies (everything the bot sends while answering people) go before digests: a digest takes a
+ * slot only when no reply of this process waits for one (and, in Redis mode, none of any instance waits for the
+ * whole budget).
+ */
+export type SendPriority = "reply" | "digest";
+
+/**
+ * Windows are measured this much longer than Telegram's. A slot counts from its answer (see SendSlot), which is later
+ * than its arrival at Telegram, so the margin only covers clocks that tick in whole milliseconds and a little more.
+ */
+export const JITTER_MARGIN_MS = 10;
+
+/**
+ * A slot of the budget, taken for one message. Its time in the windows is when it was granted until `sent` is
+ * called once the request is answered; from then on it is the time of the answer. Telegram counts a message when it
+ * arrives, somewhere between the two: counting it from the answer keeps the windows behind Telegram's, however long
+ * the request took to leave a busy process.
+ */
+export type SendSlot = { sent(): void };
+
+/** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
+export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: Blocked };
+/** What is full: the whole budget, replies' share of it (paid broadcasts: the free 30 a second), or only this chat. */
+export type Blocked = "all" | "replies" | "chat";
+
+/**
+ * Where the counts of sent messages live: this process's memory, or Redis for every instance together. `take`
+ * counts the message when it grants the slot; a refusal counts nothing.
+ */
+export type SendWindows = {
+  take(chatId: number | undefined, priority: SendPriority): Grant | Promise<Grant>;
+  /** Telegram said "retry after": nobody sends until then. */
+  closeFor(seconds: number): void | Promise<void>;
+};
+
+const MAX_TRACKED_CHATS = 5000;
+
+/** In a sorted list of times, one entry `from` becomes `to` (a later time than any in the list: it goes last). */
+function moveLater(times: number[], from: number, to: number): void {
+  const index = times.lastIndexOf(from);
+  if (index !== -1) times.splice(index, 1);
+  times.push(to);
+}
+/** Windows that could not be asked (Redis away and no fallback) are asked again after this long. */
+const TAKE_FAILED_WAIT_MS = 100;
+
+/** The windows of one process: sliding windows per bot and per group, a token bucket per private chat. */
+export function memoryWindows(limits: RateLimits, clock: Clock = realClock): SendWindows {
+  const second = 1000 + JITTER_MARGIN_MS;
+  const minute = 60_000 + JITTER_MARGIN_MS;
+  const burst = limits.privateChatBurst;
+  // Every message of the last second; with paid broadcasts, the replies of the last second too (the free rate).
+  const recent: number[] = [];
+  const allPerSecond = limits.paidPerSecond ?? limits.perSecond;
+  // Without a limit (NO_LIMITS) the bot's second is not kept at all: nothing to count, and nothing to pay for it.
+  const countsAll = allPerSecond < Number.MAX_SAFE_INTEGER;
+  const countsGroups = limits.perGroupPerMinute < Number.MAX_SAFE_INTEGER;
+  let sweepAbove = MAX_TRACKED_CHATS;
+  const recentReplies: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
+  const groupRecent = new Map<number, number[]>();
+  // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
+  const buckets = new Map<number, { tokens: number; at: number }>();
+  let closedUntil = 0;
+
+  function forgetQuietChats(at: number): void {
+    for (const [chatId, sent] of groupRecent) if (sent.at(-1)! <= at - minute) groupRecent.delete(chatId);
+    if (burst !== undefined) for (const [chatId, bucket] of buckets) if (bucket.at <= at - burst * second) buckets.delete(chatId);
+  }
+
+  function tokensOf(chatId: number, at: number): number {
+    const bucket = buckets.get(chatId);
+    return bucket ? Math.min(burst!, bucket.tokens + (at - bucket.at) / second) : burst!;
+  }
+
+  return {
+    take(chatId, priority) {
+      const at = clock.now();
+      while (recent.length > 0 && recent[0]! <= at - second) recent.shift();
+      let allWait = Math.max(0, closedUntil - at);
+      if (recent.length >= allPerSecond) allWait = Math.max(allWait, recent[recent.length - allPerSecond]! + second - at);
+      if (allWait > 0) return { granted: false, waitMs: allWait, blocks: "all" };
+      const replies = priority === "reply" ? recentReplies : undefined;
+      if (replies) {
+        while (replies.length > 0 && replies[0]! <= at - second) replies.shift();
+        if (replies.length >= limits.perSecond) {
+          return { granted: false, waitMs: replies[replies.length - limits.perSecond]! + second - at, blocks: "replies" };
+        }
+      }
+      let sent: number[] | undefined;
+      if (chatId !== undefined && chatId < 0 && countsGroups) {
+        sent = groupRecent.get(chatId) ?? [];
+        while (sent.length > 0 && sent[0]! <= at - minute) sent.shift();
+        if (sent.length >= limits.perGroupPerMinute) {
+          return { granted: false, waitMs: sent[sent.length - limits.perGroupPerMinute]! + minute - at, blocks: "chat" };
+        }
+      }
+      let tokens: number | undefined;
+      if (chatId !== undefined && chatId > 0 && burst !== undefined) {
+        tokens = tokensOf(chatId, at);
+        if (tokens < 1) return { granted: false, waitMs: Math.ceil((1 - tokens) * second), blocks: "chat" };
+      }
+      if (countsAll) recent.push(at);
+      replies?.push(at);
+      if (sent) {
+        sent.push(at);
+        groupRecent.set(chatId!, sent);
+      }
+      const bucket = tokens === undefined ? undefined : { tokens: tokens - 1, at };
+      if (bucket) buckets.set(chatId!, bucket);
+      if (groupRecent.size + buckets.size > sweepAbove) {
+        // Quiet chats are forgotten when the maps grow past twice what they held after the last sweep: a sweep costs
+        // one pass, paid for by as many new chats, however many chats are active within a minute.
+        forgetQuietChats(at);
+        sweepAbove = Math.max(MAX_TRACKED_CHATS, 2 * (groupRecent.size + buckets.size));
+      }
+      const slot: SendSlot = {
+        sent() {
+          const answeredAt = clock.now();
+          if (countsAll) moveLater(recent, at, answeredAt);
+          if (replies) moveLater(replies, at, answeredAt);
+          if (sent) moveLater(sent, at, answeredAt);
+          if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
+        },
+      };
+      return { granted: true, slot };
+    },
+    closeFor(seconds) {
+      closedUntil = Math.max(closedUntil, clock.now() + seconds * 1000);
+    },
+  };
+}
+
+type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (slot: SendSlot | undefined) => void; done: boolean };
+
+/**
+ * One budget for every message the bot sends. Waiters are served in order, replies before digests; a waiter whose
+ * own chat is full (a group's 20 a minute, a private chat's burst) is passed over, so one busy chat never holds up
+ * the others, while the messages of one chat keep their order. Only a full budget (30 a second, or a 429's
+ * retry_after) holds everyone.
+ */
+export function createSendBudget(windows: SendWindows, clock: Clock = realClock) {
+  const replies: Waiter[] = [];
+  const digests: Waiter[] = [];
+  let pumping = false;
+  let wake: AbortController | undefined;
+  // A waiter came while a round was under way: the next round starts without sleeping, so it is looked at now.
+  let arrived = false;
+
+  function finish(waiter: Waiter, slot: SendSlot | undefined): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    const queue = waiter.priority === "reply" ? replies : digests;
+    queue.splice(queue.indexOf(waiter), 1);
+    waiter.resolve(slot);
+  }
+
+  /** Serves the waiters until none is left, sleeping while every one of them is held. */
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      while (replies.length + digests.length > 0) {
+        arrived = false;
+        let sleepMs = Infinity;
+        let budgetFull = false;
+        const fullChats = new Set<number>();
+        for (const queue of [replies, digests]) {
+          let repliesFull = false;
+          for (const waiter of [...queue]) {
+            if (repliesFull) break;
+            if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
+            const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
+              granted: false,
+              waitMs: TAKE_FAILED_WAIT_MS,
+              blocks: "all",
+            }));
+            if (grant.granted) {
+              finish(waiter, grant.slot);
+              continue;
+            }
+            sleepMs = Math.min(sleepMs, grant.waitMs);
+            if (grant.blocks === "all") {
+              budgetFull = true;
+              break;
+            }
+            // The replies' share is full (paid broadcasts): no other reply goes now, digests still may.
+            if (grant.blocks === "replies") {
+              repliesFull = true;
+              continue;
+            }
+            if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
+          }
+          // Replies first: while one waits for the whole budget, no digest takes a slot.
+          if (budgetFull) break;
+        }
+        if (replies.length + digests.length === 0 || sleepMs === Infinity || arrived) continue;
+        wake = new AbortController();
+        await clock.sleep(Math.max(1, sleepMs), wake.signal);
+        wake = undefined;
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function enqueue(
+    chatId: number | undefined,
+    priority: SendPriority,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<SendSlot | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const abort = () => finish(waiter, undefined);
+      // Only a waiter that queues gets a timer: a slot taken at once costs none.
+      const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
+      const waiter: Waiter = {
+        chatId,
+        priority,
+        resolve: (slot) => {
+          // A long-lived signal (a sender's "stopping") must not gather a listener for every message it sent.
+          signal?.removeEventListener("abort", abort);
+          clearTimeout(timer);
+          resolve(slot);
+        },
+        done: false,
+      };
+      (priority === "reply" ? replies : digests).push(waiter);
+      signal?.addEventListener("abort", abort, { once: true });
+      arrived = true;
+      if (!pumping) void pump();
+      else wake?.abort();
+    });
+  }
+
+  return {
+    /**
+     * Resolves with a slot when a message to `chatId` (undefined: no chat, such as an inline message) may go out now,
+     * counted; undefined if `signal` aborts or `timeoutMs` passes first. The caller tells the slot when the request
+     * has been answered.
+     */
+    acquire(chatId: number | undefined, priority: SendPriority, signal?: AbortSignal, timeoutMs?: number): Promise<SendSlot | undefined> {
+      if (signal?.aborted) return Promise.resolve(undefined);
+      if (pumping || replies.length + digests.length > 0) return enqueue(chatId, priority, signal, timeoutMs);
+      // Nobody waits: a free slot is taken at once, without a queue (the common case, and the cheap one).
+      const grant = windows.take(chatId, priority);
+      if (grant instanceof Promise) {
+        return grant.then((taken) => (taken.granted ? taken.slot : enqueue(chatId, priority, signal, timeoutMs)));
+      }
+      return grant.granted ? Promise.resolve(grant.slot) : enqueue(chatId, priority, signal, timeoutMs);
+    },
+    /** Telegram said "retry after": the whole budget closes until then (in Redis mode, for every instance). */
+    closeFor(seconds: number): Promise<void> {
+      return Promise.resolve(windows.closeFor(seconds));
+    },
+  };
+}
+export type SendBudget = ReturnType<typeof createSendBudget>;
+
+/** A budget of one process with the given limits. */
+export const localSendBudget = (limits: RateLimits, clock: Clock = realClock) => createSendBudget(memoryWindows(limits, clock), clock);

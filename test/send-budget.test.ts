@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
+import {
+  createSendBudget,
+  JITTER_MARGIN_MS,
+  localSendBudget,
+  type Clock,
+  type RateLimits,
+  type SendPriority,
+} from "../src/telegram/send-budget.js";
+import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
+
+/** A clock that only moves when someone sleeps: waits cost no real time, and the order of grants is exact. */
+function fakeClock(): Clock {
+  let at = 0;
+  return { now: () => at, sleep: async (ms) => void (at += ms) };
+}
+
+describe("send budget (one process)", () => {
+  it("a reply takes the next free slot ahead of digests that waited longer", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 2, perGroupPerMinute: 20 }, clock);
+    const order: string[] = [];
+    const take = (name: string, chatId: number, priority: SendPriority) =>
+      budget.acquire(chatId, priority).then(() => order.push(`${name}@${clock.now()}`));
+    const waiting = [take("d1", 1, "digest"), take("d2", 2, "digest"), take("d3", 3, "digest"), take("d4", 4, "digest")];
+    waiting.push(take("r1", 5, "reply"));
+    await Promise.all(waiting);
+    // d1 and d2 fill the first second; the reply, asked for after d3 and d4, goes before both.
+    expect(order.map((entry) => entry.split("@")[0])).toEqual(["d1", "d2", "r1", "d3", "d4"]);
+  });
+
+  it("a private chat gets a burst, then one message a second; other chats meanwhile go at once", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 }, clock);
+    const times: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      await budget.acquire(7, "reply");
+      times.push(clock.now());
+    }
+    expect(times.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(times[3]).toBeGreaterThanOrEqual(1000);
+    expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(1000);
+    const before = clock.now();
+    await budget.acquire(8, "reply");
+    expect(clock.now()).toBe(before);
+  });
+
+  it("a chat that is full does not hold up replies to other chats queued behind it", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 30, perGroupPerMinute: 2 }, clock);
+    await budget.acquire(-5, "reply");
+    await budget.acquire(-5, "reply");
+    const order: string[] = [];
+    const group = budget.acquire(-5, "reply").then(() => order.push("group"));
+    const other = budget.acquire(9, "reply").then(() => order.push("other"));
+    await Promise.all([group, other]);
+    expect(order).toEqual(["other", "group"]);
+    expect(clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("a 429 closes it for everyone for retry_after; an aborted wait gives up its place", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    await budget.closeFor(2);
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await budget.acquire(1, "reply", aborted.signal)).toBeUndefined();
+    expect(await budget.acquire(1, "digest")).toBeDefined();
+    expect(clock.now()).toBe(2000);
+  });
+});
+
+describe("send budget in Redis, while Redis does not answer", () => {
+  it("counts in the process's own windows meanwhile, and says so", async () => {
+    const unreachable = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const problems: unknown[] = [];
+    const clock = fakeClock();
+    const windows = redisSendWindows({
+      redis: unreachable,
+      limits: { perSecond: 2, perGroupPerMinute: 20 },
+      onUnreachable: (error) => problems.push(error),
+    });
+    const budget = createSendBudget(windows, clock);
+    try {
+      for (let index = 0; index < 3; index++) expect(await budget.acquire(10 + index, "digest")).toBeDefined();
+      expect(problems.length).toBeGreaterThan(0);
+      // The local windows still hold the limit: the third message waited for the next second.
+      expect(clock.now()).toBeGreaterThanOrEqual(1000);
+    } finally {
+      unreachable.disconnect();
+    }
+  });
+});
+
+describe("send budget with paid broadcasts", () => {
+  it("digests go at the paid rate, replies within the free rate and still first", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget({ perSecond: 2, perGroupPerMinute: 20, paidPerSecond: 10 }, clock);
+    const granted: { who: string; at: number }[] = [];
+    const take = (who: string, chatId: number, priority: SendPriority) =>
+      budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
+    const digests = Array.from({ length: 26 }, (_, index) => take("digest", 100 + index, "digest"));
+    const replies = Array.from({ length: 4 }, (_, index) => take("reply", 200 + index, "reply"));
+    await Promise.all([...digests, ...replies]);
+    const WINDOW = 1000 + JITTER_MARGIN_MS;
+    const second = (index: number) => granted.filter(({ at }) => at >= index * WINDOW && at < (index + 1) * WINDOW).map(({ who }) => who);
+    // 10 a second in all (the paid rate): the first second all digests, which asked first.
+    expect(second(0)).toEqual(Array(10).fill("digest"));
+    // Then the replies waiting go first, 2 a second (the free rate), and digests fill the rest.
+    expect(second(1)).toEqual([...Array(2).fill("reply"), ...Array(8).fill("digest")]);
+    expect(second(2)).toEqual([...Array(2).fill("reply"), ...Array(8).fill("digest")]);
+  });
+});
+
+const redis = await redisForTests();
+afterAll(async () => redis?.stop());
+
+describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" : ` (${NO_REDIS_MESSAGE})`}`, () => {
+  const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 2, privateChatBurst: 2 };
+  async function twoInstances() {
+    const prefix = `budget-${randomUUID()}`;
+    const connections = [new Redis(redis!.url), new Redis(redis!.url)];
+    const budgets = connections.map((connection) => createSendBudget(redisSendWindows({ redis: connection, limits, prefix })));
+    return { budgets, close: () => Promise.all(connections.map((connection) => connection.quit())) };
+  }
+
+  it("two instances together stay within the per-second limit and a group's per-minute limit", async () => {
+    const { budgets, close } = await twoInstances();
+    try {
+      const grantedAt: number[] = [];
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 12 }, (_, index) => budgets[index % 2]!.acquire(100 + index, "digest").then(() => grantedAt.push(Date.now()))),
+      );
+      // 5 a second for both together: the 11th and 12th wait for the third window.
+      expect(grantedAt.filter((at) => at - started < 900)).toHaveLength(5);
+      expect(Math.max(...grantedAt) - started).toBeGreaterThanOrEqual(2000);
+
+      await budgets[0]!.acquire(-77, "digest");
+      await budgets[1]!.acquire(-77, "digest");
+      const third = new AbortController();
+      setTimeout(() => third.abort(), 1500);
+      // The group's third message within a minute is held, whichever instance asks.
+      expect(await budgets[0]!.acquire(-77, "digest", third.signal)).toBeUndefined();
+    } finally {
+      await close();
+    }
+  });
+
+  it("a 429 seen by one instance closes the budget of the other; a reply waiting in one goes before the other's digests", async () => {
+    const { budgets, close } = await twoInstances();
+    try {
+      const [first, second] = budgets as [NonNullable<(typeof budgets)[0]>, NonNullable<(typeof budgets)[1]>];
+      await first.closeFor(1);
+      const started = Date.now();
+      await second.acquire(1, "digest");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+      // Fill the second, then queue digests on one instance and a reply on the other.
+      for (let index = 0; index < 4; index++) await first.acquire(200 + index, "digest");
+      const order: string[] = [];
+      const digests = [0, 1, 2].map((index) => first.acquire(300 + index, "digest").then(() => order.push(`digest${index}`)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reply = second.acquire(400, "reply").then(() => order.push("reply"));
+      await Promise.all([...digests, reply]);
+      expect(order[0], order.join(",")).toBe("reply");
+    } finally {
+      await close();
+    }
+  });
+});
