@@ -146,8 +146,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const router = createRouter(features);
   menu = router.menu;
 
-  if (metrics) bot.use(measureUpdates(metrics));
-  bot.use(oneAtATime(sequenceKey));
+  const ordered = oneAtATime(sequenceKey);
+  bot.use(metrics ? measureUpdates(metrics, ordered) : ordered);
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
   bot.use(prepareUpdate({ store, translators, edition: deps.edition, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));
   const dialogs = dialogsMiddleware(

@@ -9,6 +9,8 @@ import { createLogger } from "../src/logger.js";
 import { createMetrics } from "../src/metrics/index.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import { countingFetch, type ApiCallObserver } from "../src/telegram/transformers.js";
+import { startHarness } from "./support/harness.js";
+import { messageUpdate, privateUser } from "./support/updates.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -120,6 +122,26 @@ describe("metrics registry", () => {
     expect(second).toContain('bot_updates_total{type="callback_query",outcome="ok"} 1');
     expect(second).toContain("bot_telegram_last_success_timestamp_seconds 1700000005");
     expect(await metrics.render()).toContain('bot_telegram_api_calls_total{method="sendMessage",result="ok"} 4');
+  });
+});
+
+describe("metrics of a running bot", () => {
+  it("counts and times every update through the bot, a handler that throws as an error", async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const harness = await startHarness({ bot: { metrics } });
+    try {
+      const user = privateUser({ language_code: "ru" });
+      await harness.send(messageUpdate(user, "/start"));
+      harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: something the bot did not foresee" });
+      await expect(harness.send(messageUpdate(user, "/help"))).rejects.toThrow();
+      const scraped = await metrics.render();
+      expect(scraped).toContain('bot_updates_total{type="message",outcome="ok"} 1');
+      expect(scraped).toContain('bot_updates_total{type="message",outcome="error"} 1');
+      expect(scraped).toContain('bot_update_duration_seconds_count{type="message"} 2');
+      expect(scraped).toContain('bot_telegram_api_calls_total{method="sendMessage",result="400"} 1');
+    } finally {
+      await harness.close();
+    }
   });
 });
 

@@ -12,15 +12,18 @@ function typeOf(update: BotContext["update"]): string {
 
 /**
  * Counts every update by type and outcome and times its handling, from the moment it enters the bot (waiting for
- * the chat's earlier updates included) to the end of its handling. It is the outermost middleware, so a handler that
- * throws counts as an error here before bot.catch sees it; the error is thrown on unchanged.
+ * the chat's earlier updates included) to the end of its handling. It wraps the outermost middleware, `first`, so a
+ * handler that throws counts as an error here before bot.catch sees it; the error is thrown on unchanged.
+ *
+ * It wraps `first` rather than being a middleware of its own: each middleware that `bot.use` adds costs every update
+ * two more async frames in grammY's chain, more than the counting itself.
  */
-export function measureUpdates(metrics: Pick<Metrics, "updateHandled">): MiddlewareFn<BotContext> {
+export function measureUpdates(metrics: Pick<Metrics, "updateHandled">, first: MiddlewareFn<BotContext>): MiddlewareFn<BotContext> {
   // A continuation on the chain's promise rather than an async frame of its own: this runs on every update.
   return (ctx, next) => {
     const started = performance.now();
     const done = (ok: boolean) => metrics.updateHandled(typeOf(ctx.update), ok, (performance.now() - started) / 1000);
-    return next().then(
+    return Promise.resolve(first(ctx, next)).then(
       () => done(true),
       (error: unknown) => {
         done(false);
