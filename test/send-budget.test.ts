@@ -93,6 +93,30 @@ describe("send budget in Redis, while Redis does not answer", () => {
       unreachable.disconnect();
     }
   });
+  it("a Redis that hangs without closing the connection holds no send: past answerWithinMs the process counts alone", async () => {
+    // A connection whose budget steps are never answered (Redis paused, or cut off with the socket still open).
+    const scripts: Record<string, unknown> = {};
+    const hanging = Object.assign(scripts, {
+      defineCommand: (name: string) => void (scripts[name] = () => new Promise(() => undefined)),
+    }) as unknown as Redis;
+    const problems: unknown[] = [];
+    const budget = createSendBudget(
+      redisSendWindows({
+        redis: hanging,
+        limits: { perSecond: 30, perGroupPerMinute: 20 },
+        answerWithinMs: 20,
+        onUnreachable: (error) => problems.push(error),
+      }),
+      fakeClock(),
+    );
+    const outcome = await Promise.race([
+      budget.closeFor(0.001).then(() => budget.acquire(-5, "reply")),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1000)),
+    ]);
+    expect(outcome).toBeDefined();
+    expect(outcome).not.toBe("still waiting");
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
 });
 
 describe("send budget with paid broadcasts", () => {
