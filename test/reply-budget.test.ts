@@ -199,6 +199,24 @@ describe("one send budget for replies and digests", () => {
   });
 });
 
+describe("calls that answer nobody", () => {
+  it("a 429 on setWebhook or getUpdates comes back as Telegram sent it and closes nothing: messages go on at once", async () => {
+    const { harness } = await setUp(LIMITS);
+    const FLOOD_5 = { error_code: 429, description: "Too Many Requests: retry after 5", parameters: { retry_after: 5 } };
+    harness.fake.failNext("setWebhook", FLOOD_5);
+    harness.fake.failNext("getUpdates", FLOOD_5);
+    const started = Date.now();
+    await expect(harness.bot.api.setWebhook("https://example.org/hook")).rejects.toMatchObject({ error_code: 429 });
+    await expect(harness.bot.api.getUpdates({ timeout: 0 })).rejects.toMatchObject({ error_code: 429 });
+    expect(harness.fake.callsTo("setWebhook")).toHaveLength(1);
+    // Neither closed the messages' budget (through the transformer or the HTTP client's report).
+    await sleep(50);
+    await harness.deps.limiter.acquire(123, "digest");
+    await harness.bot.api.sendMessage(124, "hello");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
   it("digests go out with allow_paid_broadcast above the free rate, replies free and first: no 429, nothing lost", async () => {
     const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 20, paidPerSecond: 100 };
