@@ -217,6 +217,33 @@ describe("calls that answer nobody", () => {
   });
 });
 
+describe("the operators' alerts (an Api with digest priority, as main.ts builds it)", () => {
+  it("an alert takes its slot behind a reader's reply that asked later, and waits out a 429 instead of being lost", async () => {
+    const fake = await startFakeTelegram();
+    try {
+      const budget = localSendBudget({ perSecond: 1, perGroupPerMinute: 20 });
+      const logger = createLogger("silent");
+      const replies = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+      botTransformers({ budget, logger })(replies);
+      const alerts = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+      botTransformers({ budget, logger, priority: "digest" })(alerts);
+      await replies.sendMessage(1, "fills the second");
+      const order: string[] = [];
+      const alert = alerts.sendMessage(-900, "alert").then(() => order.push("alert"));
+      await sleep(20);
+      const reply = replies.sendMessage(2, "reply").then(() => order.push("reply"));
+      await Promise.all([alert, reply]);
+      expect(order).toEqual(["reply", "alert"]);
+
+      fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+      await alerts.sendMessage(-900, "flood alert");
+      expect(fake.messages(-900).map((message) => message.text)).toEqual(["alert", "flood alert"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
   it("digests go out with allow_paid_broadcast above the free rate, replies free and first: no 429, nothing lost", async () => {
     const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 20, paidPerSecond: 100 };

@@ -1,6 +1,6 @@
 import { HttpError, type Transformer } from "grammy";
 import type { Logger } from "../logger.js";
-import { realClock, type Clock, type SendBudget, type SendSlot } from "./send-budget.js";
+import { realClock, type Clock, type SendBudget, type SendPriority, type SendSlot } from "./send-budget.js";
 
 /**
  * Methods that Telegram counts against its message limits: everything that sends, copies or forwards a message, and
@@ -52,6 +52,11 @@ export type ReplyDeliveryOptions = {
   logger: Logger;
   /** How long a reply keeps trying (its turn, 429 waits, unreachable network) before it is given up: two minutes. */
   deadlineMs?: number;
+  /**
+   * The priority of this Api's messages in the send budget: "reply" for the Apis that answer people; the operators'
+   * alerts take "digest", so that they never go ahead of a reader's reply.
+   */
+  priority?: SendPriority;
   clock?: Clock;
 };
 
@@ -61,7 +66,7 @@ const networkBackoffMs = (failures: number) => Math.min(500 * 2 ** (failures - 1
 /**
  * Every call of an Api that answers people (ANSWERS_PEOPLE; other calls pass untouched), sent within the budget and
  * never dropped for flood control:
- * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests);
+ * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests; see `priority`);
  * - a 429 on a message closes the whole budget for retry_after (every sender of the bot waits, the digests too) and
  *   the call waits its turn again; a button or inline answer waits out retry_after itself, and closes nothing;
  * - a network failure on what a person sees is tried again when repeating cannot show a message twice (the request
@@ -73,6 +78,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
   const { budget, logger } = options;
   const clock = options.clock ?? realClock;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const priority = options.priority ?? "reply";
   return async (previous, method, payload, requestSignal) => {
     // grammY types the signal with an older AbortSignal; at run time it is Node's own.
     const signal = requestSignal as AbortSignal | undefined;
@@ -88,7 +94,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
     for (;;) {
       let slot: SendSlot | undefined;
       if (counted) {
-        slot = await budget.acquire(chatId, "reply", signal, Math.max(1, giveUpAt - clock.now()));
+        slot = await budget.acquire(chatId, priority, signal, Math.max(1, giveUpAt - clock.now()));
         if (!slot) {
           if (signal?.aborted) throw signal.reason;
           giveUp("no slot in the send budget before the deadline");
