@@ -5,7 +5,7 @@ import nodeFetch from "node-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
-import { createDigestSender } from "../src/digest/sender.js";
+import { createDigestSender, tellTopicStopped } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
@@ -278,6 +278,21 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
     expect(harness.fake.paidMessages()).toBe(200);
     expect(failedUpdates()).toEqual([]);
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("paid broadcasts are digests only", () => {
+  it("the notice that a forum topic's digest stopped goes out free on the paid digests' Api", async () => {
+    const harness = await startHarness({ now: () => NOW });
+    harnesses.push(harness);
+    const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+    api.config.use(asPaidBroadcast);
+    const options = { api, limiter: harness.deps.limiter, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
+    await tellTopicStopped(options, { chatId: -1001, threadId: 5, language: "ru", script: "cyrl", silent: false }, -1001, "topic_deleted");
+    await api.sendMessage(-1002, "digest");
+    const sent = harness.fake.callsTo("sendMessage");
+    expect(sent.map((call) => call.payload.allow_paid_broadcast)).toEqual([false, true]);
+    expect(harness.fake.paidMessages()).toBe(1);
   });
 });
 
