@@ -135,6 +135,11 @@ export type RedisSendWindowsOptions = {
  * of the process, and a waiting reply's deadline and a sender's stop with it.
  */
 export const REDIS_ANSWER_WITHIN_MS = 1000;
+/**
+ * After a step Redis did not answer, the windows are taken in memory this long before Redis is asked again: each
+ * message during an outage costs no wait for Redis, and the process still finds Redis back within a second.
+ */
+const LOCAL_AFTER_FAILURE_MS = 1000;
 
 /** The call's answer, or a rejection once `ms` have passed without one. */
 function answeredWithin<T>(call: Promise<T>, ms: number): Promise<T> {
@@ -149,7 +154,7 @@ function answeredWithin<T>(call: Promise<T>, ms: number): Promise<T> {
  * The send budget's windows in Redis, shared by every instance of the bot: one sliding second for the bot, a sliding
  * minute per group, a token bucket per private chat, one closed-until time for 429s, and the mark of a reply
  * waiting. While Redis does not answer (refuses, or takes longer than `answerWithinMs`), each instance counts in its own
- * memory with the same limits (the store is away then too, so little is sent).
+ * memory with the same limits (the store is away then too, so little is sent), asking Redis again a second later.
  */
 export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows {
   const { redis, limits } = options;
@@ -161,6 +166,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fail = (error: unknown) => options.onUnreachable?.(error);
   const answerWithinMs = options.answerWithinMs ?? REDIS_ANSWER_WITHIN_MS;
+  let localUntil = 0;
   // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
   redis.defineCommand("sendBudgetTake", { numberOfKeys: 5, lua: TAKE });
   redis.defineCommand("sendBudgetSent", { numberOfKeys: 3, lua: SENT });
@@ -169,6 +175,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
 
   return {
     async take(chatId, priority) {
+      if (Date.now() < localUntil) return local.take(chatId, priority);
       const kind = chatId === undefined ? "none" : chatId < 0 ? "group" : limits.privateChatBurst === undefined ? "none" : "private";
       const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
       const member = `${instance}-${++sequence}`;
@@ -200,6 +207,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "replies" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
+        localUntil = Date.now() + LOCAL_AFTER_FAILURE_MS;
         fail(error);
         return local.take(chatId, priority);
       }
