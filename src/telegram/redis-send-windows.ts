@@ -141,11 +141,15 @@ export const REDIS_ANSWER_WITHIN_MS = 1000;
  */
 const LOCAL_AFTER_FAILURE_MS = 1000;
 
-/** The call's answer, or a rejection once `ms` have passed without one. */
+/**
+ * The call's answer, or a rejection once `ms` have passed without one. The rejection waits for the event loop to read
+ * what arrived meanwhile (setImmediate runs after I/O): a process that stalled longer than `ms` (a long GC, a starved
+ * CPU) finds Redis's answer waiting and takes it, rather than counting alone for a second.
+ */
 function answeredWithin<T>(call: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer the send budget within ${ms} ms`)), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new Error(`Redis did not answer the send budget within ${ms} ms`))), ms);
   });
   return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }
