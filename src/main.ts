@@ -31,7 +31,7 @@ import type { Store } from "./store/types.js";
 import { redisSendWindows } from "./telegram/redis-send-windows.js";
 import { asPaidBroadcast } from "./telegram/paid-broadcast.js";
 import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
-import { countingFetch } from "./telegram/transformers.js";
+import { botTransformers, countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else (a channel's posts come only when asked for). */
@@ -134,6 +134,8 @@ const STORE_WATCH_MS = 2_000;
 const API_SILENCE_MS = 5 * 60 * 1000;
 /** A run of 429 pauses longer than this is posted to the operators' chat. */
 const LONG_FLOOD_MS = 60_000;
+/** An alert keeps waiting for its turn this long (longer than a reply): the one about a long 429 run waits it out. */
+const ALERT_DEADLINE_MS = 10 * 60 * 1000;
 
 const within = (check: Promise<boolean>, ms: number) =>
   Promise.race([check.catch(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
@@ -241,6 +243,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
     const alertApi = new Api(config.botToken, countedClient);
+    // Telegram counts an alert like any message: it takes a slot of the send budget behind readers' replies (digest
+    // priority) and waits out a 429 through it, so that the alert of a long 429 run is not refused by that very run.
+    botTransformers({ budget: sendBudget, logger, priority: "digest", deadlineMs: ALERT_DEADLINE_MS })(alertApi);
     const translators = createTranslators();
     alerts = createAlerts({
       send: (text) => alertApi.sendMessage(alertChatId, text, { link_preview_options: { is_disabled: true } }),

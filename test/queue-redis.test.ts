@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { createDigestQueue, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
-import { localSendBudget } from "../src/telegram/send-budget.js";
+import { localSendBudget, type SendBudget } from "../src/telegram/send-budget.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
@@ -35,7 +35,7 @@ function tickInto(queue: DigestQueue, store: Store, at: Date, digests: DigestRen
 const renderer = createDigestRenderer(content, translators);
 const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily digest is owed
 
-type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue };
+type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue; prefix: string };
 const rigs: Rig[] = [];
 afterEach(async () => {
   for (const rig of rigs.splice(0)) {
@@ -45,7 +45,7 @@ afterEach(async () => {
   }
 });
 
-async function rig(options: { attempts?: number; renderer?: DigestRenderer } = {}): Promise<Rig> {
+async function rig(options: { attempts?: number; renderer?: DigestRenderer; limiter?: SendBudget } = {}): Promise<Rig> {
   const prefix = `t-${randomUUID()}`;
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
@@ -56,12 +56,12 @@ async function rig(options: { attempts?: number; renderer?: DigestRenderer } = {
     api,
     store,
     renderer: () => options.renderer ?? renderer,
-    limiter: localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
+    limiter: options.limiter ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
     logger: createLogger("silent"),
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   });
-  const created = { fake, store, queue };
+  const created = { fake, store, queue, prefix };
   rigs.push(created);
   return created;
 }
@@ -101,6 +101,40 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const chatId of chats) expect(digestsTo(fake, chatId)).toHaveLength(1);
     expect((await store.stats(new Date(0))).deliveries.sent).toBe(20);
+  });
+
+  it("closing while jobs wait for their slot (the budget closed by a long 429) ends at once; the jobs go back and are sent later, once", async () => {
+    const held = localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
+    await held.closeFor(60);
+    const { fake, store, queue, prefix } = await rig({ limiter: held });
+    await subscribe(store, [7501, 7502]);
+    await tickInto(queue, store, DUE);
+    queue.start();
+    await until(async () => (await queue.counts()).active === 2);
+    const started = Date.now();
+    await queue.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.callsTo("sendMessage")).toHaveLength(0);
+
+    const next = createDigestQueue({
+      redisUrl: redis!.url,
+      prefix,
+      api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
+      store,
+      renderer: () => renderer,
+      limiter: localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
+      logger: createLogger("silent"),
+      now: () => DUE,
+    });
+    try {
+      next.start();
+      await until(() => [7501, 7502].every((chatId) => digestsTo(fake, chatId).length === 1));
+      await until(async () => (await store.stats(new Date(0))).deliveries.sent === 2);
+      // Neither the claim nor the job counted the stop as an attempt.
+      expect((await next.counts()).failed).toBe(0);
+    } finally {
+      await next.close();
+    }
   });
 
   it("instant: one job per chat and content change, its id free of ':' although the mark is a timestamp", async () => {

@@ -5,7 +5,7 @@ import nodeFetch from "node-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
-import { createDigestSender } from "../src/digest/sender.js";
+import { createDigestSender, tellTopicStopped } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
@@ -199,6 +199,51 @@ describe("one send budget for replies and digests", () => {
   });
 });
 
+describe("calls that answer nobody", () => {
+  it("a 429 on setWebhook or getUpdates comes back as Telegram sent it and closes nothing: messages go on at once", async () => {
+    const { harness } = await setUp(LIMITS);
+    const FLOOD_5 = { error_code: 429, description: "Too Many Requests: retry after 5", parameters: { retry_after: 5 } };
+    harness.fake.failNext("setWebhook", FLOOD_5);
+    harness.fake.failNext("getUpdates", FLOOD_5);
+    const started = Date.now();
+    await expect(harness.bot.api.setWebhook("https://example.org/hook")).rejects.toMatchObject({ error_code: 429 });
+    await expect(harness.bot.api.getUpdates({ timeout: 0 })).rejects.toMatchObject({ error_code: 429 });
+    expect(harness.fake.callsTo("setWebhook")).toHaveLength(1);
+    // Neither closed the messages' budget (through the transformer or the HTTP client's report).
+    await sleep(50);
+    await harness.deps.limiter.acquire(123, "digest");
+    await harness.bot.api.sendMessage(124, "hello");
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("the operators' alerts (an Api with digest priority, as main.ts builds it)", () => {
+  it("an alert takes its slot behind a reader's reply that asked later, and waits out a 429 instead of being lost", async () => {
+    const fake = await startFakeTelegram();
+    try {
+      const budget = localSendBudget({ perSecond: 1, perGroupPerMinute: 20 });
+      const logger = createLogger("silent");
+      const replies = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+      botTransformers({ budget, logger })(replies);
+      const alerts = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+      botTransformers({ budget, logger, priority: "digest" })(alerts);
+      await replies.sendMessage(1, "fills the second");
+      const order: string[] = [];
+      const alert = alerts.sendMessage(-900, "alert").then(() => order.push("alert"));
+      await sleep(20);
+      const reply = replies.sendMessage(2, "reply").then(() => order.push("reply"));
+      await Promise.all([alert, reply]);
+      expect(order).toEqual(["reply", "alert"]);
+
+      fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+      await alerts.sendMessage(-900, "flood alert");
+      expect(fake.messages(-900).map((message) => message.text)).toEqual(["alert", "flood alert"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
   it("digests go out with allow_paid_broadcast above the free rate, replies free and first: no 429, nothing lost", async () => {
     const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 20, paidPerSecond: 100 };
@@ -233,6 +278,21 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
     expect(harness.fake.paidMessages()).toBe(200);
     expect(failedUpdates()).toEqual([]);
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("paid broadcasts are digests only", () => {
+  it("the notice that a forum topic's digest stopped goes out free on the paid digests' Api", async () => {
+    const harness = await startHarness({ now: () => NOW });
+    harnesses.push(harness);
+    const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+    api.config.use(asPaidBroadcast);
+    const options = { api, limiter: harness.deps.limiter, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
+    await tellTopicStopped(options, { chatId: -1001, threadId: 5, language: "ru", script: "cyrl", silent: false }, -1001, "topic_deleted");
+    await api.sendMessage(-1002, "digest");
+    const sent = harness.fake.callsTo("sendMessage");
+    expect(sent.map((call) => call.payload.allow_paid_broadcast)).toEqual([false, true]);
+    expect(harness.fake.paidMessages()).toBe(1);
   });
 });
 

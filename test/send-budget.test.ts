@@ -93,6 +93,41 @@ describe("send budget in Redis, while Redis does not answer", () => {
       unreachable.disconnect();
     }
   });
+  it("a Redis that hangs without closing the connection holds no send: past answerWithinMs the process counts alone", async () => {
+    // A connection whose budget steps are never answered (Redis paused, or cut off with the socket still open).
+    const scripts: Record<string, unknown> = {};
+    let asked = 0;
+    const hanging = Object.assign(scripts, {
+      defineCommand: (name: string) =>
+        void (scripts[name] = () => {
+          asked++;
+          return new Promise(() => undefined);
+        }),
+    }) as unknown as Redis;
+    const problems: unknown[] = [];
+    const budget = createSendBudget(
+      redisSendWindows({
+        redis: hanging,
+        limits: { perSecond: 30, perGroupPerMinute: 20 },
+        answerWithinMs: 20,
+        onUnreachable: (error) => problems.push(error),
+      }),
+      fakeClock(),
+    );
+    const outcome = await Promise.race([
+      budget.closeFor(0.001).then(() => budget.acquire(-5, "reply")),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 1000)),
+    ]);
+    expect(outcome).toBeDefined();
+    expect(outcome).not.toBe("still waiting");
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    // Once Redis has failed to answer, the next messages are counted in memory at once, without asking it again.
+    const askedBefore = asked;
+    const started = Date.now();
+    for (let index = 0; index < 5; index++) await budget.acquire(100 + index, "digest");
+    expect(asked).toBe(askedBefore);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
 });
 
 describe("send budget with paid broadcasts", () => {

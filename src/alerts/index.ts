@@ -25,9 +25,8 @@ type KindState = { lastSentAt: number; folded: number; latest: AlertVariables; t
 /**
  * Alerts to the operators' chat (ALERT_CHAT_ID). The first alert of a kind goes out at once; more of the same kind
  * within ALERT_WINDOW_MS are counted, and when the window ends one message carries the latest of them and how many
- * there were. Sending goes through `send` (an Api of its own, outside the send budget, so alerts never wait behind
- * readers' replies or digests and never take their place); a failure to send is logged and
- * never thrown, so a broken alert chat cannot stop the bot.
+ * there were. Sending goes through `send` (an Api of its own, whose messages take slots of the send budget behind
+ * readers' replies); a failure to send is logged and never thrown, so a broken alert chat cannot stop the bot.
  */
 export function createAlerts(options: {
   send: (text: string) => Promise<unknown>;

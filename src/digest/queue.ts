@@ -114,6 +114,9 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, storeWaitMs);
   const connection = connectionOf(options.redisUrl);
   const digestOf = digestOfDelivery(api);
+  // Aborted by close(): a job still waiting for its slot goes back to the queue instead of holding the shutdown up
+  // (a group's full minute, or a long 429, can keep a slot away for a minute or more).
+  const closing = new AbortController();
   const queue = new Queue<DigestJob>(QUEUE_NAME, {
     connection,
     prefix: options.prefix ?? PREFIX,
@@ -140,9 +143,15 @@ export function createDigestQueue(options: DigestQueueOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      const slot = await limiter.acquire(chatId, "digest");
+      const slot = await limiter.acquire(chatId, "digest", closing.signal);
+      if (!slot) {
+        // Closing before this message went out: the delivery's claim is not an attempt, and the job goes back to the
+        // queue unharmed (no attempt used either) for the next worker, in this instance or another.
+        await stored(() => store.markRetry(delivery.id, now(), "stopped before sending", false));
+        throw Worker.RateLimitError();
+      }
       try {
-        const message = await sendDigest(api, chatId, digest, delivery).finally(() => slot?.sent());
+        const message = await sendDigest(api, chatId, digest, delivery).finally(() => slot.sent());
         // Sent: it must be recorded as sent, however long the store takes to come back, or it would go out again.
         await stored(() => store.markSent(delivery.id, message.message_id, digests.contentMark));
         finished("sent", { chatId });
@@ -226,7 +235,9 @@ export function createDigestQueue(options: DigestQueueOptions) {
         return false;
       }
     },
+    /** Stops taking jobs; a job waiting for its slot goes back to the queue, one whose message is out is recorded. */
     async close(): Promise<void> {
+      closing.abort();
       await worker?.close();
       await queue.close();
     },

@@ -97,7 +97,12 @@ export async function tellTopicStopped(
     const slot = await options.limiter.acquire(chatId, "digest");
     // As quiet as the digest it replaces: a group that chose silent digests is not rung for this one either.
     await options.api
-      .sendMessage(chatId, notice.text, { parse_mode: "HTML", ...(delivery.silent ? { disable_notification: true } : {}) })
+      .sendMessage(chatId, notice.text, {
+        parse_mode: "HTML",
+        ...(delivery.silent ? { disable_notification: true } : {}),
+        // Only digests are paid broadcasts (PAID_BROADCAST_RATE): this notice is free, whatever the Api.
+        allow_paid_broadcast: false,
+      })
       .finally(() => slot?.sent());
   } catch (error) {
     options.logger.warn(

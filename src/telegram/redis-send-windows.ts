@@ -125,13 +125,40 @@ export type RedisSendWindowsOptions = {
   prefix?: string;
   /** Told when Redis does not answer; the process then counts on its own windows until it does. */
   onUnreachable?: (error: unknown) => void;
+  /** A step Redis has not answered within this long counts as unanswered (default REDIS_ANSWER_WITHIN_MS). */
+  answerWithinMs?: number;
 };
+
+/**
+ * Redis answers a budget step in about a millisecond. One that takes longer than this is treated like a refused
+ * connection: a Redis that hangs (paused, or cut off without the connection closing) would otherwise hold every send
+ * of the process, and a waiting reply's deadline and a sender's stop with it.
+ */
+export const REDIS_ANSWER_WITHIN_MS = 1000;
+/**
+ * After a step Redis did not answer, the windows are taken in memory this long before Redis is asked again: each
+ * message during an outage costs no wait for Redis, and the process still finds Redis back within a second.
+ */
+const LOCAL_AFTER_FAILURE_MS = 1000;
+
+/**
+ * The call's answer, or a rejection once `ms` have passed without one. The rejection waits for the event loop to read
+ * what arrived meanwhile (setImmediate runs after I/O): a process that stalled longer than `ms` (a long GC, a starved
+ * CPU) finds Redis's answer waiting and takes it, rather than counting alone for a second.
+ */
+function answeredWithin<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => setImmediate(() => reject(new Error(`Redis did not answer the send budget within ${ms} ms`))), ms);
+  });
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * The send budget's windows in Redis, shared by every instance of the bot: one sliding second for the bot, a sliding
  * minute per group, a token bucket per private chat, one closed-until time for 429s, and the mark of a reply
- * waiting. While Redis does not answer, each instance counts in its own memory with the same limits (the store is
- * away then too, so little is sent).
+ * waiting. While Redis does not answer (refuses, or takes longer than `answerWithinMs`), each instance counts in its own
+ * memory with the same limits (the store is away then too, so little is sent), asking Redis again a second later.
  */
 export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows {
   const { redis, limits } = options;
@@ -142,6 +169,8 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   let sequence = 0;
   const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fail = (error: unknown) => options.onUnreachable?.(error);
+  const answerWithinMs = options.answerWithinMs ?? REDIS_ANSWER_WITHIN_MS;
+  let localUntil = 0;
   // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
   redis.defineCommand("sendBudgetTake", { numberOfKeys: 5, lua: TAKE });
   redis.defineCommand("sendBudgetSent", { numberOfKeys: 3, lua: SENT });
@@ -150,26 +179,30 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
 
   return {
     async take(chatId, priority) {
+      if (Date.now() < localUntil) return local.take(chatId, priority);
       const kind = chatId === undefined ? "none" : chatId < 0 ? "group" : limits.privateChatBurst === undefined ? "none" : "private";
       const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
       const member = `${instance}-${++sequence}`;
       try {
-        const answer = await scripts.sendBudgetTake(
-          keys.all,
-          keys.closed,
-          keys.replyWaits,
-          chatKey,
-          keys.replies,
-          Math.min(limits.perSecond, 1e9),
-          second,
-          Math.min(limits.perGroupPerMinute, 1e9),
-          60_000 + JITTER_MARGIN_MS,
-          limits.privateChatBurst ?? 0,
-          second,
-          kind,
-          priority,
-          member,
-          limits.paidPerSecond ?? 0,
+        const answer = await answeredWithin(
+          scripts.sendBudgetTake(
+            keys.all,
+            keys.closed,
+            keys.replyWaits,
+            chatKey,
+            keys.replies,
+            Math.min(limits.perSecond, 1e9),
+            second,
+            Math.min(limits.perGroupPerMinute, 1e9),
+            60_000 + JITTER_MARGIN_MS,
+            limits.privateChatBurst ?? 0,
+            second,
+            kind,
+            priority,
+            member,
+            limits.paidPerSecond ?? 0,
+          ),
+          answerWithinMs,
         );
         if (answer[0] === 1) {
           const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.replies, member, kind).catch(fail);
@@ -178,6 +211,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "replies" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
+        localUntil = Date.now() + LOCAL_AFTER_FAILURE_MS;
         fail(error);
         return local.take(chatId, priority);
       }
@@ -185,7 +219,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
     async closeFor(seconds) {
       void local.closeFor(seconds);
       try {
-        await scripts.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000));
+        await answeredWithin(scripts.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000)), answerWithinMs);
       } catch (error) {
         fail(error);
       }

@@ -1,6 +1,6 @@
 import { HttpError, type Transformer } from "grammy";
 import type { Logger } from "../logger.js";
-import { realClock, type Clock, type SendBudget, type SendSlot } from "./send-budget.js";
+import { realClock, type Clock, type SendBudget, type SendPriority, type SendSlot } from "./send-budget.js";
 
 /**
  * Methods that Telegram counts against its message limits: everything that sends, copies or forwards a message, and
@@ -10,10 +10,12 @@ import { realClock, type Clock, type SendBudget, type SendSlot } from "./send-bu
  */
 export const COUNTED_METHODS = /^(send(?!ChatAction$)[A-Z]|copyMessages?$|forwardMessages?$|editMessage[A-Z])/;
 /**
- * Calls tried again after a network failure: what a person sees (messages, edits, answers to a button or an inline
- * query). Others are thrown at once as before: the runner retries getUpdates itself, and start-up calls fail loudly.
+ * Calls that answer people: what a person sees (messages, edits, answers to a button or an inline query). Only these
+ * are delivered here (429 waited out, network failures retried); every other call (getUpdates, setWebhook, getMe,
+ * getChatMember, ...) goes to Telegram untouched and comes back as Telegram answered: the runner retries getUpdates
+ * itself, start-up calls fail loudly, and a 429 on them says nothing about the messages' budget.
  */
-const RETRIED_AFTER_NETWORK_FAILURE = new RegExp(`${COUNTED_METHODS.source}|^answer[A-Z]`);
+const ANSWERS_PEOPLE = new RegExp(`${COUNTED_METHODS.source}|^answer[A-Z]`);
 /** Of those, the ones whose repetition would show the reader a second message. */
 const CREATES_MESSAGE = /^(send|copyMessage|forwardMessage)/;
 
@@ -50,6 +52,11 @@ export type ReplyDeliveryOptions = {
   logger: Logger;
   /** How long a reply keeps trying (its turn, 429 waits, unreachable network) before it is given up: two minutes. */
   deadlineMs?: number;
+  /**
+   * The priority of this Api's messages in the send budget: "reply" for the Apis that answer people; the operators'
+   * alerts take "digest", so that they never go ahead of a reader's reply.
+   */
+  priority?: SendPriority;
   clock?: Clock;
 };
 
@@ -57,10 +64,11 @@ const DEFAULT_DEADLINE_MS = 2 * 60 * 1000;
 const networkBackoffMs = (failures: number) => Math.min(500 * 2 ** (failures - 1), 10_000);
 
 /**
- * Every call of an Api that answers people, sent within the budget and never dropped for flood control:
- * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests);
- * - a 429 closes the whole budget for retry_after (every sender of the bot waits, the digests too) and the call waits
- *   its turn again; a call that is not counted waits out retry_after itself;
+ * Every call of an Api that answers people (ANSWERS_PEOPLE; other calls pass untouched), sent within the budget and
+ * never dropped for flood control:
+ * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests; see `priority`);
+ * - a 429 on a message closes the whole budget for retry_after (every sender of the bot waits, the digests too) and
+ *   the call waits its turn again; a button or inline answer waits out retry_after itself, and closes nothing;
  * - a network failure on what a person sees is tried again when repeating cannot show a message twice (the request
  *   never reached Telegram, or the call creates no message), else it is thrown at once;
  * - past the deadline, waiting makes no sense any more: the call fails with ReplyNotSentError (the update's error
@@ -70,9 +78,11 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
   const { budget, logger } = options;
   const clock = options.clock ?? realClock;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const priority = options.priority ?? "reply";
   return async (previous, method, payload, requestSignal) => {
     // grammY types the signal with an older AbortSignal; at run time it is Node's own.
     const signal = requestSignal as AbortSignal | undefined;
+    if (!ANSWERS_PEOPLE.test(method)) return previous(method, payload, requestSignal);
     const counted = COUNTED_METHODS.test(method);
     const chatId = counted ? chatOfCall(payload) : undefined;
     const giveUpAt = clock.now() + deadlineMs;
@@ -84,7 +94,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
     for (;;) {
       let slot: SendSlot | undefined;
       if (counted) {
-        slot = await budget.acquire(chatId, "reply", signal, Math.max(1, giveUpAt - clock.now()));
+        slot = await budget.acquire(chatId, priority, signal, Math.max(1, giveUpAt - clock.now()));
         if (!slot) {
           if (signal?.aborted) throw signal.reason;
           giveUp("no slot in the send budget before the deadline");
@@ -97,7 +107,7 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
       slot?.sent();
       if ("error" in outcome) {
         const { error } = outcome;
-        if (!(error instanceof HttpError) || signal?.aborted || !RETRIED_AFTER_NETWORK_FAILURE.test(method)) throw error;
+        if (!(error instanceof HttpError) || signal?.aborted) throw error;
         if (CREATES_MESSAGE.test(method) && !neverReachedTelegram(error)) throw error;
         const backoff = networkBackoffMs(++networkFailures);
         if (clock.now() + backoff > giveUpAt) throw error;
@@ -109,9 +119,10 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
       if (response.ok || response.error_code !== 429) return response;
       const retryAfter = response.parameters?.retry_after ?? 1;
       if (clock.now() + retryAfter * 1000 > giveUpAt) giveUp(`Telegram asks to wait ${retryAfter} s, past the deadline`);
-      // The limit is per bot: everything that sends waits (a second close, by the HTTP client's report, changes nothing).
-      await budget.closeFor(retryAfter);
-      if (!counted) await clock.sleep(retryAfter * 1000, signal);
+      // The messages' limit is per bot: everything that sends waits (a second close, by the HTTP client's report,
+      // changes nothing). A refused button or inline answer waits out its own retry_after.
+      if (counted) await budget.closeFor(retryAfter);
+      else await clock.sleep(retryAfter * 1000, signal);
     }
   };
 }

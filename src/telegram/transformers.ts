@@ -3,12 +3,12 @@ import nodeFetch from "node-fetch";
 import type { Logger } from "../logger.js";
 import type { ApiCallResult } from "../metrics/index.js";
 import { ignoreNotModified } from "./not-modified.js";
-import { deliverReplies, type ReplyDeliveryOptions } from "./retry.js";
+import { COUNTED_METHODS, deliverReplies, type ReplyDeliveryOptions } from "./retry.js";
 import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
 
 /** What the bot does when Telegram refuses one of its calls, by the classification of send failures. */
 export type SendFailureHandlers = {
-  /** 429: the limit is per bot, so everything that sends waits, the digest sender included. */
+  /** 429 on a message (COUNTED_METHODS): the limit is per bot, so everything that sends waits, the digest sender included. */
   onFlood(retryAfterSeconds: number): void | Promise<void>;
   /** The chat a message went to can no longer be written to. */
   onChatGone(chatId: number, reason: ChatGoneReason): Promise<void>;
@@ -31,7 +31,8 @@ export function reportingFetch(handlers: SendFailureHandlers, logger: Logger, ba
   return watchedFetch(base, observe, async (method, failure, init) => {
     try {
       const classified = classifyApiFailure(failure);
-      if (classified.kind === "flood") return handlers.onFlood(classified.retryAfter);
+      // Only a message's 429 is the per-bot message limit; one on getUpdates, setWebhook or a button answer is not.
+      if (classified.kind === "flood") return COUNTED_METHODS.test(method) ? handlers.onFlood(classified.retryAfter) : undefined;
       const body: unknown = typeof init?.body === "string" ? JSON.parse(init.body) : undefined;
       const chatId =
         typeof body === "object" && body !== null && "chat_id" in body && typeof body.chat_id === "number" ? body.chat_id : undefined;
