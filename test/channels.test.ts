@@ -1,13 +1,10 @@
-import { Api } from "grammy";
 import type { InlineKeyboardButton, User } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { tellChannelLost } from "../src/digest/channel-lost.js";
-import { createDigestSender } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { CHANNEL_REQUEST_ID } from "../src/render/channel.js";
-import { createLogger } from "../src/logger.js";
-import { BOT_INFO, startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
 import { channelMembers, unknownChannel, type ChannelMember } from "./support/channels.js";
 import { callbackButtons, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
 import {
@@ -307,13 +304,7 @@ describe("channels: digests, posts and losing the channel", () => {
     await share(harness, user);
     expect((await harness.store.getSubscription(CHANNEL.id))?.createdBy).toBe(user.id);
     await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
-    const sender = createDigestSender({
-      api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
-      store: harness.store,
-      renderer: () => harness.deps.edition().digests,
-      limiter: harness.deps.limiter,
-      logger: createLogger("silent"),
-    });
+    const sender = harness.digestSender();
     expect(await sender.drain()).toMatchObject({ sent: 1 });
     const digest = sentTo(harness, CHANNEL.id).at(-1)!.payload;
     expect(digest.text).toContain("🗞");
@@ -390,12 +381,7 @@ describe("channels: digests, posts and losing the channel", () => {
     );
     const told: Promise<boolean>[] = [];
     // As main.ts wires it: a dropped delivery tells whoever set up the channel.
-    const sender = createDigestSender({
-      api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
-      store: harness.store,
-      renderer: () => harness.deps.edition().digests,
-      limiter: harness.deps.limiter,
-      logger: createLogger("silent"),
+    const sender = harness.digestSender({
       onFinished: (outcome, { chatId }) => {
         if (outcome === "dropped") {
           const options = { api: harness.bot.api, store: harness.store, translators: harness.deps.translators };

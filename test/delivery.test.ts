@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
 import { localSendBudget, type Clock } from "../src/telegram/send-budget.js";
-import { createDigestSender, type SenderOptions } from "../src/digest/sender.js";
+import { type SenderOptions } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
-import { createLogger } from "../src/logger.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
@@ -36,12 +35,7 @@ async function setUp(options: { perSecond?: number; library?: ContentLibrary; da
 const deliveryApi = (harness: Harness) => new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
 
 function senderFor(harness: Harness, overrides: Partial<SenderOptions> = {}) {
-  return createDigestSender({
-    api: deliveryApi(harness),
-    store: harness.store,
-    renderer: () => harness.deps.edition().digests,
-    limiter: harness.deps.limiter,
-    logger: createLogger("silent"),
+  return harness.digestSender({
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     ...overrides,
   });

@@ -5,7 +5,7 @@ import nodeFetch from "node-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
-import { createDigestSender, tellTopicStopped } from "../src/digest/sender.js";
+import { tellTopicStopped } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
@@ -74,14 +74,7 @@ async function subscribeChats(store: Store, chatIds: number[]) {
 }
 
 /** The digest sender on the bot's budget, as main.ts builds it (an Api of its own). */
-const digestSender = (harness: Harness) =>
-  createDigestSender({
-    api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
-    store: harness.store,
-    renderer: () => harness.deps.edition().digests,
-    limiter: harness.deps.limiter,
-    logger: createLogger("silent"),
-  });
+const digestSender = (harness: Harness) => harness.digestSender();
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
 const isDigest = (text: string | undefined) => text?.includes("🗞 Дайджест") ?? false;
@@ -254,13 +247,7 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
     await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
     const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
     api.config.use(asPaidBroadcast);
-    const sender = createDigestSender({
-      api,
-      store: harness.store,
-      renderer: () => harness.deps.edition().digests,
-      limiter: harness.deps.limiter,
-      logger: createLogger("silent"),
-    });
+    const sender = harness.digestSender({ api });
     const broadcast = sender.drain();
     const readers = range(0, 10).map(() => privateUser({ language_code: "ru" }));
     await Promise.all(readers.map((reader) => receive(messageUpdate(reader, "/help"))));

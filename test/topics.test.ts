@@ -1,10 +1,7 @@
-import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDigestSender } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
-import { createLogger } from "../src/logger.js";
 import type { Call } from "./support/fake-telegram.js";
-import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
 import {
   callbackUpdate,
@@ -49,13 +46,7 @@ const lastTextIn = (threadId: number | undefined) =>
 /** One scheduler pass and one drain of the outbox, as main.ts runs them in SQLite mode. */
 async function deliverDue(): Promise<void> {
   await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-  await createDigestSender({
-    api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
-    store: harness.store,
-    renderer: () => harness.deps.edition().digests,
-    limiter: harness.deps.limiter,
-    logger: createLogger("silent"),
-  }).drain();
+  await harness.digestSender().drain();
 }
 
 describe("forum topics", () => {

@@ -1,15 +1,14 @@
 import { Writable } from "node:stream";
-import { Api, BotError } from "grammy";
+import { BotError } from "grammy";
 import type { Chat, Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
-import { createDigestSender } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import type { Store } from "../src/store/types.js";
-import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+import { startHarness, type Harness } from "./support/harness.js";
 import { lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
@@ -63,14 +62,7 @@ async function subscribe(store: Store, chatId: number, chatKind: "private" | "gr
 }
 
 /** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without the replies' transformers). */
-const digestSender = () =>
-  createDigestSender({
-    api: new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot }),
-    store: harness.store,
-    renderer: () => harness.deps.edition().digests,
-    limiter: harness.deps.limiter,
-    logger: createLogger("silent"),
-  });
+const digestSender = () => harness.digestSender();
 
 const failedUpdates = () => logged.filter((line) => line.msg === "update failed");
 

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Update, UserFromGetMe } from "grammy/types";
-import type { Bot } from "grammy";
+import { Api, type Bot } from "grammy";
 import type { BotContext } from "../../src/bot/context.js";
 import type { Deps } from "../../src/bot/deps.js";
 import { createBot, type CreateBotOptions } from "../../src/create-bot.js";
 import { content } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent } from "../../src/content/live.js";
+import { createDigestSender, type DigestSender, type SenderOptions } from "../../src/digest/sender.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 import { NO_LIMITS } from "../../src/telegram/send-budget.js";
@@ -36,6 +37,11 @@ export type Harness = {
   bot: Bot<BotContext>;
   deps: Deps;
   send(update: Update): Promise<void>;
+  /**
+   * The digest sender as main.ts builds it in SQLite mode: on the bot's send budget, with an Api of its own (the
+   * fake's, without the replies' transformers). Options override any part.
+   */
+  digestSender(overrides?: Partial<SenderOptions>): DigestSender;
   close(): Promise<void>;
 };
 
@@ -78,6 +84,15 @@ export async function startHarness(
     bot,
     deps,
     send: (update) => bot.handleUpdate(update),
+    digestSender: (overrides = {}) =>
+      createDigestSender({
+        api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
+        store,
+        renderer: () => deps.edition().digests,
+        limiter: deps.limiter,
+        logger: createLogger("silent"),
+        ...overrides,
+      }),
     async close() {
       await store.close();
       if (!options.fake) await fake.close();

@@ -30,12 +30,10 @@ import { ZONE_PRESETS, type ZonePreset } from "../../src/shared/schedule.js";
 import type { Subscription } from "../../src/store/types.js";
 import type { Harness } from "./harness.js";
 import { pressIn } from "./keyboard.js";
-import { Api } from "grammy";
 import { CHANNEL_REQUEST_ID } from "../../src/render/channel.js";
-import { createDigestSender } from "../../src/digest/sender.js";
 import { tick } from "../../src/digest/tick.js";
 import { channelMembers, unknownChannel, type ChannelMember } from "./channels.js";
-import { BOT_INFO, TEST_TOKEN } from "./harness.js";
+import { BOT_INFO } from "./harness.js";
 import {
   callbackUpdate,
   channelChat,
@@ -441,13 +439,7 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     fake.failNext("sendMessage", { error_code: 400, description: answer }, { when: (payload) => payload.chat_id === chat.id });
   }
   await tick(harness.store, new Date(), () => deps.edition().digests.contentMark);
-  await createDigestSender({
-    api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
-    store: harness.store,
-    renderer: () => deps.edition().digests,
-    limiter: deps.limiter,
-    logger: createLogger("silent"),
-  }).drain();
+  await harness.digestSender().drain();
   // /start in such a topic (its administrators may still post in a closed one) offers that topic's digest back.
   for (const { user, chat } of forums) await harness.send(messageUpdate(user, "/start", { chat, threadId: 7 }));
 
