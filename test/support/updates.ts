@@ -1,4 +1,5 @@
 import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+import { POST_RIGHTS } from "../../src/render/channel.js";
 
 let counter = 1000;
 const nextId = () => ++counter;
@@ -106,21 +107,13 @@ export function channelPostUpdate(channel: Chat.ChannelChat, text: string): Upda
 /** The bot's membership in a channel changed: removed, or an administrator with or without the right to post. */
 export function channelMemberUpdate(from: User, channel: Chat.ChannelChat, member: "kicked" | "left" | { canPost: boolean }): Update {
   const bot = { id: 123456, is_bot: true, first_name: "Visit Briefing", username: "visit_briefing_bot" };
+  // An administrator's entry: the rights the picker asks for, with the right to post as given.
   const administrator = (canPost: boolean) => ({
     status: "administrator",
     user: bot,
     can_be_edited: false,
-    is_anonymous: false,
+    ...POST_RIGHTS,
     can_manage_chat: true,
-    can_delete_messages: false,
-    can_manage_video_chats: false,
-    can_restrict_members: false,
-    can_promote_members: false,
-    can_change_info: false,
-    can_invite_users: false,
-    can_post_stories: false,
-    can_edit_stories: false,
-    can_delete_stories: false,
     can_post_messages: canPost,
   });
   const next =
