@@ -284,8 +284,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   const finished: DigestFinished = (outcome, detail) => {
     metrics.digestFinished(outcome);
     if (outcome === "failed") alerts?.alert("digest-failed", { chat: detail.chatId, error: detail.error ?? "" });
-    // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told.
-    if (outcome === "dropped") {
+    // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told,
+    // once: not again when the bot's removal (my_chat_member) stopped the digest while this one was in flight.
+    if (outcome === "dropped" && detail.stoppedNow) {
       tellChannelLost({ api: bot.api, store, translators: deps.translators }, detail.chatId).catch((error: unknown) =>
         logger.warn({ err: error, chat_id: detail.chatId }, "could not tell who set up the channel that its digest stopped"),
       );

@@ -2,6 +2,7 @@ import type { InlineKeyboardButton, User } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { tellChannelLost } from "../src/digest/channel-lost.js";
 import { tick } from "../src/digest/tick.js";
+import type { Store } from "../src/store/types.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { CHANNEL_REQUEST_ID } from "../src/render/channel.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
@@ -380,10 +381,10 @@ describe("channels: digests, posts and losing the channel", () => {
       },
     );
     const told: Promise<boolean>[] = [];
-    // As main.ts wires it: a dropped delivery tells whoever set up the channel.
+    // As main.ts wires it: a delivery dropped that stopped the digest tells whoever set up the channel.
     const sender = harness.digestSender({
-      onFinished: (outcome, { chatId }) => {
-        if (outcome === "dropped") {
+      onFinished: (outcome, { chatId, stoppedNow }) => {
+        if (outcome === "dropped" && stoppedNow) {
           const options = { api: harness.bot.api, store: harness.store, translators: harness.deps.translators };
           told.push(tellChannelLost({ ...options }, chatId));
         }
@@ -411,5 +412,35 @@ describe("channels: digests, posts and losing the channel", () => {
     expect(await tellChannelLost({ api: harness.bot.api, store: harness.store, translators: harness.deps.translators }, user.id)).toBe(
       false,
     );
+  });
+
+  it("tells the person once when the bot's removal stopped the digest while it was being sent", async () => {
+    const user = privateUser({ language_code: "ru" });
+    const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" }, { now: () => clock });
+    await share(harness, user);
+    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
+      { when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id },
+    );
+    // The removal reaches the bot while the digest is in flight: it stops the digest (and says so) before the refusal.
+    const store: Store = {
+      ...harness.store,
+      async markDropped(deliveryId, reason, error) {
+        await harness.send(channelMemberUpdate(user, CHANNEL, "kicked"));
+        return harness.store.markDropped(deliveryId, reason, error);
+      },
+    };
+    const finished: boolean[] = [];
+    const sender = harness.digestSender({
+      store,
+      onFinished: (outcome, { stoppedNow }) => {
+        if (outcome === "dropped") finished.push(stoppedNow ?? false);
+      },
+    });
+    expect(await sender.drain()).toMatchObject({ dropped: 1 });
+    expect(finished).toEqual([false]);
+    expect(texts(harness, user.id).filter((text) => text.includes(`«${CHANNEL.title}»`) && text.includes("/settings"))).toHaveLength(1);
   });
 });

@@ -175,16 +175,16 @@ export function createDigestQueue(options: DigestQueueOptions) {
             continue;
           case "gone": {
             const reason = error instanceof Error ? error.message : String(error);
-            await stored(() => store.markDropped(delivery.id, failure.reason, reason));
-            finished("dropped", { chatId });
+            finished("dropped", { chatId, stoppedNow: await stored(() => store.markDropped(delivery.id, failure.reason, reason)) });
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "topic gone": {
             // Only this topic's subscription stops; the group and its other topics go on.
             const reason = error instanceof Error ? error.message : String(error);
-            await stored(() => store.markDropped(delivery.id, failure.reason, reason));
-            finished("dropped", { chatId });
-            await tellTopicStopped(options, delivery, chatId, failure.reason);
+            const stoppedNow = await stored(() => store.markDropped(delivery.id, failure.reason, reason));
+            finished("dropped", { chatId, stoppedNow });
+            // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
+            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason);
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "other":

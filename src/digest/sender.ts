@@ -30,8 +30,11 @@ export type SenderOptions = {
   onFinished?: DigestFinished;
 };
 
-/** How a delivery ended, with the chat and, for a failure, what Telegram or the network said. */
-export type DigestFinished = (outcome: DigestOutcome, detail: { chatId: number; error?: string }) => void;
+/**
+ * How a delivery ended, with the chat and, for a failure, what Telegram or the network said; for a drop, whether it
+ * stopped the chat's (or topic's) subscription now, or found it stopped already (told of once, by whoever stopped it).
+ */
+export type DigestFinished = (outcome: DigestOutcome, detail: { chatId: number; error?: string; stoppedNow?: boolean }) => void;
 
 export type DrainResult = { sent: number; empty: number; retried: number; failed: number; dropped: number };
 
@@ -176,21 +179,22 @@ export function createDigestSender(options: SenderOptions) {
             continue;
           case "gone":
             logger.info({ chat_id: chatId, reason: failure.reason }, "chat is gone: subscription stopped");
-            await store.markDropped(delivery.id, failure.reason, reason);
             result.dropped++;
-            finished("dropped", { chatId });
+            finished("dropped", { chatId, stoppedNow: await store.markDropped(delivery.id, failure.reason, reason) });
             return;
-          case "topic gone":
+          case "topic gone": {
             // Only this topic's subscription stops; the group and its other topics go on.
             logger.info(
               { chat_id: chatId, thread_id: delivery.threadId, reason: failure.reason },
               "forum topic is gone: its subscription stopped",
             );
-            await store.markDropped(delivery.id, failure.reason, reason);
+            const stoppedNow = await store.markDropped(delivery.id, failure.reason, reason);
             result.dropped++;
-            finished("dropped", { chatId });
-            await tellTopicStopped(options, delivery, chatId, failure.reason);
+            finished("dropped", { chatId, stoppedNow });
+            // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
+            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason);
             return;
+          }
           case "other":
             break;
         }

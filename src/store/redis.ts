@@ -202,14 +202,15 @@ d.status = 'pending'; d.nextAttemptAt = tonumber(ARGV[3]); d.error = ARGV[4]
 if ARGV[5] == '0' then d.attempts = d.attempts - 1 end
 setjson(P .. 'd:' .. ARGV[2], d); redis.call('ZADD', P .. 'd:pending', ARGV[3], ARGV[2])
 return 1`,
-  /** ARGV: prefix, id, reason, error, now. A topic reason stops that topic's subscription; any other, the whole chat's. */
+  /**
+   * ARGV: prefix, id, reason, error, now → subscriptions it stopped that were still running. A topic reason stops that
+   * topic's subscription; any other, the whole chat's.
+   */
   drop: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'dropped', ARGV[4], tonumber(ARGV[5]))
-if d then
-  if string.sub(ARGV[3], 1, 6) == 'topic_' then stop(subname(d.chatId, d.threadId), ARGV[3], tonumber(ARGV[5]))
-  else stopchat(d.chatId, ARGV[3], tonumber(ARGV[5])) end
-end
-return 1`,
+if not d then return 0 end
+if string.sub(ARGV[3], 1, 6) == 'topic_' then return stop(subname(d.chatId, d.threadId), ARGV[3], tonumber(ARGV[5])) end
+return stopchat(d.chatId, ARGV[3], tonumber(ARGV[5]))`,
   /** ARGV: prefix, subscription name, reason, now */
   stop: `${LUA_PRELUDE}
 stop(ARGV[2], ARGV[3], tonumber(ARGV[4])); return 1`,
@@ -524,7 +525,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       await run("finish", deliveryId, "failed", error, now().getTime());
     },
     async markDropped(deliveryId, reason, error) {
-      await run("drop", deliveryId, reason, error, now().getTime());
+      return ((await run("drop", deliveryId, reason, error, now().getTime())) as number) > 0;
     },
 
     async stats(since: Date): Promise<Stats> {

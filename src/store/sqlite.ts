@@ -397,12 +397,14 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     statements.cancelChatQueued.run(at, chatId);
     return stopped;
   });
-  const markDropped = db.transaction((deliveryId: number, reason: StopReason, error: string) => {
+  const markDropped = db.transaction((deliveryId: number, reason: StopReason, error: string): boolean => {
     finish(deliveryId, "dropped", error);
     const row = statements.chatOfDelivery.get(deliveryId);
-    if (!row) return;
-    if (isTopicReason(reason)) stopSubscription(row.chat_id, reason, threadOfColumn(row.thread_id));
-    else stopChat(row.chat_id, reason);
+    if (!row) return false;
+    if (!isTopicReason(reason)) return stopChat(row.chat_id, reason) > 0;
+    const running = statements.getSubscription.get(row.chat_id, row.thread_id)?.status;
+    stopSubscription(row.chat_id, reason, threadOfColumn(row.thread_id));
+    return running !== undefined && running !== "stopped";
   });
   const moveChat = db.transaction((fromChatId: number, toChatId: number) => {
     statements.moveChatLanguage.run(toChatId, fromChatId);

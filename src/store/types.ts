@@ -180,9 +180,11 @@ export type Store = {
   markFailed(deliveryId: number, error: string): Promise<void>;
   /**
    * The chat is gone (blocked, kicked, deleted): drop the delivery and stop every subscription of the chat. A topic
-   * gone (closed, deleted) stops only the subscription of that topic.
+   * gone (closed, deleted) stops only the subscription of that topic. True when this stopped a subscription that was
+   * still running; false when it had stopped already (a chat event stopped it while the digest was in flight), so that
+   * whoever is told of the stop is told once.
    */
-  markDropped(deliveryId: number, reason: StopReason, error: string): Promise<void>;
+  markDropped(deliveryId: number, reason: StopReason, error: string): Promise<boolean>;
 
   stats(since: Date): Promise<Stats>;
   /** False when this update id was seen before (Telegram resends webhook updates), by this or another instance. */

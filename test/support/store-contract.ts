@@ -200,9 +200,22 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
       await store.markFailed(again!.id, "gave up");
-      await store.markDropped(second!.id, "blocked", "Forbidden: bot was blocked by the user");
+      // The drop stopped a running subscription: its caller tells whoever must know.
+      expect(await store.markDropped(second!.id, "blocked", "Forbidden: bot was blocked by the user")).toBe(true);
       expect(await store.getSubscription(second!.chatId)).toMatchObject({ status: "stopped", stopReason: "blocked" });
       expect((await store.stats(new Date(0))).deliveries).toMatchObject({ failed: 1, dropped: 1 });
+      await store.close();
+    });
+
+    it("says whether a drop stopped a running subscription, or found it stopped already by a chat event", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: -10, chatKind: "channel", language: "ru", schedule: daily(540), sectors: null, createdBy: 1 });
+      await store.recordDecision(-10, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      const [inFlight] = await store.claimDeliveries(clock, 5);
+      // The bot's removal arrives while the digest is being sent, then Telegram refuses the digest.
+      expect(await store.stopChat(-10, "removed")).toBe(1);
+      expect(await store.markDropped(inFlight!.id, "removed", "Forbidden: bot is not a member of the channel chat")).toBe(false);
+      expect(await store.getSubscription(-10)).toMatchObject({ status: "stopped", stopReason: "removed" });
       await store.close();
     });
 
@@ -371,7 +384,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(own).toMatchObject({ chatId: forum, threadId: null, silent: true });
 
       // A topic gone stops that topic only; the chat's own delivery and subscription go on.
-      await store.markDropped(own!.id, "topic_deleted", "Bad Request: message thread not found");
+      expect(await store.markDropped(own!.id, "topic_deleted", "Bad Request: message thread not found")).toBe(true);
       expect(await store.getSubscription(forum)).toMatchObject({ status: "stopped", stopReason: "topic_deleted" });
       expect((await store.getSubscription(forum, 11))?.status).toBe("active");
       await store.stopSubscription(forum, "topic_closed", 12);
