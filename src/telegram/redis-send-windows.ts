@@ -16,9 +16,20 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  */
 const MARK_MARGIN_MS = 250;
 const MARK_POLL_MS = 5;
-const TAKE = `
+/** The Redis server's time in milliseconds, as \`now\`: every script measures by it. */
+const NOW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+const TAKE = `${NOW}
+-- Milliseconds until the sliding window at key (window ms long) has room for one more of limit; 0 when it has now.
+local function windowWait(key, limit, window)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count < limit then return 0 end
+  local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
 local perSecond, second = tonumber(ARGV[1]), tonumber(ARGV[2])
 local paid = tonumber(ARGV[10])
 local allPerSecond = perSecond
@@ -30,34 +41,20 @@ if ARGV[8] == 'digest' then
   local mark = redis.call('PTTL', KEYS[3])
   if mark > 0 then allWait = math.max(allWait, math.min(mark, ${MARK_POLL_MS})) end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - second)
-local count = redis.call('ZCARD', KEYS[1])
-if count >= allPerSecond then
-  local oldest = redis.call('ZRANGE', KEYS[1], count - allPerSecond, count - allPerSecond, 'WITHSCORES')
-  allWait = math.max(allWait, tonumber(oldest[2]) + second - now)
-end
+allWait = math.max(allWait, windowWait(KEYS[1], allPerSecond, second))
 if allWait > 0 then
   if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + ${MARK_MARGIN_MS}) end
   return {0, allWait, 1}
 end
 local countsReplies = paid > 0 and ARGV[8] == 'reply'
 if countsReplies then
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - second)
-  local replies = redis.call('ZCARD', KEYS[5])
-  if replies >= perSecond then
-    local oldest = redis.call('ZRANGE', KEYS[5], replies - perSecond, replies - perSecond, 'WITHSCORES')
-    return {0, math.max(1, tonumber(oldest[2]) + second - now), 2}
-  end
+  local repliesWait = windowWait(KEYS[5], perSecond, second)
+  if repliesWait > 0 then return {0, math.max(1, repliesWait), 2} end
 end
 local tokens
 if ARGV[7] == 'group' then
-  local limit, minute = tonumber(ARGV[3]), tonumber(ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - minute)
-  local sent = redis.call('ZCARD', KEYS[4])
-  if sent >= limit then
-    local oldest = redis.call('ZRANGE', KEYS[4], sent - limit, sent - limit, 'WITHSCORES')
-    return {0, math.max(1, tonumber(oldest[2]) + minute - now), 0}
-  end
+  local groupWait = windowWait(KEYS[4], tonumber(ARGV[3]), tonumber(ARGV[4]))
+  if groupWait > 0 then return {0, math.max(1, groupWait), 0} end
 elseif ARGV[7] == 'private' then
   local burst, refill = tonumber(ARGV[5]), tonumber(ARGV[6])
   local state = redis.call('HMGET', KEYS[4], 'tokens', 'at')
@@ -86,9 +83,7 @@ return {1}
  * A slot's request was answered: its time in the windows becomes now (see SendSlot).
  *   KEYS: the bot's sliding second, the chat's window, the replies' second; ARGV: the slot's member id, chat kind
  */
-const SENT = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+const SENT = `${NOW}
 redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
 redis.call('ZADD', KEYS[3], 'XX', now, ARGV[1])
 if ARGV[2] == 'group' then
@@ -101,9 +96,8 @@ return 0
 `;
 
 /** Closes the budget until now + ARGV[1] ms, unless it is already closed for longer. */
-const CLOSE = `
-local time = redis.call('TIME')
-local until_ = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + tonumber(ARGV[1])
+const CLOSE = `${NOW}
+local until_ = now + tonumber(ARGV[1])
 local closed = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > closed then redis.call('SET', KEYS[1], tostring(until_), 'PX', tonumber(ARGV[1]) + 1000) end
 return 0
