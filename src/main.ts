@@ -16,7 +16,7 @@ import { refusalText } from "./features/editorial.js";
 import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import { escapeHtml } from "./render/format.js";
 import { checkContent } from "./tools/content-check.js";
-import { tellChannelLost } from "./digest/channel-lost.js";
+import { tellChannelLostOrLog } from "./digest/channel-lost.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
@@ -287,9 +287,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told,
     // once: not again when the bot's removal (my_chat_member) stopped the digest while this one was in flight.
     if (outcome === "dropped" && detail.stoppedNow) {
-      tellChannelLost({ api: bot.api, store, translators: deps.translators }, detail.chatId).catch((error: unknown) =>
-        logger.warn({ err: error, chat_id: detail.chatId }, "could not tell who set up the channel that its digest stopped"),
-      );
+      void tellChannelLostOrLog({ api: bot.api, store, translators: deps.translators, logger }, detail.chatId);
     }
   };
 

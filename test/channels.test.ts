@@ -386,7 +386,7 @@ describe("channels: digests, posts and losing the channel", () => {
       onFinished: (outcome, { chatId, stoppedNow }) => {
         if (outcome === "dropped" && stoppedNow) {
           const options = { api: harness.bot.api, store: harness.store, translators: harness.deps.translators };
-          told.push(tellChannelLost({ ...options }, chatId));
+          told.push(tellChannelLost(options, chatId));
         }
       },
     });

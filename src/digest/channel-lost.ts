@@ -2,6 +2,7 @@ import type { Api } from "grammy";
 import { escapeHtml } from "../render/format.js";
 import { toLatin } from "../shared/latin.js";
 import { scriptFor, type Locale, type Translate } from "../shared/locale.js";
+import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
 
 export type ChannelLostOptions = { api: Api; store: Store; translators: Record<Locale, Translate> };
@@ -23,4 +24,15 @@ export async function tellChannelLost({ api, store, translators }: ChannelLostOp
   const latin = reading.script === "latn";
   await api.sendMessage(subscription.createdBy, escapeHtml(latin ? toLatin(text) : text), { parse_mode: "HTML" });
   return true;
+}
+
+/**
+ * tellChannelLost where the stop has already happened (a chat event, a dropped digest): a notice that cannot be sent
+ * (the person blocked the bot, say) is logged and changes nothing, since the digest has stopped either way.
+ */
+export function tellChannelLostOrLog(options: ChannelLostOptions & { logger: Logger }, chatId: number): Promise<boolean> {
+  return tellChannelLost(options, chatId).catch((error: unknown) => {
+    options.logger.warn({ err: error, chat_id: chatId }, "could not tell who set up the channel that its digest stopped");
+    return false;
+  });
 }

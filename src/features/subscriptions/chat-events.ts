@@ -3,7 +3,7 @@ import type { ChatMember } from "grammy/types";
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
 import type { Feature } from "../../bot/feature.js";
-import { tellChannelLost } from "../../digest/channel-lost.js";
+import { tellChannelLostOrLog } from "../../digest/channel-lost.js";
 import { stopLostChat } from "../../digest/subscriptions.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 
@@ -26,9 +26,7 @@ export function chatEventsPart({ store, translators, logger }: Deps): Feature {
     if (!lostChat(ctx.chat.type, ctx.myChatMember.new_chat_member)) return;
     const stopped = await stopLostChat(store, ctx.chat.id, ctx.chat.type === "private" ? "blocked" : "removed");
     if (!stopped || ctx.chat.type !== "channel") return;
-    await tellChannelLost({ api: ctx.api, store, translators }, ctx.chat.id).catch((error: unknown) =>
-      logger.warn({ err: error, chat_id: ctx.chat.id }, "could not tell who set up the channel that its digest stopped"),
-    );
+    await tellChannelLostOrLog({ api: ctx.api, store, translators, logger }, ctx.chat.id);
   });
 
   // A forum topic closed by its administrators takes no more posts: its digest stops until the topic is reopened, and
