@@ -5,8 +5,8 @@ import { decodeCallback, encodeCallback, type CallbackAction } from "../src/rend
 import { refToPayload, type SectionRef } from "../src/render/refs.js";
 import { addFixtureVisit, editContentFile, FIXTURE_FILE, startContentHarness, type ContentHarness } from "./support/content-folder.js";
 import type { Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
-import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { callbackButtons, lastMessageIn, pressPrivately, sayPrivately } from "./support/keyboard.js";
+import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const OPERATOR_ID = 515151;
 const DRAFT_NOTE = "📝 Черновик: читатели пока не видят этот брифинг.";
@@ -35,19 +35,8 @@ type Person = ReturnType<typeof privateUser>;
 const operator = () => privateUser({ id: OPERATOR_ID, language_code: "ru" });
 const reader = () => privateUser({ language_code: "ru" });
 
-async function say(user: Person, text: string) {
-  await harness.send(messageUpdate(user, text));
-  return lastMessageIn(harness, user.id);
-}
-
-async function press(user: Person, action: CallbackAction) {
-  const message = lastMessageIn(harness, user.id);
-  await harness.send(callbackUpdate(user, encodeCallback(action), { chat_id: user.id, message_id: message.message_id }));
-  return {
-    toast: harness.fake.lastCall("answerCallbackQuery")!.payload.text as string | undefined,
-    screen: lastMessageIn(harness, user.id),
-  };
-}
+const say = (user: Person, text: string) => sayPrivately(harness, user, text);
+const press = (user: Person, action: CallbackAction) => pressPrivately(harness, user, action);
 
 async function inline(user: Person, query: string) {
   await harness.send(inlineQueryUpdate(user, query));

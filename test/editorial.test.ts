@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LiveContent } from "../src/content/live.js";
-import { encodeCallback } from "../src/render/callback-data.js";
 import { refToPayload, type SectionRef } from "../src/render/refs.js";
 import {
   addFixtureVisit,
@@ -16,8 +15,8 @@ import {
   type ContentHarness,
 } from "./support/content-folder.js";
 import type { Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
-import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { callbackButtons, lastMessageIn, pressPrivately, sayPrivately } from "./support/keyboard.js";
+import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const OPERATOR_ID = 424242;
 const STALE_BUTTON = "Эта кнопка устарела. Открываю актуальное меню.";
@@ -40,18 +39,9 @@ const reader = () => privateUser({ language_code: "ru" });
 type Person = ReturnType<typeof privateUser>;
 
 /** Sends a message and returns the text of the bot's last message in that chat. */
-async function say(user: Person, text: string): Promise<string> {
-  await harness.send(messageUpdate(user, text));
-  return lastMessageIn(harness, user.id).text;
-}
-
-/** Presses a button (as built by encodeCallback) on the chat's last message; returns the toast and the screen. */
-async function press(user: Person, ref: SectionRef) {
-  const message = lastMessageIn(harness, user.id);
-  await harness.send(callbackUpdate(user, encodeCallback({ kind: "section", ref }), { chat_id: user.id, message_id: message.message_id }));
-  const toast = harness.fake.lastCall("answerCallbackQuery")!.payload.text as string | undefined;
-  return { toast, screen: lastMessageIn(harness, user.id) };
-}
+const say = async (user: Person, text: string) => (await sayPrivately(harness, user, text)).text;
+/** Presses a section's button on the chat's last message; returns the toast and the screen. */
+const press = (user: Person, ref: SectionRef) => pressPrivately(harness, user, { kind: "section", ref });
 
 const labels = (user: Person) => callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((button) => button.text);
 

@@ -1,12 +1,12 @@
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LiveContent } from "../src/content/live.js";
-import { decodeCallback, encodeCallback, type CallbackAction } from "../src/render/callback-data.js";
+import { decodeCallback, type CallbackAction } from "../src/render/callback-data.js";
 import { refToPayload } from "../src/render/refs.js";
 import { addFixtureVisit, editContentFile, FIXTURE_FILE, startContentHarness, type ContentHarness } from "./support/content-folder.js";
 import type { Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn } from "./support/keyboard.js";
-import { callbackUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { callbackButtons, pressPrivately, sayPrivately } from "./support/keyboard.js";
+import { inlineQueryUpdate, privateUser } from "./support/updates.js";
 
 // Two published visits side by side: the bundled China 2025 briefing and the fictional fixture (test/fixtures).
 let folder: string;
@@ -24,16 +24,8 @@ type Person = ReturnType<typeof privateUser>;
 const FIXTURE_TITLE = "Вымышленный визит (тестовая фикстура)";
 const BUNDLED_TITLE = "Визит Токаева в Китай";
 
-async function say(user: Person, text: string) {
-  await harness.send(messageUpdate(user, text));
-  return lastMessageIn(harness, user.id);
-}
-
-async function press(user: Person, action: CallbackAction) {
-  const message = lastMessageIn(harness, user.id);
-  await harness.send(callbackUpdate(user, encodeCallback(action), { chat_id: user.id, message_id: message.message_id }));
-  return lastMessageIn(harness, user.id);
-}
+const say = (user: Person, text: string) => sayPrivately(harness, user, text);
+const press = async (user: Person, action: CallbackAction) => (await pressPrivately(harness, user, action)).screen;
 
 async function inline(user: Person, query: string) {
   await harness.send(inlineQueryUpdate(user, query));

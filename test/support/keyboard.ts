@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from "grammy/types";
-import { encodeCallback, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
+import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
 import type { Harness } from "./harness.js";
-import { callbackUpdate } from "./updates.js";
+import { callbackUpdate, messageUpdate } from "./updates.js";
 
 export function callbackButtons(markup: unknown): InlineKeyboardButton.CallbackButton[] {
   return ((markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
@@ -35,6 +35,25 @@ export async function pressIn(
   const topic = message.message_thread_id === undefined ? {} : { thread_id: message.message_thread_id };
   await harness.send(callbackUpdate(user, button.callback_data, { chat_id: chatId, message_id: message.message_id, ...topic }));
   return button;
+}
+
+/** `user` writes `text` in their private chat; returns the bot's latest message there. */
+export async function sayPrivately(harness: Harness, user: User, text: string): Promise<ShownMessage> {
+  await harness.send(messageUpdate(user, text));
+  return lastMessageIn(harness, user.id);
+}
+
+/**
+ * `user` presses a button carrying `action` on their private chat's latest message (built by encodeCallback, whether or
+ * not the message shows it); returns the toast the press was answered with and the chat's latest message.
+ */
+export async function pressPrivately(harness: Harness, user: User, action: CallbackAction) {
+  const message = lastMessageIn(harness, user.id);
+  await harness.send(callbackUpdate(user, encodeCallback(action), { chat_id: user.id, message_id: message.message_id }));
+  return {
+    toast: harness.fake.lastCall("answerCallbackQuery")!.payload.text as string | undefined,
+    screen: lastMessageIn(harness, user.id),
+  };
 }
 
 /** Callback data of a dialogue answer, as the dialogue's buttons carry it. */
