@@ -5,7 +5,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Redis } from "ioredis";
 import { Api } from "grammy";
 import dotenv from "dotenv";
-import { createAlerts, type Alerts } from "./alerts/index.js";
+import { createAlerts, floodRunAlerts, type Alerts } from "./alerts/index.js";
 import { registerCommands } from "./bot/command-menu.js";
 import { createBot } from "./create-bot.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
@@ -22,7 +22,7 @@ import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.j
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
 import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
-import { createMetrics, type ApiCallResult, type Metrics } from "./metrics/index.js";
+import { createMetrics, type Metrics } from "./metrics/index.js";
 import { startOpsServer, type Health, type OpsServer } from "./ops-http.js";
 import { StoreOpenError } from "./store/errors.js";
 import { openRedisStore } from "./store/redis.js";
@@ -132,47 +132,15 @@ const HEALTH_CHECK_MS = 2_000;
 const STORE_WATCH_MS = 2_000;
 /** Bot API calls failing (network, server errors) with no success for this long make /healthz fail. */
 const API_SILENCE_MS = 5 * 60 * 1000;
-/** A run of 429 pauses longer than this is posted to the operators' chat. */
-const LONG_FLOOD_MS = 60_000;
 /** An alert keeps waiting for its turn this long (longer than a reply): the one about a long 429 run waits it out. */
 const ALERT_DEADLINE_MS = 10 * 60 * 1000;
 
 const within = (check: Promise<boolean>, ms: number) =>
   Promise.race([check.catch(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
 
-/**
- * What every Bot API call tells the operators: it is counted, the last success is kept for /healthz, and 429 pauses
- * that follow each other are joined into one run, which is alerted once it has lasted over a minute.
- */
-function watchApiCalls(metrics: Metrics, alerts: () => Alerts | undefined) {
-  let lastSuccessAt: number | undefined;
-  let lastFailureAt: number | undefined;
-  let floodStartedAt = 0;
-  let floodUntil = 0;
-  let floodAlerted = false;
-  const observe = (method: string, result: ApiCallResult, retryAfterSeconds?: number) => {
-    metrics.apiCall(method, result, retryAfterSeconds);
-    const at = Date.now();
-    if (result === "other") lastFailureAt = at;
-    else lastSuccessAt = at;
-    if (retryAfterSeconds === undefined) return;
-    if (at > floodUntil) {
-      floodStartedAt = at;
-      floodAlerted = false;
-    }
-    floodUntil = Math.max(floodUntil, at + retryAfterSeconds * 1000);
-    if (!floodAlerted && floodUntil - floodStartedAt > LONG_FLOOD_MS) {
-      floodAlerted = true;
-      alerts()?.alert("flood", { seconds: Math.round((floodUntil - floodStartedAt) / 1000) });
-    }
-  };
-  return {
-    observe,
-    lastSuccessAt: () => lastSuccessAt,
-    /** Unhealthy when calls fail and none has succeeded for API_SILENCE_MS. */
-    healthy: () =>
-      lastFailureAt === undefined || (lastSuccessAt ?? 0) > lastFailureAt || Date.now() - (lastSuccessAt ?? 0) < API_SILENCE_MS,
-  };
+/** Telegram is unhealthy when calls fail and none has been answered for API_SILENCE_MS. */
+function telegramHealthy({ answeredAt, failedAt }: ReturnType<Metrics["apiCallTimes"]>): boolean {
+  return failedAt === undefined || (answeredAt ?? 0) > failedAt || Date.now() - (answeredAt ?? 0) < API_SILENCE_MS;
 }
 
 /** The operators' language: that of their chat (or, for a private chat, of the person), else the fallback. */
@@ -182,8 +150,8 @@ async function operatorsLanguage(store: Store, chatId: number) {
 
 /** Starts the bot and resolves, once a signal has stopped it, with the exit code of that shutdown. */
 async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
-  const metrics = createMetrics();
   let alerts: Alerts | undefined;
+  const metrics = createMetrics({ onFloodPause: floodRunAlerts(() => alerts) });
   // Operators hear of a refused content change in a private message; the bot exists once the content does.
   let tellOperators: (problems: ContentProblem[]) => void = () => undefined;
   const content = openContent(config.contentDir ?? bundledContentDirectory(), logger, {
@@ -236,10 +204,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   } else {
     sendBudget = localSendBudget(limits);
   }
-  const apiCalls = watchApiCalls(metrics, () => alerts);
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
   // Every Api of the process counts its calls: the bots' (through createBot), the digests' and the alerts'.
-  const countedClient = { ...client, fetch: countingFetch(apiCalls.observe) };
+  const countedClient = { ...client, fetch: countingFetch(metrics.apiCall) };
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
     const alertApi = new Api(config.botToken, countedClient);
@@ -263,7 +230,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     defaultTimezone: config.defaultTimezone,
     sendBudget,
     skipRepeatedUpdates: config.mode.kind === "webhook",
-    metrics: { updateHandled: (type, ok, seconds) => metrics.updateHandled(type, ok, seconds), apiCall: apiCalls.observe },
+    metrics,
     botConfig: { client },
   });
 
@@ -316,9 +283,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       store: storeOk,
       scheduler: scheduler?.isRunning() ?? false,
       ...(queueOk === undefined ? {} : { queue: queueOk }),
-      telegram: apiCalls.healthy(),
+      telegram: telegramHealthy(metrics.apiCallTimes()),
     };
-    const lastSuccess = apiCalls.lastSuccessAt();
+    const lastSuccess = metrics.apiCallTimes().answeredAt;
     return {
       ok: Object.values(checks).every(Boolean),
       checks,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAlerts } from "../src/alerts/index.js";
+import { createAlerts, floodRunAlerts, type AlertKind, type AlertVariables } from "../src/alerts/index.js";
 import { createTranslators } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
 import { createMetrics } from "../src/metrics/index.js";
@@ -15,6 +15,27 @@ import { messageUpdate, privateUser } from "./support/updates.js";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("alerts to the operators' chat", () => {
+  it("alerts a run of 429 pauses once, when the pauses joined end to end last over a minute", () => {
+    const alerted: [AlertKind, AlertVariables | undefined][] = [];
+    const paused = floodRunAlerts(() => ({ alert: (kind, variables) => alerted.push([kind, variables]), close: () => undefined }));
+    const start = 1_700_000_000_000;
+    paused(30, start);
+    paused(30, start + 29_000);
+    expect(alerted).toEqual([]);
+    paused(30, start + 58_000);
+    expect(alerted).toEqual([["flood", { seconds: 88 }]]);
+    paused(30, start + 80_000);
+    expect(alerted).toHaveLength(1);
+    // A pause asked for after the run ended starts a new run, alerted only if it too lasts over a minute.
+    paused(50, start + 200_000);
+    expect(alerted).toHaveLength(1);
+    paused(20, start + 245_000);
+    expect(alerted).toEqual([
+      ["flood", { seconds: 88 }],
+      ["flood", { seconds: 65 }],
+    ]);
+  });
+
   it("posts the first of a kind at once, folds the rest of the window into one message with their count", async () => {
     const posted: string[] = [];
     const alerts = createAlerts({
@@ -122,6 +143,32 @@ describe("metrics registry", () => {
     expect(second).toContain('bot_updates_total{type="callback_query",outcome="ok"} 1');
     expect(second).toContain("bot_telegram_last_success_timestamp_seconds 1700000005");
     expect(await metrics.render()).toContain('bot_telegram_api_calls_total{method="sendMessage",result="ok"} 4');
+  });
+
+  it("hands every update's time to the histogram, across scrapes and past the observations it holds", async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    for (let update = 0; update < 300; update++) metrics.updateHandled("message", true, 0.004);
+    metrics.updateHandled("message", false, 2);
+    const first = await metrics.render();
+    expect(first).toContain('bot_update_duration_seconds_count{type="message"} 301');
+    expect(first).toContain('bot_update_duration_seconds_bucket{le="0.005",type="message"} 300');
+    expect(first).toMatch(/bot_update_duration_seconds_sum\{type="message"\} 3\.2000\d*\n/);
+    metrics.updateHandled("message", true, 0.004);
+    const second = await metrics.render();
+    expect(second).toContain('bot_update_duration_seconds_count{type="message"} 302');
+    expect(await metrics.render()).toContain('bot_update_duration_seconds_count{type="message"} 302');
+  });
+
+  it("keeps when Telegram last answered and last failed, and tells of every 429's pause", () => {
+    let clock = 1_700_000_000_000;
+    const pauses: [number, number][] = [];
+    const metrics = createMetrics({ defaultMetrics: false, now: () => clock, onFloodPause: (seconds, at) => pauses.push([seconds, at]) });
+    expect(metrics.apiCallTimes()).toEqual({ answeredAt: undefined, failedAt: undefined });
+    metrics.apiCall("sendMessage", "other");
+    clock += 1_000;
+    metrics.apiCall("sendMessage", "429", 7);
+    expect(metrics.apiCallTimes()).toEqual({ answeredAt: 1_700_000_001_000, failedAt: 1_700_000_000_000 });
+    expect(pauses).toEqual([[7, 1_700_000_001_000]]);
   });
 });
 

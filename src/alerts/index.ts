@@ -87,3 +87,28 @@ export function createAlerts(options: {
     },
   };
 }
+
+/** A run of 429 pauses longer than this is posted to the operators' chat. */
+export const LONG_FLOOD_MS = 60_000;
+
+/**
+ * Joins 429 pauses that follow each other (one asked for before the previous one ended) into one run, and alerts
+ * "flood" once per run, when the run has lasted over LONG_FLOOD_MS: one long throttling is one alert, not one per
+ * refused message. Given to createMetrics as `onFloodPause`, so it hears every 429 of every Api of the process.
+ */
+export function floodRunAlerts(alerts: () => Alerts | undefined): (retryAfterSeconds: number, at: number) => void {
+  let runStartedAt = 0;
+  let runUntil = 0;
+  let alerted = false;
+  return (retryAfterSeconds, at) => {
+    if (at > runUntil) {
+      runStartedAt = at;
+      alerted = false;
+    }
+    runUntil = Math.max(runUntil, at + retryAfterSeconds * 1000);
+    if (!alerted && runUntil - runStartedAt > LONG_FLOOD_MS) {
+      alerted = true;
+      alerts()?.alert("flood", { seconds: Math.round((runUntil - runStartedAt) / 1000) });
+    }
+  };
+}
