@@ -1,7 +1,8 @@
 /**
  * The full stack in a process of its own, with metrics or without, never both: a bot runs one stack, and two stacks in
  * one process share inline caches and optimized code, which moves their timings apart by more than what is measured.
- *   metrics-run.js <with|without> <updates>   prints one JSON line: the CPU milliseconds the measured updates took
+ *   metrics-run.js <with|without> <updates> <warm-up>   prints one JSON line: the CPU milliseconds the measured
+ *   updates took, after <warm-up> updates (at most <updates>) not measured
  */
 import type { Update } from "grammy/types";
 import { content } from "../src/content/index.js";
@@ -9,12 +10,13 @@ import { stackBot } from "./update-handling.js";
 import { mixedUpdates } from "./updates.js";
 import { timeEach } from "./stats.js";
 
-const [variant, countText] = process.argv.slice(2);
+const [variant, countText, warmUpText] = process.argv.slice(2);
 const count = Number(countText);
-if ((variant !== "with" && variant !== "without") || !Number.isInteger(count) || count <= 0) {
-  throw new Error("usage: metrics-run.js <with|without> <updates>");
+const warmUpCount = Number(warmUpText);
+if ((variant !== "with" && variant !== "without") || !Number.isInteger(count) || count <= 0 || !Number.isInteger(warmUpCount)) {
+  throw new Error("usage: metrics-run.js <with|without> <updates> <warm-up>");
 }
-const warmUp = mixedUpdates(content, Math.min(3000, count));
+const warmUp = mixedUpdates(content, Math.min(warmUpCount, count));
 const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
 const stack = stackBot(undefined, { metrics: variant === "with" });
 try {
