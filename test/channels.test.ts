@@ -7,7 +7,7 @@ import { encodeCallback } from "../src/render/callback-data.js";
 import { CHANNEL_REQUEST_ID } from "../src/render/channel.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
 import { channelMembers, unknownChannel, type ChannelMember } from "./support/channels.js";
-import { callbackButtons, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
+import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
 import {
   callbackUpdate,
   channelChat,
@@ -215,6 +215,47 @@ describe("channels: managed from the private chat", () => {
     await harness.send(messageUpdate(user, "19:30"));
     expect((await harness.store.getSubscription(CHANNEL.id))?.schedule.minuteOfDay).toBe(19 * 60 + 30);
     expect((await harness.store.getSubscription(user.id))?.schedule.minuteOfDay).toBe(480);
+  });
+
+  it("keeps the channel on every screen of the person's own digest: after /subscribe, a typed time, a one-line /subscribe", async () => {
+    const { harness, user } = await connected();
+    const channelRow = () => callbackButtons(lastMessageIn(harness, user.id).reply_markup).find((b) => b.callback_data === channelData());
+    const addChannel = () => callbackButtons(lastMessageIn(harness, user.id).reply_markup).some((b) => b.callback_data === "v1:g:k");
+
+    // The /subscribe dialogue's summary.
+    await harness.send(messageUpdate(user, "/subscribe"));
+    await pressIn(harness, user, user.id, dialogData({ step: "frequency", frequency: "daily" }));
+    await pressIn(harness, user, user.id, dialogData({ step: "time", minuteOfDay: 9 * 60 }));
+    await pressIn(harness, user, user.id, dialogData({ step: "ok" }));
+    await pressIn(harness, user, user.id, dialogData({ step: "ok" }));
+    expect((await harness.store.getSubscription(user.id))?.schedule.minuteOfDay).toBe(9 * 60);
+    expect(lastMessageIn(harness, user.id).text).toContain("ежедневно в 09:00");
+    expect(channelRow()?.text).toBe(`📢 ${CHANNEL.title}: действует`);
+    expect(addChannel()).toBe(true);
+
+    // The screen after a typed time for the person's own digest.
+    await pressIn(harness, user, user.id, settingsData({ field: "time" }));
+    await pressIn(harness, user, user.id, settingsData({ field: "typeTime" }));
+    await harness.send(messageUpdate(user, "19:30"));
+    expect((await harness.store.getSubscription(user.id))?.schedule.minuteOfDay).toBe(19 * 60 + 30);
+    expect(lastMessageIn(harness, user.id).text).toContain("19:30");
+    expect(channelRow()?.text).toBe(`📢 ${CHANNEL.title}: действует`);
+    expect(addChannel()).toBe(true);
+
+    // The one-line /subscribe.
+    await harness.send(messageUpdate(user, "/subscribe daily 07:00"));
+    expect(lastMessageIn(harness, user.id).text).toContain("ежедневно в 07:00");
+    expect(channelRow()).toBeDefined();
+    expect(addChannel()).toBe(true);
+
+    // A time typed for the channel shows the channel's screen, without the rows of the person's own.
+    await pressIn(harness, user, user.id, channelData());
+    await pressIn(harness, user, user.id, channelData({ field: "time" }));
+    await pressIn(harness, user, user.id, channelData({ field: "typeTime" }));
+    await harness.send(messageUpdate(user, "18:15"));
+    expect(lastMessageIn(harness, user.id).text).toContain(`Канал «${CHANNEL.title}»`);
+    expect(channelRow()).toBeUndefined();
+    expect(addChannel()).toBe(false);
   });
 
   it("starts a channel's digest without sound; its sound switch, pressed in the private chat, changes the channel's", async () => {

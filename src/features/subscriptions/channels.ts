@@ -39,7 +39,7 @@ export function channelsPart(deps: Deps, screens: SubscriptionScreens): Feature 
       defaultTimezone: deps.defaultTimezone,
     });
     await replyClosingPicker(ctx, ctx.t("channel-connected", { title: title ?? String(chatId) }));
-    await replyScreen(ctx, screens.settings(ctx, saved, { chatId, threadId: null, channel: { title: title ?? null } }));
+    await replyScreen(ctx, await screens.settings(ctx, saved, { chatId, threadId: null, channel: { title: title ?? null } }));
   });
 
   // The picker's second button: the person changed their mind. The keyboard keeps the language and script it was shown

@@ -40,7 +40,7 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           });
           await screens.reply(
             ctx,
-            screens.settings(ctx, saved),
+            await screens.settings(ctx, saved, { chatId: ctx.chat.id, threadId }),
             ctx.t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed"),
           );
         },

@@ -28,6 +28,7 @@ import type { Locale, Script, Translate } from "../../shared/locale.js";
 import { silentByDefault } from "../../store/types.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import { parseTime, type Frequency, type Schedule } from "../../shared/schedule.js";
+import type { SubscriptionScreens } from "./screens.js";
 
 type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
 type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[]; silent: boolean };
@@ -43,7 +44,7 @@ const isCancel = (text: string) => /^\/cancel(@\w+)?$/i.test(text.trim());
 /** What a dialogue is answered in: the reader's language and script, fixed when it opens (like the locale). */
 export type DialogReading = { locale: Locale; script?: Script };
 
-export function subscriptionDialogs(deps: Deps) {
+export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
   const { store } = deps;
   // A dialogue runs again from its start at each step: every step reads the content as it is at that step.
   const library = () => deps.edition().library;
@@ -173,7 +174,13 @@ export function subscriptionDialogs(deps: Deps) {
               createdBy: next.from?.id ?? null,
             }),
           );
-          const summary = settingsScreen(saved, library(), { locale, t });
+          const summary = await screens.withManagedChannels(
+            next,
+            { chatId: chat.id, threadId },
+            settingsScreen(saved, library(), { locale, t }),
+            t,
+            (read) => conversation.external(read),
+          );
           const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
           await show(next, withNote(done, summary), script);
           return;
@@ -279,7 +286,13 @@ export function subscriptionDialogs(deps: Deps) {
         const title =
           args.channelId === undefined ? undefined : await conversation.external(async () => (await store.getChat(chatId))?.title);
         const channel = args.channelId === undefined ? undefined : { chatId, title: title ?? null };
-        const screen = settingsScreen(updated, library(), { locale: args.locale, t }, channel);
+        const screen = await screens.withManagedChannels(
+          next,
+          { chatId, threadId, ...(channel ? { channel } : {}) },
+          settingsScreen(updated, library(), { locale: args.locale, t }, channel),
+          t,
+          (read) => conversation.external(read),
+        );
         await replyScreen(next, withNote(t("settings-saved"), screen), script);
         return;
       }

@@ -12,8 +12,8 @@ import { statsPart } from "./stats.js";
  * chat, what Telegram tells us about chats we lost or that moved, and /stats for operators. Each part is a Feature of its own; this joins them.
  */
 export const subscriptionsFeature: FeatureFactory = (deps) => {
-  const dialogs = subscriptionDialogs(deps);
   const screens = subscriptionScreens(deps.store);
+  const dialogs = subscriptionDialogs(deps, screens);
   return combineFeatures(
     commandsPart(deps, dialogs, screens),
     settingsPart(deps, dialogs, screens),

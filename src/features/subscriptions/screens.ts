@@ -1,7 +1,9 @@
+import type { Context } from "grammy";
 import type { BotContext } from "../../bot/context.js";
 import { replyScreen, replyText } from "../../bot/screens.js";
 import { withNote, type Rendered } from "../../render/format.js";
 import { settingsScreen, withChannelRows, type ManagedChannel } from "../../render/subscription.js";
+import type { Translate } from "../../shared/locale.js";
 import type { Store, Subscription } from "../../store/types.js";
 
 /**
@@ -10,16 +12,15 @@ import type { Store, Subscription } from "../../store/types.js";
  */
 export type SettingsTarget = { chatId: number; threadId: number | null; channel?: { title: string | null } };
 
+/**
+ * How a screen reads the store: at once in a handler; through `conversation.external` in a dialogue, so that its
+ * replays take the answer recorded the first time instead of reading again.
+ */
+export type StoreRead = <T>(read: () => Promise<T>) => Promise<T>;
+const readNow: StoreRead = (read) => read();
+
 /** What the parts of the subscription feature show, in the update's language. */
 export function subscriptionScreens(store: Store) {
-  const settings = (ctx: BotContext, subscription: Subscription | undefined, target?: SettingsTarget): Rendered =>
-    settingsScreen(
-      subscription,
-      ctx.edition.library,
-      { locale: ctx.locale, t: ctx.t },
-      target?.channel ? { chatId: target.chatId, title: target.channel.title } : undefined,
-    );
-
   /** The channels this person set up, with their titles, for their private /settings. */
   async function managedChannels(userId: number): Promise<ManagedChannel[]> {
     const subscriptions = await store.channelSubscriptionsOf(userId);
@@ -28,18 +29,43 @@ export function subscriptionScreens(store: Store) {
     );
   }
 
+  /**
+   * A settings screen as its chat shows it: a private chat's own digest comes with the channels the person manages and
+   * the way to add one, since that chat is the only place they are managed from. A channel's screen and a group's come
+   * as they are. Every settings screen of a subscription passes here, the dialogues' included.
+   */
+  async function withManagedChannels(
+    ctx: Context,
+    target: SettingsTarget,
+    screen: Rendered,
+    t: Translate,
+    read: StoreRead = readNow,
+  ): Promise<Rendered> {
+    const userId = ctx.from?.id;
+    if (target.channel || ctx.chat?.type !== "private" || userId === undefined) return screen;
+    return withChannelRows(screen, await read(() => managedChannels(userId)), t);
+  }
+
+  /** The /settings screen for this subscription (or the offer to subscribe), as the chat shows it. */
+  const settings = (ctx: BotContext, subscription: Subscription | undefined, target: SettingsTarget): Promise<Rendered> =>
+    withManagedChannels(
+      ctx,
+      target,
+      settingsScreen(
+        subscription,
+        ctx.edition.library,
+        { locale: ctx.locale, t: ctx.t },
+        target.channel ? { chatId: target.chatId, title: target.channel.title } : undefined,
+      ),
+      ctx.t,
+    );
+
   return {
-    /** The /settings screen for this chat's subscription (or the offer to subscribe). */
     settings,
-    /**
-     * The /settings screen as it stands in the store: a channel's, or the chat's own; in a private chat with the
-     * channels the person manages and the way to add one.
-     */
-    async current(ctx: BotContext, target: SettingsTarget): Promise<Rendered> {
-      const screen = settings(ctx, await store.getSubscription(target.chatId, target.threadId), target);
-      if (target.channel || ctx.chat?.type !== "private" || !ctx.from) return screen;
-      return withChannelRows(screen, await managedChannels(ctx.from.id), ctx.t);
-    },
+    withManagedChannels,
+    /** The /settings screen as it stands in the store: a channel's, or the chat's own. */
+    current: async (ctx: BotContext, target: SettingsTarget): Promise<Rendered> =>
+      settings(ctx, await store.getSubscription(target.chatId, target.threadId), target),
     /** A screen as a new message, with a line of interface text above it. */
     reply: (ctx: BotContext, screen: Rendered, note?: string) => replyScreen(ctx, withNote(note, screen)),
     /** In a group only administrators manage the digest: the answer to everyone else. */
