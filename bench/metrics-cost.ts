@@ -5,6 +5,8 @@ import { percentile, round } from "./stats.js";
 
 export type MetricsCostResult = {
   updates: number;
+  /** Updates each process handled before the measured ones. */
+  warmUp: number;
   pairs: number;
   /** 1 − throughput with metrics ÷ without: the median over the pairs of runs. */
   cost: number;
@@ -41,6 +43,7 @@ export function benchMetricsCost(updates: number, pairs: number): MetricsCostRes
   costs.sort((a, b) => a - b);
   return {
     updates,
+    warmUp: Math.min(METRICS_WARM_UP, updates),
     pairs,
     cost: round(percentile(costs, 50), 3),
     spread: [round(costs[0]!, 3), round(costs.at(-1)!, 3)],

@@ -13,7 +13,13 @@ import { timeEach } from "./stats.js";
 const [variant, countText, warmUpText] = process.argv.slice(2);
 const count = Number(countText);
 const warmUpCount = Number(warmUpText);
-if ((variant !== "with" && variant !== "without") || !Number.isInteger(count) || count <= 0 || !Number.isInteger(warmUpCount)) {
+if (
+  (variant !== "with" && variant !== "without") ||
+  !Number.isInteger(count) ||
+  count <= 0 ||
+  !Number.isInteger(warmUpCount) ||
+  warmUpCount < 0
+) {
   throw new Error("usage: metrics-run.js <with|without> <updates> <warm-up>");
 }
 const warmUp = mixedUpdates(content, Math.min(warmUpCount, count));

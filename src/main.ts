@@ -22,7 +22,7 @@ import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.j
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
 import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
-import { createMetrics, type Metrics } from "./metrics/index.js";
+import { createMetrics } from "./metrics/index.js";
 import { startOpsServer, type Health, type OpsServer } from "./ops-http.js";
 import { StoreOpenError } from "./store/errors.js";
 import { openRedisStore } from "./store/redis.js";
@@ -130,18 +130,13 @@ function readVersion(): string {
 const HEALTH_CHECK_MS = 2_000;
 /** How often the store is asked whether it answers (the store-down and store-back alerts, `bot_store_up`). */
 const STORE_WATCH_MS = 2_000;
-/** Bot API calls failing (network, server errors) with no success for this long make /healthz fail. */
+/** Bot API calls failing (network, server errors) with no answer for this long make /healthz fail. */
 const API_SILENCE_MS = 5 * 60 * 1000;
 /** An alert keeps waiting for its turn this long (longer than a reply): the one about a long 429 run waits it out. */
 const ALERT_DEADLINE_MS = 10 * 60 * 1000;
 
 const within = (check: Promise<boolean>, ms: number) =>
   Promise.race([check.catch(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
-
-/** Telegram is unhealthy when calls fail and none has been answered for API_SILENCE_MS. */
-function telegramHealthy({ answeredAt, failedAt }: ReturnType<Metrics["apiCallTimes"]>): boolean {
-  return failedAt === undefined || (answeredAt ?? 0) > failedAt || Date.now() - (answeredAt ?? 0) < API_SILENCE_MS;
-}
 
 /** The operators' language: that of their chat (or, for a private chat, of the person), else the fallback. */
 async function operatorsLanguage(store: Store, chatId: number) {
@@ -283,14 +278,14 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       store: storeOk,
       scheduler: scheduler?.isRunning() ?? false,
       ...(queueOk === undefined ? {} : { queue: queueOk }),
-      telegram: telegramHealthy(metrics.apiCallTimes()),
+      telegram: metrics.telegramReachable(API_SILENCE_MS),
     };
-    const lastSuccess = metrics.apiCallTimes().answeredAt;
+    const lastAnswer = metrics.lastApiAnswerAt();
     return {
       ok: Object.values(checks).every(Boolean),
       checks,
       lastTickAt: scheduler?.lastTickAt()?.toISOString() ?? null,
-      lastApiSuccessAt: lastSuccess === undefined ? null : new Date(lastSuccess).toISOString(),
+      lastApiAnswerAt: lastAnswer === undefined ? null : new Date(lastAnswer).toISOString(),
     };
   };
   const stopped = afterStopSignal((signal) => {

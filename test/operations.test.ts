@@ -159,16 +159,40 @@ describe("metrics registry", () => {
     expect(await metrics.render()).toContain('bot_update_duration_seconds_count{type="message"} 302');
   });
 
-  it("keeps when Telegram last answered and last failed, and tells of every 429's pause", () => {
+  it("keeps when Telegram last answered, says it is unreachable after failures with no answer for the silence, and tells of 429 pauses", () => {
     let clock = 1_700_000_000_000;
+    const silenceMs = 300_000;
     const pauses: [number, number][] = [];
     const metrics = createMetrics({ defaultMetrics: false, now: () => clock, onFloodPause: (seconds, at) => pauses.push([seconds, at]) });
-    expect(metrics.apiCallTimes()).toEqual({ answeredAt: undefined, failedAt: undefined });
-    metrics.apiCall("sendMessage", "other");
-    clock += 1_000;
+    expect(metrics.lastApiAnswerAt()).toBeUndefined();
+    expect(metrics.telegramReachable(silenceMs)).toBe(true);
     metrics.apiCall("sendMessage", "429", 7);
-    expect(metrics.apiCallTimes()).toEqual({ answeredAt: 1_700_000_001_000, failedAt: 1_700_000_000_000 });
-    expect(pauses).toEqual([[7, 1_700_000_001_000]]);
+    expect(metrics.lastApiAnswerAt()).toBe(1_700_000_000_000);
+    expect(pauses).toEqual([[7, 1_700_000_000_000]]);
+    // A 429 without retry_after is counted, but asks for no pause.
+    metrics.apiCall("sendMessage", "429");
+    expect(pauses).toHaveLength(1);
+    clock += 1_000;
+    metrics.apiCall("getUpdates", "other");
+    expect(metrics.telegramReachable(silenceMs)).toBe(true);
+    clock += silenceMs;
+    metrics.apiCall("getUpdates", "other");
+    expect(metrics.telegramReachable(silenceMs)).toBe(false);
+    // Any answer, a refusal included, says Telegram is reachable again.
+    metrics.apiCall("sendMessage", "403");
+    expect(metrics.telegramReachable(silenceMs)).toBe(true);
+    expect(metrics.lastApiAnswerAt()).toBe(clock);
+  });
+
+  it("does not hold a time that is not a finite number: later times and scrapes go on", async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.updateHandled("message", true, Number.NaN);
+    for (let update = 0; update < 300; update++) metrics.updateHandled("message", true, 0.004);
+    metrics.updateHandled("inline_query", true, 0.02);
+    const text = await metrics.render();
+    expect(text).toContain('bot_update_duration_seconds_count{type="message"} 300');
+    expect(text).toContain('bot_updates_total{type="message",outcome="ok"} 301');
+    expect(text).toContain('bot_update_duration_seconds_count{type="inline_query"} 1');
   });
 });
 

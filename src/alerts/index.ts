@@ -94,7 +94,8 @@ export const LONG_FLOOD_MS = 60_000;
 /**
  * Joins 429 pauses that follow each other (one asked for before the previous one ended) into one run, and alerts
  * "flood" once per run, when the run has lasted over LONG_FLOOD_MS: one long throttling is one alert, not one per
- * refused message. Given to createMetrics as `onFloodPause`, so it hears every 429 of every Api of the process.
+ * refused message. Given to createMetrics as `onFloodPause`, so it hears every 429 with a retry_after that any Api of
+ * the process gets.
  */
 export function floodRunAlerts(alerts: () => Alerts | undefined): (retryAfterSeconds: number, at: number) => void {
   let runStartedAt = 0;

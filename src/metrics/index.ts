@@ -69,8 +69,9 @@ type HeldObservations = { readonly values: Float64Array; length: number; readonl
 const OBSERVATIONS_HELD = 256;
 
 function handOver(held: HeldObservations): void {
-  for (let index = 0; index < held.length; index++) held.child.observe(held.values[index]!);
+  const count = held.length;
   held.length = 0;
+  for (let index = 0; index < count; index++) held.child.observe(held.values[index]!);
 }
 
 /**
@@ -94,8 +95,12 @@ function heldHistogram<T extends string>(configuration: HistogramConfiguration<T
   };
 }
 
-/** Records one observation for a heldHistogram. */
+/**
+ * Records one observation for a heldHistogram. prom-client refuses a value that is not a finite number by throwing, and
+ * here that would happen at a scrape, away from its cause: such a value is not recorded.
+ */
 function observeHeld(held: HeldObservations, value: number): void {
+  if (!Number.isFinite(value)) return;
   held.values[held.length++] = value;
   if (held.length === OBSERVATIONS_HELD) handOver(held);
 }
@@ -305,9 +310,19 @@ export function createMetrics(
       floodWaits.observe(retryAfterSeconds);
       options.onFloodPause?.(retryAfterSeconds, at);
     },
-    /** When Telegram last answered a call (any answer) and when a call last failed without one, as Unix milliseconds. */
-    apiCallTimes(): { answeredAt: number | undefined; failedAt: number | undefined } {
-      return { answeredAt: lastApiAnswerMs, failedAt: lastApiFailureMs };
+    /** When Telegram last answered a call (any answer, a refusal included), as Unix milliseconds; undefined before one. */
+    lastApiAnswerAt(): number | undefined {
+      return lastApiAnswerMs;
+    },
+    /**
+     * Whether Telegram can be reached: no call has failed without an answer, or one was answered since the last that
+     * did, or within `silenceMs`. A refusal (429, 403, 400) is an answer: the bot reaches Telegram, which is what
+     * /healthz checks; refusals have metrics and alerts of their own.
+     */
+    telegramReachable(silenceMs: number): boolean {
+      if (lastApiFailureMs === undefined) return true;
+      const answeredAt = lastApiAnswerMs ?? 0;
+      return answeredAt > lastApiFailureMs || now() - answeredAt < silenceMs;
     },
     digestsOwed(count: number): void {
       if (count > 0) digestsOwed.inc(count);
