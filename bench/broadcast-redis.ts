@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
 import { createBot } from "../src/create-bot.js";
+import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
@@ -57,6 +58,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const queue = createDigestQueue({
         redisUrl: database,
         api: deliveryApi,
+        notices: createNoticesApi(BENCH_TOKEN, { apiRoot: fake.apiRoot }, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
         limiter: sendBudget,

@@ -19,6 +19,7 @@ import { checkContent } from "./tools/content-check.js";
 import { tellChannelLostOrLog } from "./digest/channel-lost.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
+import { createNoticesApi } from "./digest/notices.js";
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
 import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
@@ -205,8 +206,11 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     sendBudget = localSendBudget(limits);
   }
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
-  // Every Api of the process counts its calls: the bots' (through createBot), the digests' and the alerts'.
+  // Every Api of the process counts its calls: the bots' (through createBot), the digests', the notices' and the alerts'.
   const countedClient = { ...client, fetch: countingFetch(metrics.apiCall) };
+  // What a digest run sends that is not a digest (a topic's or a channel's digest stopped) goes through the replies'
+  // delivery behind readers' replies: its turn in the send budget, a 429 waited out, a deadline; never paid.
+  const noticesApi = createNoticesApi(config.botToken, countedClient, { budget: sendBudget, logger });
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
     const alertApi = new Api(config.botToken, countedClient);
@@ -254,7 +258,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told,
     // once: not again when the bot's removal (my_chat_member) stopped the digest while this one was in flight.
     if (outcome === "dropped" && detail.stoppedNow) {
-      void tellChannelLostOrLog({ api: bot.api, store, translators: deps.translators, logger }, detail.chatId);
+      void tellChannelLostOrLog({ api: noticesApi, store, translators: deps.translators, logger }, detail.chatId);
     }
   };
 
@@ -333,6 +337,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       queue = createDigestQueue({
         redisUrl: config.redisUrl,
         api: deliveryApi,
+        notices: noticesApi,
         store,
         renderer: () => deps.edition().digests,
         limiter: deps.limiter,
@@ -346,7 +351,17 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const renderer = () => deps.edition().digests;
     const delivery = queue
       ? { queue }
-      : { sender: createDigestSender({ api: deliveryApi, store, renderer, limiter: deps.limiter, logger, onFinished: finished }) };
+      : {
+          sender: createDigestSender({
+            api: deliveryApi,
+            notices: noticesApi,
+            store,
+            renderer,
+            limiter: deps.limiter,
+            logger,
+            onFinished: finished,
+          }),
+        };
     scheduler = await startDigestScheduler({
       expression: config.digestTick,
       store,

@@ -269,12 +269,16 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
 });
 
 describe("paid broadcasts are digests only", () => {
-  it("the notice that a forum topic's digest stopped goes out free on the paid digests' Api", async () => {
+  it("the notice that a forum topic's digest stopped goes out free, beside paid digests", async () => {
     const harness = await startHarness({ now: () => NOW });
     harnesses.push(harness);
     const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
     api.config.use(asPaidBroadcast);
-    const options = { api, limiter: harness.deps.limiter, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
+    // Even on an Api that marks its messages paid, the notice says it is not.
+    const notices = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+    notices.config.use(asPaidBroadcast);
+    botTransformers({ budget: harness.deps.limiter, logger: createLogger("silent"), priority: "digest" })(notices);
+    const options = { notices, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
     await tellTopicStopped(options, { chatId: -1001, threadId: 5, language: "ru", script: "cyrl", silent: false }, -1001, "topic_deleted");
     await api.sendMessage(-1002, "digest");
     const sent = harness.fake.callsTo("sendMessage");

@@ -14,6 +14,8 @@ export type DigestQueueOptions = {
   redisUrl: string;
   /** Sends without the replies' transformers: a 429 is waited out here, through the send budget. */
   api: Api;
+  /** The Api of the run's messages that are not digests (createNoticesApi): its turn behind replies, 429s waited out. */
+  notices: Api;
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
@@ -115,7 +117,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const connection = connectionOf(options.redisUrl);
   const digestOf = digestOfDelivery(api);
   // Aborted by close(): a job still waiting for its slot goes back to the queue instead of holding the shutdown up
-  // (a group's full minute, or a long 429, can keep a slot away for a minute or more).
+  // (a group's full minute, or a long 429, can keep a slot away for a minute or more), and a notice still waiting is
+  // given up (logged).
   const closing = new AbortController();
   const queue = new Queue<DigestJob>(QUEUE_NAME, {
     connection,
@@ -184,7 +187,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
             const stoppedNow = await stored(() => store.markDropped(delivery.id, failure.reason, reason));
             finished("dropped", { chatId, stoppedNow });
             // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
-            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason);
+            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason, closing.signal);
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "other":
@@ -235,7 +238,10 @@ export function createDigestQueue(options: DigestQueueOptions) {
         return false;
       }
     },
-    /** Stops taking jobs; a job waiting for its slot goes back to the queue, one whose message is out is recorded. */
+    /**
+     * Stops taking jobs; a job waiting for its slot goes back to the queue, one whose message is out is recorded, and
+     * a notice still waiting for its turn is given up.
+     */
     async close(): Promise<void> {
       closing.abort();
       await worker?.close();
