@@ -30,7 +30,7 @@ import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { Store } from "./store/types.js";
 import { redisSendWindows } from "./telegram/redis-send-windows.js";
-import { asPaidBroadcast } from "./telegram/paid-broadcast.js";
+import { sendAsPaidBroadcasts } from "./telegram/paid-broadcast.js";
 import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
 import { botTransformers, countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
@@ -183,7 +183,8 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     return { subscriptions: stats.subscribers, waiting: stats.queued, oldestWaitingSince: stats.oldestQueuedAt };
   };
   // One send budget for replies and digests; in Redis mode its windows are in Redis, shared by every instance. With
-  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate, replies still first within the free 30/s.
+  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate; replies (still first), alerts and notices
+  // stay within the free 30/s.
   const limits: RateLimits = config.paidBroadcastRate ? { ...TELEGRAM_LIMITS, paidPerSecond: config.paidBroadcastRate } : TELEGRAM_LIMITS;
   let budgetRedis: Redis | undefined;
   let sendBudget: SendBudget;
@@ -327,10 +328,11 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     );
     if (stopping) return;
     // Digests go out on an Api without the replies' transformers: the sender (or the queue) takes each slot from the
-    // send budget with digest priority and waits out a 429 itself, so a repeated message is counted like the first.
+    // send budget with digest priority (paid slots when this Api sends paid broadcasts) and waits out a 429 itself, so
+    // a repeated message is counted like the first.
     const deliveryApi = new Api(config.botToken, countedClient);
     if (config.paidBroadcastRate) {
-      deliveryApi.config.use(asPaidBroadcast);
+      sendAsPaidBroadcasts(deliveryApi);
       logger.info({ per_second: config.paidBroadcastRate }, "digests go out as paid broadcasts (Stars from the bot's balance)");
     }
     if (config.redisUrl) {

@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
+import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import type { SendBudget } from "../telegram/send-budget.js";
 import { classifySendError } from "../telegram/send-errors.js";
 import { digestOfDelivery, sendDigest, tellTopicStopped, type DigestFinished } from "./sender.js";
@@ -116,6 +117,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, storeWaitMs);
   const connection = connectionOf(options.redisUrl);
   const digestOf = digestOfDelivery(api);
+  // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
+  const digestSlots = digestSlotsOf(api);
   // Aborted by close(): a job still waiting for its slot goes back to the queue instead of holding the shutdown up
   // (a group's full minute, or a long 429, can keep a slot away for a minute or more), and a notice still waiting is
   // given up (logged).
@@ -146,7 +149,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      const slot = await limiter.acquire(chatId, "digest", closing.signal);
+      const slot = await limiter.acquire(chatId, digestSlots, closing.signal);
       if (!slot) {
         // Closing before this message went out: the delivery's claim is not an attempt, and the job goes back to the
         // queue unharmed (no attempt used either) for the next worker, in this instance or another.

@@ -5,6 +5,7 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
 import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
+import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import { realClock, type Clock, type SendBudget } from "../telegram/send-budget.js";
 
 export type SenderOptions = {
@@ -140,6 +141,8 @@ export function createDigestSender(options: SenderOptions) {
   let running: Promise<DrainResult> | undefined;
   let again = false;
   const digestOf = digestOfDelivery(api);
+  // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
+  const digestSlots = digestSlotsOf(api);
 
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
     const digests = renderer();
@@ -154,7 +157,7 @@ export function createDigestSender(options: SenderOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      const slot = await limiter.acquire(chatId, "digest", stopping.signal);
+      const slot = await limiter.acquire(chatId, digestSlots, stopping.signal);
       if (!slot) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
