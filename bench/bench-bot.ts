@@ -4,6 +4,7 @@ import { content } from "../src/content/index.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import type { BotContext } from "../src/bot/context.js";
 import { NO_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
+import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestSender } from "../src/digest/sender.js";
 import { createLogger } from "../src/logger.js";
 import type { Metrics } from "../src/metrics/index.js";
@@ -32,9 +33,10 @@ export function benchBot(
     ...(metrics ? { metrics } : {}),
     botConfig: { client, botInfo: BENCH_BOT_INFO },
   });
-  // As in main.ts: digests go out on an Api of their own, without the replies' transformers.
+  // As in main.ts: digests go out on an Api of their own, without the replies' transformers; notices on theirs.
   const deliveryApi = new Api(BENCH_TOKEN, client);
+  const notices = createNoticesApi(BENCH_TOKEN, client, { budget: deps.limiter, logger });
   const sender = () =>
-    createDigestSender({ api: deliveryApi, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
+    createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
   return { bot, deps, sender, deliveryApi };
 }

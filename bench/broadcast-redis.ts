@@ -3,12 +3,13 @@ import { Redis } from "ioredis";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
 import { createBot } from "../src/create-bot.js";
+import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
-import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { sendAsPaidBroadcasts } from "../src/telegram/paid-broadcast.js";
 import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
 import { createSendBudget } from "../src/telegram/send-budget.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
@@ -44,7 +45,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const budgetRedis = new Redis(database);
       const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate, options.paid) }));
       const deliveryApi = new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot });
-      if (options.paid) deliveryApi.config.use(asPaidBroadcast);
+      if (options.paid) sendAsPaidBroadcasts(deliveryApi);
       const { bot, deps } = createBot({
         token: BENCH_TOKEN,
         store,
@@ -57,6 +58,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const queue = createDigestQueue({
         redisUrl: database,
         api: deliveryApi,
+        notices: createNoticesApi(BENCH_TOKEN, { apiRoot: fake.apiRoot }, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
         limiter: sendBudget,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tick } from "../src/digest/tick.js";
-import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { sendAsPaidBroadcasts } from "../src/telegram/paid-broadcast.js";
 import { TELEGRAM_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
@@ -125,7 +125,7 @@ export async function benchBroadcast(options: BroadcastOptions): Promise<Broadca
       deps,
       deliveryApi,
     } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate, options.paid));
-    if (options.paid) deliveryApi.config.use(asPaidBroadcast);
+    if (options.paid) sendAsPaidBroadcasts(deliveryApi);
     const chatIds = await seedSubscribers(store, options.subscribers);
     await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
     const sender = createSender();

@@ -19,6 +19,7 @@ import { checkContent } from "./tools/content-check.js";
 import { tellChannelLostOrLog } from "./digest/channel-lost.js";
 import { createDigestQueue, type DigestQueue } from "./digest/queue.js";
 import { startDigestScheduler, type DigestScheduler } from "./digest/scheduler.js";
+import { createNoticesApi } from "./digest/notices.js";
 import { createDigestSender, type DigestFinished } from "./digest/sender.js";
 import { createLogger, type Logger } from "./logger.js";
 import { EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type ExitCode, type StopStep } from "./lifecycle.js";
@@ -29,7 +30,7 @@ import { openRedisStore } from "./store/redis.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { Store } from "./store/types.js";
 import { redisSendWindows } from "./telegram/redis-send-windows.js";
-import { asPaidBroadcast } from "./telegram/paid-broadcast.js";
+import { sendAsPaidBroadcasts } from "./telegram/paid-broadcast.js";
 import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
 import { botTransformers, countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
@@ -177,7 +178,8 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     return { subscriptions: stats.subscribers, waiting: stats.queued, oldestWaitingSince: stats.oldestQueuedAt };
   };
   // One send budget for replies and digests; in Redis mode its windows are in Redis, shared by every instance. With
-  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate, replies still first within the free 30/s.
+  // PAID_BROADCAST_RATE, digests go out as paid broadcasts at that rate; replies (still first), alerts and notices
+  // stay within the free 30/s.
   const limits: RateLimits = config.paidBroadcastRate ? { ...TELEGRAM_LIMITS, paidPerSecond: config.paidBroadcastRate } : TELEGRAM_LIMITS;
   let budgetRedis: Redis | undefined;
   let sendBudget: SendBudget;
@@ -200,8 +202,11 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     sendBudget = localSendBudget(limits);
   }
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
-  // Every Api of the process counts its calls: the bots' (through createBot), the digests' and the alerts'.
+  // Every Api of the process counts its calls: the bots' (through createBot), the digests', the notices' and the alerts'.
   const countedClient = { ...client, fetch: countingFetch(metrics.apiCall) };
+  // What a digest run sends that is not a digest (a topic's or a channel's digest stopped) goes through the replies'
+  // delivery behind readers' replies: its turn in the send budget, a 429 waited out, a deadline; never paid.
+  const noticesApi = createNoticesApi(config.botToken, countedClient, { budget: sendBudget, logger });
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
     const alertApi = new Api(config.botToken, countedClient);
@@ -249,7 +254,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     // A channel that refused its digest (the bot removed, or no longer allowed to post): whoever set it up is told,
     // once: not again when the bot's removal (my_chat_member) stopped the digest while this one was in flight.
     if (outcome === "dropped" && detail.stoppedNow) {
-      void tellChannelLostOrLog({ api: bot.api, store, translators: deps.translators, logger }, detail.chatId);
+      void tellChannelLostOrLog({ api: noticesApi, store, translators: deps.translators, logger }, detail.chatId);
     }
   };
 
@@ -318,16 +323,18 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     );
     if (stopping) return;
     // Digests go out on an Api without the replies' transformers: the sender (or the queue) takes each slot from the
-    // send budget with digest priority and waits out a 429 itself, so a repeated message is counted like the first.
+    // send budget with digest priority (paid slots when this Api sends paid broadcasts) and waits out a 429 itself, so
+    // a repeated message is counted like the first.
     const deliveryApi = new Api(config.botToken, countedClient);
     if (config.paidBroadcastRate) {
-      deliveryApi.config.use(asPaidBroadcast);
+      sendAsPaidBroadcasts(deliveryApi);
       logger.info({ per_second: config.paidBroadcastRate }, "digests go out as paid broadcasts (Stars from the bot's balance)");
     }
     if (config.redisUrl) {
       queue = createDigestQueue({
         redisUrl: config.redisUrl,
         api: deliveryApi,
+        notices: noticesApi,
         store,
         renderer: () => deps.edition().digests,
         limiter: deps.limiter,
@@ -341,7 +348,17 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     const renderer = () => deps.edition().digests;
     const delivery = queue
       ? { queue }
-      : { sender: createDigestSender({ api: deliveryApi, store, renderer, limiter: deps.limiter, logger, onFinished: finished }) };
+      : {
+          sender: createDigestSender({
+            api: deliveryApi,
+            notices: noticesApi,
+            store,
+            renderer,
+            limiter: deps.limiter,
+            logger,
+            onFinished: finished,
+          }),
+        };
     scheduler = await startDigestScheduler({
       expression: config.digestTick,
       store,

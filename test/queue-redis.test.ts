@@ -3,6 +3,7 @@ import { Api } from "grammy";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
+import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestQueue, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
 import { localSendBudget, type SendBudget } from "../src/telegram/send-budget.js";
 import { tick } from "../src/digest/tick.js";
@@ -50,14 +51,17 @@ async function rig(options: { attempts?: number; renderer?: DigestRenderer; limi
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
   const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
+  const limiter = options.limiter ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
+  const logger = createLogger("silent");
   const queue = createDigestQueue({
     redisUrl: redis!.url,
     prefix,
     api,
+    notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
     store,
     renderer: () => options.renderer ?? renderer,
-    limiter: options.limiter ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
-    logger: createLogger("silent"),
+    limiter,
+    logger,
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   });
@@ -116,14 +120,17 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(fake.callsTo("sendMessage")).toHaveLength(0);
 
+    const limiter = localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
+    const logger = createLogger("silent");
     const next = createDigestQueue({
       redisUrl: redis!.url,
       prefix,
       api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
+      notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
       store,
       renderer: () => renderer,
-      limiter: localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 }),
-      logger: createLogger("silent"),
+      limiter,
+      logger,
       now: () => DUE,
     });
     try {

@@ -11,7 +11,7 @@ import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import type { Store } from "../src/store/types.js";
 import { localSendBudget, NO_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
-import { asPaidBroadcast } from "../src/telegram/paid-broadcast.js";
+import { asPaidBroadcast, sendAsPaidBroadcasts } from "../src/telegram/paid-broadcast.js";
 import { botTransformers } from "../src/telegram/transformers.js";
 import { startFakeTelegram } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
@@ -246,7 +246,7 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
     await subscribeChats(harness.store, subscribers);
     await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
     const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
-    api.config.use(asPaidBroadcast);
+    sendAsPaidBroadcasts(api);
     const sender = harness.digestSender({ api });
     const broadcast = sender.drain();
     const readers = range(0, 10).map(() => privateUser({ language_code: "ru" }));
@@ -269,12 +269,16 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
 });
 
 describe("paid broadcasts are digests only", () => {
-  it("the notice that a forum topic's digest stopped goes out free on the paid digests' Api", async () => {
+  it("the notice that a forum topic's digest stopped goes out free, beside paid digests", async () => {
     const harness = await startHarness({ now: () => NOW });
     harnesses.push(harness);
     const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
-    api.config.use(asPaidBroadcast);
-    const options = { api, limiter: harness.deps.limiter, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
+    sendAsPaidBroadcasts(api);
+    // Even on an Api that marks its messages paid, the notice says it is not.
+    const notices = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
+    notices.config.use(asPaidBroadcast);
+    botTransformers({ budget: harness.deps.limiter, logger: createLogger("silent"), priority: "digest" })(notices);
+    const options = { notices, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
     await tellTopicStopped(options, { chatId: -1001, threadId: 5, language: "ru", script: "cyrl", silent: false }, -1001, "topic_deleted");
     await api.sendMessage(-1002, "digest");
     const sent = harness.fake.callsTo("sendMessage");

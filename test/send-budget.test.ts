@@ -6,9 +6,11 @@ import {
   createSendBudget,
   JITTER_MARGIN_MS,
   localSendBudget,
+  memoryWindows,
   type Clock,
   type RateLimits,
   type SendPriority,
+  type SendWindows,
 } from "../src/telegram/send-budget.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 
@@ -16,6 +18,23 @@ import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 function fakeClock(): Clock {
   let at = 0;
   return { now: () => at, sleep: async (ms) => void (at += ms) };
+}
+
+/** Paid broadcasts at 10 a second, 2 a second free. */
+const PAID_LIMITS: RateLimits = { perSecond: 2, perGroupPerMinute: 20, paidPerSecond: 10 };
+
+/**
+ * Within one second, with PAID_LIMITS: paid broadcasts leave the free second alone; a reply and a digest-priority
+ * message that is not a paid broadcast (an alert, a notice) fill it; then both kinds are refused, paid ones still go.
+ */
+async function onlyPaidBroadcastsPassAFullFreeSecond(windows: SendWindows) {
+  const take = (chatId: number, priority: SendPriority) => Promise.resolve(windows.take(chatId, priority));
+  for (let index = 0; index < 3; index++) expect(await take(100 + index, "paid")).toMatchObject({ granted: true });
+  expect(await take(200, "digest")).toMatchObject({ granted: true });
+  expect(await take(201, "reply")).toMatchObject({ granted: true });
+  expect(await take(202, "reply")).toMatchObject({ granted: false, blocks: "free" });
+  expect(await take(203, "digest")).toMatchObject({ granted: false, blocks: "free" });
+  expect(await take(104, "paid")).toMatchObject({ granted: true });
 }
 
 describe("send budget (one process)", () => {
@@ -131,13 +150,31 @@ describe("send budget in Redis, while Redis does not answer", () => {
 });
 
 describe("send budget with paid broadcasts", () => {
-  it("digests go at the paid rate, replies within the free rate and still first", async () => {
+  it("only paid broadcasts count outside the free second: a free digest-priority message is refused when it is full", async () => {
+    await onlyPaidBroadcastsPassAFullFreeSecond(memoryWindows(PAID_LIMITS, fakeClock()));
+  });
+
+  it("an alert or a notice waits for the free second behind replies, while paid digests queued after it go", async () => {
     const clock = fakeClock();
-    const budget = localSendBudget({ perSecond: 2, perGroupPerMinute: 20, paidPerSecond: 10 }, clock);
+    const budget = localSendBudget(PAID_LIMITS, clock);
     const granted: { who: string; at: number }[] = [];
     const take = (who: string, chatId: number, priority: SendPriority) =>
       budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
-    const digests = Array.from({ length: 26 }, (_, index) => take("digest", 100 + index, "digest"));
+    const waiting = [take("reply", 1, "reply"), take("reply", 2, "reply"), take("notice", -3, "digest")];
+    waiting.push(...Array.from({ length: 5 }, (_, index) => take("paid", 100 + index, "paid")));
+    await Promise.all(waiting);
+    // The paid digests, asked for after the notice, went before it, in the second the replies filled.
+    expect(granted.map(({ who }) => who)).toEqual(["reply", "reply", ...Array(5).fill("paid"), "notice"]);
+    expect(granted.at(-1)!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("digests go at the paid rate, replies within the free rate and still first", async () => {
+    const clock = fakeClock();
+    const budget = localSendBudget(PAID_LIMITS, clock);
+    const granted: { who: string; at: number }[] = [];
+    const take = (who: string, chatId: number, priority: SendPriority) =>
+      budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
+    const digests = Array.from({ length: 26 }, (_, index) => take("digest", 100 + index, "paid"));
     const replies = Array.from({ length: 4 }, (_, index) => take("reply", 200 + index, "reply"));
     await Promise.all([...digests, ...replies]);
     const WINDOW = 1000 + JITTER_MARGIN_MS;
@@ -182,6 +219,17 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
       expect(await budgets[0]!.acquire(-77, "digest", third.signal)).toBeUndefined();
     } finally {
       await close();
+    }
+  });
+
+  it("with paid broadcasts, only they count outside the free second, as in memory", async () => {
+    const connection = new Redis(redis!.url);
+    try {
+      await onlyPaidBroadcastsPassAFullFreeSecond(
+        redisSendWindows({ redis: connection, limits: PAID_LIMITS, prefix: `budget-${randomUUID()}` }),
+      );
+    } finally {
+      await connection.quit();
     }
   });
 

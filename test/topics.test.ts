@@ -172,6 +172,78 @@ describe("forum topics", () => {
     expect((await harness.store.getSubscription(forum.id, TOPIC_A))?.status).toBe("paused");
   });
 
+  /** Telegram's answer when the bot sends too fast: wait `seconds`. */
+  const tooMany = (seconds: number) => ({
+    error_code: 429,
+    description: `Too Many Requests: retry after ${seconds}`,
+    parameters: { retry_after: seconds },
+  });
+  const isNotice = (call: Call) =>
+    call.method === "sendMessage" && call.payload.chat_id === forum.id && call.payload.message_thread_id === undefined;
+
+  it("the notice of a closed topic answered 429 waits retry_after out and arrives, silent like the digest and free", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+      { when: (payload) => payload.message_thread_id === TOPIC_A },
+    );
+    harness.fake.failNext("sendMessage", tooMany(1), { when: (payload) => payload.message_thread_id === undefined });
+    await deliverDue();
+
+    const attempts = harness.fake.calls.filter(isNotice);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(lastTextIn(undefined)).toContain("возобновится сам");
+    expect(attempts[1]!.payload).toMatchObject({ disable_notification: true, allow_paid_broadcast: false });
+  });
+
+  it("the notice takes its turn behind readers' replies: replies waiting with it go first", async () => {
+    await harness.close();
+    // Two messages a second: the readers' two replies fill the second the notice also waits for.
+    harness = await startHarness({ now, bot: { rateLimits: { perSecond: 2, perGroupPerMinute: 20 } } });
+    harness.fake.setMemberStatus(forum.id, admin.id, "administrator");
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+      { when: (payload) => payload.message_thread_id === TOPIC_A },
+    );
+    // The notice's 429 closes the send budget for a second; the readers write meanwhile.
+    harness.fake.failNext("sendMessage", tooMany(1), { when: (payload) => payload.message_thread_id === undefined });
+    const delivered = deliverDue();
+    await harness.fake.waitFor(isNotice);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const readers = [privateUser({ language_code: "ru" }), privateUser({ language_code: "kk" })];
+    const answered = Promise.all(readers.map((reader) => harness.send(messageUpdate(reader, "/help"))));
+    await Promise.all([delivered, answered]);
+
+    const replies = readers.map((reader) => sendsTo(reader.id).at(-1)!);
+    const notice = harness.fake.calls.filter(isNotice).at(-1)!;
+    expect(lastTextIn(undefined)).toContain("возобновится сам");
+    for (const reply of replies) expect(notice.at).toBeGreaterThan(reply.at);
+  });
+
+  it("a stop does not wait for a notice still waiting its turn (a 429 of a minute): the sender stops at once", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+      { when: (payload) => payload.message_thread_id === TOPIC_A },
+    );
+    harness.fake.failNext("sendMessage", tooMany(60), { when: (payload) => payload.message_thread_id === undefined });
+    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    const sender = harness.digestSender();
+    const drained = sender.drain();
+    await harness.fake.waitFor(isNotice);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopping = Date.now();
+    await sender.stop();
+    expect(Date.now() - stopping).toBeLessThan(1000);
+    expect(await drained).toMatchObject({ dropped: 1 });
+    expect(harness.fake.calls.filter(isNotice)).toHaveLength(1);
+  });
+
   it("/start in a topic whose digest stopped when it was closed offers that topic's digest back, saying why it stopped", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     await harness.send(forumTopicEventUpdate(admin, forum, TOPIC_A, "closed"));

@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
+import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import type { SendBudget } from "../telegram/send-budget.js";
 import { classifySendError } from "../telegram/send-errors.js";
 import { digestOfDelivery, sendDigest, tellTopicStopped, type DigestFinished } from "./sender.js";
@@ -14,6 +15,8 @@ export type DigestQueueOptions = {
   redisUrl: string;
   /** Sends without the replies' transformers: a 429 is waited out here, through the send budget. */
   api: Api;
+  /** The Api of the run's messages that are not digests (createNoticesApi): its turn behind replies, 429s waited out. */
+  notices: Api;
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
@@ -114,8 +117,11 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, storeWaitMs);
   const connection = connectionOf(options.redisUrl);
   const digestOf = digestOfDelivery(api);
+  // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
+  const digestSlots = digestSlotsOf(api);
   // Aborted by close(): a job still waiting for its slot goes back to the queue instead of holding the shutdown up
-  // (a group's full minute, or a long 429, can keep a slot away for a minute or more).
+  // (a group's full minute, or a long 429, can keep a slot away for a minute or more), and a notice still waiting is
+  // given up (logged).
   const closing = new AbortController();
   const queue = new Queue<DigestJob>(QUEUE_NAME, {
     connection,
@@ -143,7 +149,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      const slot = await limiter.acquire(chatId, "digest", closing.signal);
+      const slot = await limiter.acquire(chatId, digestSlots, closing.signal);
       if (!slot) {
         // Closing before this message went out: the delivery's claim is not an attempt, and the job goes back to the
         // queue unharmed (no attempt used either) for the next worker, in this instance or another.
@@ -184,7 +190,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
             const stoppedNow = await stored(() => store.markDropped(delivery.id, failure.reason, reason));
             finished("dropped", { chatId, stoppedNow });
             // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
-            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason);
+            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason, closing.signal);
             throw new UnrecoverableError(`${failure.reason}: ${reason}`);
           }
           case "other":
@@ -235,7 +241,10 @@ export function createDigestQueue(options: DigestQueueOptions) {
         return false;
       }
     },
-    /** Stops taking jobs; a job waiting for its slot goes back to the queue, one whose message is out is recorded. */
+    /**
+     * Stops taking jobs; a job waiting for its slot goes back to the queue, one whose message is out is recorded, and
+     * a notice still waiting for its turn is given up.
+     */
     async close(): Promise<void> {
       closing.abort();
       await worker?.close();

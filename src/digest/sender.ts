@@ -5,6 +5,7 @@ import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, Store } from "../store/types.js";
 import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
+import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import { realClock, type Clock, type SendBudget } from "../telegram/send-budget.js";
 
 export type SenderOptions = {
@@ -13,6 +14,11 @@ export type SenderOptions = {
    * a slot of the send budget like any other (with digest priority, behind replies).
    */
   api: Api;
+  /**
+   * The Api of the run's messages that are not digests (createNoticesApi): with the replies' transformers at digest
+   * priority, so each takes its turn behind replies and waits out a 429 itself.
+   */
+  notices: Api;
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
@@ -84,29 +90,33 @@ export function digestOfDelivery(api: Api) {
 /**
  * The digest of a forum topic stopped because the topic is closed or deleted: the group hears it in its General
  * topic (where every member, and so its administrators, reads), with how to have it again. Told once, when the
- * subscription stops; if even that fails, the log says so and nothing more is tried.
+ * subscription stops, on the notices' Api (its turn behind replies, a 429 waited out, a deadline); if even that
+ * fails, or `signal` (the run's stop) aborts it, the log says so and nothing more is tried.
  */
 export async function tellTopicStopped(
-  options: { api: Api; limiter: SendBudget; logger: Logger; renderer: () => DigestRenderer },
+  options: { notices: Api; logger: Logger; renderer: () => DigestRenderer },
   delivery: Pick<Delivery, "chatId" | "threadId" | "language" | "script" | "silent">,
   chatId: number,
   reason: TopicGoneReason,
+  signal?: AbortSignal,
 ): Promise<void> {
   // A closed General topic refuses a thread-less digest the same way; the notice would go to the same closed place.
   if (delivery.threadId === null) return;
   const notice = options.renderer().topicStopped(delivery.language, delivery.script, reason);
   try {
-    // Part of the digest run: it waits behind readers' replies like the digest it replaces.
-    const slot = await options.limiter.acquire(chatId, "digest");
-    // As quiet as the digest it replaces: a group that chose silent digests is not rung for this one either.
-    await options.api
-      .sendMessage(chatId, notice.text, {
+    await options.notices.sendMessage(
+      chatId,
+      notice.text,
+      {
         parse_mode: "HTML",
+        // As quiet as the digest it replaces: a group that chose silent digests is not rung for this one either.
         ...(delivery.silent ? { disable_notification: true } : {}),
         // Only digests are paid broadcasts (PAID_BROADCAST_RATE): this notice is free, whatever the Api.
         allow_paid_broadcast: false,
-      })
-      .finally(() => slot?.sent());
+      },
+      // grammY types the signal with an older AbortSignal; at run time it takes Node's own.
+      signal as Parameters<Api["sendMessage"]>[3],
+    );
   } catch (error) {
     options.logger.warn(
       { err: error, chat_id: chatId, thread_id: delivery.threadId },
@@ -131,6 +141,8 @@ export function createDigestSender(options: SenderOptions) {
   let running: Promise<DrainResult> | undefined;
   let again = false;
   const digestOf = digestOfDelivery(api);
+  // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
+  const digestSlots = digestSlotsOf(api);
 
   async function deliver(delivery: Delivery, result: DrainResult): Promise<void> {
     const digests = renderer();
@@ -145,7 +157,7 @@ export function createDigestSender(options: SenderOptions) {
     let moved = false;
     let floods = 0;
     for (;;) {
-      const slot = await limiter.acquire(chatId, "digest", stopping.signal);
+      const slot = await limiter.acquire(chatId, digestSlots, stopping.signal);
       if (!slot) {
         await store.markRetry(delivery.id, new Date(clock.now()), "stopped before sending", false);
         result.retried++;
@@ -192,7 +204,7 @@ export function createDigestSender(options: SenderOptions) {
             result.dropped++;
             finished("dropped", { chatId, stoppedNow });
             // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
-            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason);
+            if (stoppedNow) await tellTopicStopped(options, delivery, chatId, failure.reason, stopping.signal);
             return;
           }
           case "other":
@@ -270,7 +282,10 @@ export function createDigestSender(options: SenderOptions) {
       });
       return running;
     },
-    /** Stops claiming, lets requests in flight finish; claimed but unsent deliveries go back to the queue. */
+    /**
+     * Stops claiming, lets requests in flight finish; claimed but unsent deliveries go back to the queue, and a notice
+     * still waiting for its turn is given up.
+     */
     async stop(): Promise<void> {
       stopping.abort();
       await running;

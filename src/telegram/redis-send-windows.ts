@@ -5,11 +5,12 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  * Takes a slot for every instance together, in one step on the Redis server (by its own clock, so instances'
  * clocks do not matter):
  *   KEYS: the bot's sliding second (sorted set), the closed-until time, the "a reply waits" mark, the chat's window,
- *         the replies' sliding second (paid broadcasts only)
+ *         the free sliding second (paid broadcasts only)
  *   ARGV: perSecond, second ms, perGroupPerMinute, minute ms, private burst (0: none), refill ms, chat kind
- *         ("group", "private", "none"), priority ("reply", "digest"), a unique member id, paid rate (0: none)
- * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the replies' share is / 0 if
- * only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages and replies alone `perSecond`.
+ *         ("group", "private", "none"), priority ("reply", "digest", "paid"), a unique member id, paid rate (0: none)
+ * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the free share is / 0 if only
+ * the chat is}. With paid broadcasts the bot's second holds `paid rate` messages, and every message but a paid
+ * broadcast ("reply" and "digest" alike) is counted in the free second too, which holds `perSecond`.
  * A reply held by the full budget leaves a mark that lives a little longer than its wait (its timer may fire late on
  * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
  * slot goes to the reply; the reply that gets a slot takes the mark away, and the digests go on at once.
@@ -37,7 +38,7 @@ if paid > 0 then allPerSecond = paid end
 local allWait = 0
 local closed = tonumber(redis.call('GET', KEYS[2]) or '0')
 if closed > now then allWait = closed - now end
-if ARGV[8] == 'digest' then
+if ARGV[8] ~= 'reply' then
   local mark = redis.call('PTTL', KEYS[3])
   if mark > 0 then allWait = math.max(allWait, math.min(mark, ${MARK_POLL_MS})) end
 end
@@ -46,10 +47,10 @@ if allWait > 0 then
   if ARGV[8] == 'reply' then redis.call('SET', KEYS[3], '1', 'PX', allWait + ${MARK_MARGIN_MS}) end
   return {0, allWait, 1}
 end
-local countsReplies = paid > 0 and ARGV[8] == 'reply'
-if countsReplies then
-  local repliesWait = windowWait(KEYS[5], perSecond, second)
-  if repliesWait > 0 then return {0, math.max(1, repliesWait), 2} end
+local countsFree = paid > 0 and ARGV[8] ~= 'paid'
+if countsFree then
+  local freeWait = windowWait(KEYS[5], perSecond, second)
+  if freeWait > 0 then return {0, math.max(1, freeWait), 2} end
 end
 local tokens
 if ARGV[7] == 'group' then
@@ -64,7 +65,7 @@ elseif ARGV[7] == 'private' then
 end
 redis.call('ZADD', KEYS[1], now, ARGV[9])
 redis.call('PEXPIRE', KEYS[1], second * 2)
-if countsReplies then
+if countsFree then
   redis.call('ZADD', KEYS[5], now, ARGV[9])
   redis.call('PEXPIRE', KEYS[5], second * 2)
 end
@@ -81,7 +82,7 @@ return {1}
 
 /**
  * A slot's request was answered: its time in the windows becomes now (see SendSlot).
- *   KEYS: the bot's sliding second, the chat's window, the replies' second; ARGV: the slot's member id, chat kind
+ *   KEYS: the bot's sliding second, the chat's window, the free second; ARGV: the slot's member id, chat kind
  */
 const SENT = `${NOW}
 redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
@@ -158,7 +159,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   const { redis, limits } = options;
   const prefix = options.prefix ?? PREFIX;
   const local = memoryWindows(limits);
-  const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits`, replies: `${prefix}:replies` };
+  const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits`, free: `${prefix}:free` };
   const second = 1000 + JITTER_MARGIN_MS;
   let sequence = 0;
   const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
@@ -184,7 +185,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
             keys.closed,
             keys.replyWaits,
             chatKey,
-            keys.replies,
+            keys.free,
             Math.min(limits.perSecond, 1e9),
             second,
             Math.min(limits.perGroupPerMinute, 1e9),
@@ -199,10 +200,10 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
           answerWithinMs,
         );
         if (answer[0] === 1) {
-          const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.replies, member, kind).catch(fail);
+          const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.free, member, kind).catch(fail);
           return { granted: true, slot: { sent } };
         }
-        const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "replies" : "chat";
+        const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "free" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
         localUntil = Date.now() + LOCAL_AFTER_FAILURE_MS;

@@ -29,8 +29,9 @@ export type RateLimits = {
    */
   privateChatBurst?: number;
   /**
-   * Digests sent as paid broadcasts (allow_paid_broadcast): all messages together up to this many a second, replies
-   * still within `perSecond`. Unset: everything within `perSecond`.
+   * Digests sent as paid broadcasts (allow_paid_broadcast, "paid" slots): all messages together up to this many a
+   * second, every message that is not a paid broadcast (replies, alerts, notices) still within `perSecond`. Unset:
+   * everything within `perSecond`.
    */
   paidPerSecond?: number;
 };
@@ -46,9 +47,12 @@ export const NO_LIMITS: RateLimits = {
 /**
  * Who waits for a slot. Replies (everything the bot sends while answering people) go before digests: a digest takes a
  * slot only when no reply of this process waits for one (and, in Redis mode, none of any instance waits for the
- * whole budget).
+ * whole budget). "paid" is a digest sent as a paid broadcast (the digests' Api with sendAsPaidBroadcasts): it waits
+ * with the digests and, when the limits have `paidPerSecond`, counts in that rate alone. Every other message, whatever
+ * its priority ("digest" too: alerts, notices), counts in the free `perSecond` as Telegram counts it; without
+ * `paidPerSecond` "paid" is a digest like any other.
  */
-export type SendPriority = "reply" | "digest";
+export type SendPriority = "reply" | "digest" | "paid";
 
 /**
  * Windows are measured this much longer than Telegram's. A slot counts from its answer (see SendSlot), which is later
@@ -66,8 +70,11 @@ export type SendSlot = { sent(): void };
 
 /** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
 export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: Blocked };
-/** What is full: the whole budget, replies' share of it (paid broadcasts: the free 30 a second), or only this chat. */
-export type Blocked = "all" | "replies" | "chat";
+/**
+ * What is full: the whole budget, the free share of it (with paid broadcasts: the free 30 a second, which every
+ * message but a paid broadcast counts in), or only this chat.
+ */
+export type Blocked = "all" | "free" | "chat";
 
 /**
  * Where the counts of sent messages live: this process's memory, or Redis for every instance together. `take`
@@ -95,14 +102,14 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   const second = 1000 + JITTER_MARGIN_MS;
   const minute = 60_000 + JITTER_MARGIN_MS;
   const burst = limits.privateChatBurst;
-  // Every message of the last second; with paid broadcasts, the replies of the last second too (the free rate).
+  // Every message of the last second; with paid broadcasts, the free ones (all but paid broadcasts) apart too.
   const recent: number[] = [];
   const allPerSecond = limits.paidPerSecond ?? limits.perSecond;
   // Without a limit (NO_LIMITS) the bot's second is not kept at all: nothing to count, and nothing to pay for it.
   const countsAll = allPerSecond < Number.MAX_SAFE_INTEGER;
   const countsGroups = limits.perGroupPerMinute < Number.MAX_SAFE_INTEGER;
   let sweepAbove = MAX_TRACKED_CHATS;
-  const recentReplies: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
+  const recentFree: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
   const groupRecent = new Map<number, number[]>();
   // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
   const buckets = new Map<number, { tokens: number; at: number }>();
@@ -125,11 +132,11 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
       let allWait = Math.max(0, closedUntil - at);
       if (recent.length >= allPerSecond) allWait = Math.max(allWait, recent[recent.length - allPerSecond]! + second - at);
       if (allWait > 0) return { granted: false, waitMs: allWait, blocks: "all" };
-      const replies = priority === "reply" ? recentReplies : undefined;
-      if (replies) {
-        while (replies.length > 0 && replies[0]! <= at - second) replies.shift();
-        if (replies.length >= limits.perSecond) {
-          return { granted: false, waitMs: replies[replies.length - limits.perSecond]! + second - at, blocks: "replies" };
+      const free = priority === "paid" ? undefined : recentFree;
+      if (free) {
+        while (free.length > 0 && free[0]! <= at - second) free.shift();
+        if (free.length >= limits.perSecond) {
+          return { granted: false, waitMs: free[free.length - limits.perSecond]! + second - at, blocks: "free" };
         }
       }
       let sent: number[] | undefined;
@@ -146,7 +153,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         if (tokens < 1) return { granted: false, waitMs: Math.ceil((1 - tokens) * second), blocks: "chat" };
       }
       if (countsAll) recent.push(at);
-      replies?.push(at);
+      free?.push(at);
       if (sent) {
         sent.push(at);
         groupRecent.set(chatId!, sent);
@@ -163,7 +170,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         sent() {
           const answeredAt = clock.now();
           if (countsAll) moveLater(recent, at, answeredAt);
-          if (replies) moveLater(replies, at, answeredAt);
+          if (free) moveLater(free, at, answeredAt);
           if (sent) moveLater(sent, at, answeredAt);
           if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
         },
@@ -209,10 +216,11 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
         let sleepMs = Infinity;
         let budgetFull = false;
         const fullChats = new Set<number>();
+        // The free share is full (paid broadcasts): no other free message goes this round, paid broadcasts still may.
+        let freeFull = false;
         for (const queue of [replies, digests]) {
-          let repliesFull = false;
           for (const waiter of [...queue]) {
-            if (repliesFull) break;
+            if (freeFull && waiter.priority !== "paid") continue;
             if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
             const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
               granted: false,
@@ -228,9 +236,8 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
               budgetFull = true;
               break;
             }
-            // The replies' share is full (paid broadcasts): no other reply goes now, digests still may.
-            if (grant.blocks === "replies") {
-              repliesFull = true;
+            if (grant.blocks === "free") {
+              freeFull = true;
               continue;
             }
             if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);

@@ -9,6 +9,7 @@ import { createBot, type CreateBotOptions } from "../../src/create-bot.js";
 import { content } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent } from "../../src/content/live.js";
+import { createNoticesApi } from "../../src/digest/notices.js";
 import { createDigestSender, type DigestSender, type SenderOptions } from "../../src/digest/sender.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
@@ -39,7 +40,7 @@ export type Harness = {
   send(update: Update): Promise<void>;
   /**
    * The digest sender as main.ts builds it in SQLite mode: on the bot's send budget, with an Api of its own (the
-   * fake's, without the replies' transformers). Options override any part.
+   * fake's, without the replies' transformers) and the notices' Api (createNoticesApi). Options override any part.
    */
   digestSender(overrides?: Partial<SenderOptions>): DigestSender;
   close(): Promise<void>;
@@ -84,15 +85,19 @@ export async function startHarness(
     bot,
     deps,
     send: (update) => bot.handleUpdate(update),
-    digestSender: (overrides = {}) =>
-      createDigestSender({
+    digestSender: (overrides = {}) => {
+      const limiter = overrides.limiter ?? deps.limiter;
+      const senderLogger = overrides.logger ?? createLogger("silent");
+      return createDigestSender({
         api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
+        notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger: senderLogger }),
         store,
         renderer: () => deps.edition().digests,
-        limiter: deps.limiter,
-        logger: createLogger("silent"),
+        limiter,
+        logger: senderLogger,
         ...overrides,
-      }),
+      });
+    },
     async close() {
       await store.close();
       if (!options.fake) await fake.close();
