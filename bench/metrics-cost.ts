@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { botNodeFlags } from "../test/support/bot-process.js";
 import { percentile, round } from "./stats.js";
@@ -20,30 +21,68 @@ export type MetricsCostResult = {
  */
 export const METRICS_WARM_UP = 10_000;
 
-function runInChild(variant: "with" | "without", updates: number): number {
+/** Updates a process handles before the other process of its pair takes its turn. */
+const BLOCK = 1_000;
+
+type Run = { ready: Promise<void>; block(updates: number): Promise<number>; end(): Promise<void> };
+
+/** One stack in a process of its own with npm start's flags (metrics-run.ts), handling blocks of updates on request. */
+function startRun(variant: "with" | "without", updates: number, warmUp: number): Run {
   const script = fileURLToPath(new URL("./metrics-run.js", import.meta.url));
-  const args = [...botNodeFlags(), script, variant, String(updates), String(METRICS_WARM_UP)];
-  const output = execFileSync(process.execPath, args, { encoding: "utf8" });
-  return (JSON.parse(output.trim().split("\n").at(-1)!) as { cpuMs: number }).cpuMs;
+  const child = spawn(process.execPath, [...botNodeFlags(), script, variant, String(updates), String(warmUp)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`metrics-run ${variant} exited with ${code}`)))),
+  );
+  const lines: AsyncIterator<string> = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = async () => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error(`metrics-run ${variant} ended early`);
+    return line.value;
+  };
+  return {
+    ready: nextLine().then(() => undefined),
+    async block(count) {
+      child.stdin.write(`${count}\n`);
+      return Number(await nextLine());
+    },
+    async end() {
+      child.stdin.end("end\n");
+      await exited;
+    },
+  };
 }
 
 /**
  * What metrics cost a running bot: the CPU time of the same updates through the stack without metrics and with them
- * (updates counted and timed, every Bot API call counted, as main.ts runs it), each run in a fresh process with npm
- * start's flags.
- * The runs alternate, and swap order every pair, so that machine noise hits both alike; the median pair is the figure.
+ * (updates counted and timed, every Bot API call counted, prom-client's process metrics: what main.ts runs), each in a
+ * fresh process with npm start's flags. The two processes of a pair run at once, warmed up, and take turns a block of
+ * updates each, in alternating order: whatever slows the machine for a while slows both alike, which consecutive runs
+ * of the two did not ensure. The median pair is the figure.
  */
-export function benchMetricsCost(updates: number, pairs: number): MetricsCostResult {
+export async function benchMetricsCost(updates: number, pairs: number): Promise<MetricsCostResult> {
+  const warmUp = Math.min(METRICS_WARM_UP, updates);
   const costs: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const order = pair % 2 === 0 ? (["without", "with"] as const) : (["with", "without"] as const);
-    const ms = Object.fromEntries(order.map((variant) => [variant, runInChild(variant, updates)])) as Record<"with" | "without", number>;
-    costs.push(1 - ms.without / ms.with);
+    const runs = { without: startRun("without", updates, warmUp), with: startRun("with", updates, warmUp) };
+    const cpuMs = { without: 0, with: 0 };
+    try {
+      await Promise.all([runs.without.ready, runs.with.ready]);
+      for (let done = 0, turn = 0; done < updates; done += BLOCK, turn++) {
+        const size = Math.min(BLOCK, updates - done);
+        for (const variant of turn % 2 === 0 ? order : [...order].reverse()) cpuMs[variant] += await runs[variant].block(size);
+      }
+    } finally {
+      await Promise.all([runs.without.end(), runs.with.end()]);
+    }
+    costs.push(1 - cpuMs.without / cpuMs.with);
   }
   costs.sort((a, b) => a - b);
   return {
     updates,
-    warmUp: Math.min(METRICS_WARM_UP, updates),
+    warmUp,
     pairs,
     cost: round(percentile(costs, 50), 3),
     spread: [round(costs[0]!, 3), round(costs.at(-1)!, 3)],

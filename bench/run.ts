@@ -78,7 +78,7 @@ row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare 
 row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
 
 process.stderr.write("1b/5 what metrics cost…\n");
-const metricsCost = benchMetricsCost(SIZES.updates, SIZES.metricsPairs);
+const metricsCost = await benchMetricsCost(SIZES.updates, SIZES.metricsPairs);
 const metricsVsBare = Number((updates.stackVsBare * (1 - metricsCost.cost)).toFixed(3));
 row(
   "1b metrics",
