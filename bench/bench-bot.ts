@@ -23,7 +23,7 @@ export function benchBot(
   metrics?: Metrics,
 ) {
   const logger = createLogger("silent");
-  const { bot, deps } = createBot({
+  const { bot, deps, reportingClient } = createBot({
     token: BENCH_TOKEN,
     store,
     library,
@@ -35,7 +35,7 @@ export function benchBot(
   });
   // As in main.ts: digests go out on an Api of their own, without the replies' transformers; notices on theirs.
   const deliveryApi = new Api(BENCH_TOKEN, client);
-  const notices = createNoticesApi(BENCH_TOKEN, client, { budget: deps.limiter, logger });
+  const notices = createNoticesApi(BENCH_TOKEN, reportingClient, { budget: deps.limiter, logger });
   const sender = () =>
     createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
   return { bot, deps, sender, deliveryApi };

@@ -46,7 +46,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate, options.paid) }));
       const deliveryApi = new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot });
       if (options.paid) sendAsPaidBroadcasts(deliveryApi);
-      const { bot, deps } = createBot({
+      const { bot, deps, reportingClient } = createBot({
         token: BENCH_TOKEN,
         store,
         library: content,
@@ -58,7 +58,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const queue = createDigestQueue({
         redisUrl: database,
         api: deliveryApi,
-        notices: createNoticesApi(BENCH_TOKEN, { apiRoot: fake.apiRoot }, { budget: sendBudget, logger }),
+        notices: createNoticesApi(BENCH_TOKEN, reportingClient, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
         limiter: sendBudget,

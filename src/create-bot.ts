@@ -1,4 +1,4 @@
-import { Bot, GrammyError, type BotConfig, type Context } from "grammy";
+import { Bot, GrammyError, type ApiClientOptions, type BotConfig, type Context } from "grammy";
 import type { MenuEntry } from "./bot/command-menu.js";
 import type { BotContext } from "./bot/context.js";
 import type { Deps } from "./bot/deps.js";
@@ -95,7 +95,7 @@ export function sequenceKey(ctx: Context): string | undefined {
   return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
 }
 
-export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps } {
+export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps; reportingClient: ApiClientOptions } {
   const { store, library, logger } = options;
   const limiter = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
   const failures: SendFailureHandlers = {
@@ -115,10 +115,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const observe: ApiCallObserver | undefined = metrics
     ? (method, result, retryAfterSeconds) => metrics.apiCall(method, result, retryAfterSeconds)
     : undefined;
-  const bot = new Bot<BotContext>(options.token, {
-    ...options.botConfig,
-    client: { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) },
-  });
+  const reportingClient = { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) };
+  const bot = new Bot<BotContext>(options.token, { ...options.botConfig, client: reportingClient });
   const installBotTransformers = botTransformers({
     budget: limiter,
     logger,
@@ -187,5 +185,9 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     else if (text && ctx.message) await ctx.reply(text).catch(() => undefined);
   });
 
-  return { bot, deps };
+  /**
+   * The bot's HTTP client options: refused calls reported (a chat gone stops its digest, a migrated group moves it, a
+   * 429 closes the send budget) and every call counted. Other Apis that write to people's chats are built on it.
+   */
+  return { bot, deps, reportingClient };
 }

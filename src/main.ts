@@ -202,11 +202,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     sendBudget = localSendBudget(limits);
   }
   const client = config.apiRoot ? { apiRoot: config.apiRoot } : {};
-  // Every Api of the process counts its calls: the bots' (through createBot), the digests', the notices' and the alerts'.
+  // Every Api of the process counts its calls: the bots' and the notices' (through createBot's client), the digests'
+  // and the alerts'.
   const countedClient = { ...client, fetch: countingFetch(metrics.apiCall) };
-  // What a digest run sends that is not a digest (a topic's or a channel's digest stopped) goes through the replies'
-  // delivery behind readers' replies: its turn in the send budget, a 429 waited out, a deadline; never paid.
-  const noticesApi = createNoticesApi(config.botToken, countedClient, { budget: sendBudget, logger });
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
     const alertApi = new Api(config.botToken, countedClient);
@@ -221,7 +219,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       logger,
     });
   }
-  const { bot, deps } = createBot({
+  const { bot, deps, reportingClient } = createBot({
     token: config.botToken,
     store,
     library: content,
@@ -233,6 +231,10 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     metrics,
     botConfig: { client },
   });
+  // What a digest run sends that is not a digest (a topic's or a channel's digest stopped) goes through the replies'
+  // delivery behind readers' replies (its turn in the send budget, a 429 waited out, a deadline; never paid), on the
+  // bot's client: a chat that refuses it (403, migrated) is acted on like one that refuses a reply.
+  const noticesApi = createNoticesApi(config.botToken, reportingClient, { budget: sendBudget, logger });
 
   // The store is asked every few seconds whether it answers: operators hear when it goes away and when it is back.
   let storeUp = true;

@@ -224,6 +224,26 @@ describe("forum topics", () => {
     for (const reply of replies) expect(notice.at).toBeGreaterThan(reply.at);
   });
 
+  it("a notice refused because the bot was removed from the group stops the group's every digest, as a refused reply does", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_B);
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
+      { when: (payload) => payload.message_thread_id === TOPIC_A },
+    );
+    harness.fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
+      { when: (payload) => payload.message_thread_id === undefined },
+    );
+    await deliverDue();
+
+    expect(harness.fake.calls.filter(isNotice)).toHaveLength(1);
+    expect(await harness.store.getSubscription(forum.id, TOPIC_A)).toMatchObject({ status: "stopped" });
+    expect(await harness.store.getSubscription(forum.id, TOPIC_B)).toMatchObject({ status: "stopped" });
+  });
+
   it("a stop does not wait for a notice still waiting its turn (a 429 of a minute): the sender stops at once", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     harness.fake.failNext(

@@ -68,7 +68,7 @@ export async function startHarness(
   const databasePath = options.databasePath ?? join(folder!, "bot.db");
   const store = openSqliteStore(databasePath, options.now);
   const logger = options.logger ?? createLogger("silent");
-  const { bot, deps } = createBot({
+  const { bot, deps, reportingClient } = createBot({
     token: TEST_TOKEN,
     store,
     library: options.library ?? content,
@@ -90,7 +90,8 @@ export async function startHarness(
       const senderLogger = overrides.logger ?? createLogger("silent");
       return createDigestSender({
         api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
-        notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger: senderLogger }),
+        // As main.ts builds it: on the bot's client, which acts on a chat that refuses a message.
+        notices: createNoticesApi(TEST_TOKEN, reportingClient, { budget: limiter, logger: senderLogger }),
         store,
         renderer: () => deps.edition().digests,
         limiter,
