@@ -180,15 +180,21 @@ describe("forum topics", () => {
   });
   const isNotice = (call: Call) =>
     call.method === "sendMessage" && call.payload.chat_id === forum.id && call.payload.message_thread_id === undefined;
-
-  it("the notice of a closed topic answered 429 waits retry_after out and arrives, silent like the digest and free", async () => {
-    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+  /** The next digest to `thread` is refused: the topic was closed. */
+  const topicClosedNext = (thread: number) =>
     harness.fake.failNext(
       "sendMessage",
       { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
-      { when: (payload) => payload.message_thread_id === TOPIC_A },
+      { when: (payload) => payload.message_thread_id === thread },
     );
-    harness.fake.failNext("sendMessage", tooMany(1), { when: (payload) => payload.message_thread_id === undefined });
+  /** The next message to the General topic (the notice) is answered with `error`. */
+  const noticeAnsweredNext = (error: Parameters<typeof harness.fake.failNext>[1]) =>
+    harness.fake.failNext("sendMessage", error, { when: (payload) => payload.message_thread_id === undefined });
+
+  it("the notice of a closed topic answered 429 waits retry_after out and arrives, silent like the digest and free", async () => {
+    await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
+    topicClosedNext(TOPIC_A);
+    noticeAnsweredNext(tooMany(1));
     await deliverDue();
 
     const attempts = harness.fake.calls.filter(isNotice);
@@ -204,13 +210,9 @@ describe("forum topics", () => {
     harness = await startHarness({ now, bot: { rateLimits: { perSecond: 2, perGroupPerMinute: 20 } } });
     harness.fake.setMemberStatus(forum.id, admin.id, "administrator");
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
-      { when: (payload) => payload.message_thread_id === TOPIC_A },
-    );
+    topicClosedNext(TOPIC_A);
     // The notice's 429 closes the send budget for a second; the readers write meanwhile.
-    harness.fake.failNext("sendMessage", tooMany(1), { when: (payload) => payload.message_thread_id === undefined });
+    noticeAnsweredNext(tooMany(1));
     const delivered = deliverDue();
     await harness.fake.waitFor(isNotice);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -227,16 +229,8 @@ describe("forum topics", () => {
   it("a notice refused because the bot was removed from the group stops the group's every digest, as a refused reply does", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_B);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
-      { when: (payload) => payload.message_thread_id === TOPIC_A },
-    );
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
-      { when: (payload) => payload.message_thread_id === undefined },
-    );
+    topicClosedNext(TOPIC_A);
+    noticeAnsweredNext({ error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" });
     await deliverDue();
 
     expect(harness.fake.calls.filter(isNotice)).toHaveLength(1);
@@ -246,12 +240,8 @@ describe("forum topics", () => {
 
   it("a stop does not wait for a notice still waiting its turn (a 429 of a minute): the sender stops at once", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
-      { when: (payload) => payload.message_thread_id === TOPIC_A },
-    );
-    harness.fake.failNext("sendMessage", tooMany(60), { when: (payload) => payload.message_thread_id === undefined });
+    topicClosedNext(TOPIC_A);
+    noticeAnsweredNext(tooMany(60));
     await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
     const sender = harness.digestSender();
     const drained = sender.drain();
