@@ -1,4 +1,5 @@
 import { Composer, type CommandContext, type NextFunction } from "grammy";
+import { FeatureComposer } from "./composer.js";
 import type { ActionKind, ActionOf } from "../render/callback-data.js";
 import type { MenuPlacement } from "./command-menu.js";
 import type { BotContext } from "./context.js";
@@ -44,7 +45,7 @@ export function combineFeatures(...parts: Feature[]): Feature {
   const commands: Record<string, CommandSpec> = {};
   const actions: ActionSpecs = {};
   const dialogs: Dialog[] = [];
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
   for (const part of parts) {
     for (const [name, spec] of Object.entries(part.commands ?? {})) {
       if (name in commands) throw new Error(`command /${name} is defined twice`);

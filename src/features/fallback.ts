@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "../bot/composer.js";
 import { commandList } from "../bot/command-menu.js";
 import type { BotContext } from "../bot/context.js";
 import type { FeatureFactory } from "../bot/feature.js";
@@ -6,7 +6,7 @@ import { renderForChat, replyText, show } from "../bot/screens.js";
 
 /** Installed last: whatever no feature handled still gets a clear answer, and every button press an answer. */
 export const fallbackFeature: FeatureFactory = ({ commandMenu }) => {
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
 
   // A command nobody handled. In groups only commands addressed to this bot are ours to answer.
   composer.on("message:entities:bot_command", async (ctx, next) => {

@@ -1,4 +1,5 @@
-import { Composer, InlineQueryResultBuilder } from "grammy";
+import { InlineQueryResultBuilder } from "grammy";
+import { FeatureComposer } from "../bot/composer.js";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { InlineQueryResult } from "grammy/types";
 import type { LRUCache } from "lru-cache";
@@ -36,7 +37,7 @@ function withTwin(found: Found[]): Found[] {
 
 /** Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time. */
 export const inlineFeature: FeatureFactory = (deps) => {
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
   const size = Math.min(INLINE_PAGE_SIZE, MAX_RESULTS);
 
   /** What an empty query offers: the briefing's main cards. */

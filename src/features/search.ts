@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { FeatureComposer } from "../bot/composer.js";
 import type { BotContext } from "../bot/context.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { replyText } from "../bot/screens.js";
@@ -10,7 +11,7 @@ const MAX_QUERY_ECHO = 60;
 
 /** Free text in a private chat is a search: a button per matching card, and Home. */
 export const searchFeature: FeatureFactory = () => {
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
   // A command is never a search: commands no feature knows get the fallback's answer.
   const startsWithCommand = (ctx: BotContext) => ctx.message?.entities?.[0]?.type === "bot_command" && ctx.message.entities[0].offset === 0;
   composer

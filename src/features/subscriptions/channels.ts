@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "../../bot/composer.js";
 import { channelRefusal } from "../../bot/admins.js";
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
@@ -18,7 +18,7 @@ import type { SubscriptionScreens } from "./screens.js";
  */
 export function channelsPart(deps: Deps, screens: SubscriptionScreens): Feature {
   const { store, translators } = deps;
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
   const privateChat = composer.chatType("private");
 
   /** Interface text as a message that also takes the picker's reply keyboard away. */

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { FeatureComposer } from "../../bot/composer.js";
 import type { ChatMember } from "grammy/types";
 import type { BotContext } from "../../bot/context.js";
 import type { Deps } from "../../bot/deps.js";
@@ -18,7 +18,7 @@ function lostChat(chatType: string, member: ChatMember): boolean {
  * is reopened; a group that moved takes them along.
  */
 export function chatEventsPart({ store, translators, logger }: Deps): Feature {
-  const composer = new Composer<BotContext>();
+  const composer = new FeatureComposer<BotContext>();
 
   // Blocked in a private chat, removed from a group, or removed from a channel or stripped of the right to post there:
   // nothing more can be delivered. The person who set up a channel's digest hears that it stopped and how to resume.

@@ -1,0 +1,33 @@
+import { Composer, type Context, type Middleware } from "grammy";
+
+/**
+ * The Composer of the features: grammY's, except that its filters decide with a plain call per update. grammY builds
+ * every filter (`on`, `chatType`, `drop`, `filter` and the rest) on `filter`, which goes through `branch` and `lazy`:
+ * for each update that reaches it, an async frame and a new Composer with its chain of closures, whichever way the
+ * filter decides. Here a filter is one middleware that asks its predicate and hands the update to the filtered
+ * composer (read at each update, so middleware added to it later counts) or to `next`. The filtered composer is a
+ * FeatureComposer too, so chained filters (`chatType("private").on("message:text")`) stay cheap.
+ */
+export class FeatureComposer<C extends Context> extends Composer<C> {
+  override filter<D extends C>(predicate: (ctx: C) => ctx is D, ...middleware: Middleware<D>[]): Composer<D>;
+  override filter(predicate: (ctx: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): Composer<C>;
+  override filter(predicate: (ctx: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): Composer<C> {
+    const filtered = new FeatureComposer<C>(...middleware);
+    this.use((ctx, next) => {
+      const passes = predicate(ctx);
+      if (passes instanceof Promise) return passes.then((ok) => (ok ? filtered.middleware()(ctx, next) : next()));
+      return passes ? filtered.middleware()(ctx, next) : next();
+    });
+    return filtered;
+  }
+
+  override drop(predicate: (ctx: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): Composer<C> {
+    return this.filter(
+      (ctx) => {
+        const drops = predicate(ctx);
+        return drops instanceof Promise ? drops.then((yes) => !yes) : !drops;
+      },
+      ...middleware,
+    );
+  }
+}
