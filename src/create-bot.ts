@@ -31,7 +31,7 @@ import type { Store } from "./store/types.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
 import { classifySendError } from "./telegram/send-errors.js";
 import { localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
-import { botTransformers, reportingFetch, type ApiCallObserver, type SendFailureHandlers } from "./telegram/transformers.js";
+import { botTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
 
 /**
  * The bot's features, installed in this order: their commands appear in Telegram's menu in this order, and their
@@ -112,10 +112,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   // calls through this HTTP client, and gets its transformers from installBotTransformers.
   const client = options.botConfig?.client ?? {};
   const { metrics } = options;
-  const observe: ApiCallObserver | undefined = metrics
-    ? (method, result, retryAfterSeconds) => metrics.apiCall(method, result, retryAfterSeconds)
-    : undefined;
-  const reportingClient = { ...client, fetch: reportingFetch(failures, logger, client.fetch, observe) };
+  const reportingClient = { ...client, fetch: reportingFetch(failures, logger, client.fetch, metrics?.apiCall) };
   const bot = new Bot<BotContext>(options.token, { ...options.botConfig, client: reportingClient });
   const installBotTransformers = botTransformers({
     budget: limiter,
