@@ -32,7 +32,7 @@ import type { Store } from "./store/types.js";
 import { redisSendWindows } from "./telegram/redis-send-windows.js";
 import { sendAsPaidBroadcasts } from "./telegram/paid-broadcast.js";
 import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
-import { botTransformers, countingFetch } from "./telegram/transformers.js";
+import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else (a channel's posts come only when asked for). */
@@ -207,10 +207,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   const countedClient = { ...client, fetch: countingFetch(metrics.apiCall) };
   if (config.alertChatId !== undefined) {
     const alertChatId = config.alertChatId;
-    const alertApi = new Api(config.botToken, countedClient);
-    // Telegram counts an alert like any message: it takes a slot of the send budget behind readers' replies (digest
-    // priority) and waits out a 429 through it, so that the alert of a long 429 run is not refused by that very run.
-    botTransformers({ budget: sendBudget, logger, priority: "digest", deadlineMs: ALERT_DEADLINE_MS })(alertApi);
+    // An alert takes its slot of the send budget behind readers' replies and waits out a 429 through it, so that the
+    // alert of a long 429 run is not refused by that very run.
+    const alertApi = createNoticesApi(config.botToken, countedClient, { budget: sendBudget, logger, deadlineMs: ALERT_DEADLINE_MS });
     const translators = createTranslators();
     alerts = createAlerts({
       send: (text) => alertApi.sendMessage(alertChatId, text, { link_preview_options: { is_disabled: true } }),

@@ -11,13 +11,18 @@ import { botTransformers } from "../telegram/transformers.js";
 export const NOTICE_DEADLINE_MS = 2 * 60 * 1000;
 
 /**
- * The Api of what a digest run sends that is not a digest (a forum topic's digest stopped, a channel's digest
- * stopped): Telegram counts these like any message, so they go through the replies' delivery, behind readers'
- * replies (digest priority): each waits for its slot of the send budget, waits out a 429 and is given up at
- * NOTICE_DEADLINE_MS. Never a paid broadcast: this Api has no asPaidBroadcast, whatever PAID_BROADCAST_RATE says.
+ * The Api of what the bot sends that is neither a reply nor a digest (a forum topic's digest stopped, a channel's
+ * digest stopped, the operators' alerts): Telegram counts these like any message, so they go through the replies'
+ * delivery, behind readers' replies (digest priority): each waits for its slot of the send budget, waits out a 429
+ * and is given up at `deadlineMs` (NOTICE_DEADLINE_MS unless given). Never a paid broadcast: this Api has no
+ * asPaidBroadcast, whatever PAID_BROADCAST_RATE says.
  */
-export function createNoticesApi(token: string, client: ApiClientOptions, delivery: { budget: SendBudget; logger: Logger }): Api {
+export function createNoticesApi(
+  token: string,
+  client: ApiClientOptions,
+  delivery: { budget: SendBudget; logger: Logger; deadlineMs?: number },
+): Api {
   const api = new Api(token, client);
-  botTransformers({ ...delivery, priority: "digest", deadlineMs: NOTICE_DEADLINE_MS })(api);
+  botTransformers({ deadlineMs: NOTICE_DEADLINE_MS, ...delivery, priority: "digest" })(api);
   return api;
 }
