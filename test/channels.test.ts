@@ -45,6 +45,16 @@ const channelData = (choice?: Parameters<typeof settingsData>[0]) =>
 const latest = (harness: Harness) => harness.deps.edition().library.latest.id;
 const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember").filter((call) => call.payload.chat_id === CHANNEL.id);
 
+/** The channel's digest falls due, and Telegram refuses it with 403: the bot is no longer a member. */
+async function oweDigestTheChannelRefuses(harness: Harness) {
+  await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+  harness.fake.failNext(
+    "sendMessage",
+    { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
+    { when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id },
+  );
+}
+
 /** The person picks the channel in Telegram's picker. */
 const share = (harness: Harness, user: User, chatId = CHANNEL.id, requestId = CHANNEL_REQUEST_ID) =>
   harness.send(chatSharedUpdate(user, { request_id: requestId, chat_id: chatId, title: CHANNEL.title }));
@@ -413,14 +423,7 @@ describe("channels: digests, posts and losing the channel", () => {
     const user = privateUser({ language_code: "kk" });
     const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" }, { now: () => clock });
     await share(harness, user);
-    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
-      {
-        when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id,
-      },
-    );
+    await oweDigestTheChannelRefuses(harness);
     const told: Promise<boolean>[] = [];
     // As main.ts wires it: a delivery dropped that stopped the digest tells whoever set up the channel.
     const sender = harness.digestSender({
@@ -459,12 +462,7 @@ describe("channels: digests, posts and losing the channel", () => {
     const user = privateUser({ language_code: "ru" });
     const { harness } = await setUp({ [user.id]: "creator", [BOT_ID]: "poster" }, { now: () => clock });
     await share(harness, user);
-    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
-      { when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id },
-    );
+    await oweDigestTheChannelRefuses(harness);
     // The removal reaches the bot while the digest is in flight: it stops the digest (and says so) before the refusal.
     const store: Store = {
       ...harness.store,

@@ -60,6 +60,18 @@ async function setUp(limits: RateLimits, options: { replyDeadlineMs?: number } =
   return { harness, logged, receive, failedUpdates };
 }
 
+/**
+ * setUp, with the fake Bot API holding to the same limits (429 with retry_after 2 beyond them) and a digest owed to
+ * each of `subscribers`.
+ */
+async function setUpWithDigestsOwed(limits: RateLimits, subscribers: number[]) {
+  const setup = await setUp(limits);
+  setup.harness.fake.limitRate({ ...limits, retryAfter: 2 });
+  await subscribeChats(setup.harness.store, subscribers);
+  await tick(setup.harness.store, NOW, () => setup.harness.deps.edition().digests.contentMark);
+  return setup;
+}
+
 async function subscribeChats(store: Store, chatIds: number[]) {
   for (const chatId of chatIds) {
     await store.saveSubscription({
@@ -83,11 +95,8 @@ const LIMITS: RateLimits = { perSecond: 100, perGroupPerMinute: 20, privateChatB
 
 describe("one send budget for replies and digests", () => {
   it("300 digests due and 20 people sending /briefing: every reply and every digest delivered, no 429 drawn", async () => {
-    const { harness, receive, failedUpdates } = await setUp(LIMITS);
-    harness.fake.limitRate({ ...LIMITS, retryAfter: 2 });
     const subscribers = range(5_000_001, 300).map((chatId, index) => (index % 10 === 9 ? -chatId : chatId));
-    await subscribeChats(harness.store, subscribers);
-    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+    const { harness, receive, failedUpdates } = await setUpWithDigestsOwed(LIMITS, subscribers);
     const broadcast = digestSender(harness).drain();
     const readers = range(0, 20).map(() => privateUser({ language_code: "ru" }));
     await sleep(200);
@@ -102,10 +111,7 @@ describe("one send budget for replies and digests", () => {
   });
 
   it("300 people subscribing while 300 digests go out: all 300 confirmations delivered", async () => {
-    const { harness, receive, failedUpdates } = await setUp(LIMITS);
-    harness.fake.limitRate({ ...LIMITS, retryAfter: 2 });
-    await subscribeChats(harness.store, range(6_000_001, 300));
-    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+    const { harness, receive, failedUpdates } = await setUpWithDigestsOwed(LIMITS, range(6_000_001, 300));
     const broadcast = digestSender(harness).drain();
     const people = range(0, 300).map(() => privateUser({ language_code: "ru" }));
     await Promise.all(people.map((person) => receive(messageUpdate(person, "/subscribe daily 09:00"))));
@@ -146,11 +152,8 @@ describe("one send budget for replies and digests", () => {
 
   it("one person flooding the bot gets answers a second apart; another reader and the digests go on meanwhile", async () => {
     const limits: RateLimits = { perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 3 };
-    const { harness, receive, failedUpdates } = await setUp(limits);
-    harness.fake.limitRate({ ...limits, retryAfter: 2 });
     const subscribers = range(9_000_001, 20);
-    await subscribeChats(harness.store, subscribers);
-    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+    const { harness, receive, failedUpdates } = await setUpWithDigestsOwed(limits, subscribers);
 
     const flooder = privateUser({ language_code: "ru" });
     const flood = Promise.all(range(0, 6).map(() => receive(messageUpdate(flooder, "/help"))));
@@ -240,11 +243,8 @@ describe("the operators' alerts (an Api with digest priority, as main.ts builds 
 describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
   it("digests go out with allow_paid_broadcast above the free rate, replies free and first: no 429, nothing lost", async () => {
     const limits: RateLimits = { perSecond: 5, perGroupPerMinute: 20, paidPerSecond: 100 };
-    const { harness, receive, failedUpdates } = await setUp(limits);
-    harness.fake.limitRate({ ...limits, retryAfter: 2 });
     const subscribers = range(8_000_001, 200);
-    await subscribeChats(harness.store, subscribers);
-    await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark);
+    const { harness, receive, failedUpdates } = await setUpWithDigestsOwed(limits, subscribers);
     const api = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
     sendAsPaidBroadcasts(api);
     const sender = harness.digestSender({ api });

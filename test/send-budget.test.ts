@@ -150,16 +150,22 @@ describe("send budget in Redis, while Redis does not answer", () => {
 });
 
 describe("send budget with paid broadcasts", () => {
-  it("only paid broadcasts count outside the free second: a free digest-priority message is refused when it is full", async () => {
-    await onlyPaidBroadcastsPassAFullFreeSecond(memoryWindows(PAID_LIMITS, fakeClock()));
-  });
-
-  it("an alert or a notice waits for the free second behind replies, while paid digests queued after it go", async () => {
+  /** A budget with paid broadcasts on a fake clock, and who was granted a slot when, in order. */
+  function paidBudget() {
     const clock = fakeClock();
     const budget = localSendBudget(PAID_LIMITS, clock);
     const granted: { who: string; at: number }[] = [];
     const take = (who: string, chatId: number, priority: SendPriority) =>
       budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
+    return { granted, take };
+  }
+
+  it("only paid broadcasts count outside the free second: a free digest-priority message is refused when it is full", async () => {
+    await onlyPaidBroadcastsPassAFullFreeSecond(memoryWindows(PAID_LIMITS, fakeClock()));
+  });
+
+  it("an alert or a notice waits for the free second behind replies, while paid digests queued after it go", async () => {
+    const { granted, take } = paidBudget();
     const waiting = [take("reply", 1, "reply"), take("reply", 2, "reply"), take("notice", -3, "digest")];
     waiting.push(...Array.from({ length: 5 }, (_, index) => take("paid", 100 + index, "paid")));
     await Promise.all(waiting);
@@ -169,11 +175,7 @@ describe("send budget with paid broadcasts", () => {
   });
 
   it("digests go at the paid rate, replies within the free rate and still first", async () => {
-    const clock = fakeClock();
-    const budget = localSendBudget(PAID_LIMITS, clock);
-    const granted: { who: string; at: number }[] = [];
-    const take = (who: string, chatId: number, priority: SendPriority) =>
-      budget.acquire(chatId, priority).then(() => granted.push({ who, at: clock.now() }));
+    const { granted, take } = paidBudget();
     const digests = Array.from({ length: 26 }, (_, index) => take("digest", 100 + index, "paid"));
     const replies = Array.from({ length: 4 }, (_, index) => take("reply", 200 + index, "reply"));
     await Promise.all([...digests, ...replies]);
