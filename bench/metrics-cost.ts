@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { botNodeFlags } from "../test/support/bot-process.js";
 import { percentile, round } from "./stats.js";
+import { seeded } from "./updates.js";
 
 export type MetricsCostResult = {
   updates: number;
@@ -24,13 +25,25 @@ export const METRICS_WARM_UP = 10_000;
 /** Updates a process handles before the other process of its pair takes its turn. */
 const BLOCK = 1_000;
 
+/**
+ * Each process gets an environment variable of a random length below this many bytes. A process's environment and
+ * arguments sit at the top of its main thread's stack, so their size moves every frame below them, and with that how
+ * the process's work lines up in the CPU's caches: a fixed difference in size is a fixed bias in speed, of either
+ * sign. The two processes of a pair differ in their arguments ("with", "without"), and that alone came out as a 2%
+ * difference between two stacks that differed in nothing else at run time; with random padding the same pairs gave
+ * 1% the other way, within the bench's spread. Random sizes turn the bias into spread, which the median of the pairs
+ * absorbs.
+ */
+const ENVIRONMENT_PADDING = 4_096;
+
 type Run = { ready: Promise<void>; block(updates: number): Promise<number>; end(): Promise<void> };
 
 /** One stack in a process of its own with npm start's flags (metrics-run.ts), handling blocks of updates on request. */
-function startRun(variant: "with" | "without", updates: number, warmUp: number): Run {
+function startRun(variant: "with" | "without", updates: number, warmUp: number, padding: number): Run {
   const script = fileURLToPath(new URL("./metrics-run.js", import.meta.url));
   const child = spawn(process.execPath, [...botNodeFlags(), script, variant, String(updates), String(warmUp)], {
     stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, BENCH_STACK_PADDING: "x".repeat(padding) },
   });
   const exited = new Promise<void>((resolve, reject) =>
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`metrics-run ${variant} exited with ${code}`)))),
@@ -59,14 +72,21 @@ function startRun(variant: "with" | "without", updates: number, warmUp: number):
  * (updates counted and timed, every Bot API call counted, prom-client's process metrics: what main.ts runs), each in a
  * fresh process with npm start's flags. The two processes of a pair run at once, warmed up, and take turns a block of
  * updates each, in alternating order: whatever slows the machine for a while slows both alike, which consecutive runs
- * of the two did not ensure. The median pair is the figure.
+ * of the two did not ensure. Each process gets environment padding of a random length (ENVIRONMENT_PADDING). The
+ * median pair is the figure.
  */
 export async function benchMetricsCost(updates: number, pairs: number): Promise<MetricsCostResult> {
   const warmUp = Math.min(METRICS_WARM_UP, updates);
+  // Seeded, so a run can be repeated with the same paddings.
+  const padding = seeded(2_021);
+  const nextPadding = () => Math.floor(padding() * ENVIRONMENT_PADDING);
   const costs: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const order = pair % 2 === 0 ? (["without", "with"] as const) : (["with", "without"] as const);
-    const runs = { without: startRun("without", updates, warmUp), with: startRun("with", updates, warmUp) };
+    const runs = {
+      without: startRun("without", updates, warmUp, nextPadding()),
+      with: startRun("with", updates, warmUp, nextPadding()),
+    };
     const cpuMs = { without: 0, with: 0 };
     try {
       await Promise.all([runs.without.ready, runs.with.ready]);
