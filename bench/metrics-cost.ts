@@ -29,10 +29,10 @@ const BLOCK = 1_000;
  * Each process gets an environment variable of a random length below this many bytes. A process's environment and
  * arguments sit at the top of its main thread's stack, so their size moves every frame below them, and with that how
  * the process's work lines up in the CPU's caches: a fixed difference in size is a fixed bias in speed, of either
- * sign. The two processes of a pair differ in their arguments ("with", "without"), and that alone came out as a 2%
- * difference between two stacks that differed in nothing else at run time; with random padding the same pairs gave
- * 1% the other way, within the bench's spread. Random sizes turn the bias into spread, which the median of the pairs
- * absorbs.
+ * sign. The two processes of a pair differ in their arguments ("with", "without"). Two stacks that differed in
+ * nothing at run time, but whose command lines and environments differed in length, came out 2.2% apart (fifteen
+ * pairs); with random padding the same comparison gave 0.8% the other way (eleven pairs), within the bench's spread.
+ * Random sizes turn the bias into spread, which the median of the pairs absorbs.
  */
 const ENVIRONMENT_PADDING = 4_096;
 
