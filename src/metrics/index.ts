@@ -105,24 +105,8 @@ function observeHeld(held: HeldObservations, value: number): void {
   if (held.length === OBSERVATIONS_HELD) handOver(held);
 }
 
-/**
- * Every metric the bot exports, in one registry of its own (so tests and the bench can build several side by side).
- * Names follow Prometheus conventions: a `bot_` prefix, base units in the name (`_seconds`), `_total` on counters.
- * No label carries a user or chat id: labels are update types, Bot API method names, statuses and languages.
- */
-export function createMetrics(
-  options: {
-    defaultMetrics?: boolean;
-    now?: () => number;
-    /** Told of every 429 a Bot API call got, with the pause asked for and when it came back (main.ts alerts long runs). */
-    onFloodPause?: (retryAfterSeconds: number, at: number) => void;
-  } = {},
-) {
-  const now = options.now ?? (() => Date.now());
-  const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const sources: MetricsSources = {};
-
+/** Updates handled, by type and outcome, and how long each took: tallies and held observations on the update path. */
+function updateMetrics(registry: Registry) {
   const updateTally = tallyCounter({
     name: "bot_updates_total",
     help: "Telegram updates handled, by update type and outcome (ok or error).",
@@ -136,6 +120,32 @@ export function createMetrics(
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // Tallies and held observations bound once per label set: the update path then costs a Map lookup.
+  type UpdateChild = { ok: Tally; error: Tally; seconds: HeldObservations };
+  const updateChildren = new Map<string, UpdateChild>();
+  const updateChild = (type: string) => {
+    let child = updateChildren.get(type);
+    if (!child) {
+      const [ok, error] = UPDATE_OUTCOMES.map((outcome) => updateTally({ type, outcome }));
+      child = { ok: ok!, error: error!, seconds: updateSeconds({ type }) };
+      updateChildren.set(type, child);
+    }
+    return child;
+  };
+  return {
+    updateHandled(type: string, ok: boolean, seconds: number): void {
+      const child = updateChild(type);
+      (ok ? child.ok : child.error).pending++;
+      observeHeld(child.seconds, seconds);
+    },
+  };
+}
+
+/**
+ * Bot API calls by method and result, the 429 pauses, and when Telegram last answered: plain numbers on every call,
+ * read at scrape and by /healthz.
+ */
+function apiMetrics(registry: Registry, now: () => number, onFloodPause?: (retryAfterSeconds: number, at: number) => void) {
   const apiCallTally = tallyCounter({
     name: "bot_telegram_api_calls_total",
     help: "Bot API calls by method and result: ok, 429, 403, 400 or other (other error codes, network failures).",
@@ -148,7 +158,6 @@ export function createMetrics(
     buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   });
-  // Set on every call, read at scrape and by /healthz: plain numbers on the update path.
   let lastApiSuccessMs = 0;
   let lastApiAnswerMs: number | undefined;
   let lastApiFailureMs: number | undefined;
@@ -160,6 +169,47 @@ export function createMetrics(
       if (lastApiSuccessMs > 0) this.set(lastApiSuccessMs / 1000);
     },
   });
+  const apiCallTallies = new Map<string, Partial<Record<ApiCallResult, Tally>>>();
+  const apiCallOf = (method: string, result: ApiCallResult): Tally => {
+    let byResult = apiCallTallies.get(method);
+    if (!byResult) apiCallTallies.set(method, (byResult = {}));
+    return (byResult[result] ??= apiCallTally({ method, result }));
+  };
+  return {
+    /**
+     * One Bot API call came back (the shape of an ApiCallObserver, given to every Api of the process): counted, its
+     * time kept (an answer, even a refusal, says Telegram is reachable; "other" is a network failure or a 5xx), and a
+     * 429 records the pause it asked for.
+     */
+    apiCall: (method: string, result: ApiCallResult, retryAfterSeconds?: number): void => {
+      apiCallOf(method, result).pending++;
+      const at = now();
+      if (result === "other") lastApiFailureMs = at;
+      else lastApiAnswerMs = at;
+      if (result === "ok") lastApiSuccessMs = at;
+      if (retryAfterSeconds === undefined) return;
+      floodWaits.observe(retryAfterSeconds);
+      onFloodPause?.(retryAfterSeconds, at);
+    },
+    /** When Telegram last answered a call (any answer, a refusal included), as Unix milliseconds; undefined before one. */
+    lastApiAnswerAt(): number | undefined {
+      return lastApiAnswerMs;
+    },
+    /**
+     * Whether Telegram can be reached: no call has failed without an answer, or one was answered since the last that
+     * did, or within `silenceMs`. A refusal (429, 403, 400) is an answer: the bot reaches Telegram, which is what
+     * /healthz checks; refusals have metrics and alerts of their own.
+     */
+    telegramReachable(silenceMs: number): boolean {
+      if (lastApiFailureMs === undefined) return true;
+      const answeredAt = lastApiAnswerMs ?? 0;
+      return answeredAt > lastApiFailureMs || now() - answeredAt < silenceMs;
+    },
+  };
+}
+
+/** Digests owed and finished by this process; the content served and its reloads; whether the store answers. */
+function eventMetrics(registry: Registry) {
   const digestsOwed = new Counter({
     name: "bot_digests_owed_total",
     help: "Digests the scheduler recorded as owed (one per chat and period).",
@@ -193,28 +243,71 @@ export function createMetrics(
     help: "1 while the store (SQLite or Redis) answers, 0 while it does not.",
     registers: [registry],
   });
+  lastReloadOk.set(1);
+  storeUp.set(1);
+  return {
+    digestsOwed(count: number): void {
+      if (count > 0) digestsOwed.inc(count);
+    },
+    digestFinished(outcome: DigestOutcome): void {
+      digests.inc({ outcome });
+    },
+    contentServed(version: string): void {
+      contentInfo.reset();
+      contentInfo.set({ version }, 1);
+    },
+    contentReloaded(result: "reloaded" | "refused"): void {
+      contentReloads.inc({ result });
+      lastReloadOk.set(result === "reloaded" ? 1 : 0);
+    },
+    storeUp(up: boolean): void {
+      storeUp.set(up ? 1 : 0);
+    },
+  };
+}
+
+/**
+ * The store's and the queue's figures, read when Prometheus scrapes (the store at most once every STORE_CACHE_MS, one
+ * read for all its gauges); a failed read keeps the previous values and is counted.
+ */
+function scrapedGauges(registry: Registry, sources: MetricsSources, now: () => number): void {
   const collectErrors = new Counter({
     name: "bot_metrics_collect_errors_total",
     help: "Scrapes that could not read the store or the queue (their gauges keep the previous values).",
     labelNames: ["source"] as const,
     registers: [registry],
   });
-  lastReloadOk.set(1);
-  storeUp.set(1);
-
-  // Store-derived gauges are computed when Prometheus scrapes, from one cached read of the store.
   let cached: { at: number; snapshot: Promise<StoreSnapshot | undefined> } | undefined;
   const storeSnapshot = (): Promise<StoreSnapshot | undefined> => {
     if (!sources.store) return Promise.resolve(undefined);
     if (cached && now() - cached.at < STORE_CACHE_MS) return cached.snapshot;
-    const read = sources.store;
-    const snapshot = read().catch(() => {
+    const snapshot = sources.store().catch(() => {
       collectErrors.inc({ source: "store" });
       return undefined;
     });
     cached = { at: now(), snapshot };
     return snapshot;
   };
+  storeGauges(registry, storeSnapshot, now);
+  new Gauge({
+    name: "bot_digest_queue_jobs",
+    help: "Jobs in the BullMQ digest queue by state (Redis mode only).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      if (!sources.queue) return;
+      try {
+        const counts = await sources.queue();
+        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      } catch {
+        collectErrors.inc({ source: "queue" });
+      }
+    },
+  });
+}
+
+/** The gauges made from one snapshot of the store: subscriptions, and the digests waiting. */
+function storeGauges(registry: Registry, storeSnapshot: () => Promise<StoreSnapshot | undefined>, now: () => number): void {
   new Gauge({
     name: "bot_subscriptions",
     help: "Digest subscriptions by status, frequency and language.",
@@ -248,41 +341,30 @@ export function createMetrics(
       this.set(snapshot.oldestWaitingSince ? Math.max(0, (now() - snapshot.oldestWaitingSince.getTime()) / 1000) : 0);
     },
   });
-  new Gauge({
-    name: "bot_digest_queue_jobs",
-    help: "Jobs in the BullMQ digest queue by state (Redis mode only).",
-    labelNames: ["state"] as const,
-    registers: [registry],
-    async collect() {
-      if (!sources.queue) return;
-      try {
-        const counts = await sources.queue();
-        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
-      } catch {
-        collectErrors.inc({ source: "queue" });
-      }
-    },
-  });
-  // Tallies and held observations bound once per label set: the update path then costs a Map lookup.
-  type UpdateChild = { ok: Tally; error: Tally; seconds: HeldObservations };
-  const updateChildren = new Map<string, UpdateChild>();
-  const updateChild = (type: string) => {
-    let child = updateChildren.get(type);
-    if (!child) {
-      const [ok, error] = UPDATE_OUTCOMES.map((outcome) => updateTally({ type, outcome }));
-      child = { ok: ok!, error: error!, seconds: updateSeconds({ type }) };
-      updateChildren.set(type, child);
-    }
-    return child;
-  };
+}
 
-  const apiCallTallies = new Map<string, Partial<Record<ApiCallResult, Tally>>>();
-  const apiCallOf = (method: string, result: ApiCallResult): Tally => {
-    let byResult = apiCallTallies.get(method);
-    if (!byResult) apiCallTallies.set(method, (byResult = {}));
-    return (byResult[result] ??= apiCallTally({ method, result }));
-  };
-
+/**
+ * Every metric the bot exports, in one registry of its own (so tests and the bench can build several side by side).
+ * Names follow Prometheus conventions: a `bot_` prefix, base units in the name (`_seconds`), `_total` on counters.
+ * No label carries a user or chat id: labels are update types, Bot API method names, statuses and languages.
+ */
+export function createMetrics(
+  options: {
+    defaultMetrics?: boolean;
+    now?: () => number;
+    /** Told of every 429 a Bot API call got, with the pause asked for and when it came back (main.ts alerts long runs). */
+    onFloodPause?: (retryAfterSeconds: number, at: number) => void;
+  } = {},
+) {
+  const now = options.now ?? (() => Date.now());
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const sources: MetricsSources = {};
+  // Registered in this order, which is the order of the exposition text.
+  const updates = updateMetrics(registry);
+  const api = apiMetrics(registry, now, options.onFloodPause);
+  const events = eventMetrics(registry);
+  scrapedGauges(registry, sources, now);
   return {
     registry,
     /** Where the scrape-time gauges read from; main.ts sets these once the store and the queue exist. */
@@ -290,57 +372,9 @@ export function createMetrics(
     contentType: registry.contentType,
     /** The exposition text of every metric (prom-client's own format). */
     render: () => registry.metrics(),
-    updateHandled(type: string, ok: boolean, seconds: number): void {
-      const child = updateChild(type);
-      (ok ? child.ok : child.error).pending++;
-      observeHeld(child.seconds, seconds);
-    },
-    /**
-     * One Bot API call came back (the shape of an ApiCallObserver, given to every Api of the process): counted, its
-     * time kept (an answer, even a refusal, says Telegram is reachable; "other" is a network failure or a 5xx), and a
-     * 429 records the pause it asked for.
-     */
-    apiCall: (method: string, result: ApiCallResult, retryAfterSeconds?: number): void => {
-      apiCallOf(method, result).pending++;
-      const at = now();
-      if (result === "other") lastApiFailureMs = at;
-      else lastApiAnswerMs = at;
-      if (result === "ok") lastApiSuccessMs = at;
-      if (retryAfterSeconds === undefined) return;
-      floodWaits.observe(retryAfterSeconds);
-      options.onFloodPause?.(retryAfterSeconds, at);
-    },
-    /** When Telegram last answered a call (any answer, a refusal included), as Unix milliseconds; undefined before one. */
-    lastApiAnswerAt(): number | undefined {
-      return lastApiAnswerMs;
-    },
-    /**
-     * Whether Telegram can be reached: no call has failed without an answer, or one was answered since the last that
-     * did, or within `silenceMs`. A refusal (429, 403, 400) is an answer: the bot reaches Telegram, which is what
-     * /healthz checks; refusals have metrics and alerts of their own.
-     */
-    telegramReachable(silenceMs: number): boolean {
-      if (lastApiFailureMs === undefined) return true;
-      const answeredAt = lastApiAnswerMs ?? 0;
-      return answeredAt > lastApiFailureMs || now() - answeredAt < silenceMs;
-    },
-    digestsOwed(count: number): void {
-      if (count > 0) digestsOwed.inc(count);
-    },
-    digestFinished(outcome: DigestOutcome): void {
-      digests.inc({ outcome });
-    },
-    contentServed(version: string): void {
-      contentInfo.reset();
-      contentInfo.set({ version }, 1);
-    },
-    contentReloaded(result: "reloaded" | "refused"): void {
-      contentReloads.inc({ result });
-      lastReloadOk.set(result === "reloaded" ? 1 : 0);
-    },
-    storeUp(up: boolean): void {
-      storeUp.set(up ? 1 : 0);
-    },
+    ...updates,
+    ...api,
+    ...events,
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
