@@ -7,6 +7,7 @@ import { Api } from "grammy";
 import dotenv from "dotenv";
 import { createAlerts, floodRunAlerts, type Alerts } from "./alerts/index.js";
 import { registerCommands } from "./bot/command-menu.js";
+import { registerProfile } from "./bot/profile.js";
 import { createBot } from "./create-bot.js";
 import { ConfigError, parseConfig, type Config } from "./config.js";
 import { bundledContentDirectory } from "./content/folder.js";
@@ -321,6 +322,9 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     await bot.init();
     await registerCommands(bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
       logger.warn({ err: error }, "could not register the command menus"),
+    );
+    await registerProfile(bot.api, deps.translators, FALLBACK_LOCALE).catch((error: unknown) =>
+      logger.warn({ err: error }, "could not set the bot's profile texts"),
     );
     if (stopping) return;
     // Digests go out on an Api without the replies' transformers: the sender (or the queue) takes each slot from the

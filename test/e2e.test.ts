@@ -117,6 +117,13 @@ describe("npm start (end to end)", () => {
     expect(kk.payload.commands).toContainEqual({ command: "timeline", description: "Сапар күндер бойынша" });
   });
 
+  it("sets the bot's profile texts per language at start-up", async () => {
+    const described = fake.callsTo("setMyDescription").map((call) => call.payload.language_code ?? "default");
+    expect(new Set(described)).toEqual(new Set(["default", "kk", "ru"]));
+    const ru = fake.callsTo("setMyShortDescription").find((call) => call.payload.language_code === "ru")!;
+    expect(ru.payload.short_description).toMatch(/^Брифинги на казахском и русском языках/);
+  });
+
   it("answers /start from a kk user and a ru user in their languages", async () => {
     const kk = privateUser({ language_code: "kk", first_name: "Айгерім" });
     const ru = privateUser({ language_code: "ru", first_name: "Иван" });

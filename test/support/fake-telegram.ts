@@ -78,6 +78,10 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const failures: Failure[] = [];
   const memberStatus = new Map<string, string>();
   const overrides = new Map<string, (payload: Record<string, any>) => unknown>();
+  // The bot's profile texts as set, by kind and language code ("" is the default for every other language).
+  const profile = new Map<string, string>();
+  const profileKey = (kind: "description" | "short_description", payload: Record<string, any>) =>
+    `${kind}:${typeof payload.language_code === "string" ? payload.language_code : ""}`;
   const updates: Record<string, any>[] = [];
   const pollers = new Set<() => void>();
   let nextUpdateId = 1;
@@ -228,13 +232,23 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         return chatOf(Number(payload.chat_id));
       case "getUpdates":
         return await pollUpdates(payload);
+      case "setMyDescription":
+      case "setMyShortDescription": {
+        const [kind, limit] = method === "setMyDescription" ? (["description", 512] as const) : (["short_description", 120] as const);
+        const text = typeof payload[kind] === "string" ? payload[kind] : "";
+        if (text.length > limit) throw badRequest(`${kind} is too long`);
+        profile.set(profileKey(kind, payload), text);
+        return true;
+      }
+      case "getMyDescription":
+        return { description: profile.get(profileKey("description", payload)) ?? "" };
+      case "getMyShortDescription":
+        return { short_description: profile.get(profileKey("short_description", payload)) ?? "" };
       case "setMyCommands":
       case "deleteMyCommands":
       case "setChatMenuButton":
       case "deleteWebhook":
       case "setWebhook":
-      case "setMyDescription":
-      case "setMyShortDescription":
       case "sendChatAction":
         return true;
       default:

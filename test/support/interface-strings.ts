@@ -4,6 +4,7 @@ import type { BotContext } from "../../src/bot/context.js";
 import { createAlerts, type AlertKind, type AlertVariables } from "../../src/alerts/index.js";
 import { createLogger } from "../../src/logger.js";
 import { commandList, registerCommands } from "../../src/bot/command-menu.js";
+import { registerProfile } from "../../src/bot/profile.js";
 import { content } from "../../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent, ReloadResult } from "../../src/content/live.js";
@@ -501,8 +502,9 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     alerts.close();
   }
 
-  // What main.ts registers as Telegram's command menus.
+  // What main.ts registers as Telegram's command menus and the bot's profile texts.
   await registerCommands(harness.bot.api, deps.commandMenu(), deps.translators, FALLBACK_LOCALE);
+  await registerProfile(harness.bot.api, deps.translators, FALLBACK_LOCALE);
 }
 
 function stickerUpdate(user: User): Update {
