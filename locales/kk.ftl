@@ -242,3 +242,8 @@ channel-lost = Бот «{ $title }» арнасында енді жарияла�
 # The bot's profile (setMyDescription ≤ 512, setMyShortDescription ≤ 120 characters), set at start-up per language.
 bot-description = Ресми сапарлар туралы қазақ және орыс тілдеріндегі брифингтер. Әр дерек дереккөз мақаладан алынған, сарапшының сөздері түпнұсқадағыдай беріледі. Бөлімдерді батырмалар арқылы оқыңыз, сөз жазып іздеңіз немесе дайджестке жазылыңыз.
 bot-short-description = Ресми сапарлар туралы қазақ және орыс тілдеріндегі брифингтер: дереккөзден алынған деректер және дайджестер.
+
+# Guest mode: "@bot query" in a chat the bot is not in, when no card matches.
+guest-nothing-title = Ештеңе табылмады
+guest-nothing = Брифингтен бұл сұрау бойынша ештеңе табылмады. Бөлімді мәзірден таңдау үшін ботты ашыңыз.
+guest-open-bot = Ботты ашу

@@ -242,3 +242,8 @@ channel-lost = Бот больше не может публиковать в к�
 # The bot's profile (setMyDescription ≤ 512, setMyShortDescription ≤ 120 characters), set at start-up per language.
 bot-description = Брифинги на казахском и русском языках об официальных визитах. Каждый факт взят из статьи-источника, слова эксперта приводятся дословно. Листайте разделы кнопками, ищите по слову или подпишитесь на дайджест.
 bot-short-description = Брифинги на казахском и русском языках об официальных визитах: факты из источников и дайджесты.
+
+# Guest mode: "@bot query" in a chat the bot is not in, when no card matches.
+guest-nothing-title = Ничего не найдено
+guest-nothing = В брифинге ничего не найдено по этому запросу. Откройте бота, чтобы выбрать раздел в меню.
+guest-open-bot = Открыть бота

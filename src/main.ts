@@ -37,7 +37,7 @@ import { countingFetch } from "./telegram/transformers.js";
 import { startWebhookServer, type WebhookServer } from "./webhook.js";
 
 /** The update types the bot handles; Telegram sends nothing else (a channel's posts come only when asked for). */
-export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member", "channel_post"] as const;
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "guest_message", "my_chat_member", "channel_post"] as const;
 
 /** The settings from the environment (and .env); throws ConfigError naming every bad variable. */
 function readConfig(): Config {

@@ -68,12 +68,13 @@ export function prepareUpdate(options: {
       await store.touchUser(user.id);
       recordedUsers.set(user.id, true);
     }
-    const chat = ctx.chat;
+    // A guest message comes from a chat the bot is not a member of: neither recorded nor asked for its language.
+    const chat = ctx.update.guest_message ? undefined : ctx.chat;
     if (chat && !recordedChats.has(chat.id)) {
       await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
       recordedChats.set(chat.id, true);
     }
-    const reading = await resolveReading(store, ctx);
+    const reading = await resolveReading(store, { from: user, chat });
     ctx.locale = reading?.locale ?? FALLBACK_LOCALE;
     ctx.script = reading?.script ?? "cyrl";
     ctx.localeKnown = reading !== undefined;

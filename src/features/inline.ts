@@ -1,4 +1,4 @@
-import { InlineQueryResultBuilder } from "grammy";
+import { InlineKeyboard, InlineQueryResultBuilder } from "grammy";
 import { FeatureComposer } from "../bot/composer.js";
 import { boundedCache } from "../shared/bounded-cache.js";
 import type { InlineQueryResult } from "grammy/types";
@@ -7,6 +7,7 @@ import type { BotContext } from "../bot/context.js";
 import type { Edition } from "../bot/edition.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { FeatureFactory } from "../bot/feature.js";
+import { escapeHtml } from "../render/format.js";
 import { renderShareableCard } from "../render/share-card.js";
 import { inScript } from "../render/latin.js";
 import { toLatin } from "../shared/latin.js";
@@ -124,5 +125,29 @@ export const inlineFeature: FeatureFactory = (deps) => {
     });
   });
 
+  // Guest mode: "@bot query" written in a chat the bot is not a member of arrives as a guest message, answered with one
+  // card (answerGuestQuery takes a single result): the one inline mode would offer first, in the writer's language.
+  composer.on("guest_message", async (ctx) => {
+    const queryId = ctx.guestMessage.guest_query_id;
+    if (!queryId) return;
+    const query = withoutMentionOf(ctx.guestMessage.text ?? ctx.guestMessage.caption ?? "", ctx.me.username);
+    const [best] = find(ctx.edition, query, ctx.locale);
+    const answer = best ? result(ctx.edition.library, best.ref, best.locale, undefined, ctx.script, ctx.me.username) : nothingFound(ctx);
+    await ctx.api.answerGuestQuery(queryId, answer);
+  });
+
   return { composer };
 };
+
+/** The query of a guest message: its text without the mention of this bot that summoned it. */
+function withoutMentionOf(text: string, botUsername: string): string {
+  const mention = new RegExp(`(^|\\s)@${botUsername}\\b`, "gi");
+  return text.replace(mention, " ").trim();
+}
+
+/** A guest query that finds no card: says so, and opens the bot where the menu is. */
+function nothingFound(ctx: BotContext): InlineQueryResult {
+  return InlineQueryResultBuilder.article("nothing", ctx.t("guest-nothing-title"), {
+    reply_markup: new InlineKeyboard().url(ctx.t("guest-open-bot"), `https://t.me/${ctx.me.username}`),
+  }).text(escapeHtml(ctx.t("guest-nothing")), { parse_mode: "HTML" });
+}

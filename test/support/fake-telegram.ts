@@ -220,6 +220,11 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       case "answerCallbackQuery":
         if (typeof payload.text === "string" && payload.text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
         return true;
+      case "answerGuestQuery":
+        // One result, of the kinds inline mode sends, in answer to a guest message's query id.
+        if (typeof payload.guest_query_id !== "string" || payload.guest_query_id === "") throw badRequest("QUERY_ID_INVALID");
+        if (!payload.result || typeof payload.result !== "object" || Array.isArray(payload.result)) throw badRequest("RESULT_INVALID");
+        return { inline_message_id: `guest-${payload.guest_query_id}` };
       case "answerInlineQuery":
         if (Array.isArray(payload.results) && payload.results.length > 50) throw badRequest("RESULTS_TOO_MUCH");
         return true;

@@ -43,6 +43,7 @@ import {
   chatSharedUpdate,
   forumChat,
   groupChat,
+  guestMessageUpdate,
   inlineQueryUpdate,
   messageUpdate,
   myChatMemberUpdate,
@@ -272,6 +273,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     for (const query of ["", "инвестиции", refToPayload(sectorRef), "x".repeat(256), "ынтымақтастық", "сотрудничество"]) {
       await harness.send(inlineQueryUpdate(user, query));
     }
+    // Guest mode: summoned in a chat the bot is not in, with a query that finds a card and one that finds none.
+    for (const query of ["визит", "qqqzzzxxx"]) await harness.send(guestMessageUpdate(user, `@${harness.bot.botInfo.username} ${query}`));
   }
 
   // A group: a member may read but not manage the digest; an administrator may.

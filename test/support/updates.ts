@@ -66,6 +66,15 @@ export function callbackUpdate(
   };
 }
 
+/**
+ * A guest message: `text` (with the bot's mention) written in `chat`, a chat the bot is not a member of, as Telegram
+ * hands it to a bot in guest mode, with the query id answerGuestQuery takes.
+ */
+export function guestMessageUpdate(from: User, text: string, chat: Chat = groupChat(-1005550001, "Not the bot's group")): Update {
+  const message = { message_id: nextId(), date: now(), chat, from, text, guest_query_id: `guest-${nextId()}` };
+  return { update_id: nextId(), guest_message: message } as Update;
+}
+
 export function inlineQueryUpdate(from: User, query: string, offset = ""): Update {
   return { update_id: nextId(), inline_query: { id: String(nextId()), from, query, offset, chat_type: "sender" } };
 }
