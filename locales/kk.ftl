@@ -247,3 +247,9 @@ bot-short-description = Ресми сапарлар туралы қазақ жә
 guest-nothing-title = Ештеңе табылмады
 guest-nothing = Брифингтен бұл сұрау бойынша ештеңе табылмады. Бөлімді мәзірден таңдау үшін ботты ашыңыз.
 guest-open-bot = Ботты ашу
+
+# Copy buttons (copy_text, at most 256 characters: a longer text gets no button): a quote and a key figure.
+button-copy-quote = 📋 Дәйексөзді көшіру
+button-copy-figure = 📋 { $value }
+copy-quote = «{ $text }» — { $speaker }
+copy-figure = { $value } — { $label } ({ $source })

@@ -247,3 +247,9 @@ bot-short-description = Брифинги на казахском и русско
 guest-nothing-title = Ничего не найдено
 guest-nothing = В брифинге ничего не найдено по этому запросу. Откройте бота, чтобы выбрать раздел в меню.
 guest-open-bot = Открыть бота
+
+# Copy buttons (copy_text, at most 256 characters: a longer text gets no button): a quote and a key figure.
+button-copy-quote = 📋 Копировать цитату
+button-copy-figure = 📋 { $value }
+copy-quote = «{ $text }» — { $speaker } (перевод с казахского)
+copy-figure = { $value } — { $label } ({ $source })

@@ -3,6 +3,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import { toLatin, toLatinHtml } from "../shared/latin.js";
 import type { Script } from "../shared/locale.js";
 import { decodeCallback } from "./callback-data.js";
+import { copyButton } from "./copy.js";
 import type { Rendered } from "./format.js";
 
 /**
@@ -19,11 +20,18 @@ export function namesALanguage(button: InlineKeyboardButton): boolean {
   );
 }
 
-/** A keyboard with its labels in Latin; callback data, URLs and inline queries stay as they are. */
+/**
+ * A keyboard with its labels in Latin, and what a copy button copies (dropped if the Latin passes Telegram's limit);
+ * callback data, URLs and inline queries stay as they are.
+ */
 export function latinKeyboard(keyboard: InlineKeyboard): InlineKeyboard {
   return InlineKeyboard.from(
     keyboard.inline_keyboard.map((row) =>
-      row.map((button) => (namesALanguage(button) ? button : { ...button, text: toLatin(button.text) })),
+      row.flatMap((button) => {
+        if (namesALanguage(button)) return [button];
+        if ("copy_text" in button) return copyButton(toLatin(button.text), toLatin(button.copy_text.text)) ?? [];
+        return [{ ...button, text: toLatin(button.text) }];
+      }),
     ),
   );
 }

@@ -3,6 +3,7 @@ import type { InlineKeyboardButton } from "grammy/types";
 import type { Briefing, LocalizedText } from "../content/types.js";
 import type { Locale } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
+import { copyRows } from "./copy.js";
 import { bold, escapeHtml, formatDate, italic, joinBlocks, type RenderOptions, type Rendered } from "./format.js";
 import type { Translate } from "../shared/locale.js";
 import { isListSection, listItems, type ListSectionKey, type SectionKey, type SectionRef } from "./refs.js";
@@ -246,7 +247,7 @@ export function sectionKeyboard(
     }
   }
 
-  rows.push(...(extras.extraRows ?? []));
+  rows.push(...copyRows(briefing, ref, options), ...(extras.extraRows ?? []));
   const back = ref.itemId !== undefined ? at(ref.section) : at("home");
   rows.push([button(`⬅ ${t("button-back")}`, back), button(`🏠 ${t("button-home")}`, at("home"))]);
   return InlineKeyboard.from(rows);

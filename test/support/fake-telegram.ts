@@ -165,7 +165,27 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     return message;
   }
 
+  /**
+   * An inline keyboard as Telegram checks it: every button has a label and exactly one action, callback data of 1–64
+   * bytes, a copy button's text of 1–256 characters.
+   */
+  function checkKeyboard(markup: unknown): void {
+    const rows = (markup as { inline_keyboard?: Record<string, unknown>[][] } | undefined)?.inline_keyboard;
+    if (!rows) return;
+    for (const button of rows.flat()) {
+      if (typeof button.text !== "string" || button.text === "") throw badRequest("text buttons are unallowed in the inline keyboard");
+      const data = button.callback_data;
+      if (data !== undefined && (typeof data !== "string" || data === "" || Buffer.byteLength(data, "utf8") > 64)) {
+        throw badRequest("BUTTON_DATA_INVALID");
+      }
+      if (button.copy_text === undefined) continue;
+      const copy = (button.copy_text as { text?: unknown }).text;
+      if (typeof copy !== "string" || copy === "" || copy.length > 256) throw badRequest("BUTTON_COPY_TEXT_INVALID");
+    }
+  }
+
   async function answer(method: string, payload: Record<string, any>): Promise<unknown> {
+    checkKeyboard(payload.reply_markup);
     const override = overrides.get(method);
     if (override) {
       const result = override(payload);
