@@ -238,3 +238,14 @@ channel-settings-of = 📢 «{ $title }» арнасы
 channel-settings-none = Бұл арнаға дайджест қазір жіберілмейді.
 channel-command = Бұл арнаның дайджесті ботпен жеке чатта бапталады: @{ $bot } ашып, /settings жіберіңіз де, «📢 Арнам үшін дайджест» батырмасын басыңыз.
 channel-lost = Бот «{ $title }» арнасында енді жариялай алмайды: оны арнадан шығарды немесе жариялау құқығынан айырды. Арна дайджесті тоқтатылды. Қайта қосу үшін ботты қайтадан «Хабарламаларды жариялау» құқығы бар әкімші етіп тағайындаңыз, содан кейін /settings жіберіп, «📢 { $title }» → «🔔 Жазылу» батырмасын басыңыз: дайджест бұрынғы баптаулармен қайта басталады.
+
+## Rich messages: the whole briefing in one message, rich section screens, and what answers without them.
+button-full-briefing = 📄 Брифинг толық
+rich-contents = Мазмұны
+rich-figure-column = Сан
+rich-figure-meaning-column = Нені білдіреді
+rich-source-footer = Дереккөз: { $name }, { $date }; түпнұсқа тілі: { $language ->
+    [kk] қазақ тілі
+   *[other] орыс тілі
+}
+rich-unavailable = Брифингті бір хабарламамен көрсету мұнда қолжетімсіз: оны бөлімдер бойынша оқыңыз.

@@ -238,3 +238,14 @@ channel-settings-of = 📢 Канал «{ $title }»
 channel-settings-none = Дайджест в этот канал сейчас не отправляется.
 channel-command = Дайджест этого канала настраивается в личном чате с ботом: откройте @{ $bot }, отправьте /settings и нажмите «📢 Дайджест для моего канала».
 channel-lost = Бот больше не может публиковать в канале «{ $title }»: его удалили из канала или лишили права публикации. Дайджест канала остановлен. Чтобы возобновить его, снова назначьте бота администратором с правом «Публикация сообщений», затем отправьте /settings и нажмите «📢 { $title }» → «🔔 Подписаться»: дайджест возобновится с прежними настройками.
+
+## Rich messages: the whole briefing in one message, rich section screens, and what answers without them.
+button-full-briefing = 📄 Весь брифинг
+rich-contents = Содержание
+rich-figure-column = Цифра
+rich-figure-meaning-column = Что обозначает
+rich-source-footer = Источник: { $name }, { $date }; язык оригинала: { $language ->
+    [kk] казахский
+   *[other] русский
+}
+rich-unavailable = Весь брифинг одним сообщением здесь недоступен: читайте его по разделам.
