@@ -138,13 +138,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
     limiter,
-    capabilities:
-      options.capabilities ?? createApiCapabilities({ modes: { rich_messages: options.richMessages ?? "auto" }, logger }),
+    capabilities: options.capabilities ?? createApiCapabilities({ modes: { rich_messages: options.richMessages ?? "auto" }, logger }),
     commandMenu: () => menu,
     now: options.now ?? (() => new Date()),
   };
 
-  if (metrics?.sources) metrics.sources.capabilities = deps.capabilities.snapshot;
+  if (metrics?.sources) metrics.sources.capabilities = () => deps.capabilities.snapshot();
   const features = FEATURES.map((feature) => feature(deps));
   const router = createRouter(features);
   menu = router.menu;

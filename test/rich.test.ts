@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- Bot API payloads are arbitrary JSON here. */
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";

@@ -5,7 +5,7 @@ import { renderForChat, show, showRich, type RichScreen } from "../bot/screens.j
 import { encodeCallback } from "../render/callback-data.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, withNote, type Rendered } from "../render/format.js";
-import { hasRichScreen, renderFullBriefing } from "../render/rich-briefing.js";
+import { fullBriefingFallback, hasRichScreen, renderFullBriefing } from "../render/rich-briefing.js";
 import { refExists, type SectionKey, type SectionRef } from "../render/refs.js";
 import { viewScreen } from "../render/twin.js";
 
@@ -57,7 +57,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
     const home: SectionRef = { briefingId: briefing.id, section: "home" };
     const screen: RichScreen = {
       rich: marked(ctx, briefing, renderFullBriefing(briefing, { locale: ctx.locale, t: ctx.t, script: ctx.script }), true),
-      fallback: withNote(ctx.t("rich-unavailable"), plainScreen(ctx, briefing, home)),
+      fallback: fullBriefingFallback(plainScreen(ctx, briefing, home), ctx),
     };
     await showRich(ctx, capabilities, screen);
   }

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { Briefing, Quote } from "../content/types.js";
 import { encodeCallback } from "./callback-data.js";
 import { anchorName, type Block, type RichDocument, type Span } from "./document.js";
-import { formatDate, type RenderOptions, type Rendered } from "./format.js";
+import { formatDate, withNote, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionKey, SectionRef } from "./refs.js";
 import { toRichHtml } from "./rich-html.js";
 import { sectionKeyboard, sectionTitle, type NavigationExtras } from "./sections.js";
@@ -134,4 +134,9 @@ export function renderFullBriefing(briefing: Briefing, options: RenderOptions): 
     [InlineKeyboard.text(`⬅ ${options.t("button-back")}`, home), InlineKeyboard.text(`🏠 ${options.t("button-home")}`, home)],
   ]);
   return { text: toRichHtml(fullBriefingDocument(briefing, options)), keyboard };
+}
+
+/** What answers a request for the whole briefing when the server has no rich messages: the menu, saying so. */
+export function fullBriefingFallback(menu: Rendered, { t }: Pick<RenderOptions, "t">): Rendered {
+  return withNote(t("rich-unavailable"), menu);
 }

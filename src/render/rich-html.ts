@@ -28,7 +28,8 @@ function blockHtml(block: Block): string {
       return `<${tag}>${block.items.map((item) => `<li>${inlineHtml(item)}</li>`).join("")}</${tag}>`;
     }
     case "table": {
-      const row = (cells: readonly Inline[], tag: "th" | "td") => `<tr>${cells.map((cell) => `<${tag}>${inlineHtml(cell)}</${tag}>`).join("")}</tr>`;
+      const row = (cells: readonly Inline[], tag: "th" | "td") =>
+        `<tr>${cells.map((cell) => `<${tag}>${inlineHtml(cell)}</${tag}>`).join("")}</tr>`;
       return `<table bordered striped>${row(block.header, "th")}${block.rows.map((cells) => row(cells, "td")).join("")}</table>`;
     }
     case "quote":

@@ -50,7 +50,7 @@ export function checkRichHtml(html: string): RichProblem[] {
   const count: Count = { characters: 0, blocks: 0, media: 0, depth: 0, columns: 0 };
   const open: string[] = [];
   let rowColumns = 0;
-  for (let at = 0; at < html.length; ) {
+  for (let at = 0; at < html.length;) {
     const char = html[at]!;
     if (char === "&") {
       const entity = ENTITY.exec(html.slice(at, at + 12));

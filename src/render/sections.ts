@@ -224,7 +224,8 @@ export function sectionKeyboard(
         columns,
       ),
     );
-    if (extras.fullBriefing) rows.push([InlineKeyboard.text(t("button-full-briefing"), encodeCallback({ kind: "full", briefingId: briefing.id }))]);
+    if (extras.fullBriefing)
+      rows.push([InlineKeyboard.text(t("button-full-briefing"), encodeCallback({ kind: "full", briefingId: briefing.id }))]);
     const settingsRow = [InlineKeyboard.text(t("button-language"), encodeCallback({ kind: "languageMenu" }))];
     if (extras.hasOtherVisits) settingsRow.push(InlineKeyboard.text(t("button-visits"), encodeCallback({ kind: "visits" })));
     rows.push(settingsRow, ...(extras.extraRows ?? []));

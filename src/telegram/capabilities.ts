@@ -20,7 +20,8 @@ const MISSING_METHOD = (failure: ApiFailure) => failure.error_code === 404 && /m
  */
 const LACKS: Record<ApiPart, (failure: ApiFailure) => boolean> = {
   rich_messages: (failure) =>
-    MISSING_METHOD(failure) || (failure.error_code === 400 && /text is empty|text must be non-empty|rich_message/i.test(failure.description)),
+    MISSING_METHOD(failure) ||
+    (failure.error_code === 400 && /text is empty|text must be non-empty|rich_message/i.test(failure.description)),
 };
 
 /** After a refusal the part is left alone this long, then tried again by one request. */

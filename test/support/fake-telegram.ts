@@ -180,12 +180,14 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
    */
   function richHtmlOf(payload: Record<string, any>): string | undefined {
     if (payload.rich_message === undefined) return undefined;
-    const rich = typeof payload.rich_message === "string" ? JSON.parse(payload.rich_message) : payload.rich_message;
+    const rich = (typeof payload.rich_message === "string" ? JSON.parse(payload.rich_message) : payload.rich_message) as { html?: unknown };
     if (typeof rich?.html !== "string" || rich.html.length === 0) throw badRequest("rich message is empty");
     const [problem] = checkRichHtml(rich.html);
-    if (!problem) return rich.html as string;
+    if (!problem) return rich.html;
     const limits = new Set(["characters", "blocks", "depth", "media", "columns"]);
-    throw badRequest(limits.has(problem.rule) ? `RICH_MESSAGE_TOO_BIG: ${problem.message}` : `can't parse rich message: ${problem.message}`);
+    throw badRequest(
+      limits.has(problem.rule) ? `RICH_MESSAGE_TOO_BIG: ${problem.message}` : `can't parse rich message: ${problem.message}`,
+    );
   }
 
   function sendRich(payload: Record<string, any>): unknown {

@@ -59,7 +59,10 @@ export async function startHarness(
      * other things are not paced like a real bot.
      */
     bot?: Partial<
-      Pick<CreateBotOptions, "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone" | "metrics" | "richMessages" | "capabilities">
+      Pick<
+        CreateBotOptions,
+        "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone" | "metrics" | "richMessages" | "capabilities"
+      >
     >;
     /** The bot's logger; silent unless a test reads what the bot logs. */
     logger?: Logger;
