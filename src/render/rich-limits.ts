@@ -88,7 +88,8 @@ export function checkRichHtml(html: string): RichProblem[] {
       if (name === "tr") count.columns = Math.max(count.columns, rowColumns);
       continue;
     }
-    if (BLOCKS.has(name)) count.blocks++;
+    // An anchor (<a name>) standing on its own is a block of its own too.
+    if (BLOCKS.has(name) || (name === "a" && /\sname="/.test(attributes))) count.blocks++;
     if (MEDIA.has(name)) count.media++;
     if (name === "tr") rowColumns = 0;
     if (name === "td" || name === "th") rowColumns += Number(/colspan="(\d+)"/.exec(attributes)?.[1] ?? 1);
