@@ -253,3 +253,13 @@ button-copy-quote = 📋 Дәйексөзді көшіру
 button-copy-figure = 📋 { $value }
 copy-quote = «{ $text }» — { $speaker }
 copy-figure = { $value } — { $label } ({ $source })
+## Rich messages: the whole briefing in one message, rich section screens, and what answers without them.
+button-full-briefing = 📄 Брифинг толық
+rich-contents = Мазмұны
+rich-figure-column = Сан
+rich-figure-meaning-column = Нені білдіреді
+rich-source-footer = Дереккөз: { $name }, { $date }; түпнұсқа тілі: { $language ->
+    [kk] қазақ тілі
+   *[other] орыс тілі
+}
+rich-unavailable = Брифингті бір хабарламамен көрсету мұнда қолжетімсіз: оны бөлімдер бойынша оқыңыз.

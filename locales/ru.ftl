@@ -253,3 +253,13 @@ button-copy-quote = 📋 Копировать цитату
 button-copy-figure = 📋 { $value }
 copy-quote = «{ $text }» — { $speaker } (перевод с казахского)
 copy-figure = { $value } — { $label } ({ $source })
+## Rich messages: the whole briefing in one message, rich section screens, and what answers without them.
+button-full-briefing = 📄 Весь брифинг
+rich-contents = Содержание
+rich-figure-column = Цифра
+rich-figure-meaning-column = Что обозначает
+rich-source-footer = Источник: { $name }, { $date }; язык оригинала: { $language ->
+    [kk] казахский
+   *[other] русский
+}
+rich-unavailable = Весь брифинг одним сообщением здесь недоступен: читайте его по разделам.

@@ -95,6 +95,7 @@ const configSchema = z
       .min(31, PAID_RATE_ERROR)
       .max(MAX_PAID_BROADCAST_RATE, PAID_RATE_ERROR)
       .optional(),
+    RICH_MESSAGES: z.enum(["auto", "off"], { error: "must be auto or off" }).default("auto"),
   })
   .superRefine((values, ctx) => {
     if (values.BOT_MODE !== "webhook") return;
@@ -124,6 +125,11 @@ export type Config = {
    * messages a second; unset: within Telegram's free 30 a second.
    */
   paidBroadcastRate: number | undefined;
+  /**
+   * auto: rich messages (the whole briefing in one message, rich section screens) until the Bot API server refuses
+   * them, tried again hourly; off: plain HTML screens only.
+   */
+  richMessages: "auto" | "off";
   /** Long polling (default), or an HTTP server Telegram posts updates to. */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
@@ -162,6 +168,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     metrics: values.METRICS_PORT === undefined ? undefined : { port: values.METRICS_PORT, host: values.METRICS_HOST },
     alertChatId: values.ALERT_CHAT_ID,
     paidBroadcastRate: values.PAID_BROADCAST_RATE,
+    richMessages: values.RICH_MESSAGES,
     mode:
       values.BOT_MODE === "webhook"
         ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }

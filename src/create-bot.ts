@@ -28,6 +28,7 @@ import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics/index.js";
 import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
+import { createApiCapabilities, type ApiCapabilities, type ApiPartMode } from "./telegram/capabilities.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
 import { classifySendError } from "./telegram/send-errors.js";
 import { localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
@@ -65,11 +66,15 @@ export type CreateBotOptions = {
   sendBudget?: SendBudget;
   /** How long a reply keeps waiting for its turn before it is given up (two minutes by default). */
   replyDeadlineMs?: number;
+  /** RICH_MESSAGES: auto (used until the server refuses them) or off; ignored when `capabilities` is given. */
+  richMessages?: ApiPartMode;
+  /** What the bot knows of the server's newer parts (tests pass one with their own clock). */
+  capabilities?: ApiCapabilities;
   /** Recognise an update delivered twice (webhook retries); default true. */
   skipRepeatedUpdates?: boolean;
   now?: () => Date;
   /** Counts updates, their handling time and every Bot API call of the bots' Api objects; none when unset. */
-  metrics?: Pick<Metrics, "updateHandled" | "apiCall">;
+  metrics?: Pick<Metrics, "updateHandled" | "apiCall"> & Partial<Pick<Metrics, "sources">>;
   /** grammY options: tests pass `client.apiRoot` (or `fetch`) here so every Api object talks to the fake. */
   botConfig?: BotConfig<BotContext>;
 };
@@ -133,10 +138,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
     limiter,
+    capabilities: options.capabilities ?? createApiCapabilities({ modes: { rich_messages: options.richMessages ?? "auto" }, logger }),
     commandMenu: () => menu,
     now: options.now ?? (() => new Date()),
   };
 
+  if (metrics?.sources) metrics.sources.capabilities = () => deps.capabilities.snapshot();
   const features = FEATURES.map((feature) => feature(deps));
   const router = createRouter(features);
   menu = router.menu;

@@ -228,6 +228,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     defaultTimezone: config.defaultTimezone,
     sendBudget,
     skipRepeatedUpdates: config.mode.kind === "webhook",
+    richMessages: config.richMessages,
     metrics,
     botConfig: { client },
   });
@@ -293,6 +294,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
       checks,
       lastTickAt: scheduler?.lastTickAt()?.toISOString() ?? null,
       lastApiAnswerAt: lastAnswer === undefined ? null : new Date(lastAnswer).toISOString(),
+      apiFeatures: deps.capabilities.snapshot(),
     };
   };
   const stopped = afterStopSignal((signal) => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
 import { startHarness, type Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn, pressIn } from "./support/keyboard.js";
+import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { callbackUpdate, groupChat, messageUpdate, privateUser } from "./support/updates.js";
 
 let harness: Harness;
@@ -77,7 +77,7 @@ describe("navigation", () => {
       await press(user, user.id, section.callback_data);
       const screen = lastMessage(user.id);
       expect(screen.message_id).toBe(menuId);
-      expect(screen.text).toContain("Источник: BAQ.KZ");
+      expect(shownText(screen)).toContain("Источник: BAQ.KZ");
       await press(user, user.id, `v1:s:${briefing.id}:home`);
       expect(lastMessage(user.id).text).toContain(briefing.title.ru);
     }
@@ -112,8 +112,8 @@ describe("navigation", () => {
       await harness.send(messageUpdate(user, "/quotes"));
       await press(user, user.id, `v1:s:${briefing.id}:qt:${quote.id}`);
     }
-    expect(lastMessage(kk.id).text).toContain(quote.textKk.replace(/&/g, "&amp;"));
-    const russian = lastMessage(ru.id).text;
+    expect(shownText(lastMessage(kk.id))).toContain(quote.textKk.replace(/&/g, "&amp;"));
+    const russian = shownText(lastMessage(ru.id));
     expect(russian).toContain(quote.translationRu);
     expect(russian).toContain("Перевод с казахского");
     expect(russian).toContain(quote.textKk);
@@ -142,7 +142,7 @@ describe("bad input", () => {
     const user = privateUser({ language_code: "ru" });
     await harness.send(callbackUpdate(user, `v1:s:${briefing.id}:fg`, { chat_id: user.id, message_id: 999 }));
     expect(harness.fake.callsTo("answerCallbackQuery")).toHaveLength(1);
-    expect(lastMessage(user.id).text).toContain(briefing.figures[0]!.value.ru);
+    expect(shownText(lastMessage(user.id))).toContain(briefing.figures[0]!.value.ru);
   });
 
   it("pressing the same button twice is a quiet no-op, not an error", async () => {
@@ -216,6 +216,6 @@ describe("groups", () => {
 
     const member = privateUser({ language_code: "en" });
     await harness.send(messageUpdate(member, "/figures", { chat: group }));
-    expect(harness.fake.lastCall("sendMessage")!.payload.text).toContain("Негізгі сандар");
+    expect(harness.fake.lastCall("sendRichMessage")!.payload.rich_message.html).toContain("Негізгі сандар");
   });
 });

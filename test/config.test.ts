@@ -24,6 +24,7 @@ describe("parseConfig", () => {
       digestTick: "* * * * *",
       logLevel: "info",
       redisUrl: undefined,
+      richMessages: "auto",
       mode: { kind: "polling" },
     });
   });
@@ -103,6 +104,12 @@ describe("parseConfig", () => {
         "PAID_BROADCAST_RATE must be a whole number of digests a second from 31 to 1000 (unset: free broadcasts at 30 a second)",
       ]);
     }
+  });
+
+  it("RICH_MESSAGES: auto by default, or off; anything else is an error naming it", async () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "off" }).richMessages).toBe("off");
+    expect(parseConfig({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "auto" }).richMessages).toBe("auto");
+    expect(problemsOf({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "yes" })).toEqual(["RICH_MESSAGES must be auto or off"]);
   });
 
   it("parses admin ids and trims a trailing slash from the API root", async () => {

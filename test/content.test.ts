@@ -61,6 +61,18 @@ describe("rendering within Telegram limits", () => {
     expect(screens).toBeGreaterThan(40);
   });
 
+  it("fails a briefing whose whole rich message would pass Telegram's limits, naming the visit, the reading and the limit", async () => {
+    // Fictional, for this test only: a sector with 500 points makes the whole briefing more than 500 blocks.
+    const details = Array.from({ length: 500 }, (_, index) => ({ kk: `Тармақ ${index}`, ru: `Пункт ${index}` }));
+    const crowded = { ...briefing, sectors: [{ ...briefing.sectors[0]!, details }, ...briefing.sectors.slice(1)] };
+    const problems = checkContent(createContentLibrary([crowded]), translators).map((problem) => problem.message);
+    for (const reading of ["kk", "ru", "kk latn"]) {
+      expect(problems).toContainEqual(
+        expect.stringMatching(new RegExp(`^cn25 whole briefing \\(${reading}, rich\\): \\d+ blocks, over 500$`)),
+      );
+    }
+  });
+
   it("shortens an over-long text instead of failing, keeping the source line", async () => {
     const blocks = Array.from({ length: 50 }, (_, index) => `<b>${index}</b> ${"қ".repeat(200)}`);
     const text = joinBlocks(blocks, "<i>Дереккөз</i>");

@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import type { Store } from "../store/types.js";
+import type { ApiCapabilities } from "../telegram/capabilities.js";
 import type { SendBudget } from "../telegram/send-budget.js";
 import type { ReloadResult } from "../content/live.js";
 import type { MenuEntry } from "./command-menu.js";
@@ -27,6 +28,8 @@ export type Deps = {
    * anywhere closes it for all (in Redis mode, for every instance).
    */
   limiter: SendBudget;
+  /** Which newer parts of the Bot API (rich messages) the server has, learnt from its refusals. */
+  capabilities: ApiCapabilities;
   /** The commands of every installed feature, in menu order (for /help and Telegram's command menu). */
   commandMenu: () => readonly MenuEntry[];
   now: () => Date;

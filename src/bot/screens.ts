@@ -7,11 +7,13 @@ import type { Briefing } from "../content/types.js";
 import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
 import { inScript, latinKeyboard } from "../render/latin.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
+import { hasRichScreen, renderRichSection } from "../render/rich-briefing.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
 import { otherReadingRow } from "../render/twin.js";
 import { toLatinHtml } from "../shared/latin.js";
 import type { Script } from "../shared/locale.js";
+import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { isUneditable } from "../telegram/send-errors.js";
 import type { BotContext, LocaleFlavor } from "./context.js";
 
@@ -29,28 +31,68 @@ export function scriptOf(ctx: Context): Script {
 }
 
 /**
- * A section as a chat screen. Screens depend only on content, locale, script and chat kind, so each is rendered once.
- * Every card has the button that shows it in the other language.
+ * A section as a chat screen. Screens depend only on content, locale, script, chat kind and whether rich messages are
+ * used, so each is rendered once. Every card has the button that shows it in the other language. With `rich`, the
+ * menu offers the whole briefing in one message, and a section with a rich screen (hasRichScreen) is rich HTML.
  */
-export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef): Rendered {
+export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef, rich = false): Rendered {
   const options = renderOptions(ctx);
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
-  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${briefing.id}`;
+  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${briefing.id}|${rich ? "r" : "h"}`;
   let screen = screens.get(key);
   if (!screen) {
-    screen = renderSection(briefing, ref, options, {
+    const extras = {
       hasOtherVisits: library.briefings.length > 1,
+      fullBriefing: rich,
       // Sharing starts in the private chat: pick a chat, and the card goes there through inline mode. A draft is
       // not shared: inline mode serves published briefings only.
       extraRows: [
         ...(ref.section === "home" ? [] : [otherReadingRow(ref, ctx, options.t)]),
         ...(options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)]),
       ],
-    });
+    };
+    screen = rich && hasRichScreen(ref) ? renderRichSection(briefing, ref, options, extras) : renderSection(briefing, ref, options, extras);
     screens.set(key, screen);
   }
   return screen;
+}
+
+/** A rich screen (its text is rich HTML) and the plain HTML screen that answers when the server has no rich messages. */
+export type RichScreen = { rich: Rendered; fallback: Rendered };
+
+/**
+ * Shows a rich screen the way `show` shows a plain one (the pressed message edited, or a new message), transliterated
+ * at the same edge for a Latin reader (text between tags only: tags, anchors and links stay). When the Bot API server
+ * has no rich messages, the same update is answered with the fallback, and later ones go straight to it until the
+ * server is tried again (telegram/capabilities.ts).
+ */
+export async function showRich(
+  ctx: Context,
+  capabilities: ApiCapabilities,
+  screen: RichScreen,
+  script: Script = scriptOf(ctx),
+): Promise<void> {
+  await capabilities.attempt(
+    "rich_messages",
+    () => sendRich(ctx, inScript(screen.rich, script)),
+    () => show(ctx, screen.fallback, script),
+  );
+}
+
+async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
+  // The text is prose from the content files and locales: nothing in it is meant as a link, a command or a tag.
+  const message = { html: screen.text, skip_entity_detection: true };
+  const other = { reply_markup: screen.keyboard };
+  if (ctx.callbackQuery?.message) {
+    try {
+      await ctx.editMessageText(message, other);
+      return;
+    } catch (error) {
+      if (!isUneditable(error)) throw error;
+    }
+  }
+  await ctx.replyWithRichMessage(message, other);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import type { CommandSpec, FeatureFactory } from "../bot/feature.js";
-import { renderForChat, show } from "../bot/screens.js";
+import { renderForChat, show, showRich, type RichScreen } from "../bot/screens.js";
 import { encodeCallback } from "../render/callback-data.js";
 import type { Briefing } from "../content/types.js";
-import { escapeHtml, withNote } from "../render/format.js";
+import { escapeHtml, withNote, type Rendered } from "../render/format.js";
+import { fullBriefingFallback, hasRichScreen, renderFullBriefing } from "../render/rich-briefing.js";
 import { refExists, type SectionKey, type SectionRef } from "../render/refs.js";
 import { viewScreen } from "../render/twin.js";
 
@@ -19,7 +20,7 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
-export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
+export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabilities }) => {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
     const { library } = ctx.edition;
@@ -27,17 +28,51 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
     return library.get(id) ?? (operator ? library.getDraft(id) : undefined);
   }
 
+  /** A draft's screens say so on top, operators being the only ones who read drafts. */
+  const marked = (ctx: BotContext, briefing: Briefing, screen: Rendered, rich = false): Rendered =>
+    briefing.status !== "draft"
+      ? screen
+      : rich
+        ? { text: `<p>${escapeHtml(ctx.t("preview-draft-note"))}</p>${screen.text}`, keyboard: screen.keyboard }
+        : withNote(ctx.t("preview-draft-note"), screen);
+
   async function openSection(ctx: BotContext, ref: SectionRef): Promise<void> {
     const { library } = ctx.edition;
     const briefing = briefingFor(ctx, ref.briefingId) ?? library.latest;
-    const screen = renderForChat(ctx, library, briefing, ref);
-    await show(ctx, briefing.status === "draft" ? withNote(ctx.t("preview-draft-note"), screen) : screen);
+    const rich = capabilities.available("rich_messages");
+    const screen = renderForChat(ctx, library, briefing, ref, rich);
+    if (!rich || !hasRichScreen(ref)) return show(ctx, marked(ctx, briefing, screen));
+    await showRich(ctx, capabilities, { rich: marked(ctx, briefing, screen, true), fallback: plainScreen(ctx, briefing, ref) });
+  }
+
+  /** Today's HTML screen of a section: what answers when the server has no rich messages. */
+  const plainScreen = (ctx: BotContext, briefing: Briefing, ref: SectionRef) =>
+    marked(ctx, briefing, renderForChat(ctx, ctx.edition.library, briefing, ref));
+
+  /**
+   * The whole briefing in one rich message. Without rich messages on the server, the briefing's menu answers instead,
+   * saying that it is read section by section here.
+   */
+  async function openFullBriefing(ctx: BotContext, briefing: Briefing): Promise<void> {
+    const home: SectionRef = { briefingId: briefing.id, section: "home" };
+    const screen: RichScreen = {
+      rich: marked(ctx, briefing, renderFullBriefing(briefing, { locale: ctx.locale, t: ctx.t, script: ctx.script }), true),
+      fallback: fullBriefingFallback(plainScreen(ctx, briefing, home), ctx),
+    };
+    await showRich(ctx, capabilities, screen);
   }
 
   const commands = Object.fromEntries(
     Object.entries(SECTION_COMMANDS).map(([command, section]): [string, CommandSpec] => [
       command,
-      { menu: "everywhere", handle: (ctx) => openSection(ctx, { briefingId: ctx.edition.library.latest.id, section }) },
+      {
+        menu: "everywhere",
+        handle: (ctx) =>
+          // "/briefing full": the whole briefing in one message.
+          command === "briefing" && ctx.match.toLowerCase() === "full"
+            ? openFullBriefing(ctx, ctx.edition.library.latest)
+            : openSection(ctx, { briefingId: ctx.edition.library.latest.id, section }),
+      },
     ]),
   );
 
@@ -71,6 +106,18 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
           const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
           // Already in the viewed script, with its one button in the reader's: shown as it is.
           await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, compact), "cyrl");
+        },
+      },
+      full: {
+        async handle(ctx, { briefingId }) {
+          const briefing = briefingFor(ctx, briefingId);
+          if (!briefing) {
+            await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+            await openSection(ctx, { briefingId: ctx.edition.library.latest.id, section: "home" });
+            return;
+          }
+          await ctx.answerCallbackQuery();
+          await openFullBriefing(ctx, briefing);
         },
       },
       visits: {

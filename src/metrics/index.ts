@@ -29,6 +29,8 @@ export type MetricsSources = {
   store?: () => Promise<StoreSnapshot>;
   /** BullMQ job counts by state (Redis mode only). */
   queue?: () => Promise<Record<string, number>>;
+  /** Each newer part of the Bot API (rich messages) and whether requests use it now (telegram/capabilities.ts). */
+  capabilities?: () => Record<string, boolean>;
 };
 
 /** A scrape reads the store at most this often; scrapes in between get the same figures. */
@@ -302,6 +304,15 @@ function scrapedGauges(registry: Registry, sources: MetricsSources, now: () => n
       } catch {
         collectErrors.inc({ source: "queue" });
       }
+    },
+  });
+  new Gauge({
+    name: "bot_telegram_feature_available",
+    help: "1 while the bot uses a newer part of the Bot API (feature: rich_messages), 0 while the server lacks it or it is off.",
+    labelNames: ["feature"] as const,
+    registers: [registry],
+    collect() {
+      for (const [feature, on] of Object.entries(sources.capabilities?.() ?? {})) this.set({ feature }, on ? 1 : 0);
     },
   });
 }

@@ -64,6 +64,8 @@ export type CallbackAction =
   | { kind: "view"; ref: SectionRef; reading: Reading }
   | { kind: "languageMenu" }
   | { kind: "visits" }
+  /** The whole briefing in one rich message. */
+  | { kind: "full"; briefingId: string }
   /** The /settings screen (no choice), or one of its fields. */
   | { kind: "settings"; choice?: SettingsChoice }
   /**
@@ -281,6 +283,8 @@ export function encodeCallback(action: CallbackAction): string {
         return ["l"];
       case "visits":
         return ["v"];
+      case "full":
+        return ["f", action.briefingId];
       case "settings":
         return ["g", ...(action.choice ? settingsArgs(action.choice) : [])];
       case "channel":
@@ -324,6 +328,10 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
     }
     case "v":
       return args.length === 0 ? { kind: "visits" } : undefined;
+    case "f": {
+      const briefingId = args.length === 1 ? decodeId(args[0]) : undefined;
+      return briefingId === undefined ? undefined : { kind: "full", briefingId };
+    }
     case "g": {
       const [code, value, ...rest] = args;
       if (code === undefined) return { kind: "settings" };

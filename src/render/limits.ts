@@ -6,6 +6,8 @@ import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
 import { inScript, namesALanguage } from "./latin.js";
 import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
+import { hasRichScreen, renderFullBriefing, renderRichSection } from "./rich-briefing.js";
+import { checkRichHtml } from "./rich-limits.js";
 
 /** Every screen of a briefing, rendered in each language for private chats and groups, within Telegram's limits. */
 export function checkRenderedLimits(briefing: Briefing, translators: Record<Locale, Translate>, otherVisits: boolean): string[] {
@@ -32,6 +34,8 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
         }
       }
     }
+    if (hasRichScreen(ref))
+      problems.push(...checkRichScreens(briefing, translators, payload, (options) => renderRichSection(briefing, ref, options)));
     // Kazakh in Latin: every screen transliterated, nothing Cyrillic left, HTML intact, still within the limits.
     for (const compact of [false, true]) {
       const options = { locale: "kk" as const, t: translators.kk, compact, script: "latn" as const };
@@ -39,7 +43,35 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
       problems.push(...checkLatinScreen(cyrillic, inScript(cyrillic, "latn"), `${payload} (kk latn${compact ? ", group" : ""})`));
     }
   }
+  problems.push(
+    ...checkRichScreens(briefing, translators, `${briefing.id} whole briefing`, (options) => renderFullBriefing(briefing, options)),
+  );
   return problems;
+}
+
+/**
+ * A rich screen in every language and script, within the limits of rich messages (rich-limits.ts, the rules the fake
+ * Bot API applies too); in Latin, transliterated with no Cyrillic left and every tag, anchor and link unchanged.
+ */
+function checkRichScreens(
+  briefing: Briefing,
+  translators: Record<Locale, Translate>,
+  where: string,
+  render: (options: { locale: Locale; t: Translate; script: "cyrl" | "latn" }) => Rendered,
+): string[] {
+  const readings = [...LOCALES.map((locale) => ({ locale, script: "cyrl" as const })), { locale: "kk" as const, script: "latn" as const }];
+  return readings.flatMap(({ locale, script }) => {
+    const label = `${where} (${locale}${script === "latn" ? " latn" : ""}, rich)`;
+    const cyrillic = render({ locale, t: translators[locale], script });
+    const shown = inScript(cyrillic, script);
+    const problems = checkRichHtml(shown.text).map((problem) => `${label}: ${problem.message}`);
+    if (script === "latn") {
+      const left = shown.text.replace(/<[^>]*>/g, "").match(new RegExp(CYRILLIC.source, "g"));
+      if (left) problems.push(`${label}: Cyrillic left in Latin: ${[...new Set(left)].join("")}`);
+      if (tagsOf(shown.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${label}: HTML changed by transliteration`);
+    }
+    return problems;
+  });
 }
 
 const tagsOf = (html: string) => html.match(/<[^>]*>|&[a-z]+;/g) ?? [];

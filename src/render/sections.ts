@@ -193,6 +193,8 @@ export type NavigationExtras = {
   extraRows?: InlineKeyboardButton[][];
   /** Show the "all visits" button when more than one briefing exists. */
   hasOtherVisits?: boolean;
+  /** Offer the whole briefing in one rich message on the main menu (when the server has rich messages). */
+  fullBriefing?: boolean;
 };
 
 type Button = InlineKeyboardButton;
@@ -223,6 +225,8 @@ export function sectionKeyboard(
         columns,
       ),
     );
+    if (extras.fullBriefing)
+      rows.push([InlineKeyboard.text(t("button-full-briefing"), encodeCallback({ kind: "full", briefingId: briefing.id }))]);
     const settingsRow = [InlineKeyboard.text(t("button-language"), encodeCallback({ kind: "languageMenu" }))];
     if (extras.hasOtherVisits) settingsRow.push(InlineKeyboard.text(t("button-visits"), encodeCallback({ kind: "visits" })));
     rows.push(settingsRow, ...(extras.extraRows ?? []));

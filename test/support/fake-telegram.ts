@@ -2,6 +2,7 @@
    Bot API payloads are arbitrary JSON that tests drill into (call.payload.reply_markup.inline_keyboard…): `any` is the type of that JSON here. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkRichHtml } from "../../src/render/rich-limits.js";
 
 /** One Bot API request the bot made. */
 export type Call = { method: string; token: string; payload: Record<string, any>; at: number };
@@ -18,6 +19,8 @@ type StoredMessage = {
   chat_id: number;
   message_thread_id?: number;
   text?: string;
+  /** A rich message's HTML, as the bot sent it (sendRichMessage, or editMessageText with rich_message). */
+  rich_html?: string;
   reply_markup?: unknown;
   date: number;
 };
@@ -55,6 +58,13 @@ export type FakeTelegram = {
   tooManyRequests(): number;
   /** Messages accepted as paid broadcasts (allow_paid_broadcast) so far: what Telegram would charge Stars for. */
   paidMessages(): number;
+  /**
+   * Plays a Bot API server older than 10.1 (true) or a current one (false, the default): without rich messages,
+   * sendRichMessage is an unknown method (404) and editMessageText ignores rich_message, so it finds no text (400).
+   */
+  withoutRichMessages(lacking?: boolean): void;
+  /** The rich messages accepted so far (sent or edited in), in order: chat, message and HTML. */
+  richMessages(): { chat_id: number; message_id: number; html: string }[];
   close(): Promise<void>;
 };
 
@@ -94,6 +104,8 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const groupMinute = new Map<number, number[]>();
   const privateBuckets = new Map<number, { tokens: number; at: number }>();
   let refused = 0;
+  let richLacking = false;
+  const richAccepted: { chat_id: number; message_id: number; html: string }[] = [];
 
   /** Seconds to wait if this counted call would break the limits, else undefined (and the call is counted). */
   function overLimit(chatId: number | undefined, paidBroadcast = false): number | undefined {
@@ -149,6 +161,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     from: botUser,
     ...(message.message_thread_id !== undefined ? { message_thread_id: message.message_thread_id, is_topic_message: true } : {}),
     ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.rich_html !== undefined ? { rich_message: { blocks: [] } } : {}),
     ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
   });
 
@@ -184,6 +197,43 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     }
   }
 
+  /**
+   * The HTML of a rich_message, checked as Telegram checks it (src/render/rich-limits.ts: the documented tags, their
+   * nesting, escaping, and the limits); undefined when the call has none.
+   */
+  function richHtmlOf(payload: Record<string, any>): string | undefined {
+    if (payload.rich_message === undefined) return undefined;
+    const rich = (typeof payload.rich_message === "string" ? JSON.parse(payload.rich_message) : payload.rich_message) as { html?: unknown };
+    if (typeof rich?.html !== "string" || rich.html.length === 0) throw badRequest("rich message is empty");
+    const [problem] = checkRichHtml(rich.html);
+    if (!problem) return rich.html;
+    const limits = new Set(["characters", "blocks", "depth", "media", "columns"]);
+    throw badRequest(
+      limits.has(problem.rule) ? `RICH_MESSAGE_TOO_BIG: ${problem.message}` : `can't parse rich message: ${problem.message}`,
+    );
+  }
+
+  function sendRich(payload: Record<string, any>): unknown {
+    if (richLacking) throw new ApiError({ error_code: 404, description: "Not Found: method not found" });
+    const chatId = Number(payload.chat_id);
+    const retryAfter = overLimit(chatId, payload.allow_paid_broadcast === true);
+    if (retryAfter !== undefined) throw flood(retryAfter);
+    const html = richHtmlOf(payload);
+    if (html === undefined) throw badRequest("rich_message is required");
+    const list = messagesOf(chatId);
+    const message: StoredMessage = {
+      message_id: (list.at(-1)?.message_id ?? 0) + 1,
+      chat_id: chatId,
+      ...(payload.message_thread_id !== undefined ? { message_thread_id: Number(payload.message_thread_id) } : {}),
+      rich_html: html,
+      reply_markup: payload.reply_markup,
+      date: now(),
+    };
+    list.push(message);
+    richAccepted.push({ chat_id: chatId, message_id: message.message_id, html });
+    return toMessage(message);
+  }
+
   async function answer(method: string, payload: Record<string, any>): Promise<unknown> {
     checkKeyboard(payload.reply_markup);
     const override = overrides.get(method);
@@ -212,22 +262,31 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         list.push(message);
         return toMessage(message);
       }
+      case "sendRichMessage":
+        return sendRich(payload);
       case "editMessageText":
       case "editMessageReplyMarkup": {
         const retryAfter = overLimit(payload.inline_message_id ? undefined : Number(payload.chat_id));
         if (retryAfter !== undefined) throw flood(retryAfter);
+        // A server without rich messages ignores rich_message, and finds no text to put in the message.
+        const withRich = method === "editMessageText" && payload.rich_message !== undefined && payload.text === undefined;
+        if (withRich && richLacking) throw badRequest("message text is empty");
+        const html = withRich ? richHtmlOf(payload) : undefined;
         if (payload.inline_message_id) return true;
         const message = findMessage(payload);
         const text = method === "editMessageText" ? payload.text : message.text;
+        const rich = method === "editMessageText" ? html : message.rich_html;
         const markup = payload.reply_markup;
-        if (text === message.text && JSON.stringify(markup) === JSON.stringify(message.reply_markup)) {
+        if (text === message.text && rich === message.rich_html && JSON.stringify(markup) === JSON.stringify(message.reply_markup)) {
           throw badRequest(
             "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
           );
         }
         if (typeof text === "string" && text.length > 4096) throw badRequest("MESSAGE_TOO_LONG");
         message.text = text;
+        message.rich_html = rich;
         message.reply_markup = markup;
+        if (html !== undefined) richAccepted.push({ chat_id: message.chat_id, message_id: message.message_id, html });
         return toMessage(message);
       }
       case "deleteMessage": {
@@ -418,6 +477,10 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     },
     tooManyRequests: () => refused,
     paidMessages: () => paid,
+    withoutRichMessages(lacking = true) {
+      richLacking = lacking;
+    },
+    richMessages: () => richAccepted.map((entry) => ({ ...entry })),
     async close() {
       for (const wake of [...pollers]) wake();
       server.closeAllConnections();

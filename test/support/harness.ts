@@ -58,7 +58,12 @@ export async function startHarness(
      * Bot options; the send budget has no limits unless `rateLimits` (or a `sendBudget`) is given, so that tests of
      * other things are not paced like a real bot.
      */
-    bot?: Partial<Pick<CreateBotOptions, "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone" | "metrics">>;
+    bot?: Partial<
+      Pick<
+        CreateBotOptions,
+        "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone" | "metrics" | "richMessages" | "capabilities"
+      >
+    >;
     /** The bot's logger; silent unless a test reads what the bot logs. */
     logger?: Logger;
   } = {},

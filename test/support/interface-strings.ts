@@ -15,6 +15,7 @@ import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsCh
 import { contentMarkOf, createDigestRenderer, renderDigest } from "../../src/render/digest.js";
 import { languagePickerScreen } from "../../src/render/language-picker.js";
 import { briefingRefs, refToPayload, type SectionRef } from "../../src/render/refs.js";
+import { fullBriefingFallback, renderFullBriefing, renderRichSection } from "../../src/render/rich-briefing.js";
 import { renderSection } from "../../src/render/sections.js";
 import { renderShareableCard, shareButtonRow } from "../../src/render/share-card.js";
 import {
@@ -134,10 +135,17 @@ export function renderEverything(options: {
       const render = { locale, t, compact };
       for (const briefing of library.briefings) {
         for (const ref of everyRef(briefing)) {
-          renderSection(briefing, ref, render, { hasOtherVisits: library.briefings.length > 1, extraRows: [shareButtonRow(ref, render)] });
+          const menu = renderSection(briefing, ref, render, {
+            hasOtherVisits: library.briefings.length > 1,
+            fullBriefing: true,
+            extraRows: [shareButtonRow(ref, render)],
+          });
+          renderRichSection(briefing, ref, render);
+          if (ref.section === "home") fullBriefingFallback(menu, render);
           renderShareableCard(briefing, ref, render, "visit_briefing_bot");
         }
       }
+      for (const briefing of library.briefings) renderFullBriefing(briefing, render);
       // Each subscription with sound and without: the switch offers the other state.
       const sounds = [...subscriptions.map((s) => ({ ...s, silent: false })), ...subscriptions.map((s) => ({ ...s, silent: true }))];
       for (const subscription of [undefined, ...sounds, ...subscriptions.map((s) => ({ ...s, status: "stopped" as const }))]) {
@@ -261,6 +269,9 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await say(user, "/briefing");
     for (const briefing of library.briefings)
       for (const ref of everyRef(briefing)) await pressAny(user, user.id, encodeCallback({ kind: "section", ref }));
+    // The whole briefing in one rich message.
+    await say(user, "/briefing");
+    await press(user, user.id, { kind: "full", briefingId: latest.id });
     await say(user, "/briefing");
     await press(user, user.id, { kind: "visits" });
     await press(user, user.id, { kind: "section", ref: { briefingId: latest.id, section: "home" } });
@@ -276,6 +287,12 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     // Guest mode: summoned in a chat the bot is not in, with a query that finds a card and one that finds none.
     for (const query of ["визит", "qqqzzzxxx"]) await harness.send(guestMessageUpdate(user, `@${harness.bot.botInfo.username} ${query}`));
   }
+
+  // A server without rich messages: the whole briefing is answered by the menu, saying so (the first request is
+  // refused, the second goes straight to the menu).
+  fake.withoutRichMessages();
+  for (const user of people) await say(user, "/briefing full");
+  fake.withoutRichMessages(false);
 
   // A group: a member may read but not manage the digest; an administrator may.
   const group = groupChat(-100777);

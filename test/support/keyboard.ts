@@ -9,7 +9,17 @@ export function callbackButtons(markup: unknown): InlineKeyboardButton.CallbackB
     .filter((button): button is InlineKeyboardButton.CallbackButton => "callback_data" in button);
 }
 
-export type ShownMessage = { message_id: number; message_thread_id?: number; text: string; reply_markup?: InlineKeyboardMarkup };
+export type ShownMessage = {
+  message_id: number;
+  message_thread_id?: number;
+  text: string;
+  /** Set instead of `text` on a rich message. */
+  rich_html?: string;
+  reply_markup?: InlineKeyboardMarkup;
+};
+
+/** What a message shows: its text, or a rich message's HTML. */
+export const shownText = (message: ShownMessage): string => message.rich_html ?? message.text;
 
 export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
   const message = harness.fake.messages(chatId).at(-1);
