@@ -28,5 +28,7 @@ if (!redis) {
       await store.close();
       return openRedisStore({ url: redis.url, prefix, now });
     },
+    // A second instance: its own connection on the same Redis and prefix.
+    alongside: async (store, now) => openRedisStore({ url: redis.url, prefix: prefixes.get(store)!, now }),
   });
 }
