@@ -478,7 +478,14 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const now = options.now ?? (() => new Date());
   const key = (...parts: (string | number)[]) => prefix + parts.join(":");
   for (const [name, lua] of Object.entries(SCRIPTS) as [ScriptName, string][]) redis.defineCommand(name, { numberOfKeys: 0, lua });
-  await upgradeSchema(redis, prefix);
+  try {
+    await upgradeSchema(redis, prefix);
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreOpenError(
+      `Cannot upgrade the data in Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 
   const readUser = async (userId: number): Promise<UserRecord | undefined> => {
     const fields = await redis.hgetall(key("u", userId));

@@ -148,6 +148,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("keeps an empty sector list a list through the digest run's changes", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: 14, chatKind: "private", language: "ru", schedule: daily(540), sectors: [], createdBy: 14 });
+      await store.recordDecision(14, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      const [delivery] = await store.claimDeliveries(clock, 5);
+      expect(delivery?.sectors).toEqual([]);
+      await store.markSent(delivery!.id, 1, "2025-09-05");
+      expect((await store.getSubscription(14))?.sectors).toEqual([]);
+      expect((await store.updateSubscription(14, { silent: true }))?.sectors).toEqual([]);
+      await store.close();
+    });
+
     it("queues one delivery per chat and period, however often it is recorded", async () => {
       const store = await fresh();
       await store.saveSubscription({
