@@ -224,4 +224,9 @@ describeStoreContract("SQLite", {
     await store.close();
     return openSqliteStore(path, now);
   },
+  // A second connection on the same file, as a second process has.
+  alongside: async (store, now) => openSqliteStore(openedAt.get(store)!, now),
+  // SQLite answers synchronously: two handles in one process never meet inside a change, so fewer rounds check the
+  // same rules (the interleavings are Redis's to test).
+  raceRounds: 50,
 });

@@ -1,7 +1,7 @@
-import { Redis } from "ioredis";
+import { Redis, type ClientContext, type Result } from "ioredis";
 import { StoreOpenError } from "./errors.js";
-import { isScript, type Locale, type Script } from "../shared/locale.js";
-import type { Period } from "../shared/schedule.js";
+import type { Locale, Script } from "../shared/locale.js";
+import type { Period, Schedule } from "../shared/schedule.js";
 import type {
   ChatKind,
   ChatRecord,
@@ -17,8 +17,12 @@ import type {
 import { silentByDefault } from "./types.js";
 
 /**
- * The Store contract on Redis, for several bot instances sharing one state. Every change that touches more than one
- * key runs as a Lua script, so it is atomic across instances as a SQLite transaction is within one.
+ * The Store contract on Redis, for several bot instances sharing one state. Every change that reads before it writes,
+ * or touches more than one key, runs as one Lua script, so it is atomic across instances as a SQLite statement or
+ * transaction is within one (decision 0023). A change writes only the fields it changes: two instances changing
+ * different settings of one subscription at once keep both. A stopped subscription stays stopped whatever pause or
+ * settings change meets it (stop wins): a pause takes only an active subscription, a settings change never touches
+ * the status, and only a resume or a new subscription (a person's explicit restart) makes it active again.
  *
  * A subscription is named by its chat and forum topic, <sub>: "<chat>" without a topic (as before topics existed), or
  * "<chat>:<thread>" for a topic.
@@ -30,22 +34,12 @@ import { silentByDefault } from "./types.js";
  * deliveries, d:pending by next attempt, d:sending, d:done:<status> by finish time; kv:<key> plugin values.
  */
 
-/**
- * Subscriptions stored before scripts existed have none: they read Cyrillic; before topics and silent digests, none
- * had a thread and every one had sound.
- */
-type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt" | "script" | "threadId" | "silent"> & {
-  activeSince: number;
-  nextCheckAt: number;
-  script?: Script;
-  threadId?: number | null;
-  silent?: boolean;
-};
+/** Data stored by older versions is brought to this shape once, at open (SCHEMA_UPGRADES). */
+type StoredSubscription = Omit<Subscription, "activeSince" | "nextCheckAt"> & { activeSince: number; nextCheckAt: number };
 type StoredDelivery = {
   id: number;
   chatId: number;
-  /** Absent in deliveries stored before topics existed. */
-  threadId?: number | null;
+  threadId: number | null;
   period: string;
   dueAt: number;
   status: DeliveryStatus;
@@ -62,30 +56,41 @@ const subscriptionName = (chatId: number | string, threadId: number | null | und
 
 const toSubscription = (stored: StoredSubscription): Subscription => ({
   ...stored,
-  threadId: stored.threadId ?? null,
-  silent: stored.silent ?? false,
-  script: scriptOf(stored.script),
   activeSince: new Date(stored.activeSince),
   nextCheckAt: new Date(stored.nextCheckAt),
 });
 
-const scriptOf = (value: unknown): Script => (isScript(value) ? value : "cyrl");
-
-/** A delivery as claimed: what its subscription or itself lacks when stored before scripts, topics or silence existed. */
-const claimed = (delivery: Delivery): Delivery => ({
-  ...delivery,
-  script: scriptOf(delivery.script),
-  threadId: delivery.threadId ?? null,
-  silent: delivery.silent ?? false,
+/** A weekday only for a weekly schedule. */
+const normalSchedule = (schedule: Schedule): Schedule => ({
+  ...schedule,
+  weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
 });
 
-/** Lua shared by the scripts: JSON helpers that keep nulls, and finishing or stopping in one place. */
+/**
+ * Lua shared by the scripts: JSON helpers that keep nulls and empty lists, a chat's subscriptions, and finishing or
+ * stopping in one place. cjson writes an empty Lua table as {}, so an empty sector list is written as [] by encode.
+ */
 const LUA_PRELUDE = `
 local P = ARGV[1]
+local EMPTY_LIST = '#an empty list#'
+local function encode(value)
+  if type(value.sectors) ~= 'table' or next(value.sectors) ~= nil then return cjson.encode(value) end
+  local list = value.sectors
+  value.sectors = EMPTY_LIST
+  local raw = string.gsub(cjson.encode(value), '"sectors":"' .. EMPTY_LIST .. '"', '"sectors":[]')
+  value.sectors = list
+  return raw
+end
 local function getjson(key) local raw = redis.call('GET', key); if raw then return cjson.decode(raw) end; return nil end
-local function setjson(key, value) redis.call('SET', key, cjson.encode(value)) end
+local function setjson(key, value) redis.call('SET', key, encode(value)) end
 local function isthread(thread) return thread ~= nil and thread ~= cjson.null and thread ~= '' end
 local function subname(chat, thread) if isthread(thread) then return chat .. ':' .. thread end; return chat end
+-- The names of a chat's subscriptions: its own and each forum topic's.
+local function chatsubs(chat)
+  local subs = { chat }
+  for _, thread in ipairs(redis.call('SMEMBERS', P .. 'st:' .. chat)) do table.insert(subs, chat .. ':' .. thread) end
+  return subs
+end
 local function finish(id, status, err, now)
   local d = getjson(P .. 'd:' .. id); if not d then return nil end
   redis.call('ZREM', P .. 'd:pending', id); redis.call('SREM', P .. 'd:sending', id)
@@ -108,9 +113,7 @@ end
 -- Every subscription of a chat that is still running stops (one stopped before keeps its reason); returns how many.
 local function stopchat(chat, reason, now)
   local stopped = 0
-  local subs = { chat }
-  for _, thread in ipairs(redis.call('SMEMBERS', P .. 'st:' .. chat)) do table.insert(subs, chat .. ':' .. thread) end
-  for _, sub in ipairs(subs) do
+  for _, sub in ipairs(chatsubs(chat)) do
     local s = getjson(P .. 's:' .. sub)
     if s and s.status ~= 'stopped' then stopped = stopped + stop(sub, reason, now) end
   end
@@ -119,6 +122,66 @@ end
 `;
 
 const SCRIPTS = {
+  /**
+   * ARGV: prefix, chatId, thread|"", the new subscription's settings as JSON, now → the subscription as JSON. Active
+   * from now (since its start when it was active already); what the digest run recorded (last period, content mark)
+   * stays.
+   */
+  saveSubscription: `${LUA_PRELUDE}
+local chat, thread, now = ARGV[2], ARGV[3], tonumber(ARGV[5])
+local sub = subname(chat, thread)
+local was = getjson(P .. 's:' .. sub)
+local s = cjson.decode(ARGV[4])
+s.status = 'active'; s.stopReason = cjson.null; s.nextCheckAt = now
+s.activeSince = (was and was.status == 'active') and was.activeSince or now
+s.lastPeriod = was and was.lastPeriod or cjson.null
+s.contentMark = was and was.contentMark or cjson.null
+setjson(P .. 's:' .. sub, s)
+redis.call('SADD', P .. 's:ids', sub); redis.call('ZADD', P .. 's:due', now, sub)
+if isthread(thread) then redis.call('SADD', P .. 'st:' .. chat, thread) end
+if s.chatKind == 'channel' and s.createdBy ~= cjson.null then redis.call('SADD', P .. 's:by:' .. tostring(s.createdBy), chat) end
+return encode(s)`,
+  /**
+   * ARGV: prefix, subscription name, the change as JSON (only the fields it changes), now → the subscription as JSON,
+   * or "" when there is none. Checked again at the next tick; the status is not the change's to touch.
+   */
+  updateSubscription: `${LUA_PRELUDE}
+local sub, now = ARGV[2], tonumber(ARGV[4])
+local s = getjson(P .. 's:' .. sub); if not s then return '' end
+local change = cjson.decode(ARGV[3])
+for _, field in ipairs({ 'language', 'script', 'schedule', 'sectors', 'silent' }) do
+  if change[field] ~= nil then s[field] = change[field] end
+end
+s.nextCheckAt = now; setjson(P .. 's:' .. sub, s)
+if s.status == 'active' then redis.call('ZADD', P .. 's:due', now, sub) end
+return encode(s)`,
+  /** ARGV: prefix, subscription name. Only an active subscription pauses: a stopped one stays stopped. */
+  pause: `${LUA_PRELUDE}
+local s = getjson(P .. 's:' .. ARGV[2]); if not s or s.status ~= 'active' then return 0 end
+s.status = 'paused'; setjson(P .. 's:' .. ARGV[2], s); redis.call('ZREM', P .. 's:due', ARGV[2])
+return 1`,
+  /** ARGV: prefix, subscription name, now. A paused or stopped subscription is active again from now. */
+  resume: `${LUA_PRELUDE}
+local sub, now = ARGV[2], tonumber(ARGV[3])
+local s = getjson(P .. 's:' .. sub); if not s or s.status == 'active' then return 0 end
+s.status = 'active'; s.stopReason = cjson.null; s.activeSince = now; s.nextCheckAt = now
+setjson(P .. 's:' .. sub, s); redis.call('ZADD', P .. 's:due', now, sub)
+return 1`,
+  /**
+   * ARGV: prefix, "u"|"c", id, language, script, first seen (ISO), subscriptions too (1|0). A person is recorded when
+   * unknown, a chat only changed when known; every subscription of the chat (its own, each topic's) follows.
+   */
+  setLanguage: `${LUA_PRELUDE}
+local hash = P .. ARGV[2] .. ':' .. ARGV[3]
+if ARGV[2] == 'u' then redis.call('HSETNX', hash, 'firstSeenAt', ARGV[6]) end
+if redis.call('EXISTS', hash) == 1 then redis.call('HSET', hash, 'language', ARGV[4], 'script', ARGV[5]) end
+if ARGV[7] == '1' then
+  for _, sub in ipairs(chatsubs(ARGV[3])) do
+    local s = getjson(P .. 's:' .. sub)
+    if s then s.language = ARGV[4]; s.script = ARGV[5]; setjson(P .. 's:' .. sub, s) end
+  end
+end
+return 1`,
   /**
    * ARGV: prefix, chatId, thread|"", periodKey|"" , dueAt, nextCheckAt, now. A new instant delivery ("i…") finishes
    * the subscription's older instant deliveries still pending as empty: it covers everything they would have said.
@@ -164,13 +227,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, '
   else
     redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
     d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-    table.insert(claimed, { id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
+    table.insert(claimed, encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
       language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
-      chatKind = s.chatKind })
+      chatKind = s.chatKind }))
   end
 end
-if #claimed == 0 then return '[]' end
-return cjson.encode(claimed)`,
+return '[' .. table.concat(claimed, ',') .. ']'`,
   /** ARGV: prefix, chatId, thread|"", period, now → JSON delivery or "" */
   claimFor: `${LUA_PRELUDE}
 local sub = subname(ARGV[2], ARGV[3])
@@ -181,7 +243,7 @@ local s = getjson(P .. 's:' .. sub)
 if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', tonumber(ARGV[5])); return '' end
 redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
 d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-return cjson.encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
+return encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
   language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
   chatKind = s.chatKind })`,
   /** ARGV: prefix, id, messageId, contentMark, now */
@@ -259,9 +321,126 @@ for _, move in ipairs(moves) do
 end
 redis.call('DEL', P .. 'st:' .. from)
 return 1`,
+  /**
+   * Schema upgrade 1, ARGV: prefix, subscription names…: a subscription stored before scripts reads Cyrillic; before
+   * topics and silent digests, it has no thread and its sound; a channel's is listed under the person who set it up.
+   */
+  upgradeSubscriptions: `${LUA_PRELUDE}
+for i = 2, #ARGV do
+  local s = getjson(P .. 's:' .. ARGV[i])
+  if s then
+    if s.script ~= 'latn' then s.script = 'cyrl' end
+    if s.threadId == nil then s.threadId = cjson.null end
+    if s.silent == nil then s.silent = false end
+    setjson(P .. 's:' .. ARGV[i], s)
+    if s.chatKind == 'channel' and s.createdBy ~= nil and s.createdBy ~= cjson.null then
+      redis.call('SADD', P .. 's:by:' .. tostring(s.createdBy), tostring(s.chatId))
+    end
+  end
+end
+return 1`,
+  /** Schema upgrade 1, ARGV: prefix, delivery ids…: a delivery stored before topics has no thread. */
+  upgradeDeliveries: `${LUA_PRELUDE}
+for i = 2, #ARGV do
+  local d = getjson(P .. 'd:' .. ARGV[i])
+  if d and d.threadId == nil then d.threadId = cjson.null; setjson(P .. 'd:' .. ARGV[i], d) end
+end
+return 1`,
+  /** ARGV: prefix, version. The stored schema version only goes up (instances opening at once upgrade alike). */
+  raiseSchema: `${LUA_PRELUDE}
+if tonumber(redis.call('GET', P .. 'schema') or '0') < tonumber(ARGV[2]) then redis.call('SET', P .. 'schema', ARGV[2]) end
+return 1`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
+type Arg = string | number;
+
+/** The scripts as commands of ioredis (defineCommand), on a connection and in a pipeline alike. */
+declare module "ioredis" {
+  // Only an interface merges with ioredis's own declaration.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    saveSubscription(prefix: string, chatId: number, thread: Arg, settings: string, now: number): Result<string, Context>;
+    updateSubscription(prefix: string, subscription: string, change: string, now: number): Result<string, Context>;
+    pause(prefix: string, subscription: string): Result<number, Context>;
+    resume(prefix: string, subscription: string, now: number): Result<number, Context>;
+    setLanguage(
+      prefix: string,
+      hash: "u" | "c",
+      id: number,
+      language: Locale,
+      script: Script,
+      firstSeenAt: string,
+      subscriptions: 0 | 1,
+    ): Result<number, Context>;
+    recordDecision(
+      prefix: string,
+      chatId: number,
+      thread: Arg,
+      period: string,
+      dueAt: number,
+      nextCheckAt: number,
+      now: number,
+    ): Result<number, Context>;
+    claim(prefix: string, now: number, limit: number): Result<string, Context>;
+    claimFor(prefix: string, chatId: number, thread: Arg, period: string, now: number): Result<string, Context>;
+    markSent(prefix: string, id: number, messageId: number, contentMark: string, now: number): Result<number, Context>;
+    finish(prefix: string, id: number, status: DeliveryStatus, error: string, now: number): Result<number, Context>;
+    retry(prefix: string, id: number, nextAttemptAt: number, error: string, countsAsAttempt: 0 | 1): Result<number, Context>;
+    drop(prefix: string, id: number, reason: StopReason, error: string, now: number): Result<number, Context>;
+    stop(prefix: string, subscription: string, reason: StopReason, now: number): Result<number, Context>;
+    stopChat(prefix: string, chatId: number, reason: StopReason, now: number): Result<number, Context>;
+    requeue(prefix: string): Result<number, Context>;
+    move(prefix: string, from: number, to: number): Result<number, Context>;
+    upgradeSubscriptions(prefix: string, ...subscriptions: string[]): Result<number, Context>;
+    upgradeDeliveries(prefix: string, ...ids: string[]): Result<number, Context>;
+    raiseSchema(prefix: string, version: number): Result<number, Context>;
+  }
+}
+
+/** Records read or changed at a time by a schema upgrade. */
+const UPGRADE_BATCH = 500;
+
+/**
+ * Brings data stored by older versions to the shape this code reads, once, at open; the stored version ("schema")
+ * says which upgrades ran, as SQLite's PRAGMA user_version does for its migrations. Append only: an upgrade that has
+ * shipped is never edited. Each step is idempotent, record by record in a script, so that instances opening at once
+ * and an instance already running meet only whole records. Instances of an older version are stopped before (they
+ * would write old shapes again).
+ */
+const SCHEMA_UPGRADES: readonly ((redis: Redis, prefix: string) => Promise<void>)[] = [
+  // 1: scripts, forum topics and silent digests. Users and chats read Cyrillic until they choose; subscriptions and
+  // deliveries get their script, thread and sound (upgradeSubscriptions, upgradeDeliveries).
+  async (redis, prefix) => {
+    for (const hash of ["u", "c"]) {
+      for await (const keys of redis.scanStream({ match: `${prefix}${hash}:*`, type: "hash", count: 1000 })) {
+        const pipeline = redis.pipeline();
+        for (const key of keys as string[]) pipeline.hsetnx(key, "script", "cyrl");
+        await pipeline.exec();
+      }
+    }
+    const names = await redis.smembers(`${prefix}s:ids`);
+    for (let start = 0; start < names.length; start += UPGRADE_BATCH) {
+      await redis.upgradeSubscriptions(prefix, ...names.slice(start, start + UPGRADE_BATCH));
+    }
+    const last = Number((await redis.get(`${prefix}d:seq`)) ?? 0);
+    for (let first = 1; first <= last; first += UPGRADE_BATCH) {
+      const ids = Array.from({ length: Math.min(UPGRADE_BATCH, last - first + 1) }, (_, index) => String(first + index));
+      await redis.upgradeDeliveries(prefix, ...ids);
+    }
+  },
+];
+
+/** The schema version this code reads. */
+export const REDIS_SCHEMA_VERSION = SCHEMA_UPGRADES.length;
+
+async function upgradeSchema(redis: Redis, prefix: string): Promise<void> {
+  const stored = Number((await redis.get(`${prefix}schema`)) ?? 0);
+  for (let version = stored; version < SCHEMA_UPGRADES.length; version++) {
+    await SCHEMA_UPGRADES[version]!(redis, prefix);
+    await redis.raiseSchema(prefix, version + 1);
+  }
+}
 
 /** Telegram stops resending an update long before this. */
 const UPDATE_MEMORY_SECONDS = 24 * 60 * 60;
@@ -298,9 +477,15 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const prefix = options.prefix ?? "vb:";
   const now = options.now ?? (() => new Date());
   const key = (...parts: (string | number)[]) => prefix + parts.join(":");
-  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 0, lua });
-  const run = (name: ScriptName, ...args: (string | number)[]) =>
-    (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(prefix, ...args);
+  for (const [name, lua] of Object.entries(SCRIPTS) as [ScriptName, string][]) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  try {
+    await upgradeSchema(redis, prefix);
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreOpenError(
+      `Cannot upgrade the data in Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 
   const readUser = async (userId: number): Promise<UserRecord | undefined> => {
     const fields = await redis.hgetall(key("u", userId));
@@ -308,7 +493,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     return {
       id: userId,
       language: (fields.language as Locale | undefined) ?? null,
-      script: scriptOf(fields.script),
+      script: fields.script as Script,
       firstSeenAt: fields.firstSeenAt,
     };
   };
@@ -320,7 +505,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       kind: fields.kind as ChatKind,
       title: fields.title ?? null,
       language: (fields.language as Locale | undefined) ?? null,
-      script: scriptOf(fields.script),
+      script: fields.script as Script,
       firstSeenAt: fields.firstSeenAt,
     };
   };
@@ -328,23 +513,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     const raw = await redis.get(key("s", subscriptionName(chatId, threadId)));
     return raw === null ? undefined : (JSON.parse(raw) as StoredSubscription);
   };
-  const writeSubscription = async (stored: StoredSubscription) => {
-    const name = subscriptionName(stored.chatId, stored.threadId);
-    const multi = redis.multi().set(key("s", name), JSON.stringify(stored)).sadd(key("s", "ids"), name);
-    if (stored.threadId != null) multi.sadd(key("st", stored.chatId), stored.threadId);
-    if (stored.chatKind === "channel" && stored.createdBy !== null) multi.sadd(key("s", "by", stored.createdBy), stored.chatId);
-    if (stored.status === "active") multi.zadd(key("s", "due"), stored.nextCheckAt, name);
-    else multi.zrem(key("s", "due"), name);
-    await multi.exec();
-  };
-  /** The chat's language is every one of its subscriptions' language: its own and each topic's. */
-  const setSubscriptionLanguage = async (chatId: number, language: Locale, script: Script) => {
-    const threads = (await redis.smembers(key("st", chatId))).map(Number);
-    for (const threadId of [null, ...threads]) {
-      const stored = await readSubscription(chatId, threadId);
-      if (stored) await writeSubscription({ ...stored, language, script });
-    }
-  };
+  const parsedSubscription = (raw: string) => (raw === "" ? undefined : toSubscription(JSON.parse(raw) as StoredSubscription));
 
   /**
    * The oldest due time among queued deliveries. Pending ones are ordered by next attempt, not by due time, so this
@@ -365,24 +534,27 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const store: Store = {
     getUser: readUser,
     async touchUser(userId) {
-      await redis.hsetnx(key("u", userId), "firstSeenAt", now().toISOString());
+      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hsetnx(key("u", userId), "script", "cyrl").exec();
       return (await readUser(userId))!;
     },
     async setUserLanguage(userId, language, script = "cyrl") {
-      await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hset(key("u", userId), { language, script }).exec();
-      await setSubscriptionLanguage(userId, language, script);
+      // A person's private chat has the person's id: their digest follows their language and script.
+      await redis.setLanguage(prefix, "u", userId, language, script, now().toISOString(), 1);
     },
     getChat: readChat,
     async touchChat(chat) {
       const fields: Record<string, string> = { kind: chat.kind };
       if (chat.title !== null) fields.title = chat.title;
-      await redis.multi().hsetnx(key("c", chat.id), "firstSeenAt", now().toISOString()).hset(key("c", chat.id), fields).exec();
+      await redis
+        .multi()
+        .hsetnx(key("c", chat.id), "firstSeenAt", now().toISOString())
+        .hsetnx(key("c", chat.id), "script", "cyrl")
+        .hset(key("c", chat.id), fields)
+        .exec();
       return (await readChat(chat.id))!;
     },
     async setChatLanguage(chatId, language, script = "cyrl") {
-      if ((await redis.exists(key("c", chatId))) === 0) return;
-      await redis.hset(key("c", chatId), { language, script });
-      if (chatId < 0) await setSubscriptionLanguage(chatId, language, script);
+      await redis.setLanguage(prefix, "c", chatId, language, script, now().toISOString(), chatId < 0 ? 1 : 0);
     },
 
     async getSubscription(chatId, threadId) {
@@ -400,67 +572,40 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         .map(toSubscription);
     },
     async saveSubscription(subscription) {
-      const at = now().getTime();
-      const threadId = subscription.threadId ?? null;
-      const existing = await readSubscription(subscription.chatId, threadId);
-      const schedule = {
-        ...subscription.schedule,
-        weekday: subscription.schedule.frequency === "weekly" ? subscription.schedule.weekday : null,
-      };
-      const stored: StoredSubscription = {
+      const settings = {
         chatId: subscription.chatId,
-        threadId,
+        threadId: subscription.threadId ?? null,
         chatKind: subscription.chatKind,
         language: subscription.language,
         script: subscription.script ?? "cyrl",
-        schedule,
+        schedule: normalSchedule(subscription.schedule),
         sectors: subscription.sectors,
         silent: subscription.silent ?? silentByDefault(subscription.chatKind),
-        status: "active",
-        stopReason: null,
-        activeSince: existing?.status === "active" ? existing.activeSince : at,
-        nextCheckAt: at,
-        lastPeriod: existing?.lastPeriod ?? null,
-        contentMark: existing?.contentMark ?? null,
         createdBy: subscription.createdBy,
       };
-      await writeSubscription(stored);
-      return toSubscription(stored);
+      const { chatId, threadId } = subscription;
+      const raw = await redis.saveSubscription(prefix, chatId, threadId ?? "", JSON.stringify(settings), now().getTime());
+      return parsedSubscription(raw)!;
     },
     async updateSubscription(chatId, change, threadId) {
-      const existing = await readSubscription(chatId, threadId);
-      if (!existing) return undefined;
-      const schedule = change.schedule ?? existing.schedule;
-      const stored: StoredSubscription = {
-        ...existing,
-        language: change.language ?? existing.language,
-        script: change.script ?? scriptOf(existing.script),
-        schedule: { ...schedule, weekday: schedule.frequency === "weekly" ? schedule.weekday : null },
-        sectors: change.sectors === undefined ? existing.sectors : change.sectors,
-        silent: change.silent ?? existing.silent ?? false,
-        nextCheckAt: now().getTime(),
-      };
-      await writeSubscription(stored);
-      return toSubscription(stored);
+      const fields = { ...change, schedule: change.schedule && normalSchedule(change.schedule) };
+      const raw = await redis.updateSubscription(prefix, subscriptionName(chatId, threadId), JSON.stringify(fields), now().getTime());
+      return parsedSubscription(raw);
     },
     async pauseSubscription(chatId, threadId) {
-      const existing = await readSubscription(chatId, threadId);
-      if (existing?.status === "active") await writeSubscription({ ...existing, status: "paused" });
+      await redis.pause(prefix, subscriptionName(chatId, threadId));
     },
     async resumeSubscription(chatId, threadId) {
-      const existing = await readSubscription(chatId, threadId);
-      if (!existing || existing.status === "active") return;
-      const at = now().getTime();
-      await writeSubscription({ ...existing, status: "active", stopReason: null, activeSince: at, nextCheckAt: at });
+      await redis.resume(prefix, subscriptionName(chatId, threadId), now().getTime());
     },
     async stopSubscription(chatId, reason: StopReason, threadId) {
-      await run("stop", subscriptionName(chatId, threadId), reason, now().getTime());
+      await redis.stop(prefix, subscriptionName(chatId, threadId), reason, now().getTime());
     },
     async stopChat(chatId, reason) {
-      return Number(await run("stopChat", chatId, reason, now().getTime()));
+      return redis.stopChat(prefix, chatId, reason, now().getTime());
     },
     async moveChat(fromChatId, toChatId) {
-      await run("move", fromChatId, toChatId);
+      await redis.move(prefix, fromChatId, toChatId);
     },
 
     async dueSubscriptions(at, limit) {
@@ -477,28 +622,20 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       const pipeline = redis.pipeline();
       for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
         const period: Period | undefined = deliver;
-        (pipeline as unknown as Record<string, (...a: (string | number)[]) => unknown>).recordDecision!(
-          prefix,
-          chatId,
-          threadId ?? "",
-          period?.key ?? "",
-          period?.dueAt.getTime() ?? 0,
-          nextCheckAt.getTime(),
-          at,
-        );
+        pipeline.recordDecision(prefix, chatId, threadId ?? "", period?.key ?? "", period?.dueAt.getTime() ?? 0, nextCheckAt.getTime(), at);
       }
       await pipeline.exec();
     },
 
     async requeueInterrupted() {
-      return Number(await run("requeue"));
+      return redis.requeue(prefix);
     },
     async claimDeliveries(at, limit) {
-      return (JSON.parse(String(await run("claim", at.getTime(), limit))) as Delivery[]).map(claimed);
+      return JSON.parse(await redis.claim(prefix, at.getTime(), limit)) as Delivery[];
     },
     async claimDeliveryFor(chatId, period, at, threadId) {
-      const raw = String(await run("claimFor", chatId, threadId ?? "", period, at.getTime()));
-      return raw === "" ? undefined : claimed(JSON.parse(raw) as Delivery);
+      const raw = await redis.claimFor(prefix, chatId, threadId ?? "", period, at.getTime());
+      return raw === "" ? undefined : (JSON.parse(raw) as Delivery);
     },
     async firstSightOfUpdate(updateId) {
       return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";
@@ -510,22 +647,22 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       return raws
         .filter((raw): raw is string => raw !== null)
         .map((raw) => JSON.parse(raw) as StoredDelivery)
-        .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId ?? null, period: delivery.period }));
+        .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId, period: delivery.period }));
     },
     async markSent(deliveryId, messageId, contentMark) {
-      await run("markSent", deliveryId, messageId, contentMark, now().getTime());
+      await redis.markSent(prefix, deliveryId, messageId, contentMark, now().getTime());
     },
     async markEmpty(deliveryId) {
-      await run("finish", deliveryId, "empty", "", now().getTime());
+      await redis.finish(prefix, deliveryId, "empty", "", now().getTime());
     },
     async markRetry(deliveryId, nextAttemptAt, error, countsAsAttempt) {
-      await run("retry", deliveryId, nextAttemptAt.getTime(), error, countsAsAttempt ? 1 : 0);
+      await redis.retry(prefix, deliveryId, nextAttemptAt.getTime(), error, countsAsAttempt ? 1 : 0);
     },
     async markFailed(deliveryId, error) {
-      await run("finish", deliveryId, "failed", error, now().getTime());
+      await redis.finish(prefix, deliveryId, "failed", error, now().getTime());
     },
     async markDropped(deliveryId, reason, error) {
-      return ((await run("drop", deliveryId, reason, error, now().getTime())) as number) > 0;
+      return (await redis.drop(prefix, deliveryId, reason, error, now().getTime())) > 0;
     },
 
     async stats(since: Date): Promise<Stats> {

@@ -186,11 +186,16 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
          active_since = CASE WHEN status = 'active' THEN active_since ELSE excluded.active_since END,
          status = 'active', created_by = excluded.created_by, updated_at = excluded.updated_at`,
     ),
-    updateSubscription: db.prepare(
-      `UPDATE subscriptions SET language = @language, script = @script, frequency = @frequency, weekday = @weekday,
-         minute_of_day = @minuteOfDay, timezone = @timezone, sectors = @sectors, silent = @silent, next_check_at = @now,
-         updated_at = @now
-       WHERE chat_id = @chatId AND thread_id = @threadId`,
+    // Only the fields the change gives (NULL: not changed; sectors, which may be NULL, say so in @setSectors), in one
+    // statement, as the Redis store's script: two changes of different fields keep both, and the status is not theirs.
+    updateSubscription: db.prepare<[Record<string, unknown>], SubscriptionRow>(
+      `UPDATE subscriptions SET language = COALESCE(@language, language), script = COALESCE(@script, script),
+         frequency = COALESCE(@frequency, frequency), weekday = CASE WHEN @frequency IS NULL THEN weekday ELSE @weekday END,
+         minute_of_day = COALESCE(@minuteOfDay, minute_of_day), timezone = COALESCE(@timezone, timezone),
+         sectors = CASE WHEN @setSectors = 1 THEN @sectors ELSE sectors END, silent = COALESCE(@silent, silent),
+         next_check_at = @now, updated_at = @now
+       WHERE chat_id = @chatId AND thread_id = @threadId
+       RETURNING *`,
     ),
     pause: db.prepare<[number, number, number]>(
       "UPDATE subscriptions SET status = 'paused', updated_at = ? WHERE chat_id = ? AND thread_id = ? AND status = 'active'",
@@ -466,23 +471,22 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       return getSubscription(subscription.chatId, subscription.threadId)!;
     },
     updateSubscription(chatId, change, threadId) {
-      const current = getSubscription(chatId, threadId);
-      if (!current) return undefined;
-      const schedule = change.schedule ?? current.schedule;
-      statements.updateSubscription.run({
+      const { schedule } = change;
+      const row = statements.updateSubscription.get({
         chatId,
         threadId: threadColumn(threadId),
-        language: change.language ?? current.language,
-        script: change.script ?? current.script,
-        frequency: schedule.frequency,
-        weekday: schedule.frequency === "weekly" ? schedule.weekday : null,
-        minuteOfDay: schedule.minuteOfDay,
-        timezone: schedule.timezone,
-        sectors: sectorsColumn(change.sectors === undefined ? current.sectors : change.sectors),
-        silent: (change.silent ?? current.silent) ? 1 : 0,
+        language: change.language ?? null,
+        script: change.script ?? null,
+        frequency: schedule?.frequency ?? null,
+        weekday: schedule?.frequency === "weekly" ? schedule.weekday : null,
+        minuteOfDay: schedule?.minuteOfDay ?? null,
+        timezone: schedule?.timezone ?? null,
+        setSectors: change.sectors === undefined ? 0 : 1,
+        sectors: change.sectors === undefined ? null : sectorsColumn(change.sectors),
+        silent: change.silent === undefined ? null : change.silent ? 1 : 0,
         now: now().getTime(),
       });
-      return getSubscription(chatId, threadId);
+      return row && toSubscription(row);
     },
     pauseSubscription(chatId, threadId) {
       statements.pause.run(now().getTime(), chatId, threadColumn(threadId));

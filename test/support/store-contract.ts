@@ -5,12 +5,19 @@ import type { Store } from "../../src/store/types.js";
 /**
  * What every Store must do, whatever engine is behind it. Written with `await` on every call so that an
  * asynchronous engine can run the same suite. `open(now)` gives a fresh, empty store whose clock is `now`;
- * `reopen` (optional) gives a second handle on the same data, as after a restart.
+ * `reopen` (optional) gives a second handle on the same data, as after a restart; `alongside` (optional) a second
+ * handle open at the same time, as a second instance has (without it, the races run on the one store); `raceRounds`
+ * how many rounds each race runs (DEFAULT_RACE_ROUNDS unless given).
  */
 export type StoreFactory = {
   open: (now: () => Date) => Promise<Store>;
   reopen?: (store: Store, now: () => Date) => Promise<Store>;
+  alongside?: (store: Store, now: () => Date) => Promise<Store>;
+  raceRounds?: number;
 };
+
+/** Rounds of each race: enough for a read-then-write to lose hundreds of times, few enough for a fast suite. */
+const DEFAULT_RACE_ROUNDS = 300;
 
 const daily = (minuteOfDay: number, timezone = "Asia/Almaty"): Schedule => ({ frequency: "daily", weekday: null, minuteOfDay, timezone });
 const instant = (minuteOfDay = 540, timezone = "Asia/Almaty"): Schedule => ({ frequency: "instant", weekday: null, minuteOfDay, timezone });
@@ -138,6 +145,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(Object.fromEntries(claimed.map((d) => [d.chatId, d.chatKind]))).toEqual({ "-1003": "channel", "40": "private" });
       await store.recordDecision(-1002, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.claimDeliveryFor(-1002, "d2025-09-05", clock)).toMatchObject({ chatId: -1002, chatKind: "channel" });
+      await store.close();
+    });
+
+    it("keeps an empty sector list a list through the digest run's changes", async () => {
+      const store = await fresh();
+      await store.saveSubscription({ chatId: 14, chatKind: "private", language: "ru", schedule: daily(540), sectors: [], createdBy: 14 });
+      await store.recordDecision(14, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      const [delivery] = await store.claimDeliveries(clock, 5);
+      expect(delivery?.sectors).toEqual([]);
+      await store.markSent(delivery!.id, 1, "2025-09-05");
+      expect((await store.getSubscription(14))?.sectors).toEqual([]);
+      expect((await store.updateSubscription(14, { silent: true }))?.sectors).toEqual([]);
       await store.close();
     });
 
@@ -442,6 +461,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    describeRaces(factory, now, fresh);
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it("keeps everything across a restart; deliveries caught sending go back to the queue", async () => {
@@ -467,5 +488,141 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await again.close();
       });
     }
+  });
+}
+
+/** How many rounds lost each thing checked: every count must stay 0. */
+type Losses = Record<string, number>;
+const count = (losses: Losses, what: string, lost: boolean) => {
+  losses[what] = (losses[what] ?? 0) + (lost ? 1 : 0);
+};
+
+/** Runs `step` after `hops` round trips to the store. */
+const later = async (store: Store, hops: number, step: () => Promise<unknown>) => {
+  for (let hop = 0; hop < hops; hop++) await store.healthy();
+  return step();
+};
+
+/**
+ * Two instances (two handles on the same data) change the same subscription at the same moment, round after round:
+ * each change must survive the other, and a stop must survive a pause or a settings change (stop wins).
+ */
+function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Promise<Store>): void {
+  const rounds = factory.raceRounds ?? DEFAULT_RACE_ROUNDS;
+  const pair = async (): Promise<[Store, Store]> => {
+    const first = await fresh();
+    return [first, factory.alongside ? await factory.alongside(first, now) : first];
+  };
+  const closeBoth = async ([a, b]: [Store, Store]) => {
+    if (b !== a) await b.close();
+    await a.close();
+  };
+  const group = (chatId: number) =>
+    ({ chatId, chatKind: "supergroup", language: "ru", schedule: daily(540), sectors: null, createdBy: 1 }) as const;
+
+  it(`two instances changing different settings of one subscription at once lose neither (${rounds} rounds)`, async () => {
+    const [a, b] = await pair();
+    const losses: Losses = {};
+    for (let round = 0; round < rounds; round++) {
+      const chatId = -5000 - round;
+      await a.touchChat({ id: chatId, kind: "supergroup", title: "G" });
+      await a.saveSubscription(group(chatId));
+      await Promise.all([
+        a.updateSubscription(chatId, { sectors: ["agro"] }),
+        b.setChatLanguage(chatId, "kk", "latn"),
+        a.updateSubscription(chatId, { schedule: daily(600) }),
+        b.updateSubscription(chatId, { silent: false }),
+      ]);
+      const stored = await a.getSubscription(chatId);
+      count(losses, "sectors", stored?.sectors?.join() !== "agro");
+      count(losses, "language", stored?.language !== "kk" || stored.script !== "latn");
+      count(losses, "time", stored?.schedule.minuteOfDay !== 600);
+      count(losses, "silent", stored?.silent !== false);
+    }
+    expect(losses).toEqual({ sectors: 0, language: 0, time: 0, silent: 0 });
+    await closeBoth([a, b]);
+  });
+
+  it(`a settings change during the digest run loses neither the change nor the run's bookkeeping (${rounds} rounds)`, async () => {
+    const [a, b] = await pair();
+    const losses: Losses = {};
+    const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+    for (let round = 0; round < rounds; round++) {
+      const chatId = 5000 + round;
+      await a.saveSubscription({ ...group(chatId), chatKind: "private" });
+      // The run's one-step changes start a few round trips late by turns, to land between a change's steps.
+      await Promise.all([
+        b.updateSubscription(chatId, { sectors: ["energy"] }),
+        later(a, round % 3, () => a.recordDecision(chatId, owed, new Date("2025-09-06T04:00:00Z"))),
+      ]);
+      const delivery = await a.claimDeliveryFor(chatId, owed.key, now());
+      count(losses, "delivery", delivery?.sectors?.join() !== "energy");
+      if (delivery)
+        await Promise.all([b.setUserLanguage(chatId, "kk"), later(a, round % 4, () => a.markSent(delivery.id, 1, "2025-09-05"))]);
+      const stored = await a.getSubscription(chatId);
+      count(losses, "sectors", stored?.sectors?.join() !== "energy");
+      count(losses, "language", stored?.language !== "kk");
+      count(losses, "lastPeriod", stored?.lastPeriod !== owed.key);
+      count(losses, "contentMark", stored?.contentMark !== "2025-09-05");
+    }
+    expect(losses).toEqual({ delivery: 0, sectors: 0, language: 0, lastPeriod: 0, contentMark: 0 });
+    await closeBoth([a, b]);
+  });
+
+  it(`a stop wins over a pause or a settings change at the same moment; a resume ends in one order or the other (${rounds} rounds)`, async () => {
+    const [a, b] = await pair();
+    const losses: Losses = {};
+    const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+    const next = new Date("2025-09-06T04:00:00Z");
+    const stopped: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      // Four chats a round: a pause against a refused digest, a settings change against the chat lost, a pause
+      // against an unsubscribe, and a resume against the chat lost.
+      const [refused, lost, unsubscribed, resumed] = [0, 1, 2, 3].map((offset) => -6000 - round * 4 - offset) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      for (const chatId of [refused, lost, unsubscribed, resumed]) await a.saveSubscription(group(chatId));
+      await a.recordDecision(refused, owed, next);
+      const inFlight = await a.claimDeliveryFor(refused, owed.key, now());
+      await a.pauseSubscription(resumed);
+      await Promise.all([
+        a.pauseSubscription(refused),
+        b.markDropped(inFlight!.id, "blocked", "Forbidden: bot was blocked by the user"),
+        b.updateSubscription(lost, { sectors: ["agro"] }),
+        a.stopChat(lost, "removed"),
+        b.pauseSubscription(unsubscribed),
+        a.stopSubscription(unsubscribed, "unsubscribed"),
+        b.resumeSubscription(resumed),
+        a.stopChat(resumed, "removed"),
+      ]);
+      const [s1, s2, s3, s4] = await Promise.all([refused, lost, unsubscribed, resumed].map((chatId) => a.getSubscription(chatId)));
+      count(losses, "pause over a refused digest", s1?.status !== "stopped" || s1.stopReason !== "blocked");
+      count(losses, "settings over a lost chat", s2?.status !== "stopped" || s2.stopReason !== "removed");
+      count(losses, "settings change", s2?.sectors?.join() !== "agro");
+      count(losses, "pause over unsubscribe", s3?.status !== "stopped" || s3.stopReason !== "unsubscribed");
+      // Resumed after the stop (an explicit restart) or stopped after the resume: never a mix of the two.
+      const serial = s4?.status === "active" ? s4.stopReason === null : s4?.status === "stopped" && s4.stopReason === "removed";
+      count(losses, "resume against a lost chat", !serial);
+      stopped.push(refused, lost, unsubscribed);
+    }
+    // No stopped subscription is left due for the scheduler either.
+    const due = new Set((await a.dueSubscriptions(new Date("2030-01-01T00:00:00Z"), rounds * 4)).map((s) => s.chatId));
+    count(
+      losses,
+      "due after the stop",
+      stopped.some((chatId) => due.has(chatId)),
+    );
+    expect(losses).toEqual({
+      "pause over a refused digest": 0,
+      "settings over a lost chat": 0,
+      "settings change": 0,
+      "pause over unsubscribe": 0,
+      "resume against a lost chat": 0,
+      "due after the stop": 0,
+    });
+    await closeBoth([a, b]);
   });
 }
