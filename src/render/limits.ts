@@ -1,9 +1,10 @@
 import type { Briefing } from "../content/types.js";
-import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
+import { LOCALES, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
 import { CYRILLIC } from "../shared/latin.js";
+import { toReaderScript, withoutKeptSpans } from "../shared/script.js";
 import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
-import { inScript, namesALanguage } from "./latin.js";
+import { inScript } from "./script.js";
 import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
 
@@ -32,11 +33,14 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
         }
       }
     }
-    // Kazakh in Latin: every screen transliterated, nothing Cyrillic left, HTML intact, still within the limits.
-    for (const compact of [false, true]) {
-      const options = { locale: "kk" as const, t: translators.kk, compact, script: "latn" as const };
-      const cyrillic = renderSection(briefing, ref, options, { hasOtherVisits: otherVisits });
-      problems.push(...checkLatinScreen(cyrillic, inScript(cyrillic, "latn"), `${payload} (kk latn${compact ? ", group" : ""})`));
+    // Kazakh in Latin and in the Arabic script: every screen transliterated, nothing Cyrillic left but the spans kept
+    // as written, HTML intact, still within the limits.
+    for (const script of ["latn", "arab"] as const) {
+      for (const compact of [false, true]) {
+        const options = { locale: "kk" as const, t: translators.kk, compact, script };
+        const cyrillic = renderSection(briefing, ref, options, { hasOtherVisits: otherVisits });
+        problems.push(...checkScriptScreen(cyrillic, script, `${payload} (kk ${script}${compact ? ", group" : ""})`));
+      }
     }
   }
   return problems;
@@ -44,16 +48,24 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
 
 const tagsOf = (html: string) => html.match(/<[^>]*>|&[a-z]+;/g) ?? [];
 
-/** A screen and its Latin form: no Cyrillic letter left (language names aside), the same tags and entities, the limits. */
-export function checkLatinScreen(cyrillic: Rendered, latin: Rendered, where: string): string[] {
+const NAMES: Record<Exclude<Script, "cyrl">, string> = { latn: "Latin", arab: "the Arabic script" };
+
+/**
+ * A Kazakh screen in another script: no Cyrillic letter left (the spans kept as written aside: a Russian word, a
+ * language's own name), the same tags and entities, the limits.
+ */
+export function checkScriptScreen(cyrillic: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
   const problems: string[] = [];
-  const left = latin.text.replace(/<[^>]*>/g, "").match(new RegExp(CYRILLIC.source, "g"));
-  if (left) problems.push(`${where}: Cyrillic left in Latin: ${[...new Set(left)].join("")}`);
-  if (tagsOf(latin.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
-  if (visibleLength(latin.text) > MAX_MESSAGE_CHARS)
-    problems.push(`${where}: ${visibleLength(latin.text)} characters in Latin, over ${MAX_MESSAGE_CHARS}`);
-  for (const button of latin.keyboard.inline_keyboard.flat()) {
-    if (!namesALanguage(button) && CYRILLIC.test(button.text)) problems.push(`${where}: button "${button.text}" left in Cyrillic`);
+  const written = inScript(cyrillic, script);
+  const name = NAMES[script];
+  const cyrillicLeft = (text: string) => toReaderScript(withoutKeptSpans(text), script).match(new RegExp(CYRILLIC.source, "g"));
+  const left = cyrillicLeft(cyrillic.text.replace(/<[^>]*>/g, ""));
+  if (left) problems.push(`${where}: Cyrillic left in ${name}: ${[...new Set(left)].join("")}`);
+  if (tagsOf(written.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
+  if (visibleLength(written.text) > MAX_MESSAGE_CHARS)
+    problems.push(`${where}: ${visibleLength(written.text)} characters in ${name}, over ${MAX_MESSAGE_CHARS}`);
+  for (const button of cyrillic.keyboard.inline_keyboard.flat()) {
+    if (cyrillicLeft(button.text)) problems.push(`${where}: button "${toReaderScript(button.text, script)}" left in Cyrillic`);
   }
   return problems;
 }
