@@ -108,7 +108,9 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
       if (quote) return quoteBlocks(quote, options);
       return [
         heading(sectionTitle("qt", t)),
-        ...(locale === "kk" && options.script !== undefined && options.script !== "cyrl" ? [italic(transliterationNote(t, options.script))] : []),
+        ...(locale === "kk" && options.script !== undefined && options.script !== "cyrl"
+          ? [italic(transliterationNote(t, options.script))]
+          : []),
         ...briefing.quotes.map(
           (entry, index) =>
             `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(firstWords(quoteText(entry, locale), 12))}»`,

@@ -90,9 +90,7 @@ function arabicWord(word: string): string {
 /** Plain text in the Arabic script: Cyrillic words transliterated, everything else (Latin, digits) as it is. */
 export function toArabic(text: string): string {
   if (!/[\u0400-\u04FF]/.test(text)) return text;
-  return text
-    .replace(CYRILLIC_WORD, arabicWord)
-    .replace(/(?<=[\u0600-\u06FF])[,;?](?!\d)/g, (mark) => ARABIC_PUNCTUATION[mark] ?? mark);
+  return text.replace(CYRILLIC_WORD, arabicWord).replace(/(?<=[\u0600-\u06FF])[,;?](?!\d)/g, (mark) => ARABIC_PUNCTUATION[mark] ?? mark);
 }
 
 /**

@@ -30,12 +30,16 @@ const NAME_CLOSE = "\uE002";
 
 /** Any span that no letter table touches: isolated text (kept spans, and the Arabic script's own isolates). */
 const ISOLATED = /([\u2066\u2067\u2068][^\u2069]*\u2069)/;
-const NAME = new RegExp(`${NAME_OPEN}([^${NAME_SEPARATOR}]*)${NAME_SEPARATOR}([^${NAME_SEPARATOR}]*)${NAME_SEPARATOR}([^${NAME_CLOSE}]*)${NAME_CLOSE}`, "g");
+const NAME = new RegExp(
+  `${NAME_OPEN}([^${NAME_SEPARATOR}]*)${NAME_SEPARATOR}([^${NAME_SEPARATOR}]*)${NAME_SEPARATOR}([^${NAME_CLOSE}]*)${NAME_CLOSE}`,
+  "g",
+);
 const MARKERS = /[\u2068\u2069\uE000-\uE002]/;
 const KEPT = /\u2068([^\u2069]*)\u2069/g;
 const CYRILLIC_LETTER = /[\u0400-\u04FF]/;
 /** What reads left to right inside Arabic text: a link, or a run of digits and Latin letters and what joins them. */
-const LEFT_TO_RIGHT_RUN = /https?:\/\/\S+|[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F]|[ .,:/\-–+%'’](?=[0-9A-Za-z\u00C0-\u024F]))*/g;
+const LEFT_TO_RIGHT_RUN =
+  /https?:\/\/\S+|[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F]|[ .,:/\-–+%'’](?=[0-9A-Za-z\u00C0-\u024F]))*/g;
 
 /** The scripts written right to left: the rich-message renderer sets `is_rtl` by this. */
 export function isRightToLeft(script: Script): boolean {
@@ -92,8 +96,8 @@ export function toReaderScript(text: string, script: Script): string {
 
 /**
  * HTML as the reader sees it: only the text between tags is written in the script; tags, their attributes and
- * entities stay as they are. In the Arabic script a line that starts with something other than an Arabic letter
- * (a date, a figure, a bullet) starts with the right-to-left mark.
+ * entities stay as they are. In the Arabic script a line whose text starts with something other than an Arabic
+ * letter (a date, a figure, a bullet) starts with the right-to-left mark, after the tags that open the line.
  */
 export function toReaderScriptHtml(html: string, script: Script): string {
   if (script === "cyrl" && !MARKERS.test(html)) return html;
@@ -102,7 +106,7 @@ export function toReaderScriptHtml(html: string, script: Script): string {
     .map((part, index) => (index % 2 === 1 ? part : transliterate(part, script)))
     .join("");
   if (!isRightToLeft(script)) return finish(written, script);
-  return written.replace(/(^|\n)(?=[^<\n\u0600-\u06FF\u200F])/g, `$1${RIGHT_TO_LEFT_MARK}`);
+  return written.replace(/(^|\n)((?:<[^>]*>)*)(?=[^<\n\u0600-\u06FF\u200F])/g, `$1$2${RIGHT_TO_LEFT_MARK}`);
 }
 
 /** Text with its kept spans taken out: what must be in the reader's script once written (content:check). */
