@@ -146,7 +146,8 @@ function readContent(folder: string): LoadResult {
     briefings.push(briefing);
   }
 
-  const named = readNames(folder, hash, briefings);
+  // A name is looked for in the visits only when every visit file was read: a refused file has no texts to look in.
+  const named = readNames(folder, hash, briefings, problems.length === 0);
   problems.push(...named.problems);
   briefings.splice(0, briefings.length, ...named.briefings);
 
@@ -198,6 +199,7 @@ function readNames(
   folder: string,
   hash: ReturnType<typeof createHash>,
   briefings: readonly Briefing[],
+  allVisitsRead: boolean,
 ): { briefings: Briefing[]; problems: ContentProblem[] } {
   const path = join(folder, NAMES_FILE);
   if (!existsSync(path)) return { briefings: [...briefings], problems: [] };
@@ -213,7 +215,7 @@ function readNames(
     return result.briefing;
   });
   const problems = names.flatMap((name, index) =>
-    used.has(name.kk)
+    used.has(name.kk) || !allVisitsRead
       ? []
       : [
           {
