@@ -114,7 +114,7 @@ const decodeSwitch = (raw: string | undefined) => (raw === "1" ? true : raw === 
 const KAZAKH_IN_SCRIPT: Partial<Record<Script, string>> = { latn: "kkl", arab: "kka" };
 const SCRIPT_OF_WIRE = new Map(Object.entries(KAZAKH_IN_SCRIPT).map(([script, wire]) => [wire, script as Script]));
 const encodeReading = (language: Locale, script: Script | undefined) =>
-  (language === "kk" && script && KAZAKH_IN_SCRIPT[script]) || language;
+  (language === "kk" && script !== undefined ? KAZAKH_IN_SCRIPT[script] : undefined) ?? language;
 function decodeReading(raw: string | undefined): Reading | undefined {
   const script = raw === undefined ? undefined : SCRIPT_OF_WIRE.get(raw);
   if (script) return { locale: "kk", script };
