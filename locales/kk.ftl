@@ -1,9 +1,11 @@
 # Interface strings, Kazakh. Briefing text itself comes from src/content, never from here.
 
 language-name = Қазақша
-# The Kazakh choices in the language picker; the Latin one is shown transliterated: "Qazaqşa (latyn)".
+# The Kazakh choices in the language picker; the Latin and the Arabic-script (төте) ones are shown transliterated:
+# "Qazaqşa (latyn)", "قازاقشا (توتە)".
 language-name-cyrl = Қазақша (кирилл)
 language-name-latn = Қазақша (латын)
+language-name-arab = Қазақша (төте)
 
 date = { $year } жылғы { $day } { $month ->
     [1] қаңтар
@@ -42,6 +44,7 @@ about-method = Әр дерек осы мақаладан алынған: мақ�
 quote-translation-note = Қазақ тілінен аударма
 quote-original-label = Түпнұсқа:
 quote-transliteration-note = Кирилл жазуынан латын әліпбиіне транслитерация
+quote-transliteration-note-arab = Кирилл жазуынан төте жазуға транслитерация
 button-cyrillic-original = Кириллицадағы түпнұсқа
 quote-button = Пікір { $number }
 
@@ -50,7 +53,8 @@ button-back = Артқа
 button-home = Мәзір
 button-previous = Алдыңғы
 button-next = Келесі
-button-language = 🌐 Тіл / Язык
+# KEEP: a Russian word, which no Kazakh letter table rewrites (shared/script.ts).
+button-language = 🌐 Тіл / { KEEP("Язык") }
 button-visits = 🗂 Барлық сапарлар
 
 ## Language

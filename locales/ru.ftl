@@ -4,6 +4,7 @@ language-name = Русский
 # The Kazakh choices in the language picker (the picker shows them in Kazakh; kept here for every key in both files).
 language-name-cyrl = Казахский (кириллица)
 language-name-latn = Казахский (латиница)
+language-name-arab = Казахский (арабская графика)
 
 date = { $day } { $month ->
     [1] января
@@ -42,6 +43,7 @@ about-method = Каждый факт взят из этой статьи: чег
 quote-translation-note = Перевод с казахского
 quote-original-label = Оригинал:
 quote-transliteration-note = Транслитерация с кириллицы на латиницу
+quote-transliteration-note-arab = Транслитерация с кириллицы на арабскую графику
 button-cyrillic-original = Оригинал на кириллице
 quote-button = Цитата { $number }
 

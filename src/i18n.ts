@@ -5,6 +5,7 @@ import { I18n, type I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import { boundedCache } from "./shared/bounded-cache.js";
 import { LOCALES, type Locale, type Translate } from "./shared/locale.js";
+import { keepAsWritten } from "./shared/script.js";
 
 export const FALLBACK_LOCALE: Locale = "ru";
 
@@ -25,8 +26,9 @@ export function createI18n(): I18n<Context & I18nFlavor> {
   return new I18n<Context & I18nFlavor>({
     defaultLocale: FALLBACK_LOCALE,
     directory: findLocalesDirectory(),
-    // Without this Fluent wraps every variable in invisible Unicode isolation marks.
-    fluentBundleOptions: { useIsolating: false },
+    // Without this Fluent wraps every variable in invisible Unicode isolation marks. KEEP("Язык") marks a span that
+    // no Kazakh letter table rewrites (a Russian word in a Kazakh string): see shared/script.ts.
+    fluentBundleOptions: { useIsolating: false, functions: { KEEP: ([text]) => keepAsWritten(String(text ?? "")) } },
   });
 }
 

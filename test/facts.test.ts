@@ -7,16 +7,18 @@ import { createI18n, translatorFor } from "../src/i18n.js";
 import { stripHtml } from "../src/render/format.js";
 import { briefingRefs } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
+import { inScript } from "../src/render/script.js";
 
 const i18n = createI18n();
 const briefing = content.get("cn25")!;
 /** The article itself, kept beside the content it was written from. */
 const source = readFileSync(join(import.meta.dirname, "../src/content/sources/china-2025.baq-kz.kk.txt"), "utf8");
 
+/** Every screen as a Cyrillic reader gets it: through the edge, which writes the content's names in their form. */
 function rendered(locale: Locale): string {
   const t = translatorFor(i18n, locale);
   return [{ briefingId: briefing.id, section: "home" as const }, ...briefingRefs(briefing)]
-    .map((ref) => stripHtml(renderSection(briefing, ref, { locale, t }).text))
+    .map((ref) => stripHtml(inScript(renderSection(briefing, ref, { locale, t }), "cyrl").text))
     .join("\n")
     .replace(/\s+/g, " ");
 }

@@ -3,14 +3,15 @@ import { content } from "../src/content/index.js";
 import { localizedStrings } from "../src/content/check.js";
 import { createTranslators } from "../src/i18n.js";
 import { MAX_MESSAGE_CHARS, visibleLength } from "../src/render/format.js";
-import { inScript } from "../src/render/latin.js";
-import { checkLatinScreen, checkRenderedLimits } from "../src/render/limits.js";
+import { inScript } from "../src/render/script.js";
+import { checkRenderedLimits, checkScriptScreen } from "../src/render/limits.js";
 import { briefingRefs } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
 import { renderShareableCard } from "../src/render/share-card.js";
 import { createDigestRenderer } from "../src/render/digest.js";
-import { CYRILLIC, LATIN_2021, toLatin, toLatinHtml } from "../src/shared/latin.js";
-import { checkLatinText } from "../src/tools/content-check.js";
+import { CYRILLIC, LATIN_2021, toLatin } from "../src/shared/latin.js";
+import { toReaderScriptHtml } from "../src/shared/script.js";
+import { checkScriptText } from "../src/tools/content-check.js";
 
 const briefing = content.latest;
 const translators = createTranslators();
@@ -98,7 +99,7 @@ describe("the 2021 letter table", () => {
   });
 
   it("never touches tags or entities", () => {
-    expect(toLatinHtml('<b>Келісім</b> &amp; <a href="https://t.me/бот">сілтеме</a> &lt;шеру&gt;')).toBe(
+    expect(toReaderScriptHtml('<b>Келісім</b> &amp; <a href="https://t.me/бот">сілтеме</a> &lt;шеру&gt;', "latn")).toBe(
       '<b>Kelısım</b> &amp; <a href="https://t.me/бот">sılteme</a> &lt;şeru&gt;',
     );
   });
@@ -109,13 +110,16 @@ describe("every content string and screen in Latin", () => {
     const kazakh = localizedStrings(briefing).filter(({ locale }) => locale === "kk");
     expect(kazakh.length).toBeGreaterThan(50);
     for (const { field, text } of kazakh) expect({ field, latin: CYRILLIC.test(toLatin(text)) }).toEqual({ field, latin: false });
-    expect(checkLatinText(briefing)).toEqual([]);
+    expect(checkScriptText(briefing)).toEqual([]);
   });
 
   it("content:check names a Kazakh string a letter of which the table does not know", () => {
     const broken = structuredClone(briefing);
     broken.overview.text.kk = "Ҷ";
-    expect(checkLatinText(broken)).toEqual([{ field: "overview.text.kk", message: "Cyrillic left in Latin: Ҷ" }]);
+    expect(checkScriptText(broken)).toEqual([
+      { field: "overview.text.kk", message: "Cyrillic left in Latin: Ҷ" },
+      { field: "overview.text.kk", message: "Cyrillic left in the Arabic script: Ҷ" },
+    ]);
   });
 
   it("renders every screen of every section in Latin: no Cyrillic, HTML intact, within Telegram's limits", () => {
@@ -124,10 +128,10 @@ describe("every content string and screen in Latin", () => {
       for (const compact of [false, true]) {
         const cyrillic = renderSection(briefing, ref, { locale: "kk", t: translators.kk, compact, script: "latn" });
         const latin = inScript(cyrillic, "latn");
-        expect(checkLatinScreen(cyrillic, latin, ref.section)).toEqual([]);
-        // Callback data never changes.
+        expect(checkScriptScreen(cyrillic, "latn", ref.section)).toEqual([]);
+        // Callback data never changes (what a copy button copies is the reader's text, in their script).
         const data = (screen: typeof latin) =>
-          screen.keyboard.inline_keyboard.flat().map((button) => JSON.stringify({ ...button, text: "" }));
+          screen.keyboard.inline_keyboard.flat().map((button) => JSON.stringify({ ...button, text: "", copy_text: undefined }));
         expect(data(latin)).toEqual(data(cyrillic));
       }
     }
@@ -146,7 +150,7 @@ describe("every content string and screen in Latin", () => {
   it("renders shareable cards and digests in Latin within the limits", () => {
     for (const ref of briefingRefs(briefing)) {
       const card = renderShareableCard(briefing, ref, { locale: "kk", t: translators.kk, compact: true, script: "latn" }, "bot");
-      const latin = toLatinHtml(card.text);
+      const latin = toReaderScriptHtml(card.text, "latn");
       expect(CYRILLIC.test(latin.replace(/<[^>]*>/g, ""))).toBe(false);
       expect(visibleLength(latin)).toBeLessThanOrEqual(MAX_MESSAGE_CHARS);
     }

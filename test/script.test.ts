@@ -25,8 +25,13 @@ async function latinReader() {
   const user = privateUser({ language_code: "kk" });
   await harness.send(messageUpdate(user, "/language"));
   const picker = lastMessageIn(harness, user.id);
-  // Three choices, each named in itself.
-  expect(callbackButtons(picker.reply_markup).map((button) => button.text)).toEqual(["Қазақша (кирилл)", "Qazaqşa (latyn)", "Русский"]);
+  // Four choices, each named in itself.
+  expect(callbackButtons(picker.reply_markup).map((button) => button.text)).toEqual([
+    "Қазақша (кирилл)",
+    "Qazaqşa (latyn)",
+    "قازاقشا (توتە)",
+    "Русский",
+  ]);
   await pressIn(harness, user, user.id, encodeCallback({ kind: "language", language: "kk", script: "latn" }));
   return user;
 }

@@ -2,8 +2,8 @@ import type { Context, MiddlewareFn } from "grammy";
 import { boundedCache } from "../shared/bounded-cache.js";
 import { FALLBACK_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
-import { toLatin } from "../shared/latin.js";
 import { localeFromLanguageCode, scriptFor, type Locale, type Reading, type Translate } from "../shared/locale.js";
+import { transliterate } from "../shared/script.js";
 import type { Store } from "../store/types.js";
 import type { BotContext } from "./context.js";
 import type { Edition } from "./edition.js";
@@ -34,12 +34,15 @@ export async function resolveReading(store: Store, ctx: Pick<Context, "from" | "
   return fromTelegram && { locale: fromTelegram, script: "cyrl" };
 }
 
-/** Interface text for a reader: Latin readers get the Kazakh text transliterated. Reads `translators` at each call. */
+/**
+ * Interface text for a reader: Kazakh in the reader's script (spans kept as written keep their marks, so the edge
+ * leaves them alone when the text is part of a screen). Reads `translators` at each call.
+ */
 export function readerTranslate(translators: Record<Locale, Translate>, reading: () => Reading): Translate {
   return (key, variables) => {
     const { locale, script } = reading();
     const text = translators[locale](key, variables);
-    return script === "latn" ? toLatin(text) : text;
+    return transliterate(text, script);
   };
 }
 

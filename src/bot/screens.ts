@@ -5,15 +5,15 @@ import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
-import { inScript, latinKeyboard } from "../render/latin.js";
+import { inScript, keyboardInScript } from "../render/script.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { hasRichScreen, renderRichSection } from "../render/rich-briefing.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
 import { otherReadingRow } from "../render/twin.js";
-import { toLatinHtml } from "../shared/latin.js";
 import type { Script } from "../shared/locale.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
+import { toReaderScriptHtml } from "../shared/script.js";
 import { isUneditable } from "../telegram/send-errors.js";
 import type { BotContext, LocaleFlavor } from "./context.js";
 
@@ -98,7 +98,7 @@ async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
 /**
  * Shows a screen: edits the message the pressed button belongs to, so navigation stays in one message,
  * or sends a new message for commands and when the old one can no longer be edited.
- * Here, as in the replies below, is the edge where a Kazakh screen becomes Latin for a Latin reader (`script`);
+ * Here, as in the replies below, is the edge where a Kazakh screen is written in the reader's script (`script`);
  * a screen already in its final script (the language picker, a card in another language) is shown with "cyrl".
  */
 export async function show(ctx: Context, rendered: Rendered, script: Script = scriptOf(ctx)): Promise<void> {
@@ -123,9 +123,8 @@ export function replyScreen(ctx: Context, rendered: Rendered, script: Script = s
 
 /** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
 export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"] | ForceReply, script: Script = scriptOf(ctx)) {
-  const latin = script === "latn";
-  const markup = keyboard && latin && "inline_keyboard" in keyboard ? latinKeyboard(keyboard) : keyboard;
-  return ctx.reply(latin ? toLatinHtml(escapeHtml(text)) : escapeHtml(text), {
+  const markup = keyboard && "inline_keyboard" in keyboard ? keyboardInScript(keyboard, script) : keyboard;
+  return ctx.reply(toReaderScriptHtml(escapeHtml(text), script), {
     parse_mode: "HTML",
     ...(markup ? { reply_markup: markup } : {}),
   });

@@ -4,6 +4,7 @@ import { basename, join, relative } from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { libraryOf, type ContentLibrary } from "./library.js";
+import { NAMES_FILE, namesFileSchema, withNames, type NamesFile } from "./names.js";
 import { briefingSchema, topicsFileSchema, type Briefing, type Topic } from "./types.js";
 
 /** Where a problem is: the file, and the line, column and field when they are known. */
@@ -145,6 +146,11 @@ function readContent(folder: string): LoadResult {
     briefings.push(briefing);
   }
 
+  // A name is looked for in the visits only when every visit file was read: a refused file has no texts to look in.
+  const named = readNames(folder, hash, briefings, problems.length === 0);
+  problems.push(...named.problems);
+  briefings.splice(0, briefings.length, ...named.briefings);
+
   const topicIds = new Set(topics.map((topic) => topic.id));
   for (const briefing of briefings) {
     briefing.sectors.forEach((sector, index) => {
@@ -183,6 +189,44 @@ function readContent(folder: string): LoadResult {
       },
     },
   };
+}
+
+/**
+ * names.yaml, if the folder has one: the briefings' Kazakh texts with the forms of the names they contain, and a
+ * problem for a file the schema refuses or a name that no Kazakh text contains.
+ */
+function readNames(
+  folder: string,
+  hash: ReturnType<typeof createHash>,
+  briefings: readonly Briefing[],
+  allVisitsRead: boolean,
+): { briefings: Briefing[]; problems: ContentProblem[] } {
+  const path = join(folder, NAMES_FILE);
+  if (!existsSync(path)) return { briefings: [...briefings], problems: [] };
+  hash.update(`${NAMES_FILE}\0${readFileSync(path, "utf8")}\0`);
+  const read = readYaml(folder, path);
+  const checked: { value: NamesFile } | { problems: ContentProblem[] } = "parsed" in read ? validate(read.parsed, namesFileSchema) : read;
+  if (!("value" in checked)) return { briefings: [...briefings], problems: checked.problems };
+  const { names } = checked.value;
+  const used = new Set<string>();
+  const marked = briefings.map((briefing) => {
+    const result = withNames(briefing, names);
+    result.used.forEach((name) => used.add(name));
+    return result.briefing;
+  });
+  const problems = names.flatMap((name, index) =>
+    used.has(name.kk) || !allVisitsRead
+      ? []
+      : [
+          {
+            file: NAMES_FILE,
+            ...locateIn((read as { parsed: ParsedFile }).parsed, ["names", index, "kk"]),
+            field: `names.${index}.kk`,
+            message: `"${name.kk}" is in no Kazakh text of any visit`,
+          },
+        ],
+  );
+  return { briefings: marked, problems };
 }
 
 /** A problem as one line: `visits/x.yaml:12:7 sectors.1.title.kk: message`. */

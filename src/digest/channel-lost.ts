@@ -1,7 +1,7 @@
 import type { Api } from "grammy";
 import { escapeHtml } from "../render/format.js";
-import { toLatin } from "../shared/latin.js";
 import { scriptFor, type Locale, type Translate } from "../shared/locale.js";
+import { toReaderScriptHtml } from "../shared/script.js";
 import type { Logger } from "../logger.js";
 import type { Store } from "../store/types.js";
 
@@ -21,8 +21,7 @@ export async function tellChannelLost({ api, store, translators }: ChannelLostOp
     ? { locale: person.language, script: scriptFor(person.language, person.script) }
     : { locale: subscription.language, script: scriptFor(subscription.language, subscription.script) };
   const text = translators[reading.locale]("channel-lost", { title: channel?.title ?? String(chatId) });
-  const latin = reading.script === "latn";
-  await api.sendMessage(subscription.createdBy, escapeHtml(latin ? toLatin(text) : text), { parse_mode: "HTML" });
+  await api.sendMessage(subscription.createdBy, toReaderScriptHtml(escapeHtml(text), reading.script), { parse_mode: "HTML" });
   return true;
 }
 

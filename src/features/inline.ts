@@ -9,9 +9,9 @@ import type { ContentLibrary } from "../content/library.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { escapeHtml } from "../render/format.js";
 import { renderShareableCard } from "../render/share-card.js";
-import { inScript } from "../render/latin.js";
-import { toLatin } from "../shared/latin.js";
+import { inScript } from "../render/script.js";
 import type { Locale, Script } from "../shared/locale.js";
+import { keepAsWritten, toReaderScript } from "../shared/script.js";
 import { payloadToRef, refExists, refToPayload, type SectionRef } from "../render/refs.js";
 
 export const INLINE_PAGE_SIZE = 10;
@@ -86,15 +86,15 @@ export const inlineFeature: FeatureFactory = (deps) => {
     const briefing = library.get(ref.briefingId)!;
     const t = deps.translators[cardLocale];
     const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true, script }, botUsername);
-    // The edge of inline mode: a Latin reader's Kazakh card is transliterated here, title and description too.
-    const latin = script === "latn" ? toLatin : (text: string) => text;
+    // The edge of inline mode: a Kazakh card is written in the reader's script here, title and description too.
     const shown = inScript({ text: card.text, keyboard: card.keyboard }, script);
-    // "[Русский]", "[Қазақша]": a language's own name, which no script rewrites.
-    const label = labelLocale && deps.translators[labelLocale]("inline-other-language", { language: t("language-name") });
-    const title = latin(card.title);
-    const id = script === "latn" ? `${card.id}l` : card.id;
+    // "[Русский]", "[Қазақша]": a language's own name, which no script rewrites, in the reader's language and script.
+    const language = keepAsWritten(t("language-name"));
+    const label = labelLocale && toReaderScript(deps.translators[labelLocale]("inline-other-language", { language }), readerScript);
+    const title = toReaderScript(card.title, script);
+    const id = script === "cyrl" ? card.id : `${card.id}${script === "latn" ? "l" : "a"}`;
     const built = InlineQueryResultBuilder.article(id, label ? `${label} ${title}` : title, {
-      description: latin(card.description),
+      description: toReaderScript(card.description, script),
       reply_markup: shown.keyboard,
     }).text(shown.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     results.set(key, built);

@@ -13,7 +13,7 @@ export const MAX_CALLBACK_BYTES = 64;
 
 /** A change on the /settings screen, or the screen of one field when the choice is still to be made. */
 export type SettingsChoice =
-  /** `script` is "latn" for Kazakh in Latin; absent means Cyrillic. */
+  /** `script` is "latn" for Kazakh in Latin, "arab" in the Arabic script; absent means Cyrillic. */
   | { field: "language"; language?: Locale; script?: Script }
   /** Weekly opens the weekday choice; daily and instant are saved at once. */
   | { field: "frequency"; frequency?: Frequency }
@@ -57,7 +57,7 @@ export type CallbackAction =
   | { kind: "section"; ref: SectionRef }
   /**
    * `then`: the section to open once the language is chosen (e.g. a deep link that arrived first). `script` is
-   * "latn" for Kazakh in Latin; absent means Cyrillic.
+   * "latn" for Kazakh in Latin, "arab" in the Arabic script; absent means Cyrillic.
    */
   | { kind: "language"; language: Locale; script?: Script; then?: SectionRef }
   /** A section shown once in another language or script, without changing the reader's choice. */
@@ -111,17 +111,20 @@ const decodeSwitch = (raw: string | undefined) => (raw === "1" ? true : raw === 
 
 /**
  * A language with its script on the wire: "kk" and "ru" as before (so buttons sent before scripts existed still
- * read, as Cyrillic), and "kkl" for Kazakh in Latin.
+ * read, as Cyrillic), "kkl" for Kazakh in Latin and "kka" in the Arabic script.
  */
-const LATIN_KAZAKH = "kkl";
-const encodeReading = (language: Locale, script: Script | undefined) => (language === "kk" && script === "latn" ? LATIN_KAZAKH : language);
+const KAZAKH_IN_SCRIPT: Partial<Record<Script, string>> = { latn: "kkl", arab: "kka" };
+const SCRIPT_OF_WIRE = new Map(Object.entries(KAZAKH_IN_SCRIPT).map(([script, wire]) => [wire, script as Script]));
+const encodeReading = (language: Locale, script: Script | undefined) =>
+  (language === "kk" && script !== undefined ? KAZAKH_IN_SCRIPT[script] : undefined) ?? language;
 function decodeReading(raw: string | undefined): Reading | undefined {
-  if (raw === LATIN_KAZAKH) return { locale: "kk", script: "latn" };
+  const script = raw === undefined ? undefined : SCRIPT_OF_WIRE.get(raw);
+  if (script) return { locale: "kk", script };
   return isLocale(raw) ? { locale: raw, script: "cyrl" } : undefined;
 }
-/** A reading as the actions carry it: the script only when it is Latin. */
+/** A reading as the actions carry it: the script only when it is not Cyrillic. */
 const withScript = <T extends object>(action: T, reading: Reading): T & { script?: Script } =>
-  reading.script === "latn" ? { ...action, script: "latn" } : action;
+  reading.script !== "cyrl" ? { ...action, script: reading.script } : action;
 
 function settingsArgs(choice: SettingsChoice): (string | undefined)[] {
   switch (choice.field) {

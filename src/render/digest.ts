@@ -3,12 +3,12 @@ import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { boundedCache } from "../shared/bounded-cache.js";
-import type { Locale, Script, Translate } from "../shared/locale.js";
+import { scriptFor, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { deepLink } from "./share-card.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
-import { inScript } from "./latin.js";
+import { inScript } from "./script.js";
 import type { TopicGoneReason } from "../telegram/send-errors.js";
 import { refTitle, sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
 
@@ -189,14 +189,14 @@ export function createDigestRenderer(library: ContentLibrary, translators: Recor
       script: Script = "cyrl",
       channelOf?: DigestRequest["channelOf"],
     ): Rendered | undefined {
-      const latin = locale === "kk" && script === "latn";
+      const written = scriptFor(locale, script);
       const variant = channelOf ? `@${channelOf.botUsername}` : "";
-      const key = `${locale}${latin ? "l" : ""}${variant}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
+      const key = `${locale}|${written}${variant}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
       let digest = rendered.get(key);
       if (digest === undefined) {
-        const request = { locale, t: translators[locale], sectors, contentMark, script: latin ? ("latn" as const) : ("cyrl" as const) };
+        const request = { locale, t: translators[locale], sectors, contentMark, script: written };
         const cyrillic = renderDigest(library, channelOf ? { ...request, channelOf } : request);
-        digest = cyrillic ? inScript(cyrillic, latin ? "latn" : "cyrl") : NOTHING_NEW;
+        digest = cyrillic ? inScript(cyrillic, written) : NOTHING_NEW;
         rendered.set(key, digest);
       }
       return digest === NOTHING_NEW ? undefined : digest;

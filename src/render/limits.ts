@@ -1,9 +1,10 @@
 import type { Briefing } from "../content/types.js";
-import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
+import { LOCALES, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
 import { CYRILLIC } from "../shared/latin.js";
+import { toReaderScript, withoutKeptSpans } from "../shared/script.js";
 import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
-import { inScript, namesALanguage } from "./latin.js";
+import { inScript } from "./script.js";
 import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
 import { hasRichScreen, renderFullBriefing, renderRichSection } from "./rich-briefing.js";
@@ -36,11 +37,14 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
     }
     if (hasRichScreen(ref))
       problems.push(...checkRichScreens(briefing, translators, payload, (options) => renderRichSection(briefing, ref, options)));
-    // Kazakh in Latin: every screen transliterated, nothing Cyrillic left, HTML intact, still within the limits.
-    for (const compact of [false, true]) {
-      const options = { locale: "kk" as const, t: translators.kk, compact, script: "latn" as const };
-      const cyrillic = renderSection(briefing, ref, options, { hasOtherVisits: otherVisits });
-      problems.push(...checkLatinScreen(cyrillic, inScript(cyrillic, "latn"), `${payload} (kk latn${compact ? ", group" : ""})`));
+    // Kazakh in Latin and in the Arabic script: every screen transliterated, nothing Cyrillic left but the spans kept
+    // as written, HTML intact, still within the limits.
+    for (const script of ["latn", "arab"] as const) {
+      for (const compact of [false, true]) {
+        const options = { locale: "kk" as const, t: translators.kk, compact, script };
+        const cyrillic = renderSection(briefing, ref, options, { hasOtherVisits: otherVisits });
+        problems.push(...checkScriptScreen(cyrillic, script, `${payload} (kk ${script}${compact ? ", group" : ""})`));
+      }
     }
   }
   problems.push(
@@ -51,41 +55,53 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
 
 /**
  * A rich screen in every language and script, within the limits of rich messages (rich-limits.ts, the rules the fake
- * Bot API applies too); in Latin, transliterated with no Cyrillic left and every tag, anchor and link unchanged.
+ * Bot API applies too); in Latin and the Arabic script, transliterated as every screen is (checkScriptScreen's rules).
  */
 function checkRichScreens(
   briefing: Briefing,
   translators: Record<Locale, Translate>,
   where: string,
-  render: (options: { locale: Locale; t: Translate; script: "cyrl" | "latn" }) => Rendered,
+  render: (options: { locale: Locale; t: Translate; script: Script }) => Rendered,
 ): string[] {
-  const readings = [...LOCALES.map((locale) => ({ locale, script: "cyrl" as const })), { locale: "kk" as const, script: "latn" as const }];
+  const readings: { locale: Locale; script: Script }[] = [
+    ...LOCALES.map((locale) => ({ locale, script: "cyrl" as const })),
+    ...(["latn", "arab"] as const).map((script) => ({ locale: "kk" as const, script })),
+  ];
   return readings.flatMap(({ locale, script }) => {
-    const label = `${where} (${locale}${script === "latn" ? " latn" : ""}, rich)`;
+    const label = `${where} (${locale}${script === "cyrl" ? "" : ` ${script}`}, rich)`;
     const cyrillic = render({ locale, t: translators[locale], script });
     const shown = inScript(cyrillic, script);
     const problems = checkRichHtml(shown.text).map((problem) => `${label}: ${problem.message}`);
-    if (script === "latn") {
-      const left = shown.text.replace(/<[^>]*>/g, "").match(new RegExp(CYRILLIC.source, "g"));
-      if (left) problems.push(`${label}: Cyrillic left in Latin: ${[...new Set(left)].join("")}`);
-      if (tagsOf(shown.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${label}: HTML changed by transliteration`);
-    }
-    return problems;
+    return script === "cyrl" ? problems : [...problems, ...transliterationProblems(cyrillic, script, label)];
   });
 }
 
 const tagsOf = (html: string) => html.match(/<[^>]*>|&[a-z]+;/g) ?? [];
 
-/** A screen and its Latin form: no Cyrillic letter left (language names aside), the same tags and entities, the limits. */
-export function checkLatinScreen(cyrillic: Rendered, latin: Rendered, where: string): string[] {
+const NAMES: Record<Exclude<Script, "cyrl">, string> = { latn: "Latin", arab: "the Arabic script" };
+
+/**
+ * A Kazakh screen in another script: no Cyrillic letter left (the spans kept as written aside: a Russian word, a
+ * language's own name), the same tags and entities, the limits.
+ */
+export function checkScriptScreen(cyrillic: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
+  const problems = transliterationProblems(cyrillic, script, where);
+  const written = inScript(cyrillic, script);
+  if (visibleLength(written.text) > MAX_MESSAGE_CHARS)
+    problems.push(`${where}: ${visibleLength(written.text)} characters in ${NAMES[script]}, over ${MAX_MESSAGE_CHARS}`);
+  return problems;
+}
+
+/** What transliteration may not do to a screen: leave Cyrillic (kept spans aside), in text or buttons, or change its HTML. */
+function transliterationProblems(cyrillic: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
   const problems: string[] = [];
-  const left = latin.text.replace(/<[^>]*>/g, "").match(new RegExp(CYRILLIC.source, "g"));
-  if (left) problems.push(`${where}: Cyrillic left in Latin: ${[...new Set(left)].join("")}`);
-  if (tagsOf(latin.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
-  if (visibleLength(latin.text) > MAX_MESSAGE_CHARS)
-    problems.push(`${where}: ${visibleLength(latin.text)} characters in Latin, over ${MAX_MESSAGE_CHARS}`);
-  for (const button of latin.keyboard.inline_keyboard.flat()) {
-    if (!namesALanguage(button) && CYRILLIC.test(button.text)) problems.push(`${where}: button "${button.text}" left in Cyrillic`);
+  const written = inScript(cyrillic, script);
+  const cyrillicLeft = (text: string) => toReaderScript(withoutKeptSpans(text), script).match(new RegExp(CYRILLIC.source, "g"));
+  const left = cyrillicLeft(cyrillic.text.replace(/<[^>]*>/g, ""));
+  if (left) problems.push(`${where}: Cyrillic left in ${NAMES[script]}: ${[...new Set(left)].join("")}`);
+  if (tagsOf(written.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
+  for (const button of cyrillic.keyboard.inline_keyboard.flat()) {
+    if (cyrillicLeft(button.text)) problems.push(`${where}: button "${toReaderScript(button.text, script)}" left in Cyrillic`);
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import { anchorName, type Block, type RichDocument, type Span } from "./document
 import { formatDate, withNote, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionKey, SectionRef } from "./refs.js";
 import { toRichHtml } from "./rich-html.js";
-import { sectionKeyboard, sectionTitle, type NavigationExtras } from "./sections.js";
+import { sectionKeyboard, sectionTitle, transliterationNote, type NavigationExtras } from "./sections.js";
 
 /** The sections of the whole briefing, in the order of the main menu ("about" is the footer). */
 const FULL_SECTIONS = ["ov", "tl", "ag", "sc", "qt", "fg", "pr", "ol"] as const satisfies readonly SectionKey[];
@@ -44,9 +44,11 @@ function quoteBlocks(quote: Quote, { locale, t }: RenderOptions): Block[] {
   ];
 }
 
-/** A Latin reader's quotes are transliterations: one line says so above them. */
-const transliterationNote = ({ locale, script, t }: RenderOptions): Block[] =>
-  locale === "kk" && script === "latn" ? [{ kind: "paragraph", text: { italic: t("quote-transliteration-note") } }] : [];
+/** A Latin or Arabic-script reader's quotes are transliterations: one line says so above them. */
+const transliterationNoteBlocks = ({ locale, script, t }: RenderOptions): Block[] =>
+  locale === "kk" && script !== undefined && script !== "cyrl"
+    ? [{ kind: "paragraph", text: { italic: transliterationNote(t, script) } }]
+    : [];
 
 /** The blocks of one section in a rich message: what its plain screen shows, with the structure it has. */
 function sectionDocument(briefing: Briefing, section: SectionKey, options: RenderOptions): Block[] {
@@ -77,7 +79,7 @@ function sectionDocument(briefing: Briefing, section: SectionKey, options: Rende
         { kind: "list", items: sector.details.map((detail) => detail[locale]) },
       ]);
     case "qt":
-      return [...transliterationNote(options), ...briefing.quotes.flatMap((quote) => quoteBlocks(quote, options))];
+      return [...transliterationNoteBlocks(options), ...briefing.quotes.flatMap((quote) => quoteBlocks(quote, options))];
     case "fg":
       return [
         {
@@ -118,7 +120,9 @@ export function fullBriefingDocument(briefing: Briefing, options: RenderOptions)
 /** One section's screen as a document; a single quote when the ref names one. */
 export function sectionScreenDocument(briefing: Briefing, ref: SectionRef, options: RenderOptions): RichDocument {
   const quote = ref.section === "qt" && ref.itemId !== undefined ? briefing.quotes.find((entry) => entry.id === ref.itemId) : undefined;
-  const body = quote ? [...transliterationNote(options), ...quoteBlocks(quote, options)] : sectionDocument(briefing, ref.section, options);
+  const body = quote
+    ? [...transliterationNoteBlocks(options), ...quoteBlocks(quote, options)]
+    : sectionDocument(briefing, ref.section, options);
   return [heading(ref.section, options), ...body, sourceFooter(briefing, options)];
 }
 

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Briefing, LocalizedText } from "../content/types.js";
-import type { Locale } from "../shared/locale.js";
+import type { Locale, Script } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { copyRows } from "./copy.js";
 import { bold, escapeHtml, formatDate, italic, joinBlocks, type RenderOptions, type Rendered } from "./format.js";
@@ -109,7 +109,9 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
       if (quote) return quoteBlocks(quote, options);
       return [
         heading(sectionTitle("qt", t)),
-        ...(locale === "kk" && options.script === "latn" ? [italic(t("quote-transliteration-note"))] : []),
+        ...(locale === "kk" && options.script !== undefined && options.script !== "cyrl"
+          ? [italic(transliterationNote(t, options.script))]
+          : []),
         ...briefing.quotes.map(
           (entry, index) =>
             `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(firstWords(quoteText(entry, locale), 12))}»`,
@@ -150,12 +152,18 @@ function quoteText(quote: QuoteItem, locale: Locale): string {
   return locale === "kk" ? quote.textKk : quote.translationRu;
 }
 
+/** What a quote in another script than its own says it is: a transliteration from the Cyrillic into that script. */
+export function transliterationNote(t: Translate, script: Exclude<Script, "cyrl">): string {
+  return script === "arab" ? t("quote-transliteration-note-arab") : t("quote-transliteration-note");
+}
+
 function quoteBlocks(quote: QuoteItem, { locale, t, script }: RenderOptions): string[] {
   const speaker = `— ${bold(local(quote.speaker, locale))}, ${escapeHtml(local(quote.role, locale))}`;
   const context = quote.context ? [italic(local(quote.context, locale))] : [];
   if (locale === "kk") {
-    // In Latin the verbatim quote is a transliteration, and says so; its Cyrillic original is a button away.
-    const note = script === "latn" ? `\n${italic(t("quote-transliteration-note"))}` : "";
+    // In Latin or the Arabic script the verbatim quote is a transliteration, and says so; its Cyrillic original is a
+    // button away.
+    const note = script !== undefined && script !== "cyrl" ? `\n${italic(transliterationNote(t, script))}` : "";
     return [bold(t("section-quotes")), ...context, `<blockquote>${escapeHtml(quote.textKk)}</blockquote>${note}\n${speaker}`];
   }
   // Quotes stay verbatim in Kazakh; the Russian text is ours and says so.

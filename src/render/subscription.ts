@@ -259,11 +259,12 @@ export function settingsFieldScreen(
   });
   switch (field) {
     case "language":
-      return screen(t("settings-choose-language"), [
+      return screen(
+        t("settings-choose-language"),
         readingButtons(translators, ({ locale: language, script }) =>
-          settings({ field: "language", language, ...(script === "latn" ? { script } : {}) }),
+          settings({ field: "language", language, ...(script !== "cyrl" ? { script } : {}) }),
         ),
-      ]);
+      );
     case "frequency":
       return screen(t("settings-choose-frequency"), frequencyButtons(t, settingsChoices));
     case "weekday":

@@ -4,7 +4,7 @@ import type { Briefing } from "../content/types.js";
 import type { Locale, Reading, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import type { Rendered } from "./format.js";
-import { inScript } from "./latin.js";
+import { inScript } from "./script.js";
 import type { SectionRef } from "./refs.js";
 import { renderSection } from "./sections.js";
 
@@ -14,13 +14,13 @@ export function otherLanguage(reading: Reading): Reading {
 }
 
 /**
- * The row under every card that shows it once in the other language, without changing the reader's choice. A Latin
- * reader's quote also gets its Cyrillic original, since the Latin quote is a transliteration. Labels are in the
+ * The row under every card that shows it once in the other language, without changing the reader's choice. A quote
+ * read in Latin or the Arabic script also gets its Cyrillic original, since it is a transliteration there. Labels are in the
  * reader's language (`t`), so the edge writes them in the reader's script like the rest of the screen.
  */
 export function otherReadingRow(ref: SectionRef, reading: Reading, t: Translate): InlineKeyboardButton[] {
   const row = [InlineKeyboard.text(t("button-other-language"), encodeCallback({ kind: "view", ref, reading: otherLanguage(reading) }))];
-  if (reading.locale === "kk" && reading.script === "latn" && ref.section === "qt") {
+  if (reading.locale === "kk" && reading.script !== "cyrl" && ref.section === "qt") {
     row.push(
       InlineKeyboard.text(t("button-cyrillic-original"), encodeCallback({ kind: "view", ref, reading: { locale: "kk", script: "cyrl" } })),
     );

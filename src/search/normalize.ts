@@ -1,9 +1,12 @@
+import { fromArabic } from "../shared/arabic.js";
+
 /**
  * Search folds every way people type a word to one ASCII form, so that they all find the same cards:
  * - Kazakh and Russian in Cyrillic, any case, ё as е, Kazakh letters written with their Russian look-alikes (қ/к, і/и…);
  * - Kazakh in the 2021 Latin alphabet (Qazaqstan, şartnama), in the older apostrophe variants (s'art, n', g') and the
  *   2018 acute ones, and in plain ASCII as people type it (sh, ch, zh, gh, ng, kh, q, u', with or without diacritics);
- * - Russian typed in Latin (investicii, soglashenie, Kazakhstan).
+ * - Russian typed in Latin (investicii, soglashenie, Kazakhstan);
+ * - Kazakh in the Arabic script (كەلىسىم), read back as Cyrillic by the reverse of its letter table.
  * Cyrillic letters go straight to the form; Latin text loses its diacritics and apostrophes, then its digraphs are
  * read as one letter. Distinctions that typing does not keep (ш/с, ы/і/и, қ/к) are given up: search matches more,
  * ranking decides. Both the cards and the queries are folded the same way.
@@ -79,7 +82,8 @@ const LATIN_WITH_MARKS = /[^ -~\t\n\r]/;
 
 export function fold(text: string): string {
   let folded = "";
-  for (const char of text.toLowerCase()) folded += CYRILLIC_FOLD[char] ?? char;
+  // Kazakh typed in the Arabic script is read as Cyrillic first (shared/arabic.ts), then folds like it.
+  for (const char of fromArabic(text).toLowerCase()) folded += CYRILLIC_FOLD[char] ?? char;
   // Diacritics off (ä ğ ñ ö ş ū ü, á ǵ ń ó ú, İ): what is left of a Latin letter is its base letter.
   if (LATIN_WITH_MARKS.test(folded)) folded = folded.replace(/ý/g, "w").normalize("NFD").replace(MARKS, "");
   for (const [pattern, letter] of DIGRAPHS) folded = folded.replace(pattern, letter);

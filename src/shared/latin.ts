@@ -105,15 +105,3 @@ export function toLatin(text: string): string {
   }
   return latin;
 }
-
-/**
- * HTML in Latin: only the text between tags is transliterated. Tags and their attributes stay as they are, and so do
- * entities (&amp; &lt; &gt; &quot; are ASCII, which transliteration never touches).
- */
-export function toLatinHtml(html: string): string {
-  if (!CYRILLIC.test(html)) return html;
-  return html
-    .split(/(<[^>]*>)/)
-    .map((part, index) => (index % 2 === 1 ? part : toLatin(part)))
-    .join("");
-}

@@ -16,11 +16,11 @@ export function localeFromLanguageCode(code: string | undefined): Locale | undef
 }
 
 /**
- * How Kazakh is written for a reader: Cyrillic (the content's own script) or the 2021 Latin alphabet, produced from
- * the Cyrillic by transliteration (shared/latin.ts). Russian is always Cyrillic, so a Russian reader's script is
- * "cyrl" whatever is stored.
+ * How Kazakh is written for a reader: Cyrillic (the content's own script), the 2021 Latin alphabet or the Arabic-based
+ * script (төте жазу) of the Kazakhs in China, the last two produced from the Cyrillic by transliteration
+ * (shared/script.ts). Russian is always Cyrillic, so a Russian reader's script is "cyrl" whatever is stored.
  */
-export const SCRIPTS = ["cyrl", "latn"] as const;
+export const SCRIPTS = ["cyrl", "latn", "arab"] as const;
 export type Script = (typeof SCRIPTS)[number];
 
 export function isScript(value: unknown): value is Script {
@@ -30,7 +30,7 @@ export function isScript(value: unknown): value is Script {
 /** A reader's choice: a language and, for Kazakh, its script. */
 export type Reading = { locale: Locale; script: Script };
 
-/** The script that applies: Latin only for Kazakh. */
+/** The script that applies: another than Cyrillic only for Kazakh. */
 export function scriptFor(locale: Locale, script: Script | null | undefined): Script {
-  return locale === "kk" && script === "latn" ? "latn" : "cyrl";
+  return locale === "kk" && isScript(script) ? script : "cyrl";
 }

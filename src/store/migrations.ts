@@ -163,4 +163,63 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX subscriptions_channels_by_creator ON subscriptions (created_by, chat_id) WHERE chat_kind = 'channel';
   `,
+  // Kazakh in the Arabic script: 'arab' joins the scripts. SQLite cannot change a CHECK constraint, so the three
+  // tables with a script are rebuilt under the new one (create, copy, drop, rename) and their indexes made again.
+  `
+  CREATE TABLE users_v7 (
+    id            INTEGER PRIMARY KEY,
+    language      TEXT CHECK (language IN ('kk', 'ru')),
+    first_seen_at TEXT NOT NULL,
+    script        TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn', 'arab'))
+  );
+  INSERT INTO users_v7 (id, language, first_seen_at, script) SELECT id, language, first_seen_at, script FROM users;
+  DROP TABLE users;
+  ALTER TABLE users_v7 RENAME TO users;
+
+  CREATE TABLE chats_v7 (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    title         TEXT,
+    language      TEXT CHECK (language IN ('kk', 'ru')),
+    first_seen_at TEXT NOT NULL,
+    script        TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn', 'arab'))
+  );
+  INSERT INTO chats_v7 (id, kind, title, language, first_seen_at, script)
+    SELECT id, kind, title, language, first_seen_at, script FROM chats;
+  DROP TABLE chats;
+  ALTER TABLE chats_v7 RENAME TO chats;
+
+  CREATE TABLE subscriptions_v7 (
+    chat_id        INTEGER NOT NULL,
+    thread_id      INTEGER NOT NULL DEFAULT 0,
+    chat_kind      TEXT NOT NULL,
+    language       TEXT NOT NULL CHECK (language IN ('kk', 'ru')),
+    script         TEXT NOT NULL DEFAULT 'cyrl' CHECK (script IN ('cyrl', 'latn', 'arab')),
+    frequency      TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly', 'instant')),
+    weekday        INTEGER CHECK (weekday BETWEEN 1 AND 7),
+    minute_of_day  INTEGER NOT NULL CHECK (minute_of_day BETWEEN 0 AND 1439),
+    timezone       TEXT NOT NULL,
+    sectors        TEXT,
+    silent         INTEGER NOT NULL DEFAULT 0 CHECK (silent IN (0, 1)),
+    status         TEXT NOT NULL CHECK (status IN ('active', 'paused', 'stopped')),
+    stop_reason    TEXT,
+    active_since   INTEGER NOT NULL,
+    next_check_at  INTEGER NOT NULL,
+    last_period    TEXT,
+    content_mark   TEXT,
+    created_by     INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, thread_id)
+  );
+  INSERT INTO subscriptions_v7 (chat_id, thread_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone,
+      sectors, silent, status, stop_reason, active_since, next_check_at, last_period, content_mark, created_by, created_at, updated_at)
+    SELECT chat_id, thread_id, chat_kind, language, script, frequency, weekday, minute_of_day, timezone,
+      sectors, silent, status, stop_reason, active_since, next_check_at, last_period, content_mark, created_by, created_at, updated_at
+    FROM subscriptions;
+  DROP TABLE subscriptions;
+  ALTER TABLE subscriptions_v7 RENAME TO subscriptions;
+  CREATE INDEX subscriptions_due ON subscriptions (status, next_check_at, chat_id, thread_id);
+  CREATE INDEX subscriptions_channels_by_creator ON subscriptions (created_by, chat_id) WHERE chat_kind = 'channel';
+  `,
 ];

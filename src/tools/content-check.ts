@@ -1,6 +1,7 @@
 import { checkBriefingText, localizedStrings, type TextProblem } from "../content/check.js";
 import type { Briefing } from "../content/types.js";
-import { CYRILLIC, toLatin } from "../shared/latin.js";
+import { CYRILLIC } from "../shared/latin.js";
+import { toReaderScript } from "../shared/script.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { ContentProblem, LoadedContent } from "../content/loader.js";
 import { checkRenderedLimits } from "../render/limits.js";
@@ -12,7 +13,8 @@ const inCode: Origin = { fileOf: () => undefined, locate: () => undefined };
 
 /**
  * Everything content:check verifies beyond the schema, for every briefing, drafts included: both languages' text
- * (Kazakh letters, no look-alikes), every Kazakh string and screen in Latin (no Cyrillic left, HTML intact), unique
+ * (Kazakh letters, no look-alikes), every Kazakh string and screen in Latin and in the Arabic script (no Cyrillic
+ * left, HTML intact), unique
  * ids, and every screen within Telegram's limits. Each problem names the
  * file and, for a text problem, the line, column and field.
  */
@@ -22,18 +24,25 @@ export function checkContent(library: ContentLibrary, translators: Record<Locale
     const file = origin.fileOf(briefing.id) ?? briefing.id;
     return [
       ...checkBriefingText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
-      ...checkLatinText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
+      ...checkScriptText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
       ...checkRenderedLimits(briefing, translators, all.length > 1).map((message) => ({ file, message })),
     ];
   });
 }
 
-/** Every Kazakh string of a briefing transliterates to Latin with no Cyrillic letter left (a letter missing from the table). */
-export function checkLatinText(briefing: Briefing): TextProblem[] {
+const SCRIPT_NAMES = { latn: "Latin", arab: "the Arabic script" } as const;
+
+/**
+ * Every Kazakh string of a briefing transliterates to Latin and to the Arabic script with no Cyrillic letter left (a
+ * letter missing from a table).
+ */
+export function checkScriptText(briefing: Briefing): TextProblem[] {
   return localizedStrings(briefing)
     .filter(({ locale }) => locale === "kk")
-    .flatMap(({ field, text }) => {
-      const left = toLatin(text).match(new RegExp(CYRILLIC.source, "g"));
-      return left ? [{ field, message: `Cyrillic left in Latin: ${[...new Set(left)].join("")}` }] : [];
-    });
+    .flatMap(({ field, text }) =>
+      (["latn", "arab"] as const).flatMap((script) => {
+        const left = toReaderScript(text, script).match(new RegExp(CYRILLIC.source, "g"));
+        return left ? [{ field, message: `Cyrillic left in ${SCRIPT_NAMES[script]}: ${[...new Set(left)].join("")}` }] : [];
+      }),
+    );
 }

@@ -248,6 +248,12 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     encodeCallback({ kind: "view", ref: { briefingId: "zz99", section: "ov" }, reading: { locale: "ru", script: "cyrl" } }),
   );
   for (const query of ["", "kelisim", "bydtcnbwbb"]) await harness.send(inlineQueryUpdate(latin, query));
+
+  // Kazakh in the Arabic script: a quote, marked as a transliteration into that script.
+  const arabic = privateUser({ language_code: "kk", first_name: "Айгүл" });
+  await say(arabic, "/language");
+  await press(arabic, arabic.id, { kind: "language", language: "kk", script: "arab" });
+  await pressAny(arabic, arabic.id, encodeCallback({ kind: "section", ref: quoteRef }));
   await say(latin, "/subscribe daily 09:00");
   await say(latin, "/digest");
   await say(latin, "/settings");

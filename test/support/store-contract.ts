@@ -62,6 +62,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getSubscription(30)).toMatchObject({ language: "kk", script: "latn" });
       await store.recordDecision(30, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.claimDeliveries(clock, 5)).toMatchObject([{ chatId: 30, language: "kk", script: "latn" }]);
+      // The Arabic script is a script like the others (SQLite: migration 7 admits it).
+      await store.setUserLanguage(30, "kk", "arab");
+      expect(await store.getSubscription(30)).toMatchObject({ language: "kk", script: "arab" });
+      await store.touchChat({ id: -31, kind: "group", title: "A" });
+      await store.setChatLanguage(-31, "kk", "arab");
+      expect(await store.getChat(-31)).toMatchObject({ language: "kk", script: "arab" });
       // Without a script the choice is Cyrillic again.
       await store.setUserLanguage(30, "ru");
       expect(await store.getUser(30)).toMatchObject({ language: "ru", script: "cyrl" });

@@ -7,8 +7,8 @@ import { replyScreen } from "../../bot/screens.js";
 import { subscribeChannel } from "../../digest/subscriptions.js";
 import { CHANNEL_REQUEST_ID, REMOVE_KEYBOARD } from "../../render/channel.js";
 import { escapeHtml } from "../../render/format.js";
-import { toLatin } from "../../shared/latin.js";
-import { LOCALES } from "../../shared/locale.js";
+import { toReaderScript } from "../../shared/script.js";
+import { LOCALES, SCRIPTS } from "../../shared/locale.js";
 import type { SubscriptionScreens } from "./screens.js";
 
 /**
@@ -47,7 +47,7 @@ export function channelsPart(deps: Deps, screens: SubscriptionScreens): Feature 
   const cancelLabels = new Set(
     LOCALES.flatMap((locale) => {
       const label = translators[locale]("button-channel-cancel");
-      return [label, toLatin(label)];
+      return SCRIPTS.map((script) => toReaderScript(label, script));
     }),
   );
   privateChat.on("message:text", async (ctx, next) => {
