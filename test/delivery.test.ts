@@ -82,7 +82,10 @@ describe("digest content", () => {
     const harness = await setUp();
     await subscribe(harness.store, [501], "ru", ["energy"]);
     await subscribe(harness.store, [502], "kk");
-    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 2, queued: 2 });
+    expect(await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).toEqual({
+      checked: 2,
+      queued: 2,
+    });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -96,7 +99,9 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(2);
+    expect((await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).queued).toBe(
+      2,
+    );
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
@@ -105,7 +110,7 @@ describe("digest content", () => {
     const first = await setUp();
     await subscribe(first.store, [601], "ru", ["energy"]);
     await subscribe(first.store, [602], "ru", ["agro"]);
-    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
+    await tick({ store: first.store, now: now(), contentMark: () => first.deps.edition().digests.contentMark });
     await senderFor(first).drain();
     await first.store.close();
 
@@ -113,7 +118,7 @@ describe("digest content", () => {
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    await tick(second.store, now(), () => second.deps.edition().digests.contentMark);
+    await tick({ store: second.store, now: now(), contentMark: () => second.deps.edition().digests.contentMark });
     const result = await senderFor(second, { renderer: () => createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
@@ -146,7 +151,7 @@ describe("instant digests", () => {
     let renderer = harness.deps.edition().digests;
     const tickAndSend = async () => {
       clock = new Date(clock.getTime() + 60_000);
-      const planned = await tick(harness.store, now(), () => renderer.contentMark);
+      const planned = await tick({ store: harness.store, now: now(), contentMark: () => renderer.contentMark });
       const drained = await senderFor(harness, { renderer: () => renderer }).drain();
       return { queued: planned.queued, sent: drained.sent, empty: drained.empty };
     };
@@ -195,18 +200,18 @@ describe("instant digests", () => {
   it("a change while an older instant digest still waits (a retry) sends one message, not two", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [711], "ru", null, "instant");
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     await senderFor(harness).drain();
 
     // The digest of the energy update fails once and waits for its retry; meanwhile agro is updated too.
     const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
-    await tick(harness.store, now(), () => energy.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => energy.contentMark });
     harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
     expect(await senderFor(harness, { renderer: () => energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
     const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
-    expect((await tick(harness.store, now(), () => both.contentMark)).queued).toBe(1);
+    expect((await tick({ store: harness.store, now: now(), contentMark: () => both.contentMark })).queued).toBe(1);
     // The new digest covers the waiting one, which is finished without a message.
     expect(await senderFor(harness, { renderer: () => both }).drain()).toMatchObject({ sent: 1, retried: 0 });
     expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 2, empty: 1 });
@@ -224,7 +229,7 @@ describe("delivery against the fake Bot API", () => {
     const harness = await setUp();
     const chats = range(1001, 12);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -246,7 +251,7 @@ describe("delivery against the fake Bot API", () => {
   it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [1101]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
@@ -281,7 +286,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -295,7 +300,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3001, 3002]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext(
       "sendMessage",
       { error_code: 403, description: "Forbidden: bot was blocked by the user" },
@@ -306,7 +311,10 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
 
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 1, queued: 1 });
+    expect(await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).toEqual({
+      checked: 1,
+      queued: 1,
+    });
     await senderFor(harness).drain();
     expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
   });
@@ -314,7 +322,7 @@ describe("delivery against the fake Bot API", () => {
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3101, 3102]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
@@ -324,7 +332,7 @@ describe("delivery against the fake Bot API", () => {
   it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
@@ -335,7 +343,7 @@ describe("delivery against the fake Bot API", () => {
     await subscribe(harness.store, [-4001]);
     await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
     await harness.store.setChatLanguage(-4001, "kk");
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext(
       "sendMessage",
       {
@@ -351,13 +359,15 @@ describe("delivery against the fake Bot API", () => {
     expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
     expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
     // The period was delivered: the moved subscription is not owed it again.
-    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(0);
+    expect((await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).queued).toBe(
+      0,
+    );
   });
 
   it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [5001, 5002]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     const flaky = { error_code: 500, description: "Internal Server Error" };
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
     harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
@@ -372,7 +382,7 @@ describe("delivery against the fake Bot API", () => {
     const first = await setUp();
     const chats = range(6001, 8);
     await subscribe(first.store, chats);
-    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
+    await tick({ store: first.store, now: now(), contentMark: () => first.deps.edition().digests.contentMark });
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -383,7 +393,8 @@ describe("delivery against the fake Bot API", () => {
       fifthArrived();
       return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
     });
-    const run = senderFor(first, { concurrency: 1 })
+    // The process dies: nothing of it waits for its store to come back (storeWaitMs 0).
+    const run = senderFor(first, { concurrency: 1, storeWaitMs: 0 })
       .drain()
       .catch(() => undefined);
     await fifth;
@@ -397,7 +408,7 @@ describe("delivery against the fake Bot API", () => {
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
     expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect((await tick(second.store, now(), () => second.deps.edition().digests.contentMark)).queued).toBe(0);
+    expect((await tick({ store: second.store, now: now(), contentMark: () => second.deps.edition().digests.contentMark })).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

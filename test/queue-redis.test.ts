@@ -23,14 +23,7 @@ const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
 /** One scheduler tick at `at` that enqueues what it owes on `queue`, as the scheduler does in Redis mode. */
 function tickInto(queue: DigestQueue, store: Store, at: Date, digests: DigestRenderer = renderer) {
-  return tick(
-    store,
-    at,
-    () => digests.contentMark,
-    undefined,
-    undefined,
-    (decisions) => queue.enqueue(owedDigests(decisions)),
-  );
+  return tick({ store, now: at, contentMark: () => digests.contentMark, afterPage: (decisions) => queue.enqueue(owedDigests(decisions)) });
 }
 
 const renderer = createDigestRenderer(content, translators);
