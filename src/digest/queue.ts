@@ -89,22 +89,24 @@ export function createDigestQueue(options: DigestQueueOptions) {
   async function deliverJob(job: Job<DigestJob>, token?: string): Promise<string> {
     const { chatId, period, threadId } = job.data;
     let delivery: Delivery | undefined;
+    let settled: string | Error;
     try {
       delivery = await store.claimDeliveryFor(chatId, period, now(), threadId ?? null);
       if (!delivery) return "not owed";
-      return await settle(job, token, delivery, await deliverOne(delivery));
+      settled = await settle(job, token, delivery, await deliverOne(delivery));
     } catch (error) {
-      // BullMQ's own signals pass through; anything else is a store or render failure, and the job is tried again.
-      if (!(error instanceof Error) || error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
-      if (error.message !== Worker.RateLimitError().message && !attempted.has(error)) crashed(delivery?.id, error);
+      // A store or render failure: BullMQ tries the job again after its backoff.
+      crashed(delivery?.id, error);
       throw error;
     }
+    if (settled instanceof Error) throw settled;
+    return settled;
   }
 
-  // Errors of failed attempts, thrown for BullMQ's retry after deliverOne logged them: not logged again as crashes.
-  const attempted = new WeakSet<Error>();
-
-  /** The outcome as BullMQ keeps it: a job completed, failed for good, retried with backoff, or put back for later. */
+  /**
+   * The outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for good, retry
+   * it after its backoff, or put it back for later.
+   */
   async function settle(job: Job<DigestJob>, token: string | undefined, delivery: Delivery, outcome: DeliveryOutcome) {
     switch (outcome.kind) {
       case "sent":
@@ -112,21 +114,19 @@ export function createDigestQueue(options: DigestQueueOptions) {
         return outcome.kind;
       case "dropped":
         // Failed for good at once, although attempts remain: the chat (or topic) is gone.
-        throw new UnrecoverableError(`${outcome.reason}: ${outcome.error}`);
+        return new UnrecoverableError(`${outcome.reason}: ${outcome.error}`);
       case "requeue":
         // Not an attempt, neither of the delivery nor of the job: back to the queue for the next worker, in this
         // instance or another, at once (stopping before sending) or after retry_after (a 429 again and again).
         await store.putBack(delivery.id, new Date(now().getTime() + outcome.afterMs), outcome.reason);
-        if (outcome.afterMs === 0) throw Worker.RateLimitError();
+        if (outcome.afterMs === 0) return Worker.RateLimitError();
         await job.moveToDelayed(Date.now() + outcome.afterMs, token);
-        throw new DelayedError();
+        return new DelayedError();
       case "failed attempt": {
         const attempts = job.attemptsMade + 1;
         await attemptFailed(delivery, outcome, { attempts, last: attempts >= (job.opts.attempts ?? 1) });
-        const error = outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
-        attempted.add(error);
         // BullMQ tries again after its backoff, or, after the last attempt, keeps the job as failed.
-        throw error;
+        return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
       }
     }
   }

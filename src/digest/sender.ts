@@ -23,9 +23,10 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
 
 /**
- * Drains the delivery outbox: a few workers claim due deliveries one at a time, render (cached per distinct
- * digest), wait for a slot of the send budget and send. Each delivery ends sent, empty, failed or dropped, or goes back to
- * the queue with a later attempt time; nothing is lost when the process stops halfway.
+ * Drains the delivery outbox (one machine, SQLite): a few workers claim due deliveries a batch at a time and hand each
+ * to deliverOne (render, slot of the send budget, send, Telegram's answer); the sender only keeps the outcome in the
+ * outbox. Each delivery ends sent, empty, failed or dropped, or goes back to the outbox with a later attempt time;
+ * nothing is lost when the process stops halfway.
  */
 export function createDigestSender(options: SenderOptions) {
   const clock = options.clock ?? realClock;
