@@ -80,7 +80,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
     for (const { queue } of instances) queue.start();
     await Promise.all(
       instances.map(({ store, queue, contentMark }) =>
-        tick(store, DUE_CLOCK, contentMark, undefined, undefined, (decisions) => queue.enqueue(owedDigests(decisions))),
+        tick({ store, now: DUE_CLOCK, contentMark, afterPage: (decisions) => queue.enqueue(owedDigests(decisions)) }),
       ),
     );
     // Waits for every subscriber's digest, checking each chat once (a chat that has it keeps it): rescanning the

@@ -127,7 +127,7 @@ export async function benchBroadcast(options: BroadcastOptions): Promise<Broadca
     } = benchBot(store, { apiRoot: fake.apiRoot }, limitsAt(options.rate, options.paid));
     if (options.paid) sendAsPaidBroadcasts(deliveryApi);
     const chatIds = await seedSubscribers(store, options.subscribers);
-    await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
+    await tick({ store, now: DUE_CLOCK, contentMark: () => deps.edition().digests.contentMark });
     const sender = createSender();
     const readers = options.readers ? startReaders([bot], fake, options.readers, options.rate) : undefined;
     const startedAt = Date.now();

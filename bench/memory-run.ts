@@ -27,7 +27,7 @@ if (command === "seed") {
     { perSecond: Number.MAX_SAFE_INTEGER, perGroupPerMinute: Number.MAX_SAFE_INTEGER },
   );
   const started = performance.now();
-  const planned = await tick(store, DUE_CLOCK, () => deps.edition().digests.contentMark);
+  const planned = await tick({ store, now: DUE_CLOCK, contentMark: () => deps.edition().digests.contentMark });
   const sender = createSender();
   const drained = await sender.drain();
   const runSeconds = (performance.now() - started) / 1000;

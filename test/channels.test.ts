@@ -47,7 +47,7 @@ const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember")
 
 /** The channel's digest falls due, and Telegram refuses it with 403: the bot is no longer a member. */
 async function oweDigestTheChannelRefuses(harness: Harness) {
-  await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+  await tick({ store: harness.store, now: clock, contentMark: () => harness.deps.edition().digests.contentMark });
   harness.fake.failNext(
     "sendMessage",
     { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
@@ -355,7 +355,7 @@ describe("channels: digests, posts and losing the channel", () => {
     const { harness } = await setUp({ [user.id]: "poster", [BOT_ID]: "poster" }, { now: () => clock });
     await share(harness, user);
     expect((await harness.store.getSubscription(CHANNEL.id))?.createdBy).toBe(user.id);
-    await tick(harness.store, clock, () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: clock, contentMark: () => harness.deps.edition().digests.contentMark });
     const sender = harness.digestSender();
     expect(await sender.drain()).toMatchObject({ sent: 1 });
     const digest = sentTo(harness, CHANNEL.id).at(-1)!.payload;

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
@@ -7,12 +8,17 @@ import { type SenderOptions } from "../src/digest/sender.js";
 import { tick } from "../src/digest/tick.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
+import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 
 const harnesses: Harness[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close().catch(() => undefined);
 });
+
+const LIMITS = { perSecond: 30, perGroupPerMinute: 20 };
+/** 10:00 in Almaty on Friday 5 Sep 2025: a 09:00 daily digest is owed. */
+const DUE = new Date("2025-09-05T05:00:00Z");
 
 /** A fixed clock: Friday 5 Sep 2025, 10:00 in Almaty (05:00 UTC). */
 let clock = new Date("2025-09-05T05:00:00Z");
@@ -77,12 +83,63 @@ function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibr
 }
 const libraryWithUpdatedSector = (sectorId: string, updatedAt: string) => libraryWithUpdatedSectors({ [sectorId]: updatedAt });
 
+/** Later than any backoff the cases wait for. */
+const HOURS_LATER = 3 * 60 * 60 * 1000;
+
+/** The SQLite outbox sender as main.ts runs it, on the bot's send budget, for the shared delivery suite. */
+const outboxDriver: DeliveryDriver = {
+  async open({ logger, maxAttempts, storeFor, fastClock }) {
+    const harness = await startHarness({ now: () => DUE, bot: { rateLimits: LIMITS } });
+    // Ahead of real time by `ahead`; with fastClock, a clock that jumps when asked to sleep (429 waits cost no time).
+    let ahead = 0;
+    let at = Date.now();
+    const clock: Clock = fastClock
+      ? { now: () => at, sleep: async (ms) => void (at += ms) }
+      : { now: () => Date.now() + ahead, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+    const sender = harness.digestSender({
+      clock,
+      logger,
+      ...(fastClock ? { limiter: localSendBudget(LIMITS, clock) } : {}),
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+      ...(storeFor ? { store: storeFor(harness.store) } : {}),
+    });
+    const db = new Database(harness.databasePath, { readonly: true });
+    return {
+      fake: harness.fake,
+      store: harness.store,
+      inFlight: 3,
+      async deliverDue() {
+        await tick({ store: harness.store, now: DUE, contentMark: () => harness.deps.edition().digests.contentMark });
+        await sender.drain();
+      },
+      async retryWaiting() {
+        if (fastClock) at += HOURS_LATER;
+        else ahead += HOURS_LATER;
+        await sender.drain();
+      },
+      async attemptsCounted(chatId) {
+        const row = db.prepare<[number], { attempts: number }>("SELECT attempts FROM deliveries WHERE chat_id = ?").get(chatId);
+        return row?.attempts ?? 0;
+      },
+      async close() {
+        await sender.stop();
+        db.close();
+        await harness.close();
+      },
+    };
+  },
+};
+describeDeliveryContract("SQLite outbox", outboxDriver);
+
 describe("digest content", () => {
   it("first digest: overview, key figures and the chosen sectors' headlines; then nothing when nothing is new", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [501], "ru", ["energy"]);
     await subscribe(harness.store, [502], "kk");
-    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 2, queued: 2 });
+    expect(await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).toEqual({
+      checked: 2,
+      queued: 2,
+    });
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 2 });
 
     const ru = deliveredTo(harness, 501)[0]!;
@@ -96,7 +153,9 @@ describe("digest content", () => {
 
     // The next day: a new period, but no new content — the delivery is recorded and nothing is sent.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(2);
+    expect((await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).queued).toBe(
+      2,
+    );
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 0, empty: 2 });
     expect(digestsTo(harness, 501)).toHaveLength(1);
   });
@@ -105,7 +164,7 @@ describe("digest content", () => {
     const first = await setUp();
     await subscribe(first.store, [601], "ru", ["energy"]);
     await subscribe(first.store, [602], "ru", ["agro"]);
-    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
+    await tick({ store: first.store, now: now(), contentMark: () => first.deps.edition().digests.contentMark });
     await senderFor(first).drain();
     await first.store.close();
 
@@ -113,7 +172,7 @@ describe("digest content", () => {
     clock = new Date("2025-09-06T05:00:00Z");
     const updated = libraryWithUpdatedSector("energy", "2025-09-06");
     const second = await setUp({ library: updated, databasePath: first.databasePath, fake: first.fake });
-    await tick(second.store, now(), () => second.deps.edition().digests.contentMark);
+    await tick({ store: second.store, now: now(), contentMark: () => second.deps.edition().digests.contentMark });
     const result = await senderFor(second, { renderer: () => createDigestRenderer(updated, second.deps.translators) }).drain();
     expect(result).toMatchObject({ sent: 1, empty: 1 });
     const later = deliveredTo(second, 601)[1]!;
@@ -146,7 +205,7 @@ describe("instant digests", () => {
     let renderer = harness.deps.edition().digests;
     const tickAndSend = async () => {
       clock = new Date(clock.getTime() + 60_000);
-      const planned = await tick(harness.store, now(), () => renderer.contentMark);
+      const planned = await tick({ store: harness.store, now: now(), contentMark: () => renderer.contentMark });
       const drained = await senderFor(harness, { renderer: () => renderer }).drain();
       return { queued: planned.queued, sent: drained.sent, empty: drained.empty };
     };
@@ -195,18 +254,18 @@ describe("instant digests", () => {
   it("a change while an older instant digest still waits (a retry) sends one message, not two", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [711], "ru", null, "instant");
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     await senderFor(harness).drain();
 
     // The digest of the energy update fails once and waits for its retry; meanwhile agro is updated too.
     const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
-    await tick(harness.store, now(), () => energy.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => energy.contentMark });
     harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
     expect(await senderFor(harness, { renderer: () => energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
     const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
-    expect((await tick(harness.store, now(), () => both.contentMark)).queued).toBe(1);
+    expect((await tick({ store: harness.store, now: now(), contentMark: () => both.contentMark })).queued).toBe(1);
     // The new digest covers the waiting one, which is finished without a message.
     expect(await senderFor(harness, { renderer: () => both }).drain()).toMatchObject({ sent: 1, retried: 0 });
     expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 2, empty: 1 });
@@ -220,55 +279,6 @@ describe("instant digests", () => {
 });
 
 describe("delivery against the fake Bot API", () => {
-  it("flood (429 retry_after): every sender waits, nothing is lost, nothing duplicated", async () => {
-    const harness = await setUp();
-    const chats = range(1001, 12);
-    await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
-      { when: (payload) => payload.chat_id === 1004 },
-    );
-    const result = await senderFor(harness).drain();
-    expect(result).toMatchObject({ sent: 12, failed: 0, dropped: 0 });
-    for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
-
-    const sends = harness.fake.callsTo("sendMessage");
-    const refused = sends.find((call) => call.payload.chat_id === 1004)!;
-    // Only requests already in flight may overlap the pause; the rest start after retry_after.
-    const startedDuringPause = sends.filter((call) => call.at > refused.at + 50 && call.at < refused.at + 950);
-    // At most the other two workers' requests, already on their way when the 429 came back.
-    expect(startedDuringPause.length).toBeLessThanOrEqual(2);
-    expect(sends.filter((call) => call.at >= refused.at + 950).length).toBeGreaterThan(5);
-  });
-
-  it("flood (429 again and again): after 5 waits the digest goes back to the outbox, and no attempt is counted", async () => {
-    const harness = await setUp();
-    await subscribe(harness.store, [1101]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
-      { when: (payload) => payload.chat_id === 1101, times: 6 },
-    );
-    // The waits cost no real time: the limiter and the sender share a clock that jumps ahead when asked to sleep.
-    let at = Date.now();
-    const started = at;
-    const fastClock: Clock = { now: () => at, sleep: async (ms) => void (at += ms) };
-    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, fastClock);
-    const result = await senderFor(harness, { clock: fastClock, limiter }).drain();
-    expect(result).toMatchObject({ sent: 0, retried: 1, failed: 0, dropped: 0 });
-    // The first try and five more, each after the limiter waited out retry_after.
-    expect(digestsTo(harness, 1101)).toHaveLength(6);
-    expect(at - started).toBeGreaterThanOrEqual(5000);
-    expect(await harness.store.getSubscription(1101)).toMatchObject({ status: "active" });
-
-    // Back in the outbox, due once the last retry_after has passed; claimed again, it is still its first attempt.
-    expect(await harness.store.claimDeliveries(new Date(at), 10)).toEqual([]);
-    expect(await harness.store.claimDeliveries(new Date(at + 1000), 10)).toEqual([expect.objectContaining({ chatId: 1101, attempts: 1 })]);
-  });
-
   it("keeps the pace: never above the per-second limit, no 429 from a strict server", async () => {
     const harness = await setUp({ perSecond: 10 });
     harness.fake.limitRate({ perSecond: 10, perGroupPerMinute: 20, retryAfter: 1 });
@@ -281,7 +291,7 @@ describe("delivery against the fake Bot API", () => {
     });
     const chats = range(2001, 25);
     await subscribe(harness.store, chats);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     const result = await senderFor(harness, { api }).drain();
     expect(result.sent).toBe(25);
     for (const chatId of chats) expect(deliveredTo(harness, chatId)).toHaveLength(1);
@@ -292,29 +302,10 @@ describe("delivery against the fake Bot API", () => {
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
   });
 
-  it("gone (403 blocked): one attempt, subscription stopped, never tried again", async () => {
-    const harness = await setUp();
-    await subscribe(harness.store, [3001, 3002]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
-      { when: (payload) => payload.chat_id === 3001, times: 100 },
-    );
-    expect(await senderFor(harness).drain()).toMatchObject({ sent: 1, dropped: 1 });
-    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
-    expect(await harness.store.getSubscription(3001)).toMatchObject({ status: "stopped", stopReason: "blocked" });
-
-    clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 1, queued: 1 });
-    await senderFor(harness).drain();
-    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 3001)).toHaveLength(1);
-  });
-
   it("a digest queued before the chat paused is not sent", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [3101, 3102]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     await harness.store.pauseSubscription(3101);
     expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
     expect(deliveredTo(harness, 3101)).toHaveLength(0);
@@ -324,55 +315,17 @@ describe("delivery against the fake Bot API", () => {
   it("gone (400 chat not found): the subscription stops too", async () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
-  });
-
-  it("migrated (400 migrate_to_chat_id): the subscription moves to the supergroup and the digest goes there", async () => {
-    const harness = await setUp();
-    await subscribe(harness.store, [-4001]);
-    await harness.store.touchChat({ id: -4001, kind: "group", title: "Old group" });
-    await harness.store.setChatLanguage(-4001, "kk");
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-    harness.fake.failNext(
-      "sendMessage",
-      {
-        error_code: 400,
-        description: "Bad Request: group chat was upgraded to a supergroup chat",
-        parameters: { migrate_to_chat_id: -1004001 },
-      },
-      { when: (payload) => payload.chat_id === -4001 },
-    );
-    expect(await senderFor(harness).drain()).toMatchObject({ sent: 1 });
-    expect(deliveredTo(harness, -1004001)).toHaveLength(1);
-    expect(await harness.store.getSubscription(-4001)).toBeUndefined();
-    expect(await harness.store.getSubscription(-1004001)).toMatchObject({ status: "active", language: "kk" });
-    expect((await harness.store.getChat(-1004001))?.language).toBe("kk");
-    // The period was delivered: the moved subscription is not owed it again.
-    expect((await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).queued).toBe(0);
-  });
-
-  it("other (500): retried with backoff a bounded number of times, then marked failed", async () => {
-    const harness = await setUp();
-    await subscribe(harness.store, [5001, 5002]);
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
-    const flaky = { error_code: 500, description: "Internal Server Error" };
-    harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5001, times: 2 });
-    harness.fake.failNext("sendMessage", flaky, { when: (payload) => payload.chat_id === 5002, times: 100 });
-    const sender = senderFor(harness, { maxAttempts: 3, backoffMs: () => 0 });
-    const result = await sender.drain();
-    expect(result).toMatchObject({ sent: 1, failed: 1, retried: 4 });
-    expect(harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 5002)).toHaveLength(3);
-    expect((await harness.store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
   });
 
   it("a restart in the middle of a run loses none and resends none", async () => {
     const first = await setUp();
     const chats = range(6001, 8);
     await subscribe(first.store, chats);
-    await tick(first.store, now(), () => first.deps.edition().digests.contentMark);
+    await tick({ store: first.store, now: now(), contentMark: () => first.deps.edition().digests.contentMark });
     // The fifth message never gets an answer: the process dies with it in flight.
     let answered = 0;
     let hung: (() => void) | undefined;
@@ -383,7 +336,8 @@ describe("delivery against the fake Bot API", () => {
       fifthArrived();
       return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
     });
-    const run = senderFor(first, { concurrency: 1 })
+    // The process dies: nothing of it waits for its store to come back (storeWaitMs 0).
+    const run = senderFor(first, { concurrency: 1, storeWaitMs: 0 })
       .drain()
       .catch(() => undefined);
     await fifth;
@@ -397,7 +351,7 @@ describe("delivery against the fake Bot API", () => {
     const second = await setUp({ databasePath: first.databasePath, fake: first.fake });
     // The one in flight and the ones claimed with it but not yet sent come back to the queue.
     expect(await second.store.requeueInterrupted()).toBe(chats.length - 4);
-    expect((await tick(second.store, now(), () => second.deps.edition().digests.contentMark)).queued).toBe(0);
+    expect((await tick({ store: second.store, now: now(), contentMark: () => second.deps.edition().digests.contentMark })).queued).toBe(0);
     await senderFor(second).drain();
     for (const chatId of chats) expect(deliveredTo(second, chatId)).toHaveLength(1);
   });

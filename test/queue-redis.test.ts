@@ -4,15 +4,16 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { content } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { createNoticesApi } from "../src/digest/notices.js";
-import { createDigestQueue, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
-import { localSendBudget, type SendBudget } from "../src/telegram/send-budget.js";
+import { createDigestQueue, DIGEST_JOBS_AT_ONCE, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
+import { localSendBudget, type Clock, type SendBudget } from "../src/telegram/send-budget.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
-import { createLogger } from "../src/logger.js";
+import { createLogger, type Logger } from "../src/logger.js";
 import { createDigestRenderer, type DigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
+import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
 import { TEST_TOKEN } from "./support/harness.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 
@@ -23,14 +24,7 @@ const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };
 /** One scheduler tick at `at` that enqueues what it owes on `queue`, as the scheduler does in Redis mode. */
 function tickInto(queue: DigestQueue, store: Store, at: Date, digests: DigestRenderer = renderer) {
-  return tick(
-    store,
-    at,
-    () => digests.contentMark,
-    undefined,
-    undefined,
-    (decisions) => queue.enqueue(owedDigests(decisions)),
-  );
+  return tick({ store, now: at, contentMark: () => digests.contentMark, afterPage: (decisions) => queue.enqueue(owedDigests(decisions)) });
 }
 
 const renderer = createDigestRenderer(content, translators);
@@ -39,36 +33,98 @@ const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily 
 type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue; prefix: string };
 const rigs: Rig[] = [];
 afterEach(async () => {
-  for (const rig of rigs.splice(0)) {
-    await rig.queue.close();
-    await rig.store.close();
-    await rig.fake.close();
-  }
+  for (const rig of rigs.splice(0)) await closeRig(rig);
 });
+async function closeRig(rig: Rig) {
+  await rig.queue.close();
+  await rig.store.close();
+  await rig.fake.close();
+}
 
-async function rig(options: { attempts?: number; renderer?: DigestRenderer; limiter?: SendBudget } = {}): Promise<Rig> {
+type RigOptions = {
+  attempts?: number;
+  renderer?: DigestRenderer;
+  limiter?: SendBudget;
+  logger?: Logger;
+  /** The store the queue is given, built on the rig's own. */
+  storeFor?: (store: Store) => Store;
+};
+
+/** A fresh queue (its own prefix) and store on the test Redis, against a fake Bot API of its own. */
+async function buildRig(options: RigOptions = {}): Promise<Rig> {
   const prefix = `t-${randomUUID()}`;
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
   const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
   const limiter = options.limiter ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
-  const logger = createLogger("silent");
+  const logger = options.logger ?? createLogger("silent");
   const queue = createDigestQueue({
     redisUrl: redis!.url,
     prefix,
     api,
     notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
-    store,
+    store: options.storeFor ? options.storeFor(store) : store,
     renderer: () => options.renderer ?? renderer,
     limiter,
     logger,
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   });
-  const created = { fake, store, queue, prefix };
+  return { fake, store, queue, prefix };
+}
+
+async function rig(options: RigOptions = {}): Promise<Rig> {
+  const created = await buildRig(options);
   rigs.push(created);
   return created;
 }
+
+/** The queue has nothing waiting or running (twice in a row: BullMQ's counts are read one state at a time). */
+async function settled(queue: DigestQueue): Promise<void> {
+  const idle = async () => {
+    const counts = await queue.counts();
+    return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0;
+  };
+  await until(async () => {
+    if (!(await idle())) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return idle();
+  });
+}
+
+/** The BullMQ worker on Redis as main.ts runs it in Redis mode, for the shared delivery suite. */
+const bullmqDriver: DeliveryDriver = {
+  async open({ logger, maxAttempts, storeFor, fastClock }) {
+    // A clock that jumps ahead when asked to sleep: the budget's waits cost no real time.
+    let at = Date.now();
+    const jumping: Clock = { now: () => at, sleep: async (ms) => void (at += ms) };
+    const limits = { perSecond: 1000, perGroupPerMinute: 20 };
+    const { fake, store, queue } = await buildRig({
+      logger,
+      limiter: fastClock ? localSendBudget(limits, jumping) : localSendBudget(limits),
+      ...(maxAttempts !== undefined ? { attempts: maxAttempts } : {}),
+      ...(storeFor ? { storeFor } : {}),
+    });
+    return {
+      fake,
+      store,
+      inFlight: DIGEST_JOBS_AT_ONCE,
+      async deliverDue() {
+        await tickInto(queue, store, DUE);
+        queue.start();
+        await settled(queue);
+      },
+      async retryWaiting() {
+        for (const job of await queue.queue.getJobs(["delayed"])) await job.promote();
+        await settled(queue);
+      },
+      async attemptsCounted(chatId) {
+        return (await queue.queue.getJob(jobIdOf({ chatId, period: "d2025-09-05" })))?.attemptsMade ?? 0;
+      },
+      close: () => closeRig({ fake, store, queue, prefix: "" }),
+    };
+  },
+};
 
 async function subscribe(store: Store, chatIds: number[], frequency: "daily" | "instant" = "daily") {
   for (const chatId of chatIds) {
@@ -206,46 +262,6 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(buttonsOf(7100).every((button) => button.callback_data !== undefined)).toBe(true);
   });
 
-  it("flood (429 retry_after): the queue waits retry_after and the digest still arrives, once", async () => {
-    const { fake, store, queue } = await rig();
-    await subscribe(store, [7101, 7102]);
-    fake.failNext(
-      "sendMessage",
-      { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
-      {
-        when: (payload) => payload.chat_id === 7101,
-      },
-    );
-    await tickInto(queue, store, DUE);
-    queue.start();
-    await until(() => digestsTo(fake, 7101).length === 1 && digestsTo(fake, 7102).length === 1);
-    const attempts = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7101);
-    expect(attempts).toHaveLength(2);
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
-  });
-
-  it("gone (403 blocked): the subscription stops after one attempt, the job is not retried", async () => {
-    const { fake, store, queue } = await rig();
-    await subscribe(store, [7201, 7203]);
-    fake.failNext(
-      "sendMessage",
-      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
-      {
-        when: (payload) => payload.chat_id === 7201,
-        times: 10,
-      },
-    );
-    await tickInto(queue, store, DUE);
-    queue.start();
-    await until(async () => (await store.getSubscription(7201))?.status === "stopped" && digestsTo(fake, 7203).length === 1);
-    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 7201)).toHaveLength(1);
-    expect(await store.getSubscription(7201)).toMatchObject({ status: "stopped", stopReason: "blocked" });
-    // UnrecoverableError: failed for good at once, although attempts remain.
-    const [job] = await queue.queue.getJobs(["failed"]);
-    expect(job).toMatchObject({ data: { chatId: 7201 }, attemptsMade: 1 });
-    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ dropped: 1, sent: 1, failed: 0 });
-  });
-
   it("forum topics: one job per topic, each digest sent to its topic; a deleted topic stops only its own", async () => {
     const { fake, store, queue } = await rig();
     const forum = -1007300;
@@ -288,53 +304,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(ids).toEqual([`${forum}_d2025-09-05`, `${forum}_t31_d2025-09-05`, `${forum}_t32_d2025-09-05`].sort());
     expect(jobIdOf({ chatId: forum, threadId: null, period: "d2025-09-05" })).toBe(`${forum}_d2025-09-05`);
   });
-
-  it("migrated (400 migrate_to_chat_id): the subscription moves and the digest goes to the supergroup", async () => {
-    const { fake, store, queue } = await rig();
-    await subscribe(store, [-7202]);
-    fake.failNext(
-      "sendMessage",
-      {
-        error_code: 400,
-        description: "Bad Request: group chat was upgraded to a supergroup chat",
-        parameters: { migrate_to_chat_id: -1007202 },
-      },
-      { when: (payload) => payload.chat_id === -7202 },
-    );
-    await tickInto(queue, store, DUE);
-    queue.start();
-    await until(() => digestsTo(fake, -1007202).length === 1);
-    expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === -7202)).toHaveLength(1);
-    expect(await store.getSubscription(-7202)).toBeUndefined();
-    expect(await store.getSubscription(-1007202)).toMatchObject({ status: "active" });
-    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1 });
-  });
-
-  it("other (500): BullMQ retries the job; on the last attempt the delivery is marked failed", async () => {
-    const { fake, store, queue } = await rig({ attempts: 2 });
-    await subscribe(store, [7301, 7302]);
-    const serverError = { error_code: 500, description: "Internal Server Error" };
-    // 7301 fails once and then goes through; 7302 fails on both attempts.
-    fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7301 });
-    fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 7302, times: 2 });
-    await tickInto(queue, store, DUE);
-    queue.start();
-
-    // First attempts failed: both jobs wait for their backoff, and neither delivery is failed yet.
-    await until(async () => (await queue.queue.getJobs(["delayed"])).length === 2);
-    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 0, failed: 0 });
-    // The backoff is a minute: run the retries now.
-    for (const job of await queue.queue.getJobs(["delayed"])) await job.promote();
-
-    await until(async () => digestsTo(fake, 7301).length === 1 && (await queue.queue.getJobs(["failed"])).length === 1);
-    const [failed] = await queue.queue.getJobs(["failed"]);
-    expect(failed).toMatchObject({ data: { chatId: 7302 }, attemptsMade: 2 });
-    for (const chatId of [7301, 7302])
-      expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId)).toHaveLength(2);
-    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
-    // A failure of the message, not of the chat: the subscription goes on.
-    expect(await store.getSubscription(7302)).toMatchObject({ status: "active" });
-  });
 });
 
-if (!redis) console.warn(NO_REDIS_MESSAGE);
+if (redis) describeDeliveryContract("BullMQ queue (Redis)", bullmqDriver);
+else console.warn(NO_REDIS_MESSAGE);

@@ -5,7 +5,7 @@ import nodeFetch from "node-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
 import { content } from "../src/content/index.js";
-import { tellTopicStopped } from "../src/digest/sender.js";
+import { tellTopicStopped } from "../src/digest/deliver-one.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
@@ -68,7 +68,7 @@ async function setUpWithDigestsOwed(limits: RateLimits, subscribers: number[]) {
   const setup = await setUp(limits);
   setup.harness.fake.limitRate({ ...limits, retryAfter: 2 });
   await subscribeChats(setup.harness.store, subscribers);
-  await tick(setup.harness.store, NOW, () => setup.harness.deps.edition().digests.contentMark);
+  await tick({ store: setup.harness.store, now: NOW, contentMark: () => setup.harness.deps.edition().digests.contentMark });
   return setup;
 }
 

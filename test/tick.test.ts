@@ -10,6 +10,7 @@ import type { Logger } from "../src/logger.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
 import { ALMATY, at, daily, instant, weekly } from "./support/schedules.js";
+import { recordDecision } from "./support/decisions.js";
 
 /** A SQLite store in a temporary folder, with a clock the test moves by hand. */
 type TestStore = { store: Store; path: string; setNow(iso: string): Date; readonly now: Date };
@@ -70,7 +71,7 @@ const MARK = "2025-09-05";
 
 /** Ticks at `now` (moving the store's clock there too), with the content at `mark`. */
 async function tickAt(t: TestStore, now: string, pageSize?: number, mark = MARK) {
-  return tick(t.store, t.setNow(now), () => mark, undefined, pageSize);
+  return tick({ store: t.store, now: t.setNow(now), contentMark: () => mark, pageSize });
 }
 
 describe("tick over the SQLite store", () => {
@@ -102,8 +103,8 @@ describe("tick over the SQLite store", () => {
     const t = openTestStore("2025-09-05T04:00:00Z");
     await subscribe(t.store, 1, nine);
     const { latest, next } = periodsAround(nine, t.now);
-    await t.store.recordDecision(1, latest, next.dueAt);
-    await t.store.recordDecision(1, latest, next.dueAt);
+    await recordDecision(t.store, 1, latest, next.dueAt);
+    await recordDecision(t.store, 1, latest, next.dueAt);
     expect(deliveryRows(t.path)).toEqual(["1 d2025-09-05"]);
   });
 
@@ -248,7 +249,7 @@ describe("tick over the SQLite store", () => {
     await subscribe(t.store, 2, nine);
     const error = vi.fn();
     const logger = { error } as unknown as Logger;
-    expect(await tick(t.store, t.now, () => MARK, logger)).toEqual({ checked: 2, queued: 1 });
+    expect(await tick({ store: t.store, now: t.now, contentMark: () => MARK, logger })).toEqual({ checked: 2, queued: 1 });
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0]?.[0]).toMatchObject({ chat_id: 1 });
     expect((await t.store.getSubscription(1))?.nextCheckAt).toEqual(at("2025-09-05T06:00:00Z"));

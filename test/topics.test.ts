@@ -45,7 +45,7 @@ const lastTextIn = (threadId: number | undefined) =>
 
 /** One scheduler pass and one drain of the outbox, as main.ts runs them in SQLite mode. */
 async function deliverDue(): Promise<void> {
-  await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+  await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
   await harness.digestSender().drain();
 }
 
@@ -145,7 +145,10 @@ describe("forum topics", () => {
 
     // The next day only topic B is looked at: the gone topic is not tried again.
     clock = new Date("2025-09-06T05:00:00Z");
-    expect(await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark)).toEqual({ checked: 1, queued: 1 });
+    expect(await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark })).toEqual({
+      checked: 1,
+      queued: 1,
+    });
   });
 
   it("a closed topic stops its digest until it is reopened; closing and reopening it does the same", async () => {
@@ -242,7 +245,7 @@ describe("forum topics", () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     topicClosedNext(TOPIC_A);
     noticeAnsweredNext(tooMany(60));
-    await tick(harness.store, now(), () => harness.deps.edition().digests.contentMark);
+    await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
     const sender = harness.digestSender();
     const drained = sender.drain();
     await harness.fake.waitFor(isNotice);

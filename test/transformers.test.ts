@@ -196,7 +196,7 @@ describe("dialogues get the bot's transformers", () => {
   it("flood inside the /subscribe dialogue (429 on its edit) pauses digest delivery for retry_after", async () => {
     const digestChat = 9101;
     await subscribe(harness.store, digestChat);
-    expect((await tick(harness.store, NOW, () => harness.deps.edition().digests.contentMark)).queued).toBe(1);
+    expect((await tick({ store: harness.store, now: NOW, contentMark: () => harness.deps.edition().digests.contentMark })).queued).toBe(1);
 
     const user = privateUser({ language_code: "ru" });
     await receive(messageUpdate(user, "/subscribe"));

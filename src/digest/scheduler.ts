@@ -46,14 +46,20 @@ export async function startDigestScheduler(options: {
     lastTick = now();
     if ("queue" in delivery) {
       const { queue } = delivery;
-      const planned = await tick(store, lastTick, contentMark, logger, undefined, (decisions) => queue.enqueue(owedDigests(decisions)));
+      const planned = await tick({
+        store,
+        now: lastTick,
+        contentMark,
+        logger,
+        afterPage: (decisions) => queue.enqueue(owedDigests(decisions)),
+      });
       options.onTick?.(planned);
       // Recorded but never enqueued (a crash between the two): enqueue again; the job id keeps it single.
       await queue.enqueue(await store.pendingDeliveries(new Date(lastTick.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
       if (planned.queued > 0) logger.info(planned, "digests enqueued");
       return planned;
     }
-    const planned = await tick(store, lastTick, contentMark, logger);
+    const planned = await tick({ store, now: lastTick, contentMark, logger });
     options.onTick?.(planned);
     if (planned.queued > 0) logger.info(planned, "digests queued");
     const drained = await delivery.sender.drain();

@@ -10,6 +10,18 @@ const subscriptionKey = (subscription: Subscription) => `${subscription.chatId}/
 
 export type TickResult = { checked: number; queued: number };
 
+export type TickOptions = {
+  store: Store;
+  now: Date;
+  /** The content mark of the content as it is now, asked for once per tick. */
+  contentMark: () => string;
+  logger?: Logger;
+  /** Subscriptions read at a time (TICK_PAGE_SIZE unless given). */
+  pageSize?: number;
+  /** Called with each page's decisions once they are recorded (a shared queue enqueues what they owe). */
+  afterPage?: (decisions: readonly ChatDecision[]) => Promise<unknown>;
+};
+
 /**
  * One scheduler pass at `now`: every active subscription due for a look gets the scheduling rule applied and its
  * owed digest queued, once per (chat, topic, period) — the store's unique key makes a repeated or concurrent tick harmless.
@@ -17,15 +29,7 @@ export type TickResult = { checked: number; queued: number };
  * The content can change while the bot runs, so the current content mark is asked for at each tick, once: every
  * instant subscription of one tick is judged against the same mark, and several edits before it make one digest.
  */
-export async function tick(
-  store: Store,
-  now: Date,
-  contentMark: () => string,
-  logger?: Logger,
-  pageSize = TICK_PAGE_SIZE,
-  /** Called with each page's decisions once they are recorded (a shared queue enqueues what they owe). */
-  afterPage?: (decisions: readonly ChatDecision[]) => Promise<unknown>,
-): Promise<TickResult> {
+export async function tick({ store, now, contentMark, logger, pageSize = TICK_PAGE_SIZE, afterPage }: TickOptions): Promise<TickResult> {
   const mark = contentMark();
   let checked = 0;
   let queued = 0;

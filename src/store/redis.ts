@@ -614,9 +614,6 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       const raws = await redis.mget(ids.map((id) => key("s", id)));
       return raws.filter((raw): raw is string => raw !== null).map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
     },
-    async recordDecision(chatId, deliver, nextCheckAt, threadId) {
-      await store.recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]);
-    },
     async recordDecisions(decisions: readonly ChatDecision[]) {
       const at = now().getTime();
       const pipeline = redis.pipeline();
@@ -655,8 +652,12 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async markEmpty(deliveryId) {
       await redis.finish(prefix, deliveryId, "empty", "", now().getTime());
     },
-    async markRetry(deliveryId, nextAttemptAt, error, countsAsAttempt) {
-      await redis.retry(prefix, deliveryId, nextAttemptAt.getTime(), error, countsAsAttempt ? 1 : 0);
+    async putBack(deliveryId, nextAttemptAt, error) {
+      // The claim counted an attempt: taken back.
+      await redis.retry(prefix, deliveryId, nextAttemptAt.getTime(), error, 0);
+    },
+    async markAttemptFailed(deliveryId, retryAt, error) {
+      await redis.retry(prefix, deliveryId, retryAt.getTime(), error, 1);
     },
     async markFailed(deliveryId, error) {
       await redis.finish(prefix, deliveryId, "failed", error, now().getTime());

@@ -502,7 +502,6 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     dueSubscriptions(at, limit) {
       return statements.dueSubscriptions.all(at.getTime(), limit).map(toSubscription);
     },
-    recordDecision: (chatId, deliver, nextCheckAt, threadId) => recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]),
     recordDecisions,
 
     requeueInterrupted() {
@@ -526,8 +525,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     markEmpty(deliveryId) {
       finish(deliveryId, "empty", null);
     },
-    markRetry(deliveryId, nextAttemptAt, error, countsAsAttempt) {
-      statements.retry.run(nextAttemptAt.getTime(), error, countsAsAttempt ? 0 : 1, deliveryId);
+    putBack(deliveryId, nextAttemptAt, error) {
+      // The claim counted an attempt: taken back.
+      statements.retry.run(nextAttemptAt.getTime(), error, 1, deliveryId);
+    },
+    markAttemptFailed(deliveryId, retryAt, error) {
+      statements.retry.run(retryAt.getTime(), error, 0, deliveryId);
     },
     markFailed(deliveryId, error) {
       finish(deliveryId, "failed", error);

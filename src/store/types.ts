@@ -150,12 +150,10 @@ export type Store = {
    */
   dueSubscriptions(now: Date, limit: number): Promise<Subscription[]>;
   /**
-   * Records the scheduler's decision atomically: the owed delivery (once per chat, topic and period) and the next
-   * check. A new instant delivery finishes the subscription's older instant deliveries still pending as empty: it
-   * covers them.
+   * Records the scheduler's decisions (a tick records a page at a time), each atomically: the owed delivery (once per
+   * chat, topic and period) and the next check. A new instant delivery finishes the subscription's older instant
+   * deliveries still pending as empty: it covers them.
    */
-  recordDecision(chatId: number, deliver: Period | undefined, nextCheckAt: Date, threadId?: number | null): Promise<void>;
-  /** Many decisions in one transaction (a tick records a page at a time). */
   recordDecisions(decisions: readonly ChatDecision[]): Promise<void>;
 
   /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
@@ -175,8 +173,13 @@ export type Store = {
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;
-  /** Back to the queue; `countsAsAttempt` is false for rate limiting, which is not the chat's fault. */
-  markRetry(deliveryId: number, nextAttemptAt: Date, error: string, countsAsAttempt: boolean): Promise<void>;
+  /**
+   * Back to the queue, due at `nextAttemptAt`, and its claim is not an attempt: rate limiting (not the chat's fault),
+   * or a stop before the message went out.
+   */
+  putBack(deliveryId: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /** An attempt that failed and may pass: back to the queue, due at `retryAt`, the attempt counted. */
+  markAttemptFailed(deliveryId: number, retryAt: Date, error: string): Promise<void>;
   markFailed(deliveryId: number, error: string): Promise<void>;
   /**
    * The chat is gone (blocked, kicked, deleted): drop the delivery and stop every subscription of the chat. A topic

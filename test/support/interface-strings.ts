@@ -465,7 +465,7 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
     await harness.send(messageUpdate(user, "/subscribe instant", { chat, threadId: 7 }));
     fake.failNext("sendMessage", { error_code: 400, description: answer }, { when: (payload) => payload.chat_id === chat.id });
   }
-  await tick(harness.store, new Date(), () => deps.edition().digests.contentMark);
+  await tick({ store: harness.store, now: new Date(), contentMark: () => deps.edition().digests.contentMark });
   await harness.digestSender().drain();
   // /start in such a topic (its administrators may still post in a closed one) offers that topic's digest back.
   for (const { user, chat } of forums) await harness.send(messageUpdate(user, "/start", { chat, threadId: 7 }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Schedule } from "../../src/shared/schedule.js";
 import type { Store } from "../../src/store/types.js";
+import { recordDecision } from "./decisions.js";
 
 /**
  * What every Store must do, whatever engine is behind it. Written with `await` on every call so that an
@@ -60,7 +61,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.getUser(30)).toMatchObject({ language: "kk", script: "latn" });
       // The person's private chat follows: their digest is in Latin.
       expect(await store.getSubscription(30)).toMatchObject({ language: "kk", script: "latn" });
-      await store.recordDecision(30, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, 30, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.claimDeliveries(clock, 5)).toMatchObject([{ chatId: 30, language: "kk", script: "latn" }]);
       // The Arabic script is a script like the others (SQLite: migration 7 admits it).
       await store.setUserLanguage(30, "kk", "arab");
@@ -145,11 +146,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.channelSubscriptionsOf(41)).map((s) => s.chatId)).toEqual([-1003, -1002]);
       expect(await store.channelSubscriptionsOf(99)).toEqual([]);
 
-      await store.recordDecision(-1003, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
-      await store.recordDecision(40, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, -1003, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, 40, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       const claimed = await store.claimDeliveries(clock, 5);
       expect(Object.fromEntries(claimed.map((d) => [d.chatId, d.chatKind]))).toEqual({ "-1003": "channel", "40": "private" });
-      await store.recordDecision(-1002, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, -1002, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.claimDeliveryFor(-1002, "d2025-09-05", clock)).toMatchObject({ chatId: -1002, chatKind: "channel" });
       await store.close();
     });
@@ -157,7 +158,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     it("keeps an empty sector list a list through the digest run's changes", async () => {
       const store = await fresh();
       await store.saveSubscription({ chatId: 14, chatKind: "private", language: "ru", schedule: daily(540), sectors: [], createdBy: 14 });
-      await store.recordDecision(14, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, 14, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       const [delivery] = await store.claimDeliveries(clock, 5);
       expect(delivery?.sectors).toEqual([]);
       await store.markSent(delivery!.id, 1, "2025-09-05");
@@ -179,7 +180,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.dueSubscriptions(clock, 10)).map((s) => s.chatId)).toEqual([6]);
       const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
       const next = new Date("2025-09-06T04:00:00Z");
-      await store.recordDecision(6, owed, next);
+      await recordDecision(store, 6, owed, next);
       await store.recordDecisions([{ chatId: 6, deliver: owed, nextCheckAt: next }]);
       expect(await store.getSubscription(6)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: next });
       expect(await store.dueSubscriptions(clock, 10)).toEqual([]);
@@ -199,7 +200,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         sectors: ["agro"],
         createdBy: null,
       });
-      await store.recordDecision(7, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, 7, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       const [delivery] = await store.claimDeliveries(clock, 5);
       expect(delivery).toMatchObject({ chatId: 7, attempts: 1, language: "kk", sectors: ["agro"], contentMark: null });
       await store.markSent(delivery!.id, 99, "2025-09-05");
@@ -212,10 +213,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const store = await fresh();
       for (const chatId of [8, 9]) {
         await store.saveSubscription({ chatId, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
-        await store.recordDecision(chatId, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+        await recordDecision(store, chatId, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       }
       const [first, second] = await store.claimDeliveries(clock, 5);
-      await store.markRetry(first!.id, new Date(clock.getTime() + 60_000), "flood", false);
+      // Put back (rate limited): not an attempt.
+      await store.putBack(first!.id, new Date(clock.getTime() + 60_000), "flood");
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
       // Back in the queue, due exactly when the retry was set for.
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 59_999), 5)).toEqual([]);
@@ -224,7 +226,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       ]);
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
-      await store.markFailed(again!.id, "gave up");
+      // A failed attempt counts: claimed again, it is the second.
+      await store.markAttemptFailed(again!.id, new Date(clock.getTime() + 120_000), "Internal Server Error");
+      expect(await store.claimDeliveries(new Date(clock.getTime() + 119_999), 5)).toEqual([]);
+      const [third] = await store.claimDeliveries(new Date(clock.getTime() + 120_000), 5);
+      expect(third).toMatchObject({ id: first!.id, attempts: 2 });
+      await store.markFailed(third!.id, "gave up");
       // The drop stopped a running subscription: its caller tells whoever must know.
       expect(await store.markDropped(second!.id, "blocked", "Forbidden: bot was blocked by the user")).toBe(true);
       expect(await store.getSubscription(second!.chatId)).toMatchObject({ status: "stopped", stopReason: "blocked" });
@@ -235,7 +242,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     it("says whether a drop stopped a running subscription, or found it stopped already by a chat event", async () => {
       const store = await fresh();
       await store.saveSubscription({ chatId: -10, chatKind: "channel", language: "ru", schedule: daily(540), sectors: null, createdBy: 1 });
-      await store.recordDecision(-10, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, -10, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       const [inFlight] = await store.claimDeliveries(clock, 5);
       // The bot's removal arrives while the digest is being sent, then Telegram refuses the digest.
       expect(await store.stopChat(-10, "removed")).toBe(1);
@@ -254,7 +261,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         sectors: null,
         createdBy: null,
       });
-      await store.recordDecision(13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, 13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, threadId: null, period: "d2025-09-05" }]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
       expect(await store.claimDeliveryFor(13, "d2025-09-04", clock)).toBeUndefined();
@@ -305,7 +312,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         { chatId: 23, deliver: first, nextCheckAt: nextTick },
         { chatId: 24, deliver: first, nextCheckAt: nextTick },
       ]);
-      await store.recordDecision(23, first, nextTick);
+      await recordDecision(store, 23, first, nextTick);
       expect(await store.getSubscription(23)).toMatchObject({ lastPeriod: "i2025-09-05T10:30:00Z", nextCheckAt: nextTick });
       expect(await store.pendingDeliveries(clock, 10)).toEqual([
         { chatId: 23, threadId: null, period: "i2025-09-05T10:30:00Z" },
@@ -346,7 +353,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.touchChat({ id: -11, kind: "group", title: "G" });
       await store.setChatLanguage(-11, "kk");
       await store.saveSubscription({ chatId: -11, chatKind: "group", language: "kk", schedule: daily(540), sectors: null, createdBy: 1 });
-      await store.recordDecision(-11, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      await recordDecision(store, -11, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       await store.moveChat(-11, -10011);
       expect(await store.getSubscription(-11)).toBeUndefined();
       expect(await store.getSubscription(-10011)).toMatchObject({ chatKind: "supergroup", language: "kk" });
@@ -394,8 +401,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         { chatId: forum, deliver: owed, nextCheckAt: next },
         { chatId: forum, threadId: 11, deliver: owed, nextCheckAt: next },
       ]);
-      await store.recordDecision(forum, owed, next, 11);
-      await store.recordDecision(forum, undefined, next, 12);
+      await recordDecision(store, forum, owed, next, 11);
+      await recordDecision(store, forum, undefined, next, 12);
       expect((await store.pendingDeliveries(clock, 10)).sort((a, b) => (a.threadId ?? 0) - (b.threadId ?? 0))).toEqual([
         { chatId: forum, threadId: null, period: "d2025-09-05" },
         { chatId: forum, threadId: 11, period: "d2025-09-05" },
@@ -425,7 +432,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const next = new Date("2025-09-06T04:00:00Z");
       for (const threadId of [null, 21, 22]) {
         await store.saveSubscription({ ...base, chatId: -1008, threadId });
-        await store.recordDecision(-1008, owed, next, threadId);
+        await recordDecision(store, -1008, owed, next, threadId);
       }
       await store.stopSubscription(-1008, "unsubscribed", 22);
       // Two were still running; the one that unsubscribed keeps its reason.
@@ -438,7 +445,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       for (const threadId of [null, 31]) {
         await store.saveSubscription({ ...base, chatId: -12, chatKind: "group", threadId });
-        await store.recordDecision(-12, owed, next, threadId);
+        await recordDecision(store, -12, owed, next, threadId);
       }
       await store.moveChat(-12, -10012);
       expect(await store.getSubscription(-12)).toBeUndefined();
@@ -482,7 +489,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           sectors: null,
           createdBy: null,
         });
-        await store.recordDecision(12, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+        await recordDecision(store, 12, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
         await store.claimDeliveries(clock, 5);
         await store.keyValue.set("conversation:12:12", "{}");
         const again = await reopen(store, now);
@@ -559,7 +566,7 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
       // The run's one-step changes start a few round trips late by turns, to land between a change's steps.
       await Promise.all([
         b.updateSubscription(chatId, { sectors: ["energy"] }),
-        later(a, round % 3, () => a.recordDecision(chatId, owed, new Date("2025-09-06T04:00:00Z"))),
+        later(a, round % 3, () => recordDecision(a, chatId, owed, new Date("2025-09-06T04:00:00Z"))),
       ]);
       const delivery = await a.claimDeliveryFor(chatId, owed.key, now());
       count(losses, "delivery", delivery?.sectors?.join() !== "energy");
@@ -591,7 +598,7 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
         number,
       ];
       for (const chatId of [refused, lost, unsubscribed, resumed]) await a.saveSubscription(group(chatId));
-      await a.recordDecision(refused, owed, next);
+      await recordDecision(a, refused, owed, next);
       const inFlight = await a.claimDeliveryFor(refused, owed.key, now());
       await a.pauseSubscription(resumed);
       await Promise.all([

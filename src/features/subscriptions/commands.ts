@@ -3,7 +3,7 @@ import { canManageChat } from "../../bot/admins.js";
 import type { Feature } from "../../bot/feature.js";
 import { replyText } from "../../bot/screens.js";
 import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
-import { sendDigest } from "../../digest/sender.js";
+import { sendDigest } from "../../digest/deliver-one.js";
 import { scheduleFromArgs, subscribeChat } from "../../digest/subscriptions.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";

@@ -1,0 +1,15 @@
+import type { ChatDecision, Store } from "../../src/store/types.js";
+
+/**
+ * One scheduling decision recorded on its own, for tests that set up a single delivery: the store records decisions a
+ * page at a time (Store.recordDecisions), and this is one such page of one.
+ */
+export function recordDecision(
+  store: Pick<Store, "recordDecisions">,
+  chatId: number,
+  deliver: ChatDecision["deliver"],
+  nextCheckAt: Date,
+  threadId?: number | null,
+): Promise<void> {
+  return store.recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]);
+}
