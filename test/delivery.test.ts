@@ -1,6 +1,6 @@
 import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
 import { localSendBudget, type Clock } from "../src/telegram/send-budget.js";
 import { type SenderOptions } from "../src/digest/sender.js";
@@ -8,6 +8,8 @@ import { tick } from "../src/digest/tick.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+
+const content = bundledContent();
 
 const harnesses: Harness[] = [];
 afterEach(async () => {

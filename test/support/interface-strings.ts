@@ -4,7 +4,7 @@ import type { BotContext } from "../../src/bot/context.js";
 import { createAlerts, type AlertKind, type AlertVariables } from "../../src/alerts/index.js";
 import { createLogger } from "../../src/logger.js";
 import { commandList, registerCommands } from "../../src/bot/command-menu.js";
-import { content } from "../../src/content/index.js";
+import { bundledContent } from "../../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent, ReloadResult } from "../../src/content/live.js";
 import type { LoadedContent } from "../../src/content/loader.js";
@@ -47,6 +47,8 @@ import {
   myChatMemberUpdate,
   privateUser,
 } from "./updates.js";
+
+const content = bundledContent();
 
 const BOT_ID = BOT_INFO.id;
 
