@@ -62,7 +62,10 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
   if (!content) return EXIT_FAILURE;
   process.on("SIGHUP", () => content.reload());
   const backend = await openBackendOrSay(config, logger);
-  if (!backend) return (content.close(), EXIT_FAILURE);
+  if (!backend) {
+    content.close();
+    return EXIT_FAILURE;
+  }
   // Stopped last, once nothing writes to them any more.
   stops.add("last", { name: "store", stop: () => backend.close() });
   stops.add("last", { name: "content watcher", stop: () => content.close() });
