@@ -8,7 +8,7 @@
 //   render, search, digest       pure renderers, card search, digest scheduling and delivery
 //   bot                          bot plumbing: context, deps, feature shape, router, screens
 //   features                     one feature per file; src/features/subscriptions/ is one feature
-//   create-bot, main, ...        composition: installs the features and starts the process
+//   create-bot, app, main, ...   composition: installs the features, opens the backend and starts the process
 //
 // Type-only imports count: a type import still ties a lower layer to a higher one.
 
@@ -97,6 +97,15 @@ module.exports = {
       comment: "render is pure text building: digest and search use it, never the other way round.",
       from: { path: "^src/render/" },
       to: { path: "^src/(digest|search)/" },
+    },
+    {
+      name: "app-only-for-main",
+      severity: "error",
+      comment:
+        "src/app opens the backend and starts the process's parts (bot, digests, operators, health, servers): in src only " +
+        "main.ts uses it, so every layer below stays usable without knowing which backend runs or how the process starts.",
+      from: { path: "^src/", pathNot: "^src/(app/|main\\.ts$)" },
+      to: { path: "^src/app/" },
     },
     {
       name: "bot-not-to-features",

@@ -1,6 +1,6 @@
 import { Api, type BotConfig } from "grammy";
 import { createBot } from "../src/create-bot.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import type { BotContext } from "../src/bot/context.js";
 import { NO_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
@@ -19,7 +19,7 @@ export function benchBot(
   store: Store,
   client: NonNullable<BotConfig<BotContext>["client"]>,
   rateLimits?: RateLimits,
-  library: ContentLibrary = content,
+  library: ContentLibrary = bundledContent(),
   metrics?: Metrics,
 ) {
   const logger = createLogger("silent");

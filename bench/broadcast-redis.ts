@@ -1,7 +1,7 @@
 import { Api, type Bot } from "grammy";
 import { Redis } from "ioredis";
 import type { BotContext } from "../src/bot/context.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createBot } from "../src/create-bot.js";
 import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestQueue, owedDigests, type DigestQueue } from "../src/digest/queue.js";
@@ -49,7 +49,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       const { bot, deps, reportingClient } = createBot({
         token: BENCH_TOKEN,
         store,
-        library: content,
+        library: bundledContent(),
         logger,
         sendBudget,
         now: () => DUE_CLOCK,

@@ -6,9 +6,11 @@
  * and prints the CPU milliseconds they took; "end" (or the end of stdin) closes the stack.
  */
 import { createInterface } from "node:readline";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { stackBot } from "./update-handling.js";
 import { mixedUpdates } from "./updates.js";
+
+const content = bundledContent();
 
 const [variant, countText, warmUpText] = process.argv.slice(2);
 const count = Number(countText);

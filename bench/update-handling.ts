@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import { createMetrics } from "../src/metrics/index.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
@@ -17,7 +17,7 @@ export function stackBot(fetch: typeof globalThis.fetch = instantFetch(), option
   const folder = mkdtempSync(join(tmpdir(), "bench-stack-"));
   const store = openSqliteStore(join(folder, "bot.db"));
   // With metrics: updates counted and timed, every Bot API call counted, as main.ts runs it.
-  const { bot } = benchBot(store, { fetch }, undefined, options.library ?? content, options.metrics ? createMetrics() : undefined);
+  const { bot } = benchBot(store, { fetch }, undefined, options.library ?? bundledContent(), options.metrics ? createMetrics() : undefined);
   return {
     bot,
     store,
@@ -100,8 +100,8 @@ export type UpdateHandlingResult = {
  */
 export async function benchUpdateHandling(count: number): Promise<UpdateHandlingResult> {
   // Update ids never repeat (the bot skips an id it has seen, as Telegram's retries need).
-  const warmUp = mixedUpdates(content, Math.min(1000, count));
-  const updates = mixedUpdates(content, count, { firstUpdateId: warmUp.length + 1 });
+  const warmUp = mixedUpdates(bundledContent(), Math.min(1000, count));
+  const updates = mixedUpdates(bundledContent(), count, { firstUpdateId: warmUp.length + 1 });
   const calls = await recordCalls([...warmUp, ...updates]);
   const stack = stackBot();
   const bots = { stack: stack.bot, bare: bareBot(), apiOnly: apiOnlyBot(calls) };
@@ -146,7 +146,7 @@ export type InlineResult = { queries: number; p50Ms: number; p99Ms: number };
  * them, so most measured queries are answered from the search's cache of recent queries, as in a running bot (the
  * library part times cache misses on their own).
  */
-export async function benchInlineSearch(count: number, library: ContentLibrary = content): Promise<InlineResult> {
+export async function benchInlineSearch(count: number, library: ContentLibrary = bundledContent()): Promise<InlineResult> {
   const random = seeded(7);
   const stack = stackBot(instantFetch(), { library });
   try {

@@ -1,7 +1,7 @@
 import type { InlineQueryResultArticle } from "grammy/types";
 import { InlineKeyboard } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { loadContent } from "../src/content/loader.js";
 import { createTranslators } from "../src/i18n.js";
 import { encodeCallback, decodeCallback } from "../src/render/callback-data.js";
@@ -15,6 +15,8 @@ import { copyContent, editContentFile, writeContentFile } from "./support/conten
 import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const translators = createTranslators();

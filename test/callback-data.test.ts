@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { decodeCallback, encodeCallback, MAX_CALLBACK_BYTES, type CallbackAction } from "../src/render/callback-data.js";
 import { briefingRefs, payloadToRef, refToPayload } from "../src/render/refs.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { refToPayload } from "../src/render/refs.js";
 import { createCardSearch } from "../src/search/card-search.js";
+
+const content = bundledContent();
 
 describe("card search over the briefing", () => {
   const i18n = createI18n();

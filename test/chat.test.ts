@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { decodeCallback, encodeCallback } from "../src/render/callback-data.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { callbackUpdate, groupChat, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 let harness: Harness;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkLanguage, localizedStrings } from "../src/content/check.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { LOCALES } from "../src/shared/locale.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
@@ -8,6 +8,8 @@ import { joinBlocks, MAX_MESSAGE_CHARS, visibleLength } from "../src/render/form
 import { briefingRefs } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
 import { checkContent } from "../src/tools/content-check.js";
+
+const content = bundledContent();
 
 const i18n = createI18n();
 const translators = { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") };

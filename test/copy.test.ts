@@ -1,12 +1,14 @@
 import type { InlineKeyboardButton } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { COPY_TEXT_LIMIT } from "../src/render/copy.js";
 import { toLatin } from "../src/shared/latin.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const [shortQuote, longQuote] = briefing.quotes;

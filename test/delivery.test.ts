@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../src/content/library.js";
 import { localSendBudget, type Clock } from "../src/telegram/send-budget.js";
 import { type SenderOptions } from "../src/digest/sender.js";
@@ -10,6 +10,8 @@ import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
+
+const content = bundledContent();
 
 const harnesses: Harness[] = [];
 afterEach(async () => {

@@ -10,12 +10,14 @@ import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js
 import { BOT_INFO, TEST_TOKEN } from "./support/harness.js";
 import { channelMembers, type ChannelMember } from "./support/channels.js";
 import { callbackUpdate, chatSharedUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
 import { freePort } from "./support/net.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
 import { Redis } from "ioredis";
+
+const content = bundledContent();
 
 const ROOT = PROJECT_ROOT;
 

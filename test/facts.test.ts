@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import type { Locale } from "../src/shared/locale.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { stripHtml } from "../src/render/format.js";
 import { briefingRefs } from "../src/render/refs.js";
 import { renderSection } from "../src/render/sections.js";
 import { inScript } from "../src/render/script.js";
+
+const content = bundledContent();
 
 const i18n = createI18n();
 const briefing = content.get("cn25")!;

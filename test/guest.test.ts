@@ -1,9 +1,11 @@
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
 import { guestMessageUpdate, groupChat, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const mention = `@${BOT_INFO.username}`;

@@ -1,12 +1,14 @@
 import { INLINE_PAGE_SIZE } from "../src/features/inline.js";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { visibleLength } from "../src/render/format.js";
 import { briefingRefs, refToPayload } from "../src/render/refs.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 let harness: Harness;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { localizedStrings } from "../src/content/check.js";
 import { createTranslators } from "../src/i18n.js";
 import { MAX_MESSAGE_CHARS, visibleLength } from "../src/render/format.js";
@@ -12,6 +12,8 @@ import { createDigestRenderer } from "../src/render/digest.js";
 import { CYRILLIC, LATIN_2021, toLatin } from "../src/shared/latin.js";
 import { toReaderScriptHtml } from "../src/shared/script.js";
 import { checkScriptText } from "../src/tools/content-check.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const translators = createTranslators();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeFailure, EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type StopStep } from "../src/lifecycle.js";
+import { createStopRegistry, describeFailure, EXIT_FAILURE, EXIT_OK, reportFatal, runShutdown, type StopStep } from "../src/lifecycle.js";
 import { createLogger } from "../src/logger.js";
 
 function failures() {
@@ -79,6 +79,35 @@ describe("runShutdown", () => {
     finishRunner();
     expect(await shutdown).toBe(EXIT_OK);
     expect(order).toEqual(["runner", "store"]);
+  });
+});
+
+describe("the stop registry", () => {
+  it("stops what takes in work first, whatever the order the parts started in, and logs how the stop ended", async () => {
+    const order: string[] = [];
+    const step = (name: string): StopStep => ({ name, stop: async () => void order.push(name) });
+    const stops = createStopRegistry();
+    stops.add("last", step("store"));
+    stops.add("intake", step("runner"));
+    stops.add("last", step("content watcher"));
+    stops.add("intake", step("digest scheduler"));
+    const { written, stream } = lines();
+    expect(await stops.stop(createLogger("info", [], stream))).toBe(EXIT_OK);
+    expect(order.slice(0, 2).sort()).toEqual(["digest scheduler", "runner"]);
+    expect(order.slice(2).sort()).toEqual(["content watcher", "store"]);
+    expect(written.join("")).toContain('"msg":"stopped"');
+  });
+
+  it("stops at once a part that finishes starting after stopping began, and names a step that fails", async () => {
+    const stops = createStopRegistry();
+    const { written, stream } = lines();
+    expect(await stops.stop(createLogger("info", [], stream))).toBe(EXIT_OK);
+    let stopped = false;
+    stops.add("intake", { name: "late scheduler", stop: async () => void (stopped = true) });
+    stops.add("intake", { name: "late runner", stop: () => Promise.reject(new Error("would not stop")) });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stopped).toBe(true);
+    expect(written.join("")).toContain('"step":"late runner"');
   });
 });
 

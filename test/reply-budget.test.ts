@@ -4,7 +4,7 @@ import type { Update } from "grammy/types";
 import nodeFetch from "node-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { tellTopicStopped } from "../src/digest/deliver-one.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
@@ -17,6 +17,8 @@ import { startFakeTelegram } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 import { lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 /**
  * Replies and digests share one send budget against a fake Bot API that enforces the same limits and answers 429

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { createTranslators } from "../src/i18n.js";
 import { createLogger } from "../src/logger.js";
 import { createMetrics } from "../src/metrics/index.js";
@@ -13,6 +13,8 @@ import { COUNTED_METHODS } from "../src/telegram/retry.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const section = (key: "home" | "fg" | "ag" | "qt", itemId?: string) =>

@@ -1,11 +1,13 @@
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { CYRILLIC, toLatin } from "../src/shared/latin.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { groupChat, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 const briefing = content.latest;
 const sector = briefing.sectors[0]!;

@@ -3,7 +3,7 @@ import { BotError } from "grammy";
 import type { Chat, Update } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../src/bot/context.js";
-import { content } from "../src/content/index.js";
+import { bundledContent } from "../src/content/index.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
@@ -11,6 +11,8 @@ import type { Store } from "../src/store/types.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
+
+const content = bundledContent();
 
 /**
  * Chat replies — the bot's own Api and every dialogue's Api — share the digest sender's classification of send

@@ -2,7 +2,7 @@ import type { MiddlewareFn } from "grammy";
 import type { Metrics } from "../metrics/index.js";
 import type { BotContext } from "./context.js";
 
-/** The update types the bot is sent (main.ts → ALLOWED_UPDATES), checked first; anything else is found by its key. */
+/** The update types the bot is sent (app/start.ts → ALLOWED_UPDATES), checked first; anything else is found by its key. */
 const KNOWN_TYPES = ["message", "callback_query", "inline_query", "my_chat_member", "channel_post"] as const;
 
 function typeOf(update: BotContext["update"]): string {

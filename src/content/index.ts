@@ -10,5 +10,12 @@ export function loadContentOrThrow(folder: string): LoadedContent {
   return result.content;
 }
 
-/** The bundled content as a library, read when this module is first imported: what tests and the bench read. */
-export const content: ContentLibrary = loadContentOrThrow(bundledContentDirectory()).library;
+let bundled: ContentLibrary | undefined;
+
+/**
+ * The bundled content as a library, read at the first call and kept: what tests and the bench read. Importing this
+ * module reads nothing, so a module that only needs loadContentOrThrow does not pay for the folder.
+ */
+export function bundledContent(): ContentLibrary {
+  return (bundled ??= loadContentOrThrow(bundledContentDirectory()).library);
+}

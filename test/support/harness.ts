@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Update, UserFromGetMe } from "grammy/types";
-import { Api, type Bot } from "grammy";
+import type { Bot } from "grammy";
+import { openBackend, type Backend } from "../../src/app/backend.js";
+import { buildBot } from "../../src/app/bot.js";
 import type { BotContext } from "../../src/bot/context.js";
 import type { Deps } from "../../src/bot/deps.js";
-import { createBot, type CreateBotOptions } from "../../src/create-bot.js";
-import { content } from "../../src/content/index.js";
+import type { CreateBotOptions } from "../../src/create-bot.js";
+import { bundledContent } from "../../src/content/index.js";
 import type { ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent } from "../../src/content/live.js";
-import { createNoticesApi } from "../../src/digest/notices.js";
 import { createDigestSender, type DigestSender, type SenderOptions } from "../../src/digest/sender.js";
 import { createLogger, type Logger } from "../../src/logger.js";
-import { openSqliteStore } from "../../src/store/sqlite.js";
 import { NO_LIMITS } from "../../src/telegram/send-budget.js";
 import type { Store } from "../../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
@@ -33,14 +33,17 @@ export const BOT_INFO: UserFromGetMe = {
 
 export type Harness = {
   fake: FakeTelegram;
+  /** The SQLite backend the bot runs on, opened by openBackend as main.ts opens it. */
+  backend: Backend;
   store: Store;
   databasePath: string;
   bot: Bot<BotContext>;
   deps: Deps;
   send(update: Update): Promise<void>;
   /**
-   * The digest sender as main.ts builds it in SQLite mode: on the bot's send budget, with an Api of its own (the
-   * fake's, without the replies' transformers) and the notices' Api (createNoticesApi). Options override any part.
+   * The digest sender as the SQLite backend builds it, on the parts the bot gives its delivery (buildBot): the bot's
+   * send budget, an Api of its own (the fake's, without the replies' transformers) and the notices' Api. Options
+   * override any part; a send budget given is the notices' too.
    */
   digestSender(overrides?: Partial<SenderOptions>): DigestSender;
   close(): Promise<void>;
@@ -71,20 +74,25 @@ export async function startHarness(
   const fake = options.fake ?? (await startFakeTelegram({ botUsername: BOT_INFO.username, botId: BOT_INFO.id }));
   const folder = options.databasePath ? undefined : mkdtempSync(join(tmpdir(), "briefing-bot-"));
   const databasePath = options.databasePath ?? join(folder!, "bot.db");
-  const store = openSqliteStore(databasePath, options.now);
   const logger = options.logger ?? createLogger("silent");
-  const { bot, deps, reportingClient } = createBot({
-    token: TEST_TOKEN,
-    store,
-    library: options.library ?? content,
+  const { sendBudget, rateLimits, ...botOptions } = options.bot ?? {};
+  const backend = await openBackend(
+    { databasePath, rateLimits: rateLimits ?? NO_LIMITS, ...(options.now ? { now: options.now } : {}) },
     logger,
-    rateLimits: NO_LIMITS,
-    ...options.bot,
+  );
+  const { store } = backend;
+  const built = buildBot(sendBudget ? { store, sendBudget } : backend, {
+    token: TEST_TOKEN,
+    library: options.library ?? bundledContent(),
+    logger,
+    ...botOptions,
     ...(options.now ? { now: options.now } : {}),
     botConfig: { client: { apiRoot: fake.apiRoot }, botInfo: BOT_INFO },
   });
+  const { bot, deps } = built;
   return {
     fake,
+    backend,
     store,
     databasePath,
     bot,
@@ -92,20 +100,11 @@ export async function startHarness(
     send: (update) => bot.handleUpdate(update),
     digestSender: (overrides = {}) => {
       const limiter = overrides.limiter ?? deps.limiter;
-      const senderLogger = overrides.logger ?? createLogger("silent");
-      return createDigestSender({
-        api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
-        // As main.ts builds it: on the bot's client, which acts on a chat that refuses a message.
-        notices: createNoticesApi(TEST_TOKEN, reportingClient, { budget: limiter, logger: senderLogger }),
-        store,
-        renderer: () => deps.edition().digests,
-        limiter,
-        logger: senderLogger,
-        ...overrides,
-      });
+      const parts = built.deliveryParts({ budget: limiter, logger: overrides.logger ?? createLogger("silent") });
+      return createDigestSender({ ...parts, store, limiter, ...overrides });
     },
     async close() {
-      await store.close();
+      await backend.close();
       if (!options.fake) await fake.close();
       if (folder) rmSync(folder, { recursive: true, force: true });
     },

@@ -5,7 +5,7 @@ import { createAlerts, type AlertKind, type AlertVariables } from "../../src/ale
 import { createLogger } from "../../src/logger.js";
 import { commandList, registerCommands } from "../../src/bot/command-menu.js";
 import { registerProfile } from "../../src/bot/profile.js";
-import { content } from "../../src/content/index.js";
+import { bundledContent } from "../../src/content/index.js";
 import { createContentLibrary, type ContentLibrary } from "../../src/content/library.js";
 import type { LiveContent, ReloadResult } from "../../src/content/live.js";
 import type { LoadedContent } from "../../src/content/loader.js";
@@ -50,6 +50,8 @@ import {
   myChatMemberUpdate,
   privateUser,
 } from "./updates.js";
+
+const content = bundledContent();
 
 const BOT_ID = BOT_INFO.id;
 
