@@ -25,14 +25,10 @@ const MAX_CACHED_QUERY_CHARS = 256;
 
 export function createCardSearch(library: ContentLibrary, translators: Record<Locale, Translate>): CardSearch {
   const cards = library.briefings.flatMap((briefing) => briefingCards(briefing, translators));
-  // Built once per library: a card's title and text also read as the other names of what they name (content/aliases.yaml).
-  const aliasesOf = createAliasExpander(library.aliases);
+  // Built once per library: a card's title and text are also found by the other names of what they name.
   const index = buildIndex(
-    cards.map((card) => ({
-      value: card,
-      title: `${card.title}\n${aliasesOf(card.title)}`,
-      body: `${card.plainText}\n${aliasesOf(card.plainText)}`,
-    })),
+    cards.map((card) => ({ value: card, title: card.title, body: card.plainText })),
+    createAliasExpander(library.aliases),
   );
   // A search serves one library, so a query's results stay valid as long as it does; the least recently asked go first.
   const recent = boundedCache<string, CardHit[]>(MAX_CACHED_QUERIES);

@@ -130,6 +130,9 @@ const MAGNITUDES: [RegExp, string][] = [
   [/^(mlrd|milliard\p{L}*|billion|bn)$/u, "000000000"],
 ];
 
+const ALL_DIGITS = /^\d+$/;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
 /**
  * The words of a text, folded, for matching: letters and digits, everything else a break. A number followed by a word
  * that multiplies it is also given as its full value ("$27 млрд" → "27", "mlrd", "27000000000"), and digits grouped
@@ -141,13 +144,15 @@ export function tokenize(text: string): string[] {
     .split(/[^\p{L}\p{N}]+/u)
     .filter((token) => token.length > 0);
   const tokens: string[] = [];
-  words.forEach((word, at) => {
+  for (let at = 0; at < words.length; at++) {
+    const word = words[at]!;
     tokens.push(word);
     const next = words[at + 1];
-    if (next === undefined || !/^\d+$/.test(word)) return;
+    // Only a word that starts with a digit can be a number: most words skip the patterns.
+    if (next === undefined || !isDigit(word.charCodeAt(0)) || !ALL_DIGITS.test(word)) continue;
     const zeros = MAGNITUDES.find(([pattern]) => pattern.test(next))?.[1];
     if (zeros) tokens.push(`${word}${zeros}`);
-  });
+  }
   return tokens;
 }
 

@@ -38,11 +38,16 @@ type Kind = keyof (typeof WEIGHT)["title"];
 
 const stemOf = (token: string) => (token.length >= MIN_PREFIX ? stem(token) : token);
 
-export function buildIndex<T>(documents: SearchDocument<T>[]): SearchIndex<T> {
+/**
+ * Builds the index once per set of documents. `moreWords` gives words a field is also found by, from the words it
+ * has (the other names of what it names: content/aliases.yaml).
+ */
+export function buildIndex<T>(documents: SearchDocument<T>[], moreWords?: (words: readonly string[]) => string[]): SearchIndex<T> {
   const vocabulary = new Map<string, VocabularyEntry>();
   documents.forEach((document, index) => {
     for (const field of ["title", "body"] as const) {
-      for (const token of new Set(tokenize(document[field]))) {
+      const words = tokenize(document[field]);
+      for (const token of new Set(moreWords ? [...words, ...moreWords(words)] : words)) {
         let entry = vocabulary.get(token);
         if (!entry) vocabulary.set(token, (entry = { stem: stemOf(token), postings: [] }));
         entry.postings.push({ document: index, field });
