@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { editionsOf } from "../src/bot/edition.js";
 import { bundledContentDirectory } from "../src/content/folder.js";
-import { loadContent, TOPICS_FILE, VISITS_FOLDER, visitFiles } from "../src/content/loader.js";
+import { ALIASES_FILE, loadContent, TOPICS_FILE, VISITS_FOLDER, visitFiles } from "../src/content/loader.js";
 import type { ContentLibrary } from "../src/content/library.js";
 import { createTranslators } from "../src/i18n.js";
 import { createCardSearch } from "../src/search/card-search.js";
@@ -14,7 +14,7 @@ import { INLINE_QUERIES } from "./updates.js";
 import { percentile, round } from "./stats.js";
 
 /**
- * A content folder of `visits` briefings in a temp folder: the bundled topics, and copies of the bundled visit, each
+ * A content folder of `visits` briefings in a temp folder: the bundled topics and aliases, and copies of the bundled visit, each
  * with an id (v0, v1, …) and dates of its own (the copy n years earlier), so that every one is a distinct visit.
  */
 export function generateLibrary(visits: number): { folder: string; remove(): void } {
@@ -26,6 +26,7 @@ export function generateLibrary(visits: number): { folder: string; remove(): voi
   const folder = mkdtempSync(join(tmpdir(), "bench-library-"));
   mkdirSync(join(folder, VISITS_FOLDER));
   writeFileSync(join(folder, TOPICS_FILE), readFileSync(join(bundled, TOPICS_FILE)));
+  if (existsSync(join(bundled, ALIASES_FILE))) writeFileSync(join(folder, ALIASES_FILE), readFileSync(join(bundled, ALIASES_FILE)));
   for (let index = 0; index < visits; index++) {
     const copy = text
       .replace(/^id: \S+$/m, `id: v${index}`)

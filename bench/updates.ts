@@ -56,6 +56,12 @@ export const INLINE_QUERIES = [
   "cjukfitybt",
   "Дг Ифт",
   "лудшышь",
+  // Typos, names in other languages (content/aliases.yaml) and figures written out (decision 0029).
+  "Шаймерднова",
+  "энергетиака",
+  "SCO",
+  "Xi Jinping",
+  "6 000",
 ];
 const FREE_TEXT = ["инвестиции", "келисим", "что подписали?", "транзит", "🙂", "жасанды интеллект", "qwerty"];
 

@@ -37,9 +37,9 @@ const TYPED: [query: string, locale: "kk" | "ru", first: string][] = [
   ["kelisim", "kk", "cn25-ag"],
   ["kelısım", "kk", "cn25-ag"],
   ["KELISIM", "kk", "cn25-ag"],
-  ["инвестиция", "kk", "cn25-ol"],
-  ["investitsiya", "kk", "cn25-ol"],
-  ["investitsiia", "kk", "cn25-ol"],
+  ["инвестиция", "kk", "cn25-fg"],
+  ["investitsiya", "kk", "cn25-fg"],
+  ["investitsiia", "kk", "cn25-fg"],
   ["Транскаспий", "kk", "cn25-sc-transp"],
   ["Transkaspiy", "kk", "cn25-sc-transp"],
   ["Лу Бань", "kk", "cn25-tl-d0830"],
@@ -54,9 +54,9 @@ const TYPED: [query: string, locale: "kk" | "ru", first: string][] = [
   ["şeberhana", "kk", "cn25-ag"],
   ["sheberhana", "kk", "cn25-ag"],
   ["s'eberhana", "kk", "cn25-ag"],
-  ["мәдени орталық", "kk", "cn25-sc"],
-  ["mädeni ortalyq", "kk", "cn25-sc"],
-  ["madeni ortalyk", "kk", "cn25-sc"],
+  ["мәдени орталық", "kk", "cn25-tl-d0902"],
+  ["mädeni ortalyq", "kk", "cn25-tl-d0902"],
+  ["madeni ortalyk", "kk", "cn25-tl-d0902"],
   ["Бейжің", "kk", "cn25-tl-d0902"],
   ["Beijıñ", "kk", "cn25-tl-d0902"],
   ["Beijing", "kk", "cn25-tl-d0902"],
@@ -75,7 +75,92 @@ const TYPED: [query: string, locale: "kk" | "ru", first: string][] = [
   ["cjukfitybt", "ru", "cn25-ag"],
   ["Дг Ифт", "kk", "cn25-tl-d0830"],
   ["лудшышь", "kk", "cn25-ag"],
+  // Typos: one wrong, missing, extra or swapped letter in a word of 6+ letters, two in a word of 10+.
+  ["Шаймерденова", "kk", "cn25-qt-partner"],
+  ["Шаймергенва", "ru", "cn25-qt-partner"],
+  ["Шаймерднова", "kk", "cn25-qt-partner"],
+  ["Шаймерденева", "ru", "cn25-qt-partner"],
+  ["Shaimerdenova", "kk", "cn25-qt-partner"],
+  ["Şaimergenva", "kk", "cn25-qt-partner"],
+  ["энергетиака", "ru", "cn25-sc-energy"],
+  ["энергетка", "kk", "cn25-sc-energy"],
+  ["Транскаспй", "kk", "cn25-sc-transp"],
+  ["металургия", "ru", "cn25-sc"],
+  ["металлургя", "ru", "cn25-sc"],
+  ["инвестицыя", "kk", "cn25-fg"],
+  ["Бейжінг", "kk", "cn25-tl-d0902"],
+  // Every form of a word finds and ranks alike: the title that has the word comes first.
+  ["соглашениями", "ru", "cn25-ag"],
+  ["soglashenia", "ru", "cn25-ag"],
+  ["келісімдермен", "kk", "cn25-ag"],
+  ["келісімдерді", "kk", "cn25-ag"],
+  ["орталығы", "kk", "cn25-tl-d0902"],
+  ["энергетикадағы", "kk", "cn25-sc-energy"],
+  // Names and terms across languages and scripts (content/aliases.yaml).
+  ["SCO", "kk", "cn25-tl-d0901"],
+  ["SCO", "ru", "cn25-tl-d0901"],
+  ["ШОС", "kk", "cn25-tl-d0901"],
+  ["ШЫҰ", "ru", "cn25-tl-d0901"],
+  ["Xi Jinping", "kk", "cn25-tl-d0830"],
+  ["Xi Jinping", "ru", "cn25-tl-d0830"],
+  ["Си Цзиньпин", "ru", "cn25-tl-d0830"],
+  ["Si Szinpin", "kk", "cn25-tl-d0830"],
+  ["КНР", "kk", "cn25-tl-d0830"],
+  ["ҚХР", "ru", "cn25-tl-d0830"],
+  ["Пекин", "kk", "cn25-tl-d0902"],
+  ["Бейжің", "ru", "cn25-tl-d0902"],
+  ["Культурный центр", "kk", "cn25-tl-d0902"],
+  ["Мәдени орталығы", "ru", "cn25-tl-d0902"],
+  ["соглашения", "kk", "cn25-ag"],
+  ["парад", "kk", "cn25-tl-d0903"],
+  ["шеру", "ru", "cn25-tl-d0903"],
+  ["Kassym-Jomart Tokayev", "ru", "cn25-tl-d0901"],
+  ["Касым-Жомарт Токаев", "kk", "cn25-tl-d0901"],
+  // Bare numbers find the card that states them, however the figure is written.
+  ["27", "ru", "cn25-fg"],
+  ["27", "kk", "cn25-fg"],
+  ["$27", "kk", "cn25-fg"],
+  ["6000", "kk", "cn25-fg"],
+  ["6 000", "ru", "cn25-fg"],
+  ["6,000", "kk", "cn25-fg"],
+  ["6 мың", "ru", "cn25-fg"],
+  ["6 тысяч", "kk", "cn25-fg"],
+  ["80", "kk", "cn25-tl-d0903"],
+  ["80", "ru", "cn25-tl-d0903"],
 ];
+
+describe("search finds figures, and ranks titles first", () => {
+  const i18n = createI18n();
+  const cardSearch = createCardSearch(content, { kk: translatorFor(i18n, "kk"), ru: translatorFor(i18n, "ru") });
+
+  it.each([
+    ["20", /\b20[ -]/],
+    ["27", /\$27 млрд/],
+    ["6000", /6 (мыңнан|тысяч)/],
+    ["6 000", /6 (мыңнан|тысяч)/],
+  ])("%s finds only cards that state it, the key figures among them", (figure, stated) => {
+    for (const locale of ["kk", "ru"] as const) {
+      const hits = cardSearch.find(figure, locale);
+      expect(hits.map((hit) => refToPayload(hit.ref))).toContain("cn25-fg");
+      for (const hit of hits) expect(hit.card.plainText).toMatch(stated);
+    }
+  });
+
+  it("puts the card whose title has the word above cards that only mention it, in every form", () => {
+    for (const [query, locale] of [
+      ["соглашения", "ru"],
+      ["соглашение", "ru"],
+      ["соглашений", "ru"],
+      ["келісім", "kk"],
+      ["келісімдер", "kk"],
+      ["келісімдерге", "kk"],
+    ] as const) {
+      const [top, second] = cardSearch.find(query, locale);
+      expect(refToPayload(top!.ref), query).toBe("cn25-ag");
+      expect(top!.score, query).toBeGreaterThan(second!.score);
+    }
+  });
+});
 
 describe("search understands how people type", () => {
   const i18n = createI18n();

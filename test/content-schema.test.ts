@@ -5,9 +5,15 @@ import { format, resolveConfig } from "prettier";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { bundledContentDirectory } from "../src/content/folder.js";
-import { TOPICS_FILE, visitFiles } from "../src/content/loader.js";
+import { ALIASES_FILE, TOPICS_FILE, visitFiles } from "../src/content/loader.js";
 import { briefingSchema } from "../src/content/types.js";
-import { BRIEFING_SCHEMA_FILE, contentJsonSchemas, schemaText, TOPICS_SCHEMA_FILE } from "../src/tools/content-schema.js";
+import {
+  ALIASES_SCHEMA_FILE,
+  BRIEFING_SCHEMA_FILE,
+  contentJsonSchemas,
+  schemaText,
+  TOPICS_SCHEMA_FILE,
+} from "../src/tools/content-schema.js";
 
 const CONTENT = bundledContentDirectory();
 const FIXTURES = resolve(import.meta.dirname, "fixtures", "visits");
@@ -15,6 +21,7 @@ const FIXTURES = resolve(import.meta.dirname, "fixtures", "visits");
 /** Every YAML file an editor opens: the bundled content and the test fixtures, each with the schema it should name. */
 const yamlFiles = [
   { path: join(CONTENT, TOPICS_FILE), schema: TOPICS_SCHEMA_FILE },
+  { path: join(CONTENT, ALIASES_FILE), schema: ALIASES_SCHEMA_FILE },
   ...visitFiles(CONTENT).map((path) => ({ path, schema: BRIEFING_SCHEMA_FILE })),
   ...readdirSync(FIXTURES)
     .filter((name) => /\.ya?ml$/.test(name))
@@ -85,5 +92,8 @@ describe("content JSON Schemas (npm run content:schema)", () => {
       expect(briefingSchema.safeParse(briefing).success).toBe(false);
     }
     expect(validate(TOPICS_SCHEMA_FILE, { topics: [] })).not.toEqual([]);
+    expect(validate(ALIASES_SCHEMA_FILE, { aliases: [["ШОС"]] })).not.toEqual([]);
+    expect(validate(ALIASES_SCHEMA_FILE, { aliases: [["ШОС", ""]] })).not.toEqual([]);
+    expect(validate(ALIASES_SCHEMA_FILE, { aliases: [["ШОС", "SCO"]] })).toEqual([]);
   });
 });

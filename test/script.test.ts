@@ -99,6 +99,18 @@ describe("Kazakh in Latin", () => {
     expect(lastMessageIn(harness, user.id).text).toContain(sector.title.kk);
   });
 
+  it("echoes a search query exactly as typed, escaped, inside interface text in Latin", async () => {
+    const user = await latinReader();
+    await harness.send(messageUpdate(user, "Шаймерденова <b>"));
+    const found = harness.fake.lastCall("sendMessage")!.payload;
+    expect(found.text).toBe(`${toLatin("«")}Шаймерденова &lt;b&gt;${toLatin("» бойынша табылған бөлімдер:")}`);
+    expect(callbackButtons(found.reply_markup)[0]!.text).toBe(toLatin("Сарапшы пікірі: Гүлнар Шаймергенова"));
+    await harness.send(messageUpdate(user, "Жапонияға"));
+    const nothing = harness.fake.lastCall("sendMessage")!.payload.text as string;
+    expect(nothing.startsWith(`${toLatin("«")}Жапонияға${toLatin("» бойынша ештеңе табылмады.")}`)).toBe(true);
+    expect(nothing.replace("Жапонияға", "")).not.toMatch(CYRILLIC);
+  });
+
   it("answers inline queries with Latin cards, and offers the top card's Russian twin", async () => {
     const user = await latinReader();
     await harness.send(inlineQueryUpdate(user, "kelisim"));

@@ -123,9 +123,28 @@ export function replyScreen(ctx: Context, rendered: Rendered, script: Script = s
 
 /** Sends plain interface text (escaped here) as a new message, with a keyboard if one is given. */
 export function replyText(ctx: Context, text: string, keyboard?: Rendered["keyboard"] | ForceReply, script: Script = scriptOf(ctx)) {
+  return replyAroundTyped(ctx, () => text, "", keyboard, script);
+}
+
+/** Stands for what the person typed while the interface text around it is escaped and put in the reader's script. */
+const TYPED_MARK = "\u0000";
+
+/**
+ * Sends interface text around something the person typed (their search query): the interface text is escaped and
+ * put in the reader's script; what they typed is shown exactly as typed, only escaped. It is their words, in the
+ * script they chose to type, and no transliteration table is meant for it (Russian, English, Latin already).
+ */
+export function replyAroundTyped(
+  ctx: Context,
+  text: (typed: string) => string,
+  typed: string,
+  keyboard?: Rendered["keyboard"] | ForceReply,
+  script: Script = scriptOf(ctx),
+) {
   const markup = keyboard && "inline_keyboard" in keyboard ? keyboardInScript(keyboard, script) : keyboard;
-  return ctx.reply(toReaderScriptHtml(escapeHtml(text), script), {
-    parse_mode: "HTML",
-    ...(markup ? { reply_markup: markup } : {}),
-  });
+  const html = text(TYPED_MARK)
+    .split(TYPED_MARK)
+    .map((part) => toReaderScriptHtml(escapeHtml(part), script))
+    .join(escapeHtml(typed));
+  return ctx.reply(html, { parse_mode: "HTML", ...(markup ? { reply_markup: markup } : {}) });
 }

@@ -17,6 +17,8 @@ export type ContentLibrary = {
   getDraft(id: string): Briefing | undefined;
   /** What subscribers choose digests by, in menu order. */
   topics: readonly Topic[];
+  /** Names that search treats as one (content/aliases.yaml); none for a library built in code without them. */
+  aliases: readonly (readonly string[])[];
 };
 
 /** Topics of a library built in code (tests): one per sector id, titled as in the newest briefing that has it. */
@@ -45,7 +47,11 @@ export function createContentLibrary(input: readonly unknown[], topics?: readonl
 }
 
 /** A library from briefings the schema has already accepted (the loader checks each file once, with its lines). */
-export function libraryOf(all: readonly Briefing[], topics?: readonly Topic[]): ContentLibrary {
+export function libraryOf(
+  all: readonly Briefing[],
+  topics?: readonly Topic[],
+  aliases: readonly (readonly string[])[] = [],
+): ContentLibrary {
   const byId = new Map<string, Briefing>();
   for (const briefing of all) {
     if (byId.has(briefing.id)) throw new Error(`content: duplicate briefing id "${briefing.id}"`);
@@ -71,5 +77,5 @@ export function libraryOf(all: readonly Briefing[], topics?: readonly Topic[]): 
     const briefing = byId.get(id);
     return briefing?.status === "draft" ? briefing : undefined;
   };
-  return { briefings, latest: briefings[0]!, get: published, drafts, getDraft: draft, topics: topicList };
+  return { briefings, latest: briefings[0]!, get: published, drafts, getDraft: draft, topics: topicList, aliases };
 }

@@ -5,7 +5,7 @@ import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { libraryOf, type ContentLibrary } from "./library.js";
 import { NAMES_FILE, namesFileSchema, withNames, type NamesFile } from "./names.js";
-import { briefingSchema, topicsFileSchema, type Briefing, type Topic } from "./types.js";
+import { aliasesFileSchema, briefingSchema, topicsFileSchema, type Briefing, type Topic } from "./types.js";
 
 /** Where a problem is: the file, and the line, column and field when they are known. */
 export type ContentProblem = { file: string; line?: number; column?: number; field?: string; message: string };
@@ -19,11 +19,15 @@ export type LoadedContent = {
   fileOf(briefingId: string): string | undefined;
   /** The line and column of a field of a briefing ("sectors.1.title.kk"), when the file has it. */
   locate(briefingId: string, field: string): { line: number; column: number } | undefined;
+  /** The line and column of a field of the alias list ("aliases.2.1"), when the folder has one. */
+  locateAlias?(field: string): { line: number; column: number } | undefined;
 };
 
 export type LoadResult = { ok: true; content: LoadedContent } | { ok: false; problems: ContentProblem[] };
 
 export const TOPICS_FILE = "topics.yaml";
+/** Names search treats as one; optional: a folder without it has no aliases. */
+export const ALIASES_FILE = "aliases.yaml";
 export const VISITS_FOLDER = "visits";
 /** A visit file larger than this is refused unread: a briefing is a few dozen kilobytes, 1 MB is a mistake. */
 export const MAX_CONTENT_FILE_BYTES = 1024 * 1024;
@@ -114,6 +118,8 @@ function readContent(folder: string): LoadResult {
     else problems.push(...checked.problems);
   }
 
+  const aliases = readAliases(folder, hash, problems);
+
   const parsedBy = new Map<string, ParsedFile>();
   const briefings: Briefing[] = [];
   const files = visitFiles(folder);
@@ -174,19 +180,14 @@ function readContent(folder: string): LoadResult {
   return {
     ok: true,
     content: {
-      library: libraryOf(briefings, topics),
+      library: libraryOf(briefings, topics, aliases.groups),
       fingerprint: hash.digest("hex"),
       fileOf: (briefingId) => parsedBy.get(briefingId)?.file,
       locate: (briefingId, field) => {
         const parsed = parsedBy.get(briefingId);
-        return (
-          parsed &&
-          locateIn(
-            parsed,
-            field.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-          )
-        );
+        return parsed && locateIn(parsed, fieldPath(field));
       },
+      locateAlias: (field) => aliases.parsed && locateIn(aliases.parsed, fieldPath(field)),
     },
   };
 }
@@ -227,6 +228,29 @@ function readNames(
         ],
   );
   return { briefings: marked, problems };
+}
+
+/** A field as a path in its file: "sectors.1.title" → ["sectors", 1, "title"]. */
+function fieldPath(field: string): (string | number)[] {
+  return field.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** The alias list of a folder (none when it has no aliases.yaml); its problems go to `problems`. */
+function readAliases(
+  folder: string,
+  hash: ReturnType<typeof createHash>,
+  problems: ContentProblem[],
+): { groups: string[][]; parsed?: ParsedFile } {
+  const path = join(folder, ALIASES_FILE);
+  if (!existsSync(path)) return { groups: [] };
+  hash.update(`${ALIASES_FILE}\0${readFileSync(path, "utf8")}\0`);
+  const read = readYaml(folder, path);
+  const checked = "parsed" in read ? validate(read.parsed, aliasesFileSchema) : read;
+  if ("problems" in checked) {
+    problems.push(...checked.problems);
+    return { groups: [] };
+  }
+  return { groups: checked.value.aliases, ...("parsed" in read ? { parsed: read.parsed } : {}) };
 }
 
 /** A problem as one line: `visits/x.yaml:12:7 sectors.1.title.kk: message`. */

@@ -111,6 +111,14 @@ export type Briefing = z.infer<typeof briefingSchema>;
 export const topicSchema = z.object({ id: shortId, title: localizedText });
 export const topicsFileSchema = z.object({ topics: z.array(topicSchema).min(1) });
 export type Topic = z.infer<typeof topicSchema>;
+
+/**
+ * Names of one thing in several languages and scripts, which search treats as one ("ШЫҰ", "ШОС", "SCO"): each a name
+ * or term the briefings use (GLOSSARY), or its usual form in another language. `npm run content:check` refuses a name
+ * listed twice and a group none of whose names occurs in a briefing.
+ */
+export const aliasGroupSchema = z.array(z.string().trim().min(1, "a name cannot be empty")).min(2, "a group needs at least two names");
+export const aliasesFileSchema = z.object({ aliases: z.array(aliasGroupSchema) });
 export type TimelineDay = z.infer<typeof timelineDaySchema>;
 export type Agreement = z.infer<typeof agreementSchema>;
 export type Sector = z.infer<typeof sectorSchema>;

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { FeatureComposer } from "../bot/composer.js";
 import type { BotContext } from "../bot/context.js";
 import type { FeatureFactory } from "../bot/feature.js";
-import { replyText } from "../bot/screens.js";
+import { replyAroundTyped } from "../bot/screens.js";
 import { encodeCallback } from "../render/callback-data.js";
 import { refTitle } from "../render/sections.js";
 
@@ -20,7 +20,9 @@ export const searchFeature: FeatureFactory = () => {
     .drop(startsWithCommand, async (ctx) => {
       const { library, search } = ctx.edition;
       const query = ctx.message.text.trim();
-      const echo = query.length > MAX_QUERY_ECHO ? `${query.slice(0, MAX_QUERY_ECHO)}…` : query;
+      // The query is shown as typed (never transliterated), cut at a whole character when long.
+      const characters = [...query];
+      const echo = characters.length > MAX_QUERY_ECHO ? `${characters.slice(0, MAX_QUERY_ECHO).join("")}…` : query;
       const hits = search.find(query, ctx.locale).slice(0, MAX_SEARCH_BUTTONS);
       const homeRow = [
         InlineKeyboard.text(
@@ -29,7 +31,7 @@ export const searchFeature: FeatureFactory = () => {
         ),
       ];
       if (hits.length === 0) {
-        await replyText(ctx, ctx.t("search-nothing", { query: echo }), InlineKeyboard.from([homeRow]));
+        await replyAroundTyped(ctx, (typed) => ctx.t("search-nothing", { query: typed }), echo, InlineKeyboard.from([homeRow]));
         return;
       }
       const rows = hits.map((hit) => {
@@ -38,7 +40,7 @@ export const searchFeature: FeatureFactory = () => {
         const label = library.briefings.length > 1 ? `${title} · ${briefing.shortTitle[ctx.locale]}` : title;
         return [InlineKeyboard.text(label, encodeCallback({ kind: "section", ref: hit.ref }))];
       });
-      await replyText(ctx, ctx.t("search-results", { query: echo }), InlineKeyboard.from([...rows, homeRow]));
+      await replyAroundTyped(ctx, (typed) => ctx.t("search-results", { query: typed }), echo, InlineKeyboard.from([...rows, homeRow]));
     });
   return { composer };
 };

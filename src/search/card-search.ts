@@ -2,9 +2,10 @@ import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Locale, Translate } from "../shared/locale.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
+import { createAliasExpander } from "./aliases.js";
 import { briefingCards, type Card } from "./documents.js";
 import { swapLayout } from "./normalize.js";
-import { buildIndex, compareHits, search, type SearchHit } from "./rank.js";
+import { buildIndex, compareHits, searchWithCount, type SearchHit } from "./rank.js";
 
 export type CardHit = { ref: SectionRef; briefingId: string; card: Card; score: number; inOtherLanguage: boolean };
 
@@ -24,7 +25,11 @@ const MAX_CACHED_QUERY_CHARS = 256;
 
 export function createCardSearch(library: ContentLibrary, translators: Record<Locale, Translate>): CardSearch {
   const cards = library.briefings.flatMap((briefing) => briefingCards(briefing, translators));
-  const index = buildIndex(cards.map((card) => ({ value: card, title: card.title, body: card.plainText })));
+  // Built once per library: a card's title and text are also found by the other names of what they name.
+  const index = buildIndex(
+    cards.map((card) => ({ value: card, title: card.title, body: card.plainText })),
+    createAliasExpander(library.aliases),
+  );
   // A search serves one library, so a query's results stay valid as long as it does; the least recently asked go first.
   const recent = boundedCache<string, CardHit[]>(MAX_CACHED_QUERIES);
   return {
@@ -42,11 +47,13 @@ export function createCardSearch(library: ContentLibrary, translators: Record<Lo
   function rankCards(query: string, locale: Locale): CardHit[] {
     // One result per section: its card in the asker's language when that matched, else the other one.
     const chosen = new Map<string, SearchHit<Card>>();
-    let hits = search(index, query);
-    // Nothing found: perhaps typed with the wrong keyboard layout (Russian keys on an English layout, or the reverse).
-    if (hits.length === 0) {
+    let { hits, termsFound } = searchWithCount(index, query);
+    // No word found as typed: perhaps typed with the wrong keyboard layout (Russian keys on an English layout, or the
+    // reverse). Read in the other layout, a word found as typed there beats guessing at typos in this one.
+    if (termsFound === 0) {
       const swapped = swapLayout(query);
-      if (swapped !== query.toLowerCase()) hits = search(index, swapped);
+      const other = swapped === query.toLowerCase() ? undefined : searchWithCount(index, swapped);
+      if (other && (other.termsFound > 0 || hits.length === 0)) ({ hits, termsFound } = other);
     }
     for (const hit of hits) {
       const key = refToPayload(hit.value.ref);

@@ -56,6 +56,16 @@ const CYRILLIC_FOLD: Record<string, string> = {
   я: "ia",
 };
 
+/**
+ * The letters of every script a word may be typed in, each table to the form's letters. Cyrillic is the one script
+ * with a table of its own (Latin is already the form's script); a further script written letter for letter adds its
+ * table to this list and nothing else: fold() reads every letter through this one map. The Kazakh Arabic script is
+ * not letter for letter (its hamza marks a whole word as front), so fold() first reads it back as Cyrillic by the
+ * reverse of its own table (shared/arabic.ts).
+ */
+const SCRIPT_FOLDS: readonly Readonly<Record<string, string>>[] = [CYRILLIC_FOLD];
+const LETTER_FOLD = new Map(SCRIPT_FOLDS.flatMap((table) => Object.entries(table)));
+
 /** Latin letters that fold to another letter: dotless ı (і in 2021), q for қ, w and ý for у, x for х. */
 const LATIN_FOLD: Record<string, string> = { ı: "i", q: "k", w: "u", ý: "u", x: "h", y: "i" };
 
@@ -77,13 +87,13 @@ const DIGRAPHS: [RegExp, string][] = [
 
 const APOSTROPHES = /['’ʼ`´]/g;
 const MARKS = /\p{M}/gu;
-/** Anything beyond ASCII after the Cyrillic letters are folded: a Latin letter with a diacritic, perhaps. */
+/** Anything beyond ASCII after the other scripts' letters are folded: a Latin letter with a diacritic, perhaps. */
 const LATIN_WITH_MARKS = /[^ -~\t\n\r]/;
 
 export function fold(text: string): string {
   let folded = "";
   // Kazakh typed in the Arabic script is read as Cyrillic first (shared/arabic.ts), then folds like it.
-  for (const char of fromArabic(text).toLowerCase()) folded += CYRILLIC_FOLD[char] ?? char;
+  for (const char of fromArabic(text).toLowerCase()) folded += LETTER_FOLD.get(char) ?? char;
   // Diacritics off (ä ğ ñ ö ş ū ü, á ǵ ń ó ú, İ): what is left of a Latin letter is its base letter.
   if (LATIN_WITH_MARKS.test(folded)) folded = folded.replace(/ý/g, "w").normalize("NFD").replace(MARKS, "");
   for (const [pattern, letter] of DIGRAPHS) folded = folded.replace(pattern, letter);
@@ -113,10 +123,43 @@ export function swapLayout(text: string): string {
   return swapped;
 }
 
+/** Groups of three digits written apart: "6 000", "6,000", "6.000" (and with a narrow or no-break space) are 6000. */
+const DIGIT_GROUPS = /(\d)[ ,.\u00a0\u2009\u202f](?=\d{3}(?!\d))/g;
+
+/**
+ * Words that multiply the number before them, folded: мың and тысяча (with their endings, and тыс.), млн and
+ * миллион, млрд and миллиард, and the English ones. "6 мыңнан", "6 тысяч" and "6000" are one figure.
+ */
+const MAGNITUDES: [RegExp, string][] = [
+  [/^(min|minnan|minga|minnin|minda|mini|tis|tisiac\p{L}*|thousand)$/u, "000"],
+  [/^(mln|million\p{L}*)$/u, "000000"],
+  [/^(mlrd|milliard\p{L}*|billion|bn)$/u, "000000000"],
+];
+
+const ALL_DIGITS = /^\d+$/;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * The words of a text, folded, for matching: letters and digits, everything else a break. A number followed by a word
+ * that multiplies it is also given as its full value ("$27 млрд" → "27", "mlrd", "27000000000"), and digits grouped
+ * by thousands are read as one number, so that a figure is found however it is written.
+ */
 export function tokenize(text: string): string[] {
-  return fold(text)
-    .split(/[^\p{L}\p{N}$]+/u)
+  const words = fold(text)
+    .replace(DIGIT_GROUPS, "$1")
+    .split(/[^\p{L}\p{N}]+/u)
     .filter((token) => token.length > 0);
+  const tokens: string[] = [];
+  for (let at = 0; at < words.length; at++) {
+    const word = words[at]!;
+    tokens.push(word);
+    const next = words[at + 1];
+    // Only a word that starts with a digit can be a number: most words skip the patterns.
+    if (next === undefined || !isDigit(word.charCodeAt(0)) || !ALL_DIGITS.test(word)) continue;
+    const zeros = MAGNITUDES.find(([pattern]) => pattern.test(next))?.[1];
+    if (zeros) tokens.push(`${word}${zeros}`);
+  }
+  return tokens;
 }
 
 /**
@@ -258,9 +301,28 @@ const ENDINGS = [...new Set(CYRILLIC_ENDINGS.map(fold).filter((ending) => ending
 
 const MIN_STEM = 4;
 
-/** Strips up to two endings: a Kazakh suffix can sit on a word that ends like a Russian one ("инвестиция-лар"). */
+/** Endings stacked on one word at most: "келісім-дер-мен" carries two Kazakh suffixes on a word that ends like a Russian one. */
+const MAX_ENDINGS = 3;
+
+/** Kazakh voices a word's last consonant before an ending that starts with a vowel: орталық → орталығы, кітап → кітабы. */
+const VOICED_FINAL: Record<string, string> = { g: "k", b: "p" };
+
+/**
+ * Strips endings until none is left (at most three): every form of a word then has one stem, so that each form finds
+ * and ranks the same cards ("келісім", "келісімдер", "келісімдермен" → "kelis"). Where an ending went, a voiced last
+ * consonant is read unvoiced again ("орталығы" → "ortalik", as "орталық"); a word typed without an ending keeps its
+ * letters, so that a half-typed word still begins the words it begins.
+ */
 export function stem(token: string): string {
-  return stripEnding(stripEnding(token));
+  let stemmed = token;
+  for (let step = 0; step < MAX_ENDINGS; step++) {
+    const shorter = stripEnding(stemmed);
+    if (shorter === stemmed) break;
+    stemmed = shorter;
+  }
+  if (stemmed === token) return token;
+  const last = VOICED_FINAL[stemmed.at(-1)!];
+  return last ? stemmed.slice(0, -1) + last : stemmed;
 }
 
 function stripEnding(token: string): string {

@@ -3,23 +3,35 @@ import type { Briefing } from "../content/types.js";
 import { CYRILLIC } from "../shared/latin.js";
 import { toReaderScript } from "../shared/script.js";
 import type { ContentLibrary } from "../content/library.js";
-import type { ContentProblem, LoadedContent } from "../content/loader.js";
+import { ALIASES_FILE, type ContentProblem, type LoadedContent } from "../content/loader.js";
 import { checkRenderedLimits } from "../render/limits.js";
+import { checkAliases } from "../search/aliases.js";
 import type { Locale, Translate } from "../shared/locale.js";
 
 /** Where the briefings of a library came from; a library built in code names each briefing by its id. */
-type Origin = Pick<LoadedContent, "fileOf" | "locate">;
+type Origin = Pick<LoadedContent, "fileOf" | "locate" | "locateAlias">;
 const inCode: Origin = { fileOf: () => undefined, locate: () => undefined };
 
 /**
  * Everything content:check verifies beyond the schema, for every briefing, drafts included: both languages' text
  * (Kazakh letters, no look-alikes), every Kazakh string and screen in Latin and in the Arabic script (no Cyrillic
- * left, HTML intact), unique
- * ids, and every screen within Telegram's limits. Each problem names the
- * file and, for a text problem, the line, column and field.
+ * left, HTML intact), unique ids, every screen within Telegram's limits, and the alias list (each name once, each
+ * group naming something the briefings contain). Each problem names the file and, for a text problem, the line,
+ * column and field.
  */
 export function checkContent(library: ContentLibrary, translators: Record<Locale, Translate>, origin: Origin = inCode): ContentProblem[] {
   const all = [...library.briefings, ...library.drafts];
+  const texts = all.flatMap((briefing) => localizedStrings(briefing).map(({ text }) => text));
+  const aliasProblems: ContentProblem[] = checkAliases(library.aliases, texts).map(({ field, message }) => ({
+    file: ALIASES_FILE,
+    ...origin.locateAlias?.(field),
+    field,
+    message,
+  }));
+  return [...aliasProblems, ...briefingProblems(all, translators, origin)];
+}
+
+function briefingProblems(all: Briefing[], translators: Record<Locale, Translate>, origin: Origin): ContentProblem[] {
   return all.flatMap((briefing) => {
     const file = origin.fileOf(briefing.id) ?? briefing.id;
     return [
