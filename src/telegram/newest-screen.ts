@@ -51,7 +51,8 @@ export function newestScreens() {
     current.waiting?.();
     const own = new AbortController();
     const abort = () => own.abort(requestSignal?.reason);
-    requestSignal?.addEventListener("abort", abort, { once: true });
+    if (requestSignal?.aborted) abort();
+    else requestSignal?.addEventListener("abort", abort, { once: true });
     let replaced = false;
     let left: (() => void) | undefined;
     let wake!: () => void;
