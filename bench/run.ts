@@ -13,6 +13,7 @@ import { READERS_SHARE } from "./readers.js";
 import { round } from "./stats.js";
 import { benchMemory } from "./memory.js";
 import { benchMetricsCost } from "./metrics-cost.js";
+import { benchTaps } from "./taps.js";
 import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
 
 type Mode = "full" | "quick" | "smoke";
@@ -209,6 +210,25 @@ if (paidShared) {
   );
 }
 
+process.stderr.write("3e/5 a reader tapping quickly in a private chat…\n");
+const taps = await benchTaps();
+row(
+  "3e taps",
+  "worst answer ms",
+  taps.worstAnswerMs,
+  `< 300 ${met(taps.worstAnswerMs < 300)}`,
+  `${taps.taps} taps ${taps.intervalMs} ms apart on one message: tap → its answerCallbackQuery at the Bot API`,
+);
+row(
+  "",
+  "last screen ms",
+  taps.lastScreenMs,
+  `< 1500 ${met(taps.lastScreenMs < 1500)}`,
+  "last tap → the edit showing its screen at the Bot API; burst of 3, then 1/s in the chat, edits included",
+);
+row("", "screens sent", `${taps.screensSent} of ${taps.taps}`, "", "screens replaced while they waited for the chat's slot are not sent");
+row("", "429s drawn", taps.tooManyRequests, `0 ${met(taps.tooManyRequests === 0)}`, "HTTP fake Bot API with Telegram's per-chat pacing");
+
 process.stderr.write(`4/5 memory (${SIZES.memory[0]} and ${SIZES.memory[1]} subscribers)…\n`);
 const memory = benchMemory(SIZES.memory[0]!, SIZES.memory[1]!);
 row(
@@ -264,5 +284,6 @@ process.stdout.write(
   `bench: stack_vs_bare=${updates.stackVsBare} stack_vs_bare_metrics=${metricsVsBare} metrics_cost=${metricsCost.cost} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
     `broadcast_pace=${broadcast.pace} broadcast_lost=${broadcast.lost} broadcast_dup=${broadcast.duplicated} ` +
     `readers_reply_p95_ms=${withReaders.readers!.p95Ms} readers_pace=${withReaders.pace} readers_lost=${withReaders.readers!.lost} ` +
-    `rss_mb_100k=${memory.large.peakRssMb} library_reload_ms=${library.reloadMaxMs} library_inline_p99_ms=${library.inlineP99Ms}\n`,
+    `rss_mb_100k=${memory.large.peakRssMb} library_reload_ms=${library.reloadMaxMs} library_inline_p99_ms=${library.inlineP99Ms} ` +
+    `taps_answer_max_ms=${taps.worstAnswerMs} taps_last_screen_ms=${taps.lastScreenMs} taps_screens=${taps.screensSent} taps_429=${taps.tooManyRequests}\n`,
 );

@@ -30,6 +30,7 @@ import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { createApiCapabilities, type ApiCapabilities, type ApiPartMode } from "./telegram/capabilities.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
+import { pressAnswers } from "./telegram/press-answers.js";
 import { classifySendError } from "./telegram/send-errors.js";
 import { localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "./telegram/send-budget.js";
 import { botTransformers, reportingFetch, type SendFailureHandlers } from "./telegram/transformers.js";
@@ -119,11 +120,16 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const { metrics } = options;
   const reportingClient = { ...client, fetch: reportingFetch(failures, logger, client.fetch, metrics?.apiCall) };
   const bot = new Bot<BotContext>(options.token, { ...options.botConfig, client: reportingClient });
-  const installBotTransformers = botTransformers({
-    budget: limiter,
-    logger,
-    ...(options.replyDeadlineMs === undefined ? {} : { deadlineMs: options.replyDeadlineMs }),
-  });
+  // Button presses are answered within a grace from their arrival, ahead of the chat's order (decision 0026).
+  const presses = pressAnswers({ logger });
+  const installBotTransformers = botTransformers(
+    {
+      budget: limiter,
+      logger,
+      ...(options.replyDeadlineMs === undefined ? {} : { deadlineMs: options.replyDeadlineMs }),
+    },
+    presses,
+  );
   installBotTransformers(bot.api);
   const translators = createTranslators();
   const editionOf = editionsOf(translators);
@@ -148,7 +154,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const router = createRouter(features);
   menu = router.menu;
 
-  const ordered = oneAtATime(sequenceKey);
+  const ordered = presses.around(oneAtATime(sequenceKey));
   bot.use(metrics ? measureUpdates(metrics, ordered) : ordered);
   if (logger.isLevelEnabled("debug")) bot.use(logUpdates(logger));
   bot.use(prepareUpdate({ store, translators, edition: deps.edition, skipRepeatedUpdates: options.skipRepeatedUpdates ?? true }));

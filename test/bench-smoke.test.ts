@@ -28,6 +28,10 @@ describe("npm run bench -- --smoke", () => {
       "rss_mb_100k",
       "library_reload_ms",
       "library_inline_p99_ms",
+      "taps_answer_max_ms",
+      "taps_last_screen_ms",
+      "taps_screens",
+      "taps_429",
     ];
     expect(summary).toMatch(new RegExp(`^bench: ${keys.map((key) => `${key}=${number}`).join(" ")}$`));
     expect(lines.filter((line) => line.startsWith("bench:"))).toHaveLength(1);
@@ -35,5 +39,7 @@ describe("npm run bench -- --smoke", () => {
     expect(result.stdout).toMatch(/our API calls alone \/ bare\s+\d+(\.\d+)?\s+\(ceiling\)/);
     // The library part runs at 3 visits in smoke mode.
     expect(result.stdout).toMatch(/5 library\s+reload ms, 3 visits\s+\d+(\.\d+)?\s+< 1000/);
+    // The taps part runs at full size (12 taps, about three seconds) in every mode.
+    expect(result.stdout).toMatch(/3e taps\s+worst answer ms\s+\d+(\.\d+)?\s+< 300/);
   }, 300_000);
 });

@@ -1,6 +1,6 @@
 import type { Context } from "grammy";
 import { describe, expect, it } from "vitest";
-import { oneAtATime } from "../src/telegram/one-at-a-time.js";
+import { keepTurn, oneAtATime, passTurn } from "../src/telegram/one-at-a-time.js";
 
 type Fake = Context & { key?: string };
 
@@ -56,5 +56,41 @@ describe("oneAtATime", () => {
     await expect(failing).rejects.toThrow("handler failed");
     await next;
     expect(ran).toBe(true);
+  });
+
+  it("an update that passes its turn lets the next update of its key start while it finishes", async () => {
+    const log: string[] = [];
+    const edit = deferred();
+    const first = ctxWith("chat");
+    const a = middleware(first, async () => {
+      log.push("a shows its screen");
+      passTurn(first);
+      await edit.promise;
+      log.push("a's screen answered");
+    });
+    const b = middleware(ctxWith("chat"), async () => void log.push("b runs"));
+    await b;
+    expect(log).toEqual(["a shows its screen", "b runs"]);
+    edit.resolve();
+    await a;
+    expect(log).toEqual(["a shows its screen", "b runs", "a's screen answered"]);
+  });
+
+  it("an update that keeps its turn (a dialogue) holds the next one to its end, even if it passes it later", async () => {
+    const log: string[] = [];
+    const edit = deferred();
+    const first = ctxWith("chat");
+    const a = middleware(first, async () => {
+      keepTurn(first);
+      passTurn(first);
+      await edit.promise;
+      log.push("a ends");
+    });
+    const b = middleware(ctxWith("chat"), async () => void log.push("b runs"));
+    await Promise.resolve();
+    expect(log).toEqual([]);
+    edit.resolve();
+    await Promise.all([a, b]);
+    expect(log).toEqual(["a ends", "b runs"]);
   });
 });

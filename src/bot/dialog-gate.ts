@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import { hasDialogState } from "../store/conversation-storage.js";
 import type { Store } from "../store/types.js";
+import { keepTurn } from "../telegram/one-at-a-time.js";
 import type { BotContext } from "./context.js";
 
 /**
@@ -13,9 +14,14 @@ export function dialogGate(options: {
   dialogs: MiddlewareFn<BotContext>;
 }): MiddlewareFn<BotContext> {
   const { store, opensDialog, dialogs } = options;
+  // The plugin saves a dialogue's state after the handler returns: an update it sees keeps its chat's turn to the end.
+  const inDialog: MiddlewareFn<BotContext> = (ctx, next) => {
+    keepTurn(ctx);
+    return dialogs(ctx, next);
+  };
   return (ctx, next) => {
     if (!ctx.chat || !ctx.from) return next();
-    if (opensDialog(ctx)) return dialogs(ctx, next);
-    return hasDialogState(store, ctx).then((open) => (open ? dialogs(ctx, next) : next()));
+    if (opensDialog(ctx)) return inDialog(ctx, next);
+    return hasDialogState(store, ctx).then((open) => (open ? inDialog(ctx, next) : next()));
   };
 }

@@ -13,6 +13,7 @@ import { shareButtonRow } from "../render/share-card.js";
 import { otherReadingRow } from "../render/twin.js";
 import type { Script } from "../shared/locale.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
+import { passTurn } from "../telegram/one-at-a-time.js";
 import { toReaderScriptHtml } from "../shared/script.js";
 import { isUneditable } from "../telegram/send-errors.js";
 import type { BotContext, LocaleFlavor } from "./context.js";
@@ -85,6 +86,8 @@ async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
   const message = { html: screen.text, skip_entity_detection: true };
   const other = { reply_markup: screen.keyboard };
   if (ctx.callbackQuery?.message) {
+    // As in `show`: the edit is the handler's last step, and the chat's next tap need not wait for its slot.
+    passTurn(ctx);
     try {
       await ctx.editMessageText(message, other);
       return;
@@ -100,11 +103,16 @@ async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
  * or sends a new message for commands and when the old one can no longer be edited.
  * Here, as in the replies below, is the edge where a Kazakh screen is written in the reader's script (`script`);
  * a screen already in its final script (the language picker, a card in another language) is shown with "cyrl".
+ *
+ * Editing the pressed message is a handler's last step: the chat's next update (the reader's next tap) starts while
+ * the edit waits for its slot in the send budget, so that tap is answered at once and its newer screen replaces this
+ * one if it has not gone yet (passTurn; an update in a dialogue keeps its turn).
  */
 export async function show(ctx: Context, rendered: Rendered, script: Script = scriptOf(ctx)): Promise<void> {
   const screen = inScript(rendered, script);
   const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
   if (ctx.callbackQuery?.message) {
+    passTurn(ctx);
     try {
       await ctx.editMessageText(screen.text, options);
       return;

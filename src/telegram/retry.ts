@@ -1,5 +1,6 @@
 import { HttpError, type Transformer } from "grammy";
 import type { Logger } from "../logger.js";
+import { newestScreens, REPLACED_EDIT, type ScreenEdit } from "./newest-screen.js";
 import { realClock, type Clock, type SendBudget, type SendPriority, type SendSlot } from "./send-budget.js";
 
 /**
@@ -67,6 +68,8 @@ const networkBackoffMs = (failures: number) => Math.min(500 * 2 ** (failures - 1
  * Every call of an Api that answers people (ANSWERS_PEOPLE; other calls pass untouched), sent within the budget and
  * never dropped for flood control:
  * - a counted call waits for a slot of the send budget with "reply" priority (ahead of digests; see `priority`);
+ * - an edit of a screen (editMessageText of a chat's message) replaced by a newer edit of the same message while it
+ *   waits is dropped without a call, and answered as an edit that changes nothing (newest-screen.ts);
  * - a 429 on a message closes the whole budget for retry_after (every sender of the bot waits, the digests too) and
  *   the call waits its turn again; a button or inline answer waits out retry_after itself, and closes nothing;
  * - a network failure on what a person sees is tried again when repeating cannot show a message twice (the request
@@ -75,14 +78,35 @@ const networkBackoffMs = (failures: number) => Math.min(500 * 2 ** (failures - 1
  *   handler logs it with the update id).
  */
 export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
+  const screens = newestScreens();
+  const deliver = deliverOne(options);
+  // A plain function, not an async one: most calls are no screen edit and go straight on, without a frame of their own.
+  return (previous, method, payload, requestSignal) => {
+    if (!ANSWERS_PEOPLE.test(method)) return previous(method, payload, requestSignal);
+    // grammY types the signal with an older AbortSignal; at run time it is Node's own.
+    const screen = screens.enter(method, payload, requestSignal as AbortSignal | undefined);
+    if (!screen) return deliver(previous, method, payload, requestSignal);
+    return (async () => {
+      try {
+        await screen.turn;
+        // An edit's answer is the message or `true`; grammY cannot name it for any method.
+        if (screen.replaced()) return REPLACED_EDIT as never;
+        return await deliverOne(options, screen)(previous, method, payload, requestSignal);
+      } finally {
+        screen.done();
+      }
+    })();
+  };
+}
+
+/** Calls delivered as deliverReplies says; `screen`: an edit's place among the edits of its screen. */
+function deliverOne(options: ReplyDeliveryOptions, screen?: ScreenEdit): Transformer {
   const { budget, logger } = options;
   const clock = options.clock ?? realClock;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const priority = options.priority ?? "reply";
   return async (previous, method, payload, requestSignal) => {
-    // grammY types the signal with an older AbortSignal; at run time it is Node's own.
     const signal = requestSignal as AbortSignal | undefined;
-    if (!ANSWERS_PEOPLE.test(method)) return previous(method, payload, requestSignal);
     const counted = COUNTED_METHODS.test(method);
     const chatId = counted ? chatOfCall(payload) : undefined;
     const giveUpAt = clock.now() + deadlineMs;
@@ -94,12 +118,18 @@ export function deliverReplies(options: ReplyDeliveryOptions): Transformer {
     for (;;) {
       let slot: SendSlot | undefined;
       if (counted) {
-        slot = await budget.acquire(chatId, priority, signal, Math.max(1, giveUpAt - clock.now()));
+        slot = await budget.acquire(chatId, priority, screen?.signal ?? signal, Math.max(1, giveUpAt - clock.now()));
+        // Replaced while it waited (or in the moment its slot came): the newer edit goes instead.
+        if (screen?.replaced()) {
+          slot?.sent();
+          return REPLACED_EDIT as never;
+        }
         if (!slot) {
           if (signal?.aborted) throw signal.reason;
           giveUp("no slot in the send budget before the deadline");
         }
       }
+      screen?.leaving();
       const outcome = await previous(method, payload, requestSignal).then(
         (response) => ({ response }),
         (error: unknown) => ({ error }),

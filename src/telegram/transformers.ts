@@ -3,6 +3,7 @@ import nodeFetch from "node-fetch";
 import type { Logger } from "../logger.js";
 import type { ApiCallResult } from "../metrics/index.js";
 import { ignoreNotModified } from "./not-modified.js";
+import type { PressAnswers } from "./press-answers.js";
 import { COUNTED_METHODS, deliverReplies, type ReplyDeliveryOptions } from "./retry.js";
 import { classifyApiFailure, type ApiFailure, type ChatGoneReason } from "./send-errors.js";
 
@@ -107,12 +108,13 @@ function watchedFetch(
  * The transformers of every Api that answers people: the bot's own and the ones the dialogue plugin builds. They
  * come from here alone, so a dialogue's calls behave exactly like the bot's, within the same send budget. Order
  * matters: the last installed runs first, so reply delivery (budget, 429 waits, retries) wraps "not modified" as
- * success.
+ * success, and `presses` (the bot's button answers, one per press) comes before both.
  */
-export function botTransformers(delivery: ReplyDeliveryOptions): (api: Api) => void {
+export function botTransformers(delivery: ReplyDeliveryOptions, presses?: PressAnswers): (api: Api) => void {
   const replies = deliverReplies(delivery);
   return (api) => {
     api.config.use(ignoreNotModified);
     api.config.use(replies);
+    if (presses) api.config.use(presses.transformer);
   };
 }
