@@ -9,9 +9,12 @@ import { inScript, latinKeyboard } from "../render/latin.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
+import { digestButtonRow } from "../render/subscription.js";
 import { otherReadingRow } from "../render/twin.js";
 import { toLatinHtml } from "../shared/latin.js";
 import type { Script } from "../shared/locale.js";
+import type { Store } from "../store/types.js";
+import { forumTopicOf } from "../telegram/forum-topic.js";
 import { isUneditable } from "../telegram/send-errors.js";
 import type { BotContext, LocaleFlavor } from "./context.js";
 
@@ -28,15 +31,30 @@ export function scriptOf(ctx: Context): Script {
   return (ctx as Partial<LocaleFlavor>).script ?? "cyrl";
 }
 
+/** Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. */
+async function hasDigest(store: Store, ctx: BotContext): Promise<boolean> {
+  if (!ctx.chat) return false;
+  const subscription = await store.getSubscription(ctx.chat.id, forumTopicOf(ctx));
+  return subscription !== undefined && subscription.status !== "stopped";
+}
+
 /**
- * A section as a chat screen. Screens depend only on content, locale, script and chat kind, so each is rendered once.
- * Every card has the button that shows it in the other language.
+ * A section as a chat screen. Screens depend only on content, locale, script, chat kind and whether the chat has a
+ * digest, so each is rendered once. Every card has the button that shows it in the other language, and the main menu
+ * and every card the way to the digest: subscribe, or its settings.
  */
-export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef): Rendered {
+export async function renderForChat(
+  ctx: BotContext,
+  store: Store,
+  library: ContentLibrary,
+  briefing: Briefing,
+  ref: SectionRef,
+): Promise<Rendered> {
   const options = renderOptions(ctx);
+  const subscribed = await hasDigest(store, ctx);
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
-  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${briefing.id}`;
+  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${subscribed ? "s" : "n"}|${briefing.id}`;
   let screen = screens.get(key);
   if (!screen) {
     screen = renderSection(briefing, ref, options, {
@@ -45,6 +63,7 @@ export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing
       // not shared: inline mode serves published briefings only.
       extraRows: [
         ...(ref.section === "home" ? [] : [otherReadingRow(ref, ctx, options.t)]),
+        digestButtonRow(subscribed, options.t),
         ...(options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)]),
       ],
     });

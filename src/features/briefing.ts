@@ -19,7 +19,7 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
-export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
+export const briefingFeature: FeatureFactory = ({ adminIds, translators, store }) => {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
     const { library } = ctx.edition;
@@ -30,7 +30,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
   async function openSection(ctx: BotContext, ref: SectionRef): Promise<void> {
     const { library } = ctx.edition;
     const briefing = briefingFor(ctx, ref.briefingId) ?? library.latest;
-    const screen = renderForChat(ctx, library, briefing, ref);
+    const screen = await renderForChat(ctx, store, library, briefing, ref);
     await show(ctx, briefing.status === "draft" ? withNote(ctx.t("preview-draft-note"), screen) : screen);
   }
 
@@ -70,7 +70,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators }) => {
           await ctx.answerCallbackQuery();
           const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
           // Already in the viewed script, with its one button in the reader's: shown as it is.
-          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, compact), "cyrl");
+          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
         },
       },
       visits: {

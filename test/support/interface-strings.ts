@@ -239,6 +239,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   );
   for (const query of ["", "kelisim", "bydtcnbwbb"]) await harness.send(inlineQueryUpdate(latin, query));
   await say(latin, "/subscribe daily 09:00");
+  // A subscribed chat's menu leads to its digest settings.
+  await say(latin, "/briefing");
   await say(latin, "/digest");
   await say(latin, "/settings");
   await press(latin, latin.id, settings({ field: "language" }));
