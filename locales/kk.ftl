@@ -21,6 +21,21 @@ date = { $year } жылғы { $day } { $month ->
     [11] қараша
    *[12] желтоқсан
 }
+# The date as an adverbial ("when"): the month takes the locative ending.
+date-locative = { $year } жылғы { $day } { $month ->
+    [1] қаңтарда
+    [2] ақпанда
+    [3] наурызда
+    [4] сәуірде
+    [5] мамырда
+    [6] маусымда
+    [7] шілдеде
+    [8] тамызда
+    [9] қыркүйекте
+    [10] қазанда
+    [11] қарашада
+   *[12] желтоқсанда
+}
 
 ## Sections: menu buttons and headings
 section-home = Басты мәзір
@@ -31,7 +46,7 @@ section-sectors = 🧭 Бағыттар
 section-quotes = 💬 Сарапшы пікірі
 section-figures = 📊 Негізгі сандар
 section-priorities = 🎯 Басымдықтар
-section-outlook = 🔭 Болашағы
+section-outlook = 🔭 Болашақ
 section-about = ℹ️ Дереккөз
 
 home-prompt = Бөлімді таңдаңыз.
@@ -39,7 +54,7 @@ source-line = Дереккөз: { $name }, { $date }{ $original ->
     [ru] {" "}(орыс тілінде)
    *[other] {""}
 }
-about-text = Бұл брифинг { $source } сайтының { $date } жарияланған мақаласы негізінде жасалды (авторы — { $author }).
+about-text = Бұл брифинг { $source } сайтында { $date } жарияланған мақала негізінде жасалды (авторы — { $author }).
 about-method = Әр дерек осы мақаладан алынған: мақалада жоқ дерек ботта да жоқ. Сарапшының сөздері түпнұсқадағыдай, қазақ тілінде беріледі; орыс тіліндегі нұсқасы — аударма.
 quote-translation-note = Қазақ тілінен аударма
 quote-original-label = Түпнұсқа:
@@ -53,14 +68,24 @@ button-back = Артқа
 button-home = Мәзір
 button-previous = Алдыңғы
 button-next = Келесі
+# Previous and Next at the ends of a list, where they wrap around to the other end.
+button-to-last = Соңына
+button-to-first = Басына
 # KEEP: a Russian word, which no Kazakh letter table rewrites (shared/script.ts).
 button-language = 🌐 Тіл / { KEEP("Язык") }
 button-visits = 🗂 Барлық сапарлар
 
 ## Language
 language-pick = Тілді таңдаңыз:
-language-saved = Тіл сақталды: қазақша.
-welcome = Сәлеметсіз бе, { $name }! Бұл бот ресми сапарлар туралы брифингтерді қазақ және орыс тілдерінде ұсынады.
+language-saved = Тіл сақталды: { $language ->
+    [ru] орысша
+   *[kk] { $script ->
+        [latn] қазақша (латын)
+        [arab] қазақша (төте)
+       *[other] қазақша (кирилл)
+    }
+}.
+welcome = Сәлеметсіз бе, { $name }! Бұл бот ресми сапарлар туралы брифингтерді ұсынады: қазақ тілінде (кирилл не латын әліпбиімен) және орыс тілінде.
 
 ## Commands (descriptions shown in Telegram's menu; keep them short)
 command-start = Ботты бастау
@@ -68,7 +93,7 @@ command-briefing = Брифингтің басты мәзірі
 command-timeline = Сапар күндер бойынша
 command-agreements = Қол қойылған келісімдер
 command-sectors = Ынтымақтастық бағыттары
-command-quotes = Сарапшы пікірлері
+command-quotes = Сарапшы пікірі
 command-figures = Негізгі сандар
 command-language = Тілді ауыстыру
 command-help = Анықтама
@@ -82,6 +107,7 @@ visits-title = Барлық сапарлар:
 
 ## Fallbacks and errors
 unknown-command = { $command } командасын білмеймін. Мына командалар бар:
+nothing-to-cancel = Болдырмайтын ештеңе жоқ: қазір ешбір диалог ашық емес.
 search-results = «{ $query }» бойынша табылған бөлімдер:
 search-nothing = «{ $query }» бойынша ештеңе табылмады. Мәзірден бөлімді таңдаңыз немесе басқа сөз жазып көріңіз (мысалы: «келісім», «инвестиция»).
 store-unavailable = Қазір жауап бере алмадым: деректер қоры уақытша қолжетімсіз. Бірнеше секундтан кейін қайталап көріңіз.
@@ -93,7 +119,10 @@ greeting-bilingual = Сәлеметсіз бе! Бұл бот ресми сап�
 ## Sharing and inline mode
 button-share = 📤 Бөлісу
 button-other-language = 🔁 Орысша
-button-back-to-own = ↩ Қайтару
+button-back-to-own = ↩ { $script ->
+    [latn] Қазақша (латын)
+   *[other] Қазақша
+}
 button-open-in-bot = Ботта ашу
 inline-other-language = [{ $language }]
 inline-open-bot = Ештеңе табылмады — ботты ашу
@@ -104,14 +133,14 @@ command-settings = Дайджест баптаулары
 command-unsubscribe = Дайджесттен бас тарту
 command-digest = Дайджестті қазір көрсету
 
-weekday-short = { $day ->
-    [1] Дс
-    [2] Сс
-    [3] Ср
-    [4] Бс
-    [5] Жм
-    [6] Сн
-   *[7] Жс
+weekday-button = { $day ->
+    [1] Дүйсенбі
+    [2] Сейсенбі
+    [3] Сәрсенбі
+    [4] Бейсенбі
+    [5] Жұма
+    [6] Сенбі
+   *[7] Жексенбі
 }
 schedule-daily = күн сайын, сағат { $time }
 schedule-instant = материалдар жарияланған не жаңартылған бойда
@@ -130,6 +159,9 @@ frequency-instant = Жарияланған бойда
 zone-kz = Қазақстан
 zone-cn = Бейжің
 zone-ru = Мәскеу
+# A zone on the settings and in the dialogue: its name with its offset, or, without a name, the offset and IANA name.
+zone-named = { $name } ({ $offset })
+zone-unnamed = { $offset } ({ $zone })
 
 digest-header = 🗞 Дайджест · { $title }
 digest-whats-new = Алдыңғы дайджесттен бергі жаңалықтар:
@@ -150,8 +182,24 @@ dialog-cancelled = Жазылым рәсімделмеді. Қайта баст�
 dialog-ended = Бұл диалог аяқталған. Жазылу үшін /subscribe жіберіңіз.
 button-cancel = ✖️ Болдырмау
 button-confirm = ✅ Жазылу
-subscribed = ✅ Жазылым рәсімделді. Алғашқы дайджест белгіленген уақытта келеді (ол бүгін өтіп кетсе — бір минут ішінде).
-subscribed-instant = ✅ Жазылым рәсімделді. Алғашқы дайджест бір минут ішінде келеді, ал кейінгілері әр жаңа жарияланым не жаңарту шыққан бойда жіберіледі.
+subscribed = ✅ Жазылым рәсімделді. Алғашқы дайджест — { $first ->
+    [now] бір минут ішінде
+    [today] бүгін, сағат { $time }
+    [tomorrow] ертең, сағат { $time }
+   *[weekday] { $weekday ->
+        [1] дүйсенбі
+        [2] сейсенбі
+        [3] сәрсенбі
+        [4] бейсенбі
+        [5] жұма
+        [6] сенбі
+       *[7] жексенбі
+    } күні, сағат { $time }
+}, кейінгілері — { $schedule }.
+subscribed-instant = ✅ Жазылым рәсімделді. { $first ->
+    [now] Алғашқы дайджест бір минут ішінде келеді, ал кейінгілері әр жаңа жарияланым не жаңарту шыққан бойда жіберіледі.
+   *[next] Дайджест келесі жарияланым не жаңарту шыққан бойда жіберіледі.
+}
 subscribe-usage = Мысалы: /subscribe daily 09:00, /subscribe weekly mon 18:30 немесе /subscribe instant (жарияланған бойда). Апта күнін қазақша не орысша да жазуға болады: дүйсенбі, пн, понедельник. Барлығын батырмамен таңдау үшін жай ғана /subscribe жіберіңіз.
 
 settings-title = ⚙️ Дайджест баптаулары
@@ -187,10 +235,13 @@ button-resume = ▶️ Жалғастыру
 button-unsubscribe = 🚫 Жазылымнан шығу
 button-type-time = ✏️ Басқа уақыт
 button-type-zone = ✏️ Басқа белдеу
+# On the main menu and every card: subscribe, or (when subscribed) the digest settings.
+button-subscribe-digest = 🔔 Дайджестке жазылу
+button-digest-settings = ⚙️ Дайджест баптаулары
 ask-time = Уақытты СС:ММ түрінде жазыңыз, мысалы 07:45. Болдырмау — /cancel.
 ask-zone = Уақыт белдеуінің IANA атауын жазыңыз, мысалы Asia/Almaty не Europe/Berlin. Болдырмау — /cancel.
 zone-invalid = «{ $value }» деген уақыт белдеуі белгісіз. IANA атауын жазыңыз, мысалы Asia/Almaty. Болдырмау — /cancel.
-input-cancelled = Болдырылмады, баптаулар өзгерген жоқ.
+input-cancelled = Бас тартылды, баптаулар өзгерген жоқ.
 paused = Дайджест кідіртілді. Оны /settings арқылы жалғастыруға болады.
 resumed = Дайджест қайта қосылды.
 unsubscribed = Дайджесттен бас тарттыңыз. Қайта жазылу үшін — /subscribe.

@@ -20,6 +20,21 @@ date = { $day } { $month ->
     [11] ноября
    *[12] декабря
 } { $year } г.
+# The date as an adverbial ("when"): in Russian the same as the date.
+date-locative = { $day } { $month ->
+    [1] января
+    [2] февраля
+    [3] марта
+    [4] апреля
+    [5] мая
+    [6] июня
+    [7] июля
+    [8] августа
+    [9] сентября
+    [10] октября
+    [11] ноября
+   *[12] декабря
+} { $year } г.
 
 ## Sections: menu buttons and headings
 section-home = Главное меню
@@ -45,20 +60,30 @@ quote-original-label = Оригинал:
 quote-transliteration-note = Транслитерация с кириллицы на латиницу
 quote-transliteration-note-arab = Транслитерация с кириллицы на арабскую графику
 button-cyrillic-original = Оригинал на кириллице
-quote-button = Цитата { $number }
+quote-button = Мнение { $number }
 
 ## Buttons
 button-back = Назад
 button-home = Меню
 button-previous = Пред.
 button-next = Далее
+# Previous and Next at the ends of a list, where they wrap around to the other end.
+button-to-last = В конец
+button-to-first = В начало
 button-language = 🌐 Тіл / Язык
 button-visits = 🗂 Все визиты
 
 ## Language
 language-pick = Выберите язык:
-language-saved = Язык сохранён: русский.
-welcome = Здравствуйте, { $name }! Этот бот рассказывает об официальных визитах на казахском и русском языках.
+language-saved = Язык сохранён: { $language ->
+    [kk] { $script ->
+        [latn] казахский (латиница)
+        [arab] казахский (арабская графика)
+       *[other] казахский (кириллица)
+    }
+   *[ru] русский
+}.
+welcome = Здравствуйте, { $name }! Здесь брифинги об официальных визитах. Читать их можно на русском или казахском языке, на казахском — кириллицей или латиницей.
 
 ## Commands (descriptions shown in Telegram's menu; keep them short)
 command-start = Запустить бота
@@ -80,6 +105,7 @@ visits-title = Все визиты:
 
 ## Fallbacks and errors
 unknown-command = Команда { $command } мне неизвестна. Доступные команды:
+nothing-to-cancel = Отменять нечего: сейчас нет открытого диалога.
 search-results = Разделы по запросу «{ $query }»:
 search-nothing = По запросу «{ $query }» ничего не найдено. Выберите раздел в меню или попробуйте другое слово (например: «соглашения», «инвестиции»).
 store-unavailable = Не удалось ответить: хранилище данных временно недоступно. Повторите, пожалуйста, через несколько секунд.
@@ -91,7 +117,9 @@ greeting-bilingual = Здравствуйте! Этот бот рассказы�
 ## Sharing and inline mode
 button-share = 📤 Поделиться
 button-other-language = 🔁 На казахском
-button-back-to-own = ↩ Вернуть
+button-back-to-own = ↩ { $script ->
+   *[other] На русском
+}
 button-open-in-bot = Открыть в боте
 inline-other-language = [{ $language }]
 inline-open-bot = Ничего не найдено — открыть бота
@@ -102,14 +130,14 @@ command-settings = Настройки дайджеста
 command-unsubscribe = Отписаться от дайджеста
 command-digest = Показать дайджест сейчас
 
-weekday-short = { $day ->
-    [1] Пн
-    [2] Вт
-    [3] Ср
-    [4] Чт
-    [5] Пт
-    [6] Сб
-   *[7] Вс
+weekday-button = { $day ->
+    [1] Понедельник
+    [2] Вторник
+    [3] Среда
+    [4] Четверг
+    [5] Пятница
+    [6] Суббота
+   *[7] Воскресенье
 }
 schedule-daily = ежедневно в { $time }
 schedule-instant = сразу после публикации или обновления материалов
@@ -128,6 +156,9 @@ frequency-instant = Сразу после публикации
 zone-kz = Казахстан
 zone-cn = Пекин
 zone-ru = Москва
+# A zone on the settings and in the dialogue: its name with its offset, or, without a name, the offset and IANA name.
+zone-named = { $name } ({ $offset })
+zone-unnamed = { $offset } ({ $zone })
 
 digest-header = 🗞 Дайджест · { $title }
 digest-whats-new = Новое с прошлого дайджеста:
@@ -148,8 +179,24 @@ dialog-cancelled = Подписка не оформлена. Начать зан
 dialog-ended = Этот диалог уже завершён. Чтобы подписаться, отправьте /subscribe.
 button-cancel = ✖️ Отмена
 button-confirm = ✅ Подписаться
-subscribed = ✅ Подписка оформлена. Первый дайджест придёт в ближайшее назначенное время (если оно сегодня уже прошло — в течение минуты).
-subscribed-instant = ✅ Подписка оформлена. Первый дайджест придёт в течение минуты, а затем — сразу после каждой новой публикации или обновления.
+subscribed = ✅ Подписка оформлена. Первый дайджест — { $first ->
+    [now] в течение минуты
+    [today] сегодня в { $time }
+    [tomorrow] завтра в { $time }
+   *[weekday] { $weekday ->
+        [1] в понедельник
+        [2] во вторник
+        [3] в среду
+        [4] в четверг
+        [5] в пятницу
+        [6] в субботу
+       *[7] в воскресенье
+    } в { $time }
+}, дальше { $schedule }.
+subscribed-instant = ✅ Подписка оформлена. { $first ->
+    [now] Первый дайджест придёт в течение минуты, а затем — сразу после каждой новой публикации или обновления.
+   *[next] Дайджест придёт сразу после следующей публикации или обновления материалов.
+}
 subscribe-usage = Например: /subscribe daily 09:00, /subscribe weekly mon 18:30 или /subscribe instant (сразу после публикации). День недели можно написать по-английски, по-русски или по-казахски: mon, пн, понедельник. Чтобы выбрать всё кнопками, отправьте просто /subscribe.
 
 settings-title = ⚙️ Настройки дайджеста
@@ -185,6 +232,9 @@ button-resume = ▶️ Возобновить
 button-unsubscribe = 🚫 Отписаться
 button-type-time = ✏️ Другое время
 button-type-zone = ✏️ Другой пояс
+# On the main menu and every card: subscribe, or (when subscribed) the digest settings.
+button-subscribe-digest = 🔔 Подписаться на дайджест
+button-digest-settings = ⚙️ Настройки дайджеста
 ask-time = Напишите время в формате ЧЧ:ММ, например 07:45. Отмена — /cancel.
 ask-zone = Напишите название часового пояса в формате IANA, например Asia/Almaty или Europe/Berlin. Отмена — /cancel.
 zone-invalid = «{ $value }» — неизвестный часовой пояс. Напишите название в формате IANA, например Asia/Almaty. Отмена — /cancel.

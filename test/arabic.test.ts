@@ -266,7 +266,7 @@ describe("Kazakh in the Arabic script, through the bot", () => {
   it("is a fourth choice, stored, and applies to screens, toasts and replies", async () => {
     const user = await arabicReader();
     expect(await harness.store.getUser(user.id)).toMatchObject({ language: "kk", script: "arab" });
-    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe(toArabic("Тіл сақталды: қазақша."));
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe(toArabic("Тіл сақталды: қазақша (төте)."));
     const home = lastMessageIn(harness, user.id);
     expect(CYRILLIC.test(visible(home.text))).toBe(false);
     // The 🌐 button keeps «Язык» as written, isolated from the right-to-left label.

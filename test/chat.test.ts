@@ -48,7 +48,7 @@ describe("first contact and language", () => {
 
     await press(user, user.id, encodeCallback({ kind: "language", language: "kk" }));
     expect((await harness.store.getUser(user.id))?.language).toBe("kk");
-    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe("Тіл сақталды: қазақша.");
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe("Тіл сақталды: қазақша (кирилл).");
     const menu = lastMessage(user.id);
     expect(menu.message_id).toBe(picker.message_id);
     expect(menu.text).toContain(briefing.title.kk);

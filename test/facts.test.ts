@@ -63,6 +63,50 @@ const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
   },
   { fact: "qualitative depth", kk: /«сапалық тереңдікке»/, ru: /«качественной глубине»/ },
   { fact: "priorities", kk: /Транскаспий дәлізін жеделдету/, ru: /ускорить развитие Транскаспийского коридора/ },
+  {
+    fact: "the parade was in China",
+    kk: /Қытайдағы Жеңістің 80 жылдығына арналған әскери шеру/,
+    ru: /Военный парад в Китае, посвящённый 80-летию Победы/,
+  },
+  {
+    fact: "opening two more Lu Ban workshops was agreed (figures)",
+    kk: /2 — Қазақстанда қосымша ашу келісілген «Лу Бань» шеберханасы/,
+    ru: /2 — мастерские «Лу Бань», которые договорились дополнительно открыть в Казахстане/,
+  },
+  {
+    fact: "opening the workshops and the Year of Culture projects was agreed (humanitarian ties)",
+    kk: /қосымша екі «Лу Бань» шеберханасын ашу және мәдениет жылы аясында бірлескен жобаларды іске асыру келісілді/,
+    ru: /Достигнута договорённость об открытии в Казахстане ещё двух мастерских «Лу Бань» и о реализации совместных проектов/,
+  },
+  {
+    fact: "6,000+ joint ventures work (no place added)",
+    kk: /6 мыңнан астам — жұмыс істеп тұрған бірлескен кәсіпорын/,
+    ru: /более 6 тысяч — совместных предприятий работает(?! в)/,
+  },
+  {
+    fact: "the four directions are the expert's view",
+    kk: /4 — сарапшының пікірінше, сапар айқындаған маңызды бағыт/,
+    ru: /4 — важных направления, которые, по мнению эксперта, обозначил визит/,
+  },
+  {
+    fact: "the next goal is the expert's view",
+    kk: /Гүлнар Шаймергенованың айтуынша, ендігі мақсат – «сапалық тереңдікке» көшу/,
+    ru: /По словам Гульнар Шаймергеновой, следующая цель — переход к «качественной глубине»/,
+  },
+  { fact: "the article's date as an adverbial", kk: /2025 жылғы 5 қыркүйекте жарияланған/, ru: /от 5 сентября 2025 г\./ },
+];
+
+/** Claims stronger than the article's, or facts it does not give: none may come back. */
+const NOT_IN_ARTICLE: { claim: string; kk?: RegExp; ru?: RegExp }[] = [
+  { claim: "workshops that will open (the article: opening was agreed)", kk: /ашылады|ашылатын/, ru: /откроются|будут открыты/ },
+  { claim: "joint ventures placed in Kazakhstan", ru: /предприятий работа\S* в Казахстане/, kk: /Қазақстанда.{0,40}бірлескен кәсіпорын/ },
+  { claim: "a parade that reads as Moscow's", ru: /Парад к 80-летию Победы/ },
+  { claim: "'not … but' for 'not only'", ru: /запомнился не декларациями/ },
+  {
+    claim: "the expert's directions as the visit's own",
+    ru: /направления сотрудничества, обозначенные визитом/,
+    kk: /сапар айқындаған ынтымақтастық бағыты/,
+  },
 ];
 
 describe("facts of the article in the rendered briefing", () => {
@@ -76,12 +120,20 @@ describe("facts of the article in the rendered briefing", () => {
   it("quotes both of the expert's statements verbatim from the Kazakh article, in both briefings", async () => {
     expect(briefing.quotes.length).toBeGreaterThanOrEqual(2);
     for (const quote of briefing.quotes) {
-      expect(source).toContain(quote.textKk);
+      // The quoted sentences end as the article's do: with a full stop, where the article goes on ", – дейді сарапшы".
+      expect(quote.textKk).toMatch(/\.$/);
+      expect(quote.translationRu).toMatch(/\.$/);
+      expect(source).toContain(`${quote.textKk.slice(0, -1)}, – дейді сарапшы`);
       expect(text.kk).toContain(quote.textKk);
       expect(text.ru).toContain(quote.textKk);
       expect(text.ru).toContain(quote.translationRu);
     }
     expect(text.ru).toContain("Перевод с казахского");
+  });
+
+  it.each(NOT_IN_ARTICLE)("does not say: $claim", ({ kk, ru }) => {
+    if (kk) expect(text.kk).not.toMatch(kk);
+    if (ru) expect(text.ru).not.toMatch(ru);
   });
 
   it("names its source on every screen", async () => {

@@ -42,7 +42,7 @@ describe("Kazakh in Latin", () => {
   it("is a third choice, stored, and applies to every screen and reply", async () => {
     const user = await latinReader();
     expect(await harness.store.getUser(user.id)).toMatchObject({ language: "kk", script: "latn" });
-    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe(toLatin("Тіл сақталды: қазақша."));
+    expect(harness.fake.lastCall("answerCallbackQuery")!.payload.text).toBe(toLatin("Тіл сақталды: қазақша (латын)."));
 
     await harness.send(messageUpdate(user, "/sectors"));
     await pressIn(harness, user, user.id, encodeCallback({ kind: "section", ref: sectorRef }));
@@ -67,7 +67,7 @@ describe("Kazakh in Latin", () => {
     await pressIn(harness, user, user.id, encodeCallback({ kind: "view", ref: sectorRef, reading: { locale: "ru", script: "cyrl" } }));
     const russian = lastMessageIn(harness, user.id);
     expect(russian.text).toContain(sector.title.ru);
-    expect(callbackButtons(russian.reply_markup).map((button) => button.text)).toEqual([toLatin("↩ Қайтару")]);
+    expect(callbackButtons(russian.reply_markup).map((button) => button.text)).toEqual([toLatin("↩ Қазақша (латын)")]);
     // The choice did not change.
     expect(await harness.store.getUser(user.id)).toMatchObject({ language: "kk", script: "latn" });
     await pressIn(harness, user, user.id, encodeCallback({ kind: "section", ref: sectorRef }));

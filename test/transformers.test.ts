@@ -223,7 +223,7 @@ describe("dialogues get the bot's transformers", () => {
     const edits = harness.fake.callsTo("editMessageText").filter((call) => call.payload.chat_id === user.id);
     expect(edits).toHaveLength(2);
     expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(lastMessageIn(harness, user.id).text).toContain("Часовой пояс: Asia/Almaty");
+    expect(lastMessageIn(harness, user.id).text).toContain("Часовой пояс: Казахстан (UTC+5)");
     expect(failedUpdates()).toHaveLength(0);
 
     // The next step replays the dialogue, recorded 429 included: Telegram said it once, so the gate stays open.

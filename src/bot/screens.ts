@@ -10,9 +10,12 @@ import { refToPayload, type SectionRef } from "../render/refs.js";
 import { hasRichScreen, renderRichSection } from "../render/rich-briefing.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
+import { digestButtonRow } from "../render/subscription.js";
 import { otherReadingRow } from "../render/twin.js";
 import type { Script } from "../shared/locale.js";
+import type { Store } from "../store/types.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
+import { forumTopicOf } from "../telegram/forum-topic.js";
 import { passTurn } from "../telegram/one-at-a-time.js";
 import { toReaderScriptHtml } from "../shared/script.js";
 import { isUneditable } from "../telegram/send-errors.js";
@@ -31,16 +34,32 @@ export function scriptOf(ctx: Context): Script {
   return (ctx as Partial<LocaleFlavor>).script ?? "cyrl";
 }
 
+/** Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. */
+async function hasDigest(store: Store, ctx: BotContext): Promise<boolean> {
+  if (!ctx.chat) return false;
+  const subscription = await store.getSubscription(ctx.chat.id, forumTopicOf(ctx));
+  return subscription !== undefined && subscription.status !== "stopped";
+}
+
 /**
- * A section as a chat screen. Screens depend only on content, locale, script, chat kind and whether rich messages are
- * used, so each is rendered once. Every card has the button that shows it in the other language. With `rich`, the
- * menu offers the whole briefing in one message, and a section with a rich screen (hasRichScreen) is rich HTML.
+ * A section as a chat screen. Screens depend only on content, locale, script, chat kind, whether the chat has a digest
+ * and whether rich messages are used, so each is rendered once. Every card has the button that shows it in the other
+ * language, and the main menu and every card the way to the digest: subscribe, or its settings. With `rich`, the menu
+ * offers the whole briefing in one message, and a section with a rich screen (hasRichScreen) is rich HTML.
  */
-export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing: Briefing, ref: SectionRef, rich = false): Rendered {
+export async function renderForChat(
+  ctx: BotContext,
+  store: Store,
+  library: ContentLibrary,
+  briefing: Briefing,
+  ref: SectionRef,
+  rich = false,
+): Promise<Rendered> {
   const options = renderOptions(ctx);
+  const subscribed = await hasDigest(store, ctx);
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
-  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${briefing.id}|${rich ? "r" : "h"}`;
+  const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${subscribed ? "s" : "n"}|${briefing.id}|${rich ? "r" : "h"}`;
   let screen = screens.get(key);
   if (!screen) {
     const extras = {
@@ -50,6 +69,7 @@ export function renderForChat(ctx: BotContext, library: ContentLibrary, briefing
       // not shared: inline mode serves published briefings only.
       extraRows: [
         ...(ref.section === "home" ? [] : [otherReadingRow(ref, ctx, options.t)]),
+        digestButtonRow(subscribed, options.t),
         ...(options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)]),
       ],
     };

@@ -20,7 +20,7 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
 };
 
 /** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
-export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabilities }) => {
+export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabilities, store }) => {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
     const { library } = ctx.edition;
@@ -40,14 +40,14 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
     const { library } = ctx.edition;
     const briefing = briefingFor(ctx, ref.briefingId) ?? library.latest;
     const rich = capabilities.available("rich_messages");
-    const screen = renderForChat(ctx, library, briefing, ref, rich);
+    const screen = await renderForChat(ctx, store, library, briefing, ref, rich);
     if (!rich || !hasRichScreen(ref)) return show(ctx, marked(ctx, briefing, screen));
-    await showRich(ctx, capabilities, { rich: marked(ctx, briefing, screen, true), fallback: plainScreen(ctx, briefing, ref) });
+    await showRich(ctx, capabilities, { rich: marked(ctx, briefing, screen, true), fallback: await plainScreen(ctx, briefing, ref) });
   }
 
   /** Today's HTML screen of a section: what answers when the server has no rich messages. */
-  const plainScreen = (ctx: BotContext, briefing: Briefing, ref: SectionRef) =>
-    marked(ctx, briefing, renderForChat(ctx, ctx.edition.library, briefing, ref));
+  const plainScreen = async (ctx: BotContext, briefing: Briefing, ref: SectionRef) =>
+    marked(ctx, briefing, await renderForChat(ctx, store, ctx.edition.library, briefing, ref));
 
   /**
    * The whole briefing in one rich message. Without rich messages on the server, the briefing's menu answers instead,
@@ -57,7 +57,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
     const home: SectionRef = { briefingId: briefing.id, section: "home" };
     const screen: RichScreen = {
       rich: marked(ctx, briefing, renderFullBriefing(briefing, { locale: ctx.locale, t: ctx.t, script: ctx.script }), true),
-      fallback: fullBriefingFallback(plainScreen(ctx, briefing, home), ctx),
+      fallback: fullBriefingFallback(await plainScreen(ctx, briefing, home), ctx),
     };
     await showRich(ctx, capabilities, screen);
   }
@@ -105,7 +105,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
           await ctx.answerCallbackQuery();
           const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
           // Already in the viewed script, with its one button in the reader's: shown as it is.
-          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, compact), "cyrl");
+          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
         },
       },
       full: {

@@ -22,11 +22,11 @@ export const languageFeature: FeatureFactory = ({ store, translators }) => ({
     language: {
       async handle(ctx, { language, script, then }) {
         await saveLanguage(store, ctx, language, script);
-        await ctx.answerCallbackQuery({ text: ctx.t("language-saved") });
+        await ctx.answerCallbackQuery({ text: ctx.t("language-saved", { language, script: ctx.script }) });
         const { library } = ctx.edition;
         const briefing = (then && library.get(then.briefingId)) ?? library.latest;
         const target = then && refExists(briefing, then) ? then : { briefingId: briefing.id, section: "home" as const };
-        await show(ctx, renderForChat(ctx, library, briefing, target));
+        await show(ctx, await renderForChat(ctx, store, library, briefing, target));
       },
     },
   },

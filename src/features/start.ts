@@ -29,7 +29,7 @@ export const startFeature: FeatureFactory = ({ store, translators }) => {
             return;
           }
           const briefing = (target && library.get(target.briefingId)) ?? library.latest;
-          const screen = renderForChat(ctx, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
+          const screen = await renderForChat(ctx, store, library, briefing, target ?? { briefingId: briefing.id, section: "home" });
           const note =
             payload && !target ? ctx.t("deep-link-unknown") : target ? undefined : ctx.t("welcome", { name: ctx.from?.first_name ?? "" });
           await show(ctx, withNote(note, screen));

@@ -58,11 +58,14 @@ export function joinBlocks(blocks: string[], footer?: string, limit = MAX_MESSAG
   return kept.join(separator) + tail;
 }
 
-/** "2025-09-05" → the locale's full date, via the Fluent "date" message. */
-export function formatDate(iso: string, t: Translate): string {
+/**
+ * "2025-09-05" → the locale's full date, via the Fluent "date" message; "date-locative" is the date as an adverbial
+ * ("published on …"), which in Kazakh takes a case ending.
+ */
+export function formatDate(iso: string, t: Translate, key: "date" | "date-locative" = "date"): string {
   const [year, month, day] = iso.split("-").map(Number);
   // Strings, not numbers: Fluent would group digits ("2 025").
-  return t("date", { year: String(year), month: month!, day: String(day) });
+  return t(key, { year: String(year), month: month!, day: String(day) });
 }
 
 /** HTML as plain text: tags dropped, the entities escapeHtml writes turned back into characters. */

@@ -113,8 +113,7 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
           ? [italic(transliterationNote(t, options.script))]
           : []),
         ...briefing.quotes.map(
-          (entry, index) =>
-            `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(firstWords(quoteText(entry, locale), 12))}»`,
+          (entry, index) => `${index + 1}. ${bold(local(entry.speaker, locale))}: «${escapeHtml(quoteExcerpt(quoteText(entry, locale)))}»`,
         ),
       ];
     }
@@ -138,7 +137,7 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
           t("about-text", {
             source: briefing.source.name,
             author: briefing.source.author ? local(briefing.source.author, locale) : briefing.source.name,
-            date: formatDate(briefing.source.date, t),
+            date: formatDate(briefing.source.date, t, "date-locative"),
           }),
         ),
         escapeHtml(t("about-method")),
@@ -175,9 +174,34 @@ function quoteBlocks(quote: QuoteItem, { locale, t, script }: RenderOptions): st
   ];
 }
 
-function firstWords(text: string, count: number): string {
-  const words = text.split(/\s+/);
-  return words.length <= count ? text : `${words.slice(0, count).join(" ")}…`;
+/** How long a quote may be in the list of quotes; the whole quote is one button away. */
+const QUOTE_EXCERPT_CHARS = 220;
+/** Where a sentence ends: its closing mark, with any closing quotation mark after it. */
+const SENTENCE = /[^.!?…]+[.!?…]+[»”"]?(?:\s+|$)|[^.!?…]+$/g;
+/** Clause boundaries, strongest first: a cut there leaves a clause whole. */
+const CLAUSE_ENDS = [/[;:](?=\s)/g, /\s[–—](?=\s)/g, /,(?=\s)/g];
+
+/**
+ * A quote as the list shows it: whole sentences while they fit, so that a cut never leaves a sentence (and its
+ * meaning) half said. A first sentence too long for the list is cut at its last clause boundary that fits — a
+ * semicolon, colon or dash before a comma — and the cut is marked with "…"; never inside a clause.
+ */
+export function quoteExcerpt(text: string, limit = QUOTE_EXCERPT_CHARS): string {
+  if (text.length <= limit) return text;
+  const sentences = text.match(SENTENCE) ?? [text];
+  let kept = "";
+  for (const sentence of sentences) {
+    if ((kept + sentence).trimEnd().length > limit) break;
+    kept += sentence;
+  }
+  if (kept !== "") return `${kept.trimEnd()} …`;
+  const first = sentences[0];
+  for (const boundary of CLAUSE_ENDS) {
+    const cuts = [...first.slice(0, limit).matchAll(boundary)].map((match) => match.index);
+    const cut = cuts.at(-1);
+    if (cut !== undefined && cut > 0) return `${first.slice(0, cut).trimEnd()}…`;
+  }
+  return `${first.slice(0, limit).replace(/\s+\S*$/, "")}…`;
 }
 
 function itemLabel(briefing: Briefing, section: ListSectionKey, itemId: string, options: RenderOptions): string {
@@ -195,6 +219,14 @@ function itemLabel(briefing: Briefing, section: ListSectionKey, itemId: string, 
     }
   }
 }
+
+/** The button to the main menu of the newest briefing, under messages that are no screen of the briefing. */
+export function mainMenuRow(briefingId: string, t: Translate): Button[] {
+  return [InlineKeyboard.text(`🏠 ${t("section-home")}`, go({ briefingId, section: "home" }))];
+}
+
+/** A message's keyboard with only the button to the main menu. */
+export const mainMenuKeyboard = (briefingId: string, t: Translate) => InlineKeyboard.from([mainMenuRow(briefingId, t)]);
 
 export type NavigationExtras = {
   /** Rows added above Back/Home, e.g. the Share button. */
@@ -251,10 +283,13 @@ export function sectionKeyboard(
     } else {
       const previous = items[(index - 1 + items.length) % items.length]!;
       const next = items[(index + 1) % items.length]!;
+      // At the ends the list wraps around, and the buttons say where they lead.
+      const first = index === 0;
+      const last = index === items.length - 1;
       rows.push([
-        button(`◀ ${t("button-previous")}`, at(section, previous.id)),
+        button(`◀ ${t(first ? "button-to-last" : "button-previous")}`, at(section, previous.id)),
         button(`${index + 1}/${items.length}`, at(section)),
-        button(`${t("button-next")} ▶`, at(section, next.id)),
+        button(`${t(last ? "button-to-first" : "button-next")} ▶`, at(section, next.id)),
       ]);
     }
   }

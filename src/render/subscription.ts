@@ -2,12 +2,13 @@ import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { ContentLibrary } from "../content/library.js";
 import type { Topic } from "../content/types.js";
-import type { Locale, Translate } from "../shared/locale.js";
+import type { Locale, Script, Translate } from "../shared/locale.js";
 import { formatTime, WEEKDAYS, ZONE_PRESETS, type Frequency, type Schedule, type ZonePreset } from "../shared/schedule.js";
 import type { Subscription } from "../store/types.js";
 import { encodeCallback, type DialogAnswer, type SettingsChoice } from "./callback-data.js";
 import { bold, escapeHtml, type RenderOptions, type Rendered } from "./format.js";
 import { readingButtons } from "./language-picker.js";
+import { mainMenuRow } from "./sections.js";
 
 /** Times offered as buttons; any other is typed as HH:MM. */
 export const TIME_PRESETS = [7 * 60, 9 * 60, 12 * 60, 18 * 60, 20 * 60];
@@ -35,6 +36,30 @@ export function describeSchedule(schedule: Pick<Schedule, "frequency" | "weekday
   }
 }
 
+/** A zone's offset from UTC at `now` ("UTC+5", "UTC+5:30", "UTC"), by the tz database Node ships. */
+function utcOffset(timezone: string, now: Date): string {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "shortOffset" })
+    .formatToParts(now)
+    .find((part) => part.type === "timeZoneName")?.value;
+  return (name ?? "GMT").replace(/^GMT/, "UTC");
+}
+
+/**
+ * A zone as people read it: a zone of the buttons by its name with its offset ("Казахстан (UTC+5)"); any other by
+ * its offset and IANA name ("UTC+2 (Europe/Berlin)"), since it has no name of ours.
+ */
+export function zoneLabel(timezone: string, t: Translate, now: Date = new Date()): string {
+  const offset = utcOffset(timezone, now);
+  const preset = (Object.keys(ZONE_PRESETS) as ZonePreset[]).find((key) => ZONE_PRESETS[key] === timezone);
+  return preset ? t("zone-named", { name: t(`zone-${preset}`), offset }) : t("zone-unnamed", { offset, zone: timezone });
+}
+
+/** The reader's language as the settings name it: Kazakh with its script, so that a Latin or Arabic choice is seen as one. */
+function readingName(locale: Locale, script: Script | undefined, t: Translate): string {
+  if (locale !== "kk") return t("language-name");
+  return t(`language-name-${script ?? "cyrl"}`);
+}
+
 export function describeSectors(sectors: readonly string[] | null, library: ContentLibrary, locale: Locale, t: Translate): string {
   const choices = sectorChoices(library);
   if (sectors === null || choices.every((choice) => sectors.includes(choice.id))) return t("settings-all-sectors");
@@ -48,14 +73,14 @@ export function describeSectors(sectors: readonly string[] | null, library: Cont
 export function subscriptionLines(
   draft: { schedule: Schedule; sectors: readonly string[] | null; language: Locale; silent: boolean; status?: Subscription["status"] },
   library: ContentLibrary,
-  { locale, t }: RenderOptions,
+  { locale, t, script }: RenderOptions,
 ): string[] {
   // The zone only places a daily or weekly time; an instant digest has none, so its (kept) zone is not shown.
   const timed = draft.schedule.frequency !== "instant";
   const lines = [
-    t("settings-language", { value: t("language-name") }),
+    t("settings-language", { value: readingName(locale, script, t) }),
     t("settings-schedule", { value: describeSchedule(draft.schedule, t) }),
-    ...(timed ? [t("settings-zone", { value: draft.schedule.timezone })] : []),
+    ...(timed ? [t("settings-zone", { value: zoneLabel(draft.schedule.timezone, t) })] : []),
     t("settings-sectors", { value: describeSectors(draft.sectors, library, locale, t) }),
     t("settings-sound", { silent: draft.silent ? "yes" : "no" }),
   ];
@@ -128,10 +153,11 @@ export function frequencyButtons(t: Translate, encode: ChoiceEncoder): InlineKey
   ];
 }
 
+/** Weekdays by their full names, three to a row so that the longest fits a phone's screen. */
 export function weekdayButtons(t: Translate, encode: ChoiceEncoder): InlineKeyboardButton[][] {
   return rows(
-    WEEKDAYS.map((day) => InlineKeyboard.text(t("weekday-short", { day }), encode.weekday(day))),
-    4,
+    WEEKDAYS.map((day) => InlineKeyboard.text(t("weekday-button", { day }), encode.weekday(day))),
+    3,
   );
 }
 
@@ -158,8 +184,21 @@ function settingsHeading(t: Translate, channel: ChannelOfScreen | undefined): st
 }
 
 /**
- * The /settings screen: what the chat receives and a button for each thing that can change. With a channel, the
- * screen of that channel's digest as its admin sees it in their private chat, with a way back to their own.
+ * The button on the main menu and every card that leads to the digest: the subscribe dialogue, or the settings of a
+ * chat that is subscribed. Who may press it is decided when it is pressed (in a group, administrators).
+ */
+export function digestButtonRow(subscribed: boolean, t: Translate): InlineKeyboardButton[] {
+  return [
+    subscribed
+      ? InlineKeyboard.text(t("button-digest-settings"), settings())
+      : InlineKeyboard.text(t("button-subscribe-digest"), settings({ field: "subscribe" })),
+  ];
+}
+
+/**
+ * The /settings screen: what the chat receives and a button for each thing that can change, and the way back to the
+ * briefing. With a channel, the screen of that channel's digest as its admin sees it in their private chat, with a
+ * way back to their own.
  */
 export function settingsScreen(
   subscription: Subscription | undefined,
@@ -170,7 +209,7 @@ export function settingsScreen(
   const { t } = options;
   const settings = settingsOf(channel?.chatId);
   const heading = settingsHeading(t, channel);
-  const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [];
+  const back = channel ? [[InlineKeyboard.text(`⬅ ${t("button-back")}`, settingsOf(undefined)())]] : [mainMenuRow(library.latest.id, t)];
   if (!subscription || subscription.status === "stopped") {
     return {
       text: `${heading}\n\n${escapeHtml(t(channel ? "channel-settings-none" : "settings-none"))}`,
@@ -275,7 +314,7 @@ export function settingsFieldScreen(
         [InlineKeyboard.text(t("button-type-time"), settings({ field: "typeTime" }))],
       ]);
     case "zone":
-      return screen(`${t("settings-zone", { value: subscription.schedule.timezone })}\n${t("settings-choose-zone")}`, [
+      return screen(`${t("settings-zone", { value: zoneLabel(subscription.schedule.timezone, t) })}\n${t("settings-choose-zone")}`, [
         (Object.keys(ZONE_PRESETS) as ZonePreset[]).map((preset) =>
           InlineKeyboard.text(t(`zone-${preset}`), settings({ field: "zone", preset })),
         ),

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Briefing } from "../content/types.js";
-import type { Locale, Reading, Translate } from "../shared/locale.js";
+import type { Locale, Reading, Script, Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import type { Rendered } from "./format.js";
 import { inScript } from "./script.js";
@@ -30,7 +30,8 @@ export function otherReadingRow(ref: SectionRef, reading: Reading, t: Translate)
 
 /**
  * A card shown once in another reading: its text as a reader of that reading sees it (already in its script), and
- * one button back to the reader's own reading, labelled in the reader's language and script (`readerT`).
+ * one button back to the reader's own reading, labelled in the reader's language and script (`readerT`) with the
+ * reading it goes back to ("↩ На русском", "↩ Qazaqşa (latyn)").
  */
 export function viewScreen(
   briefing: Briefing,
@@ -38,9 +39,12 @@ export function viewScreen(
   viewed: Reading,
   translators: Record<Locale, Translate>,
   readerT: Translate,
+  readerScript: Script,
   compact: boolean,
 ): Rendered {
   const screen = renderSection(briefing, ref, { locale: viewed.locale, t: translators[viewed.locale], compact, script: viewed.script });
-  const back = InlineKeyboard.from([[InlineKeyboard.text(readerT("button-back-to-own"), encodeCallback({ kind: "section", ref }))]]);
+  const back = InlineKeyboard.from([
+    [InlineKeyboard.text(readerT("button-back-to-own", { script: readerScript }), encodeCallback({ kind: "section", ref }))],
+  ]);
   return { text: inScript(screen, viewed.script).text, keyboard: back };
 }

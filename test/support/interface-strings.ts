@@ -257,6 +257,8 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await press(arabic, arabic.id, { kind: "language", language: "kk", script: "arab" });
   await pressAny(arabic, arabic.id, encodeCallback({ kind: "section", ref: quoteRef }));
   await say(latin, "/subscribe daily 09:00");
+  // A subscribed chat's menu leads to its digest settings.
+  await say(latin, "/briefing");
   await say(latin, "/digest");
   await say(latin, "/settings");
   await press(latin, latin.id, settings({ field: "language" }));

@@ -2,12 +2,13 @@ import type { Deps } from "../../bot/deps.js";
 import { canManageChat } from "../../bot/admins.js";
 import type { Feature } from "../../bot/feature.js";
 import { replyText } from "../../bot/screens.js";
+import { mainMenuKeyboard } from "../../render/sections.js";
 import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
 import { sendDigest } from "../../digest/deliver-one.js";
 import { scheduleFromArgs, subscribeChat } from "../../digest/subscriptions.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
-import type { SubscriptionScreens } from "./screens.js";
+import { subscribedNote, type SubscriptionScreens } from "./screens.js";
 
 /**
  * /subscribe (a dialogue, or one line), /settings, /digest and /unsubscribe, in menu order. Sent in a forum topic,
@@ -41,7 +42,7 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           await screens.reply(
             ctx,
             await screens.settings(ctx, saved, { chatId: ctx.chat.id, threadId }),
-            ctx.t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed"),
+            subscribedNote(ctx.t, saved, deps.now(), ctx.edition.digests.contentMark),
           );
         },
       },
@@ -58,6 +59,11 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           const digest = ctx.edition.digests.render(ctx.locale, sectors, null, ctx.script)!;
           await sendDigest(ctx.api, ctx.chat.id, digest, { threadId });
         },
+      },
+      // /cancel with no dialogue open (an open one takes /cancel itself): nothing to cancel, and the way to the menu.
+      cancel: {
+        menu: "hidden",
+        handle: (ctx) => replyText(ctx, ctx.t("nothing-to-cancel"), mainMenuKeyboard(ctx.edition.library.latest.id, ctx.t)),
       },
       unsubscribe: {
         menu: "everywhere",

@@ -11,6 +11,7 @@ import { DEFAULT_MINUTE_OF_DAY, storedSectors, subscribeChat, toggleSector } fro
 import { canonicalZone } from "../../digest/zoned-time.js";
 import { decodeCallback, type DialogAnswer } from "../../render/callback-data.js";
 import { bold, escapeHtml, withNote, type Rendered } from "../../render/format.js";
+import { mainMenuKeyboard } from "../../render/sections.js";
 import {
   dialogButton,
   dialogChoices,
@@ -23,12 +24,13 @@ import {
   subscriptionLines,
   timeButtons,
   weekdayButtons,
+  zoneLabel,
 } from "../../render/subscription.js";
 import type { Locale, Script, Translate } from "../../shared/locale.js";
 import { silentByDefault } from "../../store/types.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import { parseTime, type Frequency, type Schedule } from "../../shared/schedule.js";
-import type { SubscriptionScreens } from "./screens.js";
+import { subscribedNote, type SubscriptionScreens } from "./screens.js";
 
 type Step = "frequency" | "weekday" | "time" | "sectors" | "confirm";
 type Draft = { frequency: Frequency; weekday: number | null; minuteOfDay: number; sectors: string[]; silent: boolean };
@@ -57,7 +59,14 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
     timezone,
   });
 
-  function stepScreen(step: Step, draft: Draft, t: Translate, locale: Locale, zone: string): Rendered {
+  /** The answer to a cancelled dialogue, with the way back to the briefing. */
+  const cancelled = (t: Translate): Rendered => ({
+    text: escapeHtml(t("dialog-cancelled")),
+    keyboard: mainMenuKeyboard(library().latest.id, t),
+  });
+
+  function stepScreen(step: Step, draft: Draft, t: Translate, reading: Required<DialogReading>, zone: string): Rendered {
+    const { locale } = reading;
     const cancel = [InlineKeyboard.text(t("button-cancel"), dialogButton({ step: "cancel" }))];
     const screen = (prompt: string, rows: ReturnType<typeof frequencyButtons>) => ({
       text: escapeHtml(prompt),
@@ -69,7 +78,7 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
       case "weekday":
         return screen(t("dialog-weekday"), weekdayButtons(t, dialogChoices));
       case "time":
-        return screen(t("dialog-time", { zone }), timeButtons(dialogChoices));
+        return screen(t("dialog-time", { zone: zoneLabel(zone, t) }), timeButtons(dialogChoices));
       case "sectors":
         return screen(t("dialog-sectors"), [
           ...sectorButtons(library(), draft.sectors, locale, dialogChoices),
@@ -77,7 +86,7 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
         ]);
       case "confirm": {
         const draftLines = { schedule: scheduleOf(draft, zone), sectors: draft.sectors, language: locale, silent: draft.silent };
-        const lines = subscriptionLines(draftLines, library(), { locale, t });
+        const lines = subscriptionLines(draftLines, library(), { locale, t, script: reading.script });
         return {
           text: `${bold(t("dialog-confirm"))}\n\n${lines.join("\n")}`,
           keyboard: InlineKeyboard.from([
@@ -140,7 +149,7 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
       silent: existing?.silent ?? silentByDefault(chat.type),
     };
     let step: Step = "frequency";
-    await show(ctx, stepScreen(step, draft, t, locale, zone), script);
+    await show(ctx, stepScreen(step, draft, t, { locale, script }, zone), script);
 
     for (;;) {
       const next = await conversation.wait();
@@ -151,13 +160,13 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
         if (action?.kind !== "dialog") return;
         if (action.answer.step === "cancel") {
           await next.answerCallbackQuery();
-          await show(next, { text: escapeHtml(t("dialog-cancelled")), keyboard: new InlineKeyboard() }, script);
+          await show(next, cancelled(t), script);
           return;
         }
         const result = advance(step, draft, action.answer);
         if (result === undefined) {
           await next.answerCallbackQuery({ text: t("dialog-not-understood") });
-          await show(next, stepScreen(step, draft, t, locale, zone), script);
+          await show(next, stepScreen(step, draft, t, { locale, script }, zone), script);
           continue;
         }
         if (result === "save") {
@@ -177,18 +186,18 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
           const summary = await screens.withManagedChannels(
             next,
             { chatId: chat.id, threadId },
-            settingsScreen(saved, library(), { locale, t }),
+            settingsScreen(saved, library(), { locale, t, script }),
             t,
             (read) => conversation.external(read),
           );
-          const done = t(saved.schedule.frequency === "instant" ? "subscribed-instant" : "subscribed");
+          const done = subscribedNote(t, saved, deps.now(), deps.edition().digests.contentMark);
           await show(next, withNote(done, summary), script);
           return;
         }
         const emptyChoice = step === "sectors" && result === "sectors" && action.answer.step === "ok";
         await next.answerCallbackQuery(emptyChoice ? { text: t("dialog-sectors-empty") } : {});
         step = result;
-        await show(next, stepScreen(step, draft, t, locale, zone), script);
+        await show(next, stepScreen(step, draft, t, { locale, script }, zone), script);
         continue;
       }
 
@@ -196,7 +205,7 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
       if (next.message?.chat_shared) await conversation.halt({ next: true });
       const text = next.message?.text;
       if (text !== undefined && isCancel(text)) {
-        await replyText(next, t("dialog-cancelled"), undefined, script);
+        await replyText(next, t("dialog-cancelled"), cancelled(t).keyboard, script);
         return;
       }
       // Any other command leaves the dialogue and is handled as usual.
@@ -207,14 +216,14 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
         if (minutes !== undefined) {
           draft.minuteOfDay = minutes;
           step = "sectors";
-          await show(next, stepScreen(step, draft, t, locale, zone), script);
+          await show(next, stepScreen(step, draft, t, { locale, script }, zone), script);
           continue;
         }
         await replyText(next, t("dialog-time-invalid"), undefined, script);
       } else {
         await replyText(next, t("dialog-not-understood"), undefined, script);
       }
-      await show(next, stepScreen(step, draft, t, locale, zone), script);
+      await show(next, stepScreen(step, draft, t, { locale, script }, zone), script);
     }
   });
 
@@ -289,7 +298,7 @@ export function subscriptionDialogs(deps: Deps, screens: SubscriptionScreens) {
         const screen = await screens.withManagedChannels(
           next,
           { chatId, threadId, ...(channel ? { channel } : {}) },
-          settingsScreen(updated, library(), { locale: args.locale, t }, channel),
+          settingsScreen(updated, library(), { locale: args.locale, t, script }, channel),
           t,
           (read) => conversation.external(read),
         );

@@ -1,10 +1,41 @@
 import type { Context } from "grammy";
 import type { BotContext } from "../../bot/context.js";
 import { replyScreen, replyText } from "../../bot/screens.js";
+import { decide } from "../../digest/schedule.js";
+import { addDays, formatLocalDate, toLocal } from "../../digest/zoned-time.js";
 import { withNote, type Rendered } from "../../render/format.js";
-import { settingsScreen, withChannelRows, type ManagedChannel } from "../../render/subscription.js";
+import { describeSchedule, settingsScreen, withChannelRows, type ManagedChannel } from "../../render/subscription.js";
 import type { Translate } from "../../shared/locale.js";
+import { formatTime } from "../../shared/schedule.js";
 import type { Store, Subscription } from "../../store/types.js";
+
+/**
+ * What a chat is told when it subscribes: when its first digest comes, worked out by the scheduling rule (decide) at
+ * `now` in the chat's zone — within a minute when one is owed at once (today's time has passed, this week's day has
+ * passed, or an instant digest is due), otherwise today, tomorrow or on its weekday at its time — and when the ones
+ * after it come.
+ */
+export function subscribedNote(t: Translate, subscription: Subscription, now: Date, contentMark: string): string {
+  const { schedule } = subscription;
+  const decision = decide(subscription, now, contentMark);
+  if (schedule.frequency === "instant") return t("subscribed-instant", { first: decision.deliver ? "now" : "next" });
+  const today = formatLocalDate(toLocal(now, schedule.timezone));
+  const due = toLocal(decision.nextCheckAt, schedule.timezone);
+  const dueDay = formatLocalDate(due);
+  const first = decision.deliver
+    ? "now"
+    : dueDay === today
+      ? "today"
+      : dueDay === formatLocalDate(addDays(toLocal(now, schedule.timezone), 1))
+        ? "tomorrow"
+        : "weekday";
+  return t("subscribed", {
+    first,
+    time: formatTime(schedule.minuteOfDay),
+    weekday: due.weekday,
+    schedule: describeSchedule(schedule, t),
+  });
+}
 
 /**
  * The subscription a settings button acts on: the one of the chat (and forum topic, or null) it was pressed in, or a
@@ -54,7 +85,7 @@ export function subscriptionScreens(store: Store) {
       settingsScreen(
         subscription,
         ctx.edition.library,
-        { locale: ctx.locale, t: ctx.t },
+        { locale: ctx.locale, t: ctx.t, script: ctx.script },
         target.channel ? { chatId: target.chatId, title: target.channel.title } : undefined,
       ),
       ctx.t,

@@ -14,7 +14,7 @@ import { ZONE_PRESETS, type Schedule } from "../../shared/schedule.js";
 import type { Subscription } from "../../store/types.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
-import type { SettingsTarget, SubscriptionScreens } from "./screens.js";
+import { subscribedNote, type SettingsTarget, type SubscriptionScreens } from "./screens.js";
 
 type ChoiceOf<F extends SettingsField> = Extract<SettingsChoice, { field: F }>;
 /** What a settings button does with the chat it acts on. */
@@ -35,7 +35,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
   };
   const openField = async (ctx: BotContext, field: SettingsFieldScreen, subscription: Subscription, target: SettingsTarget) => {
     await ctx.answerCallbackQuery();
-    const options = { locale: ctx.locale, t: ctx.t };
+    const options = { locale: ctx.locale, t: ctx.t, script: ctx.script };
     const channel = target.channel ? { chatId: target.chatId, title: target.channel.title } : undefined;
     await show(ctx, settingsFieldScreen(field, subscription, ctx.edition.library, options, deps.translators, channel));
   };
@@ -66,7 +66,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
     subscribe: async (ctx, _choice, target) => {
       if (target.channel && ctx.from) {
         // A channel has no dialogue of its own: its digest starts again as it was (or with the defaults).
-        await subscribeChannel(store, {
+        const saved = await subscribeChannel(store, {
           chatId: target.chatId,
           title: target.channel.title,
           locale: ctx.locale,
@@ -74,7 +74,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
           createdBy: ctx.from.id,
           defaultTimezone: deps.defaultTimezone,
         });
-        return showSettings(ctx, target, ctx.t("subscribed"));
+        return showSettings(ctx, target, subscribedNote(ctx.t, saved, deps.now(), ctx.edition.digests.contentMark));
       }
       await ctx.answerCallbackQuery();
       await dialogs.subscribe.enter(ctx, { locale: ctx.locale, script: ctx.script });
@@ -98,7 +98,7 @@ export function settingsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
         ctx.locale = language;
         ctx.script = scriptFor(language, script);
       }
-      return showSettings(ctx, target, ctx.t("language-saved"));
+      return showSettings(ctx, target, ctx.t("language-saved", { language, script: scriptFor(language, script) }));
     },
     resume: async (ctx, _choice, target) => {
       if (!(await store.getSubscription(target.chatId, target.threadId))) return showSettings(ctx, target, ctx.t("not-subscribed"));
