@@ -229,6 +229,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     sendBudget,
     skipRepeatedUpdates: config.mode.kind === "webhook",
     richMessages: config.richMessages,
+    ephemeralMessages: config.ephemeralMessages,
     metrics,
     botConfig: { client },
   });

@@ -12,6 +12,7 @@ import { channelMembers, type ChannelMember } from "./support/channels.js";
 import { callbackUpdate, chatSharedUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 import { content } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
+import { cardText } from "./support/keyboard.js";
 import { freePort } from "./support/net.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
@@ -141,7 +142,7 @@ describe("npm start (end to end)", () => {
     fake.pushUpdate(inlineQueryUpdate(privateUser({ language_code: "ru" }), "транскаспий"));
     const answer = await fake.waitFor((call) => call.method === "answerInlineQuery", 15_000);
     expect(answer.payload.results.length).toBeGreaterThan(0);
-    expect(answer.payload.results[0].input_message_content.message_text).toContain("Транскаспийского");
+    expect(cardText(answer.payload.results[0])).toContain("Транскаспийского");
   });
 
   it("serves /metrics and /healthz on METRICS_PORT in polling mode, and posts its start to the operators' chat", async () => {
@@ -230,7 +231,7 @@ describe("npm start (end to end)", () => {
       (call) => call.method === "answerInlineQuery" && call.payload.results[0]?.id.endsWith(".kkl"),
       15_000,
     );
-    expect(answer.payload.results[0].input_message_content.message_text).toContain("Kelısım");
+    expect(cardText(answer.payload.results[0])).toContain("Kelısım");
 
     fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
     const digest = await fake.waitFor((call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"), 15_000);
@@ -488,7 +489,14 @@ describe("npm start in webhook mode (end to end)", () => {
     const setWebhook = fake.lastCall("setWebhook")!.payload;
     expect(setWebhook.url).toBe("https://bot.example.org/hook/telegram");
     expect(setWebhook.secret_token).toBe(secret);
-    expect(setWebhook.allowed_updates).toEqual(["message", "callback_query", "inline_query", "guest_message", "my_chat_member", "channel_post"]);
+    expect(setWebhook.allowed_updates).toEqual([
+      "message",
+      "callback_query",
+      "inline_query",
+      "guest_message",
+      "my_chat_member",
+      "channel_post",
+    ]);
     expect(fake.callsTo("getUpdates")).toHaveLength(0);
   });
 
