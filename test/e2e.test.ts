@@ -489,14 +489,7 @@ describe("npm start in webhook mode (end to end)", () => {
     const setWebhook = fake.lastCall("setWebhook")!.payload;
     expect(setWebhook.url).toBe("https://bot.example.org/hook/telegram");
     expect(setWebhook.secret_token).toBe(secret);
-    expect(setWebhook.allowed_updates).toEqual([
-      "message",
-      "callback_query",
-      "inline_query",
-      "guest_message",
-      "my_chat_member",
-      "channel_post",
-    ]);
+    expect(setWebhook.allowed_updates).toEqual(["message", "callback_query", "inline_query", "guest_message", "my_chat_member", "channel_post"]);
     expect(fake.callsTo("getUpdates")).toHaveLength(0);
   });
 
