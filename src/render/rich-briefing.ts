@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import type { Briefing, Quote } from "../content/types.js";
+import type { Briefing, Quote, TimelineDay } from "../content/types.js";
+import type { Locale } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { anchorName, type Block, type RichDocument, type Span } from "./document.js";
 import { formatDate, withNote, type RenderOptions, type Rendered } from "./format.js";
@@ -44,6 +45,12 @@ function quoteBlocks(quote: Quote, { locale, t }: RenderOptions): Block[] {
   ];
 }
 
+/** A day's place as a map with its caption, when the content file gives one (a list item cannot hold a map). */
+function dayMap(day: TimelineDay, locale: Locale): Block[] {
+  const { location } = day;
+  return location ? [{ kind: "map", lat: location.lat, long: location.long, zoom: location.zoom, caption: location.caption[locale] }] : [];
+}
+
 /** A Latin reader's quotes are transliterations: one line says so above them. */
 const transliterationNote = ({ locale, script, t }: RenderOptions): Block[] =>
   locale === "kk" && script === "latn" ? [{ kind: "paragraph", text: { italic: t("quote-transliteration-note") } }] : [];
@@ -60,6 +67,7 @@ function sectionDocument(briefing: Briefing, section: SectionKey, options: Rende
           kind: "list",
           items: briefing.timeline.map((day) => [{ bold: `${formatDate(day.date, t)} — ${day.title[locale]}` }, `. ${day.text[locale]}`]),
         },
+        ...briefing.timeline.flatMap((day) => dayMap(day, locale)),
       ];
     case "ag":
       return [
@@ -130,7 +138,7 @@ function cardBody(briefing: Briefing, ref: SectionRef, options: RenderOptions): 
   const { locale, t } = options;
   const day = ref.section === "tl" ? briefing.timeline.find((entry) => entry.id === ref.itemId) : undefined;
   const sector = ref.section === "sc" ? briefing.sectors.find((entry) => entry.id === ref.itemId) : undefined;
-  if (day) return [{ kind: "paragraph", text: [{ bold: formatDate(day.date, t) }, `. ${day.text[locale]}`] }];
+  if (day) return [{ kind: "paragraph", text: [{ bold: formatDate(day.date, t) }, `. ${day.text[locale]}`] }, ...dayMap(day, locale)];
   if (sector) {
     return [
       { kind: "paragraph", text: sector.summary[locale] },
