@@ -281,8 +281,8 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
    * Inline (and guest) results as Telegram checks them: each keyboard, and a rich result's HTML by the same rules as
    * a rich message's; a server without rich messages refuses a rich result, naming it.
    */
-  function checkInlineResults(results: Record<string, any>[]): void {
-    for (const result of results) {
+  function checkInlineResults(results: readonly unknown[]): void {
+    for (const result of results as Record<string, any>[]) {
       checkKeyboard(result.reply_markup);
       const content = result.input_message_content as Record<string, any> | undefined;
       if (content?.rich_message === undefined) continue;
