@@ -96,6 +96,7 @@ const configSchema = z
       .max(MAX_PAID_BROADCAST_RATE, PAID_RATE_ERROR)
       .optional(),
     RICH_MESSAGES: z.enum(["auto", "off"], { error: "must be auto or off" }).default("auto"),
+    EPHEMERAL_MESSAGES: z.enum(["auto", "off"], { error: "must be auto or off" }).default("auto"),
   })
   .superRefine((values, ctx) => {
     if (values.BOT_MODE !== "webhook") return;
@@ -130,6 +131,11 @@ export type Config = {
    * them, tried again hourly; off: plain HTML screens only.
    */
   richMessages: "auto" | "off";
+  /**
+   * auto: in a group, a member's press of a navigation button opens their own ephemeral screen, until the Bot API
+   * server refuses ephemeral messages, tried again hourly; off: the shared message is edited, as for everyone.
+   */
+  ephemeralMessages: "auto" | "off";
   /** Long polling (default), or an HTTP server Telegram posts updates to. */
   mode: { kind: "polling" } | { kind: "webhook"; url: string; secret: string; port: number };
 };
@@ -169,6 +175,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     alertChatId: values.ALERT_CHAT_ID,
     paidBroadcastRate: values.PAID_BROADCAST_RATE,
     richMessages: values.RICH_MESSAGES,
+    ephemeralMessages: values.EPHEMERAL_MESSAGES,
     mode:
       values.BOT_MODE === "webhook"
         ? { kind: "webhook", url: values.WEBHOOK_URL!, secret: values.WEBHOOK_SECRET!, port: values.PORT }

@@ -69,6 +69,8 @@ export type CreateBotOptions = {
   replyDeadlineMs?: number;
   /** RICH_MESSAGES: auto (used until the server refuses them) or off; ignored when `capabilities` is given. */
   richMessages?: ApiPartMode;
+  /** EPHEMERAL_MESSAGES: auto (used until the server refuses them) or off; ignored when `capabilities` is given. */
+  ephemeralMessages?: ApiPartMode;
   /** What the bot knows of the server's newer parts (tests pass one with their own clock). */
   capabilities?: ApiCapabilities;
   /** Recognise an update delivered twice (webhook retries); default true. */
@@ -144,7 +146,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
     limiter,
-    capabilities: options.capabilities ?? createApiCapabilities({ modes: { rich_messages: options.richMessages ?? "auto" }, logger }),
+    capabilities:
+      options.capabilities ??
+      createApiCapabilities({
+        modes: { rich_messages: options.richMessages ?? "auto", ephemeral_messages: options.ephemeralMessages ?? "auto" },
+        logger,
+      }),
     commandMenu: () => menu,
     now: options.now ?? (() => new Date()),
   };

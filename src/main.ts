@@ -81,6 +81,7 @@ async function runBot(config: Config, logger: Logger): Promise<ExitCode> {
     defaultTimezone: config.defaultTimezone,
     skipRepeatedUpdates: config.mode.kind === "webhook",
     richMessages: config.richMessages,
+    ephemeralMessages: config.ephemeralMessages,
     metrics,
     botConfig: { client: config.apiRoot ? { apiRoot: config.apiRoot } : {} },
   });

@@ -9,11 +9,12 @@ import { checkRenderedLimits, checkScriptScreen } from "../src/render/limits.js"
 import { renderSection } from "../src/render/sections.js";
 import { ARABIC_KAZAKH, fromArabic, HIGH_HAMZA, toArabic } from "../src/shared/arabic.js";
 import { CYRILLIC, LATIN_2021 } from "../src/shared/latin.js";
-import { isRightToLeft, keepAsWritten, toReaderScript, toReaderScriptHtml, transliterate } from "../src/shared/script.js";
+import { isRightToLeft } from "../src/shared/locale.js";
+import { keepAsWritten, toReaderScript, toReaderScriptHtml, transliterate } from "../src/shared/script.js";
 import { fold } from "../src/search/normalize.js";
 import { copyContent, editContentFile, writeContentFile } from "./support/content-folder.js";
 import { startHarness, type Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
+import { callbackButtons, cardText, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -313,8 +314,11 @@ describe("Kazakh in the Arabic script, through the bot", () => {
     await harness.send(inlineQueryUpdate(user, "kelisim"));
     const { results } = harness.fake.lastCall("answerInlineQuery")!.payload as { results: InlineQueryResultArticle[] };
     const [top, twin] = results;
-    const text = (result: InlineQueryResultArticle) => (result.input_message_content as { message_text: string }).message_text;
+    const text = (result: InlineQueryResultArticle) => cardText(result);
     expect(top!.id).toMatch(/\.kka$/);
+    // A rich card in the Arabic script reads right to left; the Russian twin does not.
+    expect((top!.input_message_content as { rich_message?: { is_rtl?: boolean } }).rich_message?.is_rtl).toBe(true);
+    expect((twin!.input_message_content as { rich_message?: { is_rtl?: boolean } }).rich_message?.is_rtl).toBe(false);
     expect(CYRILLIC.test(visible(text(top!)) + top!.title + top!.description)).toBe(false);
     expect(twin!.id).toBe(top!.id.replace(/\.kka$/, ".ru"));
     expect(twin!.title.startsWith(`[${FSI}Русский${PDI}]`)).toBe(true);

@@ -25,6 +25,7 @@ describe("parseConfig", () => {
       logLevel: "info",
       redisUrl: undefined,
       richMessages: "auto",
+      ephemeralMessages: "auto",
       mode: { kind: "polling" },
     });
   });
@@ -110,6 +111,12 @@ describe("parseConfig", () => {
     expect(parseConfig({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "off" }).richMessages).toBe("off");
     expect(parseConfig({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "auto" }).richMessages).toBe("auto");
     expect(problemsOf({ BOT_TOKEN: TOKEN, RICH_MESSAGES: "yes" })).toEqual(["RICH_MESSAGES must be auto or off"]);
+  });
+
+  it("EPHEMERAL_MESSAGES: auto by default, or off; anything else is an error naming it", async () => {
+    expect(parseConfig({ BOT_TOKEN: TOKEN }).ephemeralMessages).toBe("auto");
+    expect(parseConfig({ BOT_TOKEN: TOKEN, EPHEMERAL_MESSAGES: "off" }).ephemeralMessages).toBe("off");
+    expect(problemsOf({ BOT_TOKEN: TOKEN, EPHEMERAL_MESSAGES: "yes" })).toEqual(["EPHEMERAL_MESSAGES must be auto or off"]);
   });
 
   it("parses admin ids and trims a trailing slash from the API root", async () => {

@@ -12,6 +12,7 @@ import { channelMembers, type ChannelMember } from "./support/channels.js";
 import { callbackUpdate, chatSharedUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 import { bundledContent } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
+import { cardText } from "./support/keyboard.js";
 import { freePort } from "./support/net.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
@@ -143,7 +144,7 @@ describe("npm start (end to end)", () => {
     fake.pushUpdate(inlineQueryUpdate(privateUser({ language_code: "ru" }), "транскаспий"));
     const answer = await fake.waitFor((call) => call.method === "answerInlineQuery", 15_000);
     expect(answer.payload.results.length).toBeGreaterThan(0);
-    expect(answer.payload.results[0].input_message_content.message_text).toContain("Транскаспийского");
+    expect(cardText(answer.payload.results[0])).toContain("Транскаспийского");
   });
 
   it("serves /metrics and /healthz on METRICS_PORT in polling mode, and posts its start to the operators' chat", async () => {
@@ -232,7 +233,7 @@ describe("npm start (end to end)", () => {
       (call) => call.method === "answerInlineQuery" && call.payload.results[0]?.id.endsWith(".kkl"),
       15_000,
     );
-    expect(answer.payload.results[0].input_message_content.message_text).toContain("Kelısım");
+    expect(cardText(answer.payload.results[0])).toContain("Kelısım");
 
     fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
     const digest = await fake.waitFor((call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"), 15_000);

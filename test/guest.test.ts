@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bundledContent } from "../src/content/index.js";
 import { toLatin } from "../src/shared/latin.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
+import { cardText } from "./support/keyboard.js";
 import { guestMessageUpdate, groupChat, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -33,12 +34,12 @@ describe("guest mode", () => {
   it("answers '@bot agreements' with the agreements card in the writer's language, with a button into the bot", async () => {
     const ru = await askAsGuest(privateUser({ language_code: "ru" }), `${mention} соглашения`);
     expect(ru.id).toBe(`${briefing.id}-ag.ru`);
-    expect(ru.input_message_content.message_text).toContain(briefing.agreements.items[0]!.title.ru);
+    expect(cardText(ru)).toContain(briefing.agreements.items[0]!.title.ru);
     expect(urlsOf(ru)).toContain(`https://t.me/${BOT_INFO.username}?start=${briefing.id}-ag`);
 
     const kk = await askAsGuest(privateUser({ language_code: "kk" }), `${mention} келісімдер`);
     expect(kk.id).toBe(`${briefing.id}-ag.kk`);
-    expect(kk.input_message_content.message_text).toContain(briefing.agreements.items[0]!.title.kk);
+    expect(cardText(kk)).toContain(briefing.agreements.items[0]!.title.kk);
   });
 
   it("answers a Kazakh Latin reader in Latin, from the choice in the store", async () => {
@@ -46,8 +47,8 @@ describe("guest mode", () => {
     await harness.store.touchUser(user.id);
     await harness.store.setUserLanguage(user.id, "kk", "latn");
     const card = await askAsGuest(user, `${mention} келісімдер`);
-    expect(card.input_message_content.message_text).toContain(toLatin(briefing.agreements.items[0]!.title.kk));
-    expect(card.input_message_content.message_text).not.toMatch(/[әғқңөұүһі]/i);
+    expect(cardText(card)).toContain(toLatin(briefing.agreements.items[0]!.title.kk));
+    expect(cardText(card)).not.toMatch(/[әғқңөұүһі]/i);
   });
 
   it("says when nothing matches, in the writer's language, and offers to open the bot", async () => {

@@ -5,7 +5,9 @@ import { bundledContent } from "../src/content/index.js";
 import { createContentLibrary } from "../src/content/library.js";
 import { visibleLength } from "../src/render/format.js";
 import { briefingRefs, refToPayload } from "../src/render/refs.js";
+import { checkRichHtml } from "../src/render/rich-limits.js";
 import { startHarness, type Harness } from "./support/harness.js";
+import { cardText } from "./support/keyboard.js";
 import { inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -43,7 +45,7 @@ describe("inline mode", () => {
       `${briefing.id}-fg.kk`,
     ]);
     expect(answer.is_personal).toBe(true);
-    expect(answer.results[0]!.input_message_content).toMatchObject({ parse_mode: "HTML" });
+    expect(answer.results[0]!.input_message_content).toMatchObject({ rich_message: { skip_entity_detection: true, is_rtl: false } });
   });
 
   it("falls back to Russian, not personal, for people of other languages", async () => {
@@ -92,8 +94,10 @@ describe("inline mode", () => {
       const user = privateUser({ language_code: language });
       for (const ref of briefingRefs(briefing)) {
         const [card] = (await ask(user, refToPayload(ref))).results;
-        const text = (card!.input_message_content as { message_text: string }).message_text;
+        const text = cardText(card!);
         expect(card!.id).toBe(`${refToPayload(ref)}.${language}`);
+        // A rich card, within the rich limits, and short enough for its HTML fallback too.
+        expect(checkRichHtml(text)).toEqual([]);
         expect(visibleLength(text)).toBeLessThanOrEqual(4096);
         expect(card!.description!.length).toBeLessThanOrEqual(120);
       }
@@ -104,9 +108,8 @@ describe("inline mode", () => {
     const answer = await ask(privateUser({ language_code: "ru" }), "");
     expect(answer.results.length).toBeGreaterThan(0);
     for (const result of withoutTwin(answer.results)) {
-      const content = result.input_message_content as { message_text: string };
-      expect(content.message_text.length).toBeLessThanOrEqual(4096);
-      expect(content.message_text).toContain("Источник: BAQ.KZ");
+      expect(checkRichHtml(cardText(result))).toEqual([]);
+      expect(cardText(result)).toMatch(/<footer>Источник: BAQ\.KZ[^<]*<\/footer>$/);
       expect(Buffer.byteLength(result.id)).toBeLessThanOrEqual(64);
       const [open, share] = result.reply_markup!.inline_keyboard.flat();
       const payload = result.id.replace(/\.ru$/, "");

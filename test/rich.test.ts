@@ -154,7 +154,7 @@ describe("rich section screens", () => {
     await harness.send(messageUpdate(user, "/briefing full"));
     expect(harness.fake.callsTo("sendRichMessage")).toHaveLength(0);
     expect(harness.fake.richMessages()).toHaveLength(0);
-    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: false });
+    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: false, ephemeral_messages: true });
   });
 });
 
@@ -169,7 +169,7 @@ describe("a Bot API server without rich messages", () => {
     expect(menu.text).toContain("Весь брифинг одним сообщением здесь недоступен");
     expect(menu.text).toContain(briefing.title.ru);
     expect(callbackButtons(menu.reply_markup).map((button) => button.callback_data)).not.toContain(FULL);
-    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: false });
+    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: false, ephemeral_messages: true });
     expect(await metrics.render()).toContain('bot_telegram_feature_available{feature="rich_messages"} 0');
 
     // The next update goes straight to HTML: no second refused call.
@@ -197,7 +197,7 @@ describe("a Bot API server without rich messages", () => {
     expect(callbackButtons(lastMessageIn(harness, user.id).reply_markup).map((button) => button.callback_data)).toContain(FULL);
     await pressIn(harness, user, user.id, FULL);
     expect(lastMessageIn(harness, user.id).rich_html).toContain("<h3>Содержание</h3>");
-    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: true });
+    expect(harness.deps.capabilities.snapshot()).toEqual({ rich_messages: true, ephemeral_messages: true });
     expect(await metrics.render()).toContain('bot_telegram_feature_available{feature="rich_messages"} 1');
   });
 
@@ -237,7 +237,7 @@ describe("a Bot API server without rich messages", () => {
     expect(meanwhile).toBe("html");
     release();
     expect(await probe).toBe("rich");
-    expect(capabilities.snapshot()).toEqual({ rich_messages: true });
+    expect(capabilities.snapshot()).toEqual({ rich_messages: true, ephemeral_messages: true });
   });
 });
 

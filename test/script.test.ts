@@ -4,7 +4,7 @@ import { bundledContent } from "../src/content/index.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { CYRILLIC, toLatin } from "../src/shared/latin.js";
 import { startHarness, type Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
+import { callbackButtons, cardText, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
 import { groupChat, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -116,7 +116,7 @@ describe("Kazakh in Latin", () => {
     await harness.send(inlineQueryUpdate(user, "kelisim"));
     const { results } = harness.fake.lastCall("answerInlineQuery")!.payload as { results: InlineQueryResultArticle[] };
     const [top, twin] = results;
-    const text = (result: InlineQueryResultArticle) => (result.input_message_content as { message_text: string }).message_text;
+    const text = cardText;
     expect(top!.id).toMatch(/\.kkl$/);
     expect(CYRILLIC.test(visible(text(top!)) + top!.title + top!.description)).toBe(false);
     expect(twin!.id).toBe(top!.id.replace(/\.kkl$/, ".ru"));

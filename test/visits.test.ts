@@ -5,7 +5,7 @@ import { decodeCallback, type CallbackAction } from "../src/render/callback-data
 import { refToPayload } from "../src/render/refs.js";
 import { addFixtureVisit, editContentFile, FIXTURE_FILE, startContentHarness, type ContentHarness } from "./support/content-folder.js";
 import type { Harness } from "./support/harness.js";
-import { callbackButtons, pressPrivately, sayPrivately } from "./support/keyboard.js";
+import { callbackButtons, cardText, pressPrivately, sayPrivately } from "./support/keyboard.js";
 import { inlineQueryUpdate, privateUser } from "./support/updates.js";
 
 // Two published visits side by side: the bundled China 2025 briefing and the fictional fixture (test/fixtures).
@@ -84,7 +84,7 @@ describe("two visits", () => {
     expect(ids).toContain("cn25-sc-transp.ru");
     const card = results.find((result) => result.id === "fx99-sc-fxtr.ru")!;
     expect(card.title).toBe("Транспорт и логистика (вымышленный) · Вымышленный визит");
-    const text = (card.input_message_content as { message_text: string }).message_text;
+    const text = cardText(card);
     expect(text).toContain("Тестовая фикстура, вымышленный источник");
     expect(text).not.toContain("BAQ.KZ");
   });

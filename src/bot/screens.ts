@@ -8,6 +8,7 @@ import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.
 import { inScript, keyboardInScript } from "../render/script.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { hasRichScreen, renderRichSection } from "../render/rich-briefing.js";
+import { richMessage } from "../render/rich-html.js";
 import { renderSection } from "../render/sections.js";
 import { shareButtonRow } from "../render/share-card.js";
 import { digestButtonRow } from "../render/subscription.js";
@@ -82,6 +83,9 @@ export async function renderForChat(
 /** A rich screen (its text is rich HTML) and the plain HTML screen that answers when the server has no rich messages. */
 export type RichScreen = { rich: Rendered; fallback: Rendered };
 
+/** A screen on its way out, already in the reader's script: rich HTML, or plain HTML. */
+type Outgoing = { rich: boolean; screen: Rendered; script: Script };
+
 /**
  * Shows a rich screen the way `show` shows a plain one (the pressed message edited, or a new message), transliterated
  * at the same edge for a Latin reader (text between tags only: tags, anchors and links stay). When the Bot API server
@@ -96,26 +100,9 @@ export async function showRich(
 ): Promise<void> {
   await capabilities.attempt(
     "rich_messages",
-    () => sendRich(ctx, inScript(screen.rich, script)),
+    () => putShared(ctx, { rich: true, screen: inScript(screen.rich, script), script }),
     () => show(ctx, screen.fallback, script),
   );
-}
-
-async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
-  // The text is prose from the content files and locales: nothing in it is meant as a link, a command or a tag.
-  const message = { html: screen.text, skip_entity_detection: true };
-  const other = { reply_markup: screen.keyboard };
-  if (ctx.callbackQuery?.message) {
-    // As in `show`: the edit is the handler's last step, and the chat's next tap need not wait for its slot.
-    passTurn(ctx);
-    try {
-      await ctx.editMessageText(message, other);
-      return;
-    } catch (error) {
-      if (!isUneditable(error)) throw error;
-    }
-  }
-  await ctx.replyWithRichMessage(message, other);
 }
 
 /**
@@ -129,18 +116,94 @@ async function sendRich(ctx: Context, screen: Rendered): Promise<void> {
  * one if it has not gone yet (passTurn; an update in a dialogue keeps its turn).
  */
 export async function show(ctx: Context, rendered: Rendered, script: Script = scriptOf(ctx)): Promise<void> {
-  const screen = inScript(rendered, script);
-  const options = { parse_mode: "HTML" as const, reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } };
-  if (ctx.callbackQuery?.message) {
+  await putShared(ctx, { rich: false, screen: inScript(rendered, script), script });
+}
+
+/**
+ * Shows a navigation screen (a section, a page, the whole briefing, a card in the other language): in a group, a
+ * member's press on the bot's shared message opens the screen as an ephemeral message that member alone sees, in
+ * place of the shared message, which stays as it was posted for everyone else; a press on that ephemeral screen
+ * edits it. Anywhere else, and when the server has no ephemeral messages, it is `show` (or `showRich`). A rich screen
+ * tries rich first: each part falls back by itself (telegram/capabilities.ts), and the same update is answered.
+ */
+export async function showNavigation(
+  ctx: Context,
+  capabilities: ApiCapabilities,
+  screen: Rendered | RichScreen,
+  script: Script = scriptOf(ctx),
+): Promise<void> {
+  const rich = "fallback" in screen ? screen : undefined;
+  const plain = rich ? rich.fallback : (screen as Rendered);
+  if (!opensEphemeral(ctx)) return rich ? showRich(ctx, capabilities, rich, script) : show(ctx, plain, script);
+  const ephemeralOr = (outgoing: Outgoing, shared: () => Promise<void>) =>
+    capabilities.attempt("ephemeral_messages", () => putEphemeral(ctx, outgoing), shared);
+  const plainly = () => ephemeralOr({ rich: false, screen: inScript(plain, script), script }, () => show(ctx, plain, script));
+  if (!rich) return plainly();
+  const richly: Outgoing = { rich: true, screen: inScript(rich.rich, script), script };
+  await capabilities.attempt("rich_messages", () => ephemeralOr(richly, () => putShared(ctx, richly)), plainly);
+}
+
+/** Chats where a press opens a screen for the one member who pressed: groups and supergroups (forum topics too). */
+function opensEphemeral(ctx: Context): boolean {
+  const type = ctx.callbackQuery?.message?.chat.type;
+  return type === "group" || type === "supergroup";
+}
+
+/** The pressed message, if it is an ephemeral one (message_id 0): its id and the member who sees it. */
+function pressedEphemeral(ctx: Context): { id: number; receiver: number } | undefined {
+  const message = ctx.callbackQuery?.message;
+  if (message?.ephemeral_message_id === undefined || !message.receiver_user) return undefined;
+  return { id: message.ephemeral_message_id, receiver: message.receiver_user.id };
+}
+
+/** The text of a message as sendMessage and the edits take it: HTML without link previews. */
+const PLAIN = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+
+/** Today's placement, for everyone in the chat: the pressed message edited, else a new message. */
+async function putShared(ctx: Context, { rich, screen, script }: Outgoing): Promise<void> {
+  const other = { reply_markup: screen.keyboard };
+  // An ephemeral message has no message_id to edit: without ephemeral messages, the screen comes as a new message.
+  if (ctx.callbackQuery?.message && !pressedEphemeral(ctx)) {
+    // Editing the pressed message is the handler's last step: the chat's next tap need not wait for its slot, and its
+    // newer screen replaces this one if it has not gone yet (passTurn; an update in a dialogue keeps its turn).
     passTurn(ctx);
     try {
-      await ctx.editMessageText(screen.text, options);
+      if (rich) await ctx.editMessageText(richMessage(screen.text, script), other);
+      else await ctx.editMessageText(screen.text, { ...PLAIN, ...other });
       return;
     } catch (error) {
       if (!isUneditable(error)) throw error;
     }
   }
-  await ctx.reply(screen.text, options);
+  if (rich) await ctx.replyWithRichMessage(richMessage(screen.text, script), other);
+  else await ctx.reply(screen.text, { ...PLAIN, ...other });
+}
+
+/**
+ * The member's own screen: the ephemeral message they pressed edited, else a new ephemeral message for them (in the
+ * forum topic of the press), shown in place of the shared message they pressed.
+ */
+async function putEphemeral(ctx: Context, { rich, screen, script }: Outgoing): Promise<void> {
+  const press = ctx.callbackQuery!;
+  const pressed = pressedEphemeral(ctx);
+  const other = { reply_markup: screen.keyboard };
+  if (pressed) {
+    try {
+      const content = rich ? richMessage(screen.text, script) : screen.text;
+      await ctx.api.editEphemeralMessageText(ctx.chat!.id, pressed.receiver, pressed.id, content, rich ? other : { ...PLAIN, ...other });
+      return;
+    } catch (error) {
+      if (!isUneditable(error)) throw error;
+    }
+  }
+  // An expired ephemeral screen is not replaced: the new one comes beside the shared message.
+  const ephemeral_message_parameters = {
+    receiver_user_id: press.from.id,
+    callback_query_id: press.id,
+    ...(pressed ? {} : { replace_callback_query_message: true }),
+  };
+  if (rich) await ctx.replyWithRichMessage(richMessage(screen.text, script), { ...other, ephemeral_message_parameters });
+  else await ctx.reply(screen.text, { ...PLAIN, ...other, ephemeral_message_parameters });
 }
 
 /** Sends a screen as a new message (where editing the pressed message is not what is wanted). */

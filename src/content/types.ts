@@ -39,11 +39,23 @@ export const sourceSchema = z.object({
   language: z.enum(LOCALES),
 });
 
+/**
+ * Where a day took place, shown as a map (<tg-map>) in the whole briefing: the centre in degrees, a zoom level (the
+ * 0–24 Telegram takes) and a caption per language naming the place as the source does.
+ */
+export const locationSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  long: z.number().min(-180).max(180),
+  zoom: z.number().int().min(0).max(24),
+  caption: localizedText,
+});
+
 export const timelineDaySchema = z.object({
   id: shortId,
   date: isoDate,
   title: localizedText,
   text: localizedText,
+  location: locationSchema.optional(),
   ...dated,
 });
 

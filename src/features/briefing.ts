@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import type { CommandSpec, FeatureFactory } from "../bot/feature.js";
-import { renderForChat, show, showRich, type RichScreen } from "../bot/screens.js";
+import { renderForChat, showNavigation, type RichScreen } from "../bot/screens.js";
 import { encodeCallback } from "../render/callback-data.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, withNote, type Rendered } from "../render/format.js";
@@ -19,7 +19,10 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
   figures: "fg",
 };
 
-/** Reading a briefing: a command per section, navigation buttons, and the list of visits. */
+/**
+ * Reading a briefing: a command per section, navigation buttons, and the list of visits. Every press here is
+ * navigation: in a group it opens the member's own ephemeral screen (showNavigation), the shared message untouched.
+ */
 export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabilities, store }) => {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
@@ -41,8 +44,8 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
     const briefing = briefingFor(ctx, ref.briefingId) ?? library.latest;
     const rich = capabilities.available("rich_messages");
     const screen = await renderForChat(ctx, store, library, briefing, ref, rich);
-    if (!rich || !hasRichScreen(ref)) return show(ctx, marked(ctx, briefing, screen));
-    await showRich(ctx, capabilities, { rich: marked(ctx, briefing, screen, true), fallback: await plainScreen(ctx, briefing, ref) });
+    if (!rich || !hasRichScreen(ref)) return showNavigation(ctx, capabilities, marked(ctx, briefing, screen));
+    await showNavigation(ctx, capabilities, { rich: marked(ctx, briefing, screen, true), fallback: await plainScreen(ctx, briefing, ref) });
   }
 
   /** Today's HTML screen of a section: what answers when the server has no rich messages. */
@@ -59,7 +62,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
       rich: marked(ctx, briefing, renderFullBriefing(briefing, { locale: ctx.locale, t: ctx.t, script: ctx.script }), true),
       fallback: fullBriefingFallback(await plainScreen(ctx, briefing, home), ctx),
     };
-    await showRich(ctx, capabilities, screen);
+    await showNavigation(ctx, capabilities, screen);
   }
 
   const commands = Object.fromEntries(
@@ -105,7 +108,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
           await ctx.answerCallbackQuery();
           const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
           // Already in the viewed script, with its one button in the reader's: shown as it is.
-          await show(ctx, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
+          await showNavigation(ctx, capabilities, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
         },
       },
       full: {
@@ -131,7 +134,7 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
               ),
             ]),
           );
-          await show(ctx, { text: escapeHtml(ctx.t("visits-title")), keyboard });
+          await showNavigation(ctx, capabilities, { text: escapeHtml(ctx.t("visits-title")), keyboard });
         },
       },
     },

@@ -8,6 +8,8 @@ import type { Edition } from "../bot/edition.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { FeatureFactory } from "../bot/feature.js";
 import { escapeHtml } from "../render/format.js";
+import { cardDocument } from "../render/rich-briefing.js";
+import { richMessage, toRichHtml } from "../render/rich-html.js";
 import { renderShareableCard } from "../render/share-card.js";
 import { inScript } from "../render/script.js";
 import type { Locale, Script } from "../shared/locale.js";
@@ -36,7 +38,10 @@ function withTwin(found: Found[]): Found[] {
   return [top, twin, ...rest];
 }
 
-/** Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time. */
+/**
+ * Inline mode: `@bot query` in any chat offers briefing cards to post there, a page at a time: rich cards (heading,
+ * text, source footer) while the server has rich messages, else today's HTML cards.
+ */
 export const inlineFeature: FeatureFactory = (deps) => {
   const composer = new FeatureComposer<BotContext>();
   const size = Math.min(INLINE_PAGE_SIZE, MAX_RESULTS);
@@ -66,7 +71,8 @@ export const inlineFeature: FeatureFactory = (deps) => {
     }));
   }
 
-  // Results depend only on the content, the card's language and the label language: each is built once per library.
+  // Results depend only on the content, the card's language, the label language and whether the card is rich: each
+  // is built once per library, the rich card and its HTML fallback alike.
   const builtFor = new WeakMap<ContentLibrary, LRUCache<string, InlineQueryResult>>();
   function result(
     library: ContentLibrary,
@@ -75,28 +81,34 @@ export const inlineFeature: FeatureFactory = (deps) => {
     labelLocale: Locale | undefined,
     readerScript: Script,
     botUsername: string,
+    rich: boolean,
   ): InlineQueryResult {
     let results = builtFor.get(library);
     if (!results) builtFor.set(library, (results = boundedCache(MAX_BUILT_RESULTS)));
     // A Kazakh card is in the reader's script; a Russian card is Cyrillic whoever asks.
     const script: Script = cardLocale === "kk" ? readerScript : "cyrl";
-    const key = `${refToPayload(ref)}|${cardLocale}|${script}|${labelLocale ?? ""}|${readerScript}|${botUsername}`;
+    const key = `${refToPayload(ref)}|${cardLocale}|${script}|${labelLocale ?? ""}|${readerScript}|${botUsername}|${rich ? "r" : "h"}`;
     const cached = results.get(key);
     if (cached) return cached;
     const briefing = library.get(ref.briefingId)!;
     const t = deps.translators[cardLocale];
-    const card = renderShareableCard(briefing, ref, { locale: cardLocale, t, compact: true, script }, botUsername);
+    const options = { locale: cardLocale, t, compact: true, script };
+    const card = renderShareableCard(briefing, ref, options, botUsername);
     // The edge of inline mode: a Kazakh card is written in the reader's script here, title and description too.
-    const shown = inScript({ text: card.text, keyboard: card.keyboard }, script);
+    const text = rich ? toRichHtml(cardDocument(briefing, ref, options)) : card.text;
+    const shown = inScript({ text, keyboard: card.keyboard }, script);
     // "[Русский]", "[Қазақша]": a language's own name, which no script rewrites, in the reader's language and script.
     const language = keepAsWritten(t("language-name"));
     const label = labelLocale && toReaderScript(deps.translators[labelLocale]("inline-other-language", { language }), readerScript);
     const title = toReaderScript(card.title, script);
     const id = script === "cyrl" ? card.id : `${card.id}${script === "latn" ? "l" : "a"}`;
-    const built = InlineQueryResultBuilder.article(id, label ? `${label} ${title}` : title, {
+    const article = InlineQueryResultBuilder.article(id, label ? `${label} ${title}` : title, {
       description: toReaderScript(card.description, script),
       reply_markup: shown.keyboard,
-    }).text(shown.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    });
+    const built = rich
+      ? article.rich(richMessage(shown.text, script))
+      : article.text(shown.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     results.set(key, built);
     return built;
   }
@@ -111,18 +123,26 @@ export const inlineFeature: FeatureFactory = (deps) => {
     // The first page offers the top result's twin in the other language, right under it.
     const shown = start === 0 ? withTwin(page) : page;
 
-    const results: InlineQueryResult[] = shown.map(({ ref, locale: cardLocale, otherLanguage }) =>
-      result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.script, ctx.me.username),
-    );
+    const results = (rich: boolean): InlineQueryResult[] =>
+      shown.map(({ ref, locale: cardLocale, otherLanguage }) =>
+        result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.script, ctx.me.username, rich),
+      );
 
     const next = start + size < found.length ? String(start + size) : "";
-    await ctx.answerInlineQuery(results, {
-      cache_time: CACHE_SECONDS,
-      // The language came from this person: other people typing the same query may need other cards.
-      is_personal: ctx.localeKnown,
-      next_offset: next,
-      ...(found.length === 0 ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
-    });
+    const answerWith = (rich: boolean) =>
+      ctx.answerInlineQuery(results(rich), {
+        cache_time: CACHE_SECONDS,
+        // The language came from this person: other people typing the same query may need other cards.
+        is_personal: ctx.localeKnown,
+        next_offset: next,
+        ...(found.length === 0 ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
+      });
+    // Rich cards while the server has them; refused, the same query is answered at once with the HTML cards.
+    await deps.capabilities.attempt(
+      "rich_messages",
+      () => answerWith(true),
+      () => answerWith(false),
+    );
   });
 
   // Guest mode: "@bot query" written in a chat the bot is not a member of arrives as a guest message, answered with one
@@ -132,8 +152,14 @@ export const inlineFeature: FeatureFactory = (deps) => {
     if (!queryId) return;
     const query = withoutMentionOf(ctx.guestMessage.text ?? ctx.guestMessage.caption ?? "", ctx.me.username);
     const [best] = find(ctx.edition, query, ctx.locale);
-    const answer = best ? result(ctx.edition.library, best.ref, best.locale, undefined, ctx.script, ctx.me.username) : nothingFound(ctx);
-    await ctx.api.answerGuestQuery(queryId, answer);
+    if (!best) return void (await ctx.api.answerGuestQuery(queryId, nothingFound(ctx)));
+    const answerWith = (rich: boolean) =>
+      ctx.api.answerGuestQuery(queryId, result(ctx.edition.library, best.ref, best.locale, undefined, ctx.script, ctx.me.username, rich));
+    await deps.capabilities.attempt(
+      "rich_messages",
+      () => answerWith(true),
+      () => answerWith(false),
+    );
   });
 
   return { composer };

@@ -308,7 +308,7 @@ function scrapedGauges(registry: Registry, sources: MetricsSources, now: () => n
   });
   new Gauge({
     name: "bot_telegram_feature_available",
-    help: "1 while the bot uses a newer part of the Bot API (feature: rich_messages), 0 while the server lacks it or it is off.",
+    help: "1 while the bot uses a newer part of the Bot API (feature: rich_messages, ephemeral_messages), 0 while the server lacks it or it is off.",
     labelNames: ["feature"] as const,
     registers: [registry],
     collect() {

@@ -1,11 +1,12 @@
 import { InlineKeyboard } from "grammy";
-import type { Briefing, Quote } from "../content/types.js";
+import type { Briefing, Quote, TimelineDay } from "../content/types.js";
+import type { Locale } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { anchorName, type Block, type RichDocument, type Span } from "./document.js";
 import { formatDate, withNote, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionKey, SectionRef } from "./refs.js";
 import { toRichHtml } from "./rich-html.js";
-import { sectionKeyboard, sectionTitle, transliterationNote, type NavigationExtras } from "./sections.js";
+import { aboutParagraphs, refTitle, sectionKeyboard, sectionTitle, transliterationNote, type NavigationExtras } from "./sections.js";
 
 /** The sections of the whole briefing, in the order of the main menu ("about" is the footer). */
 const FULL_SECTIONS = ["ov", "tl", "ag", "sc", "qt", "fg", "pr", "ol"] as const satisfies readonly SectionKey[];
@@ -44,6 +45,12 @@ function quoteBlocks(quote: Quote, { locale, t }: RenderOptions): Block[] {
   ];
 }
 
+/** A day's place as a map with its caption, when the content file gives one (a list item cannot hold a map). */
+function dayMap(day: TimelineDay, locale: Locale): Block[] {
+  const { location } = day;
+  return location ? [{ kind: "map", lat: location.lat, long: location.long, zoom: location.zoom, caption: location.caption[locale] }] : [];
+}
+
 /** A Latin or Arabic-script reader's quotes are transliterations: one line says so above them. */
 const transliterationNoteBlocks = ({ locale, script, t }: RenderOptions): Block[] =>
   locale === "kk" && script !== undefined && script !== "cyrl"
@@ -62,6 +69,7 @@ function sectionDocument(briefing: Briefing, section: SectionKey, options: Rende
           kind: "list",
           items: briefing.timeline.map((day) => [{ bold: `${formatDate(day.date, t)} — ${day.title[locale]}` }, `. ${day.text[locale]}`]),
         },
+        ...briefing.timeline.flatMap((day) => dayMap(day, locale)),
       ];
     case "ag":
       return [
@@ -124,6 +132,36 @@ export function sectionScreenDocument(briefing: Briefing, ref: SectionRef, optio
     ? [...transliterationNoteBlocks(options), ...quoteBlocks(quote, options)]
     : sectionDocument(briefing, ref.section, options);
   return [heading(ref.section, options), ...body, sourceFooter(briefing, options)];
+}
+
+/**
+ * What a card (an inline result, a guest answer) holds: one timeline day, sector or quote alone, else its whole
+ * section, in the blocks its rich screen has.
+ */
+function cardBody(briefing: Briefing, ref: SectionRef, options: RenderOptions): Block[] {
+  const { locale, t } = options;
+  const day = ref.section === "tl" ? briefing.timeline.find((entry) => entry.id === ref.itemId) : undefined;
+  const sector = ref.section === "sc" ? briefing.sectors.find((entry) => entry.id === ref.itemId) : undefined;
+  if (day) return [{ kind: "paragraph", text: [{ bold: formatDate(day.date, t) }, `. ${day.text[locale]}`] }, ...dayMap(day, locale)];
+  if (sector) {
+    return [
+      { kind: "paragraph", text: sector.summary[locale] },
+      { kind: "list", items: sector.details.map((detail) => detail[locale]) },
+    ];
+  }
+  if (ref.section === "home") return [{ kind: "paragraph", text: `${briefing.dates.label[locale]} · ${briefing.place[locale]}` }];
+  if (ref.section === "ab") return aboutParagraphs(briefing, options).map((text): Block => ({ kind: "paragraph", text }));
+  return sectionScreenDocument(briefing, ref, options).slice(1, -1);
+}
+
+/**
+ * A card posted into another chat as a rich message: its heading (what the card is, and of which visit), its text,
+ * and the source in the footer.
+ */
+export function cardDocument(briefing: Briefing, ref: SectionRef, options: RenderOptions): RichDocument {
+  const { locale, t } = options;
+  const title = ref.section === "home" ? briefing.title[locale] : `${refTitle(briefing, ref, locale, t)} · ${briefing.shortTitle[locale]}`;
+  return [{ kind: "heading", level: 2, text: title }, ...cardBody(briefing, ref, options), sourceFooter(briefing, options)];
 }
 
 /** A section's screen as a rich message, with the same keyboard as its plain screen (paging, Back, Home and extras). */

@@ -1,3 +1,5 @@
+import type { InputRichMessageWithoutUpload } from "grammy/types";
+import { isRightToLeft, type Script } from "../shared/locale.js";
 import type { Block, Inline, RichDocument, Span } from "./document.js";
 import { escapeHtml } from "./format.js";
 
@@ -54,4 +56,13 @@ function blockHtml(block: Block): string {
  */
 export function toRichHtml(document: RichDocument): string {
   return document.map(blockHtml).join("");
+}
+
+/**
+ * Rich HTML as the message Telegram takes (a chat message, an edit, an ephemeral screen, an inline or guest card):
+ * right to left when the reader's script reads so; entity detection skipped, the text being prose from the content
+ * files and locales, where nothing is meant as a link, a command or a tag.
+ */
+export function richMessage(html: string, script: Script): InputRichMessageWithoutUpload {
+  return { html, skip_entity_detection: true, is_rtl: isRightToLeft(script) };
 }

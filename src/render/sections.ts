@@ -131,18 +131,15 @@ export function sectionBlocks(briefing: Briefing, ref: SectionRef, options: Rend
     case "ol":
       return [heading(sectionTitle("ol", t)), escapeHtml(local(briefing.outlook.text, locale))];
     case "ab":
-      return [
-        heading(sectionTitle("ab", t)),
-        escapeHtml(
-          t("about-text", {
-            source: briefing.source.name,
-            author: briefing.source.author ? local(briefing.source.author, locale) : briefing.source.name,
-            date: formatDate(briefing.source.date, t, "date-locative"),
-          }),
-        ),
-        escapeHtml(t("about-method")),
-      ];
+      return [heading(sectionTitle("ab", t)), ...aboutParagraphs(briefing, options).map(escapeHtml)];
   }
+}
+
+/** What the "about" section says (plain text): where the briefing comes from, and how it is made. */
+export function aboutParagraphs(briefing: Briefing, { locale, t }: Pick<RenderOptions, "locale" | "t">): string[] {
+  const author = briefing.source.author ? local(briefing.source.author, locale) : briefing.source.name;
+  const date = formatDate(briefing.source.date, t, "date-locative");
+  return [t("about-text", { source: briefing.source.name, author, date }), t("about-method")];
 }
 
 type QuoteItem = Briefing["quotes"][number];

@@ -27,6 +27,14 @@ export function isScript(value: unknown): value is Script {
   return typeof value === "string" && (SCRIPTS as readonly string[]).includes(value);
 }
 
+/** Scripts written right to left: a rich message in one of them is marked is_rtl, and its HTML gets bidi marks. */
+const RIGHT_TO_LEFT: ReadonlySet<Script> = new Set<Script>(["arab"]);
+
+/** Whether text in this script reads right to left (rich messages pass it as is_rtl). */
+export function isRightToLeft(script: Script): boolean {
+  return RIGHT_TO_LEFT.has(script);
+}
+
 /** A reader's choice: a language and, for Kazakh, its script. */
 export type Reading = { locale: Locale; script: Script };
 

@@ -1,6 +1,6 @@
 import { toArabic } from "./arabic.js";
 import { toLatin } from "./latin.js";
-import type { Script } from "./locale.js";
+import { isRightToLeft, type Script } from "./locale.js";
 
 /**
  * Kazakh in the reader's script. The bot writes Kazakh in Cyrillic; this is the one step that makes the Latin
@@ -40,11 +40,6 @@ const CYRILLIC_LETTER = /[\u0400-\u04FF]/;
 /** What reads left to right inside Arabic text: a link, or a run of digits and Latin letters and what joins them. */
 const LEFT_TO_RIGHT_RUN =
   /https?:\/\/\S+|[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F]|[ .,:/\-–+%'’](?=[0-9A-Za-z\u00C0-\u024F]))*/g;
-
-/** The scripts written right to left: the rich-message renderer sets `is_rtl` by this. */
-export function isRightToLeft(script: Script): boolean {
-  return script === "arab";
-}
 
 /** A span that stays as written in every script (a Russian word in a Kazakh string). */
 export function keepAsWritten(text: string): string {

@@ -5,9 +5,9 @@ import { classifyApiFailure, type ApiFailure } from "./send-errors.js";
 /**
  * Parts of the Bot API newer than some servers: a self-hosted Bot API server older than the part answers its
  * methods with 404 "method not found" and ignores its parameters. Each part is named here with the refusal that says
- * the server lacks it; ephemeral messages and guest mode join this list.
+ * the server lacks it; guest mode is meant to join this list.
  */
-export const API_PARTS = ["rich_messages"] as const;
+export const API_PARTS = ["rich_messages", "ephemeral_messages"] as const;
 export type ApiPart = (typeof API_PARTS)[number];
 /** auto: used until the server refuses it (and tried again hourly); off: never used. */
 export type ApiPartMode = "auto" | "off";
@@ -15,13 +15,21 @@ export type ApiPartMode = "auto" | "off";
 const MISSING_METHOD = (failure: ApiFailure) => failure.error_code === 404 && /method not found/i.test(failure.description);
 
 /**
- * The refusal by which a server says it lacks a part: Bot API 10.1's sendRichMessage is an unknown method to an older
- * server (404), and its editMessageText ignores rich_message and so finds no text (400 "message text is empty").
+ * The refusal by which a server says it lacks a part, given the failure and the method refused:
+ * - rich messages (Bot API 10.1): sendRichMessage is an unknown method to an older server (404), its editMessageText
+ *   ignores rich_message and so finds no text (400 "message text is empty"), and an inline or guest answer holding a
+ *   rich result is refused with a 400 that names it;
+ * - ephemeral messages (Bot API 10.2): editEphemeralMessageText is an unknown method (404), and a message sent with
+ *   ephemeral_message_parameters is refused with a 400 that names them.
  */
-const LACKS: Record<ApiPart, (failure: ApiFailure) => boolean> = {
-  rich_messages: (failure) =>
+const LACKS: Record<ApiPart, (failure: ApiFailure, method: string) => boolean> = {
+  rich_messages: (failure, method) =>
     MISSING_METHOD(failure) ||
-    (failure.error_code === 400 && /text is empty|text must be non-empty|rich_message/i.test(failure.description)),
+    (failure.error_code === 400 && /text is empty|text must be non-empty|rich_message/i.test(failure.description)) ||
+    (failure.error_code === 400 && /^answer(Inline|Guest)Query$/.test(method) && /rich/i.test(failure.description)),
+  ephemeral_messages: (failure, method) =>
+    (method === "editEphemeralMessageText" && MISSING_METHOD(failure)) ||
+    (failure.error_code === 400 && /^send[A-Z]/.test(method) && /ephemeral/i.test(failure.description)),
 };
 
 /** After a refusal the part is left alone this long, then tried again by one request. */
@@ -96,7 +104,7 @@ export function createApiCapabilities(options: {
       result = await use();
     } catch (error) {
       const failure = error instanceof GrammyError ? error : undefined;
-      if (failure && LACKS[part](failure)) {
+      if (failure && LACKS[part](failure, failure.method)) {
         switchOff(part, failure);
         return otherwise();
       }

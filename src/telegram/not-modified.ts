@@ -8,7 +8,7 @@ import type { Transformer } from "grammy";
 export const ignoreNotModified: Transformer = async (previous, method, payload, signal) => {
   const response = await previous(method, payload, signal);
   type Answer = typeof response;
-  if (!response.ok && method.startsWith("editMessage") && /message is not modified/i.test(response.description)) {
+  if (!response.ok && /^edit(Ephemeral)?Message/.test(method) && /message is not modified/i.test(response.description)) {
     return { ok: true, result: true } as Answer;
   }
   return response;

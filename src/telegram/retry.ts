@@ -5,11 +5,11 @@ import { realClock, type Clock, type SendBudget, type SendPriority, type SendSlo
 
 /**
  * Methods that Telegram counts against its message limits: everything that sends, copies or forwards a message, and
- * edits (an edit is answered with 429 like a send when a chat gets too many). Each call takes a slot of the send
+ * edits, of shared and ephemeral messages alike (an edit is answered with 429 like a send when a chat gets too many). Each call takes a slot of the send
  * budget. Answers to button presses and inline queries, chat actions, deletions and reads are not counted: they never
  * wait behind a message.
  */
-export const COUNTED_METHODS = /^(send(?!ChatAction$)[A-Z]|copyMessages?$|forwardMessages?$|editMessage[A-Z])/;
+export const COUNTED_METHODS = /^(send(?!ChatAction$)[A-Z]|copyMessages?$|forwardMessages?$|editMessage[A-Z]|editEphemeralMessage[A-Z])/;
 /**
  * Calls that answer people: what a person sees (messages, edits, answers to a button or an inline query). Only these
  * are delivered here (429 waited out, network failures retried); every other call (getUpdates, setWebhook, getMe,

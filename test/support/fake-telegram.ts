@@ -23,6 +23,9 @@ type StoredMessage = {
   rich_html?: string;
   reply_markup?: unknown;
   date: number;
+  /** An ephemeral message (message_id 0): its id in the chat, and the one member who sees it. */
+  ephemeral_message_id?: number;
+  receiver_user_id?: number;
 };
 type Failure = { method: string; error: ApiErrorSpec; times: number; when?: (payload: Record<string, any>) => boolean };
 export type RateLimitsOfFake = {
@@ -65,6 +68,14 @@ export type FakeTelegram = {
   withoutRichMessages(lacking?: boolean): void;
   /** The rich messages accepted so far (sent or edited in), in order: chat, message and HTML. */
   richMessages(): { chat_id: number; message_id: number; html: string }[];
+  /**
+   * Plays a Bot API server older than 10.2 (true) or a current one (false, the default): without ephemeral messages,
+   * editEphemeralMessageText is an unknown method (404) and a message sent with ephemeral_message_parameters is
+   * refused (400 naming them).
+   */
+  withoutEphemeralMessages(lacking?: boolean): void;
+  /** The ephemeral messages a member sees in a chat (sent to them alone), in order; not among `messages(chatId)`. */
+  ephemeralMessages(chatId: number, receiverId: number): StoredMessage[];
   close(): Promise<void>;
 };
 
@@ -105,6 +116,10 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const privateBuckets = new Map<number, { tokens: number; at: number }>();
   let refused = 0;
   let richLacking = false;
+  let ephemeralLacking = false;
+  // Ephemeral messages by chat and receiver ("chat:user"); their ids count up per chat.
+  const ephemeral = new Map<string, StoredMessage[]>();
+  const lastEphemeralId = new Map<number, number>();
   const richAccepted: { chat_id: number; message_id: number; html: string }[] = [];
 
   /** Seconds to wait if this counted call would break the limits, else undefined (and the call is counted). */
@@ -156,6 +171,12 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
   const chatOf = (id: number) => (id < 0 ? { id, type: "supergroup", title: "Group" } : { id, type: "private", first_name: "User" });
   const toMessage = (message: StoredMessage) => ({
     message_id: message.message_id,
+    ...(message.ephemeral_message_id !== undefined
+      ? {
+          ephemeral_message_id: message.ephemeral_message_id,
+          receiver_user: { id: message.receiver_user_id, is_bot: false, first_name: "User" },
+        }
+      : {}),
     date: message.date,
     chat: chatOf(message.chat_id),
     from: botUser,
@@ -213,6 +234,63 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     );
   }
 
+  /**
+   * The receiver of a message sent with ephemeral_message_parameters, checked as Telegram checks them (a user id, the
+   * callback query id as a string, replace_callback_query_message a boolean); undefined for a message to everyone.
+   */
+  function ephemeralReceiver(payload: Record<string, any>): number | undefined {
+    const parameters = payload.ephemeral_message_parameters as Record<string, unknown> | undefined;
+    if (parameters === undefined) return undefined;
+    if (ephemeralLacking) throw badRequest("ephemeral_message_parameters are not supported");
+    if (typeof parameters.receiver_user_id !== "number") throw badRequest("EPHEMERAL_RECEIVER_INVALID");
+    if (parameters.callback_query_id !== undefined && typeof parameters.callback_query_id !== "string") {
+      throw badRequest("QUERY_ID_INVALID");
+    }
+    const replace = parameters.replace_callback_query_message;
+    if (replace !== undefined && (typeof replace !== "boolean" || parameters.callback_query_id === undefined)) {
+      throw badRequest("ephemeral message can replace only the message of its callback query");
+    }
+    return parameters.receiver_user_id;
+  }
+
+  /** Puts a sent message in its chat: for everyone, or (ephemeral, message_id 0) for its one receiver. */
+  function place(payload: Record<string, any>, content: Pick<StoredMessage, "text" | "rich_html">): StoredMessage {
+    const chatId = Number(payload.chat_id);
+    const receiver = ephemeralReceiver(payload);
+    const shared = messagesOf(chatId);
+    const ephemeralId = receiver === undefined ? undefined : (lastEphemeralId.get(chatId) ?? 0) + 1;
+    const message: StoredMessage = {
+      message_id: ephemeralId === undefined ? (shared.at(-1)?.message_id ?? 0) + 1 : 0,
+      chat_id: chatId,
+      ...(payload.message_thread_id !== undefined ? { message_thread_id: Number(payload.message_thread_id) } : {}),
+      ...content,
+      reply_markup: payload.reply_markup,
+      date: now(),
+      ...(ephemeralId === undefined ? {} : { ephemeral_message_id: ephemeralId, receiver_user_id: receiver }),
+    };
+    if (ephemeralId === undefined) shared.push(message);
+    else {
+      lastEphemeralId.set(chatId, ephemeralId);
+      const key = `${chatId}:${receiver}`;
+      ephemeral.set(key, [...(ephemeral.get(key) ?? []), message]);
+    }
+    return message;
+  }
+
+  /**
+   * Inline (and guest) results as Telegram checks them: each keyboard, and a rich result's HTML by the same rules as
+   * a rich message's; a server without rich messages refuses a rich result, naming it.
+   */
+  function checkInlineResults(results: readonly unknown[]): void {
+    for (const result of results as Record<string, any>[]) {
+      checkKeyboard(result.reply_markup);
+      const content = result.input_message_content as Record<string, any> | undefined;
+      if (content?.rich_message === undefined) continue;
+      if (richLacking) throw badRequest("unsupported input message content: rich_message");
+      richHtmlOf(content);
+    }
+  }
+
   function sendRich(payload: Record<string, any>): unknown {
     if (richLacking) throw new ApiError({ error_code: 404, description: "Not Found: method not found" });
     const chatId = Number(payload.chat_id);
@@ -220,18 +298,41 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
     if (retryAfter !== undefined) throw flood(retryAfter);
     const html = richHtmlOf(payload);
     if (html === undefined) throw badRequest("rich_message is required");
-    const list = messagesOf(chatId);
-    const message: StoredMessage = {
-      message_id: (list.at(-1)?.message_id ?? 0) + 1,
-      chat_id: chatId,
-      ...(payload.message_thread_id !== undefined ? { message_thread_id: Number(payload.message_thread_id) } : {}),
-      rich_html: html,
-      reply_markup: payload.reply_markup,
-      date: now(),
-    };
-    list.push(message);
-    richAccepted.push({ chat_id: chatId, message_id: message.message_id, html });
+    const message = place(payload, { rich_html: html });
+    if (message.ephemeral_message_id === undefined) richAccepted.push({ chat_id: chatId, message_id: message.message_id, html });
     return toMessage(message);
+  }
+
+  /** editEphemeralMessageText: the receiver's ephemeral message, its text or rich content and keyboard replaced. */
+  function editEphemeral(payload: Record<string, any>): unknown {
+    if (ephemeralLacking) throw new ApiError({ error_code: 404, description: "Not Found: method not found" });
+    const chatId = Number(payload.chat_id);
+    if (typeof payload.receiver_user_id !== "number" || typeof payload.ephemeral_message_id !== "number") {
+      throw badRequest("EPHEMERAL_MESSAGE_ID_INVALID");
+    }
+    const retryAfter = overLimit(chatId);
+    if (retryAfter !== undefined) throw flood(retryAfter);
+    const withRich = payload.rich_message !== undefined && payload.text === undefined;
+    if (withRich && richLacking) throw badRequest("message text is empty");
+    const html = withRich ? richHtmlOf(payload) : undefined;
+    const list = ephemeral.get(`${chatId}:${payload.receiver_user_id}`) ?? [];
+    const message = list.find((entry) => entry.ephemeral_message_id === payload.ephemeral_message_id);
+    if (!message) throw badRequest("message to edit not found");
+    replaceContent(message, payload.text, html, payload.reply_markup);
+    return true;
+  }
+
+  /** An edit's new text or rich HTML and keyboard, refused as Telegram refuses one that changes nothing. */
+  function replaceContent(message: StoredMessage, text: unknown, html: string | undefined, markup: unknown): void {
+    if (text === message.text && html === message.rich_html && JSON.stringify(markup) === JSON.stringify(message.reply_markup)) {
+      throw badRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
+    }
+    if (typeof text === "string" && text.length > 4096) throw badRequest("MESSAGE_TOO_LONG");
+    message.text = text as string | undefined;
+    message.rich_html = html;
+    message.reply_markup = markup;
   }
 
   async function answer(method: string, payload: Record<string, any>): Promise<unknown> {
@@ -250,20 +351,12 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         if (retryAfter !== undefined) throw flood(retryAfter);
         if (typeof payload.text !== "string" || payload.text.length === 0) throw badRequest("message text is empty");
         if (payload.text.length > 4096) throw badRequest("message is too long");
-        const list = messagesOf(chatId);
-        const message: StoredMessage = {
-          message_id: (list.at(-1)?.message_id ?? 0) + 1,
-          chat_id: chatId,
-          ...(payload.message_thread_id !== undefined ? { message_thread_id: Number(payload.message_thread_id) } : {}),
-          text: payload.text,
-          reply_markup: payload.reply_markup,
-          date: now(),
-        };
-        list.push(message);
-        return toMessage(message);
+        return toMessage(place(payload, { text: payload.text }));
       }
       case "sendRichMessage":
         return sendRich(payload);
+      case "editEphemeralMessageText":
+        return editEphemeral(payload);
       case "editMessageText":
       case "editMessageReplyMarkup": {
         const retryAfter = overLimit(payload.inline_message_id ? undefined : Number(payload.chat_id));
@@ -276,16 +369,7 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         const message = findMessage(payload);
         const text = method === "editMessageText" ? payload.text : message.text;
         const rich = method === "editMessageText" ? html : message.rich_html;
-        const markup = payload.reply_markup;
-        if (text === message.text && rich === message.rich_html && JSON.stringify(markup) === JSON.stringify(message.reply_markup)) {
-          throw badRequest(
-            "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-          );
-        }
-        if (typeof text === "string" && text.length > 4096) throw badRequest("MESSAGE_TOO_LONG");
-        message.text = text;
-        message.rich_html = rich;
-        message.reply_markup = markup;
+        replaceContent(message, text, rich, payload.reply_markup);
         if (html !== undefined) richAccepted.push({ chat_id: message.chat_id, message_id: message.message_id, html });
         return toMessage(message);
       }
@@ -303,9 +387,11 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
         // One result, of the kinds inline mode sends, in answer to a guest message's query id.
         if (typeof payload.guest_query_id !== "string" || payload.guest_query_id === "") throw badRequest("QUERY_ID_INVALID");
         if (!payload.result || typeof payload.result !== "object" || Array.isArray(payload.result)) throw badRequest("RESULT_INVALID");
+        checkInlineResults([payload.result]);
         return { inline_message_id: `guest-${payload.guest_query_id}` };
       case "answerInlineQuery":
         if (Array.isArray(payload.results) && payload.results.length > 50) throw badRequest("RESULTS_TOO_MUCH");
+        checkInlineResults(Array.isArray(payload.results) ? payload.results : []);
         return true;
       case "getChatMember":
         return {
@@ -481,6 +567,10 @@ export async function startFakeTelegram(options: { botUsername?: string; botId?:
       richLacking = lacking;
     },
     richMessages: () => richAccepted.map((entry) => ({ ...entry })),
+    withoutEphemeralMessages(lacking = true) {
+      ephemeralLacking = lacking;
+    },
+    ephemeralMessages: (chatId, receiverId) => (ephemeral.get(`${chatId}:${receiverId}`) ?? []).map((message) => ({ ...message })),
     async close() {
       for (const wake of [...pollers]) wake();
       server.closeAllConnections();

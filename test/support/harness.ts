@@ -64,7 +64,15 @@ export async function startHarness(
     bot?: Partial<
       Pick<
         CreateBotOptions,
-        "adminIds" | "rateLimits" | "sendBudget" | "replyDeadlineMs" | "defaultTimezone" | "metrics" | "richMessages" | "capabilities"
+        | "adminIds"
+        | "rateLimits"
+        | "sendBudget"
+        | "replyDeadlineMs"
+        | "defaultTimezone"
+        | "metrics"
+        | "richMessages"
+        | "ephemeralMessages"
+        | "capabilities"
       >
     >;
     /** The bot's logger; silent unless a test reads what the bot logs. */

@@ -47,6 +47,33 @@ export async function pressIn(
   return button;
 }
 
+/** What an inline or guest result posts: a rich card's HTML, or an HTML card's text. */
+export function cardText(result: { input_message_content?: unknown }): string {
+  const content = result.input_message_content as { message_text?: string; rich_message?: { html: string } } | undefined;
+  const text = content?.rich_message?.html ?? content?.message_text;
+  if (text === undefined) throw new Error(`no card text in ${JSON.stringify(result)}`);
+  return text;
+}
+
+/** The latest ephemeral message `user` sees in the chat (sent to them alone). */
+export function lastEphemeralIn(harness: Harness, chatId: number, user: User): ShownMessage & { ephemeral_message_id: number } {
+  const message = harness.fake.ephemeralMessages(chatId, user.id).at(-1);
+  if (!message) throw new Error(`no ephemeral message for ${user.id} in chat ${chatId}`);
+  return message as ShownMessage & { ephemeral_message_id: number };
+}
+
+/** Presses the button whose callback data matches on the latest ephemeral message `user` sees in the chat. */
+export async function pressEphemeral(harness: Harness, user: User, chatId: number, data: string): Promise<void> {
+  const message = lastEphemeralIn(harness, chatId, user);
+  if (!callbackButtons(message.reply_markup).some((button) => button.callback_data === data)) {
+    throw new Error(`no button ${data} in ${JSON.stringify(message.reply_markup)}`);
+  }
+  const topic = message.message_thread_id === undefined ? {} : { thread_id: message.message_thread_id };
+  await harness.send(
+    callbackUpdate(user, data, { chat_id: chatId, message_id: 0, ephemeral_message_id: message.ephemeral_message_id, ...topic }),
+  );
+}
+
 /** `user` writes `text` in their private chat; returns the bot's latest message there. */
 export async function sayPrivately(harness: Harness, user: User, text: string): Promise<ShownMessage> {
   await harness.send(messageUpdate(user, text));

@@ -44,16 +44,23 @@ export function messageUpdate(from: User, text: string, options: { chat?: Chat; 
   return { update_id: nextId(), message } as Update;
 }
 
-/** A button press on a message; with `thread_id`, a message in that forum topic. */
+/**
+ * A button press on a message; with `thread_id`, a message in that forum topic; with `ephemeral_message_id`, an
+ * ephemeral message `from` alone sees (message_id 0, as Telegram reports it).
+ */
 export function callbackUpdate(
   from: User,
   data: string,
-  message: { chat_id: number; message_id: number; text?: string; thread_id?: number; chat?: Chat },
+  message: { chat_id: number; message_id: number; text?: string; thread_id?: number; chat?: Chat; ephemeral_message_id?: number },
 ): Update {
   const chat: Chat =
     message.chat ??
     (message.chat_id < 0 ? groupChat(message.chat_id) : { id: message.chat_id, type: "private", first_name: from.first_name });
   const topic = message.thread_id === undefined ? {} : { message_thread_id: message.thread_id, is_topic_message: true };
+  const ephemeral =
+    message.ephemeral_message_id === undefined
+      ? {}
+      : { message_id: 0, ephemeral_message_id: message.ephemeral_message_id, receiver_user: from };
   return {
     update_id: nextId(),
     callback_query: {
@@ -61,7 +68,14 @@ export function callbackUpdate(
       from,
       chat_instance: String(message.chat_id),
       data,
-      message: { message_id: message.message_id, date: now(), chat, text: message.text ?? "", ...topic } as Message.TextMessage,
+      message: {
+        message_id: message.message_id,
+        date: now(),
+        chat,
+        text: message.text ?? "",
+        ...topic,
+        ...ephemeral,
+      } as Message.TextMessage,
     },
   };
 }
