@@ -35,8 +35,8 @@ export function benchBot(
   });
   // As in main.ts: digests go out on an Api of their own, without the replies' transformers; notices on theirs.
   const deliveryApi = new Api(BENCH_TOKEN, client);
-  const notices = createNoticesApi(BENCH_TOKEN, reportingClient, { budget: deps.limiter, logger });
+  const notices = createNoticesApi(BENCH_TOKEN, reportingClient, { budget: deps.sendBudget, logger });
   const sender = () =>
-    createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
+    createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, sendBudget: deps.sendBudget, logger });
   return { bot, deps, sender, deliveryApi };
 }

@@ -61,7 +61,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
         notices: createNoticesApi(BENCH_TOKEN, reportingClient, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
-        limiter: sendBudget,
+        sendBudget,
         logger,
         now: () => DUE_CLOCK,
       });

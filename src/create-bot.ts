@@ -105,9 +105,9 @@ export function sequenceKey(ctx: Context): string | undefined {
 
 export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps; reportingClient: ApiClientOptions } {
   const { store, library, logger } = options;
-  const limiter = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
+  const sendBudget = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
   const failures: SendFailureHandlers = {
-    onFlood: (seconds) => limiter.closeFor(seconds),
+    onFlood: (seconds) => sendBudget.closeFor(seconds),
     async onChatGone(chatId, reason) {
       if (await stopLostChat(store, chatId, reason)) logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
     },
@@ -126,7 +126,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   const presses = pressAnswers({ logger });
   const installBotTransformers = botTransformers(
     {
-      budget: limiter,
+      budget: sendBudget,
       logger,
       ...(options.replyDeadlineMs === undefined ? {} : { deadlineMs: options.replyDeadlineMs }),
     },
@@ -145,7 +145,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
     logger,
     adminIds: options.adminIds ?? [],
     defaultTimezone: options.defaultTimezone ?? "Asia/Almaty",
-    limiter,
+    sendBudget,
     capabilities:
       options.capabilities ??
       createApiCapabilities({

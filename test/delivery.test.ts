@@ -101,7 +101,7 @@ const outboxDriver: DeliveryDriver = {
     const sender = harness.digestSender({
       clock,
       logger,
-      ...(fastClock ? { limiter: localSendBudget(LIMITS, clock) } : {}),
+      ...(fastClock ? { sendBudget: localSendBudget(LIMITS, clock) } : {}),
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),
       ...(storeFor ? { store: storeFor(harness.store) } : {}),
     });
@@ -371,10 +371,10 @@ describe("send budget for digests", () => {
 
   it("holds 30 messages a second overall", async () => {
     const clock = fakeClock();
-    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    const sendBudget = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
     const starts: number[] = [];
     for (let index = 0; index < 90; index++) {
-      await limiter.acquire(100 + index, "digest");
+      await sendBudget.acquire(100 + index, "digest");
       starts.push(clock.now());
     }
     expect(starts.filter((at) => at < 1000)).toHaveLength(30);
@@ -383,20 +383,20 @@ describe("send budget for digests", () => {
 
   it("holds 20 messages a minute to one group, without slowing other chats", async () => {
     const clock = fakeClock();
-    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
-    for (let index = 0; index < 20; index++) await limiter.acquire(-42, "digest");
+    const sendBudget = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    for (let index = 0; index < 20; index++) await sendBudget.acquire(-42, "digest");
     expect(clock.now()).toBe(0);
-    await limiter.acquire(7, "digest");
+    await sendBudget.acquire(7, "digest");
     expect(clock.now()).toBe(0);
-    await limiter.acquire(-42, "digest");
+    await sendBudget.acquire(-42, "digest");
     expect(clock.now()).toBeGreaterThanOrEqual(60_000);
   });
 
   it("closes for everyone on retry_after", async () => {
     const clock = fakeClock();
-    const limiter = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
-    await limiter.closeFor(5);
-    await limiter.acquire(1, "digest");
+    const sendBudget = localSendBudget({ perSecond: 30, perGroupPerMinute: 20 }, clock);
+    await sendBudget.closeFor(5);
+    await sendBudget.acquire(1, "digest");
     expect(clock.now()).toBe(5000);
   });
 });

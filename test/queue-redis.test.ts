@@ -46,7 +46,7 @@ async function closeRig(rig: Rig) {
 type RigOptions = {
   attempts?: number;
   renderer?: DigestRenderer;
-  limiter?: SendBudget;
+  sendBudget?: SendBudget;
   logger?: Logger;
   /** The store the queue is given, built on the rig's own. */
   storeFor?: (store: Store) => Store;
@@ -58,16 +58,16 @@ async function buildRig(options: RigOptions = {}): Promise<Rig> {
   const fake = await startFakeTelegram();
   const store = await openRedisStore({ url: redis!.url, prefix: `${prefix}:`, now: () => DUE });
   const api = new Api(TEST_TOKEN, { apiRoot: fake.apiRoot });
-  const limiter = options.limiter ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
+  const sendBudget = options.sendBudget ?? localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
   const logger = options.logger ?? createLogger("silent");
   const queue = createDigestQueue({
     redisUrl: redis!.url,
     prefix,
     api,
-    notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
+    notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: sendBudget, logger }),
     store: options.storeFor ? options.storeFor(store) : store,
     renderer: () => options.renderer ?? renderer,
-    limiter,
+    sendBudget,
     logger,
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
@@ -103,7 +103,7 @@ const bullmqDriver: DeliveryDriver = {
     const limits = { perSecond: 1000, perGroupPerMinute: 20 };
     const { fake, store, queue } = await buildRig({
       logger,
-      limiter: fastClock ? localSendBudget(limits, jumping) : localSendBudget(limits),
+      sendBudget: fastClock ? localSendBudget(limits, jumping) : localSendBudget(limits),
       ...(maxAttempts !== undefined ? { attempts: maxAttempts } : {}),
       ...(storeFor ? { storeFor } : {}),
     });
@@ -168,7 +168,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
   it("closing while jobs wait for their slot (the budget closed by a long 429) ends at once; the jobs go back and are sent later, once", async () => {
     const held = localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
     await held.closeFor(60);
-    const { fake, store, queue, prefix } = await rig({ limiter: held });
+    const { fake, store, queue, prefix } = await rig({ sendBudget: held });
     await subscribe(store, [7501, 7502]);
     await tickInto(queue, store, DUE);
     queue.start();
@@ -178,16 +178,16 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(fake.callsTo("sendMessage")).toHaveLength(0);
 
-    const limiter = localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
+    const sendBudget = localSendBudget({ perSecond: 1000, perGroupPerMinute: 20 });
     const logger = createLogger("silent");
     const next = createDigestQueue({
       redisUrl: redis!.url,
       prefix,
       api: new Api(TEST_TOKEN, { apiRoot: fake.apiRoot }),
-      notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
+      notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: sendBudget, logger }),
       store,
       renderer: () => renderer,
-      limiter,
+      sendBudget,
       logger,
       now: () => DUE,
     });

@@ -209,7 +209,7 @@ describe("calls that answer nobody", () => {
     expect(harness.fake.callsTo("setWebhook")).toHaveLength(1);
     // Neither closed the messages' budget (through the transformer or the HTTP client's report).
     await sleep(50);
-    await harness.deps.limiter.acquire(123, "digest");
+    await harness.deps.sendBudget.acquire(123, "digest");
     await harness.bot.api.sendMessage(124, "hello");
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -279,7 +279,7 @@ describe("paid broadcasts are digests only", () => {
     // Even on an Api that marks its messages paid, the notice says it is not.
     const notices = new Api(TEST_TOKEN, { apiRoot: harness.fake.apiRoot });
     notices.config.use(asPaidBroadcast);
-    botTransformers({ budget: harness.deps.limiter, logger: createLogger("silent"), priority: "digest" })(notices);
+    botTransformers({ budget: harness.deps.sendBudget, logger: createLogger("silent"), priority: "digest" })(notices);
     const options = { notices, logger: createLogger("silent"), renderer: () => harness.deps.edition().digests };
     await tellTopicStopped(options, { chatId: -1001, threadId: 5, language: "ru", script: "cyrl", silent: false }, -1001, "topic_deleted");
     await api.sendMessage(-1002, "digest");

@@ -63,7 +63,7 @@ async function subscribe(store: Store, chatId: number, chatKind: "private" | "gr
   });
 }
 
-/** A digest sender on the bot's limiter, as main.ts builds it (an Api of its own, without the replies' transformers). */
+/** A digest sender on the bot's send budget, as the backend builds it (an Api of its own, without the replies' transformers). */
 const digestSender = () => harness.digestSender();
 
 const failedUpdates = () => logged.filter((line) => line.msg === "update failed");
@@ -76,7 +76,7 @@ describe("chat replies: each class of send failure", () => {
     const refused = await harness.fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === user.id);
     // The 429 is back at the bot by now; anyone else who sends waits until retry_after has passed.
     await sleep(150);
-    await harness.deps.limiter.acquire(987_654, "digest");
+    await harness.deps.sendBudget.acquire(987_654, "digest");
     expect(Date.now() - refused.at).toBeGreaterThanOrEqual(950);
 
     await handled;
@@ -167,7 +167,7 @@ describe("chat replies: each class of send failure", () => {
     // Not a reason to touch the subscription or hold anyone back.
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ status: "active" });
     const started = Date.now();
-    await harness.deps.limiter.acquire(987_655, "digest");
+    await harness.deps.sendBudget.acquire(987_655, "digest");
     expect(Date.now() - started).toBeLessThan(100);
   });
 
@@ -233,7 +233,7 @@ describe("dialogues get the bot's transformers", () => {
     await receive(callbackUpdate(user, nine, { chat_id: user.id, message_id: prompt.message_id }));
     expect(lastMessageIn(harness, user.id).text).toContain("Какие направления включить?");
     const acquireStarted = Date.now();
-    await harness.deps.limiter.acquire(digestChat, "digest");
+    await harness.deps.sendBudget.acquire(digestChat, "digest");
     expect(Date.now() - acquireStarted).toBeLessThan(200);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(failedUpdates()).toHaveLength(0);

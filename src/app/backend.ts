@@ -72,8 +72,7 @@ function openSqliteBackend(settings: BackendSettings, limits: RateLimits, paid: 
     kind: "SQLite",
     store,
     sendBudget,
-    startDelivery: (parts) =>
-      outboxDelivery(createDigestSender({ ...paid(parts), store, limiter: sendBudget }), { store, logger: parts.logger }),
+    startDelivery: (parts) => outboxDelivery(createDigestSender({ ...paid(parts), store, sendBudget }), { store, logger: parts.logger }),
     close: async () => store.close(),
   };
 }
@@ -107,7 +106,7 @@ async function openRedisBackend(
     store,
     sendBudget,
     startDelivery(parts) {
-      const queue = createDigestQueue({ ...paid(parts), redisUrl: url, store, limiter: sendBudget });
+      const queue = createDigestQueue({ ...paid(parts), redisUrl: url, store, sendBudget });
       queue.start();
       return queueDelivery(queue, { store });
     },

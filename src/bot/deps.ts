@@ -27,7 +27,7 @@ export type Deps = {
    * The one send budget of everything the bot sends: replies take slots first, digests fill what is left, and a 429
    * anywhere closes it for all (in Redis mode, for every instance).
    */
-  limiter: SendBudget;
+  sendBudget: SendBudget;
   /** Which newer parts of the Bot API (rich messages) the server has, learnt from its refusals. */
   capabilities: ApiCapabilities;
   /** The commands of every installed feature, in menu order (for /help and Telegram's command menu). */

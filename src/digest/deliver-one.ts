@@ -57,7 +57,7 @@ export type DeliveryOptions = {
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
   /** The bot's send budget (shared by every instance in Redis mode): digests take what replies leave. */
-  limiter: SendBudget;
+  sendBudget: SendBudget;
   logger: Logger;
   /** Told of each delivery that ends (metrics count them; a failure for good alerts the operators). */
   onFinished?: DigestFinished;
@@ -189,7 +189,7 @@ type InFlight = { delivery: Delivery; chatId: number; moved: boolean; floods: nu
  * stop: a delivery still waiting for its slot goes back to the queue, and a notice still waiting is given up.
  */
 export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { store: DeliveryStore; signal: AbortSignal }) {
-  const { api, store, renderer, limiter, logger, signal } = options;
+  const { api, store, renderer, sendBudget, logger, signal } = options;
   const finished: DigestFinished = options.onFinished ?? (() => undefined);
   const digestOf = digestOfDelivery(api);
   // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
@@ -205,7 +205,7 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
     }
     const inFlight: InFlight = { delivery, chatId: delivery.chatId, moved: false, floods: 0 };
     for (;;) {
-      const slot = await limiter.acquire(inFlight.chatId, digestSlots, signal);
+      const slot = await sendBudget.acquire(inFlight.chatId, digestSlots, signal);
       // Stopping before this message went out: its claim is not an attempt.
       if (!slot) return { kind: "requeue", afterMs: 0, reason: STOPPED_BEFORE_SENDING };
       let messageId: number;
@@ -230,7 +230,7 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
     switch (failure.kind) {
       case "flood":
         // The budget closes for every sender (of every instance); this message then waits its turn again.
-        await limiter.closeFor(failure.retryAfter);
+        await sendBudget.closeFor(failure.retryAfter);
         if (inFlight.floods++ < MAX_FLOOD_WAITS) return "send again";
         // Told to wait again and again: back to the queue for later, and it does not count against the chat.
         logger.warn({ chat_id: chatId, retry_after: failure.retryAfter }, "digest refused with 429 again and again: queued for later");

@@ -107,9 +107,9 @@ export async function startHarness(
     deps,
     send: (update) => bot.handleUpdate(update),
     digestSender: (overrides = {}) => {
-      const limiter = overrides.limiter ?? deps.limiter;
-      const parts = built.deliveryParts({ budget: limiter, logger: overrides.logger ?? createLogger("silent") });
-      return createDigestSender({ ...parts, store, limiter, ...overrides });
+      const sendBudget = overrides.sendBudget ?? deps.sendBudget;
+      const parts = built.deliveryParts({ budget: sendBudget, logger: overrides.logger ?? createLogger("silent") });
+      return createDigestSender({ ...parts, store, sendBudget, ...overrides });
     },
     async close() {
       await backend.close();
