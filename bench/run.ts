@@ -76,6 +76,9 @@ row(
 row("", "ours updates/s", updates.stackPerSecond, "", "createBot stack, SQLite in a temp folder");
 row("", "bare updates/s", updates.barePerSecond, "", "new Bot(), one reply per update, no plugins");
 row("", "our API calls alone / bare", updates.apiOnlyVsBare, "(ceiling)", "bare grammY making exactly our calls and payloads, no logic");
+/** How much of what sending our payloads allows the stack reaches: its own logic's share of the gap (0014). */
+const stackVsCeiling = round(updates.stackVsBare / updates.apiOnlyVsBare, 3);
+row("", "ours / ceiling", stackVsCeiling, `>= 0.7 ${met(stackVsCeiling >= 0.7)}`, "ours / bare ÷ our API calls alone / bare");
 row("", "p50 / p99 ms", `${updates.p50Ms} / ${updates.p99Ms}`, "", "per update, ours");
 
 process.stderr.write("1b/5 what metrics cost…\n");
@@ -281,7 +284,7 @@ const line = (cells: string[]) =>
     .trimEnd();
 process.stdout.write(`${line(["part", "figure", "value", "target", "method"])}\n${rows.map(line).join("\n")}\n\n`);
 process.stdout.write(
-  `bench: stack_vs_bare=${updates.stackVsBare} stack_vs_bare_metrics=${metricsVsBare} metrics_cost=${metricsCost.cost} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
+  `bench: stack_vs_bare=${updates.stackVsBare} stack_vs_ceiling=${stackVsCeiling} stack_vs_bare_metrics=${metricsVsBare} metrics_cost=${metricsCost.cost} update_p99_ms=${updates.p99Ms} inline_p99_ms=${inline.p99Ms} ` +
     `broadcast_pace=${broadcast.pace} broadcast_lost=${broadcast.lost} broadcast_dup=${broadcast.duplicated} ` +
     `readers_reply_p95_ms=${withReaders.readers!.p95Ms} readers_pace=${withReaders.pace} readers_lost=${withReaders.readers!.lost} ` +
     `rss_mb_100k=${memory.large.peakRssMb} library_reload_ms=${library.reloadMaxMs} library_inline_p99_ms=${library.inlineP99Ms} ` +
