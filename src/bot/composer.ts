@@ -1,4 +1,4 @@
-import { Composer, type Context, type Middleware } from "grammy";
+import { Composer, type Context, type Middleware, type MiddlewareFn } from "grammy";
 
 /**
  * The Composer of the features: grammY's, except that its filters decide with a plain call per update. grammY builds
@@ -30,4 +30,27 @@ export class FeatureComposer<C extends Context> extends Composer<C> {
       ...middleware,
     );
   }
+}
+
+/**
+ * The bot's middleware run one after another, each one's `next` being the next one (the last one's, the caller's
+ * `next`), as `bot.use` one by one would run them. grammY wraps each middleware that `use` adds in two async frames
+ * and a closure on every update, whether it acts or passes the update on; here a step is a plain call. A middleware
+ * that throws, synchronously or not, rejects the returned promise, as in grammY, and `next` always returns a promise.
+ */
+export function inOrder<C extends Context>(middleware: readonly MiddlewareFn<C>[]): MiddlewareFn<C> {
+  return (ctx, next) => {
+    const step = (index: number): Promise<void> => {
+      if (index === middleware.length) return next();
+      try {
+        // What a middleware resolves to is never read, by grammY or here.
+        return Promise.resolve(middleware[index]!(ctx, () => step(index + 1))) as Promise<void>;
+      } catch (error) {
+        // The middleware's own error, whatever it threw, as grammY passes it on.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        return Promise.reject(error);
+      }
+    };
+    return step(0);
+  };
 }
