@@ -6,9 +6,30 @@ import { Composer, type Context, type Middleware, type MiddlewareFn } from "gram
  * for each update that reaches it, an async frame and a new Composer with its chain of closures, whichever way the
  * filter decides. Here a filter is one middleware that asks its predicate and hands the update to the filtered
  * composer (read at each update, so middleware added to it later counts) or to `next`. The filtered composer is a
- * FeatureComposer too, so chained filters (`chatType("private").on("message:text")`) stay cheap.
+ * FeatureComposer too, so chained filters (`chatType("private").on("message:text")`) stay cheap. Its middleware (what
+ * `use` adds, and so every filter) runs as one inOrder chain rather than grammY's two async frames per `use`.
  */
 export class FeatureComposer<C extends Context> extends Composer<C> {
+  /** The middleware in the order added, read by the chain at each update: what is added later counts. */
+  private readonly steps: MiddlewareFn<C>[];
+  private readonly chain: MiddlewareFn<C>;
+
+  constructor(...middleware: Middleware<C>[]) {
+    super();
+    this.steps = middleware.map(asFunction);
+    this.chain = inOrder(this.steps);
+  }
+
+  override middleware(): MiddlewareFn<C> {
+    return this.chain;
+  }
+
+  override use(...middleware: Middleware<C>[]): Composer<C> {
+    const composer = new FeatureComposer<C>(...middleware);
+    this.steps.push(composer.chain);
+    return composer;
+  }
+
   override filter<D extends C>(predicate: (ctx: C) => ctx is D, ...middleware: Middleware<D>[]): Composer<D>;
   override filter(predicate: (ctx: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): Composer<C>;
   override filter(predicate: (ctx: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): Composer<C> {
@@ -30,6 +51,11 @@ export class FeatureComposer<C extends Context> extends Composer<C> {
       ...middleware,
     );
   }
+}
+
+/** A middleware as a function: a composer is asked for its middleware at each update, as grammY does. */
+function asFunction<C extends Context>(middleware: Middleware<C>): MiddlewareFn<C> {
+  return typeof middleware === "function" ? middleware : (ctx, next) => middleware.middleware()(ctx, next);
 }
 
 /**
