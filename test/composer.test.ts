@@ -1,7 +1,7 @@
 import { Api, Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { FeatureComposer } from "../src/bot/composer.js";
+import { FeatureComposer, inOrder } from "../src/bot/composer.js";
 
 const me = { id: 1, is_bot: true, first_name: "Bot", username: "test_bot" } as UserFromGetMe;
 const api = new Api("0:test");
@@ -45,5 +45,38 @@ describe("FeatureComposer: grammY's filters, decided with a plain call", () => {
     expect(await route(composer, textIn("private", "hello"))).toEqual(["next"]);
     privateChats.use(mark("added later"));
     expect(await route(composer, textIn("private", "hello"))).toEqual(["added later"]);
+  });
+});
+
+describe("inOrder: the bot's middleware as one chain", () => {
+  it("runs each middleware in turn, the last one's next being the caller's, and stops where one does not call next", async () => {
+    const seen: string[] = [];
+    const step = (name: string) => async (_ctx: Context, next: () => Promise<void>) => {
+      seen.push(name);
+      await next();
+      seen.push(`${name} done`);
+    };
+    await inOrder<Context>([step("a"), (_ctx, next) => next(), step("b")])(textIn("private", "x"), async () => {
+      seen.push("next");
+    });
+    expect(seen).toEqual(["a", "b", "next", "b done", "a done"]);
+    seen.length = 0;
+    await inOrder<Context>([step("a"), () => undefined, step("b")])(textIn("private", "x"), async () => {
+      seen.push("next");
+    });
+    expect(seen).toEqual(["a", "a done"]);
+  });
+
+  it("rejects when a middleware throws, synchronously or not, so bot.catch sees the error", async () => {
+    const next = async () => undefined;
+    const syncThrow = inOrder<Context>([
+      (_ctx, next) => next(),
+      () => {
+        throw new Error("sync");
+      },
+    ]);
+    await expect(syncThrow(textIn("private", "x"), next)).rejects.toThrow("sync");
+    const asyncThrow = inOrder<Context>([() => Promise.reject(new Error("async"))]);
+    await expect(asyncThrow(textIn("private", "x"), next)).rejects.toThrow("async");
   });
 });

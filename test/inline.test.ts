@@ -125,6 +125,20 @@ describe("inline mode", () => {
     expect(answer.button).toEqual({ text: "Ничего не найдено — открыть бота", start_parameter: "inline" });
   });
 
+  it("answers a repeated query from its kept page for the same reader only: another language or script gets its own", async () => {
+    const kazakh = privateUser({ id: 501, language_code: "kk" });
+    const latin = privateUser({ id: 502, language_code: "kk" });
+    await harness.store.setUserLanguage(latin.id, "kk", "latn");
+    const first = await ask(kazakh, "келісім");
+    expect(await ask(kazakh, "келісім")).toEqual({ ...first, inline_query_id: expect.any(String) });
+    const inLatin = await ask(latin, "келісім");
+    expect(inLatin.results.map((result) => result.id)).toEqual(
+      first.results.map((result) => (result.id.endsWith(".kk") ? `${result.id}l` : result.id)),
+    );
+    const russian = await ask(privateUser({ id: 503, language_code: "ru" }), "келісім");
+    expect(russian.results[0]!.id.endsWith(".ru")).toBe(true);
+  });
+
   it("pages results with next_offset across briefings living side by side", async () => {
     await harness.close();
     const earlier = { ...structuredClone(briefing), id: "cn24", dates: { ...briefing.dates, start: "2024-08-31" } };

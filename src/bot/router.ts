@@ -50,31 +50,36 @@ export function createRouter(features: readonly Feature[]): Router {
     }
   }
 
-  const middleware: MiddlewareFn<BotContext> = (ctx, next) => {
+  /** Where an update goes: its command's spec (unknown commands: none), or its button's action and stored handler. */
+  type Route = { command: { name: string; args: string }; spec?: CommandSpec } | { action?: CallbackAction; spec?: StoredAction };
+  const computeRoute = (ctx: Context): Route => {
     const command = parseCommand(ctx);
-    if (command) {
-      const spec = commands.get(command.name);
-      if (!spec) return next();
-      ctx.match = command.args;
-      return spec.handle(ctx as CommandContext<BotContext>, next);
+    if (command) return { command, spec: commands.get(command.name) };
+    const action = decodeCallback(ctx.callbackQuery?.data);
+    return { action, spec: action && actions.get(action.kind) };
+  };
+  // The dialogue gate asks first and the router acts next: the update is parsed once, for both.
+  const routes = new WeakMap<Context, Route>();
+  const routeOf = (ctx: Context): Route => {
+    let route = routes.get(ctx);
+    if (route === undefined) routes.set(ctx, (route = computeRoute(ctx)));
+    return route;
+  };
+
+  const middleware: MiddlewareFn<BotContext> = (ctx, next) => {
+    const route = routeOf(ctx);
+    if ("command" in route) {
+      if (!route.spec) return next();
+      ctx.match = route.command.args;
+      return route.spec.handle(ctx as CommandContext<BotContext>, next);
     }
-    const data = ctx.callbackQuery?.data;
-    if (data !== undefined) {
-      const action: CallbackAction | undefined = decodeCallback(data);
-      const spec = action && actions.get(action.kind);
-      if (action && spec) return spec.handle(ctx, action, next);
-    }
+    if (route.action && route.spec) return route.spec.handle(ctx, route.action, next);
     return next();
   };
 
   return {
     middleware,
     menu,
-    opensDialog(ctx) {
-      const command = parseCommand(ctx);
-      if (command) return commands.get(command.name)?.opensDialog === true;
-      const kind = decodeCallback(ctx.callbackQuery?.data)?.kind;
-      return kind !== undefined && (actions.get(kind)?.opensDialog ?? false);
-    },
+    opensDialog: (ctx) => routeOf(ctx).spec?.opensDialog === true,
   };
 }

@@ -25,6 +25,8 @@ const CACHE_SECONDS = 300;
  * other-language label.
  */
 const MAX_BUILT_RESULTS = 2000;
+/** Answer pages kept built, as many as the search keeps results (decision 0010): one per query, reader and offset. */
+const MAX_BUILT_PAGES = 1000;
 /** Telegram truncates inline queries at 256 characters; anything longer is not from Telegram. */
 const MAX_QUERY_CHARS = 256;
 
@@ -113,30 +115,52 @@ export const inlineFeature: FeatureFactory = (deps) => {
     return built;
   }
 
-  composer.on("inline_query", async (ctx) => {
+  /** One page of an answer: its results, the next page's offset ("" for none), and whether nothing was found. */
+  type Page = { results: readonly InlineQueryResult[]; next: string; empty: boolean };
+
+  function page(ctx: BotContext, start: number, rich: boolean): Page {
     // Inline queries have no chat: the language is the person's stored choice, else their Telegram language.
     const locale = ctx.locale;
+    const found = find(ctx.edition, ctx.inlineQuery!.query, locale);
+    const cards = found.slice(start, start + size);
+    // The first page offers the top result's twin in the other language, right under it.
+    const shown = start === 0 ? withTwin(cards) : cards;
+    const results = shown.map(({ ref, locale: cardLocale, otherLanguage }) =>
+      result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.script, ctx.me.username, rich),
+    );
+    return { results, next: start + size < found.length ? String(start + size) : "", empty: found.length === 0 };
+  }
+
+  // A page depends only on the content, the query, the reader's language and script, the offset and whether its cards
+  // are rich: each is built once per library, as its cards are (people repeat queries, and Telegram sends one per
+  // prefix typed).
+  const pagesFor = new WeakMap<ContentLibrary, LRUCache<string, Page>>();
+  function cachedPage(ctx: BotContext, start: number, rich: boolean): Page {
+    const { library } = ctx.edition;
+    let pages = pagesFor.get(library);
+    if (!pages) pagesFor.set(library, (pages = boundedCache(MAX_BUILT_PAGES)));
+    const query = ctx.inlineQuery!.query;
+    // Queries past Telegram's length are not from Telegram: answered, never kept.
+    if (query.length > MAX_QUERY_CHARS) return page(ctx, start, rich);
+    const key = `${ctx.locale}|${ctx.script}|${start}|${ctx.me.username}|${rich ? "r" : "h"}|${query}`;
+    let built = pages.get(key);
+    if (!built) pages.set(key, (built = page(ctx, start, rich)));
+    return built;
+  }
+
+  composer.on("inline_query", async (ctx) => {
     const offset = Number.parseInt(ctx.inlineQuery.offset, 10);
     const start = Number.isFinite(offset) && offset > 0 ? offset : 0;
-    const found = find(ctx.edition, ctx.inlineQuery.query, locale);
-    const page = found.slice(start, start + size);
-    // The first page offers the top result's twin in the other language, right under it.
-    const shown = start === 0 ? withTwin(page) : page;
-
-    const results = (rich: boolean): InlineQueryResult[] =>
-      shown.map(({ ref, locale: cardLocale, otherLanguage }) =>
-        result(ctx.edition.library, ref, cardLocale, otherLanguage ? locale : undefined, ctx.script, ctx.me.username, rich),
-      );
-
-    const next = start + size < found.length ? String(start + size) : "";
-    const answerWith = (rich: boolean) =>
-      ctx.answerInlineQuery(results(rich), {
+    const answerWith = (rich: boolean) => {
+      const { results, next, empty } = cachedPage(ctx, start, rich);
+      return ctx.answerInlineQuery(results, {
         cache_time: CACHE_SECONDS,
         // The language came from this person: other people typing the same query may need other cards.
         is_personal: ctx.localeKnown,
         next_offset: next,
-        ...(found.length === 0 ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
+        ...(empty ? { button: { text: ctx.t("inline-open-bot"), start_parameter: "inline" } } : {}),
       });
+    };
     // Rich cards while the server has them; refused, the same query is answered at once with the HTML cards.
     await deps.capabilities.attempt(
       "rich_messages",
