@@ -461,32 +461,25 @@ function withoutPassword(url: string): string {
 
 export type RedisStoreOptions = { url: string; prefix?: string; now?: () => Date };
 
-export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
-  // A command waits for at most three reconnection attempts, then fails: while Redis restarts, a reader's update fails
-  // within a second (and the reader is told to try again) instead of hanging; deliveries wait for the store themselves.
-  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw new StoreOpenError(
-      `Cannot reach Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}\n` +
-        "Check REDIS_URL and that Redis is running, or unset REDIS_URL to use SQLite.",
-    );
-  }
-  const prefix = options.prefix ?? "vb:";
-  const now = options.now ?? (() => new Date());
-  const key = (...parts: (string | number)[]) => prefix + parts.join(":");
-  for (const [name, lua] of Object.entries(SCRIPTS) as [ScriptName, string][]) redis.defineCommand(name, { numberOfKeys: 0, lua });
-  try {
-    await upgradeSchema(redis, prefix);
-  } catch (error) {
-    redis.disconnect();
-    throw new StoreOpenError(
-      `Cannot upgrade the data in Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+/** What every part of the store works with: the connection (scripts defined), the key prefix and the clock. */
+type Engine = { redis: Redis; prefix: string; now: () => Date; key: (...parts: (string | number)[]) => string };
 
+/** The subscriptions stored under the given names, skipping those gone since the names were read. */
+async function readSubscriptions({ redis, key }: Engine, names: (string | number)[]): Promise<StoredSubscription[]> {
+  if (names.length === 0) return [];
+  const raws = await redis.mget(names.map((name) => key("s", name)));
+  return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as StoredSubscription);
+}
+
+const parsedSubscription = (raw: string) => (raw === "" ? undefined : toSubscription(JSON.parse(raw) as StoredSubscription));
+
+/** People and chats, and the language and script their digests follow. */
+function userAndChatPart({
+  redis,
+  prefix,
+  now,
+  key,
+}: Engine): Pick<Store, "getUser" | "touchUser" | "setUserLanguage" | "getChat" | "touchChat" | "setChatLanguage"> {
   const readUser = async (userId: number): Promise<UserRecord | undefined> => {
     const fields = await redis.hgetall(key("u", userId));
     if (!fields.firstSeenAt) return undefined;
@@ -509,29 +502,7 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       firstSeenAt: fields.firstSeenAt,
     };
   };
-  const readSubscription = async (chatId: number, threadId?: number | null): Promise<StoredSubscription | undefined> => {
-    const raw = await redis.get(key("s", subscriptionName(chatId, threadId)));
-    return raw === null ? undefined : (JSON.parse(raw) as StoredSubscription);
-  };
-  const parsedSubscription = (raw: string) => (raw === "" ? undefined : toSubscription(JSON.parse(raw) as StoredSubscription));
-
-  /**
-   * The oldest due time among queued deliveries. Pending ones are ordered by next attempt, not by due time, so this
-   * reads the first OLDEST_SAMPLE of them and those being sent: a delivery retried for long can be missed, and the
-   * figure is then a little young.
-   */
-  const oldestQueued = async (): Promise<Date | null> => {
-    const ids = [
-      ...(await redis.zrange(key("d", "pending"), 0, OLDEST_SAMPLE - 1)),
-      ...(await redis.srandmember(key("d", "sending"), OLDEST_SAMPLE)),
-    ];
-    if (ids.length === 0) return null;
-    const raws = await redis.mget(ids.map((id) => key("d", id)));
-    const due = raws.filter((raw): raw is string => raw !== null).map((raw) => (JSON.parse(raw) as StoredDelivery).dueAt);
-    return due.length === 0 ? null : new Date(Math.min(...due));
-  };
-
-  const store: Store = {
+  return {
     getUser: readUser,
     async touchUser(userId) {
       await redis.multi().hsetnx(key("u", userId), "firstSeenAt", now().toISOString()).hsetnx(key("u", userId), "script", "cyrl").exec();
@@ -556,18 +527,22 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async setChatLanguage(chatId, language, script = "cyrl") {
       await redis.setLanguage(prefix, "c", chatId, language, script, now().toISOString(), chatId < 0 ? 1 : 0);
     },
+  };
+}
 
+/** Reading and writing a subscription's settings. */
+function subscriptionSettingsPart(
+  engine: Engine,
+): Pick<Store, "getSubscription" | "channelSubscriptionsOf" | "saveSubscription" | "updateSubscription"> {
+  const { redis, prefix, now, key } = engine;
+  return {
     async getSubscription(chatId, threadId) {
-      const stored = await readSubscription(chatId, threadId);
-      return stored && toSubscription(stored);
+      const raw = await redis.get(key("s", subscriptionName(chatId, threadId)));
+      return raw === null ? undefined : toSubscription(JSON.parse(raw) as StoredSubscription);
     },
     async channelSubscriptionsOf(userId) {
       const ids = (await redis.smembers(key("s", "by", userId))).map(Number).sort((a, b) => a - b);
-      if (ids.length === 0) return [];
-      const raws = await redis.mget(ids.map((id) => key("s", id)));
-      return raws
-        .filter((raw): raw is string => raw !== null)
-        .map((raw) => JSON.parse(raw) as StoredSubscription)
+      return (await readSubscriptions(engine, ids))
         .filter((stored) => stored.chatKind === "channel" && stored.createdBy === userId)
         .map(toSubscription);
     },
@@ -592,6 +567,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       const raw = await redis.updateSubscription(prefix, subscriptionName(chatId, threadId), JSON.stringify(fields), now().getTime());
       return parsedSubscription(raw);
     },
+  };
+}
+
+/** A subscription's status (paused, resumed, stopped, with the chat's) and its chat becoming a supergroup. */
+function subscriptionStatusPart({
+  redis,
+  prefix,
+  now,
+}: Engine): Pick<Store, "pauseSubscription" | "resumeSubscription" | "stopSubscription" | "stopChat" | "moveChat"> {
+  return {
     async pauseSubscription(chatId, threadId) {
       await redis.pause(prefix, subscriptionName(chatId, threadId));
     },
@@ -607,12 +592,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async moveChat(fromChatId, toChatId) {
       await redis.move(prefix, fromChatId, toChatId);
     },
+  };
+}
 
+/** The digest run: which subscriptions are due, and recording what it decided for each. */
+function decisionPart(engine: Engine): Pick<Store, "dueSubscriptions" | "recordDecisions"> {
+  const { redis, prefix, now, key } = engine;
+  return {
     async dueSubscriptions(at, limit) {
       const ids = await redis.zrangebyscore(key("s", "due"), "-inf", at.getTime(), "LIMIT", 0, limit);
-      if (ids.length === 0) return [];
-      const raws = await redis.mget(ids.map((id) => key("s", id)));
-      return raws.filter((raw): raw is string => raw !== null).map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
+      return (await readSubscriptions(engine, ids)).map(toSubscription);
     },
     async recordDecisions(decisions: readonly ChatDecision[]) {
       const at = now().getTime();
@@ -623,7 +612,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
       }
       await pipeline.exec();
     },
+  };
+}
 
+/** Taking deliveries from the queue to send them, and the updates already seen. */
+function claimPart({
+  redis,
+  prefix,
+  key,
+}: Engine): Pick<Store, "requeueInterrupted" | "claimDeliveries" | "claimDeliveryFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+  return {
     async requeueInterrupted() {
       return redis.requeue(prefix);
     },
@@ -646,6 +644,16 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         .map((raw) => JSON.parse(raw) as StoredDelivery)
         .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId, period: delivery.period }));
     },
+  };
+}
+
+/** How a claimed delivery ends: sent, empty, put back, retried, failed or dropped (stopping what it was for). */
+function outcomePart({
+  redis,
+  prefix,
+  now,
+}: Engine): Pick<Store, "markSent" | "markEmpty" | "putBack" | "markAttemptFailed" | "markFailed" | "markDropped"> {
+  return {
     async markSent(deliveryId, messageId, contentMark) {
       await redis.markSent(prefix, deliveryId, messageId, contentMark, now().getTime());
     },
@@ -665,29 +673,57 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
     async markDropped(deliveryId, reason, error) {
       return (await redis.drop(prefix, deliveryId, reason, error, now().getTime())) > 0;
     },
+  };
+}
 
+/** Subscriptions by language, frequency and status, read in batches of 500, in that order. */
+async function subscriberCounts({ redis, key }: Engine): Promise<Stats["subscribers"]> {
+  const ids = await redis.smembers(key("s", "ids"));
+  const counts = new Map<string, Stats["subscribers"][number]>();
+  for (let start = 0; start < ids.length; start += 500) {
+    const raws = await redis.mget(ids.slice(start, start + 500).map((id) => key("s", id)));
+    for (const raw of raws) {
+      if (raw === null) continue;
+      const { language, schedule, status } = JSON.parse(raw) as StoredSubscription;
+      const group = `${language}|${schedule.frequency}|${status}`;
+      const entry = counts.get(group) ?? { language, frequency: schedule.frequency, status, count: 0 };
+      entry.count++;
+      counts.set(group, entry);
+    }
+  }
+  const order = (entry: Stats["subscribers"][number]) => `${entry.language}|${entry.frequency}|${entry.status}`;
+  return [...counts.values()].sort((a, b) => order(a).localeCompare(order(b)));
+}
+
+/**
+ * The oldest due time among queued deliveries. Pending ones are ordered by next attempt, not by due time, so this
+ * reads the first OLDEST_SAMPLE of them and those being sent: a delivery retried for long can be missed, and the
+ * figure is then a little young.
+ */
+async function oldestQueued({ redis, key }: Engine): Promise<Date | null> {
+  const ids = [
+    ...(await redis.zrange(key("d", "pending"), 0, OLDEST_SAMPLE - 1)),
+    ...(await redis.srandmember(key("d", "sending"), OLDEST_SAMPLE)),
+  ];
+  if (ids.length === 0) return null;
+  const raws = await redis.mget(ids.map((id) => key("d", id)));
+  const due = raws.filter((raw): raw is string => raw !== null).map((raw) => (JSON.parse(raw) as StoredDelivery).dueAt);
+  return due.length === 0 ? null : new Date(Math.min(...due));
+}
+
+/** The figures, the health check and closing. */
+function operationsPart(engine: Engine): Pick<Store, "stats" | "healthy" | "close"> {
+  const { redis, key } = engine;
+  return {
     async stats(since: Date): Promise<Stats> {
-      const ids = await redis.smembers(key("s", "ids"));
-      const counts = new Map<string, Stats["subscribers"][number]>();
-      for (let start = 0; start < ids.length; start += 500) {
-        const raws = await redis.mget(ids.slice(start, start + 500).map((id) => key("s", id)));
-        for (const raw of raws) {
-          if (raw === null) continue;
-          const { language, schedule, status } = JSON.parse(raw) as StoredSubscription;
-          const group = `${language}|${schedule.frequency}|${status}`;
-          const entry = counts.get(group) ?? { language, frequency: schedule.frequency, status, count: 0 };
-          entry.count++;
-          counts.set(group, entry);
-        }
-      }
+      const subscribers = await subscriberCounts(engine);
       const deliveries: Stats["deliveries"] = { pending: 0, sending: 0, sent: 0, empty: 0, failed: 0, dropped: 0 };
       for (const status of ["sent", "empty", "failed", "dropped"] as const) {
         deliveries[status] = await redis.zcount(key("d", "done", status), since.getTime(), "+inf");
       }
       const queued = (await redis.zcard(key("d", "pending"))) + (await redis.scard(key("d", "sending")));
-      const oldestQueuedAt = await oldestQueued();
-      const order = (entry: Stats["subscribers"][number]) => `${entry.language}|${entry.frequency}|${entry.status}`;
-      return { subscribers: [...counts.values()].sort((a, b) => order(a).localeCompare(order(b))), deliveries, queued, oldestQueuedAt };
+      const oldestQueuedAt = await oldestQueued(engine);
+      return { subscribers, deliveries, queued, oldestQueuedAt };
     },
     async healthy() {
       try {
@@ -696,14 +732,67 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
         return false;
       }
     },
-    keyValue: {
-      get: async (name) => (await redis.get(key("kv", name))) ?? undefined,
-      set: async (name, value) => void (await redis.set(key("kv", name), value)),
-      delete: async (name) => void (await redis.del(key("kv", name))),
-    },
     async close() {
       if (redis.status !== "end") await redis.quit().catch(() => redis.disconnect());
     },
   };
-  return store;
+}
+
+/** Plugin values (dialogue state) that survive restarts. */
+function keyValuePart({ redis, key }: Engine): Store["keyValue"] {
+  return {
+    get: async (name) => (await redis.get(key("kv", name))) ?? undefined,
+    set: async (name, value) => void (await redis.set(key("kv", name), value)),
+    delete: async (name) => void (await redis.del(key("kv", name))),
+  };
+}
+
+/**
+ * Connects to Redis, defines the scripts and upgrades stored data. Anything that fails here is Redis at REDIS_URL (not
+ * reachable, or its data not upgradable): it ends in a StoreOpenError naming it, the password left out.
+ */
+async function openConnection(options: RedisStoreOptions, prefix: string): Promise<Redis> {
+  // A command waits for at most three reconnection attempts, then fails: while Redis restarts, a reader's update fails
+  // within a second (and the reader is told to try again) instead of hanging; deliveries wait for the store themselves.
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreOpenError(
+      `Cannot reach Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}\n` +
+        "Check REDIS_URL and that Redis is running, or unset REDIS_URL to use SQLite.",
+    );
+  }
+  for (const [name, lua] of Object.entries(SCRIPTS) as [ScriptName, string][]) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  try {
+    await upgradeSchema(redis, prefix);
+  } catch (error) {
+    redis.disconnect();
+    throw new StoreOpenError(
+      `Cannot upgrade the data in Redis at REDIS_URL (${withoutPassword(options.url)}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return redis;
+}
+
+/** The Store on Redis: its parts, each by concern, over one connection, the key prefix and the clock. */
+export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
+  const prefix = options.prefix ?? "vb:";
+  const engine: Engine = {
+    redis: await openConnection(options, prefix),
+    prefix,
+    now: options.now ?? (() => new Date()),
+    key: (...parts) => prefix + parts.join(":"),
+  };
+  return {
+    ...userAndChatPart(engine),
+    ...subscriptionSettingsPart(engine),
+    ...subscriptionStatusPart(engine),
+    ...decisionPart(engine),
+    ...claimPart(engine),
+    ...outcomePart(engine),
+    ...operationsPart(engine),
+    keyValue: keyValuePart(engine),
+  };
 }

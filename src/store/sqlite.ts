@@ -152,10 +152,9 @@ function openDatabase(path: string): Database.Database {
   }
 }
 
-export function openSqliteStore(path: string, now: () => Date = () => new Date()): Store {
-  const db = openDatabase(path);
-
-  const statements = {
+/** The statements of users and chats (and the language their subscriptions follow). */
+function prepareUserAndChatStatements(db: Database.Database) {
+  return {
     getUser: db.prepare<[number], UserRow>("SELECT id, language, script, first_seen_at FROM users WHERE id = ?"),
     insertUser: db.prepare<[number, string]>("INSERT OR IGNORE INTO users (id, first_seen_at) VALUES (?, ?)"),
     setUserLanguage: db.prepare<[number, Locale, Script, string]>(
@@ -169,7 +168,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
     setChatLanguage: db.prepare<[Locale, Script, number]>("UPDATE chats SET language = ?, script = ? WHERE id = ?"),
     setSubscriptionLanguage: db.prepare<[Locale, Script, number]>("UPDATE subscriptions SET language = ?, script = ? WHERE chat_id = ?"),
+  };
+}
 
+/** The statements of subscriptions: their settings, status and chat. */
+function prepareSubscriptionStatements(db: Database.Database) {
+  return {
     getSubscription: db.prepare<[number, number], SubscriptionRow>("SELECT * FROM subscriptions WHERE chat_id = ? AND thread_id = ?"),
     channelSubscriptionsOf: db.prepare<[number], SubscriptionRow>(
       "SELECT * FROM subscriptions WHERE created_by = ? AND chat_kind = 'channel' ORDER BY chat_id",
@@ -226,7 +230,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
        ON CONFLICT (id) DO UPDATE SET language = COALESCE(chats.language, excluded.language),
          script = CASE WHEN chats.language IS NULL THEN excluded.script ELSE chats.script END`,
     ),
+  };
+}
 
+/** The statements of the digest run: which subscriptions are due, and what it decided for each. */
+function prepareDecisionStatements(db: Database.Database) {
+  return {
     dueSubscriptions: db.prepare<[number, number], SubscriptionRow>(
       `SELECT * FROM subscriptions WHERE status = 'active' AND next_check_at <= ?
        ORDER BY next_check_at, chat_id, thread_id LIMIT ?`,
@@ -243,7 +252,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     ),
     setLastPeriod: db.prepare<[string, number, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ? AND thread_id = ?"),
     setNextCheck: db.prepare<[number, number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ? AND thread_id = ?"),
+  };
+}
 
+/** The statements of the delivery queue: claiming, finishing and retrying. */
+function prepareDeliveryStatements(db: Database.Database) {
+  return {
     requeue: db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"),
     claim: db.prepare<[number, number], { id: number }>(
       `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
@@ -275,7 +289,12 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, attempts = attempts - ? WHERE id = ?",
     ),
     chatOfDelivery: db.prepare<[number], { chat_id: number; thread_id: number }>("SELECT chat_id, thread_id FROM deliveries WHERE id = ?"),
+  };
+}
 
+/** The statements of the figures and of the key-value table. */
+function prepareStatsAndKeyValueStatements(db: Database.Database) {
+  return {
     subscriberStats: db.prepare<[], { language: Locale; frequency: Frequency; status: SubscriptionStatus; count: number }>(
       `SELECT language, frequency, status, COUNT(*) AS count FROM subscriptions
        GROUP BY language, frequency, status ORDER BY language, frequency, status`,
@@ -291,133 +310,78 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     kvSet: db.prepare<[string, string]>("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     kvDelete: db.prepare<[string]>("DELETE FROM kv WHERE key = ?"),
   };
+}
 
-  const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, script: row.script, firstSeenAt: row.first_seen_at });
-  const toChat = (row: ChatRow): ChatRecord => ({
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    language: row.language,
-    script: row.script,
-    firstSeenAt: row.first_seen_at,
-  });
+/** Every statement of the store, prepared once at open. */
+function prepareStatements(db: Database.Database) {
+  return {
+    ...prepareUserAndChatStatements(db),
+    ...prepareSubscriptionStatements(db),
+    ...prepareDecisionStatements(db),
+    ...prepareDeliveryStatements(db),
+    ...prepareStatsAndKeyValueStatements(db),
+  };
+}
 
-  // Both caches drop the least recently used entry when full, so the people and keys of current updates stay cached.
-  const values = boundedCache<string, string | typeof ABSENT>(MAX_CACHED_VALUES);
-  // Every update reads its sender's language; this process is the only writer, so a bounded cache is safe.
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** What every part of the store works with: the database, its statements and the clock. */
+type Engine = { db: Database.Database; statements: Statements; now: () => Date };
+
+const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, script: row.script, firstSeenAt: row.first_seen_at });
+const toChat = (row: ChatRow): ChatRecord => ({
+  id: row.id,
+  kind: row.kind,
+  title: row.title,
+  language: row.language,
+  script: row.script,
+  firstSeenAt: row.first_seen_at,
+});
+const toSubscription = (row: SubscriptionRow): Subscription => ({
+  chatId: row.chat_id,
+  threadId: threadOfColumn(row.thread_id),
+  chatKind: row.chat_kind,
+  language: row.language,
+  script: row.script,
+  schedule: { frequency: row.frequency, weekday: row.weekday, minuteOfDay: row.minute_of_day, timezone: row.timezone },
+  sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
+  status: row.status,
+  stopReason: row.stop_reason,
+  activeSince: new Date(row.active_since),
+  nextCheckAt: new Date(row.next_check_at),
+  lastPeriod: row.last_period,
+  contentMark: row.content_mark,
+  createdBy: row.created_by,
+  silent: row.silent === 1,
+});
+const toDelivery = (row: DeliveryRow): Delivery => ({
+  id: row.id,
+  chatId: row.chat_id,
+  threadId: threadOfColumn(row.thread_id),
+  period: row.period,
+  attempts: row.attempts,
+  language: row.language,
+  script: row.script,
+  sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
+  contentMark: row.content_mark,
+  chatKind: row.chat_kind,
+  silent: row.silent === 1,
+});
+const sectorsColumn = (sectors: string[] | null) => (sectors === null ? null : JSON.stringify(sectors));
+
+/** People and chats, and the language and script their digests follow. */
+function userAndChatPart({
+  statements,
+  now,
+}: Engine): Pick<SyncStore, "getUser" | "touchUser" | "setUserLanguage" | "getChat" | "touchChat" | "setChatLanguage"> {
+  // Every update reads its sender's language; this process is the only writer, so a bounded cache is safe. It drops
+  // the least recently used entry when full, so the people of current updates stay cached.
   const users = boundedCache<number, UserRecord>(MAX_CACHED_USERS);
   const remember = (user: UserRecord) => {
     users.set(user.id, user);
     return user;
   };
-
-  const toSubscription = (row: SubscriptionRow): Subscription => ({
-    chatId: row.chat_id,
-    threadId: threadOfColumn(row.thread_id),
-    chatKind: row.chat_kind,
-    language: row.language,
-    script: row.script,
-    schedule: { frequency: row.frequency, weekday: row.weekday, minuteOfDay: row.minute_of_day, timezone: row.timezone },
-    sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
-    status: row.status,
-    stopReason: row.stop_reason,
-    activeSince: new Date(row.active_since),
-    nextCheckAt: new Date(row.next_check_at),
-    lastPeriod: row.last_period,
-    contentMark: row.content_mark,
-    createdBy: row.created_by,
-    silent: row.silent === 1,
-  });
-  const sectorsColumn = (sectors: string[] | null) => (sectors === null ? null : JSON.stringify(sectors));
-  const getSubscription = (chatId: number, threadId?: number | null) => {
-    const row = statements.getSubscription.get(chatId, threadColumn(threadId));
-    return row && toSubscription(row);
-  };
-  const finish = (deliveryId: number, status: DeliveryStatus, error: string | null, messageId: number | null = null) =>
-    statements.finish.run(status, messageId, error, now().getTime(), deliveryId);
-
-  const recordDecisions = db.transaction((decisions: readonly ChatDecision[]) => {
-    const at = now().getTime();
-    for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
-      const thread = threadColumn(threadId);
-      if (deliver) {
-        if (isInstantPeriod(deliver.key)) statements.supersedeInstant.run(at, chatId, thread, deliver.key);
-        statements.insertDelivery.run(chatId, thread, deliver.key, deliver.dueAt.getTime(), at, at);
-        statements.setLastPeriod.run(deliver.key, chatId, thread);
-      }
-      statements.setNextCheck.run(nextCheckAt.getTime(), chatId, thread);
-    }
-  });
-  const claimIds = (ids: number[]): Delivery[] => {
-    const claimed: Delivery[] = [];
-    for (const id of ids) {
-      const row = statements.deliveryForSending.get(id);
-      if (row?.status !== "active") {
-        // Paused or stopped after the digest was queued: it is not wanted any more.
-        finish(id, "dropped", row ? `subscription ${row.status}` : "subscription gone");
-        continue;
-      }
-      claimed.push({
-        id: row.id,
-        chatId: row.chat_id,
-        threadId: threadOfColumn(row.thread_id),
-        period: row.period,
-        attempts: row.attempts,
-        language: row.language,
-        script: row.script,
-        sectors: row.sectors === null ? null : (JSON.parse(row.sectors) as string[]),
-        contentMark: row.content_mark,
-        chatKind: row.chat_kind,
-        silent: row.silent === 1,
-      });
-    }
-    return claimed;
-  };
-  const claim = db.transaction((at: number, limit: number): Delivery[] =>
-    claimIds(
-      statements.claim
-        .all(at, limit)
-        .map((row) => row.id)
-        .sort((a, b) => a - b),
-    ),
-  );
-  const claimFor = db.transaction(
-    (chatId: number, thread: number, period: string): Delivery | undefined =>
-      claimIds(statements.claimFor.all(chatId, thread, period).map((row) => row.id))[0],
-  );
-  // One process reads every update of this database, so memory is enough to recognise a repeat.
-  const seenUpdates = new RecentIds();
-  const markSent = db.transaction((deliveryId: number, messageId: number, contentMark: string) => {
-    finish(deliveryId, "sent", null, messageId);
-    statements.setContentMark.run(contentMark, deliveryId);
-  });
-  const stopSubscription = db.transaction((chatId: number, reason: StopReason, threadId?: number | null) => {
-    const at = now().getTime();
-    statements.stop.run(reason, at, chatId, threadColumn(threadId));
-    statements.cancelQueued.run(at, chatId, threadColumn(threadId));
-  });
-  const stopChat = db.transaction((chatId: number, reason: StopReason): number => {
-    const at = now().getTime();
-    const stopped = statements.stopChat.run(reason, at, chatId).changes;
-    statements.cancelChatQueued.run(at, chatId);
-    return stopped;
-  });
-  const markDropped = db.transaction((deliveryId: number, reason: StopReason, error: string): boolean => {
-    finish(deliveryId, "dropped", error);
-    const row = statements.chatOfDelivery.get(deliveryId);
-    if (!row) return false;
-    if (!isTopicReason(reason)) return stopChat(row.chat_id, reason) > 0;
-    const running = statements.getSubscription.get(row.chat_id, row.thread_id)?.status;
-    stopSubscription(row.chat_id, reason, threadOfColumn(row.thread_id));
-    return running !== undefined && running !== "stopped";
-  });
-  const moveChat = db.transaction((fromChatId: number, toChatId: number) => {
-    statements.moveChatLanguage.run(toChatId, fromChatId);
-    statements.moveSubscription.run(toChatId, fromChatId);
-    statements.moveDeliveries.run(toChatId, fromChatId);
-  });
-
-  const sync: SyncStore = {
+  return {
     getUser(userId) {
       const cached = users.get(userId);
       if (cached) return cached;
@@ -446,7 +410,19 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       statements.setChatLanguage.run(language, script, chatId);
       if (chatId < 0) statements.setSubscriptionLanguage.run(language, script, chatId);
     },
+  };
+}
 
+/** Reading and writing a subscription's settings. */
+function subscriptionSettingsPart({
+  statements,
+  now,
+}: Engine): Pick<SyncStore, "getSubscription" | "channelSubscriptionsOf" | "saveSubscription" | "updateSubscription"> {
+  const getSubscription = (chatId: number, threadId?: number | null) => {
+    const row = statements.getSubscription.get(chatId, threadColumn(threadId));
+    return row && toSubscription(row);
+  };
+  return {
     getSubscription,
     channelSubscriptionsOf(userId) {
       return statements.channelSubscriptionsOf.all(userId).map(toSubscription);
@@ -488,6 +464,16 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       });
       return row && toSubscription(row);
     },
+  };
+}
+
+/** A subscription's status (paused, resumed, stopped, with the chat's) and its chat becoming a supergroup. */
+function subscriptionStatusPart({
+  db,
+  statements,
+  now,
+}: Engine): Pick<SyncStore, "pauseSubscription" | "resumeSubscription" | "stopSubscription" | "stopChat" | "moveChat"> {
+  return {
     pauseSubscription(chatId, threadId) {
       statements.pause.run(now().getTime(), chatId, threadColumn(threadId));
     },
@@ -495,15 +481,92 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
       const at = now().getTime();
       statements.resume.run(at, at, at, chatId, threadColumn(threadId));
     },
-    stopSubscription,
-    stopChat,
-    moveChat,
+    stopSubscription: db.transaction((chatId: number, reason: StopReason, threadId?: number | null) => {
+      const at = now().getTime();
+      statements.stop.run(reason, at, chatId, threadColumn(threadId));
+      statements.cancelQueued.run(at, chatId, threadColumn(threadId));
+    }),
+    stopChat: db.transaction((chatId: number, reason: StopReason): number => {
+      const at = now().getTime();
+      const stopped = statements.stopChat.run(reason, at, chatId).changes;
+      statements.cancelChatQueued.run(at, chatId);
+      return stopped;
+    }),
+    moveChat: db.transaction((fromChatId: number, toChatId: number) => {
+      statements.moveChatLanguage.run(toChatId, fromChatId);
+      statements.moveSubscription.run(toChatId, fromChatId);
+      statements.moveDeliveries.run(toChatId, fromChatId);
+    }),
+  };
+}
 
+/** The digest run: which subscriptions are due, and recording what it decided for each. */
+function decisionPart({ db, statements, now }: Engine): Pick<SyncStore, "dueSubscriptions" | "recordDecisions"> {
+  return {
     dueSubscriptions(at, limit) {
       return statements.dueSubscriptions.all(at.getTime(), limit).map(toSubscription);
     },
-    recordDecisions,
+    recordDecisions: db.transaction((decisions: readonly ChatDecision[]) => {
+      const at = now().getTime();
+      for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
+        const thread = threadColumn(threadId);
+        if (deliver) {
+          if (isInstantPeriod(deliver.key)) statements.supersedeInstant.run(at, chatId, thread, deliver.key);
+          statements.insertDelivery.run(chatId, thread, deliver.key, deliver.dueAt.getTime(), at, at);
+          statements.setLastPeriod.run(deliver.key, chatId, thread);
+        }
+        statements.setNextCheck.run(nextCheckAt.getTime(), chatId, thread);
+      }
+    }),
+  };
+}
 
+/** Finishes a delivery with its status, and the message that carried it when sent. */
+const finishDelivery =
+  ({ statements, now }: Engine) =>
+  (deliveryId: number, status: DeliveryStatus, error: string | null, messageId: number | null = null) =>
+    statements.finish.run(status, messageId, error, now().getTime(), deliveryId);
+
+/** The deliveries of claimed ids whose subscription is still active; the others are dropped. */
+function claimIds(engine: Engine, ids: number[]): Delivery[] {
+  const finish = finishDelivery(engine);
+  const claimed: Delivery[] = [];
+  for (const id of ids) {
+    const row = engine.statements.deliveryForSending.get(id);
+    if (row?.status !== "active") {
+      // Paused or stopped after the digest was queued: it is not wanted any more.
+      finish(id, "dropped", row ? `subscription ${row.status}` : "subscription gone");
+      continue;
+    }
+    claimed.push(toDelivery(row));
+  }
+  return claimed;
+}
+
+/** Taking deliveries from the queue to send them, and the updates already seen. */
+function claimPart(
+  engine: Engine,
+): Pick<SyncStore, "requeueInterrupted" | "claimDeliveries" | "claimDeliveryFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+  const { db, statements } = engine;
+  const claim = db.transaction((at: number, limit: number): Delivery[] =>
+    claimIds(
+      engine,
+      statements.claim
+        .all(at, limit)
+        .map((row) => row.id)
+        .sort((a, b) => a - b),
+    ),
+  );
+  const claimFor = db.transaction(
+    (chatId: number, thread: number, period: string): Delivery | undefined =>
+      claimIds(
+        engine,
+        statements.claimFor.all(chatId, thread, period).map((row) => row.id),
+      )[0],
+  );
+  // One process reads every update of this database, so memory is enough to recognise a repeat.
+  const seenUpdates = new RecentIds();
+  return {
     requeueInterrupted() {
       return statements.requeue.run().changes;
     },
@@ -521,7 +584,21 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         .all(before.getTime(), limit)
         .map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
     },
-    markSent,
+  };
+}
+
+/** How a claimed delivery ends: sent, empty, put back, retried, failed or dropped (stopping what it was for). */
+function outcomePart(
+  engine: Engine,
+  { stopSubscription, stopChat }: Pick<SyncStore, "stopSubscription" | "stopChat">,
+): Pick<SyncStore, "markSent" | "markEmpty" | "putBack" | "markAttemptFailed" | "markFailed" | "markDropped"> {
+  const { db, statements } = engine;
+  const finish = finishDelivery(engine);
+  return {
+    markSent: db.transaction((deliveryId: number, messageId: number, contentMark: string) => {
+      finish(deliveryId, "sent", null, messageId);
+      statements.setContentMark.run(contentMark, deliveryId);
+    }),
     markEmpty(deliveryId) {
       finish(deliveryId, "empty", null);
     },
@@ -535,8 +612,21 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
     markFailed(deliveryId, error) {
       finish(deliveryId, "failed", error);
     },
-    markDropped,
+    markDropped: db.transaction((deliveryId: number, reason: StopReason, error: string): boolean => {
+      finish(deliveryId, "dropped", error);
+      const row = statements.chatOfDelivery.get(deliveryId);
+      if (!row) return false;
+      if (!isTopicReason(reason)) return stopChat(row.chat_id, reason) > 0;
+      const running = statements.getSubscription.get(row.chat_id, row.thread_id)?.status;
+      stopSubscription(row.chat_id, reason, threadOfColumn(row.thread_id));
+      return running !== undefined && running !== "stopped";
+    }),
+  };
+}
 
+/** The figures, the health check and closing. */
+function operationsPart({ db, statements }: Engine): Pick<SyncStore, "stats" | "healthy" | "close"> {
+  return {
     stats(since): Stats {
       const deliveries: Stats["deliveries"] = { pending: 0, sending: 0, sent: 0, empty: 0, failed: 0, dropped: 0 };
       for (const row of statements.deliveryStats.all(since.getTime())) deliveries[row.status] = row.count;
@@ -555,27 +645,49 @@ export function openSqliteStore(path: string, now: () => Date = () => new Date()
         return false;
       }
     },
-    keyValue: {
-      // Read on every update (dialogue state) and nearly always absent: absence is cached too.
-      get(key) {
-        const cached = values.get(key);
-        if (cached !== undefined) return cached === ABSENT ? undefined : cached;
-        const value = statements.kvGet.get(key)?.value;
-        values.set(key, value ?? ABSENT);
-        return value;
-      },
-      set(key, value) {
-        statements.kvSet.run(key, value);
-        values.set(key, value);
-      },
-      delete(key) {
-        statements.kvDelete.run(key);
-        values.set(key, ABSENT);
-      },
-    },
     close() {
       if (db.open) db.close();
     },
   };
-  return withPromises(sync);
+}
+
+/** Plugin values (dialogue state) that survive restarts. */
+function keyValuePart({ statements }: Engine): SyncStore["keyValue"] {
+  // Drops the least recently used entry when full, so the keys of current updates stay cached.
+  const values = boundedCache<string, string | typeof ABSENT>(MAX_CACHED_VALUES);
+  return {
+    // Read on every update (dialogue state) and nearly always absent: absence is cached too.
+    get(key) {
+      const cached = values.get(key);
+      if (cached !== undefined) return cached === ABSENT ? undefined : cached;
+      const value = statements.kvGet.get(key)?.value;
+      values.set(key, value ?? ABSENT);
+      return value;
+    },
+    set(key, value) {
+      statements.kvSet.run(key, value);
+      values.set(key, value);
+    },
+    delete(key) {
+      statements.kvDelete.run(key);
+      values.set(key, ABSENT);
+    },
+  };
+}
+
+/** The Store on SQLite: its parts, each by concern, over one database, its statements and the clock. */
+export function openSqliteStore(path: string, now: () => Date = () => new Date()): Store {
+  const db = openDatabase(path);
+  const engine: Engine = { db, statements: prepareStatements(db), now };
+  const statusPart = subscriptionStatusPart(engine);
+  return withPromises({
+    ...userAndChatPart(engine),
+    ...subscriptionSettingsPart(engine),
+    ...statusPart,
+    ...decisionPart(engine),
+    ...claimPart(engine),
+    ...outcomePart(engine, statusPart),
+    ...operationsPart(engine),
+    keyValue: keyValuePart(engine),
+  });
 }
