@@ -1,4 +1,4 @@
-import { Bot, GrammyError, type ApiClientOptions, type BotConfig, type Context, type MiddlewareFn } from "grammy";
+import { Bot, GrammyError, type ApiClientOptions, type BotConfig, type Context, type ErrorHandler, type MiddlewareFn } from "grammy";
 import type { MenuEntry } from "./bot/command-menu.js";
 import { inOrder } from "./bot/composer.js";
 import type { BotContext } from "./bot/context.js";
@@ -27,7 +27,7 @@ import { subscriptionsFeature } from "./features/subscriptions/index.js";
 import { createTranslators, FALLBACK_LOCALE } from "./i18n.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics/index.js";
-import { localeFromLanguageCode, type Locale } from "./shared/locale.js";
+import { localeFromLanguageCode, type Locale, type Translate } from "./shared/locale.js";
 import type { Store } from "./store/types.js";
 import { createApiCapabilities, type ApiCapabilities, type ApiPartMode } from "./telegram/capabilities.js";
 import { oneAtATime } from "./telegram/one-at-a-time.js";
@@ -104,10 +104,9 @@ export function sequenceKey(ctx: Context): string | undefined {
   return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
 }
 
-export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps; reportingClient: ApiClientOptions } {
-  const { store, library, logger } = options;
-  const sendBudget = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
-  const failures: SendFailureHandlers = {
+/** What a refused send does: a 429 closes the send budget, a chat gone stops its digest, a migrated group moves it. */
+function sendFailures(store: Store, sendBudget: SendBudget, logger: Logger): SendFailureHandlers {
+  return {
     onFlood: (seconds) => sendBudget.closeFor(seconds),
     async onChatGone(chatId, reason) {
       if (await stopLostChat(store, chatId, reason)) logger.info({ chat_id: chatId, reason }, "chat is gone: subscription stopped");
@@ -117,6 +116,38 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
       await store.moveChat(fromChatId, toChatId);
     },
   };
+}
+
+/** The bot's error handler: what an update that failed logs, and what the reader hears of it. */
+function updateFailed(store: Store, translators: Record<Locale, Translate>, logger: Logger): ErrorHandler<BotContext> {
+  return async ({ error, ctx }) => {
+    // A reply into a chat that blocked or removed the bot is not a fault: the HTTP client has already stopped that
+    // chat's subscription (onChatGone). Logged at info, without the error, whose payload carries the message text.
+    const failure = classifySendError(error);
+    if (failure.kind === "gone") {
+      const method = error instanceof GrammyError ? error.method : undefined;
+      logger.info(
+        { update_id: ctx.update.update_id, chat_id: ctx.chat?.id, method, reason: failure.reason },
+        "reply not delivered: chat is gone",
+      );
+      return;
+    }
+    logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
+    // A reader whose update failed because the store is away hears so, rather than silence; the update may have
+    // failed before its language was settled, so the language comes from Telegram then.
+    const unavailable = await storeFailed(store, error).catch(() => true);
+    const locale: Locale = ctx.locale ?? localeFromLanguageCode(ctx.from?.language_code) ?? FALLBACK_LOCALE;
+    const text = unavailable ? translators[locale]("store-unavailable") : undefined;
+    // Never leave a button spinning, even when the handler failed.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery(text ? { text } : {}).catch(() => undefined);
+    else if (text && ctx.message) await ctx.reply(text).catch(() => undefined);
+  };
+}
+
+export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; deps: Deps; reportingClient: ApiClientOptions } {
+  const { store, library, logger } = options;
+  const sendBudget = options.sendBudget ?? localSendBudget(options.rateLimits ?? TELEGRAM_LIMITS);
+  const failures = sendFailures(store, sendBudget, logger);
   // Every Api that answers people (the bot's, and the dialogue plugin's, built from these options) reports refused
   // calls through this HTTP client, and gets its transformers from installBotTransformers.
   const client = options.botConfig?.client ?? {};
@@ -182,28 +213,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; de
   for (const feature of features) if (feature.composer) chain.push(feature.composer.middleware());
   bot.use(inOrder(chain));
 
-  bot.catch(async ({ error, ctx }) => {
-    // A reply into a chat that blocked or removed the bot is not a fault: the HTTP client has already stopped that
-    // chat's subscription (onChatGone). Logged at info, without the error, whose payload carries the message text.
-    const failure = classifySendError(error);
-    if (failure.kind === "gone") {
-      const method = error instanceof GrammyError ? error.method : undefined;
-      logger.info(
-        { update_id: ctx.update.update_id, chat_id: ctx.chat?.id, method, reason: failure.reason },
-        "reply not delivered: chat is gone",
-      );
-      return;
-    }
-    logger.error({ err: error, update_id: ctx.update.update_id }, "update failed");
-    // A reader whose update failed because the store is away hears so, rather than silence; the update may have
-    // failed before its language was settled, so the language comes from Telegram then.
-    const unavailable = await storeFailed(store, error).catch(() => true);
-    const locale: Locale = ctx.locale ?? localeFromLanguageCode(ctx.from?.language_code) ?? FALLBACK_LOCALE;
-    const text = unavailable ? translators[locale]("store-unavailable") : undefined;
-    // Never leave a button spinning, even when the handler failed.
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery(text ? { text } : {}).catch(() => undefined);
-    else if (text && ctx.message) await ctx.reply(text).catch(() => undefined);
-  });
+  bot.catch(updateFailed(store, translators, logger));
 
   /**
    * The bot's HTTP client options: refused calls reported (a chat gone stops its digest, a migrated group moves it, a

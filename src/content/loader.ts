@@ -119,38 +119,7 @@ function readContent(folder: string): LoadResult {
   }
 
   const aliases = readAliases(folder, hash, problems);
-
-  const parsedBy = new Map<string, ParsedFile>();
-  const briefings: Briefing[] = [];
-  const files = visitFiles(folder);
-  if (files.length === 0) problems.push({ file: VISITS_FOLDER, message: "no visit files (*.yaml)" });
-  for (const path of files) {
-    hash.update(`${basename(path)}\0`);
-    if (statSync(path).size <= MAX_CONTENT_FILE_BYTES) hash.update(readFileSync(path));
-    const read = readYaml(folder, path);
-    if (!("parsed" in read)) {
-      problems.push(...read.problems);
-      continue;
-    }
-    const checked = validate(read.parsed, briefingSchema);
-    if (!("value" in checked)) {
-      problems.push(...checked.problems);
-      continue;
-    }
-    const briefing = checked.value;
-    const earlier = parsedBy.get(briefing.id);
-    if (earlier) {
-      problems.push({
-        file: read.parsed.file,
-        ...locateIn(read.parsed, ["id"]),
-        field: "id",
-        message: `briefing id "${briefing.id}" is also used by ${earlier.file}`,
-      });
-      continue;
-    }
-    parsedBy.set(briefing.id, read.parsed);
-    briefings.push(briefing);
-  }
+  const { parsedBy, briefings } = readVisits(folder, hash, problems);
 
   // A name is looked for in the visits only when every visit file was read: a refused file has no texts to look in.
   const named = readNames(folder, hash, briefings, problems.length === 0);
@@ -190,6 +159,46 @@ function readContent(folder: string): LoadResult {
       locateAlias: (field) => aliases.parsed && locateIn(aliases.parsed, fieldPath(field)),
     },
   };
+}
+
+/** The visit files, each read, checked and keyed by its briefing's id (an id used twice is a problem). */
+function readVisits(
+  folder: string,
+  hash: ReturnType<typeof createHash>,
+  problems: ContentProblem[],
+): { parsedBy: Map<string, ParsedFile>; briefings: Briefing[] } {
+  const parsedBy = new Map<string, ParsedFile>();
+  const briefings: Briefing[] = [];
+  const files = visitFiles(folder);
+  if (files.length === 0) problems.push({ file: VISITS_FOLDER, message: "no visit files (*.yaml)" });
+  for (const path of files) {
+    hash.update(`${basename(path)}\0`);
+    if (statSync(path).size <= MAX_CONTENT_FILE_BYTES) hash.update(readFileSync(path));
+    const read = readYaml(folder, path);
+    if (!("parsed" in read)) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const checked = validate(read.parsed, briefingSchema);
+    if (!("value" in checked)) {
+      problems.push(...checked.problems);
+      continue;
+    }
+    const briefing = checked.value;
+    const earlier = parsedBy.get(briefing.id);
+    if (earlier) {
+      problems.push({
+        file: read.parsed.file,
+        ...locateIn(read.parsed, ["id"]),
+        field: "id",
+        message: `briefing id "${briefing.id}" is also used by ${earlier.file}`,
+      });
+      continue;
+    }
+    parsedBy.set(briefing.id, read.parsed);
+    briefings.push(briefing);
+  }
+  return { parsedBy, briefings };
 }
 
 /**

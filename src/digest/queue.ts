@@ -1,6 +1,13 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { ChatDecision, Delivery } from "../store/types.js";
-import { createDeliverOne, storeThatWaits, type DeliveryOptions, type DeliveryOutcome } from "./deliver-one.js";
+import {
+  createDeliverOne,
+  storeThatWaits,
+  type DeliverOne,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  type DeliveryStore,
+} from "./deliver-one.js";
 
 /** One owed digest: a chat (and forum topic: absent or null is the chat itself) and period. */
 export type DigestJob = { chatId: number; threadId?: number | null; period: string };
@@ -59,6 +66,43 @@ function connectionOf(url: string) {
   };
 }
 
+/** What settling an outcome needs: the outbox, the clock and the record of a failed attempt. */
+type Settling = { store: DeliveryStore; now: () => Date; attemptFailed: DeliverOne["attemptFailed"] };
+
+/**
+ * The outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for good, retry
+ * it after its backoff, or put it back for later.
+ */
+async function settle(
+  { store, now, attemptFailed }: Settling,
+  job: Job<DigestJob>,
+  token: string | undefined,
+  delivery: Delivery,
+  outcome: DeliveryOutcome,
+) {
+  switch (outcome.kind) {
+    case "sent":
+    case "empty":
+      return outcome.kind;
+    case "dropped":
+      // Failed for good at once, although attempts remain: the chat (or topic) is gone.
+      return new UnrecoverableError(`${outcome.reason}: ${outcome.error}`);
+    case "requeue":
+      // Not an attempt, neither of the delivery nor of the job: back to the queue for the next worker, in this
+      // instance or another, at once (stopping before sending) or after retry_after (a 429 again and again).
+      await store.putBack(delivery.id, new Date(now().getTime() + outcome.afterMs), outcome.reason);
+      if (outcome.afterMs === 0) return Worker.RateLimitError();
+      await job.moveToDelayed(Date.now() + outcome.afterMs, token);
+      return new DelayedError();
+    case "failed attempt": {
+      const attempts = job.attemptsMade + 1;
+      await attemptFailed(delivery, outcome, { attempts, last: attempts >= (job.opts.attempts ?? 1) });
+      // BullMQ tries again after its backoff, or, after the last attempt, keeps the job as failed.
+      return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
+    }
+  }
+}
+
 /**
  * Digest delivery for several instances: BullMQ keeps the jobs in Redis, the shared send budget keeps all workers
  * together under Telegram's rate (behind every instance's replies), and each job takes its delivery from the store
@@ -93,7 +137,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
     try {
       delivery = await store.claimDeliveryFor(chatId, period, now(), threadId ?? null);
       if (!delivery) return "not owed";
-      settled = await settle(job, token, delivery, await deliverOne(delivery));
+      settled = await settle({ store, now, attemptFailed }, job, token, delivery, await deliverOne(delivery));
     } catch (error) {
       // A store or render failure: BullMQ tries the job again after its backoff.
       crashed(delivery?.id, error);
@@ -101,34 +145,6 @@ export function createDigestQueue(options: DigestQueueOptions) {
     }
     if (settled instanceof Error) throw settled;
     return settled;
-  }
-
-  /**
-   * The outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for good, retry
-   * it after its backoff, or put it back for later.
-   */
-  async function settle(job: Job<DigestJob>, token: string | undefined, delivery: Delivery, outcome: DeliveryOutcome) {
-    switch (outcome.kind) {
-      case "sent":
-      case "empty":
-        return outcome.kind;
-      case "dropped":
-        // Failed for good at once, although attempts remain: the chat (or topic) is gone.
-        return new UnrecoverableError(`${outcome.reason}: ${outcome.error}`);
-      case "requeue":
-        // Not an attempt, neither of the delivery nor of the job: back to the queue for the next worker, in this
-        // instance or another, at once (stopping before sending) or after retry_after (a 429 again and again).
-        await store.putBack(delivery.id, new Date(now().getTime() + outcome.afterMs), outcome.reason);
-        if (outcome.afterMs === 0) return Worker.RateLimitError();
-        await job.moveToDelayed(Date.now() + outcome.afterMs, token);
-        return new DelayedError();
-      case "failed attempt": {
-        const attempts = job.attemptsMade + 1;
-        await attemptFailed(delivery, outcome, { attempts, last: attempts >= (job.opts.attempts ?? 1) });
-        // BullMQ tries again after its backoff, or, after the last attempt, keeps the job as failed.
-        return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
-      }
-    }
   }
 
   let worker: Worker<DigestJob> | undefined;

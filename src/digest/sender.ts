@@ -1,4 +1,12 @@
-import { createDeliverOne, storeThatWaits, STOPPED_BEFORE_SENDING, type DeliveryOptions, type DeliveryOutcome } from "./deliver-one.js";
+import {
+  createDeliverOne,
+  storeThatWaits,
+  STOPPED_BEFORE_SENDING,
+  type DeliverOne,
+  type DeliveryOptions,
+  type DeliveryOutcome,
+  type DeliveryStore,
+} from "./deliver-one.js";
 import type { Delivery } from "../store/types.js";
 import { realClock, type Clock } from "../telegram/send-budget.js";
 
@@ -22,6 +30,45 @@ const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
 
+/** What recording an outcome needs: the outbox, the record of a failed attempt, and when attempts come again. */
+type Recording = {
+  store: DeliveryStore;
+  attemptFailed: DeliverOne["attemptFailed"];
+  maxAttempts: number;
+  backoffMs: (attempts: number) => number;
+  /** The time this long from now. */
+  at: (afterMs: number) => Date;
+};
+
+/** The outcome as the outbox keeps it: a requeue or a failed attempt goes back with its time, the last one fails. */
+async function record(
+  { store, attemptFailed, maxAttempts, backoffMs, at }: Recording,
+  delivery: Delivery,
+  outcome: DeliveryOutcome,
+  result: DrainResult,
+): Promise<void> {
+  switch (outcome.kind) {
+    case "sent":
+    case "empty":
+    case "dropped":
+      result[outcome.kind]++;
+      return;
+    case "requeue":
+      await store.putBack(delivery.id, at(outcome.afterMs), outcome.reason);
+      result.retried++;
+      return;
+    case "failed attempt": {
+      const last = delivery.attempts >= maxAttempts;
+      await attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
+      if (last) result.failed++;
+      else {
+        await store.markAttemptFailed(delivery.id, at(backoffMs(delivery.attempts)), outcome.reason);
+        result.retried++;
+      }
+    }
+  }
+}
+
 /**
  * Drains the delivery outbox (one machine, SQLite): a few workers claim due deliveries a batch at a time and hand each
  * to deliverOne (render, slot of the send budget, send, Telegram's answer); the sender only keeps the outcome in the
@@ -40,30 +87,6 @@ export function createDigestSender(options: SenderOptions) {
   let again = false;
   const at = (afterMs: number) => new Date(clock.now() + afterMs);
 
-  /** The outcome as the outbox keeps it: a requeue or a failed attempt goes back with its time, the last one fails. */
-  async function record(delivery: Delivery, outcome: DeliveryOutcome, result: DrainResult): Promise<void> {
-    switch (outcome.kind) {
-      case "sent":
-      case "empty":
-      case "dropped":
-        result[outcome.kind]++;
-        return;
-      case "requeue":
-        await store.putBack(delivery.id, at(outcome.afterMs), outcome.reason);
-        result.retried++;
-        return;
-      case "failed attempt": {
-        const last = delivery.attempts >= maxAttempts;
-        await attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
-        if (last) result.failed++;
-        else {
-          await store.markAttemptFailed(delivery.id, at(backoffMs(delivery.attempts)), outcome.reason);
-          result.retried++;
-        }
-      }
-    }
-  }
-
   // Claimed a few at a time (one transaction each batch) and shared by the workers.
   const claimed: Delivery[] = [];
   async function nextDelivery(): Promise<Delivery | undefined> {
@@ -79,7 +102,7 @@ export function createDigestSender(options: SenderOptions) {
       const delivery = await nextDelivery();
       if (!delivery) return;
       try {
-        await record(delivery, await deliverOne(delivery), result);
+        await record({ store, attemptFailed, maxAttempts, backoffMs, at }, delivery, await deliverOne(delivery), result);
       } catch (error) {
         // A store or render failure: keep the delivery queued rather than lose it.
         crashed(delivery.id, error);

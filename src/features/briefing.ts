@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { BotContext } from "../bot/context.js";
-import type { CommandSpec, FeatureFactory } from "../bot/feature.js";
+import type { ActionSpecs, CommandSpec, FeatureFactory } from "../bot/feature.js";
+import type { Deps } from "../bot/deps.js";
 import { renderForChat, showNavigation, type RichScreen } from "../bot/screens.js";
 import { encodeCallback } from "../render/callback-data.js";
 import type { Briefing } from "../content/types.js";
@@ -19,11 +20,8 @@ const SECTION_COMMANDS: Record<string, SectionKey> = {
   figures: "fg",
 };
 
-/**
- * Reading a briefing: a command per section, navigation buttons, and the list of visits. Every press here is
- * navigation: in a group it opens the member's own ephemeral screen (showNavigation), the shared message untouched.
- */
-export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabilities, store }) => {
+/** Opening a briefing's screens: a section, the whole briefing, for readers and (drafts too) for operators. */
+function briefingReader({ adminIds, capabilities, store }: Deps) {
   /** A published briefing for everyone; a draft for operators, who read drafts before they are published. */
   function briefingFor(ctx: BotContext, id: string): Briefing | undefined {
     const { library } = ctx.edition;
@@ -65,78 +63,84 @@ export const briefingFeature: FeatureFactory = ({ adminIds, translators, capabil
     await showNavigation(ctx, capabilities, screen);
   }
 
-  const commands = Object.fromEntries(
+  /** A button from a briefing or item that no longer exists: says so, then shows what exists now. */
+  async function answerStale(ctx: BotContext): Promise<void> {
+    await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+    await openSection(ctx, { briefingId: ctx.edition.library.latest.id, section: "home" });
+  }
+
+  return { briefingFor, openSection, openFullBriefing, answerStale };
+}
+type BriefingReader = ReturnType<typeof briefingReader>;
+
+/** A command per section of the newest briefing; "/briefing full" is the whole briefing in one message. */
+function sectionCommands(reader: BriefingReader): Record<string, CommandSpec> {
+  return Object.fromEntries(
     Object.entries(SECTION_COMMANDS).map(([command, section]): [string, CommandSpec] => [
       command,
       {
         menu: "everywhere",
         handle: (ctx) =>
-          // "/briefing full": the whole briefing in one message.
           command === "briefing" && ctx.match.toLowerCase() === "full"
-            ? openFullBriefing(ctx, ctx.edition.library.latest)
-            : openSection(ctx, { briefingId: ctx.edition.library.latest.id, section }),
+            ? reader.openFullBriefing(ctx, ctx.edition.library.latest)
+            : reader.openSection(ctx, { briefingId: ctx.edition.library.latest.id, section }),
       },
     ]),
   );
+}
 
+/** The navigation buttons: a section, a card in another language or script, the whole briefing, the list of visits. */
+function navigationActions(reader: BriefingReader, { translators, capabilities }: Deps): ActionSpecs {
   return {
-    commands,
-    actions: {
-      section: {
-        async handle(ctx, { ref }) {
-          const { library } = ctx.edition;
-          const briefing = briefingFor(ctx, ref.briefingId);
-          if (!briefing || !refExists(briefing, ref)) {
-            // A button from a briefing or item that no longer exists: say so, then show what exists now.
-            await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-            await openSection(ctx, { briefingId: library.latest.id, section: "home" });
-            return;
-          }
-          await ctx.answerCallbackQuery();
-          await openSection(ctx, ref);
-        },
+    section: {
+      async handle(ctx, { ref }) {
+        const briefing = reader.briefingFor(ctx, ref.briefingId);
+        if (!briefing || !refExists(briefing, ref)) return reader.answerStale(ctx);
+        await ctx.answerCallbackQuery();
+        await reader.openSection(ctx, ref);
       },
-      // A card once in the other language or script: the reader's choice stays, and one tap brings their own back.
-      view: {
-        async handle(ctx, { ref, reading }) {
-          const briefing = briefingFor(ctx, ref.briefingId);
-          if (!briefing || !refExists(briefing, ref)) {
-            await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-            await openSection(ctx, { briefingId: ctx.edition.library.latest.id, section: "home" });
-            return;
-          }
-          await ctx.answerCallbackQuery();
-          const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
-          // Already in the viewed script, with its one button in the reader's: shown as it is.
-          await showNavigation(ctx, capabilities, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
-        },
+    },
+    // A card once in the other language or script: the reader's choice stays, and one tap brings their own back.
+    view: {
+      async handle(ctx, { ref, reading }) {
+        const briefing = reader.briefingFor(ctx, ref.briefingId);
+        if (!briefing || !refExists(briefing, ref)) return reader.answerStale(ctx);
+        await ctx.answerCallbackQuery();
+        const compact = ctx.chat !== undefined && ctx.chat.type !== "private";
+        // Already in the viewed script, with its one button in the reader's: shown as it is.
+        await showNavigation(ctx, capabilities, viewScreen(briefing, ref, reading, translators, ctx.t, ctx.script, compact), "cyrl");
       },
-      full: {
-        async handle(ctx, { briefingId }) {
-          const briefing = briefingFor(ctx, briefingId);
-          if (!briefing) {
-            await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-            await openSection(ctx, { briefingId: ctx.edition.library.latest.id, section: "home" });
-            return;
-          }
-          await ctx.answerCallbackQuery();
-          await openFullBriefing(ctx, briefing);
-        },
+    },
+    full: {
+      async handle(ctx, { briefingId }) {
+        const briefing = reader.briefingFor(ctx, briefingId);
+        if (!briefing) return reader.answerStale(ctx);
+        await ctx.answerCallbackQuery();
+        await reader.openFullBriefing(ctx, briefing);
       },
-      visits: {
-        async handle(ctx) {
-          await ctx.answerCallbackQuery();
-          const keyboard = InlineKeyboard.from(
-            ctx.edition.library.briefings.map((briefing) => [
-              InlineKeyboard.text(
-                briefing.shortTitle[ctx.locale],
-                encodeCallback({ kind: "section", ref: { briefingId: briefing.id, section: "home" } }),
-              ),
-            ]),
-          );
-          await showNavigation(ctx, capabilities, { text: escapeHtml(ctx.t("visits-title")), keyboard });
-        },
+    },
+    visits: {
+      async handle(ctx) {
+        await ctx.answerCallbackQuery();
+        const keyboard = InlineKeyboard.from(
+          ctx.edition.library.briefings.map((briefing) => [
+            InlineKeyboard.text(
+              briefing.shortTitle[ctx.locale],
+              encodeCallback({ kind: "section", ref: { briefingId: briefing.id, section: "home" } }),
+            ),
+          ]),
+        );
+        await showNavigation(ctx, capabilities, { text: escapeHtml(ctx.t("visits-title")), keyboard });
       },
     },
   };
+}
+
+/**
+ * Reading a briefing: a command per section, navigation buttons, and the list of visits. Every press here is
+ * navigation: in a group it opens the member's own ephemeral screen (showNavigation), the shared message untouched.
+ */
+export const briefingFeature: FeatureFactory = (deps) => {
+  const reader = briefingReader(deps);
+  return { commands: sectionCommands(reader), actions: navigationActions(reader, deps) };
 };

@@ -186,6 +186,46 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
 type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (slot: SendSlot | undefined) => void; done: boolean };
 
 /**
+ * One round over the waiters, in order of the queues (replies first): each gets a slot if the windows give one now.
+ * Returns how long until the earliest refused waiter may try again (Infinity when none was refused).
+ */
+async function serveRound(windows: SendWindows, queues: Waiter[][], finish: (waiter: Waiter, slot: SendSlot) => void): Promise<number> {
+  let sleepMs = Infinity;
+  let budgetFull = false;
+  const fullChats = new Set<number>();
+  // The free share is full (paid broadcasts): no other free message goes this round, paid broadcasts still may.
+  let freeFull = false;
+  for (const queue of queues) {
+    for (const waiter of [...queue]) {
+      if (freeFull && waiter.priority !== "paid") continue;
+      if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
+      const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
+        granted: false,
+        waitMs: TAKE_FAILED_WAIT_MS,
+        blocks: "all",
+      }));
+      if (grant.granted) {
+        finish(waiter, grant.slot);
+        continue;
+      }
+      sleepMs = Math.min(sleepMs, grant.waitMs);
+      if (grant.blocks === "all") {
+        budgetFull = true;
+        break;
+      }
+      if (grant.blocks === "free") {
+        freeFull = true;
+        continue;
+      }
+      if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
+    }
+    // Replies first: while one waits for the whole budget, no digest takes a slot.
+    if (budgetFull) break;
+  }
+  return sleepMs;
+}
+
+/**
  * One budget for every message the bot sends. Waiters are served in order, replies before digests; a waiter whose
  * own chat is full (a group's 20 a minute, a private chat's burst) is passed over, so one busy chat never holds up
  * the others, while the messages of one chat keep their order. Only a full budget (30 a second, or a 429's
@@ -213,38 +253,7 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
     try {
       while (replies.length + digests.length > 0) {
         arrived = false;
-        let sleepMs = Infinity;
-        let budgetFull = false;
-        const fullChats = new Set<number>();
-        // The free share is full (paid broadcasts): no other free message goes this round, paid broadcasts still may.
-        let freeFull = false;
-        for (const queue of [replies, digests]) {
-          for (const waiter of [...queue]) {
-            if (freeFull && waiter.priority !== "paid") continue;
-            if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
-            const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
-              granted: false,
-              waitMs: TAKE_FAILED_WAIT_MS,
-              blocks: "all",
-            }));
-            if (grant.granted) {
-              finish(waiter, grant.slot);
-              continue;
-            }
-            sleepMs = Math.min(sleepMs, grant.waitMs);
-            if (grant.blocks === "all") {
-              budgetFull = true;
-              break;
-            }
-            if (grant.blocks === "free") {
-              freeFull = true;
-              continue;
-            }
-            if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
-          }
-          // Replies first: while one waits for the whole budget, no digest takes a slot.
-          if (budgetFull) break;
-        }
+        const sleepMs = await serveRound(windows, [replies, digests], finish);
         if (replies.length + digests.length === 0 || sleepMs === Infinity || arrived) continue;
         wake = new AbortController();
         await clock.sleep(Math.max(1, sleepMs), wake.signal);
