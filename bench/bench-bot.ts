@@ -37,6 +37,14 @@ export function benchBot(
   const deliveryApi = new Api(BENCH_TOKEN, client);
   const notices = createNoticesApi(BENCH_TOKEN, reportingClient, { budget: deps.limiter, logger });
   const sender = () =>
-    createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, limiter: deps.limiter, logger });
+    createDigestSender({
+      api: deliveryApi,
+      notices,
+      store,
+      renderer: () => deps.edition().digests,
+      capabilities: deps.capabilities,
+      limiter: deps.limiter,
+      logger,
+    });
   return { bot, deps, sender, deliveryApi };
 }

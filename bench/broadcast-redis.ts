@@ -61,6 +61,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
         notices: createNoticesApi(BENCH_TOKEN, reportingClient, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
+        capabilities: deps.capabilities,
         limiter: sendBudget,
         logger,
         now: () => DUE_CLOCK,

@@ -6,6 +6,7 @@ import { createContentLibrary } from "../src/content/library.js";
 import { createNoticesApi } from "../src/digest/notices.js";
 import { createDigestQueue, DIGEST_JOBS_AT_ONCE, jobIdOf, owedDigests, type DigestQueue } from "../src/digest/queue.js";
 import { localSendBudget, type Clock, type SendBudget } from "../src/telegram/send-budget.js";
+import { createApiCapabilities } from "../src/telegram/capabilities.js";
 import { tick } from "../src/digest/tick.js";
 import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger, type Logger } from "../src/logger.js";
@@ -67,6 +68,7 @@ async function buildRig(options: RigOptions = {}): Promise<Rig> {
     notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
     store: options.storeFor ? options.storeFor(store) : store,
     renderer: () => options.renderer ?? renderer,
+    capabilities: createApiCapabilities({ logger }),
     limiter,
     logger,
     now: () => DUE,
@@ -187,6 +189,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
       notices: createNoticesApi(TEST_TOKEN, { apiRoot: fake.apiRoot }, { budget: limiter, logger }),
       store,
       renderer: () => renderer,
+      capabilities: createApiCapabilities({ logger }),
       limiter,
       logger,
       now: () => DUE,
@@ -211,6 +214,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
         return mark;
       },
       render: (...args) => live.render(...args),
+      renderRich: (...args) => live.renderRich(...args),
       topicStopped: (...args) => live.topicStopped(...args),
     };
     const { fake, store, queue } = await rig({ renderer: current });

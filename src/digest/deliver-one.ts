@@ -4,6 +4,9 @@ import type { DigestOutcome } from "../metrics/index.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, StopReason, Store } from "../store/types.js";
+import { isRightToLeft } from "../shared/script.js";
+import type { Script } from "../shared/locale.js";
+import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import type { SendBudget } from "../telegram/send-budget.js";
 import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
@@ -56,6 +59,8 @@ export type DeliveryOptions = {
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
+  /** The bot's own (createBot's): what a refusal taught about rich messages holds for replies and digests alike. */
+  capabilities: ApiCapabilities;
   /** The bot's send budget (shared by every instance in Redis mode): digests take what replies leave. */
   limiter: SendBudget;
   logger: Logger;
@@ -73,6 +78,8 @@ export const STOPPED_BEFORE_SENDING = "stopped before sending";
 
 /** Where a digest goes within its chat, and how: a forum topic (none: the chat itself), without sound. */
 export type DigestPlace = { threadId?: number | null; silent?: boolean };
+/** A digest in both its forms: one rich message, and the HTML message for a server without rich messages. */
+export type DigestMessage = { rich: Rendered; html: Rendered };
 
 /** A digest as a message: the one way both delivery paths (and /digest) send it. */
 export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadId = null, silent = false }: DigestPlace = {}) {
@@ -83,6 +90,41 @@ export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadI
     ...(threadId === null ? {} : { message_thread_id: threadId }),
     ...(silent ? { disable_notification: true } : {}),
   });
+}
+
+/** A rich digest as a message: the same chat, topic, sound and keyboard as sendDigest; right to left in the Arabic script. */
+export function sendRichDigest(
+  api: Api,
+  chatId: number,
+  digest: Rendered,
+  { threadId = null, silent = false, script = "cyrl" }: DigestPlace & { script?: Script } = {},
+) {
+  // The text is prose from the content files and locales: nothing in it is meant as a link, a command or a tag.
+  const message = { html: digest.text, skip_entity_detection: true, ...(isRightToLeft(script) ? { is_rtl: true } : {}) };
+  return api.sendRichMessage(chatId, message, {
+    reply_markup: digest.keyboard,
+    ...(threadId === null ? {} : { message_thread_id: threadId }),
+    ...(silent ? { disable_notification: true } : {}),
+  });
+}
+
+/**
+ * A digest as its chat gets it, by the one rule for newer parts of the Bot API (telegram/capabilities.ts): the rich
+ * message where the server has rich messages; where it refuses them as missing, the HTML digest at once, on the same
+ * delivery (nothing lost, no attempt counted), and for the next hour without asking. Any other refusal is thrown.
+ */
+export function sendDigestMessage(
+  api: Api,
+  capabilities: ApiCapabilities,
+  chatId: number,
+  digest: DigestMessage,
+  place: DigestPlace & { script?: Script } = {},
+) {
+  return capabilities.attempt<{ message_id: number }>(
+    "rich_messages",
+    () => sendRichDigest(api, chatId, digest.rich, place),
+    () => sendDigest(api, chatId, digest.html, place),
+  );
 }
 
 /**
@@ -100,9 +142,12 @@ export function digestOfDelivery(api: Api) {
         throw error;
       },
     ));
-  return async (digests: DigestRenderer, delivery: Delivery): Promise<Rendered | undefined> => {
+  return async (digests: DigestRenderer, delivery: Delivery): Promise<DigestMessage | undefined> => {
     const channelOf = delivery.chatKind === "channel" ? { botUsername: await botUsername() } : undefined;
-    return digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf);
+    const args = [delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf] as const;
+    const rich = digests.renderRich(...args);
+    const html = digests.render(...args);
+    return rich && html ? { rich, html } : undefined;
   };
 }
 
@@ -189,7 +234,7 @@ type InFlight = { delivery: Delivery; chatId: number; moved: boolean; floods: nu
  * stop: a delivery still waiting for its slot goes back to the queue, and a notice still waiting is given up.
  */
 export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { store: DeliveryStore; signal: AbortSignal }) {
-  const { api, store, renderer, limiter, logger, signal } = options;
+  const { api, store, renderer, limiter, logger, signal, capabilities } = options;
   const finished: DigestFinished = options.onFinished ?? (() => undefined);
   const digestOf = digestOfDelivery(api);
   // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
@@ -210,7 +255,7 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
       if (!slot) return { kind: "requeue", afterMs: 0, reason: STOPPED_BEFORE_SENDING };
       let messageId: number;
       try {
-        messageId = (await sendDigest(api, inFlight.chatId, digest, delivery).finally(() => slot.sent())).message_id;
+        messageId = (await sendDigestMessage(api, capabilities, inFlight.chatId, digest, delivery).finally(() => slot.sent())).message_id;
       } catch (error) {
         const outcome = await refused(inFlight, error);
         if (outcome === "send again") continue;
