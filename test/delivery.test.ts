@@ -9,6 +9,7 @@ import { tick } from "../src/digest/tick.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
+import { digestMessages, digestSends, shownText } from "./support/digests.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 
 const content = bundledContent();
@@ -73,9 +74,9 @@ async function subscribe(
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
-const digestsTo = (harness: Harness, chatId: number) =>
-  harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId && String(call.payload.text).includes("🗞 Дайджест"));
-const deliveredTo = (harness: Harness, chatId: number) => harness.fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
+const digestsTo = (harness: Harness, chatId: number) => digestSends(harness.fake, chatId);
+/** What each digest a chat holds shows (a rich digest's HTML). */
+const deliveredTo = (harness: Harness, chatId: number) => digestMessages(harness.fake, chatId).map((message) => ({ text: shownText(message) }));
 
 /** The China briefing with sectors updated after the first digests went out (sector id → its updatedAt). */
 function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibrary {
@@ -263,7 +264,7 @@ describe("instant digests", () => {
     const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
     await tick({ store: harness.store, now: now(), contentMark: () => energy.contentMark });
-    harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    harness.fake.failNext("sendRichMessage", { error_code: 500, description: "Internal Server Error" });
     expect(await senderFor(harness, { renderer: () => energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
     const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
@@ -288,7 +289,7 @@ describe("delivery against the fake Bot API", () => {
     const departures: number[] = [];
     const api = deliveryApi(harness);
     api.config.use((previous, method, payload, signal) => {
-      if (method === "sendMessage") departures.push(Date.now());
+      if (method === "sendRichMessage") departures.push(Date.now());
       return previous(method, payload, signal);
     });
     const chats = range(2001, 25);
@@ -318,7 +319,7 @@ describe("delivery against the fake Bot API", () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
     await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
-    harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+    harness.fake.failNext("sendRichMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
   });
@@ -333,7 +334,7 @@ describe("delivery against the fake Bot API", () => {
     let hung: (() => void) | undefined;
     let fifthArrived: () => void = () => undefined;
     const fifth = new Promise<void>((resolve) => (fifthArrived = resolve));
-    first.fake.override("sendMessage", () => {
+    first.fake.override("sendRichMessage", () => {
       if (++answered !== 5) return undefined;
       fifthArrived();
       return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
@@ -346,7 +347,7 @@ describe("delivery against the fake Bot API", () => {
     await first.store.close();
     hung?.();
     await run;
-    first.fake.override("sendMessage", () => undefined);
+    first.fake.override("sendRichMessage", () => undefined);
     const beforeRestart = chats.filter((chatId) => deliveredTo(first, chatId).length === 1);
     expect(beforeRestart).toHaveLength(4);
 
