@@ -76,7 +76,8 @@ async function subscribe(
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
 const digestsTo = (harness: Harness, chatId: number) => digestSends(harness.fake, chatId);
 /** What each digest a chat holds shows (a rich digest's HTML). */
-const deliveredTo = (harness: Harness, chatId: number) => digestMessages(harness.fake, chatId).map((message) => ({ text: shownText(message) }));
+const deliveredTo = (harness: Harness, chatId: number) =>
+  digestMessages(harness.fake, chatId).map((message) => ({ text: shownText(message) }));
 
 /** The China briefing with sectors updated after the first digests went out (sector id → its updatedAt). */
 function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibrary {
@@ -224,13 +225,13 @@ describe("instant digests", () => {
     renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     expect(await tickAndSend()).toEqual({ queued: 2, sent: 2, empty: 0 });
-    const both = deliveredTo(harness, 701)[1]!.text!;
+    const both = deliveredTo(harness, 701)[1]!.text;
     expect(both).toContain("Новое с прошлого дайджеста");
     expect(both).toContain(ENERGY);
     expect(both).toContain(AGRO);
     expect(both).not.toContain("Обзор");
     // Chat 702 follows agro only.
-    const agroOnly = deliveredTo(harness, 702)[1]!.text!;
+    const agroOnly = deliveredTo(harness, 702)[1]!.text;
     expect(agroOnly).toContain(AGRO);
     expect(agroOnly).not.toContain(ENERGY);
     expect(await harness.store.getSubscription(701)).toMatchObject({ contentMark: "2025-09-07", lastPeriod: "i2025-09-07" });
@@ -242,7 +243,7 @@ describe("instant digests", () => {
       harness.deps.translators,
     );
     expect(await tickAndSend()).toEqual({ queued: 2, sent: 1, empty: 1 });
-    const third = deliveredTo(harness, 701)[2]!.text!;
+    const third = deliveredTo(harness, 701)[2]!.text;
     expect(third).toContain(TRANSPORT);
     expect(third).not.toContain(ENERGY);
     expect(third).not.toContain(AGRO);
@@ -275,7 +276,7 @@ describe("instant digests", () => {
     expect(await harness.store.claimDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
 
     expect(deliveredTo(harness, 711)).toHaveLength(2);
-    const later = deliveredTo(harness, 711)[1]!.text!;
+    const later = deliveredTo(harness, 711)[1]!.text;
     expect(later).toContain(ENERGY);
     expect(later).toContain(AGRO);
   });

@@ -79,7 +79,7 @@ export const STOPPED_BEFORE_SENDING = "stopped before sending";
 /** Where a digest goes within its chat, and how: a forum topic (none: the chat itself), without sound. */
 export type DigestPlace = { threadId?: number | null; silent?: boolean };
 /** A digest in both its forms: one rich message, and the HTML message for a server without rich messages. */
-export type DigestMessage = { rich: Rendered; html: Rendered };
+export type DigestMessage = { rich: Rendered; html: () => Rendered };
 
 /** A digest as a message: the one way both delivery paths (and /digest) send it. */
 export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadId = null, silent = false }: DigestPlace = {}) {
@@ -123,7 +123,7 @@ export function sendDigestMessage(
   return capabilities.attempt<{ message_id: number }>(
     "rich_messages",
     () => sendRichDigest(api, chatId, digest.rich, place),
-    () => sendDigest(api, chatId, digest.html, place),
+    () => sendDigest(api, chatId, digest.html(), place),
   );
 }
 
@@ -146,8 +146,8 @@ export function digestOfDelivery(api: Api) {
     const channelOf = delivery.chatKind === "channel" ? { botUsername: await botUsername() } : undefined;
     const args = [delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf] as const;
     const rich = digests.renderRich(...args);
-    const html = digests.render(...args);
-    return rich && html ? { rich, html } : undefined;
+    // Both forms cover the same entries: where there is a rich digest there is an HTML one, rendered only if needed.
+    return rich && { rich, html: () => digests.render(...args)! };
   };
 }
 

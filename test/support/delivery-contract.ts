@@ -101,13 +101,14 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
       await deliverDue();
       const [digest] = fake.callsTo(DIGEST).filter((call) => call.payload.chat_id === 901);
       expect(digest).toBeDefined();
-      expect(digest!.payload.rich_message).toMatchObject({ skip_entity_detection: true });
-      expect(digest!.payload.rich_message.is_rtl).toBeUndefined();
+      const payload = digest!.payload as { rich_message: { is_rtl?: boolean }; reply_markup: { inline_keyboard: unknown[][] } };
+      expect(payload.rich_message).toMatchObject({ skip_entity_detection: true });
+      expect(payload.rich_message.is_rtl).toBeUndefined();
       const html = sentText(digest!);
       expect(html).toMatch(/^<h2>🗞 Дайджест · /);
       expect(html).toContain("<table");
       expect(html).toMatch(/<footer>Источник: BAQ\.KZ/);
-      expect(digest!.payload.reply_markup.inline_keyboard.flat().length).toBeGreaterThan(1);
+      expect(payload.reply_markup.inline_keyboard.flat().length).toBeGreaterThan(1);
       expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 901)).toHaveLength(0);
       expect(await deliveries(store)).toMatchObject({ sent: 1, failed: 0 });
     });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a call's payload is the JSON the bot sent. */
 import type { Call, FakeTelegram } from "./fake-telegram.js";
 
 /**
@@ -13,8 +12,8 @@ export const shownText = (message: { text?: string | undefined; rich_html?: stri
 
 /** What a sending call carried: its text, or its rich message's HTML. */
 export function sentText(call: Call): string {
-  const rich = call.payload.rich_message as any;
-  const parsed = typeof rich === "string" ? JSON.parse(rich) : rich;
+  const rich = call.payload.rich_message as string | { html?: string } | undefined;
+  const parsed = typeof rich === "string" ? (JSON.parse(rich) as { html?: string }) : rich;
   return String(call.payload.text ?? parsed?.html ?? "");
 }
 
