@@ -9,7 +9,8 @@ import { tick } from "../src/digest/tick.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
-import { digestMessages, digestSends, shownText } from "./support/digests.js";
+import { digestMessages, digestSends } from "./support/digests.js";
+import { shownText } from "./support/keyboard.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 
 const content = bundledContent();

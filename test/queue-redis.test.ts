@@ -15,7 +15,8 @@ import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
-import { digestMessages, digestSends, shownText } from "./support/digests.js";
+import { digestMessages, digestSends } from "./support/digests.js";
+import { shownText } from "./support/keyboard.js";
 import { TEST_TOKEN } from "./support/harness.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 

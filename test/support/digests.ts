@@ -1,14 +1,11 @@
 import type { Call, FakeTelegram } from "./fake-telegram.js";
+import { shownText } from "./keyboard.js";
 
 /**
  * Digests as the fake Bot API received them, whichever form they took: one rich message (sendRichMessage, a current
  * server) or the HTML digest (sendMessage, a server without rich messages). Every digest starts with "🗞 Дайджест".
  */
 export const DIGEST_MARK = "🗞 Дайджест";
-
-/** What a stored message shows: an HTML message's text, or a rich message's HTML. */
-export const shownText = (message: { text?: string | undefined; rich_html?: string | undefined }): string =>
-  message.text ?? message.rich_html ?? "";
 
 /** What a sending call carried: its text, or its rich message's HTML. */
 export function sentText(call: Call): string {
