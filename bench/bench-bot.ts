@@ -37,6 +37,14 @@ export function benchBot(
   const deliveryApi = new Api(BENCH_TOKEN, client);
   const notices = createNoticesApi(BENCH_TOKEN, reportingClient, { budget: deps.sendBudget, logger });
   const sender = () =>
-    createDigestSender({ api: deliveryApi, notices, store, renderer: () => deps.edition().digests, sendBudget: deps.sendBudget, logger });
+    createDigestSender({
+      api: deliveryApi,
+      notices,
+      store,
+      renderer: () => deps.edition().digests,
+      capabilities: deps.capabilities,
+      sendBudget: deps.sendBudget,
+      logger,
+    });
   return { bot, deps, sender, deliveryApi };
 }

@@ -61,7 +61,8 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
         notices: createNoticesApi(BENCH_TOKEN, reportingClient, { budget: sendBudget, logger }),
         store,
         renderer: () => deps.edition().digests,
-        sendBudget,
+        capabilities: deps.capabilities,
+        sendBudget: sendBudget,
         logger,
         now: () => DUE_CLOCK,
       });

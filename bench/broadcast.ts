@@ -33,20 +33,19 @@ export async function seedSubscribers(store: Store, count: number): Promise<numb
   return chatIds;
 }
 
+/** Sends and edits, which Telegram counts; a digest is one rich message (sendRichMessage). */
+const SENDS = /^(send(Rich)?Message|editMessage[A-Z]\w*)$/;
+
 /** Calls Telegram counts (sends and edits) that reached the fake in [from, to] for chats outside `excluded`. */
 function countedCallsBetween(fake: FakeTelegram, excluded: ReadonlySet<number>, from: number, to: number): number {
   return fake.calls.filter(
-    (call) =>
-      (call.method === "sendMessage" || call.method.startsWith("editMessage")) &&
-      call.at >= from &&
-      call.at <= to &&
-      !excluded.has(Number(call.payload.chat_id)),
+    (call) => SENDS.test(call.method) && call.at >= from && call.at <= to && !excluded.has(Number(call.payload.chat_id)),
   ).length;
 }
 
 function paceFromFirstDigest(fake: FakeTelegram, chatIds: number[], sent: number, rate: number, finishedAt: number): number {
   const subscribers = new Set(chatIds);
-  const first = fake.calls.find((call) => call.method === "sendMessage" && subscribers.has(Number(call.payload.chat_id)));
+  const first = fake.calls.find((call) => SENDS.test(call.method) && subscribers.has(Number(call.payload.chat_id)));
   return first ? round(sent / (rate * ((finishedAt - first.at) / 1000)), 3) : Number.NaN;
 }
 

@@ -11,6 +11,11 @@ export { BOT_INFO as BENCH_BOT_INFO, TEST_TOKEN as BENCH_TOKEN } from "../test/s
 const RESULTS: Record<string, string> = {
   getMe: JSON.stringify({ ok: true, result: BOT_INFO }),
   sendMessage: JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } }),
+  // A digest is one rich message; the answer carries a message id like any sent message.
+  sendRichMessage: JSON.stringify({
+    ok: true,
+    result: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, rich_message: { blocks: [] } },
+  }),
   editMessageText: JSON.stringify({ ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: "private" }, text: "" } }),
   getChatMember: JSON.stringify({ ok: true, result: { status: "administrator", user: { id: 1, is_bot: false, first_name: "U" } } }),
 };

@@ -13,6 +13,7 @@ import { READERS_SHARE } from "./readers.js";
 import { round } from "./stats.js";
 import { benchMemory } from "./memory.js";
 import { benchMetricsCost } from "./metrics-cost.js";
+import { benchRichBriefing } from "./rich.js";
 import { benchTaps } from "./taps.js";
 import { benchInlineSearch, benchUpdateHandling } from "./update-handling.js";
 
@@ -29,6 +30,7 @@ const SIZES = {
     updates: 20_000,
     metricsPairs: 15,
     inline: 2_000,
+    richRenders: 2_000,
     rate: 30,
     subscribers: 10_000,
     memory: [10_000, 100_000],
@@ -39,13 +41,24 @@ const SIZES = {
     updates: 20_000,
     metricsPairs: 11,
     inline: 2_000,
+    richRenders: 2_000,
     rate: 300,
     subscribers: 3_000,
     memory: [10_000, 100_000],
     visits: 50,
     reloads: 5,
   },
-  smoke: { updates: 300, metricsPairs: 1, inline: 50, rate: 300, subscribers: 60, memory: [200, 1_000], visits: 3, reloads: 2 },
+  smoke: {
+    updates: 300,
+    metricsPairs: 1,
+    inline: 50,
+    richRenders: 40,
+    rate: 300,
+    subscribers: 60,
+    memory: [200, 1_000],
+    visits: 3,
+    reloads: 2,
+  },
 }[mode];
 const rate = option("--rate") ?? SIZES.rate;
 const subscribers = option("--subscribers") ?? SIZES.subscribers;
@@ -102,6 +115,16 @@ row(
   `${inline.p50Ms} / ${inline.p99Ms}`,
   `p99 < 5 ${met(inline.p99Ms < 5)}`,
   `${inline.queries} queries: kk, ru, look-alikes, inflections, Latin, ASCII, wrong layout, junk, empty; Latin readers`,
+);
+
+process.stderr.write("2b/5 the whole briefing as one rich message…\n");
+const rich = benchRichBriefing(SIZES.richRenders);
+row(
+  "2b rich",
+  "p50 / p99 ms",
+  `${rich.p50Ms} / ${rich.p99Ms}`,
+  `p99 < 2 ${met(rich.p99Ms < 2)}`,
+  `${rich.renders} renders of the whole briefing (document → rich HTML → the reader's script), kk / kk-Latin / kk-Arabic / ru in turn, up to ${rich.maxChars} characters`,
 );
 
 process.stderr.write(`3/5 broadcast (${subscribers} subscribers at ${rate} msg/s)…\n`);

@@ -318,3 +318,6 @@ rich-source-footer = Дереккөз: { $name }, { $date }; түпнұсқа т
    *[other] орыс тілі
 }
 rich-unavailable = Брифингті бір хабарламамен көрсету мұнда қолжетімсіз: оны бөлімдер бойынша оқыңыз.
+## Rich digests: one message per digest, a list of what is new (the HTML digest answers without rich messages).
+digest-rich-in-brief = Сапар туралы қысқаша
+digest-rich-whats-new = Алдыңғы дайджесттен бергі жаңалықтар

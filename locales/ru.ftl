@@ -315,3 +315,6 @@ rich-source-footer = Источник: { $name }, { $date }; язык ориги
    *[other] русский
 }
 rich-unavailable = Весь брифинг одним сообщением здесь недоступен: читайте его по разделам.
+## Rich digests: one message per digest, a list of what is new (the HTML digest answers without rich messages).
+digest-rich-in-brief = Коротко о визите
+digest-rich-whats-new = Новое с прошлого дайджеста

@@ -8,6 +8,7 @@ import { CHANNEL_REQUEST_ID } from "../src/render/channel.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
 import { channelMembers, unknownChannel, type ChannelMember } from "./support/channels.js";
 import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
+import { sentText } from "./support/digests.js";
 import {
   callbackUpdate,
   channelChat,
@@ -49,7 +50,7 @@ const memberChecks = (harness: Harness) => harness.fake.callsTo("getChatMember")
 async function oweDigestTheChannelRefuses(harness: Harness) {
   await tick({ store: harness.store, now: clock, contentMark: () => harness.deps.edition().digests.contentMark });
   harness.fake.failNext(
-    "sendMessage",
+    "sendRichMessage",
     { error_code: 403, description: "Forbidden: bot is not a member of the channel chat" },
     { when: (payload: Record<string, any>) => payload.chat_id === CHANNEL.id },
   );
@@ -358,8 +359,10 @@ describe("channels: digests, posts and losing the channel", () => {
     await tick({ store: harness.store, now: clock, contentMark: () => harness.deps.edition().digests.contentMark });
     const sender = harness.digestSender();
     expect(await sender.drain()).toMatchObject({ sent: 1 });
-    const digest = sentTo(harness, CHANNEL.id).at(-1)!.payload;
-    expect(digest.text).toContain("🗞");
+    // A digest is one rich message.
+    const sent = harness.fake.callsTo("sendRichMessage").filter((call) => call.payload.chat_id === CHANNEL.id);
+    const digest = sent.at(-1)!.payload;
+    expect(sentText(sent.at(-1)!)).toContain("🗞");
     // A channel's digest comes without sound unless its admin switched the sound on.
     expect(digest.disable_notification).toBe(true);
     const buttons = (digest.reply_markup.inline_keyboard as InlineKeyboardButton[][]).flat();

@@ -9,6 +9,8 @@ import { tick } from "../src/digest/tick.js";
 import { createDigestRenderer } from "../src/render/digest.js";
 import type { Store } from "../src/store/types.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
+import { digestMessages, digestSends } from "./support/digests.js";
+import { shownText } from "./support/keyboard.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
 
 const content = bundledContent();
@@ -73,9 +75,10 @@ async function subscribe(
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
-const digestsTo = (harness: Harness, chatId: number) =>
-  harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId && String(call.payload.text).includes("🗞 Дайджест"));
-const deliveredTo = (harness: Harness, chatId: number) => harness.fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
+const digestsTo = (harness: Harness, chatId: number) => digestSends(harness.fake, chatId);
+/** What each digest a chat holds shows (a rich digest's HTML). */
+const deliveredTo = (harness: Harness, chatId: number) =>
+  digestMessages(harness.fake, chatId).map((message) => ({ text: shownText(message) }));
 
 /** The China briefing with sectors updated after the first digests went out (sector id → its updatedAt). */
 function libraryWithUpdatedSectors(updates: Record<string, string>): ContentLibrary {
@@ -223,13 +226,13 @@ describe("instant digests", () => {
     renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     renderer = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     expect(await tickAndSend()).toEqual({ queued: 2, sent: 2, empty: 0 });
-    const both = deliveredTo(harness, 701)[1]!.text!;
+    const both = deliveredTo(harness, 701)[1]!.text;
     expect(both).toContain("Новое с прошлого дайджеста");
     expect(both).toContain(ENERGY);
     expect(both).toContain(AGRO);
     expect(both).not.toContain("Обзор");
     // Chat 702 follows agro only.
-    const agroOnly = deliveredTo(harness, 702)[1]!.text!;
+    const agroOnly = deliveredTo(harness, 702)[1]!.text;
     expect(agroOnly).toContain(AGRO);
     expect(agroOnly).not.toContain(ENERGY);
     expect(await harness.store.getSubscription(701)).toMatchObject({ contentMark: "2025-09-07", lastPeriod: "i2025-09-07" });
@@ -241,7 +244,7 @@ describe("instant digests", () => {
       harness.deps.translators,
     );
     expect(await tickAndSend()).toEqual({ queued: 2, sent: 1, empty: 1 });
-    const third = deliveredTo(harness, 701)[2]!.text!;
+    const third = deliveredTo(harness, 701)[2]!.text;
     expect(third).toContain(TRANSPORT);
     expect(third).not.toContain(ENERGY);
     expect(third).not.toContain(AGRO);
@@ -263,7 +266,7 @@ describe("instant digests", () => {
     const energy = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
     await tick({ store: harness.store, now: now(), contentMark: () => energy.contentMark });
-    harness.fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+    harness.fake.failNext("sendRichMessage", { error_code: 500, description: "Internal Server Error" });
     expect(await senderFor(harness, { renderer: () => energy, backoffMs: () => 60_000 }).drain()).toMatchObject({ sent: 0, retried: 1 });
     const both = createDigestRenderer(libraryWithUpdatedSectors({ energy: "2025-09-06", agro: "2025-09-07" }), harness.deps.translators);
     clock = new Date(clock.getTime() + 60_000);
@@ -274,7 +277,7 @@ describe("instant digests", () => {
     expect(await harness.store.claimDeliveries(new Date(Date.now() + 3_600_000), 10)).toEqual([]);
 
     expect(deliveredTo(harness, 711)).toHaveLength(2);
-    const later = deliveredTo(harness, 711)[1]!.text!;
+    const later = deliveredTo(harness, 711)[1]!.text;
     expect(later).toContain(ENERGY);
     expect(later).toContain(AGRO);
   });
@@ -288,7 +291,7 @@ describe("delivery against the fake Bot API", () => {
     const departures: number[] = [];
     const api = deliveryApi(harness);
     api.config.use((previous, method, payload, signal) => {
-      if (method === "sendMessage") departures.push(Date.now());
+      if (method === "sendRichMessage") departures.push(Date.now());
       return previous(method, payload, signal);
     });
     const chats = range(2001, 25);
@@ -318,7 +321,7 @@ describe("delivery against the fake Bot API", () => {
     const harness = await setUp();
     await subscribe(harness.store, [-3003]);
     await tick({ store: harness.store, now: now(), contentMark: () => harness.deps.edition().digests.contentMark });
-    harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+    harness.fake.failNext("sendRichMessage", { error_code: 400, description: "Bad Request: chat not found" });
     expect(await senderFor(harness).drain()).toMatchObject({ dropped: 1 });
     expect(await harness.store.getSubscription(-3003)).toMatchObject({ status: "stopped", stopReason: "chat_not_found" });
   });
@@ -333,7 +336,7 @@ describe("delivery against the fake Bot API", () => {
     let hung: (() => void) | undefined;
     let fifthArrived: () => void = () => undefined;
     const fifth = new Promise<void>((resolve) => (fifthArrived = resolve));
-    first.fake.override("sendMessage", () => {
+    first.fake.override("sendRichMessage", () => {
       if (++answered !== 5) return undefined;
       fifthArrived();
       return new Promise<never>((_, reject) => (hung = () => reject(new Error("process died"))));
@@ -346,7 +349,7 @@ describe("delivery against the fake Bot API", () => {
     await first.store.close();
     hung?.();
     await run;
-    first.fake.override("sendMessage", () => undefined);
+    first.fake.override("sendRichMessage", () => undefined);
     const beforeRestart = chats.filter((chatId) => deliveredTo(first, chatId).length === 1);
     expect(beforeRestart).toHaveLength(4);
 

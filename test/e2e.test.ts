@@ -17,6 +17,7 @@ import { freePort } from "./support/net.js";
 import { NO_REDIS_MESSAGE, redisForTests } from "./support/redis-server.js";
 import { openRedisStore } from "../src/store/redis.js";
 import { Redis } from "ioredis";
+import { digestSends, sentText } from "./support/digests.js";
 
 const content = bundledContent();
 
@@ -169,17 +170,16 @@ describe("npm start (end to end)", () => {
     fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
     const confirmation = await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === user.id, 15_000);
     expect(confirmation.payload.text).toContain("Жазылым рәсімделді");
+    // A digest is one rich message.
     const digest = await fake.waitFor(
-      (call) => call.method === "sendMessage" && call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"),
+      (call) => call.method === "sendRichMessage" && call.payload.chat_id === user.id && sentText(call).includes("🗞 Дайджест"),
       15_000,
     );
-    expect(digest.payload.text).toContain("Қытай");
-    expect(digest.payload.text).toContain("27");
+    expect(sentText(digest)).toContain("Қытай");
+    expect(sentText(digest)).toContain("27");
     // One digest per period, however many ticks pass.
     await new Promise((resolveWait) => setTimeout(resolveWait, 2500));
-    const digests = fake
-      .callsTo("sendMessage")
-      .filter((call) => call.payload.chat_id === user.id && String(call.payload.text).includes("🗞 Дайджест"));
+    const digests = digestSends(fake, user.id);
     expect(digests).toHaveLength(1);
   });
 
@@ -188,7 +188,7 @@ describe("npm start (end to end)", () => {
     for (const [name, labels] of [
       ["bot_digests_owed_total", {}],
       ["bot_digests_total", { outcome: "sent" }],
-      ["bot_telegram_api_calls_total", { method: "sendMessage", result: "ok" }],
+      ["bot_telegram_api_calls_total", { method: "sendRichMessage", result: "ok" }],
       ["bot_updates_total", { type: "message", outcome: "ok" }],
     ] as const) {
       expect({ name, moved: sample(after, name, labels) > sample(before, name, labels) }).toEqual({ name, moved: true });
@@ -236,8 +236,8 @@ describe("npm start (end to end)", () => {
     expect(cardText(answer.payload.results[0])).toContain("Kelısım");
 
     fake.pushUpdate(messageUpdate(user, "/subscribe daily 00:00"));
-    const digest = await fake.waitFor((call) => fromUser("sendMessage")(call) && String(call.payload.text).includes("🗞 Daidjest"), 15_000);
-    expect(digest.payload.text).toContain("Qytai");
+    const digest = await fake.waitFor((call) => fromUser("sendRichMessage")(call) && sentText(call).includes("🗞 Daidjest"), 15_000);
+    expect(sentText(digest)).toContain("Qytai");
   });
 
   it("sets up a channel from a private chat through the picker, and the channel receives its digest with link buttons", async () => {
@@ -280,7 +280,7 @@ describe("npm start (end to end)", () => {
     fake.pushUpdate(messageUpdate(user, "00:00"));
 
     const digest = await fake.waitFor(
-      (call) => call.method === "sendMessage" && call.payload.chat_id === channelId && String(call.payload.text).includes("🗞"),
+      (call) => call.method === "sendRichMessage" && call.payload.chat_id === channelId && sentText(call).includes("🗞"),
       20_000,
     );
     const buttons = (digest.payload.reply_markup.inline_keyboard as { url?: string; callback_data?: string }[][]).flat();
@@ -382,15 +382,15 @@ describe("npm start with live content (end to end)", () => {
   let folder: string;
   let content: string;
 
-  /** The first sendMessage to `chatId` after `since` (an index into the recorded calls) that satisfies `matches`. */
+  /** The first message (HTML or rich) to `chatId` after `since` (an index into the recorded calls) that satisfies `matches`. */
   const nextMessage = (chatId: number, since: number, matches: (text: string) => boolean, timeoutMs: number) =>
     fake
       .waitFor(
         (call) =>
-          call.method === "sendMessage" &&
+          /^send(Rich)?Message$/.test(call.method) &&
           call.payload.chat_id === chatId &&
           fake.calls.indexOf(call) >= since &&
-          matches(String(call.payload.text)),
+          matches(sentText(call)),
         timeoutMs,
       )
       .catch((error: Error) => {
@@ -418,7 +418,7 @@ describe("npm start with live content (end to end)", () => {
     const confirmation = await nextMessage(user.id, 0, (text) => text.includes("Жазылым рәсімделді"), 15_000);
     expect(confirmation.payload.text).toContain("жаңа жарияланым");
     const first = await nextMessage(user.id, 0, (text) => text.includes("🗞 Дайджест"), 15_000);
-    expect(first.payload.text).toContain("🗞 Дайджест · Қытайға сапар, 2025");
+    expect(sentText(first)).toContain("🗞 Дайджест · Қытайға сапар, 2025");
 
     const since = fake.calls.length;
     const added = Date.now();
@@ -426,9 +426,9 @@ describe("npm start with live content (end to end)", () => {
     // The watcher settles in 300 ms and the tick runs every second: well within ten seconds.
     const digest = await nextMessage(user.id, since, (text) => text.includes("🗞 Дайджест"), 10_000);
     const seconds = (Date.now() - added) / 1000;
-    expect(digest.payload.text).toContain("🗞 Дайджест · Ойдан шығарылған сапар");
-    expect(digest.payload.text).toContain("ботты тексеруге арналған үлгі ғана");
-    expect(digest.payload.text).not.toContain("Қытайға сапар");
+    expect(sentText(digest)).toContain("🗞 Дайджест · Ойдан шығарылған сапар");
+    expect(sentText(digest)).toContain("ботты тексеруге арналған үлгі ғана");
+    expect(sentText(digest)).not.toContain("Қытайға сапар");
     expect(seconds).toBeLessThan(10);
     expect(await outputContains(bot, "content reloaded")).toBe(true);
   }, 60_000);
@@ -624,7 +624,7 @@ describe("two instances sharing one Redis (end to end)", () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
       for (const chatId of chats) expect(fake.messages(chatId)).toHaveLength(1);
-      const sent = fake.callsTo("sendMessage");
+      const sent = fake.callsTo("sendRichMessage");
       const seconds = (sent.at(-1)!.at - sent[0]!.at) / 1000;
       // Together no faster than the limit allows, and without hammering Telegram into refusals.
       expect(SUBSCRIBERS / seconds).toBeLessThanOrEqual(RATE * 1.05);

@@ -15,7 +15,7 @@ import { asPaidBroadcast, sendAsPaidBroadcasts } from "../src/telegram/paid-broa
 import { botTransformers } from "../src/telegram/transformers.js";
 import { startFakeTelegram } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
-import { lastMessageIn } from "./support/keyboard.js";
+import { lastMessageIn, shownText } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -91,6 +91,7 @@ async function subscribeChats(store: Store, chatIds: number[]) {
 const digestSender = (harness: Harness) => harness.digestSender();
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
+/** A digest is one rich message (its HTML is what it shows). */
 const isDigest = (text: string | undefined) => text?.includes("🗞 Дайджест") ?? false;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LIMITS: RateLimits = { perSecond: 100, perGroupPerMinute: 20, privateChatBurst: 3 };
@@ -106,7 +107,8 @@ describe("one send budget for replies and digests", () => {
     expect(await broadcast).toMatchObject({ sent: 300, failed: 0, retried: 0 });
 
     for (const reader of readers) expect(lastMessageIn(harness, reader.id).text).toContain(content.latest.title.ru);
-    for (const chatId of subscribers) expect(harness.fake.messages(chatId).filter((message) => isDigest(message.text))).toHaveLength(1);
+    for (const chatId of subscribers)
+      expect(harness.fake.messages(chatId).filter((message) => isDigest(shownText(message)))).toHaveLength(1);
     expect(failedUpdates()).toEqual([]);
     // Requests reach the fake with the machine's scheduling jitter: at most one may land in its previous second.
     expect(harness.fake.tooManyRequests()).toBeLessThanOrEqual(1);
@@ -256,7 +258,7 @@ describe("paid broadcasts (PAID_BROADCAST_RATE)", () => {
     expect(await broadcast).toMatchObject({ sent: 200, failed: 0 });
 
     const sends = harness.fake.callsTo("sendMessage");
-    const digests = sends.filter((call) => subscribers.includes(Number(call.payload.chat_id)));
+    const digests = harness.fake.callsTo("sendRichMessage").filter((call) => subscribers.includes(Number(call.payload.chat_id)));
     expect(digests.every((call) => call.payload.allow_paid_broadcast === true)).toBe(true);
     const replies = sends.filter((call) => readers.some((reader) => reader.id === call.payload.chat_id));
     expect(replies).toHaveLength(10);

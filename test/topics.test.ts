@@ -3,6 +3,7 @@ import { tick } from "../src/digest/tick.js";
 import type { Call } from "./support/fake-telegram.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
+import { DIGEST_MARK, sentText } from "./support/digests.js";
 import {
   callbackUpdate,
   forumChat,
@@ -34,14 +35,16 @@ const admin = privateUser({ language_code: "ru" });
 type Person = ReturnType<typeof privateUser>;
 const sayIn = (user: Person, text: string, threadId?: number) =>
   harness.send(messageUpdate(user, text, { chat: forum, ...(threadId === undefined ? {} : { threadId }) }));
-const sendsTo = (chatId: number) => harness.fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId);
-const isDigest = (call: Call) => String(call.payload.text).includes("🗞 Дайджест");
-const lastTextIn = (threadId: number | undefined) =>
-  String(
-    sendsTo(forum.id)
-      .filter((call) => call.payload.message_thread_id === threadId)
-      .at(-1)?.payload.text,
-  );
+/** Messages sent to a chat, HTML or rich (a digest is a rich message). */
+const sendsTo = (chatId: number) =>
+  harness.fake.calls.filter((call) => /^send(Rich)?Message$/.test(call.method) && call.payload.chat_id === chatId);
+const isDigest = (call: Call) => sentText(call).includes(DIGEST_MARK);
+const lastTextIn = (threadId: number | undefined) => {
+  const last = sendsTo(forum.id)
+    .filter((call) => call.payload.message_thread_id === threadId)
+    .at(-1);
+  return last ? sentText(last) : "";
+};
 
 /** One scheduler pass and one drain of the outbox, as main.ts runs them in SQLite mode. */
 async function deliverDue(): Promise<void> {
@@ -125,7 +128,7 @@ describe("forum topics", () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_B);
     harness.fake.failNext(
-      "sendMessage",
+      "sendRichMessage",
       { error_code: 400, description: "Bad Request: message thread not found" },
       { when: (payload) => payload.message_thread_id === TOPIC_A, times: 10 },
     );
@@ -153,7 +156,7 @@ describe("forum topics", () => {
 
   it("a closed topic stops its digest until it is reopened; closing and reopening it does the same", async () => {
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
-    harness.fake.failNext("sendMessage", { error_code: 400, description: "Bad Request: TOPIC_CLOSED" });
+    harness.fake.failNext("sendRichMessage", { error_code: 400, description: "Bad Request: TOPIC_CLOSED" });
     await deliverDue();
     expect(await harness.store.getSubscription(forum.id, TOPIC_A)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
     expect(lastTextIn(undefined)).toContain("возобновится сам");
@@ -186,7 +189,7 @@ describe("forum topics", () => {
   /** The next digest to `thread` is refused: the topic was closed. */
   const topicClosedNext = (thread: number) =>
     harness.fake.failNext(
-      "sendMessage",
+      "sendRichMessage",
       { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
       { when: (payload) => payload.message_thread_id === thread },
     );
@@ -275,7 +278,7 @@ describe("forum topics", () => {
     await sayIn(admin, "/subscribe daily 09:00");
     await sayIn(admin, "/subscribe daily 09:00", TOPIC_A);
     harness.fake.failNext(
-      "sendMessage",
+      "sendRichMessage",
       { error_code: 400, description: "Bad Request: TOPIC_CLOSED" },
       { when: (payload) => payload.message_thread_id === undefined },
     );

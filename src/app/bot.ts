@@ -19,7 +19,7 @@ export type BuiltBot = ReturnType<typeof createBot> & {
    * What a digest delivery takes from this bot: a new Api for digests, without the replies' transformers (the
    * delivery takes each slot of the send budget itself, with digest priority, and waits out a 429, so a repeated
    * message is counted like the first); the notices' Api on the bot's client (a chat that refuses a notice is acted
-   * on like one that refuses a reply); the current digest renderer. Budget and logger are the bot's unless given.
+   * on like one that refuses a reply); the current digest renderer; the bot's API capabilities (one lesson per process). Budget and logger are the bot's unless given.
    */
   deliveryParts(options?: { budget?: SendBudget; logger?: Logger }): DeliveryParts;
 };
@@ -38,6 +38,7 @@ export function buildBot(backend: Pick<Backend, "store" | "sendBudget">, options
       api: new Api(options.token, countedClient),
       notices: createNoticesApi(options.token, built.reportingClient, { budget, logger }),
       renderer: () => built.deps.edition().digests,
+      capabilities: built.deps.capabilities,
       logger,
     }),
   };

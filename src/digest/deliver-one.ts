@@ -4,6 +4,8 @@ import type { DigestOutcome } from "../metrics/index.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
 import type { Delivery, StopReason, Store } from "../store/types.js";
+import { isRightToLeft, type Script } from "../shared/locale.js";
+import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import type { SendBudget } from "../telegram/send-budget.js";
 import { classifySendError, type TopicGoneReason } from "../telegram/send-errors.js";
@@ -56,6 +58,8 @@ export type DeliveryOptions = {
   store: Store;
   /** The current digest renderer: content can change during a run, and each delivery renders with the current one. */
   renderer: () => DigestRenderer;
+  /** The bot's own (createBot's): what a refusal taught about rich messages holds for replies and digests alike. */
+  capabilities: ApiCapabilities;
   /** The bot's send budget (shared by every instance in Redis mode): digests take what replies leave. */
   sendBudget: SendBudget;
   logger: Logger;
@@ -73,6 +77,8 @@ export const STOPPED_BEFORE_SENDING = "stopped before sending";
 
 /** Where a digest goes within its chat, and how: a forum topic (none: the chat itself), without sound. */
 export type DigestPlace = { threadId?: number | null; silent?: boolean };
+/** A digest in both its forms: one rich message, and the HTML message for a server without rich messages. */
+export type DigestMessage = { rich: Rendered; html: () => Rendered };
 
 /** A digest as a message: the one way both delivery paths (and /digest) send it. */
 export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadId = null, silent = false }: DigestPlace = {}) {
@@ -83,6 +89,41 @@ export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadI
     ...(threadId === null ? {} : { message_thread_id: threadId }),
     ...(silent ? { disable_notification: true } : {}),
   });
+}
+
+/** A rich digest as a message: the same chat, topic, sound and keyboard as sendDigest; right to left in the Arabic script. */
+export function sendRichDigest(
+  api: Api,
+  chatId: number,
+  digest: Rendered,
+  { threadId = null, silent = false, script = "cyrl" }: DigestPlace & { script?: Script } = {},
+) {
+  // The text is prose from the content files and locales: nothing in it is meant as a link, a command or a tag.
+  const message = { html: digest.text, skip_entity_detection: true, ...(isRightToLeft(script) ? { is_rtl: true } : {}) };
+  return api.sendRichMessage(chatId, message, {
+    reply_markup: digest.keyboard,
+    ...(threadId === null ? {} : { message_thread_id: threadId }),
+    ...(silent ? { disable_notification: true } : {}),
+  });
+}
+
+/**
+ * A digest as its chat gets it, by the one rule for newer parts of the Bot API (telegram/capabilities.ts): the rich
+ * message where the server has rich messages; where it refuses them as missing, the HTML digest at once, on the same
+ * delivery (nothing lost, no attempt counted), and for the next hour without asking. Any other refusal is thrown.
+ */
+export function sendDigestMessage(
+  api: Api,
+  capabilities: ApiCapabilities,
+  chatId: number,
+  digest: DigestMessage,
+  place: DigestPlace & { script?: Script } = {},
+) {
+  return capabilities.attempt<{ message_id: number }>(
+    "rich_messages",
+    () => sendRichDigest(api, chatId, digest.rich, place),
+    () => sendDigest(api, chatId, digest.html(), place),
+  );
 }
 
 /**
@@ -100,9 +141,12 @@ export function digestOfDelivery(api: Api) {
         throw error;
       },
     ));
-  return async (digests: DigestRenderer, delivery: Delivery): Promise<Rendered | undefined> => {
+  return async (digests: DigestRenderer, delivery: Delivery): Promise<DigestMessage | undefined> => {
     const channelOf = delivery.chatKind === "channel" ? { botUsername: await botUsername() } : undefined;
-    return digests.render(delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf);
+    const args = [delivery.language, delivery.sectors, delivery.contentMark, delivery.script, channelOf] as const;
+    const rich = digests.renderRich(...args);
+    // Both forms cover the same entries: where there is a rich digest there is an HTML one, rendered only if needed.
+    return rich && { rich, html: () => digests.render(...args)! };
   };
 }
 
@@ -183,17 +227,73 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /** A delivery in progress: where it goes now (a migrated group moves it once) and the 429s it has waited out. */
 type InFlight = { delivery: Delivery; chatId: number; moved: boolean; floods: number };
 
+/** What acting on Telegram's answer to a digest needs: the run's store, budget, log, stop and tally, and the notices. */
+type Handling = Pick<DeliveryOptions, "notices" | "renderer" | "sendBudget" | "logger"> & {
+  store: DeliveryStore;
+  signal: AbortSignal;
+  finished: DigestFinished;
+};
+
+/** What Telegram's refusal of the digest means for it: send again, or how the delivery ends for now. */
+async function refused(handling: Handling, inFlight: InFlight, error: unknown): Promise<DeliveryOutcome | "send again"> {
+  const { sendBudget, store, logger, signal } = handling;
+  const failure = classifySendError(error);
+  const { chatId } = inFlight;
+  switch (failure.kind) {
+    case "flood":
+      // The budget closes for every sender (of every instance); this message then waits its turn again.
+      await sendBudget.closeFor(failure.retryAfter);
+      if (inFlight.floods++ < MAX_FLOOD_WAITS) return "send again";
+      // Told to wait again and again: back to the queue for later, and it does not count against the chat.
+      logger.warn({ chat_id: chatId, retry_after: failure.retryAfter }, "digest refused with 429 again and again: queued for later");
+      return { kind: "requeue", afterMs: failure.retryAfter * 1000, reason: messageOf(error) };
+    case "migrated":
+      // One move per delivery: a second "migrated" answer is a failure like any other.
+      if (inFlight.moved) break;
+      logger.info({ from: chatId, to: failure.toChatId }, "group became a supergroup: subscription moved");
+      await store.moveChat(chatId, failure.toChatId);
+      inFlight.chatId = failure.toChatId;
+      inFlight.moved = true;
+      return "send again";
+    case "gone":
+      logger.info({ chat_id: chatId, reason: failure.reason }, "chat is gone: subscription stopped");
+      return dropped(handling, inFlight, failure.reason, error);
+    case "topic gone": {
+      // Only this topic's subscription stops; the group and its other topics go on.
+      logger.info(
+        { chat_id: chatId, thread_id: inFlight.delivery.threadId, reason: failure.reason },
+        "forum topic is gone: its subscription stopped",
+      );
+      const outcome = await dropped(handling, inFlight, failure.reason, error);
+      // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
+      if (outcome.stoppedNow) await tellTopicStopped(handling, inFlight.delivery, chatId, failure.reason, signal);
+      return outcome;
+    }
+    case "other":
+      break;
+  }
+  return { kind: "failed attempt", chatId, error, reason: messageOf(error) };
+}
+
+/** A chat or topic gone: its subscription stopped (now, or already by whoever stopped it), counted and told. */
+async function dropped({ store, finished }: Handling, { delivery, chatId }: InFlight, reason: StopReason, error: unknown) {
+  const stoppedNow = await store.markDropped(delivery.id, reason, messageOf(error));
+  finished("dropped", { chatId, stoppedNow });
+  return { kind: "dropped", chatId, reason, error: messageOf(error), stoppedNow } as const;
+}
+
 /**
  * The one delivery of a claimed digest, for both paths: render, take a slot of the send budget (digest priority),
  * send, and act on Telegram's answer (src/telegram/send-errors.ts), with one set of log lines. `signal` is the run's
  * stop: a delivery still waiting for its slot goes back to the queue, and a notice still waiting is given up.
  */
 export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { store: DeliveryStore; signal: AbortSignal }) {
-  const { api, store, renderer, sendBudget, logger, signal } = options;
+  const { api, store, renderer, sendBudget, logger, signal, capabilities } = options;
   const finished: DigestFinished = options.onFinished ?? (() => undefined);
   const digestOf = digestOfDelivery(api);
   // Paid broadcasts (the Api sends them) count in the paid rate alone; any other digest in the free 30 a second.
   const digestSlots = digestSlotsOf(api);
+  const handling: Handling = { ...options, store, finished };
 
   async function deliverOne(delivery: Delivery): Promise<DeliveryOutcome> {
     const digests = renderer();
@@ -210,9 +310,9 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
       if (!slot) return { kind: "requeue", afterMs: 0, reason: STOPPED_BEFORE_SENDING };
       let messageId: number;
       try {
-        messageId = (await sendDigest(api, inFlight.chatId, digest, delivery).finally(() => slot.sent())).message_id;
+        messageId = (await sendDigestMessage(api, capabilities, inFlight.chatId, digest, delivery).finally(() => slot.sent())).message_id;
       } catch (error) {
-        const outcome = await refused(inFlight, error);
+        const outcome = await refused(handling, inFlight, error);
         if (outcome === "send again") continue;
         return outcome;
       }
@@ -221,52 +321,6 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
       finished("sent", { chatId: inFlight.chatId });
       return { kind: "sent", chatId: inFlight.chatId };
     }
-  }
-
-  /** What Telegram's refusal of the digest means for it: send again, or how the delivery ends for now. */
-  async function refused(inFlight: InFlight, error: unknown): Promise<DeliveryOutcome | "send again"> {
-    const failure = classifySendError(error);
-    const { chatId } = inFlight;
-    switch (failure.kind) {
-      case "flood":
-        // The budget closes for every sender (of every instance); this message then waits its turn again.
-        await sendBudget.closeFor(failure.retryAfter);
-        if (inFlight.floods++ < MAX_FLOOD_WAITS) return "send again";
-        // Told to wait again and again: back to the queue for later, and it does not count against the chat.
-        logger.warn({ chat_id: chatId, retry_after: failure.retryAfter }, "digest refused with 429 again and again: queued for later");
-        return { kind: "requeue", afterMs: failure.retryAfter * 1000, reason: messageOf(error) };
-      case "migrated":
-        // One move per delivery: a second "migrated" answer is a failure like any other.
-        if (inFlight.moved) break;
-        logger.info({ from: chatId, to: failure.toChatId }, "group became a supergroup: subscription moved");
-        await store.moveChat(chatId, failure.toChatId);
-        inFlight.chatId = failure.toChatId;
-        inFlight.moved = true;
-        return "send again";
-      case "gone":
-        logger.info({ chat_id: chatId, reason: failure.reason }, "chat is gone: subscription stopped");
-        return dropped(inFlight, failure.reason, error);
-      case "topic gone": {
-        // Only this topic's subscription stops; the group and its other topics go on.
-        logger.info(
-          { chat_id: chatId, thread_id: inFlight.delivery.threadId, reason: failure.reason },
-          "forum topic is gone: its subscription stopped",
-        );
-        const outcome = await dropped(inFlight, failure.reason, error);
-        // A topic closed by its administrators (its service message stopped the digest already) needs no notice.
-        if (outcome.stoppedNow) await tellTopicStopped(options, inFlight.delivery, chatId, failure.reason, signal);
-        return outcome;
-      }
-      case "other":
-        break;
-    }
-    return { kind: "failed attempt", chatId, error, reason: messageOf(error) };
-  }
-
-  async function dropped({ delivery, chatId }: InFlight, reason: StopReason, error: unknown) {
-    const stoppedNow = await store.markDropped(delivery.id, reason, messageOf(error));
-    finished("dropped", { chatId, stoppedNow });
-    return { kind: "dropped", chatId, reason, error: messageOf(error), stoppedNow } as const;
   }
 
   /**

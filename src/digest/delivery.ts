@@ -2,6 +2,7 @@ import type { Api } from "grammy";
 import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
+import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { owedDigests, type DigestQueue } from "./queue.js";
 import type { DigestFinished, DigestSender, DrainResult } from "./sender.js";
 
@@ -27,12 +28,15 @@ export type DigestDelivery = {
 
 /**
  * What a delivery takes from the bot, which exists only once createBot has run: the Api digests go out on (without
- * the replies' transformers), the notices' Api, the current renderer, the logger and who hears how each one ended.
+ * the replies' transformers), the notices' Api, the current renderer, the bot's API capabilities, the logger and who
+ * hears how each one ended.
  */
 export type DeliveryParts = {
   api: Api;
   notices: Api;
   renderer: () => DigestRenderer;
+  /** The bot's: a server found without rich messages is done without by replies and digests alike. */
+  capabilities: ApiCapabilities;
   logger: Logger;
   onFinished?: DigestFinished;
 };

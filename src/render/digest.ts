@@ -6,11 +6,23 @@ import { boundedCache } from "../shared/bounded-cache.js";
 import { scriptFor, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { encodeCallback } from "./callback-data.js";
 import { deepLink } from "./share-card.js";
+import type { Block, ListItem, RichDocument } from "./document.js";
 import { bold, escapeHtml, joinBlocks, stripHtml, type RenderOptions, type Rendered } from "./format.js";
 import type { SectionRef } from "./refs.js";
+import { figuresTable, sourceFooter } from "./rich-briefing.js";
+import { toRichHtml } from "./rich-html.js";
 import { inScript } from "./script.js";
 import type { TopicGoneReason } from "../telegram/send-errors.js";
 import { refTitle, sectionBlocks, sectionTitle, sourceLine } from "./sections.js";
+
+/** What names a digest: language, sectors, previous content mark, script and, for a channel, the bot's username. */
+type DigestArgs = [
+  locale: Locale,
+  sectors: readonly string[] | null,
+  contentMark: string | null,
+  script?: Script,
+  channelOf?: DigestRequest["channelOf"],
+];
 
 /**
  * What a digest is for: its language, the chat's sectors (null = all) and the content mark of the chat's previous
@@ -35,6 +47,8 @@ type Dated = { publishedAt: string; updatedAt?: string | undefined };
 type ChangedItem = { ref: SectionRef; changedOn: string };
 
 const HEADLINE_CHARS = 280;
+/** An item of a rich digest whose text is longer than this is folded in a details block under its title. */
+const DETAILS_AFTER_CHARS = 200;
 const MAX_ITEM_BUTTONS = 8;
 
 const changedOn = (item: Dated) => (item.updatedAt && item.updatedAt > item.publishedAt ? item.updatedAt : item.publishedAt);
@@ -82,8 +96,61 @@ function header(briefing: Briefing, { locale, t }: RenderOptions): string {
   )}`;
 }
 
+/**
+ * One briefing's part of a digest: the whole briefing in brief (a chat's first digest, or a briefing published since
+ * its last one), whose items are its overview and the chat's sectors; or the items of it changed since the last one.
+ */
+type DigestEntry = { briefing: Briefing; whole: boolean; items: SectionRef[] };
+
+/** The sectors of a briefing the chat chose, as the refs that open them. */
+const chosenSectors = (briefing: Briefing, request: DigestRequest): SectionRef[] =>
+  briefing.sectors
+    .filter((sector) => wantsSector(request, sector))
+    .map((sector) => ({ briefingId: briefing.id, section: "sc", itemId: sector.id }));
+
+const wholeEntry = (briefing: Briefing, request: DigestRequest): DigestEntry => ({
+  briefing,
+  whole: true,
+  items: [{ briefingId: briefing.id, section: "ov" }, ...chosenSectors(briefing, request)],
+});
+
+/**
+ * What a digest covers, the one rule for its HTML and rich forms: for a chat's first digest the newest briefing in
+ * brief; afterwards only what was published or updated after its previous digest (a whole new briefing in brief, or
+ * the changed items of one). Empty when there is nothing new.
+ */
+function digestEntries(library: ContentLibrary, request: DigestRequest): DigestEntry[] {
+  const previousMark = request.contentMark;
+  if (previousMark === null) return [wholeEntry(library.latest, request)];
+  return library.briefings.flatMap((briefing): DigestEntry[] => {
+    if (changedOn(briefing) > previousMark) return [wholeEntry(briefing, request)];
+    const sectorOf = (ref: SectionRef) => briefing.sectors.find((sector) => sector.id === ref.itemId)!;
+    const items = datedItems(briefing)
+      .filter((item) => item.changedOn > previousMark && (item.ref.section !== "sc" || wantsSector(request, sectorOf(item.ref))))
+      .map((item) => item.ref);
+    return items.length === 0 ? [] : [{ briefing, whole: false, items }];
+  });
+}
+
+/** The buttons of a digest: one per item (a whole briefing's sectors), at most eight, two a row; Home and Settings. */
+function digestKeyboard(entries: DigestEntry[], request: DigestRequest): InlineKeyboard {
+  // A whole briefing's overview is in the digest itself: its buttons open the sectors.
+  const buttons = entries.flatMap(({ briefing, whole, items }) =>
+    items
+      .filter((ref) => !(whole && ref.section === "ov"))
+      .map((ref) => openButton(refTitle(briefing, ref, request.locale, request.t), ref, request)),
+  );
+  const rows: InlineKeyboardButton[][] = [];
+  const shown = buttons.slice(0, MAX_ITEM_BUTTONS);
+  for (let index = 0; index < shown.length; index += 2) rows.push(shown.slice(index, index + 2));
+  const home = openButton(`🏠 ${request.t("button-home")}`, { briefingId: entries[0]!.briefing.id, section: "home" }, request);
+  // A channel's digest is set up from the private chat of its admins, not from a button its readers see.
+  rows.push(request.channelOf ? [home] : [home, InlineKeyboard.text(request.t("button-settings"), encodeCallback({ kind: "settings" }))]);
+  return InlineKeyboard.from(rows);
+}
+
 /** A whole briefing in brief: overview, key figures and the headlines of the chosen sectors. */
-function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: string[]; buttons: InlineKeyboardButton[] } {
+function briefingSummary(briefing: Briefing, request: DigestRequest): string[] {
   const options = { locale: request.locale, t: request.t, compact: true };
   const sectors = briefing.sectors.filter((sector) => wantsSector(request, sector));
   const blocks = [
@@ -97,110 +164,127 @@ function briefingSummary(briefing: Briefing, request: DigestRequest): { blocks: 
       ...sectors.map((sector) => `${bold(sector.title[request.locale])}\n${escapeHtml(sector.summary[request.locale])}`),
     );
   }
-  const buttons = sectors.map((sector) =>
-    openButton(sector.title[request.locale], { briefingId: briefing.id, section: "sc", itemId: sector.id }, request),
-  );
-  return { blocks, buttons };
+  return blocks;
+}
+
+/**
+ * What an item of a digest says: the lines of its screen's text as plain text, without its title (a Latin quote
+ * marked as transliterated).
+ */
+function itemLines(briefing: Briefing, ref: SectionRef, request: DigestRequest): string[] {
+  const options = { locale: request.locale, t: request.t, compact: true, ...(request.script ? { script: request.script } : {}) };
+  return sectionBlocks(briefing, ref, options)
+    .slice(1)
+    .flatMap((block) => stripHtml(block).split("\n"))
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .filter((line) => line !== "");
 }
 
 function headline(briefing: Briefing, ref: SectionRef, request: DigestRequest): string {
-  const options = { locale: request.locale, t: request.t, compact: true, ...(request.script ? { script: request.script } : {}) };
-  const body = stripHtml(sectionBlocks(briefing, ref, options).slice(1).join(" "))
-    .replace(/\s+/g, " ")
-    .trim();
+  const body = itemLines(briefing, ref, request).join(" ");
   const short = body.length > HEADLINE_CHARS ? `${body.slice(0, HEADLINE_CHARS - 1)}…` : body;
   return `${bold(refTitle(briefing, ref, request.locale, request.t))}\n${escapeHtml(short)}`;
 }
 
 /**
- * The digest a chat gets: for its first digest the newest briefing in brief; afterwards only what was published or
- * updated after its previous digest (a whole new briefing in brief, or headlines of changed items).
- * Returns undefined when there is nothing new, so nothing is sent.
+ * The digest a chat gets as an HTML message (digestEntries says what it covers): a whole briefing in brief, or the
+ * headlines of its changed items. The fallback of the rich digest; undefined when there is nothing new.
  */
 export function renderDigest(library: ContentLibrary, request: DigestRequest): Rendered | undefined {
+  const entries = digestEntries(library, request);
+  if (entries.length === 0) return undefined;
   const options = { locale: request.locale, t: request.t, compact: true };
-  const blocks: string[] = [];
-  const buttons: InlineKeyboardButton[] = [];
-  let footerBriefing: Briefing | undefined;
+  const blocks = entries.flatMap(({ briefing, whole, items }) =>
+    whole
+      ? briefingSummary(briefing, request)
+      : [header(briefing, options), escapeHtml(request.t("digest-whats-new")), ...items.map((ref) => headline(briefing, ref, request))],
+  );
+  return { text: joinBlocks(blocks, sourceLine(entries[0]!.briefing, options)), keyboard: digestKeyboard(entries, request) };
+}
 
-  if (request.contentMark === null) {
-    const summary = briefingSummary(library.latest, request);
-    blocks.push(...summary.blocks);
-    buttons.push(...summary.buttons);
-    footerBriefing = library.latest;
-  } else {
-    const previousMark = request.contentMark;
-    for (const briefing of library.briefings) {
-      if (changedOn(briefing) > previousMark) {
-        const summary = briefingSummary(briefing, request);
-        blocks.push(...summary.blocks);
-        buttons.push(...summary.buttons);
-        footerBriefing ??= briefing;
-        continue;
-      }
-      const changed = datedItems(briefing).filter(
-        (item) =>
-          item.changedOn > previousMark &&
-          (item.ref.section !== "sc" ||
-            wantsSector(
-              request,
-              briefing.sectors.find((sector) => sector.id === item.ref.itemId)!,
-            )),
-      );
-      if (changed.length === 0) continue;
-      blocks.push(header(briefing, options), escapeHtml(request.t("digest-whats-new")));
-      for (const item of changed) {
-        blocks.push(headline(briefing, item.ref, request));
-        buttons.push(openButton(refTitle(briefing, item.ref, request.locale, request.t), item.ref, request));
-      }
-      footerBriefing ??= briefing;
-    }
-  }
-  if (!footerBriefing) return undefined;
+/** An item of a rich digest: its title, and its text beside it, or folded in a details block when it is long. */
+function richItem(briefing: Briefing, ref: SectionRef, request: DigestRequest): ListItem {
+  const title = refTitle(briefing, ref, request.locale, request.t);
+  const lines = itemLines(briefing, ref, request);
+  if (lines.length === 1 && lines[0]!.length <= DETAILS_AFTER_CHARS) return [{ bold: title }, ` — ${lines[0]}`];
+  const paragraphs = lines.map((text): Block => ({ kind: "paragraph", text }));
+  return { blocks: [{ kind: "details", summary: { bold: title }, blocks: paragraphs }] };
+}
 
-  const rows: InlineKeyboardButton[][] = [];
-  const shown = buttons.slice(0, MAX_ITEM_BUTTONS);
-  for (let index = 0; index < shown.length; index += 2) rows.push(shown.slice(index, index + 2));
-  const home = openButton(`🏠 ${request.t("button-home")}`, { briefingId: footerBriefing.id, section: "home" }, request);
-  // A channel's digest is set up from the private chat of its admins, not from a button its readers see.
-  rows.push(request.channelOf ? [home] : [home, InlineKeyboard.text(request.t("button-settings"), encodeCallback({ kind: "settings" }))]);
-  return { text: joinBlocks(blocks, sourceLine(footerBriefing, options)), keyboard: InlineKeyboard.from(rows) };
+/** One briefing's part of a rich digest: heading, dates and place, what is new as a list, the key figures as a table. */
+function richEntry({ briefing, whole, items }: DigestEntry, request: DigestRequest): Block[] {
+  const { locale, t } = request;
+  // The figures are a table when they changed (or the whole briefing is new), not an item of the list.
+  const withFigures = whole || items.some((ref) => ref.section === "fg");
+  const listed = items.filter((ref) => ref.section !== "fg");
+  return [
+    { kind: "heading", level: 2, text: t("digest-header", { title: briefing.shortTitle[locale] }) },
+    { kind: "paragraph", text: `${briefing.dates.label[locale]} · ${briefing.place[locale]}` },
+    ...(listed.length === 0
+      ? []
+      : [
+          { kind: "heading", level: 3, text: t(whole ? "digest-rich-in-brief" : "digest-rich-whats-new") } as const,
+          { kind: "list", items: listed.map((ref) => richItem(briefing, ref, request)) } as const,
+        ]),
+    ...(withFigures ? [{ kind: "heading", level: 3, text: sectionTitle("fg", t) } as const, figuresTable(briefing, request)] : []),
+  ];
+}
+
+/**
+ * The digest a chat gets as one rich message: per briefing a heading, what is new as a list, the key figures as a
+ * table when they changed (or in a first digest), and the source in the footer; the same buttons as the HTML digest.
+ * Undefined when there is nothing new.
+ */
+export function renderRichDigest(library: ContentLibrary, request: DigestRequest): Rendered | undefined {
+  const entries = digestEntries(library, request);
+  if (entries.length === 0) return undefined;
+  const document: RichDocument = [...entries.flatMap((entry) => richEntry(entry, request)), sourceFooter(entries[0]!.briefing, request)];
+  return { text: toRichHtml(document), keyboard: digestKeyboard(entries, request) };
 }
 
 const NOTHING_NEW = Symbol("nothing new");
-/** Distinct digests kept rendered: one per language, script, sector choice and previous content mark in use. */
-const MAX_RENDERED_DIGESTS = 1000;
+/** Distinct digests kept rendered: one per form, language, script, sector choice and previous content mark in use. */
+const MAX_RENDERED_DIGESTS = 2000;
+
+/** The two forms of a digest: one rich message, and the HTML message that answers where rich messages are missing. */
+const FORMS = { rich: renderRichDigest, html: renderDigest } as const;
+export type DigestForm = keyof typeof FORMS;
 
 /**
- * Renders each distinct digest once: chats that share language, script, sectors and previous content mark get the
- * same text and keyboard, however many of them there are. A Latin digest is the Cyrillic one transliterated, once.
+ * Renders each distinct digest once: chats that share form, language, script, sectors, previous content mark and
+ * whether they are a channel get the same text and keyboard, however many of them there are. A Latin (or Arabic-
+ * script) digest is the Cyrillic one written in its script at the one edge (inScript), once.
  */
 export function createDigestRenderer(library: ContentLibrary, translators: Record<Locale, Translate>) {
   // "Nothing new" is a result too, and LRUCache stores no undefined: it is kept as NOTHING_NEW.
   const rendered = boundedCache<string, Rendered | typeof NOTHING_NEW>(MAX_RENDERED_DIGESTS);
+  function renderForm(
+    form: DigestForm,
+    locale: Locale,
+    sectors: readonly string[] | null,
+    contentMark: string | null,
+    script: Script = "cyrl",
+    channelOf?: DigestRequest["channelOf"],
+  ): Rendered | undefined {
+    const written = scriptFor(locale, script);
+    const variant = channelOf ? `@${channelOf.botUsername}` : "";
+    const key = `${form}|${locale}|${written}${variant}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
+    let digest = rendered.get(key);
+    if (digest === undefined) {
+      const request = { locale, t: translators[locale], sectors, contentMark, script: written };
+      const cyrillic = FORMS[form](library, channelOf ? { ...request, channelOf } : request);
+      digest = cyrillic ? inScript(cyrillic, written) : NOTHING_NEW;
+      rendered.set(key, digest);
+    }
+    return digest === NOTHING_NEW ? undefined : digest;
+  }
   return {
     /** The content mark of what this renderer serves: a chat's digest covers content up to it. */
     contentMark: contentMarkOf(library),
-    /** `channelOf`: the channel variant, with link buttons into the bot (see DigestRequest). */
-    render(
-      locale: Locale,
-      sectors: readonly string[] | null,
-      contentMark: string | null,
-      script: Script = "cyrl",
-      channelOf?: DigestRequest["channelOf"],
-    ): Rendered | undefined {
-      const written = scriptFor(locale, script);
-      const variant = channelOf ? `@${channelOf.botUsername}` : "";
-      const key = `${locale}|${written}${variant}|${sectors === null ? "*" : [...sectors].sort().join(",")}|${contentMark ?? ""}`;
-      let digest = rendered.get(key);
-      if (digest === undefined) {
-        const request = { locale, t: translators[locale], sectors, contentMark, script: written };
-        const cyrillic = renderDigest(library, channelOf ? { ...request, channelOf } : request);
-        digest = cyrillic ? inScript(cyrillic, written) : NOTHING_NEW;
-        rendered.set(key, digest);
-      }
-      return digest === NOTHING_NEW ? undefined : digest;
-    },
+    /** The HTML digest (the rich one's fallback, and /digest); `channelOf`: the channel variant (see DigestRequest). */
+    render: (...args: DigestArgs) => renderForm("html", ...args),
+    /** The same digest as one rich message (its text is rich HTML, in the reader's script). */
+    renderRich: (...args: DigestArgs) => renderForm("rich", ...args),
     /**
      * What the group is told in its General topic when the digest of one of its forum topics stopped because the
      * topic was closed or deleted: what happened and how to have it again.

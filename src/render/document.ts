@@ -9,10 +9,13 @@ export type Span = string | { bold: string } | { italic: string } | { text: stri
 /** Running text: one span or several in a row. */
 export type Inline = Span | readonly Span[];
 
+/** A list item: running text, or blocks of its own (a collapsible details block, say). */
+export type ListItem = Inline | { blocks: readonly Block[] };
+
 export type Block =
   | { kind: "heading"; level: 1 | 2 | 3; text: Inline; anchor?: string }
   | { kind: "paragraph"; text: Inline }
-  | { kind: "list"; ordered?: boolean; items: readonly Inline[] }
+  | { kind: "list"; ordered?: boolean; items: readonly ListItem[] }
   /** A table with a header row; every row has as many cells as the header. */
   | { kind: "table"; header: readonly Inline[]; rows: readonly (readonly Inline[])[] }
   /** A pull quote: the words, then who said them (and, for a translation, a note saying so). */

@@ -1,3 +1,4 @@
+import { libraryOf } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { LOCALES, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
@@ -9,6 +10,7 @@ import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
 import { hasRichScreen, renderFullBriefing, renderRichSection } from "./rich-briefing.js";
 import { checkRichHtml } from "./rich-limits.js";
+import { renderRichDigest } from "./digest.js";
 
 /** Every screen of a briefing, rendered in each language for private chats and groups, within Telegram's limits. */
 export function checkRenderedLimits(briefing: Briefing, translators: Record<Locale, Translate>, otherVisits: boolean): string[] {
@@ -50,6 +52,16 @@ export function checkRenderedLimits(briefing: Briefing, translators: Record<Loca
   problems.push(
     ...checkRichScreens(briefing, translators, `${briefing.id} whole briefing`, (options) => renderFullBriefing(briefing, options)),
   );
+  // A published visit's first digest is the largest one it makes (the whole briefing in brief, every sector): one
+  // rich message in every language and script.
+  if (briefing.status === "published") {
+    const alone = libraryOf([briefing]);
+    problems.push(
+      ...checkRichScreens(briefing, translators, `${briefing.id} first digest`, (options) =>
+        renderRichDigest(alone, { ...options, sectors: null, contentMark: null }),
+      ),
+    );
+  }
   return problems;
 }
 
@@ -61,7 +73,7 @@ function checkRichScreens(
   briefing: Briefing,
   translators: Record<Locale, Translate>,
   where: string,
-  render: (options: { locale: Locale; t: Translate; script: Script }) => Rendered,
+  render: (options: { locale: Locale; t: Translate; script: Script }) => Rendered | undefined,
 ): string[] {
   const readings: { locale: Locale; script: Script }[] = [
     ...LOCALES.map((locale) => ({ locale, script: "cyrl" as const })),
@@ -70,6 +82,7 @@ function checkRichScreens(
   return readings.flatMap(({ locale, script }) => {
     const label = `${where} (${locale}${script === "cyrl" ? "" : ` ${script}`}, rich)`;
     const cyrillic = render({ locale, t: translators[locale], script });
+    if (!cyrillic) return [`${label}: nothing rendered`];
     const shown = inScript(cyrillic, script);
     const problems = checkRichHtml(shown.text).map((problem) => `${label}: ${problem.message}`);
     return script === "cyrl" ? problems : [...problems, ...transliterationProblems(cyrillic, script, label)];

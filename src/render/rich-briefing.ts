@@ -25,7 +25,7 @@ const heading = (section: SectionKey, options: RenderOptions, anchor?: string): 
 });
 
 /** The source of every fact: its name, date and the language it was written in. */
-function sourceFooter(briefing: Briefing, { t }: RenderOptions): Block {
+export function sourceFooter(briefing: Briefing, { t }: RenderOptions): Block {
   const { name, date, language } = briefing.source;
   return { kind: "footer", text: t("rich-source-footer", { name, date: formatDate(date, t), language }) };
 }
@@ -56,6 +56,15 @@ const transliterationNoteBlocks = ({ locale, script, t }: RenderOptions): Block[
   locale === "kk" && script !== undefined && script !== "cyrl"
     ? [{ kind: "paragraph", text: { italic: transliterationNote(t, script) } }]
     : [];
+
+/** The key figures as a table: each value and what it stands for (the whole briefing, its figures screen, digests). */
+export function figuresTable(briefing: Briefing, { locale, t }: Pick<RenderOptions, "locale" | "t">): Block {
+  return {
+    kind: "table",
+    header: [t("rich-figure-column"), t("rich-figure-meaning-column")],
+    rows: briefing.figures.map((figure) => [{ bold: figure.value[locale] }, figure.label[locale]]),
+  };
+}
 
 /** The blocks of one section in a rich message: what its plain screen shows, with the structure it has. */
 function sectionDocument(briefing: Briefing, section: SectionKey, options: RenderOptions): Block[] {
@@ -89,13 +98,7 @@ function sectionDocument(briefing: Briefing, section: SectionKey, options: Rende
     case "qt":
       return [...transliterationNoteBlocks(options), ...briefing.quotes.flatMap((quote) => quoteBlocks(quote, options))];
     case "fg":
-      return [
-        {
-          kind: "table",
-          header: [t("rich-figure-column"), t("rich-figure-meaning-column")],
-          rows: briefing.figures.map((figure) => [{ bold: figure.value[locale] }, figure.label[locale]]),
-        },
-      ];
+      return [figuresTable(briefing, options)];
     case "pr":
       return [
         { kind: "paragraph", text: briefing.priorities.intro[locale] },

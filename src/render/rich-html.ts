@@ -1,6 +1,6 @@
 import type { InputRichMessageWithoutUpload } from "grammy/types";
 import { isRightToLeft, type Script } from "../shared/locale.js";
-import type { Block, Inline, RichDocument, Span } from "./document.js";
+import type { Block, Inline, ListItem, RichDocument, Span } from "./document.js";
 import { escapeHtml } from "./format.js";
 
 /** Attribute values are quoted with ", so " is escaped besides what text needs. */
@@ -17,6 +17,9 @@ export function inlineHtml(text: Inline): string {
   return typeof text === "string" || !Array.isArray(text) ? span(text as Span) : text.map(span).join("");
 }
 
+const itemHtml = (item: ListItem) =>
+  typeof item === "object" && !Array.isArray(item) && "blocks" in item ? item.blocks.map(blockHtml).join("") : inlineHtml(item as Inline);
+
 function blockHtml(block: Block): string {
   switch (block.kind) {
     case "heading": {
@@ -27,7 +30,7 @@ function blockHtml(block: Block): string {
       return `<p>${inlineHtml(block.text)}</p>`;
     case "list": {
       const tag = block.ordered ? "ol" : "ul";
-      return `<${tag}>${block.items.map((item) => `<li>${inlineHtml(item)}</li>`).join("")}</${tag}>`;
+      return `<${tag}>${block.items.map((item) => `<li>${itemHtml(item)}</li>`).join("")}</${tag}>`;
     }
     case "table": {
       const row = (cells: readonly Inline[], tag: "th" | "td") =>

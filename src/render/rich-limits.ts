@@ -39,8 +39,14 @@ const BLOCKS = new Set(
 );
 const MEDIA = new Set(["img", "video", "audio", "tg-document"]);
 /** The named entities Telegram reads; any numeric one is read too. */
-const ENTITY = /^&(lt|gt|amp|quot|apos|nbsp|hellip|mdash|ndash|lsquo|rsquo|ldquo|rdquo|#\d+|#x[0-9a-f]+);/i;
-const TAG = /^<(\/?)([a-z][a-z0-9-]*)((?:\s+[a-z-]+(?:="[^"<]*")?)*)\s*(\/?)>/i;
+// Sticky (y): each is tried at one position of the HTML (lastIndex), without copying the rest of it.
+const ENTITY = /&(lt|gt|amp|quot|apos|nbsp|hellip|mdash|ndash|lsquo|rsquo|ldquo|rdquo|#\d+|#x[0-9a-f]+);/iy;
+const TAG = /<(\/?)([a-z][a-z0-9-]*)((?:\s+[a-z-]+(?:="[^"<]*")?)*)\s*(\/?)>/iy;
+
+function matchAt(pattern: RegExp, html: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(html);
+}
 
 type Count = { characters: number; blocks: number; media: number; depth: number; columns: number };
 
@@ -53,7 +59,7 @@ export function checkRichHtml(html: string): RichProblem[] {
   for (let at = 0; at < html.length;) {
     const char = html[at]!;
     if (char === "&") {
-      const entity = ENTITY.exec(html.slice(at, at + 12));
+      const entity = matchAt(ENTITY, html, at);
       if (!entity) problems.push({ rule: "escape", message: `unescaped "&" at ${at}` });
       count.characters++;
       at += entity ? entity[0].length : 1;
@@ -65,7 +71,7 @@ export function checkRichHtml(html: string): RichProblem[] {
       at += codePoint > 0xffff ? 2 : 1;
       continue;
     }
-    const tag = TAG.exec(html.slice(at, at + 400));
+    const tag = matchAt(TAG, html, at);
     if (!tag) {
       problems.push({ rule: "escape", message: `unescaped "<" at ${at}` });
       count.characters++;

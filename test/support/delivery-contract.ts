@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger, type Logger } from "../../src/logger.js";
 import type { Store } from "../../src/store/types.js";
+import { digestMessages, digestSends, sentText } from "./digests.js";
 import type { FakeTelegram } from "./fake-telegram.js";
 
 /**
@@ -41,6 +42,8 @@ export type DeliveryDriver = { open: (options: RigOptions) => Promise<DeliveryRi
 /** The digest of the day is owed at 09:00 Almaty; deliverDue ticks after it. */
 const daily = { frequency: "daily" as const, weekday: null, minuteOfDay: 9 * 60, timezone: "Asia/Almaty" };
 const TOO_MANY = { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } };
+/** A digest is one rich message on a current server (the fake's default); the HTML digest answers on an older one. */
+const DIGEST = "sendRichMessage";
 
 /**
  * A store that goes away at the first call of `method` (that call and every other throws, and healthy() says false,
@@ -87,22 +90,58 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
         await store.saveSubscription({ chatId, threadId, chatKind, language: "ru", schedule: daily, sectors: null, createdBy: null });
       }
     };
-    const sendsTo = (fake: FakeTelegram, chatId: number) => fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === chatId);
-    const digestsIn = (fake: FakeTelegram, chatId: number) => fake.messages(chatId).filter((m) => m.text?.includes("🗞 Дайджест"));
+    const sendsTo = (fake: FakeTelegram, chatId: number) => digestSends(fake, chatId);
+    const digestsIn = (fake: FakeTelegram, chatId: number) => digestMessages(fake, chatId);
     const deliveries = async (store: Store) => (await store.stats(new Date(0))).deliveries;
     const linesSaying = (msg: string) => logged.filter((line) => line.msg === msg);
 
-    it("429 once: every sender waits retry_after, then the digest goes out, once", async () => {
+    it("rich: the digest is one rich message (what is new, the figures table, the source), with its buttons", async () => {
+      const { fake, store, deliverDue } = await open();
+      await subscribe(store, [901]);
+      await deliverDue();
+      const [digest] = fake.callsTo(DIGEST).filter((call) => call.payload.chat_id === 901);
+      expect(digest).toBeDefined();
+      const payload = digest!.payload as { rich_message: { is_rtl?: boolean }; reply_markup: { inline_keyboard: unknown[][] } };
+      expect(payload.rich_message).toMatchObject({ skip_entity_detection: true });
+      expect(payload.rich_message.is_rtl).toBeUndefined();
+      const html = sentText(digest!);
+      expect(html).toMatch(/^<h2>🗞 Дайджест · /);
+      expect(html).toContain("<table");
+      expect(html).toMatch(/<footer>Источник: BAQ\.KZ/);
+      expect(payload.reply_markup.inline_keyboard.flat().length).toBeGreaterThan(1);
+      expect(fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === 901)).toHaveLength(0);
+      expect(await deliveries(store)).toMatchObject({ sent: 1, failed: 0 });
+    });
+
+    it("a server without rich messages: the same delivery goes out as the HTML digest at once, no attempt lost", async () => {
+      const { fake, store, inFlight, deliverDue } = await open();
+      fake.withoutRichMessages();
+      const chats = [911, 912, 913, 914, 915, 916];
+      await subscribe(store, chats);
+      await deliverDue();
+      for (const chatId of chats) {
+        expect(digestsIn(fake, chatId)).toHaveLength(1);
+        expect(digestsIn(fake, chatId)[0]!.text).toContain("🗞 Дайджест");
+      }
+      // Learnt from the first refusal: only the requests already on their way asked for rich messages.
+      expect(fake.callsTo(DIGEST).length).toBeGreaterThanOrEqual(1);
+      expect(fake.callsTo(DIGEST).length).toBeLessThanOrEqual(inFlight);
+      expect(await deliveries(store)).toMatchObject({ sent: chats.length, failed: 0, dropped: 0 });
+      expect(linesSaying("digest failed, will retry")).toEqual([]);
+    });
+
+    it("429 once on a rich send: every sender waits retry_after, then the rich digest goes out, once", async () => {
       const { fake, store, inFlight, deliverDue } = await open();
       const chats = Array.from({ length: 12 }, (_, index) => 1001 + index);
       await subscribe(store, chats);
-      fake.failNext("sendMessage", TOO_MANY, { when: (payload) => payload.chat_id === 1004 });
+      fake.failNext(DIGEST, TOO_MANY, { when: (payload) => payload.chat_id === 1004 });
       await deliverDue();
       for (const chatId of chats) expect(digestsIn(fake, chatId)).toHaveLength(1);
+      expect(fake.callsTo("sendMessage")).toHaveLength(0);
       const [refused, again] = sendsTo(fake, 1004);
       expect(again!.at - refused!.at).toBeGreaterThanOrEqual(950);
       // Only requests already on their way when the 429 came back may overlap the pause.
-      const duringPause = fake.callsTo("sendMessage").filter((call) => call.at > refused!.at + 50 && call.at < refused!.at + 950);
+      const duringPause = digestSends(fake).filter((call) => call.at > refused!.at + 50 && call.at < refused!.at + 950);
       expect(duringPause.length).toBeLessThanOrEqual(inFlight - 1);
       expect(await deliveries(store)).toMatchObject({ sent: 12, failed: 0, dropped: 0 });
     });
@@ -110,7 +149,7 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
     it("429 again and again: after 5 waits the digest goes back for later, without an attempt, and goes out then", async () => {
       const { fake, store, deliverDue, retryWaiting, attemptsCounted } = await open({ fastClock: true });
       await subscribe(store, [1101]);
-      fake.failNext("sendMessage", TOO_MANY, { when: (payload) => payload.chat_id === 1101, times: 6 });
+      fake.failNext(DIGEST, TOO_MANY, { when: (payload) => payload.chat_id === 1101, times: 6 });
       await deliverDue();
       // The first try and five more, each after the budget waited out retry_after.
       expect(sendsTo(fake, 1101)).toHaveLength(6);
@@ -130,7 +169,7 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
       const { fake, store, deliverDue, retryWaiting, attemptsCounted } = await open();
       await subscribe(store, [3001, 3002]);
       const blocked = { error_code: 403, description: "Forbidden: bot was blocked by the user" };
-      fake.failNext("sendMessage", blocked, { when: (payload) => payload.chat_id === 3001, times: 100 });
+      fake.failNext(DIGEST, blocked, { when: (payload) => payload.chat_id === 3001, times: 100 });
       await deliverDue();
       expect(sendsTo(fake, 3001)).toHaveLength(1);
       expect(digestsIn(fake, 3002)).toHaveLength(1);
@@ -152,7 +191,7 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
         description: "Bad Request: group chat was upgraded to a supergroup chat",
         parameters: { migrate_to_chat_id: -1004001 },
       };
-      fake.failNext("sendMessage", upgraded, { when: (payload) => payload.chat_id === -4001 });
+      fake.failNext(DIGEST, upgraded, { when: (payload) => payload.chat_id === -4001 });
       await deliverDue();
       expect(sendsTo(fake, -4001)).toHaveLength(1);
       expect(digestsIn(fake, -1004001)).toHaveLength(1);
@@ -173,17 +212,16 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
       const forum = -1007300;
       for (const threadId of [null, 31, 32]) await subscribe(store, [forum], threadId);
       const closed = { error_code: 400, description: "Bad Request: TOPIC_CLOSED" };
-      fake.failNext("sendMessage", closed, { when: (payload) => payload.message_thread_id === 32, times: 10 });
+      fake.failNext(DIGEST, closed, { when: (payload) => payload.message_thread_id === 32, times: 10 });
       await deliverDue();
-      await fake.waitFor((call) => call.payload.chat_id === forum && !String(call.payload.text).includes("🗞 Дайджест"));
-      const sends = sendsTo(fake, forum);
-      const digests = sends.filter((call) => String(call.payload.text).includes("🗞 Дайджест"));
+      await fake.waitFor((call) => call.method === "sendMessage" && call.payload.chat_id === forum);
+      const digests = sendsTo(fake, forum);
       expect(digests.map((call) => (call.payload.message_thread_id as number | undefined) ?? null).sort()).toEqual([31, 32, null]);
       expect(digestsIn(fake, forum)).toHaveLength(2);
       expect(await store.getSubscription(forum, 32)).toMatchObject({ status: "stopped", stopReason: "topic_closed" });
       expect((await store.getSubscription(forum, 31))?.status).toBe("active");
       expect((await store.getSubscription(forum))?.status).toBe("active");
-      const notices = sends.filter((call) => !String(call.payload.text).includes("🗞 Дайджест"));
+      const notices = fake.callsTo("sendMessage").filter((call) => call.payload.chat_id === forum);
       expect(notices).toHaveLength(1);
       expect(notices[0]!.payload.message_thread_id).toBeUndefined();
       expect(linesSaying("forum topic is gone: its subscription stopped")).toEqual([
@@ -195,8 +233,8 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
       const { fake, store, deliverDue, retryWaiting, attemptsCounted } = await open({ maxAttempts: 3 });
       await subscribe(store, [5001, 5002]);
       const serverError = { error_code: 500, description: "Internal Server Error" };
-      fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 5001 });
-      fake.failNext("sendMessage", serverError, { when: (payload) => payload.chat_id === 5002, times: 100 });
+      fake.failNext(DIGEST, serverError, { when: (payload) => payload.chat_id === 5001 });
+      fake.failNext(DIGEST, serverError, { when: (payload) => payload.chat_id === 5002, times: 100 });
       await deliverDue();
       // Both wait for their backoff; neither is failed yet.
       expect(await deliveries(store)).toMatchObject({ sent: 0, failed: 0 });

@@ -12,7 +12,7 @@ import type { LoadedContent } from "../../src/content/loader.js";
 import type { Briefing } from "../../src/content/types.js";
 import { FALLBACK_LOCALE } from "../../src/i18n.js";
 import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
-import { contentMarkOf, createDigestRenderer, renderDigest } from "../../src/render/digest.js";
+import { contentMarkOf, createDigestRenderer, renderDigest, renderRichDigest } from "../../src/render/digest.js";
 import { languagePickerScreen } from "../../src/render/language-picker.js";
 import { briefingRefs, refToPayload, type SectionRef } from "../../src/render/refs.js";
 import { fullBriefingFallback, renderFullBriefing, renderRichSection } from "../../src/render/rich-briefing.js";
@@ -167,8 +167,10 @@ export function renderEverything(options: {
         .map((choice) => choice.id),
     ];
     for (const chosen of sectors) {
-      for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"])
+      for (const contentMark of [null, publishedMark, "2000-01-01", "2100-01-01"]) {
         renderDigest(library, { locale, t, sectors: chosen, contentMark });
+        renderRichDigest(library, { locale, t, sectors: chosen, contentMark });
+      }
     }
     const digests = createDigestRenderer(library, translators);
     digests.render(locale, null, publishedMark);
@@ -479,7 +481,10 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   await say(ru, "/stats");
 
   // What the digest sender renders after a chat's first digest: only what is new since its content mark.
-  for (const locale of LOCALES) deps.edition().digests.render(locale, null, options.publishedMark);
+  for (const locale of LOCALES) {
+    deps.edition().digests.render(locale, null, options.publishedMark);
+    deps.edition().digests.renderRich(locale, null, options.publishedMark);
+  }
 
   // Operators read drafts before they are published and reload the content: every outcome of a reload.
   await say(admin, "/preview");

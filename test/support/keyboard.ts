@@ -19,7 +19,8 @@ export type ShownMessage = {
 };
 
 /** What a message shows: its text, or a rich message's HTML. */
-export const shownText = (message: ShownMessage): string => message.rich_html ?? message.text;
+export const shownText = (message: { text?: string | undefined; rich_html?: string | undefined }): string =>
+  message.rich_html ?? message.text ?? "";
 
 export function lastMessageIn(harness: Harness, chatId: number): ShownMessage {
   const message = harness.fake.messages(chatId).at(-1);
