@@ -330,8 +330,8 @@ describe("Kazakh in the Arabic script, through the bot", () => {
     expect(await harness.store.getSubscription(user.id)).toMatchObject({ language: "kk", script: "arab" });
     await harness.send(messageUpdate(user, "/digest"));
     const digest = lastMessageIn(harness, user.id);
-    expect(unmarked(digest.text)).toContain(toArabic(briefing.shortTitle.kk));
-    expect(CYRILLIC.test(visible(digest.text))).toBe(false);
+    expect(unmarked(shownText(digest))).toContain(toArabic(briefing.shortTitle.kk));
+    expect(CYRILLIC.test(visible(shownText(digest)))).toBe(false);
   });
 });
 

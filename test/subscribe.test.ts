@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "./support/harness.js";
-import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData } from "./support/keyboard.js";
+import { callbackButtons, dialogData, lastMessageIn, pressIn, settingsData, shownText } from "./support/keyboard.js";
 import { callbackUpdate, groupChat, messageUpdate, myChatMemberUpdate, privateUser } from "./support/updates.js";
 
 let harness: Harness;
@@ -15,7 +15,8 @@ afterEach(async () => {
 
 const say = (user: ReturnType<typeof privateUser>, text: string, chat?: ReturnType<typeof groupChat>) =>
   harness.send(messageUpdate(user, text, chat ? { chat } : {}));
-const lastText = (chatId: number) => lastMessageIn(harness, chatId).text;
+/** What the chat's latest message reads: its text, or its rich HTML (screens and digests may be rich). */
+const lastText = (chatId: number) => shownText(lastMessageIn(harness, chatId));
 const answers = () => harness.fake.callsTo("answerCallbackQuery");
 
 describe("the /subscribe dialogue", () => {

@@ -4,7 +4,7 @@ import type { Feature } from "../../bot/feature.js";
 import { replyText } from "../../bot/screens.js";
 import { mainMenuKeyboard } from "../../render/sections.js";
 import { parseSubscribeArgs } from "../../digest/subscribe-args.js";
-import { sendDigest } from "../../digest/deliver-one.js";
+import { sendDigestMessage } from "../../digest/deliver-one.js";
 import { scheduleFromArgs, subscribeChat } from "../../digest/subscriptions.js";
 import { forumTopicOf } from "../../telegram/forum-topic.js";
 import type { SubscriptionDialogs } from "./dialogs.js";
@@ -56,8 +56,11 @@ export function commandsPart(deps: Deps, dialogs: SubscriptionDialogs, screens: 
         async handle(ctx) {
           const threadId = forumTopicOf(ctx);
           const sectors = (await store.getSubscription(ctx.chat.id, threadId))?.sectors ?? null;
-          const digest = ctx.edition.digests.render(ctx.locale, sectors, null, ctx.script)!;
-          await sendDigest(ctx.api, ctx.chat.id, digest, { threadId });
+          const { digests } = ctx.edition;
+          const args = [ctx.locale, sectors, null, ctx.script] as const;
+          // As scheduled digests go: rich while the server has rich messages, else the HTML digest on the same update.
+          const digest = { rich: digests.renderRich(...args)!, html: () => digests.render(...args)! };
+          await sendDigestMessage(ctx.api, deps.capabilities, ctx.chat.id, digest, { threadId, script: ctx.script });
         },
       },
       // /cancel with no dialogue open (an open one takes /cancel itself): nothing to cancel, and the way to the menu.
