@@ -11,6 +11,7 @@ import type { Store } from "../src/store/types.js";
 import { startHarness, type Harness } from "./support/harness.js";
 import { lastMessageIn } from "./support/keyboard.js";
 import { callbackUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { digestSends } from "./support/digests.js";
 
 const content = bundledContent();
 
@@ -215,8 +216,8 @@ describe("dialogues get the bot's transformers", () => {
 
     // A digest run started right after waits for the flood gate the dialogue closed.
     expect(await digestSender().drain()).toMatchObject({ sent: 1 });
-    const digest = harness.fake.callsTo("sendMessage").find((call) => call.payload.chat_id === digestChat)!;
-    expect(digest.at - refused.at).toBeGreaterThanOrEqual(950);
+    const [digest] = digestSends(harness.fake, digestChat);
+    expect(digest!.at - refused.at).toBeGreaterThanOrEqual(950);
 
     // The dialogue itself waited the 429 out too (its turn in the send budget), and went on to its next step.
     await handled;
