@@ -1,12 +1,11 @@
 import type { InlineQueryResultArticle } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { bundledContent } from "../src/content/index.js";
-import { encodeCallback } from "../src/render/callback-data.js";
 import { checkRichHtml } from "../src/render/rich-limits.js";
 import { CYRILLIC, toLatin } from "../src/shared/latin.js";
 import { BOT_INFO, startHarness, type Harness } from "./support/harness.js";
-import { cardText, pressIn } from "./support/keyboard.js";
-import { groupChat, guestMessageUpdate, inlineQueryUpdate, messageUpdate, privateUser } from "./support/updates.js";
+import { cardText, readerIn } from "./support/keyboard.js";
+import { groupChat, guestMessageUpdate, inlineQueryUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
 
@@ -18,15 +17,6 @@ type Article = InlineQueryResultArticle & { input_message_content: Record<string
 
 let harness: Harness;
 afterEach(async () => harness.close());
-
-async function readerIn(reading: "kk" | "kkl" | "ru") {
-  const user = privateUser({ language_code: reading === "ru" ? "ru" : "kk" });
-  if (reading === "kkl") {
-    await harness.send(messageUpdate(user, "/language"));
-    await pressIn(harness, user, user.id, encodeCallback({ kind: "language", language: "kk", script: "latn" }));
-  }
-  return user;
-}
 
 async function ask(user: ReturnType<typeof privateUser>, query: string) {
   await harness.send(inlineQueryUpdate(user, query));
@@ -41,7 +31,7 @@ async function askAsGuest(user: ReturnType<typeof privateUser>, query: string) {
 describe("rich inline cards", () => {
   it.each(["kk", "kkl", "ru"] as const)("%s: every card is rich (heading, text, source footer), the twin too", async (reading) => {
     harness = await startHarness();
-    const user = await readerIn(reading);
+    const user = await readerIn(harness, reading);
     const locale = reading === "ru" ? "ru" : "kk";
     const script = reading === "kkl" ? toLatin : (text: string) => text;
     const results = await ask(user, "");
@@ -103,7 +93,7 @@ describe("rich inline cards", () => {
 describe("rich guest answers", () => {
   it.each(["kk", "kkl", "ru"] as const)("%s: the guest's card is the same rich card inline mode offers first", async (reading) => {
     harness = await startHarness();
-    const user = await readerIn(reading);
+    const user = await readerIn(harness, reading);
     const locale = reading === "ru" ? "ru" : "kk";
     const script = reading === "kkl" ? toLatin : (text: string) => text;
     const card = await askAsGuest(user, locale === "ru" ? "соглашения" : "келісімдер");

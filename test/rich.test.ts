@@ -11,7 +11,7 @@ import { CYRILLIC, toLatin } from "../src/shared/latin.js";
 import { createApiCapabilities, RETRY_AFTER_MS } from "../src/telegram/capabilities.js";
 import { COUNTED_METHODS } from "../src/telegram/retry.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
-import { callbackButtons, lastMessageIn, pressIn, shownText } from "./support/keyboard.js";
+import { callbackButtons, lastMessageIn, pressIn, readerIn, shownText } from "./support/keyboard.js";
 import { messageUpdate, privateUser } from "./support/updates.js";
 
 const content = bundledContent();
@@ -46,21 +46,12 @@ async function botWithClock(options: { lacking?: boolean } = {}) {
   return { clock, logged, metrics, capabilities };
 }
 
-async function readerIn(reading: "kk" | "kkl" | "ru") {
-  const user = privateUser({ language_code: reading === "ru" ? "ru" : "kk" });
-  if (reading === "kkl") {
-    await harness.send(messageUpdate(user, "/language"));
-    await pressIn(harness, user, user.id, encodeCallback({ kind: "language", language: "kk", script: "latn" }));
-  }
-  return user;
-}
-
 describe("the whole briefing in one rich message", () => {
   it.each(["kk", "kkl", "ru"] as const)(
     "%s: the menu's button opens it in place, with contents, details, table, quotes and source",
     async (reading) => {
       await botWithClock();
-      const user = await readerIn(reading);
+      const user = await readerIn(harness, reading);
       await harness.send(messageUpdate(user, "/briefing"));
       const menu = lastMessageIn(harness, user.id);
       const label = callbackButtons(menu.reply_markup).find((button) => button.callback_data === FULL)!.text;

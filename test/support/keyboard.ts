@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from "grammy/types";
 import { encodeCallback, type CallbackAction, type DialogAnswer, type SettingsChoice } from "../../src/render/callback-data.js";
 import type { Harness } from "./harness.js";
-import { callbackUpdate, messageUpdate } from "./updates.js";
+import { callbackUpdate, messageUpdate, privateUser } from "./updates.js";
 
 export function callbackButtons(markup: unknown): InlineKeyboardButton.CallbackButton[] {
   return ((markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
@@ -98,3 +98,16 @@ export async function pressPrivately(harness: Harness, user: User, action: Callb
 export const dialogData = (answer: DialogAnswer) => encodeCallback({ kind: "dialog", answer });
 /** Callback data of the /settings screen, or of one of its choices. */
 export const settingsData = (choice?: SettingsChoice) => encodeCallback({ kind: "settings", ...(choice ? { choice } : {}) });
+
+/**
+ * A new private reader in one of the three readings the tests read screens in: Kazakh (Telegram's language), Kazakh
+ * in Latin (picked with /language, as a person does) or Russian.
+ */
+export async function readerIn(harness: Harness, reading: "kk" | "kkl" | "ru"): Promise<User> {
+  const user = privateUser({ language_code: reading === "ru" ? "ru" : "kk" });
+  if (reading === "kkl") {
+    await harness.send(messageUpdate(user, "/language"));
+    await pressIn(harness, user, user.id, encodeCallback({ kind: "language", language: "kk", script: "latn" }));
+  }
+  return user;
+}
