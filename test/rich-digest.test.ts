@@ -112,7 +112,7 @@ describe("a rich digest delivered", () => {
     expect(await harness.digestSender().drain()).toMatchObject({ sent: 2 });
     const sent = (chatId: number) => harness.fake.callsTo("sendRichMessage").find((call) => call.payload.chat_id === chatId)!;
     expect(sent(41).payload.rich_message.is_rtl).toBe(true);
-    expect(sent(42).payload.rich_message.is_rtl).toBeUndefined();
+    expect(sent(42).payload.rich_message.is_rtl).toBe(false);
     expect(sentText(sent(41))).toMatch(/[\u0600-\u06FF]/);
   });
 

@@ -3,8 +3,9 @@ import type { Logger } from "../logger.js";
 import type { DigestOutcome } from "../metrics/index.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { Rendered } from "../render/format.js";
+import { richMessage } from "../render/rich-html.js";
 import type { Delivery, StopReason, Store } from "../store/types.js";
-import { isRightToLeft, type Script } from "../shared/locale.js";
+import type { Script } from "../shared/locale.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { digestSlotsOf } from "../telegram/paid-broadcast.js";
 import type { SendBudget } from "../telegram/send-budget.js";
@@ -80,30 +81,29 @@ export type DigestPlace = { threadId?: number | null; silent?: boolean };
 /** A digest in both its forms: one rich message, and the HTML message for a server without rich messages. */
 export type DigestMessage = { rich: Rendered; html: () => Rendered };
 
+/** Where a digest goes and how it rings, as a send's options: its forum topic (if any), without sound (if silent). */
+function placeOptions({ threadId = null, silent = false }: DigestPlace) {
+  return { ...(threadId === null ? {} : { message_thread_id: threadId }), ...(silent ? { disable_notification: true } : {}) };
+}
+
 /** A digest as a message: the one way both delivery paths (and /digest) send it. */
-export function sendDigest(api: Api, chatId: number, digest: Rendered, { threadId = null, silent = false }: DigestPlace = {}) {
+export function sendDigest(api: Api, chatId: number, digest: Rendered, place: DigestPlace = {}) {
   return api.sendMessage(chatId, digest.text, {
     parse_mode: "HTML",
     reply_markup: digest.keyboard,
     link_preview_options: { is_disabled: true },
-    ...(threadId === null ? {} : { message_thread_id: threadId }),
-    ...(silent ? { disable_notification: true } : {}),
+    ...placeOptions(place),
   });
 }
 
-/** A rich digest as a message: the same chat, topic, sound and keyboard as sendDigest; right to left in the Arabic script. */
-export function sendRichDigest(
-  api: Api,
-  chatId: number,
-  digest: Rendered,
-  { threadId = null, silent = false, script = "cyrl" }: DigestPlace & { script?: Script } = {},
-) {
-  // The text is prose from the content files and locales: nothing in it is meant as a link, a command or a tag.
-  const message = { html: digest.text, skip_entity_detection: true, ...(isRightToLeft(script) ? { is_rtl: true } : {}) };
-  return api.sendRichMessage(chatId, message, {
+/**
+ * A rich digest as a message: the same chat, topic, sound and keyboard as sendDigest, built as every rich message is
+ * (richMessage: no entity detection, right to left in the Arabic script).
+ */
+export function sendRichDigest(api: Api, chatId: number, digest: Rendered, place: DigestPlace & { script?: Script } = {}) {
+  return api.sendRichMessage(chatId, richMessage(digest.text, place.script ?? "cyrl"), {
     reply_markup: digest.keyboard,
-    ...(threadId === null ? {} : { message_thread_id: threadId }),
-    ...(silent ? { disable_notification: true } : {}),
+    ...placeOptions(place),
   });
 }
 

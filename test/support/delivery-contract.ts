@@ -103,7 +103,7 @@ export function describeDeliveryContract(name: string, driver: DeliveryDriver): 
       expect(digest).toBeDefined();
       const payload = digest!.payload as { rich_message: { is_rtl?: boolean }; reply_markup: { inline_keyboard: unknown[][] } };
       expect(payload.rich_message).toMatchObject({ skip_entity_detection: true });
-      expect(payload.rich_message.is_rtl).toBeUndefined();
+      expect(payload.rich_message.is_rtl).toBe(false);
       const html = sentText(digest!);
       expect(html).toMatch(/^<h2>🗞 Дайджест · /);
       expect(html).toContain("<table");
