@@ -2,8 +2,7 @@ import { libraryOf } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { LOCALES, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
-import { CYRILLIC } from "../shared/latin.js";
-import { toReaderScript, withoutKeptSpans } from "../shared/script.js";
+import { cyrillicLeftIn, toReaderScript } from "../shared/script.js";
 import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
 import { inScript } from "./script.js";
 import { briefingRefs, refToPayload } from "./refs.js";
@@ -85,7 +84,7 @@ function checkRichScreens(
     if (!cyrillic) return [`${label}: nothing rendered`];
     const shown = inScript(cyrillic, script);
     const problems = checkRichHtml(shown.text).map((problem) => `${label}: ${problem.message}`);
-    return script === "cyrl" ? problems : [...problems, ...transliterationProblems(cyrillic, script, label)];
+    return script === "cyrl" ? problems : [...problems, ...transliterationProblems(cyrillic, shown, script, label)];
   });
 }
 
@@ -98,23 +97,25 @@ const NAMES: Record<Exclude<Script, "cyrl">, string> = { latn: "Latin", arab: "t
  * language's own name), the same tags and entities, the limits.
  */
 export function checkScriptScreen(cyrillic: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
-  const problems = transliterationProblems(cyrillic, script, where);
   const written = inScript(cyrillic, script);
+  const problems = transliterationProblems(cyrillic, written, script, where);
   if (visibleLength(written.text) > MAX_MESSAGE_CHARS)
     problems.push(`${where}: ${visibleLength(written.text)} characters in ${NAMES[script]}, over ${MAX_MESSAGE_CHARS}`);
   return problems;
 }
 
-/** What transliteration may not do to a screen: leave Cyrillic (kept spans aside), in text or buttons, or change its HTML. */
-function transliterationProblems(cyrillic: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
+/**
+ * What transliteration may not do to a screen (`written` is `cyrillic` in the script): leave Cyrillic (kept spans
+ * aside), in text or buttons, or change its HTML.
+ */
+function transliterationProblems(cyrillic: Rendered, written: Rendered, script: Exclude<Script, "cyrl">, where: string): string[] {
   const problems: string[] = [];
-  const written = inScript(cyrillic, script);
-  const cyrillicLeft = (text: string) => toReaderScript(withoutKeptSpans(text), script).match(new RegExp(CYRILLIC.source, "g"));
-  const left = cyrillicLeft(cyrillic.text.replace(/<[^>]*>/g, ""));
-  if (left) problems.push(`${where}: Cyrillic left in ${NAMES[script]}: ${[...new Set(left)].join("")}`);
+  const left = cyrillicLeftIn(cyrillic.text, script);
+  if (left.length > 0) problems.push(`${where}: Cyrillic left in ${NAMES[script]}: ${left.join("")}`);
   if (tagsOf(written.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
   for (const button of cyrillic.keyboard.inline_keyboard.flat()) {
-    if (cyrillicLeft(button.text)) problems.push(`${where}: button "${toReaderScript(button.text, script)}" left in Cyrillic`);
+    if (cyrillicLeftIn(button.text, script).length > 0)
+      problems.push(`${where}: button "${toReaderScript(button.text, script)}" left in Cyrillic`);
   }
   return problems;
 }

@@ -9,3 +9,11 @@ import { LRUCache } from "lru-cache";
 export function boundedCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(entries: number): LRUCache<K, V> {
   return new LRUCache<K, V>({ maxSize: entries, sizeCalculation: () => 1 });
 }
+
+/**
+ * A least-recently-used cache of texts by text, bounded by the characters it holds (keys and values), for texts of
+ * very different lengths: a count of entries would bound nothing.
+ */
+export function boundedTextCache(characters: number): LRUCache<string, string> {
+  return new LRUCache<string, string>({ maxSize: characters, sizeCalculation: (value, key) => Math.max(1, key.length + value.length) });
+}

@@ -1,4 +1,5 @@
 import { toArabic } from "./arabic.js";
+import { boundedTextCache } from "./bounded-cache.js";
 import { toLatin } from "./latin.js";
 import { isRightToLeft, type Script } from "./locale.js";
 
@@ -37,6 +38,9 @@ const NAME = new RegExp(
 const MARKERS = /[\u2068\u2069\uE000-\uE002]/;
 const KEPT = /\u2068([^\u2069]*)\u2069/g;
 const CYRILLIC_LETTER = /[\u0400-\u04FF]/;
+const CYRILLIC_LETTERS = new RegExp(CYRILLIC_LETTER.source, "g");
+/** Between the tags and entities of HTML: the parts at odd indices of a split are the tags. */
+const TAG_OR_ENTITY = /(<[^>]*>|&[#a-zA-Z0-9]+;)/;
 /** What reads left to right inside Arabic text: a link, or a run of digits and Latin letters and what joins them. */
 const LEFT_TO_RIGHT_RUN =
   /https?:\/\/\S+|[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F]|[ .,:/\-–+%'’](?=[0-9A-Za-z\u00C0-\u024F]))*/g;
@@ -68,16 +72,31 @@ function transliterateRun(text: string, script: Script): string {
 }
 
 /**
+ * Texts already written in Latin and in the Arabic script, a table a script. A text node of content (a paragraph, an
+ * agreement, a name) reaches the edge again and again — on every screen that shows it, in the full and the compact
+ * layout, as a rich message and as HTML, and many times in content:check on every reload — and the letter tables run
+ * letter by letter, so each text is written once while it is in use. A visit like the bundled one has about 25,000
+ * characters of text nodes a script (both forms counted); each table holds a library of about 100 such visits.
+ */
+const WRITTEN_CHARACTERS = 2_500_000;
+const written = { latn: boundedTextCache(WRITTEN_CHARACTERS), arab: boundedTextCache(WRITTEN_CHARACTERS) };
+
+/**
  * Plain Kazakh text in a script, spans kept as written still marked: what `ctx.t` gives, so that a string that is
  * put into a screen and reaches the edge again is left as it is (the step is idempotent).
  */
 export function transliterate(text: string, script: Script): string {
   const named = resolveNames(text, script);
   if (script === "cyrl" || !(CYRILLIC_LETTER.test(named) || (script === "arab" && /[0-9A-Za-z]/.test(named)))) return named;
-  return named
-    .split(ISOLATED)
-    .map((part, index) => (index % 2 === 1 ? part : transliterateRun(part, script)))
-    .join("");
+  let result = written[script].get(named);
+  if (result === undefined) {
+    result = named
+      .split(ISOLATED)
+      .map((part, index) => (index % 2 === 1 ? part : transliterateRun(part, script)))
+      .join("");
+    written[script].set(named, result);
+  }
+  return result;
 }
 
 /** Left-to-right scripts need no isolates: the kept spans' marks go. */
@@ -97,7 +116,7 @@ export function toReaderScript(text: string, script: Script): string {
 export function toReaderScriptHtml(html: string, script: Script): string {
   if (script === "cyrl" && !MARKERS.test(html)) return html;
   const written = html
-    .split(/(<[^>]*>|&[#a-zA-Z0-9]+;)/)
+    .split(TAG_OR_ENTITY)
     .map((part, index) => (index % 2 === 1 ? part : transliterate(part, script)))
     .join("");
   if (!isRightToLeft(script)) return finish(written, script);
@@ -107,4 +126,17 @@ export function toReaderScriptHtml(html: string, script: Script): string {
 /** Text with its kept spans taken out: what must be in the reader's script once written (content:check). */
 export function withoutKeptSpans(text: string): string {
   return text.replace(KEPT, "");
+}
+
+/**
+ * The Cyrillic letters that HTML keeps when written in a script, spans kept as written aside: letters missing from
+ * the script's table (content:check). Each text node is written as the reader gets it (toReaderScriptHtml).
+ */
+export function cyrillicLeftIn(html: string, script: Script): string[] {
+  const letters = new Set<string>();
+  html.split(TAG_OR_ENTITY).forEach((part, index) => {
+    if (index % 2 === 1) return;
+    for (const letter of withoutKeptSpans(transliterate(part, script)).match(CYRILLIC_LETTERS) ?? []) letters.add(letter);
+  });
+  return [...letters];
 }
