@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { derivedByVersion } from "../src/content/library.js";
 import { formatProblem, loadContent, MAX_CONTENT_FILE_BYTES, type ContentProblem, type LoadResult } from "../src/content/loader.js";
 import { createDigestRenderer, contentMarkOf } from "../src/render/digest.js";
 import {
@@ -174,6 +175,34 @@ describe("loadContent: problems with file, line, column and field", () => {
     expect(problems.some((problem) => problem.file === "topics.yaml" && problem.field === "topics.0.title.ru" && problem.line === 5)).toBe(
       true,
     );
+  });
+});
+
+describe("a reload checks again only the visits that changed", () => {
+  it("a problem kept from the last check is reported at its line in the file as it is now", () => {
+    editContentFile(folder, BUNDLED_FILE, "  - id: d0901", "  - id: d0830");
+    const lineOfSecond = () => readContentFile(folder, BUNDLED_FILE).split("\n").lastIndexOf("  - id: d0830") + 1;
+    expect(checkLoaded(loadOrFail(folder))).toEqual([expect.objectContaining({ field: "timeline.1.id", line: lineOfSecond() })]);
+    // A comment above: the visit says the same (one version, its problems kept), and every line moves down by one.
+    writeContentFile(folder, BUNDLED_FILE, `# moved\n${readContentFile(folder, BUNDLED_FILE)}`);
+    const moved = checkLoaded(loadOrFail(folder));
+    expect(moved).toEqual([expect.objectContaining({ field: "timeline.1.id", line: lineOfSecond() })]);
+    expect(moved[0]!.line).toBeGreaterThan(1);
+  });
+
+  it("derives again for a visit whose text changed, and not for the one left as it was", () => {
+    addFixtureVisit(folder);
+    const derived: string[] = [];
+    const titleOf = derivedByVersion(10, (briefing) => {
+      derived.push(briefing.id);
+      return briefing.title.kk;
+    });
+    const titles = () => loadOrFail(folder).library.briefings.map((briefing) => titleOf(briefing, translators));
+    titles();
+    expect(derived.sort()).toEqual(["cn25", "fx99"]);
+    editContentFile(folder, FIXTURE_FILE, /^ {2}kk: (.*)$/m, "  kk: $1 (түзетілді)");
+    expect(titles()).toContainEqual(expect.stringContaining("(түзетілді)"));
+    expect(derived.sort()).toEqual(["cn25", "fx99", "fx99"]);
   });
 });
 

@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import type { LRUCache } from "lru-cache";
+import { boundedCache } from "../shared/bounded-cache.js";
+import type { Locale, Translate } from "../shared/locale.js";
 import { briefingSchema, type Briefing, type Topic } from "./types.js";
 
 /**
@@ -78,4 +82,42 @@ export function libraryOf(
     return briefing?.status === "draft" ? briefing : undefined;
   };
   return { briefings, latest: briefings[0]!, get: published, drafts, getDraft: draft, topics: topicList, aliases };
+}
+
+const versions = new WeakMap<Briefing, string>();
+
+/**
+ * A briefing's version: a digest of everything it says, the forms of its names included. Briefings of one version say
+ * the same, whichever file or reload they were read from.
+ */
+export function versionOf(briefing: Briefing): string {
+  let version = versions.get(briefing);
+  if (version === undefined) {
+    version = createHash("sha256").update(JSON.stringify(briefing)).digest("base64");
+    versions.set(briefing, version);
+  }
+  return version;
+}
+
+/**
+ * What is derived from one briefing in both languages (its checks, its search cards), kept by the briefing's version
+ * and a `variant` (what else the result depends on, in words) for each set of translators: a reload that leaves a visit as it was derives nothing again for it.
+ * At most `kept` results are kept, the least recently used out first.
+ */
+export function derivedByVersion<T extends NonNullable<unknown>>(
+  kept: number,
+  derive: (briefing: Briefing, translators: Record<Locale, Translate>, variant: string) => T,
+): (briefing: Briefing, translators: Record<Locale, Translate>, variant?: string) => T {
+  const byTranslators = new WeakMap<Record<Locale, Translate>, LRUCache<string, T>>();
+  return (briefing, translators, variant = "") => {
+    let results = byTranslators.get(translators);
+    if (!results) byTranslators.set(translators, (results = boundedCache<string, T>(kept)));
+    const key = `${versionOf(briefing)}\u0000${variant}`;
+    let result = results.get(key);
+    if (result === undefined) {
+      result = derive(briefing, translators, variant);
+      results.set(key, result);
+    }
+    return result;
+  };
 }

@@ -2,7 +2,7 @@ import { checkBriefingText, localizedStrings, type TextProblem } from "../conten
 import type { Briefing } from "../content/types.js";
 import { CYRILLIC } from "../shared/latin.js";
 import { toReaderScript } from "../shared/script.js";
-import type { ContentLibrary } from "../content/library.js";
+import { derivedByVersion, type ContentLibrary } from "../content/library.js";
 import { ALIASES_FILE, type ContentProblem, type LoadedContent } from "../content/loader.js";
 import { checkRenderedLimits } from "../render/limits.js";
 import { checkAliases } from "../search/aliases.js";
@@ -31,14 +31,28 @@ export function checkContent(library: ContentLibrary, translators: Record<Locale
   return [...aliasProblems, ...briefingProblems(all, translators, origin)];
 }
 
+/** Visits whose problems are kept between reloads: a library of up to this many visits re-checks only what changed. */
+const CHECKED_VERSIONS = 256;
+
+/**
+ * One briefing's problems, with no file yet: a text's name its field, a screen's none. Its screens depend on whether
+ * other visits are published (a button to them), the variant.
+ */
+const problemsOf = derivedByVersion<TextProblemOrScreen[]>(CHECKED_VERSIONS, (briefing, translators, variant) => [
+  ...checkBriefingText(briefing),
+  ...checkScriptText(briefing),
+  ...checkRenderedLimits(briefing, translators, variant === AMONG_OTHERS).map((message) => ({ message })),
+]);
+type TextProblemOrScreen = { field?: string; message: string };
+const AMONG_OTHERS = "among other visits";
+
 function briefingProblems(all: Briefing[], translators: Record<Locale, Translate>, origin: Origin): ContentProblem[] {
+  const variant = all.length > 1 ? AMONG_OTHERS : "alone";
   return all.flatMap((briefing) => {
     const file = origin.fileOf(briefing.id) ?? briefing.id;
-    return [
-      ...checkBriefingText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
-      ...checkScriptText(briefing).map(({ field, message }) => ({ file, ...origin.locate(briefing.id, field), field, message })),
-      ...checkRenderedLimits(briefing, translators, all.length > 1).map((message) => ({ file, message })),
-    ];
+    return problemsOf(briefing, translators, variant).map(({ field, message }) =>
+      field === undefined ? { file, message } : { file, ...origin.locate(briefing.id, field), field, message },
+    );
   });
 }
 
