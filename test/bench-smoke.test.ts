@@ -28,6 +28,7 @@ describe("npm run bench -- --smoke", () => {
       "readers_lost",
       "rss_mb_100k",
       "library_reload_ms",
+      "library_start_up_ms",
       "library_inline_p99_ms",
       "taps_answer_max_ms",
       "taps_last_screen_ms",
