@@ -35,11 +35,22 @@ export function scriptOf(ctx: Context): Script {
   return (ctx as Partial<LocaleFlavor>).script ?? "cyrl";
 }
 
+/** What each update found of its chat's digest: a screen and its fallback, rendered for one update, read it once. */
+const digestOfUpdate = new WeakMap<Context, Promise<boolean>>();
+
 /** Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. */
-async function hasDigest(store: Store, ctx: BotContext): Promise<boolean> {
-  if (!ctx.chat) return false;
-  const subscription = await store.getSubscription(ctx.chat.id, forumTopicOf(ctx));
-  return subscription !== undefined && subscription.status !== "stopped";
+function hasDigest(store: Store, ctx: BotContext): Promise<boolean> {
+  let found = digestOfUpdate.get(ctx);
+  if (!found) {
+    const chat = ctx.chat;
+    found = chat
+      ? store
+          .getSubscription(chat.id, forumTopicOf(ctx))
+          .then((subscription) => subscription !== undefined && subscription.status !== "stopped")
+      : Promise.resolve(false);
+    digestOfUpdate.set(ctx, found);
+  }
+  return found;
 }
 
 /**

@@ -39,7 +39,20 @@ function buttonInScript(button: InlineKeyboardButton, script: Script): InlineKey
  * never touched). It runs for Cyrillic too: it resolves the content's names and drops the marks of kept spans.
  */
 export function inScript(screen: Rendered, script: Script): Rendered {
-  const text = toReaderScriptHtml(screen.text, script);
-  const keyboard = keyboardInScript(screen.keyboard, script);
-  return text === screen.text && keyboard === screen.keyboard ? screen : { text, keyboard };
+  let written = writtenScreens.get(screen);
+  if (!written) writtenScreens.set(screen, (written = {}));
+  let shown = written[script];
+  if (!shown) {
+    const text = toReaderScriptHtml(screen.text, script);
+    const keyboard = keyboardInScript(screen.keyboard, script);
+    shown = written[script] = text === screen.text && keyboard === screen.keyboard ? screen : { text, keyboard };
+  }
+  return shown;
 }
+
+/**
+ * Each screen in each script it was shown in, for as long as the screen itself is kept: the chat screens are rendered
+ * once and cached (bot/screens.ts), and the same one is shown again and again, so it is written in a script once.
+ * Rendered screens are never changed once made, which is what makes this safe.
+ */
+const writtenScreens = new WeakMap<Rendered, Partial<Record<Script, Rendered>>>();
