@@ -60,6 +60,7 @@ type DeliveryRow = {
 type ChatRow = { id: number; kind: ChatKind; title: string | null; language: Locale | null; script: Script; first_seen_at: string };
 
 const MAX_CACHED_USERS = 50_000;
+const MAX_CACHED_SUBSCRIPTIONS = 10_000;
 const MAX_CACHED_VALUES = 50_000;
 /** thread_id of a subscription or delivery without a forum topic: a plain NOT NULL key column (see migration 5). */
 const NO_THREAD = 0;
@@ -312,21 +313,51 @@ function prepareStatsAndKeyValueStatements(db: Database.Database) {
   };
 }
 
-/** Every statement of the store, prepared once at open. */
-function prepareStatements(db: Database.Database) {
-  return {
+/** Every statement of the store, prepared once at open; each that writes subscriptions counts its runs in `writes`. */
+function prepareStatements(db: Database.Database, writes: SubscriptionWrites) {
+  const statements = {
     ...prepareUserAndChatStatements(db),
     ...prepareSubscriptionStatements(db),
     ...prepareDecisionStatements(db),
     ...prepareDeliveryStatements(db),
     ...prepareStatsAndKeyValueStatements(db),
   };
+  for (const statement of Object.values(statements)) {
+    if (WRITES_SUBSCRIPTIONS.test(statement.source)) countRuns(statement, writes);
+  }
+  return statements;
+}
+
+/** Any statement that changes rows of subscriptions, whatever the rest of it does. */
+const WRITES_SUBSCRIPTIONS = /\b(?:UPDATE(?:\s+OR\s+\w+)?|INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM)\s+subscriptions\b/i;
+
+/**
+ * How many times subscriptions have been written. A subscription read is kept only while this count stays as it was
+ * when it was read (subscriptionSettingsPart): this process is the only writer of its database, and every write goes
+ * through a statement counted here, so a kept read is never older than the row.
+ */
+type SubscriptionWrites = { count: number };
+
+/** Counts every run of a statement in `writes`, whichever way it is run (run, or get and all for RETURNING). */
+function countRuns(statement: { run: unknown; get: unknown; all: unknown }, writes: SubscriptionWrites): void {
+  for (const method of ["run", "get", "all"] as const) {
+    const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
+    Object.defineProperty(statement, method, {
+      value: (...args: unknown[]) => {
+        try {
+          return original(...args);
+        } finally {
+          writes.count++;
+        }
+      },
+    });
+  }
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
 
-/** What every part of the store works with: the database, its statements and the clock. */
-type Engine = { db: Database.Database; statements: Statements; now: () => Date };
+/** What every part of the store works with: the database, its statements, the count of subscription writes, the clock. */
+type Engine = { db: Database.Database; statements: Statements; writes: SubscriptionWrites; now: () => Date };
 
 const toUser = (row: UserRow): UserRecord => ({ id: row.id, language: row.language, script: row.script, firstSeenAt: row.first_seen_at });
 const toChat = (row: ChatRow): ChatRecord => ({
@@ -416,11 +447,20 @@ function userAndChatPart({
 /** Reading and writing a subscription's settings. */
 function subscriptionSettingsPart({
   statements,
+  writes,
   now,
 }: Engine): Pick<SyncStore, "getSubscription" | "channelSubscriptionsOf" | "saveSubscription" | "updateSubscription"> {
+  // Every screen of a chat reads its subscription (the digest button), and most of them change nothing: reads are
+  // kept until the next write to subscriptions (SubscriptionWrites), the least recently read going first.
+  const reads = boundedCache<string, { writes: number; subscription: Subscription | null }>(MAX_CACHED_SUBSCRIPTIONS);
   const getSubscription = (chatId: number, threadId?: number | null) => {
+    const key = `${chatId}:${threadColumn(threadId)}`;
+    const kept = reads.get(key);
+    if (kept?.writes === writes.count) return kept.subscription ?? undefined;
     const row = statements.getSubscription.get(chatId, threadColumn(threadId));
-    return row && toSubscription(row);
+    const subscription = row && toSubscription(row);
+    reads.set(key, { writes: writes.count, subscription: subscription ?? null });
+    return subscription;
   };
   return {
     getSubscription,
@@ -678,7 +718,8 @@ function keyValuePart({ statements }: Engine): SyncStore["keyValue"] {
 /** The Store on SQLite: its parts, each by concern, over one database, its statements and the clock. */
 export function openSqliteStore(path: string, now: () => Date = () => new Date()): Store {
   const db = openDatabase(path);
-  const engine: Engine = { db, statements: prepareStatements(db), now };
+  const writes: SubscriptionWrites = { count: 0 };
+  const engine: Engine = { db, statements: prepareStatements(db, writes), writes, now };
   const statusPart = subscriptionStatusPart(engine);
   return withPromises({
     ...userAndChatPart(engine),

@@ -190,6 +190,27 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("a subscription read before any change is never what is read after it (the digest run, a move, a lost chat)", async () => {
+      const store = await fresh();
+      await store.touchChat({ id: -12, kind: "group", title: "G" });
+      await store.saveSubscription({ chatId: -12, chatKind: "group", language: "ru", schedule: daily(540), sectors: null, createdBy: 1 });
+      expect(await store.getSubscription(-12)).toMatchObject({ lastPeriod: null, contentMark: null });
+      await recordDecision(store, -12, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      expect(await store.getSubscription(-12)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: new Date("2025-09-06T04:00:00Z") });
+      const [delivery] = await store.claimDeliveries(clock, 5);
+      await store.markSent(delivery!.id, 99, "2025-09-05");
+      expect((await store.getSubscription(-12))?.contentMark).toBe("2025-09-05");
+      await store.setChatLanguage(-12, "kk", "latn");
+      expect(await store.getSubscription(-12)).toMatchObject({ language: "kk", script: "latn" });
+      expect(await store.getSubscription(-10012)).toBeUndefined();
+      await store.moveChat(-12, -10012);
+      expect(await store.getSubscription(-12)).toBeUndefined();
+      expect(await store.getSubscription(-10012)).toMatchObject({ status: "active", language: "kk" });
+      await store.stopChat(-10012, "removed");
+      expect(await store.getSubscription(-10012)).toMatchObject({ status: "stopped", stopReason: "removed" });
+      await store.close();
+    });
+
     it("takes a delivery through sending to sent and remembers what it covered", async () => {
       const store = await fresh();
       await store.saveSubscription({
