@@ -10,7 +10,7 @@ import { createLogger } from "../src/logger.js";
 import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
 import { sendAsPaidBroadcasts } from "../src/telegram/paid-broadcast.js";
-import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
+import { budgetConnection, redisSendWindows } from "../src/telegram/redis-send-windows.js";
 import { createSendBudget } from "../src/telegram/send-budget.js";
 import { startFakeTelegram } from "../test/support/fake-telegram.js";
 import { redisForTests } from "../test/support/redis-server.js";
@@ -42,7 +42,7 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
   try {
     for (let index = 0; index < 2; index++) {
       const store = await openRedisStore({ url: database, now: () => DUE_CLOCK });
-      const budgetRedis = new Redis(database);
+      const budgetRedis = budgetConnection(database);
       const sendBudget = createSendBudget(redisSendWindows({ redis: budgetRedis, limits: limitsAt(options.rate, options.paid) }));
       const deliveryApi = new Api(BENCH_TOKEN, { apiRoot: fake.apiRoot });
       if (options.paid) sendAsPaidBroadcasts(deliveryApi);

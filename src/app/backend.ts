@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import { createDigestQueue } from "../digest/queue.js";
 import { outboxDelivery, queueDelivery, type DeliveryParts, type DigestDelivery } from "../digest/delivery.js";
 import { createDigestSender } from "../digest/sender.js";
@@ -7,7 +6,7 @@ import { openRedisStore } from "../store/redis.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import type { Store } from "../store/types.js";
 import { sendAsPaidBroadcasts } from "../telegram/paid-broadcast.js";
-import { redisSendWindows } from "../telegram/redis-send-windows.js";
+import { budgetConnection, redisSendWindows } from "../telegram/redis-send-windows.js";
 import { createSendBudget, localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendBudget } from "../telegram/send-budget.js";
 
 /** Where the bot keeps its state, as the operators' alerts name it. */
@@ -86,10 +85,7 @@ async function openRedisBackend(
   logger: Logger,
 ): Promise<Backend> {
   const store = await openRedisStore({ url, ...(now ? { now } : {}) });
-  // The budget's windows have a connection of their own, which gives up on a command at once: a send waits for no
-  // reconnection, and counts in this instance alone while Redis is away.
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false });
-  redis.on("error", () => undefined);
+  const redis = budgetConnection(url);
   let unreachableLogged = false;
   const windows = redisSendWindows({
     redis,
