@@ -82,7 +82,9 @@ const ARABIC_PUNCTUATION: Readonly<Record<string, string>> = { ",": "،", ";": "
 function arabicWord(word: string): string {
   const small = word.toLowerCase();
   let arabic = "";
-  for (const char of word) arabic += ARABIC_KAZAKH[char.toLowerCase()] ?? char;
+  // Every Cyrillic capital has one small letter: the small word has the word's letters, one for one (a letter missing
+  // from the table stays as it was written, for content:check to name).
+  for (let at = 0; at < small.length; at++) arabic += ARABIC_KAZAKH[small[at]!] ?? word[at]!;
   const hamza = FRONT_VOWEL.test(small) && !SAYS_FRONT_OR_BACK.test(arabic);
   return hamza ? HIGH_HAMZA + arabic : arabic;
 }
