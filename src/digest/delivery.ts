@@ -3,7 +3,8 @@ import type { Logger } from "../logger.js";
 import type { DigestRenderer } from "../render/digest.js";
 import type { ChatDecision, Store } from "../store/types.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
-import { owedDigests, type DigestQueue } from "./queue.js";
+import { owedDigests } from "./digest-jobs.js";
+import type { DigestQueue } from "./queue.js";
 import type { DigestFinished, DigestSender, DrainResult } from "./sender.js";
 
 /**

@@ -1,5 +1,5 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { ChatDecision, Delivery } from "../store/types.js";
+import type { Delivery } from "../store/types.js";
 import {
   createDeliverOne,
   storeThatWaits,
@@ -8,9 +8,7 @@ import {
   type DeliveryOutcome,
   type DeliveryStore,
 } from "./deliver-one.js";
-
-/** One owed digest: a chat (and forum topic: absent or null is the chat itself) and period. */
-export type DigestJob = { chatId: number; threadId?: number | null; period: string };
+import type { DigestJob } from "./digest-jobs.js";
 
 export type DigestQueueOptions = DeliveryOptions & {
   redisUrl: string;
@@ -42,15 +40,6 @@ export const jobIdOf = ({ chatId, threadId, period }: DigestJob) =>
   threadId === null || threadId === undefined
     ? `${chatId}_${encodeURIComponent(period)}`
     : `${chatId}_t${threadId}_${encodeURIComponent(period)}`;
-
-/** The digests a page of scheduling decisions owes. */
-export const owedDigests = (decisions: readonly ChatDecision[]): DigestJob[] =>
-  decisions.flatMap((decision) =>
-    decision.deliver ? [{ chatId: decision.chatId, ...threadOf(decision.threadId), period: decision.deliver.key }] : [],
-  );
-
-/** A job names its thread only when it has one, so that thread-less jobs look as they always did. */
-const threadOf = (threadId: number | null | undefined) => (threadId === null || threadId === undefined ? {} : { threadId });
 
 function connectionOf(url: string) {
   const parsed = new URL(url);

