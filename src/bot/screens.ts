@@ -5,7 +5,7 @@ import { boundedCache } from "../shared/bounded-cache.js";
 import type { ContentLibrary } from "../content/library.js";
 import type { Briefing } from "../content/types.js";
 import { escapeHtml, type RenderOptions, type Rendered } from "../render/format.js";
-import { inScript, keyboardInScript } from "../render/script.js";
+import { inScript, keptScreen, keyboardInScript } from "../render/script.js";
 import { refToPayload, type SectionRef } from "../render/refs.js";
 import { hasRichScreen, renderRichSection } from "../render/rich-briefing.js";
 import { richMessage } from "../render/rich-html.js";
@@ -85,7 +85,9 @@ export async function renderForChat(
         ...(options.compact || briefing.status === "draft" ? [] : [shareButtonRow(ref, options)]),
       ],
     };
-    screen = rich && hasRichScreen(ref) ? renderRichSection(briefing, ref, options, extras) : renderSection(briefing, ref, options, extras);
+    screen = keptScreen(
+      rich && hasRichScreen(ref) ? renderRichSection(briefing, ref, options, extras) : renderSection(briefing, ref, options, extras),
+    );
     screens.set(key, screen);
   }
   return screen;

@@ -39,20 +39,26 @@ function buttonInScript(button: InlineKeyboardButton, script: Script): InlineKey
  * never touched). It runs for Cyrillic too: it resolves the content's names and drops the marks of kept spans.
  */
 export function inScript(screen: Rendered, script: Script): Rendered {
-  let written = writtenScreens.get(screen);
-  if (!written) writtenScreens.set(screen, (written = {}));
-  let shown = written[script];
-  if (!shown) {
-    const text = toReaderScriptHtml(screen.text, script);
-    const keyboard = keyboardInScript(screen.keyboard, script);
-    shown = written[script] = text === screen.text && keyboard === screen.keyboard ? screen : { text, keyboard };
-  }
-  return shown;
+  const written = writtenScreens.get(screen);
+  if (!written) return writeInScript(screen, script);
+  return (written[script] ??= writeInScript(screen, script));
+}
+
+function writeInScript(screen: Rendered, script: Script): Rendered {
+  const text = toReaderScriptHtml(screen.text, script);
+  const keyboard = keyboardInScript(screen.keyboard, script);
+  return text === screen.text && keyboard === screen.keyboard ? screen : { text, keyboard };
 }
 
 /**
- * Each screen in each script it was shown in, for as long as the screen itself is kept: the chat screens are rendered
- * once and cached (bot/screens.ts), and the same one is shown again and again, so it is written in a script once.
+ * A screen kept to be shown again and again (the chat screens' cache, bot/screens.ts): inScript writes it in each
+ * script once, for as long as the screen itself is kept. Only such screens are remembered: one remembered for every
+ * screen rendered once (a whole briefing, a digest) would leave the garbage collector a weak entry to clear for each.
  * Rendered screens are never changed once made, which is what makes this safe.
  */
+export function keptScreen(screen: Rendered): Rendered {
+  if (!writtenScreens.has(screen)) writtenScreens.set(screen, {});
+  return screen;
+}
+
 const writtenScreens = new WeakMap<Rendered, Partial<Record<Script, Rendered>>>();
