@@ -24,8 +24,11 @@ export function withNote(note: string | undefined, screen: Rendered): Rendered {
 }
 
 export function escapeHtml(text: string): string {
+  // Most texts have nothing to escape: one look instead of three replacements.
+  if (!HTML_SPECIAL.test(text)) return text;
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+const HTML_SPECIAL = /[&<>]/;
 
 export const bold = (text: string) => `<b>${escapeHtml(text)}</b>`;
 export const italic = (text: string) => `<i>${escapeHtml(text)}</i>`;

@@ -110,11 +110,12 @@ export function toReaderScript(text: string, script: Script): string {
 
 /**
  * HTML as the reader sees it: only the text between tags is written in the script; tags, their attributes and
- * entities stay as they are. In the Arabic script a line whose text starts with something other than an Arabic
+ * entities stay as they are. Cyrillic only resolves names and drops the kept spans' marks, which no tag ever splits,
+ * so it needs no pass tag by tag. In the Arabic script a line whose text starts with something other than an Arabic
  * letter (a date, a figure, a bullet) starts with the right-to-left mark, after the tags that open the line.
  */
 export function toReaderScriptHtml(html: string, script: Script): string {
-  if (script === "cyrl" && !MARKERS.test(html)) return html;
+  if (script === "cyrl") return MARKERS.test(html) ? finish(resolveNames(html, script), script) : html;
   const written = html
     .split(TAG_OR_ENTITY)
     .map((part, index) => (index % 2 === 1 ? part : transliterate(part, script)))
