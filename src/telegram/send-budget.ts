@@ -185,19 +185,9 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
 
 type Waiter = { chatId: number | undefined; priority: SendPriority; resolve: (slot: SendSlot | undefined) => void; done: boolean };
 
-/** Waiters asked about at once in a round (see serveRound). */
-const TAKES_AT_ONCE = 32;
-
-/** What a round asks the windows: a waiter, and the windows' answer for it (at once, or on its way from Redis). */
-type Asked = { waiter: Waiter; grant: Grant | Promise<Grant> };
-
 /**
  * One round over the waiters, in order of the queues (replies first): each gets a slot if the windows give one now.
- * The windows are asked for a queue's waiters one after another without waiting for each answer, the first waiter of
- * each chat only (a chat's messages keep their order), up to TAKES_AT_ONCE: in Redis the steps run in the order they
- * were asked, and go in one write, so a round costs one round trip rather than one per waiter. The answers are read in
- * the same order. Returns how long until the earliest refused waiter may try again: 0 when a waiter was left for the
- * next round after slots were given, Infinity when none was refused.
+ * Returns how long until the earliest refused waiter may try again (Infinity when none was refused).
  */
 async function serveRound(windows: SendWindows, queues: Waiter[][], finish: (waiter: Waiter, slot: SendSlot) => void): Promise<number> {
   let sleepMs = Infinity;
@@ -205,52 +195,34 @@ async function serveRound(windows: SendWindows, queues: Waiter[][], finish: (wai
   const fullChats = new Set<number>();
   // The free share is full (paid broadcasts): no other free message goes this round, paid broadcasts still may.
   let freeFull = false;
-  let leftForNextRound = false;
-  let granted = 0;
   for (const queue of queues) {
-    const round = askWindows(windows, queue, fullChats, freeFull);
-    leftForNextRound ||= round.leftForNextRound;
-    for (const { waiter, grant: answer } of round.asked) {
-      const grant = await Promise.resolve(answer).catch((): Grant => ({ granted: false, waitMs: TAKE_FAILED_WAIT_MS, blocks: "all" }));
+    for (const waiter of [...queue]) {
+      if (freeFull && waiter.priority !== "paid") continue;
+      if (waiter.done || (waiter.chatId !== undefined && fullChats.has(waiter.chatId))) continue;
+      const grant = await Promise.resolve(windows.take(waiter.chatId, waiter.priority)).catch((): Grant => ({
+        granted: false,
+        waitMs: TAKE_FAILED_WAIT_MS,
+        blocks: "all",
+      }));
       if (grant.granted) {
         finish(waiter, grant.slot);
-        granted++;
         continue;
       }
       sleepMs = Math.min(sleepMs, grant.waitMs);
-      if (grant.blocks === "all") budgetFull = true;
-      else if (grant.blocks === "free") freeFull = true;
-      else if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
+      if (grant.blocks === "all") {
+        budgetFull = true;
+        break;
+      }
+      if (grant.blocks === "free") {
+        freeFull = true;
+        continue;
+      }
+      if (waiter.chatId !== undefined) fullChats.add(waiter.chatId);
     }
     // Replies first: while one waits for the whole budget, no digest takes a slot.
     if (budgetFull) break;
   }
-  // Waiters left for the next round are asked at once after a round that gave slots; after one that gave none they
-  // wait like the rest (asking again at once would ask the same waiters the same, and never let I/O in).
-  return leftForNextRound && granted > 0 && !budgetFull ? 0 : sleepMs;
-}
-
-/** Asks the windows for the waiters of a queue that this round serves (serveRound), in order. */
-function askWindows(
-  windows: SendWindows,
-  queue: readonly Waiter[],
-  fullChats: ReadonlySet<number>,
-  freeFull: boolean,
-): { asked: Asked[]; leftForNextRound: boolean } {
-  const asked: Asked[] = [];
-  const askedChats = new Set<number>();
-  let leftForNextRound = false;
-  for (const waiter of queue) {
-    if (waiter.done || (freeFull && waiter.priority !== "paid")) continue;
-    if (waiter.chatId !== undefined && fullChats.has(waiter.chatId)) continue;
-    if (asked.length === TAKES_AT_ONCE || (waiter.chatId !== undefined && askedChats.has(waiter.chatId))) {
-      leftForNextRound = true;
-      continue;
-    }
-    if (waiter.chatId !== undefined) askedChats.add(waiter.chatId);
-    asked.push({ waiter, grant: windows.take(waiter.chatId, waiter.priority) });
-  }
-  return { asked, leftForNextRound };
+  return sleepMs;
 }
 
 /**
@@ -282,7 +254,7 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
       while (replies.length + digests.length > 0) {
         arrived = false;
         const sleepMs = await serveRound(windows, [replies, digests], finish);
-        if (replies.length + digests.length === 0 || sleepMs === Infinity || sleepMs === 0 || arrived) continue;
+        if (replies.length + digests.length === 0 || sleepMs === Infinity || arrived) continue;
         wake = new AbortController();
         await clock.sleep(Math.max(1, sleepMs), wake.signal);
         wake = undefined;
