@@ -3,7 +3,7 @@ import type { Briefing } from "../content/types.js";
 import { LOCALES, type Locale, type Script, type Translate } from "../shared/locale.js";
 import { MAX_CALLBACK_BYTES } from "./callback-data.js";
 import { cyrillicLeftIn, toReaderScript } from "../shared/script.js";
-import { MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
+import { escapeHtml, MAX_MESSAGE_CHARS, visibleLength, type Rendered } from "./format.js";
 import { inScript } from "./script.js";
 import { briefingRefs, refToPayload } from "./refs.js";
 import { renderSection } from "./sections.js";
@@ -114,7 +114,8 @@ function transliterationProblems(cyrillic: Rendered, written: Rendered, script: 
   if (left.length > 0) problems.push(`${where}: Cyrillic left in ${NAMES[script]}: ${left.join("")}`);
   if (tagsOf(written.text).join("") !== tagsOf(cyrillic.text).join("")) problems.push(`${where}: HTML changed by transliteration`);
   for (const button of cyrillic.keyboard.inline_keyboard.flat()) {
-    if (cyrillicLeftIn(button.text, script).length > 0)
+    // A label is plain text: escaped, it is read as the HTML it never contains (a "<" stays a letter of it).
+    if (cyrillicLeftIn(escapeHtml(button.text), script).length > 0)
       problems.push(`${where}: button "${toReaderScript(button.text, script)}" left in Cyrillic`);
   }
   return problems;

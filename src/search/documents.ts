@@ -3,6 +3,7 @@ import type { Briefing } from "../content/types.js";
 import { stripHtml } from "../render/format.js";
 import { briefingRefs, type SectionRef } from "../render/refs.js";
 import { refTitle, sectionBlocks } from "../render/sections.js";
+import { ownCopy } from "../shared/bounded-cache.js";
 import { LOCALES, type Locale, type Translate } from "../shared/locale.js";
 
 /** One searchable place of a briefing in one language: its title and its text as a reader sees it, without markup. */
@@ -24,7 +25,8 @@ function cardsOf(briefing: Briefing, translators: Record<Locale, Translate>): Ca
       return {
         ref,
         locale,
-        title: refTitle(briefing, ref, locale, t),
+        // Kept across reloads (derivedByVersion): its own copy, not a view keeping the file it was read from.
+        title: ownCopy(refTitle(briefing, ref, locale, t)),
         plainText: stripHtml(sectionBlocks(briefing, ref, { locale, t }).join("\n")),
       };
     }),

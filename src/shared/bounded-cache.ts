@@ -12,8 +12,15 @@ export function boundedCache<K extends NonNullable<unknown>, V extends NonNullab
 
 /**
  * A least-recently-used cache of texts by text, bounded by the characters it holds (keys and values), for texts of
- * very different lengths: a count of entries would bound nothing.
+ * very different lengths: a count of entries would bound nothing. Keep only `ownCopy`s in it (see there).
  */
 export function boundedTextCache(characters: number): LRUCache<string, string> {
   return new LRUCache<string, string>({ maxSize: characters, sizeCalculation: (value, key) => Math.max(1, key.length + value.length) });
 }
+
+/**
+ * A text as a string of its own. V8 makes a piece cut from a longer string (split, slice, a YAML scalar of a file) a
+ * view that keeps the whole longer string alive: a cache keeping such pieces would hold every screen or file they
+ * came from, far beyond what it counts. Joining and cutting again flattens the piece into a new string.
+ */
+export const ownCopy = (text: string): string => ` ${text}`.slice(1);

@@ -1,5 +1,5 @@
 import { toArabic } from "./arabic.js";
-import { boundedTextCache } from "./bounded-cache.js";
+import { boundedTextCache, ownCopy } from "./bounded-cache.js";
 import { toLatin } from "./latin.js";
 import { isRightToLeft, type Script } from "./locale.js";
 
@@ -94,7 +94,7 @@ export function transliterate(text: string, script: Script): string {
       .split(ISOLATED)
       .map((part, index) => (index % 2 === 1 ? part : transliterateRun(part, script)))
       .join("");
-    written[script].set(named, result);
+    written[script].set(ownCopy(named), ownCopy(result));
   }
   return result;
 }

@@ -328,8 +328,9 @@ function prepareStatements(db: Database.Database, writes: SubscriptionWrites) {
   return statements;
 }
 
-/** Any statement that changes rows of subscriptions, whatever the rest of it does. */
-const WRITES_SUBSCRIPTIONS = /\b(?:UPDATE(?:\s+OR\s+\w+)?|INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM)\s+subscriptions\b/i;
+/** Any statement that changes rows of subscriptions, whatever the rest of it does (the name quoted or not, in main or not). */
+const WRITES_SUBSCRIPTIONS =
+  /\b(?:UPDATE(?:\s+OR\s+\w+)?|INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|DELETE\s+FROM)\s+(?:["`[]?main["`\]]?\.)?["`[]?subscriptions\b/i;
 
 /**
  * How many times subscriptions have been written. A subscription read is kept only while this count stays as it was
