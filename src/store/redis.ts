@@ -754,8 +754,7 @@ function keyValuePart({ redis, key }: Engine): Store["keyValue"] {
 async function openConnection(options: RedisStoreOptions, prefix: string): Promise<Redis> {
   // A command waits for at most three reconnection attempts, then fails: while Redis restarts, a reader's update fails
   // within a second (and the reader is told to try again) instead of hanging; deliveries wait for the store themselves.
-  // Commands given in one turn of the event loop (many updates and deliveries at once) go to Redis in one write.
-  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   try {
     await redis.connect();
   } catch (error) {
