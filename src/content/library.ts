@@ -101,8 +101,8 @@ export function versionOf(briefing: Briefing): string {
 
 /**
  * What is derived from one briefing in both languages (its checks, its search cards), kept by the briefing's version
- * and a `variant` (what else the result depends on, in words) for each set of translators: a reload that leaves a visit as it was derives nothing again for it.
- * At most `kept` results are kept, the least recently used out first.
+ * and a `variant` (what else the result depends on, in words) for each set of translators: a reload that leaves a
+ * visit as it was derives nothing again for it. At most `kept` results are kept, the least recently used out first.
  */
 export function derivedByVersion<T extends NonNullable<unknown>>(
   kept: number,

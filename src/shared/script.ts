@@ -79,7 +79,7 @@ function transliterateRun(text: string, script: Script): string {
  * characters of text nodes a script (both forms counted); each table holds a library of about 100 such visits.
  */
 const WRITTEN_CHARACTERS = 2_500_000;
-const written = { latn: boundedTextCache(WRITTEN_CHARACTERS), arab: boundedTextCache(WRITTEN_CHARACTERS) };
+const writtenTexts = { latn: boundedTextCache(WRITTEN_CHARACTERS), arab: boundedTextCache(WRITTEN_CHARACTERS) };
 
 /**
  * Plain Kazakh text in a script, spans kept as written still marked: what `ctx.t` gives, so that a string that is
@@ -88,13 +88,13 @@ const written = { latn: boundedTextCache(WRITTEN_CHARACTERS), arab: boundedTextC
 export function transliterate(text: string, script: Script): string {
   const named = resolveNames(text, script);
   if (script === "cyrl" || !(CYRILLIC_LETTER.test(named) || (script === "arab" && /[0-9A-Za-z]/.test(named)))) return named;
-  let result = written[script].get(named);
+  let result = writtenTexts[script].get(named);
   if (result === undefined) {
     result = named
       .split(ISOLATED)
       .map((part, index) => (index % 2 === 1 ? part : transliterateRun(part, script)))
       .join("");
-    written[script].set(ownCopy(named), ownCopy(result));
+    writtenTexts[script].set(ownCopy(named), ownCopy(result));
   }
   return result;
 }
@@ -116,10 +116,7 @@ export function toReaderScript(text: string, script: Script): string {
  */
 export function toReaderScriptHtml(html: string, script: Script): string {
   if (script === "cyrl") return MARKERS.test(html) ? finish(resolveNames(html, script), script) : html;
-  const written = html
-    .split(TAG_OR_ENTITY)
-    .map((part, index) => (index % 2 === 1 ? part : transliterate(part, script)))
-    .join("");
+  const written = withTextNodes(html, (text) => transliterate(text, script));
   if (!isRightToLeft(script)) return finish(written, script);
   return written.replace(/(^|\n)((?:<[^>]*>)*)(?=[^<\n\u0600-\u06FF\u200F])/g, `$1$2${RIGHT_TO_LEFT_MARK}`);
 }
@@ -129,15 +126,23 @@ export function withoutKeptSpans(text: string): string {
   return text.replace(KEPT, "");
 }
 
+/** HTML with each text node (what lies between its tags and entities) replaced by `write(node)`, tags and entities kept. */
+function withTextNodes(html: string, write: (text: string) => string): string {
+  return html
+    .split(TAG_OR_ENTITY)
+    .map((part, index) => (index % 2 === 1 ? part : write(part)))
+    .join("");
+}
+
 /**
  * The Cyrillic letters that HTML keeps when written in a script, spans kept as written aside: letters missing from
  * the script's table (content:check). Each text node is written as the reader gets it (toReaderScriptHtml).
  */
 export function cyrillicLeftIn(html: string, script: Script): string[] {
   const letters = new Set<string>();
-  html.split(TAG_OR_ENTITY).forEach((part, index) => {
-    if (index % 2 === 1) return;
-    for (const letter of withoutKeptSpans(transliterate(part, script)).match(CYRILLIC_LETTERS) ?? []) letters.add(letter);
+  withTextNodes(html, (text) => {
+    for (const letter of withoutKeptSpans(transliterate(text, script)).match(CYRILLIC_LETTERS) ?? []) letters.add(letter);
+    return text;
   });
   return [...letters];
 }
