@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { redisSendWindows } from "../src/telegram/redis-send-windows.js";
 import {
   createSendBudget,
@@ -221,6 +221,40 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
       expect(await budgets[0]!.acquire(-77, "digest", third.signal)).toBeUndefined();
     } finally {
       await close();
+    }
+  });
+
+  it("an answered slot is dated with the instance's next step, or in a step of its own when none comes soon", async () => {
+    const connection = new Redis(redis!.url);
+    const prefix = `budget-${randomUUID()}`;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const scores = async () => (await connection.zrange(`${prefix}:all`, 0, -1, "WITHSCORES")).filter((_, index) => index % 2).map(Number);
+    try {
+      const windows = redisSendWindows({ redis: connection, limits, prefix });
+      const datedAlone = vi.spyOn(connection as unknown as { sendBudgetSent(...args: unknown[]): Promise<unknown> }, "sendBudgetSent");
+      const grant = async (chatId: number) => {
+        const taken = await windows.take(chatId, "digest");
+        if (!taken.granted) throw new Error("refused");
+        return taken.slot;
+      };
+      const first = await grant(100);
+      await sleep(40);
+      first.sent();
+      await grant(101);
+      // The second step dated the first slot at its own time: both count from now, and no step went alone.
+      const [firstAt, secondAt] = await scores();
+      expect(firstAt).toBe(secondAt);
+      expect(datedAlone).not.toHaveBeenCalled();
+
+      const third = await grant(102);
+      const [, , grantedAt] = await scores();
+      await sleep(40);
+      third.sent();
+      await sleep(60);
+      expect(datedAlone).toHaveBeenCalledTimes(1);
+      expect((await scores())[2]).toBeGreaterThanOrEqual(grantedAt! + 40);
+    } finally {
+      await connection.quit();
     }
   });
 

@@ -5,9 +5,11 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  * Takes a slot for every instance together, in one step on the Redis server (by its own clock, so instances'
  * clocks do not matter):
  *   KEYS: the bot's sliding second (sorted set), the closed-until time, the "a reply waits" mark, the chat's window,
- *         the free sliding second (paid broadcasts only)
+ *         the free sliding second
+ *         (paid broadcasts only), then the chat windows of the slots this instance saw answered since its last step
  *   ARGV: perSecond, second ms, perGroupPerMinute, minute ms, private burst (0: none), refill ms, chat kind
- *         ("group", "private", "none"), priority ("reply", "digest", "paid"), a unique member id, paid rate (0: none)
+ *         ("group", "private", "none"), priority ("reply", "digest", "paid"), a unique member id, paid rate (0: none),
+ *         then each answered slot's member id and chat kind
  * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the free share is / 0 if only
  * the chat is}. With paid broadcasts the bot's second holds `paid rate` messages, and every message but a paid
  * broadcast ("reply" and "digest" alike) is counted in the free second too, which holds `perSecond`.
@@ -24,7 +26,24 @@ const NOW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
-const TAKE = `${NOW}
+/**
+ * Slots answered since this instance's last step (see SendSlot): their time in the windows becomes now. Each is named
+ * by its chat's window in KEYS from `firstKey` on, and by its member id and chat kind in ARGV from `firstArg` on.
+ */
+const REDATE_ANSWERED = (all: string, free: string, firstKey: number, firstArg: number) => `
+for i = 0, #KEYS - ${firstKey} do
+  local chat, member, kind = KEYS[${firstKey} + i], ARGV[${firstArg} + 2 * i], ARGV[${firstArg} + 2 * i + 1]
+  redis.call('ZADD', ${all}, 'XX', now, member)
+  redis.call('ZADD', ${free}, 'XX', now, member)
+  if kind == 'group' then
+    redis.call('ZADD', chat, 'XX', now, member)
+  elseif kind == 'private' then
+    local at = tonumber(redis.call('HGET', chat, 'at') or '0')
+    if at > 0 and now > at then redis.call('HSET', chat, 'at', now) end
+  end
+end
+`;
+const TAKE = `${NOW}${REDATE_ANSWERED("KEYS[1]", "KEYS[5]", 6, 11)}
 -- Milliseconds until the sliding window at key (window ms long) has room for one more of limit; 0 when it has now.
 local function windowWait(key, limit, window)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -82,19 +101,8 @@ end
 return {1}
 `;
 
-/**
- * A slot's request was answered: its time in the windows becomes now (see SendSlot).
- *   KEYS: the bot's sliding second, the chat's window, the free second; ARGV: the slot's member id, chat kind
- */
-const SENT = `${NOW}
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-redis.call('ZADD', KEYS[3], 'XX', now, ARGV[1])
-if ARGV[2] == 'group' then
-  redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
-elseif ARGV[2] == 'private' then
-  local at = tonumber(redis.call('HGET', KEYS[2], 'at') or '0')
-  if at > 0 and now > at then redis.call('HSET', KEYS[2], 'at', now) end
-end
+/** Answered slots dated on their own, when no step of this instance came to take them: KEYS: the bot's second, the free second. */
+const SENT = `${NOW}${REDATE_ANSWERED("KEYS[1]", "KEYS[2]", 3, 1)}
 return 0
 `;
 
@@ -163,6 +171,43 @@ export function budgetConnection(url: string): Redis {
   return redis;
 }
 
+/** A slot this instance saw answered, until Redis dates it: its chat's window, member id and chat kind. */
+type AnsweredSlot = { chatKey: string; member: string; kind: string };
+
+/**
+ * An answered slot waits this long for a step of this instance to go with before it is dated in a step of its own.
+ * Until Redis dates it, a slot counts from its grant; Redis then dates it up to this much after its answer, later than
+ * Telegram counted it, which keeps the windows behind Telegram's.
+ */
+const ANSWERED_WAIT_MS = 10;
+
+/**
+ * Slots answered and not yet dated in Redis. While messages flow, each goes with this instance's next budget step
+ * (one Redis step fewer a message); when none comes within ANSWERED_WAIT_MS, they go together in one step of their own.
+ */
+function answeredSlots(dateAlone: (slots: AnsweredSlot[]) => void) {
+  let waiting: AnsweredSlot[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  function takeAll(): AnsweredSlot[] {
+    clearTimeout(timer);
+    timer = undefined;
+    const taken = waiting;
+    waiting = [];
+    return taken;
+  }
+  return {
+    add(slot: AnsweredSlot): void {
+      waiting.push(slot);
+      timer ??= setTimeout(() => dateAlone(takeAll()), ANSWERED_WAIT_MS).unref();
+    },
+    takeAll,
+  };
+}
+
+/** The scripts' arguments for answered slots: their chat windows among the keys, member and kind of each among the rest. */
+const answeredKeys = (slots: readonly AnsweredSlot[]) => slots.map((slot) => slot.chatKey);
+const answeredArgs = (slots: readonly AnsweredSlot[]) => slots.flatMap((slot) => [slot.member, slot.kind]);
+
 /**
  * The send budget's windows in Redis, shared by every instance of the bot: one sliding second for the bot, a sliding
  * minute per group, a token bucket per private chat, one closed-until time for 429s, and the mark of a reply
@@ -180,11 +225,24 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   const fail = (error: unknown) => options.onUnreachable?.(error);
   const answerWithinMs = options.answerWithinMs ?? REDIS_ANSWER_WITHIN_MS;
   let localUntil = 0;
-  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
-  redis.defineCommand("sendBudgetTake", { numberOfKeys: 5, lua: TAKE });
-  redis.defineCommand("sendBudgetSent", { numberOfKeys: 3, lua: SENT });
+  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time. The
+  // number of keys comes first in each call of TAKE and SENT: they name the chat of every answered slot they date.
+  redis.defineCommand("sendBudgetTake", { lua: TAKE });
+  redis.defineCommand("sendBudgetSent", { lua: SENT });
   redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
   const scripts = redis as unknown as BudgetScripts;
+  const answered = answeredSlots((slots) => {
+    const dated = scripts.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), ...answeredArgs(slots));
+    dated.catch(fail);
+  });
+  const fixedArgs = [
+    Math.min(limits.perSecond, 1e9),
+    second,
+    Math.min(limits.perGroupPerMinute, 1e9),
+    60_000 + JITTER_MARGIN_MS,
+    limits.privateChatBurst ?? 0,
+    second,
+  ];
 
   return {
     async take(chatId, priority) {
@@ -192,31 +250,17 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
       const kind = chatId === undefined ? "none" : chatId < 0 ? "group" : limits.privateChatBurst === undefined ? "none" : "private";
       const chatKey = `${prefix}:chat:${chatId ?? "none"}`;
       const member = `${instance}-${++sequence}`;
+      const dating = answered.takeAll();
       try {
         const answer = await answeredWithin(
           scripts.sendBudgetTake(
-            keys.all,
-            keys.closed,
-            keys.replyWaits,
-            chatKey,
-            keys.free,
-            Math.min(limits.perSecond, 1e9),
-            second,
-            Math.min(limits.perGroupPerMinute, 1e9),
-            60_000 + JITTER_MARGIN_MS,
-            limits.privateChatBurst ?? 0,
-            second,
-            kind,
-            priority,
-            member,
-            limits.paidPerSecond ?? 0,
+            5 + dating.length,
+            ...[keys.all, keys.closed, keys.replyWaits, chatKey, keys.free, ...answeredKeys(dating)],
+            ...[...fixedArgs, kind, priority, member, limits.paidPerSecond ?? 0, ...answeredArgs(dating)],
           ),
           answerWithinMs,
         );
-        if (answer[0] === 1) {
-          const sent = () => void scripts.sendBudgetSent(keys.all, chatKey, keys.free, member, kind).catch(fail);
-          return { granted: true, slot: { sent } };
-        }
+        if (answer[0] === 1) return { granted: true, slot: { sent: () => answered.add({ chatKey, member, kind }) } };
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "free" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
