@@ -156,7 +156,7 @@ describe("tick over the SQLite store", () => {
     const chatIds = [...Array.from({ length: 600 }, (_, i) => -1_000_000_000_000 - i), ...Array.from({ length: 600 }, (_, i) => i + 1)];
     for (const chatId of chatIds) await subscribe(t.store, chatId, nine);
 
-    const pages = vi.spyOn(t.store, "dueSubscriptions");
+    const pages = vi.spyOn(t.store, "takeDueSubscriptions");
     expect(await tickAt(t, "2025-09-05T05:00:00Z", 100)).toEqual({ checked: 1200, queued: 1200 });
     expect(pages).toHaveBeenCalledTimes(13); // 12 full pages and an empty one
     for (const [, limit] of pages.mock.calls) expect(limit).toBe(100);
@@ -174,7 +174,7 @@ describe("tick over the SQLite store", () => {
   it("a page shorter than the page size ends the pass", async () => {
     const t = openTestStore("2025-09-05T05:00:00Z");
     for (const chatId of [3, 1, 2]) await subscribe(t.store, chatId, nine);
-    const pages = vi.spyOn(t.store, "dueSubscriptions");
+    const pages = vi.spyOn(t.store, "takeDueSubscriptions");
     expect(await tickAt(t, "2025-09-05T05:00:00Z", 2)).toEqual({ checked: 3, queued: 3 });
     expect(pages).toHaveBeenCalledTimes(2);
   });

@@ -1,12 +1,16 @@
 import type { Logger } from "../logger.js";
-import type { ChatDecision, Store, Subscription } from "../store/types.js";
+import type { ChatDecision, Store } from "../store/types.js";
 import { decide } from "./schedule.js";
 
 export const TICK_PAGE_SIZE = 100;
 const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
 
-/** A subscription is one per chat and forum topic. */
-const subscriptionKey = (subscription: Subscription) => `${subscription.chatId}/${subscription.threadId ?? ""}`;
+/**
+ * A page taken by a tick is not due for other ticks for this long (Store.takeDueSubscriptions): instances that tick at
+ * the same minute take pages in turn, each page decided once. A tick that stops before recording its page leaves it
+ * due again after this, at a later tick.
+ */
+const PAGE_HELD_MS = 60 * 1000;
 
 export type TickResult = { checked: number; queued: number };
 
@@ -25,7 +29,8 @@ export type TickOptions = {
 /**
  * One scheduler pass at `now`: every active subscription due for a look gets the scheduling rule applied and its
  * owed digest queued, once per (chat, topic, period) — the store's unique key makes a repeated or concurrent tick harmless.
- * Subscriptions are read a page at a time, so memory does not grow with their number.
+ * Subscriptions are taken a page at a time, so memory does not grow with their number, and ticks of several instances
+ * at once share the pages.
  * The content can change while the bot runs, so the current content mark is asked for at each tick, once: every
  * instant subscription of one tick is judged against the same mark, and several edits before it make one digest.
  */
@@ -33,20 +38,9 @@ export async function tick({ store, now, contentMark, logger, pageSize = TICK_PA
   const mark = contentMark();
   let checked = 0;
   let queued = 0;
-  let previous = new Set<string>();
+  const heldUntil = new Date(now.getTime() + PAGE_HELD_MS);
   for (;;) {
-    const page = await store.dueSubscriptions(now, pageSize);
-    // Every decision moves the next check past `now` (an instant one just past it, to the next tick); the same
-    // subscription on the next page means it did not.
-    const repeated = page.find((subscription) => previous.has(subscriptionKey(subscription)));
-    if (repeated) {
-      logger?.error(
-        { chat_id: repeated.chatId, thread_id: repeated.threadId },
-        "a subscription stayed due after its decision was recorded",
-      );
-      break;
-    }
-    previous = new Set(page.map(subscriptionKey));
+    const page = await store.takeDueSubscriptions(now, pageSize, heldUntil);
     const decisions: ChatDecision[] = [];
     for (const subscription of page) {
       checked++;

@@ -215,6 +215,19 @@ s.nextCheckAt = tonumber(ARGV[6])
 setjson(P .. 's:' .. sub, s)
 if s.status == 'active' then redis.call('ZADD', P .. 's:due', ARGV[6], sub) end
 return 1`,
+  /**
+   * ARGV: prefix, now, limit, held until → the subscriptions (JSON each) due at now, earliest first, up to limit; each is
+   * due next at "held until" (see Store.takeDueSubscriptions).
+   */
+  takeDue: `
+local P, held = ARGV[1], ARGV[4]
+local page = {}
+for _, sub in ipairs(redis.call('ZRANGEBYSCORE', P .. 's:due', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))) do
+  redis.call('ZADD', P .. 's:due', held, sub)
+  local raw = redis.call('GET', P .. 's:' .. sub)
+  if raw then table.insert(page, raw) end
+end
+return page`,
   /** ARGV: prefix, now, limit → JSON list of claimed deliveries */
   claim: `${LUA_PRELUDE}
 local now = tonumber(ARGV[2])
@@ -382,6 +395,7 @@ declare module "ioredis" {
       nextCheckAt: number,
       now: number,
     ): Result<number, Context>;
+    takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
     claimFor(prefix: string, chatId: number, thread: Arg, period: string, now: number): Result<string, Context>;
     markSent(prefix: string, id: number, messageId: number, contentMark: string, now: number): Result<number, Context>;
@@ -596,12 +610,12 @@ function subscriptionStatusPart({
 }
 
 /** The digest run: which subscriptions are due, and recording what it decided for each. */
-function decisionPart(engine: Engine): Pick<Store, "dueSubscriptions" | "recordDecisions"> {
-  const { redis, prefix, now, key } = engine;
+function decisionPart(engine: Engine): Pick<Store, "takeDueSubscriptions" | "recordDecisions"> {
+  const { redis, prefix, now } = engine;
   return {
-    async dueSubscriptions(at, limit) {
-      const ids = await redis.zrangebyscore(key("s", "due"), "-inf", at.getTime(), "LIMIT", 0, limit);
-      return (await readSubscriptions(engine, ids)).map(toSubscription);
+    async takeDueSubscriptions(at, limit, heldUntil) {
+      const raws = await redis.takeDue(prefix, at.getTime(), limit, heldUntil.getTime());
+      return raws.map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
     },
     async recordDecisions(decisions: readonly ChatDecision[]) {
       const at = now().getTime();

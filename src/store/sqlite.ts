@@ -542,11 +542,13 @@ function subscriptionStatusPart({
 }
 
 /** The digest run: which subscriptions are due, and recording what it decided for each. */
-function decisionPart({ db, statements, now }: Engine): Pick<SyncStore, "dueSubscriptions" | "recordDecisions"> {
+function decisionPart({ db, statements, now }: Engine): Pick<SyncStore, "takeDueSubscriptions" | "recordDecisions"> {
   return {
-    dueSubscriptions(at, limit) {
-      return statements.dueSubscriptions.all(at.getTime(), limit).map(toSubscription);
-    },
+    takeDueSubscriptions: db.transaction((at: Date, limit: number, heldUntil: Date) => {
+      const rows = statements.dueSubscriptions.all(at.getTime(), limit);
+      for (const row of rows) statements.setNextCheck.run(heldUntil.getTime(), row.chat_id, row.thread_id);
+      return rows.map(toSubscription);
+    }),
     recordDecisions: db.transaction((decisions: readonly ChatDecision[]) => {
       const at = now().getTime();
       for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {

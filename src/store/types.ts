@@ -144,11 +144,13 @@ export type Store = {
   moveChat(fromChatId: number, toChatId: number): Promise<void>;
 
   /**
-   * Up to `limit` active subscriptions due for a look at `now`, earliest first. Recording a decision moves a
-   * subscription's next check past `now`, so asking again gives the next page (no cursor, which lets an engine serve
-   * this from an index by due time).
+   * Takes up to `limit` active subscriptions due for a look at `now`, earliest first, as they are, and makes each due
+   * next at `heldUntil`, atomically: ticks of several instances at the same moment share the due subscriptions instead
+   * of each deciding every one, and a tick that stops before recording its decisions leaves them due again then.
+   * Recording a decision sets the next check for good, so asking again gives the next page (no cursor, which lets an
+   * engine serve this from an index by due time).
    */
-  dueSubscriptions(now: Date, limit: number): Promise<Subscription[]>;
+  takeDueSubscriptions(now: Date, limit: number, heldUntil: Date): Promise<Subscription[]>;
   /**
    * Records the scheduler's decisions (a tick records a page at a time), each atomically: the owed delivery (once per
    * chat, topic and period) and the next check. A new instant delivery finishes the subscription's older instant

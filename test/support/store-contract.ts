@@ -28,6 +28,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
   describe(`${name}: the store contract`, () => {
     let clock = new Date("2025-09-05T05:00:00Z");
     const now = () => clock;
+    const aMinuteOn = () => new Date(clock.getTime() + 60_000);
     const fresh = async () => {
       clock = new Date("2025-09-05T05:00:00Z");
       return factory.open(now);
@@ -177,13 +178,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         sectors: null,
         createdBy: null,
       });
-      expect((await store.dueSubscriptions(clock, 10)).map((s) => s.chatId)).toEqual([6]);
+      expect((await store.takeDueSubscriptions(clock, 10, aMinuteOn())).map((s) => s.chatId)).toEqual([6]);
       const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
       const next = new Date("2025-09-06T04:00:00Z");
       await recordDecision(store, 6, owed, next);
       await store.recordDecisions([{ chatId: 6, deliver: owed, nextCheckAt: next }]);
       expect(await store.getSubscription(6)).toMatchObject({ lastPeriod: "d2025-09-05", nextCheckAt: next });
-      expect(await store.dueSubscriptions(clock, 10)).toEqual([]);
+      expect(await store.takeDueSubscriptions(clock, 10, aMinuteOn())).toEqual([]);
       const claimed = await store.claimDeliveries(clock, 10);
       expect(claimed).toHaveLength(1);
       expect(await store.claimDeliveries(clock, 10)).toEqual([]);
@@ -316,7 +317,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
       expect((await store.updateSubscription(22, { schedule: daily(480) }))?.schedule).toEqual(daily(480));
       await store.updateSubscription(22, { schedule: instant() });
-      expect((await store.dueSubscriptions(clock, 10)).map((s) => s.schedule.frequency)).toEqual(["instant", "instant"]);
+      expect((await store.takeDueSubscriptions(clock, 10, aMinuteOn())).map((s) => s.schedule.frequency)).toEqual(["instant", "instant"]);
       expect((await store.stats(new Date(0))).subscribers).toEqual([{ language: "kk", frequency: "instant", status: "active", count: 2 }]);
       await store.close();
     });
@@ -414,7 +415,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       for (const thread of [null, 11, 12]) expect((await store.getSubscription(forum, thread))?.language).toBe("kk");
 
       // One delivery per topic and period, each claimed with its thread and its silence.
-      const subs = await store.dueSubscriptions(clock, 10);
+      const subs = await store.takeDueSubscriptions(clock, 10, aMinuteOn());
       expect(subs.filter((s) => s.chatId === forum).map((s) => s.threadId)).toEqual(expect.arrayContaining([null, 11, 12]));
       const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
       const next = new Date("2025-09-06T04:00:00Z");
@@ -603,6 +604,25 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
     await closeBoth([a, b]);
   });
 
+  it(`two ticks at once take each due subscription once; one never recorded is due again after its hold (${rounds} rounds)`, async () => {
+    const [a, b] = await pair();
+    const subscribed = Array.from({ length: rounds }, (_, index) => 7000 + index);
+    for (const chatId of subscribed) await a.saveSubscription({ ...group(chatId), chatKind: "private" });
+    const at = now();
+    const heldUntil = new Date(at.getTime() + 60_000);
+    const taken: number[] = [];
+    for (;;) {
+      const pages = await Promise.all([a, b].map((store) => store.takeDueSubscriptions(at, 7, heldUntil)));
+      if (pages.every((page) => page.length === 0)) break;
+      for (const page of pages) taken.push(...page.map((subscription) => subscription.chatId));
+    }
+    expect(taken.toSorted((x, y) => x - y)).toEqual(subscribed);
+    // Nobody recorded a decision (the ticks stopped): each is due again once its hold ends, not before.
+    expect(await a.takeDueSubscriptions(new Date(heldUntil.getTime() - 1), rounds, heldUntil)).toEqual([]);
+    expect(await b.takeDueSubscriptions(heldUntil, rounds, new Date(heldUntil.getTime() + 60_000))).toHaveLength(rounds);
+    await closeBoth([a, b]);
+  });
+
   it(`a stop wins over a pause or a settings change at the same moment; a resume ends in one order or the other (${rounds} rounds)`, async () => {
     const [a, b] = await pair();
     const losses: Losses = {};
@@ -643,7 +663,9 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
       stopped.push(refused, lost, unsubscribed);
     }
     // No stopped subscription is left due for the scheduler either.
-    const due = new Set((await a.dueSubscriptions(new Date("2030-01-01T00:00:00Z"), rounds * 4)).map((s) => s.chatId));
+    const due = new Set(
+      (await a.takeDueSubscriptions(new Date("2030-01-01T00:00:00Z"), rounds * 4, new Date("2030-01-01T00:01:00Z"))).map((s) => s.chatId),
+    );
     count(
       losses,
       "due after the stop",
