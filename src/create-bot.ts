@@ -99,9 +99,13 @@ async function storeFailed(store: Store, error: unknown): Promise<boolean> {
   return !(await store.healthy());
 }
 
-/** Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. */
-export function sequenceKey(ctx: Context): string | undefined {
-  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+/**
+ * Updates are processed one at a time per chat (and per user outside chats), concurrently across chats. The key is the
+ * id itself: a private chat's id is its user's, so a user's inline queries queue with their private chat, and a number
+ * needs no string made for it on every update.
+ */
+export function sequenceKey(ctx: Context): number | undefined {
+  return ctx.chat?.id ?? ctx.from?.id;
 }
 
 /** What a refused send does: a 429 closes the send budget, a chat gone stops its digest, a migrated group moves it. */

@@ -1,5 +1,6 @@
-import type { Context } from "grammy";
+import { Context } from "grammy";
 import { describe, expect, it } from "vitest";
+import { sequenceKey } from "../src/create-bot.js";
 import { keepTurn, oneAtATime, passTurn } from "../src/telegram/one-at-a-time.js";
 
 type Fake = Context & { key?: string };
@@ -47,6 +48,23 @@ describe("oneAtATime", () => {
     await a;
   });
 
+  it("takes numbers as keys: the same number queues, another runs at once", async () => {
+    const byNumber = oneAtATime<Context & { id?: number }>((ctx) => ctx.id);
+    const log: string[] = [];
+    const blocked = deferred();
+    const a = byNumber({ id: -1001 } as never, async () => {
+      log.push("a");
+      await blocked.promise;
+    });
+    const b = byNumber({ id: -1001 } as never, async () => void log.push("b"));
+    const c = byNumber({ id: 7 } as never, async () => void log.push("c"));
+    await c;
+    expect(log).toEqual(["a", "c"]);
+    blocked.resolve();
+    await Promise.all([a, b]);
+    expect(log).toEqual(["a", "c", "b"]);
+  });
+
   it("a failing update rejects to its own caller and does not hold up the next", async () => {
     const failing = middleware(ctxWith("chat"), async () => {
       throw new Error("handler failed");
@@ -92,5 +110,23 @@ describe("oneAtATime", () => {
     edit.resolve();
     await Promise.all([a, b]);
     expect(log).toEqual(["a ends", "b runs"]);
+  });
+});
+
+describe("sequenceKey", () => {
+  const user = { id: 42, is_bot: false, first_name: "U" };
+  const contextOf = (update: object) => new Context({ update_id: 1, ...update }, {} as never, {} as never);
+
+  it("queues a user's inline queries with their private chat, and a group's updates by the group", () => {
+    const inPrivate = contextOf({
+      message: { message_id: 1, date: 0, chat: { id: 42, type: "private", first_name: "U" }, from: user, text: "x" },
+    });
+    const inline = contextOf({ inline_query: { id: "1", from: user, query: "", offset: "" } });
+    const inGroup = contextOf({
+      message: { message_id: 1, date: 0, chat: { id: -100, type: "group", title: "G" }, from: user, text: "x" },
+    });
+    expect(sequenceKey(inPrivate)).toBe(42);
+    expect(sequenceKey(inline)).toBe(sequenceKey(inPrivate));
+    expect(sequenceKey(inGroup)).toBe(-100);
   });
 });

@@ -58,13 +58,10 @@ export function createRouter(features: readonly Feature[]): Router {
     const action = decodeCallback(ctx.callbackQuery?.data);
     return { action, spec: action && actions.get(action.kind) };
   };
-  // The dialogue gate asks first and the router acts next: the update is parsed once, for both.
-  const routes = new WeakMap<Context, Route>();
-  const routeOf = (ctx: Context): Route => {
-    let route = routes.get(ctx);
-    if (route === undefined) routes.set(ctx, (route = computeRoute(ctx)));
-    return route;
-  };
+  // The dialogue gate asks first and the router acts next: the update is parsed once, for both. The route is kept on
+  // the context (a WeakMap entry per update would be work for every young-generation garbage collection).
+  const routeKey = Symbol("route");
+  const routeOf = (ctx: Context): Route => ((ctx as Context & { [routeKey]?: Route })[routeKey] ??= computeRoute(ctx));
 
   const middleware: MiddlewareFn<BotContext> = (ctx, next) => {
     const route = routeOf(ctx);

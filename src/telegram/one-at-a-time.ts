@@ -1,7 +1,12 @@
 import type { Context, MiddlewareFn } from "grammy";
 
-/** How a running update ends its turn before its handling is over (passTurn); none once it has ended or keeps it. */
-const turns = new WeakMap<Context, () => void>();
+/**
+ * How a running update ends its turn before its handling is over (passTurn); none once it has ended or keeps it. It
+ * is kept on the update's context rather than in a WeakMap: every update has one, and a weak entry per update is work
+ * for the garbage collector on every young-generation collection.
+ */
+const endOfTurn = Symbol("endOfTurn");
+type WithTurn = { [endOfTurn]?: (() => void) | undefined };
 
 /**
  * Runs the rest of the chain for updates with the same key one after another, in arrival order, and for different
@@ -12,9 +17,9 @@ const turns = new WeakMap<Context, () => void>();
  * An update's turn ends when its handling is done, or earlier when it calls passTurn: then the next update of its key
  * starts while it finishes what needs no order (a screen edit waiting for its slot in the send budget).
  */
-export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | undefined): MiddlewareFn<C> {
+export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | number | undefined): MiddlewareFn<C> {
   // The last queued update's turn per key, as a promise that never rejects; the key leaves the map when it ends.
-  const tails = new Map<string, Promise<void>>();
+  const tails = new Map<string | number, Promise<void>>();
   return (ctx, next) => {
     const key = keyOf(ctx);
     if (key === undefined) return next();
@@ -26,7 +31,7 @@ export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | undefi
     };
     const previous = tails.get(key);
     tails.set(key, tail);
-    turns.set(ctx, endTurn);
+    (ctx as WithTurn)[endOfTurn] = endTurn;
     const task = previous === undefined ? next() : previous.then(() => next());
     task.then(endTurn, endTurn);
     return task;
@@ -40,9 +45,9 @@ export function oneAtATime<C extends Context>(keyOf: (ctx: C) => string | undefi
  * outside oneAtATime.
  */
 export function passTurn(ctx: Context): void {
-  const endTurn = turns.get(ctx);
+  const endTurn = (ctx as WithTurn)[endOfTurn];
   if (!endTurn) return;
-  turns.delete(ctx);
+  (ctx as WithTurn)[endOfTurn] = undefined;
   endTurn();
 }
 
@@ -51,5 +56,5 @@ export function passTurn(ctx: Context): void {
  * saved after the handler returns and must be there when the chat's next update comes.
  */
 export function keepTurn(ctx: Context): void {
-  turns.delete(ctx);
+  (ctx as WithTurn)[endOfTurn] = undefined;
 }
