@@ -160,6 +160,23 @@ describe("SQLite store", () => {
     await store.close();
   });
 
+  it("answers a key-value read at once (getNow) exactly as get answers it, after every kind of write", async () => {
+    const store = openSqliteStore(tempPath());
+    const both = async (key: string) => {
+      const now = store.keyValue.getNow?.(key);
+      expect(now).toBe(await store.keyValue.get(key));
+      return now;
+    };
+    expect(await both("conversation:1:1")).toBeUndefined();
+    await store.keyValue.set("conversation:1:1", "open");
+    expect(await both("conversation:1:1")).toBe("open");
+    await store.keyValue.set("conversation:1:1", "next step");
+    expect(await both("conversation:1:1")).toBe("next step");
+    await store.keyValue.delete("conversation:1:1");
+    expect(await both("conversation:1:1")).toBeUndefined();
+    await store.close();
+  });
+
   // The store is the only writer, so it serves repeated reads from memory. Writes made behind its back through a
   // second connection show which reads came from the caches: a stale answer is a cached one.
   describe("read caches (50 000 entries each, least recently used out first)", () => {

@@ -22,6 +22,8 @@ export function dialogGate(options: {
   return (ctx, next) => {
     if (!ctx.chat || !ctx.from) return next();
     if (opensDialog(ctx)) return inDialog(ctx, next);
-    return hasDialogState(store, ctx).then((open) => (open ? inDialog(ctx, next) : next()));
+    const open = hasDialogState(store, ctx);
+    if (typeof open === "boolean") return open ? inDialog(ctx, next) : next();
+    return open.then((yes) => (yes ? inDialog(ctx, next) : next()));
   };
 }

@@ -15,10 +15,16 @@ function dialogKey(ctx: Context): string | undefined {
   return topic === null ? `${ctx.chat.id}:${ctx.from.id}` : `${ctx.chat.id}/${topic}:${ctx.from.id}`;
 }
 
-/** Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). */
-export async function hasDialogState(store: Store, ctx: Context): Promise<boolean> {
+/**
+ * Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). Asked for
+ * nearly every update, so a store that reads synchronously answers at once (getNow), and only others with a promise.
+ */
+export function hasDialogState(store: Store, ctx: Context): boolean | Promise<boolean> {
   const key = dialogKey(ctx);
-  return key !== undefined && (await store.keyValue.get(PREFIX + key)) !== undefined;
+  if (key === undefined) return false;
+  const { keyValue } = store;
+  if (keyValue.getNow) return keyValue.getNow(PREFIX + key) !== undefined;
+  return keyValue.get(PREFIX + key).then((value) => value !== undefined);
 }
 
 /**

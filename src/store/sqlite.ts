@@ -86,7 +86,14 @@ export function migrate(db: Database.Database): void {
 type SyncStore = {
   [K in keyof Store]: Store[K] extends (...args: infer A) => Promise<infer R>
     ? (...args: A) => R
-    : { [M in keyof Store[K]]: Store[K][M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
+    : {
+        // A part's asynchronous methods; what it answers at once (getNow) is built from these.
+        [M in keyof Store[K] as Store[K][M] extends (...args: never[]) => Promise<unknown> ? M : never]: Store[K][M] extends (
+          ...args: infer A
+        ) => Promise<infer R>
+          ? (...args: A) => R
+          : never;
+      };
 };
 
 /** Presents a synchronous engine through the asynchronous Store contract. */
@@ -100,6 +107,7 @@ function withPromises(sync: SyncStore): Store {
     get: async (key: string) => keyValue.get(key),
     set: async (key: string, value: string) => keyValue.set(key, value),
     delete: async (key: string) => keyValue.delete(key),
+    getNow: (key: string) => keyValue.get(key),
   };
   return store as unknown as Store;
 }

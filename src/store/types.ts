@@ -107,6 +107,11 @@ export type KeyValueStore = {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * What `get` answers, at once: only an engine that reads synchronously (SQLite) has it. The dialogue gate asks on
+   * every update, and there the promise and the turns of the event loop of `get` cost more than the read itself.
+   */
+  getNow?(key: string): string | undefined;
 };
 
 /**
