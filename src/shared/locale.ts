@@ -11,7 +11,9 @@ export function isLocale(value: unknown): value is Locale {
 
 /** Telegram's language_code → one of our locales, if it is one ("kk", "ru-RU" and "kk_KZ" are; "en" is not). */
 export function localeFromLanguageCode(code: string | undefined): Locale | undefined {
-  const primary = code?.toLowerCase().split(/[-_]/)[0];
+  // Asked on every update of a reader without a stored choice: the primary subtag is read without splitting the code.
+  const end = code?.search(/[-_]/) ?? -1;
+  const primary = (end === -1 ? code : code?.slice(0, end))?.toLowerCase();
   return isLocale(primary) ? primary : undefined;
 }
 
