@@ -35,22 +35,20 @@ export function scriptOf(ctx: Context): Script {
   return (ctx as Partial<LocaleFlavor>).script ?? "cyrl";
 }
 
-/** What each update found of its chat's digest: a screen and its fallback, rendered for one update, read it once. */
-const digestOfUpdate = new WeakMap<Context, Promise<boolean>>();
+/**
+ * What each update found of its chat's digest: a screen and its fallback, rendered for one update, read it once. It is
+ * kept on the update's context (a WeakMap entry per update would be work for every young-generation garbage collection).
+ */
+const digestOfUpdate = Symbol("digestOfUpdate");
 
 /** Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. */
-function hasDigest(store: Store, ctx: BotContext): Promise<boolean> {
-  let found = digestOfUpdate.get(ctx);
-  if (!found) {
-    const chat = ctx.chat;
-    found = chat
-      ? store
-          .getSubscription(chat.id, forumTopicOf(ctx))
-          .then((subscription) => subscription !== undefined && subscription.status !== "stopped")
-      : Promise.resolve(false);
-    digestOfUpdate.set(ctx, found);
-  }
-  return found;
+function hasDigest(store: Store, ctx: BotContext & { [digestOfUpdate]?: Promise<boolean> }): Promise<boolean> {
+  const chat = ctx.chat;
+  return (ctx[digestOfUpdate] ??= chat
+    ? store
+        .getSubscription(chat.id, forumTopicOf(ctx))
+        .then((subscription) => subscription !== undefined && subscription.status !== "stopped")
+    : Promise.resolve(false));
 }
 
 /**
