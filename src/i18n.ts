@@ -20,7 +20,7 @@ export function findLocalesDirectory(start = dirname(fileURLToPath(import.meta.u
 
 /**
  * The Fluent bundles for kk and ru. Only `t(locale, key)` is used (through `translatorFor`): the language of an
- * update comes from our own store (`resolveLocale`), which also works where sessions and plugins do not reach.
+ * update comes from our own store (`resolveReading`), which also works where sessions and plugins do not reach.
  */
 export function createI18n(): I18n<Context & I18nFlavor> {
   return new I18n<Context & I18nFlavor>({

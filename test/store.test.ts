@@ -160,20 +160,35 @@ describe("SQLite store", () => {
     await store.close();
   });
 
-  it("answers a key-value read at once (getNow) exactly as get answers it, after every kind of write", async () => {
+  it("answers its reads at once (atOnce) exactly as the asynchronous reads answer them, after every kind of write", async () => {
     const store = openSqliteStore(tempPath());
-    const both = async (key: string) => {
-      const now = store.keyValue.getNow?.(key);
-      expect(now).toBe(await store.keyValue.get(key));
-      return now;
+    const atOnce = store.atOnce!;
+    const value = async (key: string) => {
+      expect(atOnce.keyValue(key)).toBe(await store.keyValue.get(key));
+      return atOnce.keyValue(key);
     };
-    expect(await both("conversation:1:1")).toBeUndefined();
+    expect(await value("conversation:1:1")).toBeUndefined();
     await store.keyValue.set("conversation:1:1", "open");
-    expect(await both("conversation:1:1")).toBe("open");
-    await store.keyValue.set("conversation:1:1", "next step");
-    expect(await both("conversation:1:1")).toBe("next step");
+    expect(await value("conversation:1:1")).toBe("open");
     await store.keyValue.delete("conversation:1:1");
-    expect(await both("conversation:1:1")).toBeUndefined();
+    expect(await value("conversation:1:1")).toBeUndefined();
+
+    expect(atOnce.getUser(5)).toBeUndefined();
+    await store.touchUser(5);
+    await store.setUserLanguage(5, "kk", "latn");
+    expect(atOnce.getUser(5)).toEqual(await store.getUser(5));
+    expect(atOnce.getUser(5)?.script).toBe("latn");
+
+    await store.touchChat({ id: -7, kind: "group", title: "G" });
+    await store.setChatLanguage(-7, "ru");
+    expect(atOnce.getChat(-7)).toEqual(await store.getChat(-7));
+    expect(atOnce.getChat(-7)?.language).toBe("ru");
+
+    // One record of updates seen: an id seen by either is a repeat for both.
+    expect(atOnce.firstSightOfUpdate(11)).toBe(true);
+    expect(await store.firstSightOfUpdate(11)).toBe(false);
+    expect(await store.firstSightOfUpdate(12)).toBe(true);
+    expect(atOnce.firstSightOfUpdate(12)).toBe(false);
     await store.close();
   });
 

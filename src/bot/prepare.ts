@@ -1,4 +1,4 @@
-import type { Context, MiddlewareFn } from "grammy";
+import type { Context, MiddlewareFn, NextFunction } from "grammy";
 import { boundedCache } from "../shared/bounded-cache.js";
 import { FALLBACK_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -11,25 +11,32 @@ import type { Edition } from "./edition.js";
 /** Users and chats known to be recorded; beyond this the least recent are written again when seen (idempotent). */
 const REMEMBERED_CONTACTS = 100_000;
 
-/**
- * The language to answer in, or undefined when we cannot tell (then the caller offers the bilingual picker).
- * Order: the sender's stored choice, then the group's choice (in groups), then the sender's Telegram language.
- * Works for every update type — inline queries and callbacks included — because it reads only the store.
- */
-export async function resolveLocale(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Locale | undefined> {
-  return (await resolveReading(store, ctx))?.locale;
+/** `value` handed to `use` at once when it is no promise, else once it settles: a read answered at once stays so. */
+function andThen<T, R>(value: T | Promise<T>, use: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(use) : use(value);
 }
 
-/** The language and script to answer in, by the same order; the script comes with the choice the language came from. */
-export async function resolveReading(store: Store, ctx: Pick<Context, "from" | "chat">): Promise<Reading | undefined> {
+/**
+ * The language and script to answer in, or undefined when we cannot tell (then the caller offers the bilingual
+ * picker). Order: the sender's stored choice, then the group's choice (in groups), then the sender's Telegram language;
+ * the script comes with the choice the language came from. Works for every update type (inline queries and callbacks
+ * included) because it reads only the store: at once where the store can answer so (atOnce), else with a promise.
+ */
+export function resolveReading(store: Store, ctx: Pick<Context, "from" | "chat">): Reading | undefined | Promise<Reading | undefined> {
+  const reads = store.atOnce ?? store;
   const userId = ctx.from?.id;
-  const user = userId === undefined ? undefined : await store.getUser(userId);
-  if (user?.language) return { locale: user.language, script: scriptFor(user.language, user.script) };
-  const chat = ctx.chat;
-  if (chat && chat.type !== "private") {
-    const group = await store.getChat(chat.id);
-    if (group?.language) return { locale: group.language, script: scriptFor(group.language, group.script) };
-  }
+  return andThen(userId === undefined ? undefined : reads.getUser(userId), (user) => {
+    if (user?.language) return { locale: user.language, script: scriptFor(user.language, user.script) };
+    const chat = ctx.chat;
+    if (!chat || chat.type === "private") return readingFromTelegram(ctx);
+    return andThen(reads.getChat(chat.id), (group) =>
+      group?.language ? { locale: group.language, script: scriptFor(group.language, group.script) } : readingFromTelegram(ctx),
+    );
+  });
+}
+
+/** The sender's Telegram language, in Cyrillic; undefined when it is none of ours. */
+function readingFromTelegram(ctx: Pick<Context, "from">): Reading | undefined {
   const fromTelegram = localeFromLanguageCode(ctx.from?.language_code);
   return fromTelegram && { locale: fromTelegram, script: "cyrl" };
 }
@@ -63,8 +70,8 @@ export function prepareUpdate(options: {
   const { store, translators, skipRepeatedUpdates, edition } = options;
   const recordedUsers = boundedCache<number, true>(REMEMBERED_CONTACTS);
   const recordedChats = boundedCache<number, true>(REMEMBERED_CONTACTS);
-  return async (ctx, next) => {
-    if (skipRepeatedUpdates && !(await store.firstSightOfUpdate(ctx.update.update_id))) return;
+  const reads = store.atOnce ?? store;
+  const prepared = async (ctx: BotContext, next: NextFunction) => {
     if (ctx.message?.via_bot?.id === ctx.me.id) return;
     const user = ctx.from;
     if (user && !user.is_bot && !recordedUsers.has(user.id)) {
@@ -77,7 +84,9 @@ export function prepareUpdate(options: {
       await store.touchChat({ id: chat.id, kind: chat.type, title: "title" in chat ? (chat.title ?? null) : null });
       recordedChats.set(chat.id, true);
     }
-    const reading = await resolveReading(store, { from: user, chat });
+    const found = resolveReading(store, { from: user, chat });
+    // A reading answered at once is taken without a turn of the event loop.
+    const reading = found instanceof Promise ? await found : found;
     ctx.locale = reading?.locale ?? FALLBACK_LOCALE;
     ctx.script = reading?.script ?? "cyrl";
     ctx.localeKnown = reading !== undefined;
@@ -85,6 +94,10 @@ export function prepareUpdate(options: {
     ctx.edition = edition();
     await next();
   };
+  return (ctx, next) =>
+    skipRepeatedUpdates
+      ? andThen(reads.firstSightOfUpdate(ctx.update.update_id), (first) => (first ? prepared(ctx, next) : undefined))
+      : prepared(ctx, next);
 }
 
 /** Each update's type and handling time at debug level. */

@@ -17,14 +17,13 @@ function dialogKey(ctx: Context): string | undefined {
 
 /**
  * Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). Asked for
- * nearly every update, so a store that reads synchronously answers at once (getNow), and only others with a promise.
+ * nearly every update, so a store that reads synchronously answers at once (atOnce), and only others with a promise.
  */
 export function hasDialogState(store: Store, ctx: Context): boolean | Promise<boolean> {
   const key = dialogKey(ctx);
   if (key === undefined) return false;
-  const { keyValue } = store;
-  if (keyValue.getNow) return keyValue.getNow(PREFIX + key) !== undefined;
-  return keyValue.get(PREFIX + key).then((value) => value !== undefined);
+  if (store.atOnce) return store.atOnce.keyValue(PREFIX + key) !== undefined;
+  return store.keyValue.get(PREFIX + key).then((value) => value !== undefined);
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   ChatDecision,
   Delivery,
   DeliveryStatus,
+  ReadsAtOnce,
   Stats,
   Store,
   StopReason,
@@ -84,16 +85,9 @@ export function migrate(db: Database.Database): void {
 
 /** The Store contract with plain return values: SQLite answers synchronously. */
 type SyncStore = {
-  [K in keyof Store]: Store[K] extends (...args: infer A) => Promise<infer R>
+  [K in Exclude<keyof Store, "atOnce">]: Store[K] extends (...args: infer A) => Promise<infer R>
     ? (...args: A) => R
-    : {
-        // A part's asynchronous methods; what it answers at once (getNow) is built from these.
-        [M in keyof Store[K] as Store[K][M] extends (...args: never[]) => Promise<unknown> ? M : never]: Store[K][M] extends (
-          ...args: infer A
-        ) => Promise<infer R>
-          ? (...args: A) => R
-          : never;
-      };
+    : { [M in keyof Store[K]]: Store[K][M] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
 };
 
 /** Presents a synchronous engine through the asynchronous Store contract. */
@@ -107,8 +101,14 @@ function withPromises(sync: SyncStore): Store {
     get: async (key: string) => keyValue.get(key),
     set: async (key: string, value: string) => keyValue.set(key, value),
     delete: async (key: string) => keyValue.delete(key),
-    getNow: (key: string) => keyValue.get(key),
   };
+  const atOnce: ReadsAtOnce = {
+    firstSightOfUpdate: sync.firstSightOfUpdate,
+    getUser: sync.getUser,
+    getChat: sync.getChat,
+    keyValue: keyValue.get,
+  };
+  store.atOnce = atOnce;
   return store as unknown as Store;
 }
 

@@ -107,11 +107,19 @@ export type KeyValueStore = {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
-  /**
-   * What `get` answers, at once: only an engine that reads synchronously (SQLite) has it. The dialogue gate asks on
-   * every update, and there the promise and the turns of the event loop of `get` cost more than the read itself.
-   */
-  getNow?(key: string): string | undefined;
+};
+
+/**
+ * Reads answered at once, as the asynchronous methods of the same names answer them (keyValue: `keyValue.get`). Only
+ * an engine that reads synchronously (SQLite) has them. The steps every update takes (the repeated-update check, the
+ * reader's language, the dialogue gate) ask them first: there a promise and its turn of the event loop cost more
+ * than the read itself.
+ */
+export type ReadsAtOnce = {
+  firstSightOfUpdate(updateId: number): boolean;
+  getUser(userId: number): UserRecord | undefined;
+  getChat(chatId: number): ChatRecord | undefined;
+  keyValue(key: string): string | undefined;
 };
 
 /**
@@ -202,6 +210,8 @@ export type Store = {
   /** True when the store answers a trivial query (health checks). */
   healthy(): Promise<boolean>;
   keyValue: KeyValueStore;
+  /** The same reads at once, where the engine can answer so (SQLite); undefined where it cannot (Redis). */
+  atOnce?: ReadsAtOnce;
 
   close(): Promise<void>;
 };
