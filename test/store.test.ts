@@ -184,6 +184,26 @@ describe("SQLite store", () => {
     expect(atOnce.getChat(-7)).toEqual(await store.getChat(-7));
     expect(atOnce.getChat(-7)?.language).toBe("ru");
 
+    const subscription = async () => {
+      expect(atOnce.getSubscription(-7, 3)).toEqual(await store.getSubscription(-7, 3));
+      return atOnce.getSubscription(-7, 3);
+    };
+    expect(await subscription()).toBeUndefined();
+    await store.saveSubscription({
+      chatId: -7,
+      threadId: 3,
+      chatKind: "supergroup",
+      language: "kk",
+      schedule: { frequency: "daily", weekday: null, minuteOfDay: 600, timezone: "Asia/Almaty" },
+      sectors: null,
+      createdBy: 1,
+    });
+    expect((await subscription())?.status).toBe("active");
+    await store.pauseSubscription(-7, 3);
+    expect((await subscription())?.status).toBe("paused");
+    await store.stopSubscription(-7, "topic_closed", 3);
+    expect((await subscription())?.status).toBe("stopped");
+
     // One record of updates seen: an id seen by either is a repeat for both.
     expect(atOnce.firstSightOfUpdate(11)).toBe(true);
     expect(await store.firstSightOfUpdate(11)).toBe(false);

@@ -14,7 +14,7 @@ import { shareButtonRow } from "../render/share-card.js";
 import { digestButtonRow } from "../render/subscription.js";
 import { otherReadingRow } from "../render/twin.js";
 import type { Script } from "../shared/locale.js";
-import type { Store } from "../store/types.js";
+import type { Store, Subscription } from "../store/types.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { forumTopicOf } from "../telegram/forum-topic.js";
 import { passTurn } from "../telegram/one-at-a-time.js";
@@ -41,14 +41,18 @@ export function scriptOf(ctx: Context): Script {
  */
 const digestOfUpdate = Symbol("digestOfUpdate");
 
-/** Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. */
-function hasDigest(store: Store, ctx: BotContext & { [digestOfUpdate]?: Promise<boolean> }): Promise<boolean> {
+/**
+ * Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. Read at
+ * once where the store can answer so (atOnce), else with a promise.
+ */
+function hasDigest(store: Store, ctx: BotContext & { [digestOfUpdate]?: boolean | Promise<boolean> }): boolean | Promise<boolean> {
   const chat = ctx.chat;
-  return (ctx[digestOfUpdate] ??= chat
-    ? store
-        .getSubscription(chat.id, forumTopicOf(ctx))
-        .then((subscription) => subscription !== undefined && subscription.status !== "stopped")
-    : Promise.resolve(false));
+  if (!chat) return false;
+  const running = (subscription: Subscription | undefined) => subscription !== undefined && subscription.status !== "stopped";
+  const topic = forumTopicOf(ctx);
+  return (ctx[digestOfUpdate] ??= store.atOnce
+    ? running(store.atOnce.getSubscription(chat.id, topic))
+    : store.getSubscription(chat.id, topic).then(running));
 }
 
 /**
@@ -66,7 +70,8 @@ export async function renderForChat(
   rich = false,
 ): Promise<Rendered> {
   const options = renderOptions(ctx);
-  const subscribed = await hasDigest(store, ctx);
+  const found = hasDigest(store, ctx);
+  const subscribed = typeof found === "boolean" ? found : await found;
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
   const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${subscribed ? "s" : "n"}|${briefing.id}|${rich ? "r" : "h"}`;

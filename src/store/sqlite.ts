@@ -106,6 +106,7 @@ function withPromises(sync: SyncStore): Store {
     firstSightOfUpdate: sync.firstSightOfUpdate,
     getUser: sync.getUser,
     getChat: sync.getChat,
+    getSubscription: sync.getSubscription,
     keyValue: keyValue.get,
   };
   store.atOnce = atOnce;

@@ -112,13 +112,14 @@ export type KeyValueStore = {
 /**
  * Reads answered at once, as the asynchronous methods of the same names answer them (keyValue: `keyValue.get`). Only
  * an engine that reads synchronously (SQLite) has them. The steps every update takes (the repeated-update check, the
- * reader's language, the dialogue gate) ask them first: there a promise and its turn of the event loop cost more
- * than the read itself.
+ * reader's language, the dialogue gate, a screen's digest button) ask them first: there a promise and its turn of the
+ * event loop cost more than the read itself.
  */
 export type ReadsAtOnce = {
   firstSightOfUpdate(updateId: number): boolean;
   getUser(userId: number): UserRecord | undefined;
   getChat(chatId: number): ChatRecord | undefined;
+  getSubscription(chatId: number, threadId?: number | null): Subscription | undefined;
   keyValue(key: string): string | undefined;
 };
 
