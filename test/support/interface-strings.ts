@@ -500,8 +500,18 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   const { store } = harness;
   const getUser = store.getUser.bind(store);
   const healthy = store.healthy.bind(store);
+  const { atOnce } = store;
   store.getUser = () => Promise.reject(new Error(STORE_AWAY_IN_TOUR));
   store.healthy = () => Promise.resolve(false);
+  // A store that reads at once fails there too, as a locked SQLite file fails every read.
+  if (atOnce) {
+    store.atOnce = {
+      ...atOnce,
+      getUser: () => {
+        throw new Error(STORE_AWAY_IN_TOUR);
+      },
+    };
+  }
   // As the runner does, a failed update goes to the bot's error handler.
   const failing = (update: Update) =>
     harness.send(update).catch((error: unknown) => harness.bot.errorHandler(error as BotError<BotContext>));
@@ -517,6 +527,7 @@ export async function tourTheBot(harness: Harness, options: { adminId: number; p
   } finally {
     store.getUser = getUser;
     store.healthy = healthy;
+    store.atOnce = atOnce;
   }
 
   // The operators' chat, in each language: every alert main.ts posts, and one of them twice within the window, so that
