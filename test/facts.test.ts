@@ -79,9 +79,14 @@ const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
     ru: /Достигнута договорённость об открытии в Казахстане ещё двух мастерских «Лу Бань» и о реализации совместных проектов/,
   },
   {
-    fact: "6,000+ joint ventures work (no place added)",
-    kk: /6 мыңнан астам — жұмыс істеп тұрған бірлескен кәсіпорын/,
-    ru: /более 6 тысяч — совместных предприятий работает(?! в)/,
+    fact: "6,000+ joint ventures work (no place added), as the expert says",
+    kk: /6 мыңнан астам — сарапшының айтуынша, жұмыс істеп тұрған бірлескен кәсіпорын/,
+    ru: /более 6 тысяч — совместных предприятий, по словам эксперта, работает(?! в)/,
+  },
+  {
+    fact: "the $27 bn of investment is the expert's figure",
+    kk: /\$27 млрд-тан астам — сарапшының айтуынша, Қытайдың Қазақстан экономикасына құйған инвестициясы/,
+    ru: /более \$27 млрд — инвестиций Китая в экономику Казахстана, по словам эксперта/,
   },
   {
     fact: "the four directions are the expert's view",
@@ -99,6 +104,11 @@ const FACTS: { fact: string; kk: RegExp; ru: RegExp }[] = [
 /** Claims stronger than the article's, or facts it does not give: none may come back. */
 const NOT_IN_ARTICLE: { claim: string; kk?: RegExp; ru?: RegExp }[] = [
   { claim: "workshops that will open (the article: opening was agreed)", kk: /ашылады|ашылатын/, ru: /откроются|будут открыты/ },
+  {
+    claim: "the expert's figures as established facts (a figure's label without her)",
+    kk: /(?<!айтуынша, )(Қытайдың Қазақстан экономикасына құйған инвестициясы|жұмыс істеп тұрған бірлескен кәсіпорын)/,
+    ru: /(инвестиций Китая в экономику Казахстана(?!, по словам)|совместных предприятий работает)/,
+  },
   { claim: "joint ventures placed in Kazakhstan", ru: /предприятий работа\S* в Казахстане/, kk: /Қазақстанда.{0,40}бірлескен кәсіпорын/ },
   { claim: "a parade that reads as Moscow's", ru: /Парад к 80-летию Победы/ },
   { claim: "'not … but' for 'not only'", ru: /запомнился не декларациями/ },
