@@ -253,6 +253,15 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
       await sleep(60);
       expect(datedAlone).toHaveBeenCalledTimes(1);
       expect((await scores())[2]).toBeGreaterThanOrEqual(grantedAt! + 40);
+
+      // Before the connection closes, the backend dates what still waits, without waiting for the timer.
+      const fourth = await grant(103);
+      const [, , , fourthAt] = await scores();
+      await sleep(20);
+      fourth.sent();
+      await windows.dateAnswered();
+      expect(datedAlone).toHaveBeenCalledTimes(2);
+      expect((await scores())[3]).toBeGreaterThanOrEqual(fourthAt! + 20);
     } finally {
       await connection.quit();
     }

@@ -36,7 +36,14 @@ export async function openRedisBackend(
       queue.start();
       return queueDelivery(queue, { store });
     },
-    close: () => closeAll([() => store.close(), () => redis.quit()]),
+    close: () =>
+      closeAll([
+        () => store.close(),
+        async () => {
+          await windows.dateAnswered();
+          await redis.quit();
+        },
+      ]),
   };
 }
 

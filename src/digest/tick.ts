@@ -8,9 +8,10 @@ const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
 /**
  * A page taken by a tick is not due for other ticks for this long (Store.takeDueSubscriptions): instances that tick at
  * the same minute take pages in turn, each page decided once. A tick that stops before recording its page leaves it
- * due again after this, at a later tick.
+ * due again at the next tick: the hold is shorter than the minute between ticks (a little lag cannot push it past the
+ * next one), and far longer than a page takes from its taking to its record.
  */
-const PAGE_HELD_MS = 60 * 1000;
+const PAGE_HELD_MS = 50 * 1000;
 
 export type TickResult = { checked: number; queued: number };
 
@@ -46,6 +47,8 @@ export async function tick({ store, now, contentMark, logger, pageSize = TICK_PA
       checked++;
       try {
         const { deliver, nextCheckAt } = decide(subscription, now, mark);
+        // A next check not after `now` would have this tick take the subscription again, page after page.
+        if (nextCheckAt.getTime() <= now.getTime()) throw new Error(`next check ${nextCheckAt.toISOString()} is not after the tick`);
         decisions.push({ chatId: subscription.chatId, threadId: subscription.threadId, deliver, nextCheckAt });
         if (deliver) queued++;
       } catch (error) {

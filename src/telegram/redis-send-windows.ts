@@ -171,6 +171,9 @@ export function budgetConnection(url: string): Redis {
   return redis;
 }
 
+/** The windows in Redis, and dating the answered slots still waiting, which the backend does before it closes the connection. */
+export type RedisSendWindows = SendWindows & { dateAnswered(): Promise<void> };
+
 /** A slot this instance saw answered, until Redis dates it: its chat's window, member id and chat kind. */
 type AnsweredSlot = { chatKey: string; member: string; kind: string };
 
@@ -185,7 +188,7 @@ const ANSWERED_WAIT_MS = 10;
  * Slots answered and not yet dated in Redis. While messages flow, each goes with this instance's next budget step
  * (one Redis step fewer a message); when none comes within ANSWERED_WAIT_MS, they go together in one step of their own.
  */
-function answeredSlots(dateAlone: (slots: AnsweredSlot[]) => void) {
+function answeredSlots(dateAlone: (slots: AnsweredSlot[]) => Promise<unknown>) {
   let waiting: AnsweredSlot[] = [];
   let timer: NodeJS.Timeout | undefined;
   function takeAll(): AnsweredSlot[] {
@@ -198,9 +201,14 @@ function answeredSlots(dateAlone: (slots: AnsweredSlot[]) => void) {
   return {
     add(slot: AnsweredSlot): void {
       waiting.push(slot);
-      timer ??= setTimeout(() => dateAlone(takeAll()), ANSWERED_WAIT_MS).unref();
+      timer ??= setTimeout(() => void dateAlone(takeAll()), ANSWERED_WAIT_MS).unref();
     },
     takeAll,
+    /** Dates every slot still waiting now (before the connection closes). */
+    async flush(): Promise<void> {
+      const slots = takeAll();
+      if (slots.length > 0) await dateAlone(slots);
+    },
   };
 }
 
@@ -214,7 +222,7 @@ const answeredArgs = (slots: readonly AnsweredSlot[]) => slots.flatMap((slot) =>
  * waiting. While Redis does not answer (refuses, or takes longer than `answerWithinMs`), each instance counts in its own
  * memory with the same limits (the store is away then too, so little is sent), asking Redis again a second later.
  */
-export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows {
+export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWindows {
   const { redis, limits } = options;
   const prefix = options.prefix ?? PREFIX;
   const local = memoryWindows(limits);
@@ -231,10 +239,9 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
   redis.defineCommand("sendBudgetSent", { lua: SENT });
   redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
   const scripts = redis as unknown as BudgetScripts;
-  const answered = answeredSlots((slots) => {
-    const dated = scripts.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), ...answeredArgs(slots));
-    dated.catch(fail);
-  });
+  const answered = answeredSlots((slots) =>
+    scripts.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), ...answeredArgs(slots)).catch(fail),
+  );
   const fixedArgs = [
     Math.min(limits.perSecond, 1e9),
     second,
@@ -264,11 +271,14 @@ export function redisSendWindows(options: RedisSendWindowsOptions): SendWindows 
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "free" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
+        // The slots it was to date wait again (dating one twice only dates it later).
+        for (const slot of dating) answered.add(slot);
         localUntil = Date.now() + LOCAL_AFTER_FAILURE_MS;
         fail(error);
         return local.take(chatId, priority);
       }
     },
+    dateAnswered: () => answered.flush(),
     async closeFor(seconds) {
       void local.closeFor(seconds);
       try {
