@@ -1,4 +1,5 @@
 import type { MiddlewareFn } from "grammy";
+import { andThen } from "../shared/at-once.js";
 import { hasDialogState } from "../store/conversation-storage.js";
 import type { Store } from "../store/types.js";
 import { keepTurn } from "../telegram/one-at-a-time.js";
@@ -22,8 +23,6 @@ export function dialogGate(options: {
   return (ctx, next) => {
     if (!ctx.chat || !ctx.from) return next();
     if (opensDialog(ctx)) return inDialog(ctx, next);
-    const open = hasDialogState(store, ctx);
-    if (typeof open === "boolean") return open ? inDialog(ctx, next) : next();
-    return open.then((yes) => (yes ? inDialog(ctx, next) : next()));
+    return andThen(hasDialogState(store, ctx), (open) => (open ? inDialog(ctx, next) : next()));
   };
 }

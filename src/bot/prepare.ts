@@ -1,4 +1,5 @@
 import type { Context, MiddlewareFn, NextFunction } from "grammy";
+import { andThen, type AtOnceOr } from "../shared/at-once.js";
 import { boundedCache } from "../shared/bounded-cache.js";
 import { FALLBACK_LOCALE } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -11,18 +12,13 @@ import type { Edition } from "./edition.js";
 /** Users and chats known to be recorded; beyond this the least recent are written again when seen (idempotent). */
 const REMEMBERED_CONTACTS = 100_000;
 
-/** `value` handed to `use` at once when it is no promise, else once it settles: a read answered at once stays so. */
-function andThen<T, R>(value: T | Promise<T>, use: (value: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(use) : use(value);
-}
-
 /**
  * The language and script to answer in, or undefined when we cannot tell (then the caller offers the bilingual
  * picker). Order: the sender's stored choice, then the group's choice (in groups), then the sender's Telegram language;
  * the script comes with the choice the language came from. Works for every update type (inline queries and callbacks
  * included) because it reads only the store: at once where the store can answer so (atOnce), else with a promise.
  */
-export function resolveReading(store: Store, ctx: Pick<Context, "from" | "chat">): Reading | undefined | Promise<Reading | undefined> {
+export function resolveReading(store: Store, ctx: Pick<Context, "from" | "chat">): AtOnceOr<Reading | undefined> {
   const reads = store.atOnce ?? store;
   const userId = ctx.from?.id;
   return andThen(userId === undefined ? undefined : reads.getUser(userId), (user) => {

@@ -18,6 +18,7 @@ import type { Store, Subscription } from "../store/types.js";
 import type { ApiCapabilities } from "../telegram/capabilities.js";
 import { forumTopicOf } from "../telegram/forum-topic.js";
 import { passTurn } from "../telegram/one-at-a-time.js";
+import { andThen, type AtOnceOr } from "../shared/at-once.js";
 import { toReaderScriptHtml } from "../shared/script.js";
 import { isUneditable } from "../telegram/send-errors.js";
 import type { BotContext, LocaleFlavor } from "./context.js";
@@ -45,14 +46,11 @@ const digestOfUpdate = Symbol("digestOfUpdate");
  * Whether the chat (or forum topic) the update came from has a digest running or paused: its settings exist. Read at
  * once where the store can answer so (atOnce), else with a promise.
  */
-function hasDigest(store: Store, ctx: BotContext & { [digestOfUpdate]?: boolean | Promise<boolean> }): boolean | Promise<boolean> {
+function hasDigest(store: Store, ctx: BotContext & { [digestOfUpdate]?: AtOnceOr<boolean> }): AtOnceOr<boolean> {
   const chat = ctx.chat;
   if (!chat) return false;
   const running = (subscription: Subscription | undefined) => subscription !== undefined && subscription.status !== "stopped";
-  const topic = forumTopicOf(ctx);
-  return (ctx[digestOfUpdate] ??= store.atOnce
-    ? running(store.atOnce.getSubscription(chat.id, topic))
-    : store.getSubscription(chat.id, topic).then(running));
+  return (ctx[digestOfUpdate] ??= andThen((store.atOnce ?? store).getSubscription(chat.id, forumTopicOf(ctx)), running));
 }
 
 /**
@@ -71,7 +69,8 @@ export async function renderForChat(
 ): Promise<Rendered> {
   const options = renderOptions(ctx);
   const found = hasDigest(store, ctx);
-  const subscribed = typeof found === "boolean" ? found : await found;
+  // A digest state read at once is taken without a turn of the event loop.
+  const subscribed = found instanceof Promise ? await found : found;
   let screens = screenCaches.get(library);
   if (!screens) screenCaches.set(library, (screens = boundedCache(MAX_RENDERED_SCREENS)));
   const key = `${refToPayload(ref)}|${options.locale}|${ctx.script}|${options.compact ? "c" : "p"}|${subscribed ? "s" : "n"}|${briefing.id}|${rich ? "r" : "h"}`;

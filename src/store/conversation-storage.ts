@@ -1,5 +1,6 @@
 import type { ConversationStorage, ConversationData, VersionedState } from "@grammyjs/conversations";
 import type { Context } from "grammy";
+import { andThen, type AtOnceOr } from "../shared/at-once.js";
 import { forumTopicOf } from "../telegram/forum-topic.js";
 import type { Store } from "./types.js";
 
@@ -19,11 +20,11 @@ function dialogKey(ctx: Context): string | undefined {
  * Whether this person has a dialogue open in this chat (a cached read: true costs nothing extra later). Asked for
  * nearly every update, so a store that reads synchronously answers at once (atOnce), and only others with a promise.
  */
-export function hasDialogState(store: Store, ctx: Context): boolean | Promise<boolean> {
+export function hasDialogState(store: Store, ctx: Context): AtOnceOr<boolean> {
   const key = dialogKey(ctx);
   if (key === undefined) return false;
-  if (store.atOnce) return store.atOnce.keyValue(PREFIX + key) !== undefined;
-  return store.keyValue.get(PREFIX + key).then((value) => value !== undefined);
+  const state = store.atOnce ? store.atOnce.keyValue(PREFIX + key) : store.keyValue.get(PREFIX + key);
+  return andThen(state, (value) => value !== undefined);
 }
 
 /**
