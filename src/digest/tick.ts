@@ -2,7 +2,13 @@ import type { Logger } from "../logger.js";
 import type { ChatDecision, Store } from "../store/types.js";
 import { decide } from "./schedule.js";
 
-export const TICK_PAGE_SIZE = 100;
+/**
+ * Subscriptions a tick takes, decides and records at a time. A page is one step in the store and, in Redis mode, one
+ * enqueue of its digests; while it runs, Redis and the instance's event loop answer nothing else, so the digests
+ * already on their way wait for it: pages of 50 keep that wait short (bench part 3d, two instances: 0.92 of the rate
+ * against 0.91 with 100), and cost the SQLite digest run nothing measurable (part 4: 20.1 s for 100,000 against 22.3 s).
+ */
+export const TICK_PAGE_SIZE = 50;
 const RETRY_BROKEN_AFTER_MS = 60 * 60 * 1000;
 
 /**

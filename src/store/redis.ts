@@ -183,37 +183,42 @@ if ARGV[7] == '1' then
 end
 return 1`,
   /**
-   * ARGV: prefix, chatId, thread|"", periodKey|"" , dueAt, nextCheckAt, now. A new instant delivery ("i…") finishes
-   * the subscription's older instant deliveries still pending as empty: it covers everything they would have said.
+   * ARGV: prefix, now, then five for each decision of a tick's page: chatId, thread|"", periodKey|"", dueAt, nextCheckAt.
+   * One call a page, not one a decision: a call costs Redis and the tick more than a decision's own work. A new instant
+   * delivery ("i…") finishes the subscription's older instant deliveries still pending as empty: it covers everything
+   * they would have said.
    */
-  recordDecision: `${LUA_PRELUDE}
-local chat, thread, period = ARGV[2], ARGV[3], ARGV[4]
-local sub = subname(chat, thread)
-local s = getjson(P .. 's:' .. sub); if not s then return 0 end
-if period ~= '' then
-  local unique = P .. 'dk:' .. sub .. ':' .. period
-  if redis.call('SET', unique, '0', 'NX') then
-    if string.sub(period, 1, 1) == 'i' then
-      for _, older in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. sub)) do
-        local d = getjson(P .. 'd:' .. older)
-        if d and d.status == 'pending' and string.sub(d.period, 1, 1) == 'i' then
-          finish(older, 'empty', 'superseded by a newer instant digest', tonumber(ARGV[7]))
+  recordDecisions: `${LUA_PRELUDE}
+local now = tonumber(ARGV[2])
+local function record(chat, thread, period, dueAt, nextCheckAt)
+  local sub = subname(chat, thread)
+  local s = getjson(P .. 's:' .. sub); if not s then return end
+  if period ~= '' then
+    local unique = P .. 'dk:' .. sub .. ':' .. period
+    if redis.call('SET', unique, '0', 'NX') then
+      if string.sub(period, 1, 1) == 'i' then
+        for _, older in ipairs(redis.call('SMEMBERS', P .. 'dc:' .. sub)) do
+          local d = getjson(P .. 'd:' .. older)
+          if d and d.status == 'pending' and string.sub(d.period, 1, 1) == 'i' then
+            finish(older, 'empty', 'superseded by a newer instant digest', now)
+          end
         end
       end
+      local id = redis.call('INCR', P .. 'd:seq')
+      redis.call('SET', unique, id)
+      setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), threadId = isthread(thread) and tonumber(thread) or cjson.null,
+        period = period, dueAt = tonumber(dueAt), status = 'pending', attempts = 0, nextAttemptAt = now,
+        error = cjson.null, messageId = cjson.null, finishedAt = cjson.null })
+      redis.call('ZADD', P .. 'd:pending', now, id)
+      redis.call('SADD', P .. 'dc:' .. sub, id)
     end
-    local id = redis.call('INCR', P .. 'd:seq')
-    redis.call('SET', unique, id)
-    setjson(P .. 'd:' .. id, { id = id, chatId = tonumber(chat), threadId = isthread(thread) and tonumber(thread) or cjson.null,
-      period = period, dueAt = tonumber(ARGV[5]), status = 'pending', attempts = 0, nextAttemptAt = tonumber(ARGV[7]),
-      error = cjson.null, messageId = cjson.null, finishedAt = cjson.null })
-    redis.call('ZADD', P .. 'd:pending', ARGV[7], id)
-    redis.call('SADD', P .. 'dc:' .. sub, id)
+    s.lastPeriod = period
   end
-  s.lastPeriod = period
+  s.nextCheckAt = tonumber(nextCheckAt)
+  setjson(P .. 's:' .. sub, s)
+  if s.status == 'active' then redis.call('ZADD', P .. 's:due', nextCheckAt, sub) end
 end
-s.nextCheckAt = tonumber(ARGV[6])
-setjson(P .. 's:' .. sub, s)
-if s.status == 'active' then redis.call('ZADD', P .. 's:due', ARGV[6], sub) end
+for i = 3, #ARGV, 5 do record(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
 return 1`,
   /**
    * ARGV: prefix, now, limit, held until → the subscriptions (JSON each) due at now, earliest first, up to limit; each is
@@ -386,15 +391,7 @@ declare module "ioredis" {
       firstSeenAt: string,
       subscriptions: 0 | 1,
     ): Result<number, Context>;
-    recordDecision(
-      prefix: string,
-      chatId: number,
-      thread: Arg,
-      period: string,
-      dueAt: number,
-      nextCheckAt: number,
-      now: number,
-    ): Result<number, Context>;
+    recordDecisions(prefix: string, now: number, ...decisions: Arg[]): Result<number, Context>;
     takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
     claimFor(prefix: string, chatId: number, thread: Arg, period: string, now: number): Result<string, Context>;
@@ -618,13 +615,12 @@ function decisionPart(engine: Engine): Pick<Store, "takeDueSubscriptions" | "rec
       return raws.map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
     },
     async recordDecisions(decisions: readonly ChatDecision[]) {
-      const at = now().getTime();
-      const pipeline = redis.pipeline();
-      for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
+      if (decisions.length === 0) return;
+      const args = decisions.flatMap(({ chatId, threadId, deliver, nextCheckAt }): Arg[] => {
         const period: Period | undefined = deliver;
-        pipeline.recordDecision(prefix, chatId, threadId ?? "", period?.key ?? "", period?.dueAt.getTime() ?? 0, nextCheckAt.getTime(), at);
-      }
-      await pipeline.exec();
+        return [chatId, threadId ?? "", period?.key ?? "", period?.dueAt.getTime() ?? 0, nextCheckAt.getTime()];
+      });
+      await redis.recordDecisions(prefix, now().getTime(), ...args);
     },
   };
 }
