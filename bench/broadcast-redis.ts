@@ -19,6 +19,8 @@ import { BENCH_BOT_INFO, BENCH_TOKEN } from "./in-process-api.js";
 import { broadcastResult, DUE_CLOCK, limitsAt, seedSubscribers, type BroadcastOptions, type BroadcastResult } from "./broadcast.js";
 import { startReaders } from "./readers.js";
 
+const WORKERS_SETTLE_MS = 500;
+
 type Instance = { store: Store; queue: DigestQueue; bot: Bot<BotContext>; contentMark: () => string; budgetRedis: Redis };
 
 /**
@@ -70,6 +72,10 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
       instances.push({ store, queue, bot, contentMark: () => deps.edition().digests.contentMark, budgetRedis });
     }
     const chatIds = await seedSubscribers(instances[0]!.store, options.subscribers);
+    // The instances' workers run from start-up, long before the due minute: started, and given half a second to
+    // connect and wait for jobs, before the tick is timed.
+    for (const { queue } of instances) queue.start();
+    await new Promise((resolve) => setTimeout(resolve, WORKERS_SETTLE_MS));
     const readers = options.readers
       ? startReaders(
           instances.map(({ bot }) => bot),
@@ -79,7 +85,6 @@ export async function benchBroadcastRedis(options: BroadcastOptions): Promise<Br
         )
       : undefined;
     const startedAt = Date.now();
-    for (const { queue } of instances) queue.start();
     await Promise.all(
       instances.map(({ store, queue, contentMark }) =>
         tick({ store, now: DUE_CLOCK, contentMark, afterPage: (decisions) => queue.enqueue(owedDigests(decisions)) }),
