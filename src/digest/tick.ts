@@ -69,7 +69,7 @@ export async function tick({ store, now, contentMark, logger, pageSize = TICK_PA
       }
     }
     // One transaction a page: each decision is still atomic (delivery row and bookkeeping together).
-    await store.recordDecisions(decisions);
+    await store.recordDecisions(decisions, heldUntil);
     await afterPage?.(decisions);
     if (page.length < pageSize) break;
   }

@@ -183,13 +183,14 @@ if ARGV[7] == '1' then
 end
 return 1`,
   /**
-   * ARGV: prefix, now, then five for each decision of a tick's page: chatId, thread|"", periodKey|"", dueAt, nextCheckAt.
-   * One call a page, not one a decision: a call costs Redis and the tick more than a decision's own work. A new instant
-   * delivery ("i…") finishes the subscription's older instant deliveries still pending as empty: it covers everything
-   * they would have said.
+   * ARGV: prefix, now, held until|"", then five for each decision of a tick's page: chatId, thread|"", periodKey|"",
+   * dueAt, nextCheckAt. One call a page, not one a decision: a call costs Redis and the tick more than a decision's own
+   * work. A new instant delivery ("i…") finishes the subscription's older instant deliveries still pending as empty: it
+   * covers everything they would have said. With a hold, the next check is written only while the subscription is
+   * still due at it (see Store.recordDecisions).
    */
   recordDecisions: `${LUA_PRELUDE}
-local now = tonumber(ARGV[2])
+local now, held = tonumber(ARGV[2]), tonumber(ARGV[3])
 local function record(chat, thread, period, dueAt, nextCheckAt)
   local sub = subname(chat, thread)
   local s = getjson(P .. 's:' .. sub); if not s then return end
@@ -214,11 +215,13 @@ local function record(chat, thread, period, dueAt, nextCheckAt)
     end
     s.lastPeriod = period
   end
-  s.nextCheckAt = tonumber(nextCheckAt)
+  if held == nil or tonumber(redis.call('ZSCORE', P .. 's:due', sub)) == held then
+    s.nextCheckAt = tonumber(nextCheckAt)
+    if s.status == 'active' then redis.call('ZADD', P .. 's:due', nextCheckAt, sub) end
+  end
   setjson(P .. 's:' .. sub, s)
-  if s.status == 'active' then redis.call('ZADD', P .. 's:due', nextCheckAt, sub) end
 end
-for i = 3, #ARGV, 5 do record(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
+for i = 4, #ARGV, 5 do record(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]) end
 return 1`,
   /**
    * ARGV: prefix, now, limit, held until → the subscriptions (JSON each) due at now, earliest first, up to limit; each is
@@ -391,7 +394,7 @@ declare module "ioredis" {
       firstSeenAt: string,
       subscriptions: 0 | 1,
     ): Result<number, Context>;
-    recordDecisions(prefix: string, now: number, ...decisions: Arg[]): Result<number, Context>;
+    recordDecisions(prefix: string, now: number, heldUntil: Arg, ...decisions: Arg[]): Result<number, Context>;
     takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
     claimFor(prefix: string, chatId: number, thread: Arg, period: string, now: number): Result<string, Context>;
@@ -614,13 +617,13 @@ function decisionPart(engine: Engine): Pick<Store, "takeDueSubscriptions" | "rec
       const raws = await redis.takeDue(prefix, at.getTime(), limit, heldUntil.getTime());
       return raws.map((raw) => toSubscription(JSON.parse(raw) as StoredSubscription));
     },
-    async recordDecisions(decisions: readonly ChatDecision[]) {
+    async recordDecisions(decisions: readonly ChatDecision[], heldUntil?: Date) {
       if (decisions.length === 0) return;
       const args = decisions.flatMap(({ chatId, threadId, deliver, nextCheckAt }): Arg[] => {
         const period: Period | undefined = deliver;
         return [chatId, threadId ?? "", period?.key ?? "", period?.dueAt.getTime() ?? 0, nextCheckAt.getTime()];
       });
-      await redis.recordDecisions(prefix, now().getTime(), ...args);
+      await redis.recordDecisions(prefix, now().getTime(), heldUntil?.getTime() ?? "", ...args);
     },
   };
 }

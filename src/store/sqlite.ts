@@ -262,6 +262,9 @@ function prepareDecisionStatements(db: Database.Database) {
     ),
     setLastPeriod: db.prepare<[string, number, number]>("UPDATE subscriptions SET last_period = ? WHERE chat_id = ? AND thread_id = ?"),
     setNextCheck: db.prepare<[number, number, number]>("UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ? AND thread_id = ?"),
+    setNextCheckIfHeld: db.prepare<[number, number, number, number]>(
+      "UPDATE subscriptions SET next_check_at = ? WHERE chat_id = ? AND thread_id = ? AND next_check_at = ?",
+    ),
   };
 }
 
@@ -558,7 +561,7 @@ function decisionPart({ db, statements, now }: Engine): Pick<SyncStore, "takeDue
       for (const row of rows) statements.setNextCheck.run(heldUntil.getTime(), row.chat_id, row.thread_id);
       return rows.map(toSubscription);
     }),
-    recordDecisions: db.transaction((decisions: readonly ChatDecision[]) => {
+    recordDecisions: db.transaction((decisions: readonly ChatDecision[], heldUntil?: Date) => {
       const at = now().getTime();
       for (const { chatId, threadId, deliver, nextCheckAt } of decisions) {
         const thread = threadColumn(threadId);
@@ -567,7 +570,8 @@ function decisionPart({ db, statements, now }: Engine): Pick<SyncStore, "takeDue
           statements.insertDelivery.run(chatId, thread, deliver.key, deliver.dueAt.getTime(), at, at);
           statements.setLastPeriod.run(deliver.key, chatId, thread);
         }
-        statements.setNextCheck.run(nextCheckAt.getTime(), chatId, thread);
+        if (heldUntil) statements.setNextCheckIfHeld.run(nextCheckAt.getTime(), chatId, thread, heldUntil.getTime());
+        else statements.setNextCheck.run(nextCheckAt.getTime(), chatId, thread);
       }
     }),
   };

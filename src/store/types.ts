@@ -168,9 +168,11 @@ export type Store = {
   /**
    * Records the scheduler's decisions (a tick records a page at a time), each atomically: the owed delivery (once per
    * chat, topic and period) and the next check. A new instant delivery finishes the subscription's older instant
-   * deliveries still pending as empty: it covers them.
+   * deliveries still pending as empty: it covers them. Given `heldUntil`, the hold its page was taken with, a next
+   * check is written only where the subscription is still held: a change since the take (a new schedule, a resume)
+   * asked for a check at once, which stays, so the next tick decides again with it rather than at the old schedule's time.
    */
-  recordDecisions(decisions: readonly ChatDecision[]): Promise<void>;
+  recordDecisions(decisions: readonly ChatDecision[], heldUntil?: Date): Promise<void>;
 
   /** After a crash, deliveries caught "sending" go back to the queue (at most these can be duplicated). */
   requeueInterrupted(): Promise<number>;

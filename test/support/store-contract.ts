@@ -623,6 +623,30 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
     await closeBoth([a, b]);
   });
 
+  it("a change between a tick's take and its record keeps its check at once; the others wait for their decided next check", async () => {
+    const [a, b] = await pair();
+    const [changed, resumed, unchanged] = [7501, 7502, 7503];
+    for (const chatId of [changed, resumed, unchanged]) await a.saveSubscription({ ...group(chatId), chatKind: "private" });
+    const at = now();
+    const heldUntil = new Date(at.getTime() + 50_000);
+    const page = await a.takeDueSubscriptions(at, 10, heldUntil);
+    expect(page.map((subscription) => subscription.chatId).toSorted()).toEqual([changed, resumed, unchanged]);
+    // Meanwhile, in another instance: a new time for one chat, a pause and a resume for another.
+    await b.updateSubscription(changed, { schedule: daily(600) });
+    await b.pauseSubscription(resumed);
+    await b.resumeSubscription(resumed);
+    const tomorrow = new Date(at.getTime() + 86_400_000);
+    await a.recordDecisions(
+      page.map(({ chatId, threadId }) => ({ chatId, threadId, deliver: undefined, nextCheckAt: tomorrow })),
+      heldUntil,
+    );
+    const dueNext = await b.takeDueSubscriptions(new Date(heldUntil.getTime() + 1), 10, new Date(heldUntil.getTime() + 50_000));
+    expect(dueNext.map((subscription) => subscription.chatId).toSorted()).toEqual([changed, resumed]);
+    const dueTomorrow = await b.takeDueSubscriptions(tomorrow, 10, new Date(tomorrow.getTime() + 50_000));
+    expect(dueTomorrow.map((subscription) => subscription.chatId)).toContain(unchanged);
+    await closeBoth([a, b]);
+  });
+
   it(`a stop wins over a pause or a settings change at the same moment; a resume ends in one order or the other (${rounds} rounds)`, async () => {
     const [a, b] = await pair();
     const losses: Losses = {};
