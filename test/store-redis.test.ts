@@ -33,6 +33,31 @@ if (!redis) {
     alongside: async (store, now) => openRedisStore({ url: redis.url, prefix: prefixes.get(store)!, now }),
   });
 
+  describe("Redis store: the due set", () => {
+    it("drops a due entry whose subscription is gone instead of holding it at every tick", async () => {
+      const prefix = `test:${randomUUID()}:`;
+      const raw = new Redis(redis.url);
+      const at = new Date("2025-09-05T10:00:00Z");
+      const store = await openRedisStore({ url: redis.url, prefix, now: () => at });
+      await store.saveSubscription({
+        chatId: 8,
+        chatKind: "private",
+        language: "ru",
+        schedule: { frequency: "instant", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
+        sectors: null,
+        createdBy: 8,
+      });
+      // An entry without its record (fictional test data), as a record lost by hand would leave it.
+      await raw.zadd(`${prefix}s:due`, 1, "404");
+      const page = await store.takeDueSubscriptions(at, 10, new Date(at.getTime() + 50_000));
+      expect(page.map((subscription) => subscription.chatId)).toEqual([8]);
+      expect(await raw.zscore(`${prefix}s:due`, "404")).toBeNull();
+      expect(await raw.zscore(`${prefix}s:due`, "8")).toBe(String(at.getTime() + 50_000));
+      await store.close();
+      await raw.quit();
+    });
+  });
+
   describe("Redis store: the schema upgrade at open", () => {
     it("upgrades data stored before scripts, topics and silent digests once, and reads it in the current shape", async () => {
       const prefix = `test:${randomUUID()}:`;

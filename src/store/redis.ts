@@ -225,15 +225,20 @@ for i = 4, #ARGV, 5 do record(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], AR
 return 1`,
   /**
    * ARGV: prefix, now, limit, held until → the subscriptions (JSON each) due at now, earliest first, up to limit; each is
-   * due next at "held until" (see Store.takeDueSubscriptions).
+   * due next at "held until" (see Store.takeDueSubscriptions). A due entry whose subscription is gone leaves the due
+   * set: held, it would come back at every tick.
    */
   takeDue: `
 local P, held = ARGV[1], ARGV[4]
 local page = {}
 for _, sub in ipairs(redis.call('ZRANGEBYSCORE', P .. 's:due', '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))) do
-  redis.call('ZADD', P .. 's:due', held, sub)
   local raw = redis.call('GET', P .. 's:' .. sub)
-  if raw then table.insert(page, raw) end
+  if raw then
+    redis.call('ZADD', P .. 's:due', held, sub)
+    table.insert(page, raw)
+  else
+    redis.call('ZREM', P .. 's:due', sub)
+  end
 end
 return page`,
   /** ARGV: prefix, now, limit → JSON list of claimed deliveries */
