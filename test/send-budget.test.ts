@@ -197,8 +197,9 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
   async function twoInstances() {
     const prefix = `budget-${randomUUID()}`;
     const connections = [new Redis(redis!.url), new Redis(redis!.url)];
-    const budgets = connections.map((connection) => createSendBudget(redisSendWindows({ redis: connection, limits, prefix })));
-    return { budgets, close: () => Promise.all(connections.map((connection) => connection.quit())) };
+    const windows = connections.map((connection) => redisSendWindows({ redis: connection, limits, prefix }));
+    const budgets = windows.map((instanceWindows) => createSendBudget(instanceWindows));
+    return { budgets, windows, close: () => Promise.all(connections.map((connection) => connection.quit())) };
   }
 
   it("two instances together stay within the per-second limit and a group's per-minute limit", async () => {
@@ -279,7 +280,7 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
   });
 
   it("a 429 seen by one instance closes the budget of the other; a reply waiting in one goes before the other's digests", async () => {
-    const { budgets, close } = await twoInstances();
+    const { budgets, windows, close } = await twoInstances();
     try {
       const [first, second] = budgets as [NonNullable<(typeof budgets)[0]>, NonNullable<(typeof budgets)[1]>];
       await first.closeFor(1);
@@ -287,13 +288,24 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
       await second.acquire(1, "digest");
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 
-      // Fill the second, then queue digests on one instance and a reply on the other.
-      for (let index = 0; index < 4; index++) await first.acquire(200 + index, "digest");
-      const order: string[] = [];
-      const digests = [0, 1, 2].map((index) => first.acquire(300 + index, "digest").then(() => order.push(`digest${index}`)));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const reply = second.acquire(400, "reply").then(() => order.push("reply"));
-      await Promise.all([...digests, reply]);
+      // Fill the second, then queue digests on one instance and a reply on the other. The reply must be asked while
+      // the second is still full and before any digest went: a machine that stalls for the rest of the second has let
+      // the digests go first, and the round starts again after a second of rest (its slots then all taken together).
+      let order: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 1000 + JITTER_MARGIN_MS));
+        const chat = (base: number, index: number) => base + 10 * round + index;
+        const fill = round === 0 ? 4 : 5;
+        for (let index = 0; index < fill; index++) await first.acquire(chat(200, index), "digest");
+        order = [];
+        const digests = [0, 1, 2].map((index) => first.acquire(chat(300, index), "digest").then(() => order.push(`digest${index}`)));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const asked = await windows[1]!.take(chat(400, 0), "reply");
+        const heldWhenAsked = order.length === 0 && !asked.granted && asked.blocks === "all";
+        const reply = second.acquire(chat(400, 0), "reply").then(() => order.push("reply"));
+        await Promise.all([...digests, reply]);
+        if (heldWhenAsked) break;
+      }
       expect(order[0], order.join(",")).toBe("reply");
     } finally {
       await close();
