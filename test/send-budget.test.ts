@@ -37,6 +37,44 @@ async function onlyPaidBroadcastsPassAFullFreeSecond(windows: SendWindows) {
   expect(await take(104, "paid")).toMatchObject({ granted: true });
 }
 
+/** A budget's windows for given limits, and how to date the slots answered so far (Redis dates them in a later step). */
+type WindowsFor = (limits: RateLimits) => { windows: SendWindows; dateAnswered: () => Promise<void> };
+
+/**
+ * A slot answered after its second had passed counts from its answer, as Telegram may have counted it then: it fills
+ * the second again with the slots taken meanwhile. With paid broadcasts, a late digest fills the free second again and
+ * a late paid broadcast stays out of it.
+ */
+async function lateAnswersCountFromTheirAnswer(windowsFor: WindowsFor, wait: (ms: number) => Promise<void>) {
+  const pastTheSecond = 1000 + JITTER_MARGIN_MS + 100;
+  const take = (windows: SendWindows, chatId: number, priority: SendPriority) => Promise.resolve(windows.take(chatId, priority));
+  const slotOf = async (windows: SendWindows, chatId: number, priority: SendPriority) => {
+    const grant = await take(windows, chatId, priority);
+    if (!grant.granted) throw new Error(`chat ${chatId} was refused a slot`);
+    return grant.slot;
+  };
+
+  const twoASecond = windowsFor({ perSecond: 2, perGroupPerMinute: 20 });
+  const late = await slotOf(twoASecond.windows, 1, "digest");
+  await wait(pastTheSecond);
+  await slotOf(twoASecond.windows, 2, "digest");
+  late.sent();
+  await twoASecond.dateAnswered();
+  expect(await take(twoASecond.windows, 3, "digest")).toMatchObject({ granted: false, blocks: "all" });
+
+  const paid = windowsFor({ perSecond: 3, perGroupPerMinute: 20, paidPerSecond: 10 });
+  const latePaid = await slotOf(paid.windows, 10, "paid");
+  const lateDigest = await slotOf(paid.windows, 11, "digest");
+  await wait(pastTheSecond);
+  await slotOf(paid.windows, 12, "digest");
+  latePaid.sent();
+  lateDigest.sent();
+  await paid.dateAnswered();
+  expect(await take(paid.windows, 13, "digest")).toMatchObject({ granted: true });
+  expect(await take(paid.windows, 14, "digest")).toMatchObject({ granted: false, blocks: "free" });
+  expect(await take(paid.windows, 15, "paid")).toMatchObject({ granted: true });
+}
+
 describe("send budget (one process)", () => {
   it("a reply takes the next free slot ahead of digests that waited longer", async () => {
     const clock = fakeClock();
@@ -78,6 +116,14 @@ describe("send budget (one process)", () => {
     await Promise.all([group, other]);
     expect(order).toEqual(["other", "group"]);
     expect(clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("a slot answered after its second has passed counts from its answer", async () => {
+    const clock = fakeClock();
+    await lateAnswersCountFromTheirAnswer(
+      (limits) => ({ windows: memoryWindows(limits, clock), dateAnswered: async () => undefined }),
+      (ms) => clock.sleep(ms),
+    );
   });
 
   it("a 429 closes it for everyone for retry_after; an aborted wait gives up its place", async () => {
@@ -263,6 +309,21 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
       await windows.dateAnswered();
       expect(datedAlone).toHaveBeenCalledTimes(2);
       expect((await scores())[3]).toBeGreaterThanOrEqual(fourthAt! + 20);
+    } finally {
+      await connection.quit();
+    }
+  });
+
+  it("a slot answered after its second has passed counts from its answer, as in memory", async () => {
+    const connection = new Redis(redis!.url);
+    try {
+      await lateAnswersCountFromTheirAnswer(
+        (limits) => {
+          const windows = redisSendWindows({ redis: connection, limits, prefix: `budget-${randomUUID()}` });
+          return { windows, dateAnswered: () => windows.dateAnswered() };
+        },
+        (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      );
     } finally {
       await connection.quit();
     }

@@ -9,9 +9,9 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  *         (paid broadcasts only), then the chat windows of the slots this instance saw answered since its last step
  *   ARGV: perSecond, second ms, perGroupPerMinute, minute ms, private burst (0: none), refill ms, chat kind
  *         ("group", "private", "none"), priority ("reply", "digest", "paid"), a unique member id, paid rate (0: none),
- *         then each answered slot's member id and chat kind
- * Returns {1} when granted, else {0, ms to wait, 1 if the whole budget is full / 2 if the free share is / 0 if only
- * the chat is}. With paid broadcasts the bot's second holds `paid rate` messages, and every message but a paid
+ *         then each answered slot's member id, chat kind and whether it counts in the free second ("1" or "0")
+ * Returns {1, 1 if the slot counts in the free second else 0} when granted, else {0, ms to wait, 1 if the whole budget
+ * is full / 2 if the free share is / 0 if only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages, and every message but a paid
  * broadcast ("reply" and "digest" alike) is counted in the free second too, which holds `perSecond`.
  * A reply held by the full budget leaves a mark that lives a second longer than its wait (its timer may fire late on
  * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
@@ -26,24 +26,43 @@ const NOW = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
+/** Where a script finds what dating answered slots needs: its keys and arguments, as Lua expressions or indexes. */
+type RedateArgs = { all: string; free: string; firstKey: number; firstArg: number; secondMs: string; minuteMs: string };
 /**
- * Slots answered since this instance's last step (see SendSlot): their time in the windows becomes now. Each is named
- * by its chat's window in KEYS from `firstKey` on, and by its member id and chat kind in ARGV from `firstArg` on.
+ * Slots answered since this instance's last step (see SendSlot): their time in the windows becomes now, as the memory
+ * windows' moveLater does. A slot answered after its second had passed was trimmed from the windows meanwhile: it is
+ * added again, since Telegram may have counted it as late as its answer, and the window's key lives on from now. Each
+ * slot is named by its chat's window in KEYS from `firstKey` on, and by its member id, chat kind and free-second mark
+ * in ARGV from `firstArg` on.
  */
-const REDATE_ANSWERED = (all: string, free: string, firstKey: number, firstArg: number) => `
+const REDATE_ANSWERED = ({ all, free, firstKey, firstArg, secondMs, minuteMs }: RedateArgs) => `
 for i = 0, #KEYS - ${firstKey} do
-  local chat, member, kind = KEYS[${firstKey} + i], ARGV[${firstArg} + 2 * i], ARGV[${firstArg} + 2 * i + 1]
-  redis.call('ZADD', ${all}, 'XX', now, member)
-  redis.call('ZADD', ${free}, 'XX', now, member)
+  local chat, member = KEYS[${firstKey} + i], ARGV[${firstArg} + 3 * i]
+  local kind, inFree = ARGV[${firstArg} + 3 * i + 1], ARGV[${firstArg} + 3 * i + 2]
+  redis.call('ZADD', ${all}, now, member)
+  redis.call('PEXPIRE', ${all}, ${secondMs} * 2)
+  if inFree == '1' then
+    redis.call('ZADD', ${free}, now, member)
+    redis.call('PEXPIRE', ${free}, ${secondMs} * 2)
+  end
   if kind == 'group' then
-    redis.call('ZADD', chat, 'XX', now, member)
+    redis.call('ZADD', chat, now, member)
+    redis.call('PEXPIRE', chat, ${minuteMs} + 1000)
   elseif kind == 'private' then
     local at = tonumber(redis.call('HGET', chat, 'at') or '0')
     if at > 0 and now > at then redis.call('HSET', chat, 'at', now) end
   end
 end
 `;
-const TAKE = `${NOW}${REDATE_ANSWERED("KEYS[1]", "KEYS[5]", 6, 11)}
+const TAKE_REDATES: RedateArgs = {
+  all: "KEYS[1]",
+  free: "KEYS[5]",
+  firstKey: 6,
+  firstArg: 11,
+  secondMs: "tonumber(ARGV[2])",
+  minuteMs: "tonumber(ARGV[4])",
+};
+const TAKE = `${NOW}${REDATE_ANSWERED(TAKE_REDATES)}
 -- Milliseconds until the sliding window at key (window ms long) has room for one more of limit; 0 when it has now.
 local function windowWait(key, limit, window)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
@@ -98,11 +117,23 @@ elseif ARGV[7] == 'private' then
   redis.call('HSET', KEYS[4], 'tokens', tostring(tokens - 1), 'at', now)
   redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[5]) * tonumber(ARGV[6]) + 1000)
 end
-return {1}
+if countsFree then return {1, 1} end
+return {1, 0}
 `;
 
-/** Answered slots dated on their own, when no step of this instance came to take them: KEYS: the bot's second, the free second. */
-const SENT = `${NOW}${REDATE_ANSWERED("KEYS[1]", "KEYS[2]", 3, 1)}
+/**
+ * Answered slots dated on their own, when no step of this instance came to take them: KEYS: the bot's second, the free
+ * second; ARGV: second ms, minute ms, then the slots as in TAKE.
+ */
+const SENT_REDATES: RedateArgs = {
+  all: "KEYS[1]",
+  free: "KEYS[2]",
+  firstKey: 3,
+  firstArg: 3,
+  secondMs: "tonumber(ARGV[1])",
+  minuteMs: "tonumber(ARGV[2])",
+};
+const SENT = `${NOW}${REDATE_ANSWERED(SENT_REDATES)}
 return 0
 `;
 
@@ -174,8 +205,8 @@ export function budgetConnection(url: string): Redis {
 /** The windows in Redis, and dating the answered slots still waiting, which the backend does before it closes the connection. */
 export type RedisSendWindows = SendWindows & { dateAnswered(): Promise<void> };
 
-/** A slot this instance saw answered, until Redis dates it: its chat's window, member id and chat kind. */
-type AnsweredSlot = { chatKey: string; member: string; kind: string };
+/** A slot this instance saw answered, until Redis dates it: its chat's window, member id, chat kind and free-second mark. */
+type AnsweredSlot = { chatKey: string; member: string; kind: string; countsFree: "1" | "0" };
 
 /**
  * An answered slot waits this long for a step of this instance to go with before it is dated in a step of its own.
@@ -212,9 +243,12 @@ function answeredSlots(dateAlone: (slots: AnsweredSlot[]) => Promise<unknown>) {
   };
 }
 
-/** The scripts' arguments for answered slots: their chat windows among the keys, member and kind of each among the rest. */
+/**
+ * The scripts' arguments for answered slots: their chat windows among the keys, member, kind and free-second mark of
+ * each among the rest.
+ */
 const answeredKeys = (slots: readonly AnsweredSlot[]) => slots.map((slot) => slot.chatKey);
-const answeredArgs = (slots: readonly AnsweredSlot[]) => slots.flatMap((slot) => [slot.member, slot.kind]);
+const answeredArgs = (slots: readonly AnsweredSlot[]) => slots.flatMap((slot) => [slot.member, slot.kind, slot.countsFree]);
 
 /**
  * The send budget's windows in Redis, shared by every instance of the bot: one sliding second for the bot, a sliding
@@ -228,6 +262,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
   const local = memoryWindows(limits);
   const keys = { all: `${prefix}:all`, closed: `${prefix}:closed`, replyWaits: `${prefix}:reply-waits`, free: `${prefix}:free` };
   const second = 1000 + JITTER_MARGIN_MS;
+  const minute = 60_000 + JITTER_MARGIN_MS;
   let sequence = 0;
   const instance = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const fail = (error: unknown) => options.onUnreachable?.(error);
@@ -240,13 +275,15 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
   redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
   const scripts = redis as unknown as BudgetScripts;
   const answered = answeredSlots((slots) =>
-    scripts.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), ...answeredArgs(slots)).catch(fail),
+    scripts
+      .sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), second, minute, ...answeredArgs(slots))
+      .catch(fail),
   );
   const fixedArgs = [
     Math.min(limits.perSecond, 1e9),
     second,
     Math.min(limits.perGroupPerMinute, 1e9),
-    60_000 + JITTER_MARGIN_MS,
+    minute,
     limits.privateChatBurst ?? 0,
     second,
   ];
@@ -267,7 +304,10 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
           ),
           answerWithinMs,
         );
-        if (answer[0] === 1) return { granted: true, slot: { sent: () => answered.add({ chatKey, member, kind }) } };
+        if (answer[0] === 1) {
+          const countsFree = answer[1] === 1 ? "1" : "0";
+          return { granted: true, slot: { sent: () => answered.add({ chatKey, member, kind, countsFree }) } };
+        }
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "free" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;
       } catch (error) {
