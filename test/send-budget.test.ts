@@ -278,7 +278,7 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
     const scores = async () => (await connection.zrange(`${prefix}:all`, 0, -1, "WITHSCORES")).filter((_, index) => index % 2).map(Number);
     try {
       const windows = redisSendWindows({ redis: connection, limits, prefix });
-      const datedAlone = vi.spyOn(connection as unknown as { sendBudgetSent(...args: unknown[]): Promise<unknown> }, "sendBudgetSent");
+      const datedAlone = vi.spyOn(connection, "sendBudgetSent");
       const grant = async (chatId: number) => {
         const taken = await windows.take(chatId, "digest");
         if (!taken.granted) throw new Error("refused");

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { Redis, type ClientContext, type Result } from "ioredis";
 import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type SendWindows } from "./send-budget.js";
 
 /**
@@ -147,12 +147,19 @@ return 0
 
 const PREFIX = "vb-budget";
 
-/** The scripts above as commands of the connection (ioredis defineCommand). */
-type BudgetScripts = {
-  sendBudgetTake(...keysAndArgs: (string | number)[]): Promise<number[]>;
-  sendBudgetSent(...keysAndArgs: (string | number)[]): Promise<unknown>;
-  sendBudgetClose(...keysAndArgs: (string | number)[]): Promise<unknown>;
-};
+/**
+ * The scripts above as commands of ioredis (defineCommand). TAKE and SENT are given their number of keys first: they
+ * name the chat of every answered slot they date.
+ */
+declare module "ioredis" {
+  // Only an interface merges with ioredis's own declaration.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    sendBudgetTake(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    sendBudgetSent(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
+    sendBudgetClose(closed: string, ms: number): Result<number, Context>;
+  }
+}
 
 export type RedisSendWindowsOptions = {
   redis: Redis;
@@ -268,16 +275,12 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
   const fail = (error: unknown) => options.onUnreachable?.(error);
   const answerWithinMs = options.answerWithinMs ?? REDIS_ANSWER_WITHIN_MS;
   let localUntil = 0;
-  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time. The
-  // number of keys comes first in each call of TAKE and SENT: they name the chat of every answered slot they date.
+  // As commands, the scripts go to Redis by their digest (EVALSHA) after the first call, not as text each time.
   redis.defineCommand("sendBudgetTake", { lua: TAKE });
   redis.defineCommand("sendBudgetSent", { lua: SENT });
   redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
-  const scripts = redis as unknown as BudgetScripts;
   const answered = answeredSlots((slots) =>
-    scripts
-      .sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), second, minute, ...answeredArgs(slots))
-      .catch(fail),
+    redis.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), second, minute, ...answeredArgs(slots)).catch(fail),
   );
   const fixedArgs = [
     Math.min(limits.perSecond, 1e9),
@@ -297,7 +300,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
       const dating = answered.takeAll();
       try {
         const answer = await answeredWithin(
-          scripts.sendBudgetTake(
+          redis.sendBudgetTake(
             5 + dating.length,
             ...[keys.all, keys.closed, keys.replyWaits, chatKey, keys.free, ...answeredKeys(dating)],
             ...[...fixedArgs, kind, priority, member, limits.paidPerSecond ?? 0, ...answeredArgs(dating)],
@@ -322,7 +325,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
     async closeFor(seconds) {
       void local.closeFor(seconds);
       try {
-        await answeredWithin(scripts.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000)), answerWithinMs);
+        await answeredWithin(redis.sendBudgetClose(keys.closed, Math.ceil(seconds * 1000)), answerWithinMs);
       } catch (error) {
         fail(error);
       }
