@@ -11,8 +11,9 @@ import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type Send
  *         ("group", "private", "none"), priority ("reply", "digest", "paid"), a unique member id, paid rate (0: none),
  *         then each answered slot's member id, chat kind and whether it counts in the free second ("1" or "0")
  * Returns {1, 1 if the slot counts in the free second else 0} when granted, else {0, ms to wait, 1 if the whole budget
- * is full / 2 if the free share is / 0 if only the chat is}. With paid broadcasts the bot's second holds `paid rate` messages, and every message but a paid
- * broadcast ("reply" and "digest" alike) is counted in the free second too, which holds `perSecond`.
+ * is full / 2 if the free share is / 0 if only the chat is}. With paid broadcasts the bot's second holds `paid rate`
+ * messages, and every message but a paid broadcast ("reply" and "digest" alike) is counted in the free second too,
+ * which holds `perSecond`.
  * A reply held by the full budget leaves a mark that lives a second longer than its wait (its timer may fire late on
  * a busy machine): digests of every instance wait while it lives, asking again every few milliseconds, so the next
  * slot goes to the reply; the reply that gets a slot takes the mark away, and the digests go on at once. A quarter of
