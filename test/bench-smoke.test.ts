@@ -40,6 +40,8 @@ describe("npm run bench -- --smoke", () => {
     // The ceiling for stack_vs_bare is measured in the same run (a table row), and the stack's share of it has a target.
     expect(result.stdout).toMatch(/our API calls alone \/ bare\s+\d+(\.\d+)?\s+\(ceiling\)/);
     expect(result.stdout).toMatch(/ours \/ ceiling\s+\d+(\.\d+)?\s+>= 0\.7 (met|MISSED)/);
+    // Part 1 runs three passes; the figures are the middle one's, and the passes' range is shown beside them.
+    expect(result.stdout).toMatch(/ours \/ ceiling, range\s+\d+(\.\d+)? … \d+(\.\d+)?\s+the 3 passes' lowest and highest/);
     // The library part runs at 3 visits in smoke mode.
     expect(result.stdout).toMatch(/5 library\s+reload ms, 3 visits\s+\d+(\.\d+)?\s+< 1000/);
     // The taps part runs at full size (12 taps, about three seconds) in every mode.
