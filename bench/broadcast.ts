@@ -49,6 +49,19 @@ function paceFromFirstDigest(fake: FakeTelegram, chatIds: number[], sent: number
   return first ? round(sent / (rate * ((finishedAt - first.at) / 1000)), 3) : Number.NaN;
 }
 
+/** Where a broadcast's start ends for `steadyPace`: in Redis mode the instances' ticks enqueue the digests meanwhile. */
+const START_MS = 2000;
+
+/** The pace of the digests that arrived from START_MS after the start on: the rate once the start is over. */
+function steadyPace(fake: FakeTelegram, chatIds: number[], rate: number, startedAt: number, finishedAt: number): number {
+  const subscribers = new Set(chatIds);
+  const from = startedAt + START_MS;
+  const sent = fake.calls.filter(
+    (call) => call.at >= from && SENDS.test(call.method) && subscribers.has(Number(call.payload.chat_id)),
+  ).length;
+  return round(sent / (rate * ((finishedAt - from) / 1000)), 3);
+}
+
 /**
  * What the fake Bot API received, per subscriber, as the bench reports it; with readers, their replies in the
  * broadcast's time count towards the pace too (the budget is one for both).
@@ -75,6 +88,7 @@ export function broadcastResult(
     duplicated: counts.filter((count) => count > 1).length,
     ...(run.readers ? { readers: run.readers, replies } : {}),
     paceFromFirstDigest: paceFromFirstDigest(fake, chatIds, delivered + replies, options.rate, run.finishedAt),
+    steadyPace: steadyPace(fake, chatIds, options.rate, run.startedAt, run.finishedAt),
   };
 }
 
@@ -96,6 +110,8 @@ export type BroadcastResult = {
    * run starts with the tick that enqueues the jobs, which the SQLite figure leaves out (its tick runs before).
    */
   paceFromFirstDigest: number;
+  /** Digests alone, from two seconds after the start on: the pace once the start (the ticks in Redis mode) is over. */
+  steadyPace: number;
   /** Replies (sends and edits to readers) in the broadcast's time. */
   replies?: number;
 };

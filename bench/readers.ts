@@ -1,6 +1,4 @@
-import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import type { BotContext } from "../src/bot/context.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import type { FakeTelegram } from "../test/support/fake-telegram.js";
 import { callbackUpdate, messageUpdate, privateUser } from "../test/support/updates.js";
@@ -19,13 +17,16 @@ export type ReadersResult = {
   p95Ms: number;
 };
 
+/** A bot, in this thread or an instance's own (part 3c): given an update, resolves once it is handled. */
+export type UpdateHandler = { handleUpdate(update: Update): Promise<unknown> };
+
 /**
  * `count` people using the bot during a broadcast, together asking for READERS_SHARE of `rate`: each in turn sends
  * /briefing and presses the "visits" button of the message it got, spread over time. An update's latency is from
  * when the bot is handed it until its handling is done (its reply answered by the Bot API). Updates go to the
  * bots in turn, as a load balancer would spread webhooks over instances.
  */
-export function startReaders(bots: readonly Bot<BotContext>[], fake: FakeTelegram, count: number, rate: number) {
+export function startReaders(bots: readonly UpdateHandler[], fake: FakeTelegram, count: number, rate: number) {
   const users = Array.from({ length: count }, (_, index) => privateUser({ id: 7_000_000 + index, language_code: index % 2 ? "kk" : "ru" }));
   const intervalMs = (count / (rate * READERS_SHARE)) * 1000;
   const latencies: number[] = [];

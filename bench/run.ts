@@ -232,7 +232,7 @@ if (paidShared) {
   paidRows(
     "3d paid Redis",
     paidShared,
-    `the same, two instances on one Redis (one queue, one send budget); timed from the first digest: ${paidShared.paceFromFirstDigest}`,
+    `the same, two instances on one Redis (one queue, one send budget); timed from the first digest: ${paidShared.paceFromFirstDigest}; from 2 s in: ${paidShared.steadyPace}`,
   );
 }
 
