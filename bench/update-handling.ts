@@ -150,7 +150,7 @@ async function timePass(bots: Bots, updates: readonly Update[], idOffset: number
 
 /**
  * Part 1: the stack, bare grammY and the ceiling bot over the same updates, in `passes` passes after a warm-up. One
- * pass's stack ÷ ceiling moved by up to ±0.1 between runs on an idle 2-core machine (0014): the figures are those of
+ * pass's stack ÷ ceiling moved by up to ±0.07 between runs on an idle 2-core machine (0014): the figures are those of
  * the middle pass by stack ÷ ceiling, and the table gives the passes' range beside them.
  */
 export async function benchUpdateHandling(count: number, passes = 3): Promise<UpdateHandlingResult> {
