@@ -8,6 +8,7 @@ import {
   localSendBudget,
   memoryWindows,
   type Clock,
+  type Grant,
   type RateLimits,
   type SendPriority,
   type SendWindows,
@@ -75,6 +76,28 @@ async function lateAnswersCountFromTheirAnswer(windowsFor: WindowsFor, wait: (ms
   expect(await take(paid.windows, 15, "paid")).toMatchObject({ granted: true });
 }
 
+/**
+ * A slot whose message did not go is given back: the bot's second, the free second, a group's minute and a private
+ * chat's burst each have its room again, at once.
+ */
+async function unusedSlotsAreGivenBack(windowsFor: WindowsFor) {
+  const take = (windows: SendWindows, chatId: number, priority: SendPriority = "digest") => Promise.resolve(windows.take(chatId, priority));
+  const cases: [RateLimits, chatId: number, next: number, priority: SendPriority, blocks: string][] = [
+    [{ perSecond: 1, perGroupPerMinute: 20 }, 1, 2, "digest", "all"],
+    [{ perSecond: 1, perGroupPerMinute: 20, paidPerSecond: 10 }, 3, 4, "reply", "free"],
+    [{ perSecond: 30, perGroupPerMinute: 1 }, -5, -5, "digest", "chat"],
+    [{ perSecond: 30, perGroupPerMinute: 20, privateChatBurst: 1 }, 7, 7, "reply", "chat"],
+  ];
+  for (const [limits, chatId, next, priority, blocks] of cases) {
+    const { windows } = windowsFor(limits);
+    const grant = await take(windows, chatId, priority);
+    if (!grant.granted) throw new Error(`chat ${chatId} was refused a slot`);
+    expect(await take(windows, next, priority)).toMatchObject({ granted: false, blocks });
+    grant.slot.unused();
+    expect(await take(windows, next, priority), `${blocks} after a slot given back`).toMatchObject({ granted: true });
+  }
+}
+
 describe("send budget (one process)", () => {
   it("a reply takes the next free slot ahead of digests that waited longer", async () => {
     const clock = fakeClock();
@@ -124,6 +147,41 @@ describe("send budget (one process)", () => {
       (limits) => ({ windows: memoryWindows(limits, clock), dateAnswered: async () => undefined }),
       (ms) => clock.sleep(ms),
     );
+  });
+
+  it("a slot whose message did not go is given back", async () => {
+    const clock = fakeClock();
+    await unusedSlotsAreGivenBack((limits) => ({ windows: memoryWindows(limits, clock), dateAnswered: async () => undefined }));
+  });
+
+  it("a slot that comes after its waiter gave up is given back, whether it was asked for at once or after a wait", async () => {
+    // Windows that answer a step later, as Redis does; the first answer to each waiter is given at once (a refusal
+    // when `refuseFirst`), every later one when the test says.
+    const answers: ((grant: Grant) => void)[] = [];
+    const unused = vi.fn();
+    const slot = { sent: vi.fn(), unused };
+    const windowsThatAnswerLater = (refuseFirst: boolean): SendWindows => {
+      let asked = 0;
+      return {
+        take: () =>
+          refuseFirst && asked++ === 0
+            ? { granted: false, waitMs: 10, blocks: "all" }
+            : new Promise<Grant>((resolve) => answers.push(resolve)),
+        closeFor: () => undefined,
+      };
+    };
+    for (const refuseFirst of [false, true]) {
+      const budget = createSendBudget(windowsThatAnswerLater(refuseFirst), fakeClock());
+      const giveUp = new AbortController();
+      const waiting = budget.acquire(1, "reply", giveUp.signal);
+      await vi.waitFor(() => expect(answers).toHaveLength(1));
+      giveUp.abort();
+      answers.pop()!({ granted: true, slot });
+      expect(await waiting).toBeUndefined();
+      await vi.waitFor(() => expect(unused).toHaveBeenCalledOnce());
+      expect(slot.sent).not.toHaveBeenCalled();
+      unused.mockClear();
+    }
   });
 
   it("a 429 closes it for everyone for retry_after; an aborted wait gives up its place", async () => {
@@ -350,6 +408,18 @@ describe.skipIf(!redis)(`send budget in Redis, shared by instances${redis ? "" :
         },
         (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       );
+    } finally {
+      await connection.quit();
+    }
+  });
+
+  it("a slot whose message did not go is given back, as in memory", async () => {
+    const connection = new Redis(redis!.url);
+    try {
+      await unusedSlotsAreGivenBack((limits) => {
+        const windows = redisSendWindows({ redis: connection, limits, prefix: `budget-${randomUUID()}` });
+        return { windows, dateAnswered: () => windows.dateAnswered() };
+      });
     } finally {
       await connection.quit();
     }

@@ -1,11 +1,12 @@
 import { Api } from "grammy";
 import type { User } from "grammy/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { bundledContent } from "../src/content/index.js";
 import { createLogger } from "../src/logger.js";
 import { encodeCallback } from "../src/render/callback-data.js";
 import { briefingRefs } from "../src/render/refs.js";
-import { localSendBudget, TELEGRAM_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
+import { deliverReplies } from "../src/telegram/retry.js";
+import { localSendBudget, TELEGRAM_LIMITS, type RateLimits, type SendSlot } from "../src/telegram/send-budget.js";
 import { botTransformers } from "../src/telegram/transformers.js";
 import { startFakeTelegram, type Call, type FakeTelegram } from "./support/fake-telegram.js";
 import { startHarness, TEST_TOKEN, type Harness } from "./support/harness.js";
@@ -167,6 +168,34 @@ describe("screens replaced while they wait", () => {
     expect(fake.callsTo("editMessageText").map((call) => call.payload.text)).toEqual(["screen 3"]);
     expect(fake.messages(chatId)[0]!.text).toBe("screen 3");
     expect(fake.tooManyRequests()).toBe(0);
+  });
+
+  it("an edit replaced in the moment its slot came gives the slot back, unsent", async () => {
+    // A budget that grants when the test says: the second edit comes while the first one's slot is on its way.
+    const grants: ((slot: SendSlot) => void)[] = [];
+    const budget = { acquire: () => new Promise<SendSlot>((grant) => grants.push(grant)), closeFor: async () => undefined };
+    const deliver = deliverReplies({ budget: budget, logger: createLogger("silent") });
+    const sentToTelegram: string[] = [];
+    const previous = async (_method: string, payload: { text?: string }) => {
+      sentToTelegram.push(payload.text ?? "");
+      return { ok: true as const, result: true };
+    };
+    const edit = (text: string) => deliver(previous as never, "editMessageText", { chat_id: 7, message_id: 1, text }, undefined as never);
+    const slots = [1, 2].map(() => ({ sent: vi.fn(), unused: vi.fn() }));
+
+    const first = edit("screen 1");
+    await vi.waitFor(() => expect(grants).toHaveLength(1));
+    const second = edit("screen 2");
+    grants[0]!(slots[0]!);
+    expect(await first).toEqual({ ok: true, result: true });
+    await vi.waitFor(() => expect(grants).toHaveLength(2));
+    grants[1]!(slots[1]!);
+    await second;
+
+    expect(sentToTelegram).toEqual(["screen 2"]);
+    expect(slots[0]!.unused).toHaveBeenCalledOnce();
+    expect(slots[0]!.sent).not.toHaveBeenCalled();
+    expect(slots[1]!.sent).toHaveBeenCalledOnce();
   });
 
   it("an edit of another message, or a new message, is never replaced: each waits its turn and is sent", async () => {

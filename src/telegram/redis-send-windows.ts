@@ -1,5 +1,5 @@
 import { Redis, type ClientContext, type Result } from "ioredis";
-import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type SendWindows } from "./send-budget.js";
+import { JITTER_MARGIN_MS, memoryWindows, type Grant, type RateLimits, type SendSlot, type SendWindows } from "./send-budget.js";
 
 /**
  * Takes a slot for every instance together, in one step on the Redis server (by its own clock, so instances'
@@ -138,6 +138,23 @@ const SENT = `${NOW}${REDATE_ANSWERED(SENT_REDATES)}
 return 0
 `;
 
+/**
+ * A slot whose message did not go, given back (see SendSlot.unused): it leaves the bot's second, the free second and
+ * a group's minute, and a private chat's bucket gets its token back, up to the burst. KEYS: the bot's second, the free
+ * second, the chat's window; ARGV: the slot's member id, chat kind, free-second mark ("1" or "0"), the private burst.
+ */
+const GIVE_BACK = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[3] == '1' then redis.call('ZREM', KEYS[2], ARGV[1]) end
+if ARGV[2] == 'group' then
+  redis.call('ZREM', KEYS[3], ARGV[1])
+elseif ARGV[2] == 'private' then
+  local tokens = redis.call('HGET', KEYS[3], 'tokens')
+  if tokens then redis.call('HSET', KEYS[3], 'tokens', tostring(math.min(tonumber(ARGV[4]), tonumber(tokens) + 1))) end
+end
+return 0
+`;
+
 /** Closes the budget until now + ARGV[1] ms, unless it is already closed for longer. */
 const CLOSE = `${NOW}
 local until_ = now + tonumber(ARGV[1])
@@ -159,6 +176,15 @@ declare module "ioredis" {
     sendBudgetTake(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number[], Context>;
     sendBudgetSent(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Result<number, Context>;
     sendBudgetClose(closed: string, ms: number): Result<number, Context>;
+    sendBudgetGiveBack(
+      all: string,
+      free: string,
+      chat: string,
+      member: string,
+      kind: string,
+      countsFree: string,
+      burst: number,
+    ): Result<number, Context>;
   }
 }
 
@@ -280,6 +306,7 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
   redis.defineCommand("sendBudgetTake", { lua: TAKE });
   redis.defineCommand("sendBudgetSent", { lua: SENT });
   redis.defineCommand("sendBudgetClose", { numberOfKeys: 1, lua: CLOSE });
+  redis.defineCommand("sendBudgetGiveBack", { numberOfKeys: 3, lua: GIVE_BACK });
   const answered = answeredSlots((slots) =>
     redis.sendBudgetSent(2 + slots.length, keys.all, keys.free, ...answeredKeys(slots), second, minute, ...answeredArgs(slots)).catch(fail),
   );
@@ -310,7 +337,15 @@ export function redisSendWindows(options: RedisSendWindowsOptions): RedisSendWin
         );
         if (answer[0] === 1) {
           const countsFree = answer[1] === 1 ? "1" : "0";
-          return { granted: true, slot: { sent: () => answered.add({ chatKey, member, kind, countsFree }) } };
+          const slot: SendSlot = {
+            sent: () => answered.add({ chatKey, member, kind, countsFree }),
+            // Commands of one connection run in order: this instance's next step already finds the slot given back.
+            unused: () =>
+              void redis
+                .sendBudgetGiveBack(keys.all, keys.free, chatKey, member, kind, countsFree, limits.privateChatBurst ?? 0)
+                .catch(fail),
+          };
+          return { granted: true, slot };
         }
         const blocks = answer[2] === 1 ? "all" : answer[2] === 2 ? "free" : "chat";
         return { granted: false, waitMs: Number(answer[1]), blocks } satisfies Grant;

@@ -119,9 +119,10 @@ function deliverOne(options: ReplyDeliveryOptions, screen?: ScreenEdit): Transfo
       let slot: SendSlot | undefined;
       if (counted) {
         slot = await budget.acquire(chatId, priority, screen?.signal ?? signal, Math.max(1, giveUpAt - clock.now()));
-        // Replaced while it waited (or in the moment its slot came): the newer edit goes instead.
+        // Replaced while it waited (or in the moment its slot came): the newer edit goes instead, and the slot, unused,
+        // is given back.
         if (screen?.replaced()) {
-          slot?.sent();
+          slot?.unused();
           return REPLACED_EDIT as never;
         }
         if (!slot) {

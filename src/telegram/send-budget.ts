@@ -66,7 +66,14 @@ export const JITTER_MARGIN_MS = 10;
  * arrives, somewhere between the two: counting it from the answer keeps the windows behind Telegram's, however long
  * the request took to leave a busy process.
  */
-export type SendSlot = { sent(): void };
+export type SendSlot = {
+  sent(): void;
+  /**
+   * The message did not go after all (its caller gave up as the slot came, or its screen edit was replaced in that
+   * moment): its place in the windows is given back, since Telegram never counted it.
+   */
+  unused(): void;
+};
 
 /** A slot taken, or how long to wait before asking again and whether the whole budget or only this chat is full. */
 export type Grant = { granted: true; slot: SendSlot } | { granted: false; waitMs: number; blocks: Blocked };
@@ -88,12 +95,39 @@ export type SendWindows = {
 
 const MAX_TRACKED_CHATS = 5000;
 
+/** One entry `at` leaves a list of times (none when the window has dropped it meanwhile). */
+function forget(times: number[], at: number): void {
+  const index = times.lastIndexOf(at);
+  if (index !== -1) times.splice(index, 1);
+}
+
 /** In a sorted list of times, one entry `from` becomes `to` (a later time than any in the list: it goes last). */
 function moveLater(times: number[], from: number, to: number): void {
-  const index = times.lastIndexOf(from);
-  if (index !== -1) times.splice(index, 1);
+  forget(times, from);
   times.push(to);
 }
+/** A private chat's bucket: tokens left at `at`; it refills one a second up to the burst. */
+type Bucket = { tokens: number; at: number };
+
+/**
+ * A slot of the memory windows, counted at `at` in each of `lists` that applies (the bot's second, the free second, a
+ * group's minute) and, for a private chat, in `bucket`. Sent, it counts from its answer; unused, it leaves the lists,
+ * and `refundToken` gives its chat the token back.
+ */
+function memorySlot(clock: Clock, at: number, lists: (number[] | undefined)[], bucket?: Bucket, refundToken?: () => void): SendSlot {
+  return {
+    sent() {
+      const answeredAt = clock.now();
+      for (const times of lists) if (times) moveLater(times, at, answeredAt);
+      if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
+    },
+    unused() {
+      for (const times of lists) if (times) forget(times, at);
+      refundToken?.();
+    },
+  };
+}
+
 /** Windows that could not be asked (Redis away and no fallback) are asked again after this long. */
 const TAKE_FAILED_WAIT_MS = 100;
 
@@ -111,8 +145,7 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   let sweepAbove = MAX_TRACKED_CHATS;
   const recentFree: number[] | undefined = limits.paidPerSecond === undefined ? undefined : [];
   const groupRecent = new Map<number, number[]>();
-  // A private chat's bucket: tokens left at `at`; it refills one a `second` up to the burst.
-  const buckets = new Map<number, { tokens: number; at: number }>();
+  const buckets = new Map<number, Bucket>();
   let closedUntil = 0;
 
   function forgetQuietChats(at: number): void {
@@ -123,6 +156,12 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
   function tokensOf(chatId: number, at: number): number {
     const bucket = buckets.get(chatId);
     return bucket ? Math.min(burst!, bucket.tokens + (at - bucket.at) / second) : burst!;
+  }
+
+  /** A token back to a chat's bucket as it is now (later takes replace it), up to the burst. */
+  function refundToken(chatId: number): void {
+    const bucket = buckets.get(chatId);
+    if (bucket) bucket.tokens = Math.min(burst!, bucket.tokens + 1);
   }
 
   return {
@@ -166,16 +205,8 @@ export function memoryWindows(limits: RateLimits, clock: Clock = realClock): Sen
         forgetQuietChats(at);
         sweepAbove = Math.max(MAX_TRACKED_CHATS, 2 * (groupRecent.size + buckets.size));
       }
-      const slot: SendSlot = {
-        sent() {
-          const answeredAt = clock.now();
-          if (countsAll) moveLater(recent, at, answeredAt);
-          if (free) moveLater(free, at, answeredAt);
-          if (sent) moveLater(sent, at, answeredAt);
-          if (bucket) bucket.at = Math.max(bucket.at, answeredAt);
-        },
-      };
-      return { granted: true, slot };
+      const refund = bucket ? () => refundToken(chatId!) : undefined;
+      return { granted: true, slot: memorySlot(clock, at, [countsAll ? recent : undefined, free, sent], bucket, refund) };
     },
     closeFor(seconds) {
       closedUntil = Math.max(closedUntil, clock.now() + seconds * 1000);
@@ -240,7 +271,11 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
   let arrived = false;
 
   function finish(waiter: Waiter, slot: SendSlot | undefined): void {
-    if (waiter.done) return;
+    // A waiter that gave up while its slot was being taken (Redis answers a step later) leaves the slot unused.
+    if (waiter.done) {
+      slot?.unused();
+      return;
+    }
     waiter.done = true;
     const queue = waiter.priority === "reply" ? replies : digests;
     queue.splice(queue.indexOf(waiter), 1);
@@ -306,7 +341,13 @@ export function createSendBudget(windows: SendWindows, clock: Clock = realClock)
       // Nobody waits: a free slot is taken at once, without a queue (the common case, and the cheap one).
       const grant = windows.take(chatId, priority);
       if (grant instanceof Promise) {
-        return grant.then((taken) => (taken.granted ? taken.slot : enqueue(chatId, priority, signal, timeoutMs)));
+        return grant.then((taken) => {
+          if (!taken.granted) return enqueue(chatId, priority, signal, timeoutMs);
+          // Its caller gave up while the slot was being taken: the slot is given back.
+          if (!signal?.aborted) return taken.slot;
+          taken.slot.unused();
+          return undefined;
+        });
       }
       return grant.granted ? Promise.resolve(grant.slot) : enqueue(chatId, priority, signal, timeoutMs);
     },
