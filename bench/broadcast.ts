@@ -6,7 +6,7 @@ import { sendAsPaidBroadcasts } from "../src/telegram/paid-broadcast.js";
 import { TELEGRAM_LIMITS, type RateLimits } from "../src/telegram/send-budget.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
-import { startFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram.js";
+import { startFakeTelegram, type Call, type FakeTelegram } from "../test/support/fake-telegram.js";
 import { BENCH_BOT_INFO } from "./in-process-api.js";
 import { benchBot } from "./bench-bot.js";
 import { startReaders, type ReadersResult } from "./readers.js";
@@ -36,6 +36,10 @@ export async function seedSubscribers(store: Store, count: number): Promise<numb
 /** Sends and edits, which Telegram counts; a digest is one rich message (sendRichMessage). */
 const SENDS = /^(send(Rich)?Message|editMessage[A-Z]\w*)$/;
 
+/** Whether a call is a message to one of `subscribers`: a digest, not a reply to a reader. */
+const digestTo = (subscribers: ReadonlySet<number>) => (call: Call) =>
+  SENDS.test(call.method) && subscribers.has(Number(call.payload.chat_id));
+
 /** Calls Telegram counts (sends and edits) that reached the fake in [from, to] for chats outside `excluded`. */
 function countedCallsBetween(fake: FakeTelegram, excluded: ReadonlySet<number>, from: number, to: number): number {
   return fake.calls.filter(
@@ -43,9 +47,14 @@ function countedCallsBetween(fake: FakeTelegram, excluded: ReadonlySet<number>, 
   ).length;
 }
 
-function paceFromFirstDigest(fake: FakeTelegram, chatIds: number[], sent: number, rate: number, finishedAt: number): number {
-  const subscribers = new Set(chatIds);
-  const first = fake.calls.find((call) => SENDS.test(call.method) && subscribers.has(Number(call.payload.chat_id)));
+function paceFromFirstDigest(
+  fake: FakeTelegram,
+  isDigest: (call: Call) => boolean,
+  sent: number,
+  rate: number,
+  finishedAt: number,
+): number {
+  const first = fake.calls.find(isDigest);
   return first ? round(sent / (rate * ((finishedAt - first.at) / 1000)), 3) : Number.NaN;
 }
 
@@ -53,12 +62,9 @@ function paceFromFirstDigest(fake: FakeTelegram, chatIds: number[], sent: number
 const START_MS = 2000;
 
 /** The pace of the digests that arrived from START_MS after the start on: the rate once the start is over. */
-function steadyPace(fake: FakeTelegram, chatIds: number[], rate: number, startedAt: number, finishedAt: number): number {
-  const subscribers = new Set(chatIds);
+function steadyPace(fake: FakeTelegram, isDigest: (call: Call) => boolean, rate: number, startedAt: number, finishedAt: number): number {
   const from = startedAt + START_MS;
-  const sent = fake.calls.filter(
-    (call) => call.at >= from && SENDS.test(call.method) && subscribers.has(Number(call.payload.chat_id)),
-  ).length;
+  const sent = fake.calls.filter((call) => call.at >= from && isDigest(call)).length;
   return round(sent / (rate * ((finishedAt - from) / 1000)), 3);
 }
 
@@ -75,7 +81,9 @@ export function broadcastResult(
   const counts = chatIds.map((chatId) => fake.messages(chatId).length);
   const delivered = counts.filter((count) => count > 0).length;
   const elapsedSeconds = (run.finishedAt - run.startedAt) / 1000;
-  const replies = run.readers ? countedCallsBetween(fake, new Set(chatIds), run.startedAt, run.finishedAt) : 0;
+  const subscribers = new Set(chatIds);
+  const isDigest = digestTo(subscribers);
+  const replies = run.readers ? countedCallsBetween(fake, subscribers, run.startedAt, run.finishedAt) : 0;
   return {
     subscribers: options.subscribers,
     rate: options.rate,
@@ -87,8 +95,8 @@ export function broadcastResult(
     lost: counts.filter((count) => count === 0).length,
     duplicated: counts.filter((count) => count > 1).length,
     ...(run.readers ? { readers: run.readers, replies } : {}),
-    paceFromFirstDigest: paceFromFirstDigest(fake, chatIds, delivered + replies, options.rate, run.finishedAt),
-    steadyPace: steadyPace(fake, chatIds, options.rate, run.startedAt, run.finishedAt),
+    paceFromFirstDigest: paceFromFirstDigest(fake, isDigest, delivered + replies, options.rate, run.finishedAt),
+    steadyPace: steadyPace(fake, isDigest, options.rate, run.startedAt, run.finishedAt),
   };
 }
 

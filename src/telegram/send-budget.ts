@@ -106,6 +106,7 @@ function moveLater(times: number[], from: number, to: number): void {
   forget(times, from);
   times.push(to);
 }
+
 /** A private chat's bucket: tokens left at `at`; it refills one a second up to the burst. */
 type Bucket = { tokens: number; at: number };
 
