@@ -11,7 +11,7 @@ import type { Update } from "grammy/types";
 import { bundledContent } from "../src/content/index.js";
 import { createBot } from "../src/create-bot.js";
 import { createNoticesApi } from "../src/digest/notices.js";
-import { owedDigests } from "../src/digest/digest-jobs.js";
+import { queueDelivery } from "../src/digest/delivery.js";
 import { createDigestQueue } from "../src/digest/queue.js";
 import { tick } from "../src/digest/tick.js";
 import { createLogger } from "../src/logger.js";
@@ -60,6 +60,9 @@ const queue = createDigestQueue({
   now: () => DUE_CLOCK,
 });
 
+// The tick hands its pages to the queue as a deployment's scheduler does.
+const delivery = queueDelivery(queue, { store });
+
 async function serve(request: InstanceMessage): Promise<void> {
   switch (request.kind) {
     case "start":
@@ -69,7 +72,7 @@ async function serve(request: InstanceMessage): Promise<void> {
         store,
         now: DUE_CLOCK,
         contentMark: () => deps.edition().digests.contentMark,
-        afterPage: (decisions) => queue.enqueue(owedDigests(decisions)),
+        afterPage: delivery.afterPage,
       });
       return;
     case "update":

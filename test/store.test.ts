@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../src/store/migrations.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { Store } from "../src/store/types.js";
+import { claimOne } from "./support/decisions.js";
 import { describeStoreContract } from "./support/store-contract.js";
 
 const folders: string[] = [];
@@ -111,7 +112,11 @@ describe("SQLite store", () => {
       sectors: null,
       createdBy: 1,
     });
-    expect(await store.claimDeliveryFor(-41, "d2025-09-05", new Date(10))).toMatchObject({ id: 7, threadId: null, silent: false });
+    expect(await claimOne(store, { chatId: -41, period: "d2025-09-05" }, "job 1", new Date(10))).toMatchObject({
+      id: 7,
+      threadId: null,
+      silent: false,
+    });
     expect((await store.getSubscription(-41, 5))?.silent).toBe(true);
     await store.close();
     const db = new Database(path, { readonly: true });

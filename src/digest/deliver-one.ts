@@ -34,7 +34,7 @@ export type DeliveryOutcome =
 export type DeliveryStore = Pick<
   Store,
   | "claimDeliveries"
-  | "claimDeliveryFor"
+  | "claimDeliveriesFor"
   | "markSent"
   | "markEmpty"
   | "putBack"
@@ -211,7 +211,7 @@ export function storeThatWaits(store: Store, waitMs = DEFAULT_STORE_WAIT_MS): De
   const stored = <T>(call: () => Promise<T>) => whileStoreAway(store, call, waitMs);
   return {
     claimDeliveries: (...args) => stored(() => store.claimDeliveries(...args)),
-    claimDeliveryFor: (...args) => stored(() => store.claimDeliveryFor(...args)),
+    claimDeliveriesFor: (...args) => stored(() => store.claimDeliveriesFor(...args)),
     markSent: (...args) => stored(() => store.markSent(...args)),
     markEmpty: (...args) => stored(() => store.markEmpty(...args)),
     putBack: (...args) => stored(() => store.putBack(...args)),

@@ -63,14 +63,15 @@ export function outboxDelivery(sender: DigestSender, { store, logger }: { store:
 const LOST_JOB_AFTER_MS = 5 * 60 * 1000;
 const SWEEP_LIMIT = 1000;
 
-/** The shared queue (Redis and BullMQ, several instances): each page's digests are enqueued as the tick goes. */
+/** The shared queue (Redis and BullMQ, several instances): each page's digests are enqueued, as one job, as the tick goes. */
 export function queueDelivery(queue: DigestQueue, { store }: { store: Store }): DigestDelivery {
   return {
     // Jobs live in Redis: a job a stopped worker held goes back to the queue by BullMQ's own rules.
     recover: async () => undefined,
-    afterPage: (decisions) => queue.enqueue(owedDigests(decisions)),
+    afterPage: (decisions) => queue.enqueuePage(owedDigests(decisions)),
     async afterTick(tickAt) {
-      // Recorded but never enqueued (a crash between the two): enqueue again; the job id keeps it single.
+      // Recorded but never enqueued (a crash between the two): enqueued again, each digest a job of its own; the job
+      // id keeps it single among sweeps, and the store's holder keeps it from going out twice beside a page's job.
       await queue.enqueue(await store.pendingDeliveries(new Date(tickAt.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
       return {};
     },

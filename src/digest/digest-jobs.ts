@@ -1,10 +1,10 @@
-import type { ChatDecision } from "../store/types.js";
+import type { ChatDecision, DeliveryKey } from "../store/types.js";
 
 /**
- * One owed digest: a chat (and forum topic: absent or null is the chat itself) and period. It lives apart from the
- * BullMQ queue (queue.ts), so that a process on SQLite, which has no queue, never loads BullMQ.
+ * One owed digest: its delivery's key (a chat, its forum topic if any, and period). It lives apart from the BullMQ
+ * queue (queue.ts), so that a process on SQLite, which has no queue, never loads BullMQ.
  */
-export type DigestJob = { chatId: number; threadId?: number | null; period: string };
+export type DigestJob = DeliveryKey;
 
 /**
  * A job names its thread only when it has one, so that thread-less jobs look as they always did. Both shapes are

@@ -1,4 +1,6 @@
+import { setMaxListeners } from "node:events";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import pLimit from "p-limit";
 import type { Delivery } from "../store/types.js";
 import {
   createDeliverOne,
@@ -14,24 +16,45 @@ export type DigestQueueOptions = DeliveryOptions & {
   redisUrl: string;
   /** Key prefix of the queue in Redis (instances that share a queue share it). */
   prefix?: string;
+  /** Jobs the worker runs at once (JOBS_AT_ONCE unless given). */
   concurrency?: number;
   attempts?: number;
   now?: () => Date;
 };
 
+/**
+ * A tick page's owed digests as one job: each digest's first try. A digest that is to be tried again (a failed
+ * attempt, a 429 again and again, a stop before sending) goes on as a job of its own, which BullMQ retries and delays.
+ * One job a page rather than a digest: enqueueing 10,000 jobs at once cost both instances' ticks most of the first
+ * two seconds of a paid broadcast (0039).
+ */
+export type PageJob = { digests: DigestJob[] };
+type QueuedJob = PageJob | DigestJob;
+const PAGE = "page";
+const DIGEST = "digest";
+
 const QUEUE_NAME = "digests";
 /**
- * Jobs in flight per instance. A job spends most of its time on Redis and the network (BullMQ's own steps, the
- * delivery's claim and record), not waiting for the budget, so it takes more jobs at once than the SQLite sender's 3
- * to keep the shared budget full (bench part 3b: 0.96 of the rate with 6, 1.01 with 10; more than 10 did not help at
- * 1,000 a second).
+ * Jobs a worker runs at once: two pages, so that while one page's job ends and the next is fetched, the other page's
+ * digests keep the lanes busy. A digest's job of its own (a retry) takes one of these places too. Bench part 3d (two
+ * instances, 1,000 a second) was best with 2 jobs and 20 digests in flight among the shapes tried (0039).
  */
-export const DIGEST_JOBS_AT_ONCE = 10;
+const JOBS_AT_ONCE = 2;
+/**
+ * Digests an instance has in flight at once, whichever page they come from. A digest spends most of its time on Redis
+ * and the network (the claim, the budget's step, the record), not waiting for the budget, so an instance has more in
+ * flight than the SQLite sender's 3 to keep the shared budget full. Only these can go out twice when a job's lock is
+ * lost (Redis away longer than the lock).
+ */
+export const DIGESTS_IN_FLIGHT = 20;
 const PREFIX = "vb-bull";
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** BullMQ's backoff of a digest's job, and the wait before a page's failed digest is tried again as a job of its own. */
+const RETRY_AFTER_MS = 60_000;
 
 /**
- * One job per (chat, period), so enqueueing the same digest twice — from two instances, or again — is a no-op.
+ * A digest's job id: one per (chat, period), so enqueueing the same digest twice — from two instances, or again — is
+ * a no-op.
  * BullMQ job ids may not contain ":", which an instant period's timestamp does ("i2025-09-05T10:30:00Z"): the period
  * is percent-encoded, which keeps ids distinct and leaves daily and weekly ids ("d2025-09-05") as they were. A forum
  * topic's digest has its thread after the chat ("-100123_t45_d2025-09-05"); a chat's own keeps the id it always had.
@@ -55,20 +78,27 @@ function connectionOf(url: string) {
   };
 }
 
-/** What settling an outcome needs: the outbox, the clock and the record of a failed attempt. */
-type Settling = { store: DeliveryStore; now: () => Date; attemptFailed: DeliverOne["attemptFailed"] };
+/** What settling an outcome needs: the outbox, the clock, the attempts a digest has and the record of a failed one. */
+type Settling = { store: DeliveryStore; now: () => Date; maxAttempts: number; attemptFailed: DeliverOne["attemptFailed"] };
+
+/** The time `afterMs` from now. */
+const later = ({ now }: Settling, afterMs: number) => new Date(now().getTime() + afterMs);
 
 /**
- * The outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for good, retry
- * it after its backoff, or put it back for later.
+ * A failed attempt, counted by the delivery's claims (the store's count, whichever job made them): logged, and after
+ * the last one the delivery fails for good. Whether it was the last.
  */
-async function settle(
-  { store, now, attemptFailed }: Settling,
-  job: Job<DigestJob>,
-  token: string | undefined,
-  delivery: Delivery,
-  outcome: DeliveryOutcome,
-) {
+async function failedAttempt(settling: Settling, delivery: Delivery, outcome: Extract<DeliveryOutcome, { kind: "failed attempt" }>) {
+  const last = delivery.attempts >= settling.maxAttempts;
+  await settling.attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
+  return last;
+}
+
+/**
+ * A digest job's outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for
+ * good, retry it after its backoff, or put it back for later.
+ */
+async function settle(settling: Settling, job: Job<DigestJob>, token: string | undefined, delivery: Delivery, outcome: DeliveryOutcome) {
   switch (outcome.kind) {
     case "sent":
     case "empty":
@@ -79,54 +109,78 @@ async function settle(
     case "requeue":
       // Not an attempt, neither of the delivery nor of the job: back to the queue for the next worker, in this
       // instance or another, at once (stopping before sending) or after retry_after (a 429 again and again).
-      await store.putBack(delivery.id, new Date(now().getTime() + outcome.afterMs), outcome.reason);
+      await settling.store.putBack(delivery.id, later(settling, outcome.afterMs), outcome.reason);
       if (outcome.afterMs === 0) return Worker.RateLimitError();
       await job.moveToDelayed(Date.now() + outcome.afterMs, token);
       return new DelayedError();
     case "failed attempt": {
-      const attempts = job.attemptsMade + 1;
-      await attemptFailed(delivery, outcome, { attempts, last: attempts >= (job.opts.attempts ?? 1) });
-      // BullMQ tries again after its backoff, or, after the last attempt, keeps the job as failed.
+      // The delivery stays with this job: BullMQ tries again after its backoff, or after the last attempt it fails.
+      if (await failedAttempt(settling, delivery, outcome)) return new UnrecoverableError(outcome.reason);
       return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
     }
   }
 }
 
 /**
- * Digest delivery for several instances: BullMQ keeps the jobs in Redis, the shared send budget keeps all workers
- * together under Telegram's rate (behind every instance's replies), and each job takes its delivery from the store
- * (which knows whether it is still owed).
+ * What becomes of a page's digest that is not done: back in the outbox (its attempt counted or not), and on as a job
+ * of its own, due when it is to be tried again. A failed attempt that was the last fails the delivery instead.
  */
-export function createDigestQueue(options: DigestQueueOptions) {
-  const { logger } = options;
-  const now = options.now ?? (() => new Date());
-  const store = storeThatWaits(options.store, options.storeWaitMs);
-  const connection = connectionOf(options.redisUrl);
-  // Aborted by close(): a job still waiting for its slot goes back to the queue instead of holding the shutdown up
-  // (a group's full minute, or a long 429, can keep a slot away for a minute or more), and a notice still waiting is
-  // given up (logged).
-  const closing = new AbortController();
-  const { deliverOne, attemptFailed, crashed } = createDeliverOne({ ...options, store, signal: closing.signal });
-  const queue = new Queue<DigestJob>(QUEUE_NAME, {
-    connection,
+async function passOn(settling: Settling, delivery: Delivery, outcome: DeliveryOutcome): Promise<number | undefined> {
+  switch (outcome.kind) {
+    case "sent":
+    case "empty":
+    case "dropped":
+      return undefined;
+    case "requeue":
+      await settling.store.putBack(delivery.id, later(settling, outcome.afterMs), outcome.reason);
+      return outcome.afterMs;
+    case "failed attempt":
+      if (await failedAttempt(settling, delivery, outcome)) return undefined;
+      await settling.store.markAttemptFailed(delivery.id, later(settling, RETRY_AFTER_MS), outcome.reason);
+      return RETRY_AFTER_MS;
+  }
+}
+
+/** The queue's jobs in Redis, and how digests become jobs of their own. */
+function openJobs(options: DigestQueueOptions, maxAttempts: number) {
+  const queue = new Queue<QueuedJob>(QUEUE_NAME, {
+    connection: connectionOf(options.redisUrl),
     prefix: options.prefix ?? PREFIX,
     defaultJobOptions: {
-      attempts: options.attempts ?? 5,
-      backoff: { type: "exponential", delay: 60_000 },
+      attempts: maxAttempts,
+      backoff: { type: "exponential", delay: RETRY_AFTER_MS },
       // Finished jobs stay a while: their ids are what makes a repeated enqueue a no-op.
       removeOnComplete: { age: (3 * DAY_MS) / 1000 },
       removeOnFail: { age: (7 * DAY_MS) / 1000 },
     },
   });
+  /** Digests as jobs of their own, each due `delayMs` from now; an id already in the queue is left as it is. */
+  async function addDigests(digests: readonly DigestJob[], delayMs = 0, idSuffix = ""): Promise<void> {
+    if (digests.length === 0) return;
+    const opts = (digest: DigestJob) => ({ jobId: `${jobIdOf(digest)}${idSuffix}`, ...(delayMs > 0 ? { delay: delayMs } : {}) });
+    await queue.addBulk(digests.map((digest) => ({ name: DIGEST, data: { ...digest }, opts: opts(digest) })));
+  }
+  return { queue, addDigests };
+}
 
-  async function deliverJob(job: Job<DigestJob>, token?: string): Promise<string> {
-    const { chatId, period, threadId } = job.data;
+/** What the worker's jobs need: the delivery, how its outcomes are kept, and how a digest goes on as a job. */
+type JobParts = Pick<DeliverOne, "deliverOne" | "crashed"> & {
+  settling: Settling;
+  addDigests: ReturnType<typeof openJobs>["addDigests"];
+};
+
+/** The worker's processor: a page's job or a digest's, each taking its deliveries from the store as their holder. */
+function jobProcessor({ deliverOne, crashed, settling, addDigests }: JobParts) {
+  const { store, now } = settling;
+
+  /** A digest's job: its delivery, held by the job, sent and settled; retried, delayed or failed by BullMQ. */
+  async function deliverDigest(job: Job<DigestJob>, token?: string): Promise<string> {
     let delivery: Delivery | undefined;
     let settled: string | Error;
     try {
-      delivery = await store.claimDeliveryFor(chatId, period, now(), threadId ?? null);
+      [delivery] = await store.claimDeliveriesFor([job.data], job.id!, now());
       if (!delivery) return "not owed";
-      settled = await settle({ store, now, attemptFailed }, job, token, delivery, await deliverOne(delivery));
+      settled = await settle(settling, job, token, delivery, await deliverOne(delivery));
     } catch (error) {
       // A store or render failure: BullMQ tries the job again after its backoff.
       crashed(delivery?.id, error);
@@ -136,26 +190,96 @@ export function createDigestQueue(options: DigestQueueOptions) {
     return settled;
   }
 
-  let worker: Worker<DigestJob> | undefined;
+  /** One digest of a page, held by the page's job; one not done goes on as a job of its own. */
+  async function deliverFromPage(delivery: Delivery, holder: string): Promise<void> {
+    let delayMs: number | undefined;
+    try {
+      delayMs = await passOn(settling, delivery, await deliverOne(delivery));
+    } catch (error) {
+      // A store or render failure: the delivery is tried again later, as a failed attempt is.
+      crashed(delivery.id, error);
+      await store.markAttemptFailed(delivery.id, later(settling, RETRY_AFTER_MS), String(error));
+      delayMs = RETRY_AFTER_MS;
+    }
+    if (delayMs === undefined) return;
+    // Its own id names the page: a digest job that ran before (the sweep's, say) does not keep it out.
+    const { chatId, threadId, period } = delivery;
+    await addDigests([{ chatId, threadId, period }], delayMs, `_p${holder}`);
+  }
+
+  // The instance's digests in flight, whichever of its pages they come from.
+  const lanes = pLimit(DIGESTS_IN_FLIGHT);
+
+  /**
+   * A page's job: its deliveries claimed in one step, then sent in the instance's lanes. If it fails (the store away
+   * too long), BullMQ runs it again, and its deliveries still sending are its own to take again. Its lock lost
+   * (`lockLost`: the job is another run's now), it starts no further digest: the run that has the page takes them, and
+   * only the digests in flight can go twice.
+   */
+  async function deliverPage(job: Job<PageJob>, lockLost?: AbortSignal): Promise<string> {
+    const deliveries = await store.claimDeliveriesFor(job.data.digests, job.id!, now());
+    let started = 0;
+    const deliver = async (delivery: Delivery) => {
+      if (lockLost?.aborted) return;
+      started++;
+      await deliverFromPage(delivery, job.id!);
+    };
+    await Promise.all(deliveries.map((delivery) => lanes(deliver, delivery)));
+    return `${started} of ${job.data.digests.length} digests`;
+  }
+
+  // Three parameters: BullMQ hands the job's abort signal only to a processor that takes a third.
+  return (job: Job<QueuedJob>, token?: string, lockLost?: AbortSignal) =>
+    job.name === PAGE ? deliverPage(job as Job<PageJob>, lockLost) : deliverDigest(job as Job<DigestJob>, token);
+}
+
+/**
+ * Digest delivery for several instances: BullMQ keeps the jobs in Redis, the shared send budget keeps all workers
+ * together under Telegram's rate (behind every instance's replies), and each job takes its delivery from the store
+ * (which knows whether it is still owed, and lets only the job holding a delivery take it again).
+ */
+export function createDigestQueue(options: DigestQueueOptions) {
+  const { logger } = options;
+  const maxAttempts = options.attempts ?? 5;
+  const store = storeThatWaits(options.store, options.storeWaitMs);
+  // Aborted by close(): a digest still waiting for its slot goes back to the queue instead of holding the shutdown up
+  // (a group's full minute, or a long 429, can keep a slot away for a minute or more), and a notice still waiting is
+  // given up (logged).
+  const closing = new AbortController();
+  // Each digest waiting for its slot listens for it: more than Node's default of 10 listeners, and no leak.
+  setMaxListeners(DIGESTS_IN_FLIGHT + JOBS_AT_ONCE, closing.signal);
+  const { deliverOne, attemptFailed, crashed } = createDeliverOne({ ...options, store, signal: closing.signal });
+  const settling: Settling = { store, now: options.now ?? (() => new Date()), maxAttempts, attemptFailed };
+  const { queue, addDigests } = openJobs(options, maxAttempts);
+  const deliverJob = jobProcessor({ deliverOne, crashed, settling, addDigests });
+
+  let worker: Worker<QueuedJob> | undefined;
 
   return {
     queue,
-    /** Enqueues digests; one already enqueued (or recently finished) under the same id is left as it is. */
+    /** Enqueues a tick page's digests as one job. */
+    async enqueuePage(digests: readonly DigestJob[]): Promise<number> {
+      if (digests.length > 0) await queue.add(PAGE, { digests: [...digests] });
+      return digests.length;
+    },
+    /** Enqueues digests as jobs of their own; one already enqueued (or recently finished) under its id is left as it is. */
     async enqueue(digests: readonly DigestJob[]): Promise<number> {
-      if (digests.length > 0) {
-        await queue.addBulk(digests.map((data) => ({ name: "digest", data: { ...data }, opts: { jobId: jobIdOf(data) } })));
-      }
+      await addDigests(digests);
       return digests.length;
     },
     /** Starts this instance's worker: `concurrency` jobs at a time, all instances together within the send budget. */
     start(): void {
       if (worker) return;
-      const started = new Worker<DigestJob>(QUEUE_NAME, deliverJob, {
-        connection,
+      const started = new Worker<QueuedJob>(QUEUE_NAME, deliverJob, {
+        connection: connectionOf(options.redisUrl),
         prefix: options.prefix ?? PREFIX,
-        concurrency: options.concurrency ?? DIGEST_JOBS_AT_ONCE,
+        concurrency: options.concurrency ?? JOBS_AT_ONCE,
       });
       started.on("error", (error: Error) => logger.error({ err: error }, "digest worker error"));
+      // A job whose lock another worker holds now (Redis was away past the lock's time) is that worker's to run.
+      started.on("lockRenewalFailed", (jobIds) => {
+        for (const jobId of jobIds) started.cancelJob(jobId, "lock lost");
+      });
       worker = started;
     },
     /** Jobs by state, for the metrics. */

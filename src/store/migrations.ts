@@ -222,4 +222,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX subscriptions_due ON subscriptions (status, next_check_at, chat_id, thread_id);
   CREATE INDEX subscriptions_channels_by_creator ON subscriptions (created_by, chat_id) WHERE chat_kind = 'channel';
   `,
+  // A delivery a queue's job takes is held by that job (Store.claimDeliveriesFor): while it is sending, no other job
+  // naming the same digest takes it. Rows claimed before have no holder, and any job may take them, as before.
+  `
+  ALTER TABLE deliveries ADD COLUMN holder TEXT;
+  `,
 ];

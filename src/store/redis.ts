@@ -48,6 +48,8 @@ type StoredDelivery = {
   error: string | null;
   messageId: number | null;
   finishedAt: number | null;
+  /** The queue's job that claimed it (Store.claimDeliveriesFor); absent when claimed otherwise, or before holders were kept. */
+  holder?: string;
 };
 
 /** The name of a subscription in keys and sets: the chat, and the thread for a forum topic. */
@@ -67,8 +69,9 @@ const normalSchedule = (schedule: Schedule): Schedule => ({
 });
 
 /**
- * Lua shared by the scripts: JSON helpers that keep nulls and empty lists, a chat's subscriptions, and finishing or
- * stopping in one place. cjson writes an empty Lua table as {}, so an empty sector list is written as [] by encode.
+ * Lua shared by the scripts: JSON helpers that keep nulls and empty lists, a chat's subscriptions, and claiming,
+ * finishing or stopping in one place. cjson writes an empty Lua table as {}, so an empty sector list is written as []
+ * by encode.
  */
 const LUA_PRELUDE = `
 local P = ARGV[1]
@@ -97,6 +100,20 @@ local function finish(id, status, err, now)
   d.status = status; d.finishedAt = now; if err then d.error = err end
   setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:done:' .. status, now, id)
   return d
+end
+-- Takes delivery d (its id) for holder (nil: none) as the JSON of a claimed delivery; or, when its subscription is gone
+-- or no longer active, drops it (not wanted any more) and gives nil.
+local function claimone(id, d, holder, now)
+  local s = getjson(P .. 's:' .. subname(d.chatId, d.threadId))
+  if not s or s.status ~= 'active' then
+    finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', now)
+    return nil
+  end
+  redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
+  d.status = 'sending'; d.attempts = d.attempts + 1; d.holder = holder; setjson(P .. 'd:' .. id, d)
+  return encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
+    language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
+    chatKind = s.chatKind })
 end
 local function stop(sub, reason, now)
   local s = getjson(P .. 's:' .. sub); if not s then return 0 end
@@ -247,31 +264,28 @@ local now = tonumber(ARGV[2])
 local claimed = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'd:pending', '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))) do
   local d = getjson(P .. 'd:' .. id)
-  local s = d and getjson(P .. 's:' .. subname(d.chatId, d.threadId))
-  if not s or s.status ~= 'active' then
-    finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', now)
-  else
-    redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
-    d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-    table.insert(claimed, encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
-      language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
-      chatKind = s.chatKind }))
-  end
+  -- A pending entry whose record is gone leaves the queue: kept, it would come back at every claim.
+  if not d then redis.call('ZREM', P .. 'd:pending', id) end
+  local claimed1 = d and claimone(id, d, nil, now)
+  if claimed1 then table.insert(claimed, claimed1) end
 end
 return '[' .. table.concat(claimed, ',') .. ']'`,
-  /** ARGV: prefix, chatId, thread|"", period, now → JSON delivery or "" */
+  /**
+   * ARGV: prefix, now, holder, then chatId, thread|"", period for each delivery → JSON list of those claimed. A sending
+   * delivery is taken only by its holder (or by any, if it has none: claimed before holders were kept).
+   */
   claimFor: `${LUA_PRELUDE}
-local sub = subname(ARGV[2], ARGV[3])
-local id = redis.call('GET', P .. 'dk:' .. sub .. ':' .. ARGV[4]); if not id then return '' end
-local d = getjson(P .. 'd:' .. id)
-if not d or (d.status ~= 'pending' and d.status ~= 'sending') then return '' end
-local s = getjson(P .. 's:' .. sub)
-if not s or s.status ~= 'active' then finish(id, 'dropped', s and ('subscription ' .. s.status) or 'subscription gone', tonumber(ARGV[5])); return '' end
-redis.call('ZREM', P .. 'd:pending', id); redis.call('SADD', P .. 'd:sending', id)
-d.status = 'sending'; d.attempts = d.attempts + 1; setjson(P .. 'd:' .. id, d)
-return encode({ id = d.id, chatId = d.chatId, threadId = d.threadId, period = d.period, attempts = d.attempts,
-  language = s.language, script = s.script, sectors = s.sectors, contentMark = s.contentMark, silent = s.silent,
-  chatKind = s.chatKind })`,
+local now, holder = tonumber(ARGV[2]), ARGV[3]
+local claimed = {}
+for i = 4, #ARGV, 3 do
+  local sub = subname(ARGV[i], ARGV[i + 1])
+  local id = redis.call('GET', P .. 'dk:' .. sub .. ':' .. ARGV[i + 2])
+  local d = id and getjson(P .. 'd:' .. id)
+  local open = d and (d.status == 'pending' or (d.status == 'sending' and (not d.holder or d.holder == holder)))
+  local claimed1 = open and claimone(id, d, holder, now)
+  if claimed1 then table.insert(claimed, claimed1) end
+end
+return '[' .. table.concat(claimed, ',') .. ']'`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -402,7 +416,7 @@ declare module "ioredis" {
     recordDecisions(prefix: string, now: number, heldUntil: Arg, ...decisions: Arg[]): Result<number, Context>;
     takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
-    claimFor(prefix: string, chatId: number, thread: Arg, period: string, now: number): Result<string, Context>;
+    claimFor(prefix: string, now: number, holder: string, ...keys: Arg[]): Result<string, Context>;
     markSent(prefix: string, id: number, messageId: number, contentMark: string, now: number): Result<number, Context>;
     finish(prefix: string, id: number, status: DeliveryStatus, error: string, now: number): Result<number, Context>;
     retry(prefix: string, id: number, nextAttemptAt: number, error: string, countsAsAttempt: 0 | 1): Result<number, Context>;
@@ -638,7 +652,7 @@ function claimPart({
   redis,
   prefix,
   key,
-}: Engine): Pick<Store, "requeueInterrupted" | "claimDeliveries" | "claimDeliveryFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+}: Engine): Pick<Store, "requeueInterrupted" | "claimDeliveries" | "claimDeliveriesFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
   return {
     async requeueInterrupted() {
       return redis.requeue(prefix);
@@ -646,9 +660,10 @@ function claimPart({
     async claimDeliveries(at, limit) {
       return JSON.parse(await redis.claim(prefix, at.getTime(), limit)) as Delivery[];
     },
-    async claimDeliveryFor(chatId, period, at, threadId) {
-      const raw = await redis.claimFor(prefix, chatId, threadId ?? "", period, at.getTime());
-      return raw === "" ? undefined : (JSON.parse(raw) as Delivery);
+    async claimDeliveriesFor(keys, holder, at) {
+      if (keys.length === 0) return [];
+      const args = keys.flatMap(({ chatId, threadId, period }) => [chatId, threadId ?? "", period]);
+      return JSON.parse(await redis.claimFor(prefix, at.getTime(), holder, ...args)) as Delivery[];
     },
     async firstSightOfUpdate(updateId) {
       return (await redis.set(key("update", updateId), "1", "EX", UPDATE_MEMORY_SECONDS, "NX")) === "OK";

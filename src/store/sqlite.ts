@@ -12,6 +12,7 @@ import type {
   ChatRecord,
   ChatDecision,
   Delivery,
+  DeliveryKey,
   DeliveryStatus,
   ReadsAtOnce,
   Stats,
@@ -273,7 +274,7 @@ function prepareDeliveryStatements(db: Database.Database) {
   return {
     requeue: db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"),
     claim: db.prepare<[number, number], { id: number }>(
-      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, holder = NULL
        WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
                     ORDER BY next_attempt_at, id LIMIT ?)
        RETURNING id`,
@@ -283,9 +284,10 @@ function prepareDeliveryStatements(db: Database.Database) {
          s.chat_kind
        FROM deliveries d JOIN subscriptions s ON s.chat_id = d.chat_id AND s.thread_id = d.thread_id WHERE d.id = ?`,
     ),
-    claimFor: db.prepare<[number, number, string], { id: number }>(
-      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1
-       WHERE chat_id = ? AND thread_id = ? AND period = ? AND status IN ('pending', 'sending') RETURNING id`,
+    claimFor: db.prepare<[string, number, number, string, string], { id: number }>(
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, holder = ?
+       WHERE chat_id = ? AND thread_id = ? AND period = ?
+         AND (status = 'pending' OR (status = 'sending' AND (holder IS NULL OR holder = ?))) RETURNING id`,
     ),
     pending: db.prepare<[number, number], { chat_id: number; thread_id: number; period: string }>(
       `SELECT chat_id, thread_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
@@ -602,7 +604,7 @@ function claimIds(engine: Engine, ids: number[]): Delivery[] {
 /** Taking deliveries from the queue to send them, and the updates already seen. */
 function claimPart(
   engine: Engine,
-): Pick<SyncStore, "requeueInterrupted" | "claimDeliveries" | "claimDeliveryFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+): Pick<SyncStore, "requeueInterrupted" | "claimDeliveries" | "claimDeliveriesFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
   const { db, statements } = engine;
   const claim = db.transaction((at: number, limit: number): Delivery[] =>
     claimIds(
@@ -613,12 +615,13 @@ function claimPart(
         .sort((a, b) => a - b),
     ),
   );
-  const claimFor = db.transaction(
-    (chatId: number, thread: number, period: string): Delivery | undefined =>
-      claimIds(
-        engine,
-        statements.claimFor.all(chatId, thread, period).map((row) => row.id),
-      )[0],
+  const claimFor = db.transaction((keys: readonly DeliveryKey[], holder: string): Delivery[] =>
+    claimIds(
+      engine,
+      keys.flatMap(({ chatId, threadId, period }) =>
+        statements.claimFor.all(holder, chatId, threadColumn(threadId), period, holder).map((row) => row.id),
+      ),
+    ),
   );
   // One process reads every update of this database, so memory is enough to recognise a repeat.
   const seenUpdates = new RecentIds();
@@ -629,8 +632,8 @@ function claimPart(
     claimDeliveries(at, limit) {
       return claim(at.getTime(), limit);
     },
-    claimDeliveryFor(chatId, period, _at, threadId) {
-      return claimFor(chatId, threadColumn(threadId), period);
+    claimDeliveriesFor(keys, holder) {
+      return claimFor(keys, holder);
     },
     firstSightOfUpdate(updateId) {
       return seenUpdates.firstSight(updateId);

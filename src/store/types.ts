@@ -71,6 +71,9 @@ export const silentByDefault = (kind: ChatKind): boolean => kind !== "private";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed" | "dropped";
 
+/** Which delivery: a chat (and forum topic: absent or null is the chat itself) and period, one delivery each. */
+export type DeliveryKey = { chatId: number; threadId?: number | null; period: string };
+
 /** A claimed delivery, with what is needed to render and send it. */
 export type Delivery = {
   id: number;
@@ -182,12 +185,14 @@ export type Store = {
    */
   claimDeliveries(now: Date, limit: number): Promise<Delivery[]>;
   /**
-   * Takes one chat's delivery for a period, when a queue (BullMQ) rather than claimDeliveries decides the order.
-   * Pending or sending (a job run again after a crash) is taken; one already finished is not.
+   * Takes the deliveries of `keys` (each a chat's or topic's for a period) for `holder`, in one step, when a queue
+   * (BullMQ) rather than claimDeliveries decides the order; returns those taken, in the keys' order. A pending delivery
+   * is taken; a sending one only by the holder that has it (its job run again after a crash), so that two jobs naming
+   * the same digest never both send it; one finished is not, nor one whose subscription is no longer active (dropped).
    */
-  claimDeliveryFor(chatId: number, period: string, now: Date, threadId?: number | null): Promise<Delivery | undefined>;
+  claimDeliveriesFor(keys: readonly DeliveryKey[], holder: string, now: Date): Promise<Delivery[]>;
   /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
-  pendingDeliveries(before: Date, limit: number): Promise<{ chatId: number; threadId: number | null; period: string }[]>;
+  pendingDeliveries(before: Date, limit: number): Promise<Required<DeliveryKey>[]>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ChatDecision, Store } from "../../src/store/types.js";
+import type { ChatDecision, Delivery, DeliveryKey, Store } from "../../src/store/types.js";
 
 /**
  * One scheduling decision recorded on its own, for tests that set up a single delivery: the store records decisions a
@@ -12,4 +12,14 @@ export function recordDecision(
   threadId?: number | null,
 ): Promise<void> {
   return store.recordDecisions([{ chatId, threadId, deliver, nextCheckAt }]);
+}
+
+/** One delivery claimed on its own for `holder`, as a digest's job claims it: a step of one (Store.claimDeliveriesFor). */
+export async function claimOne(
+  store: Pick<Store, "claimDeliveriesFor">,
+  key: DeliveryKey,
+  holder: string,
+  now: Date,
+): Promise<Delivery | undefined> {
+  return (await store.claimDeliveriesFor([key], holder, now))[0];
 }

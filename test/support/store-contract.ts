@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Schedule } from "../../src/shared/schedule.js";
 import type { Store } from "../../src/store/types.js";
-import { recordDecision } from "./decisions.js";
+import { claimOne, recordDecision } from "./decisions.js";
 
 /**
  * What every Store must do, whatever engine is behind it. Written with `await` on every call so that an
@@ -152,7 +152,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const claimed = await store.claimDeliveries(clock, 5);
       expect(Object.fromEntries(claimed.map((d) => [d.chatId, d.chatKind]))).toEqual({ "-1003": "channel", "40": "private" });
       await recordDecision(store, -1002, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
-      expect(await store.claimDeliveryFor(-1002, "d2025-09-05", clock)).toMatchObject({ chatId: -1002, chatKind: "channel" });
+      expect(await claimOne(store, { chatId: -1002, period: "d2025-09-05" }, "job 1", clock)).toMatchObject({
+        chatId: -1002,
+        chatKind: "channel",
+      });
       await store.close();
     });
 
@@ -286,15 +289,52 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await recordDecision(store, 13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
       expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, threadId: null, period: "d2025-09-05" }]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
-      expect(await store.claimDeliveryFor(13, "d2025-09-04", clock)).toBeUndefined();
-      const first = await store.claimDeliveryFor(13, "d2025-09-05", clock);
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-04" }, "job 1", clock)).toBeUndefined();
+      const first = await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock);
       expect(first).toMatchObject({ chatId: 13, period: "d2025-09-05", attempts: 1, language: "ru" });
-      // A job run again after a crash finds it still sending and takes it again.
-      expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toMatchObject({ id: first!.id, attempts: 2 });
+      // Another job naming the same digest (a sweep's, beside a page's) does not take it while it is sending.
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 2", clock)).toBeUndefined();
+      // Its holder, run again after a crash, finds it still sending and takes it again.
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock)).toMatchObject({
+        id: first!.id,
+        attempts: 2,
+      });
       expect(await store.pendingDeliveries(clock, 10)).toEqual([]);
+      // Put back (a page's digest passed on to a job of its own), it is any job's to take.
+      await store.putBack(first!.id, clock, "Too Many Requests: retry after 5");
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 2", clock)).toMatchObject({ attempts: 2 });
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock)).toBeUndefined();
       await store.markSent(first!.id, 1, "2025-09-05");
-      expect(await store.claimDeliveryFor(13, "d2025-09-05", clock)).toBeUndefined();
+      expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock)).toBeUndefined();
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
+      await store.close();
+    });
+
+    it("claims a page's deliveries in one step for its holder: the owed ones, in the page's order", async () => {
+      const store = await fresh();
+      const chats = [31, 32, 33, 34];
+      for (const chatId of chats) {
+        await store.saveSubscription({ chatId, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+        await recordDecision(store, chatId, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      }
+      const key = (chatId: number) => ({ chatId, period: "d2025-09-05" });
+      // Taken by a digest's own job first; the page's job leaves it to that job.
+      expect(await claimOne(store, key(32), "digest job", clock)).toMatchObject({ chatId: 32 });
+      await store.pauseSubscription(34);
+      const page = await store.claimDeliveriesFor([key(33), key(31), key(32), key(34), key(35)], "page job", clock);
+      expect(page.map((delivery) => [delivery.chatId, delivery.attempts])).toEqual([
+        [33, 1],
+        [31, 1],
+      ]);
+      // The paused subscription's delivery is not wanted any more.
+      expect((await store.stats(new Date(0))).deliveries.dropped).toBe(1);
+      // The page's job run again after a crash takes its own deliveries again, and only those.
+      const again = await store.claimDeliveriesFor(chats.map(key), "page job", clock);
+      expect(again.map((delivery) => [delivery.chatId, delivery.attempts])).toEqual([
+        [31, 2],
+        [33, 2],
+      ]);
+      expect(await store.claimDeliveriesFor([], "page job", clock)).toEqual([]);
       await store.close();
     });
 
@@ -341,7 +381,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         { chatId: 24, threadId: null, period: "i2025-09-05T10:30:00Z" },
       ]);
       // Chat 24's digest is being sent when the content changes again.
-      const sending = await store.claimDeliveryFor(24, "i2025-09-05T10:30:00Z", clock);
+      const sending = await claimOne(store, { chatId: 24, period: "i2025-09-05T10:30:00Z" }, "job 1", clock);
       expect(sending).toMatchObject({ chatId: 24, contentMark: null });
 
       const second = instantPeriod("2025-09-05T10:31:00Z");
@@ -350,7 +390,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         { chatId: 24, deliver: second, nextCheckAt: nextTick },
       ]);
       // Chat 23's first one adds nothing to the second: it is finished without a message.
-      expect(await store.claimDeliveryFor(23, "i2025-09-05T10:30:00Z", clock)).toBeUndefined();
+      expect(await claimOne(store, { chatId: 23, period: "i2025-09-05T10:30:00Z" }, "job 1", clock)).toBeUndefined();
       expect((await store.stats(new Date(0))).deliveries).toMatchObject({ empty: 1, sent: 0 });
       await store.markSent(sending!.id, 7, "2025-09-05T10:31:00Z");
       expect((await store.getSubscription(24))?.contentMark).toBe("2025-09-05T10:31:00Z");
@@ -429,7 +469,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         { chatId: forum, threadId: null, period: "d2025-09-05" },
         { chatId: forum, threadId: 11, period: "d2025-09-05" },
       ]);
-      const topic = await store.claimDeliveryFor(forum, "d2025-09-05", clock, 11);
+      const topic = await claimOne(store, { chatId: forum, threadId: 11, period: "d2025-09-05" }, "job 1", clock);
       expect(topic).toMatchObject({ chatId: forum, threadId: 11, language: "kk", sectors: ["agro"], silent: true });
       await store.markSent(topic!.id, 5, "2025-09-05");
       expect((await store.getSubscription(forum, 11))?.contentMark).toBe("2025-09-05");
@@ -590,7 +630,7 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
         b.updateSubscription(chatId, { sectors: ["energy"] }),
         later(a, round % 3, () => recordDecision(a, chatId, owed, new Date("2025-09-06T04:00:00Z"))),
       ]);
-      const delivery = await a.claimDeliveryFor(chatId, owed.key, now());
+      const delivery = await claimOne(a, { chatId, period: owed.key }, "job 1", now());
       count(losses, "delivery", delivery?.sectors?.join() !== "energy");
       if (delivery)
         await Promise.all([b.setUserLanguage(chatId, "kk"), later(a, round % 4, () => a.markSent(delivery.id, 1, "2025-09-05"))]);
@@ -664,7 +704,7 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
       ];
       for (const chatId of [refused, lost, unsubscribed, resumed]) await a.saveSubscription(group(chatId));
       await recordDecision(a, refused, owed, next);
-      const inFlight = await a.claimDeliveryFor(refused, owed.key, now());
+      const inFlight = await claimOne(a, { chatId: refused, period: owed.key }, "job 1", now());
       await a.pauseSubscription(resumed);
       await Promise.all([
         a.pauseSubscription(refused),
