@@ -294,6 +294,36 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(buttonsOf(7100).every((button) => button.callback_data !== undefined)).toBe(true);
   });
 
+  it("a digest's job whose attempts BullMQ counted beyond the store's fails its delivery for good with its last one", async () => {
+    // The first claim fails (a store that answers, with an error): an attempt of the job, none of the delivery's.
+    let claimFails = true;
+    const storeFor = (own: Store): Store =>
+      new Proxy(own, {
+        get(target, name: keyof Store) {
+          if (name !== "claimDeliveriesFor") return Reflect.get(target, name) as unknown;
+          return async (...args: Parameters<Store["claimDeliveriesFor"]>) => {
+            if (claimFails) {
+              claimFails = false;
+              throw new Error("ERR the store refused this claim (a test's)");
+            }
+            return target.claimDeliveriesFor(...args);
+          };
+        },
+      });
+    const { fake, store, queue } = await rig({ attempts: 2, storeFor });
+    await subscribe(store, [7601]);
+    await tick({ store, now: DUE, contentMark: () => renderer.contentMark });
+    fake.failNext("sendRichMessage", { error_code: 500, description: "Internal Server Error" }, { times: 10 });
+    await queue.enqueue([{ chatId: 7601, period: "d2025-09-05" }]);
+    queue.start();
+    await until(async () => (await queue.queue.getJobs(["delayed"])).length === 1);
+    for (const job of await queue.queue.getJobs(["delayed"])) await job.promote();
+    await until(async () => (await queue.counts()).failed === 1);
+    // The job's second attempt was its last: the delivery failed for good rather than staying "sending" with no job.
+    expect(digestSends(fake, 7601)).toHaveLength(1);
+    expect((await store.stats(new Date(0))).deliveries.failed).toBe(1);
+  });
+
   it("forum topics: one digest per topic, each sent to its topic; a deleted topic stops only its own", async () => {
     const { fake, store, queue } = await rig();
     const forum = -1007300;

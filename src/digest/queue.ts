@@ -39,12 +39,12 @@ const QUEUE_NAME = "digests";
  * digests keep the lanes busy. A digest's job of its own (a retry) takes one of these places too. Bench part 3d (two
  * instances, 1,000 a second) was best with 2 jobs and 20 digests in flight among the shapes tried (0039).
  */
-const JOBS_AT_ONCE = 2;
+export const JOBS_AT_ONCE = 2;
 /**
- * Digests an instance has in flight at once, whichever page they come from. A digest spends most of its time on Redis
- * and the network (the claim, the budget's step, the record), not waiting for the budget, so an instance has more in
- * flight than the SQLite sender's 3 to keep the shared budget full. Only these can go out twice when a job's lock is
- * lost (Redis away longer than the lock).
+ * Digests of pages an instance has in flight at once, whichever page they come from. A digest spends most of its time
+ * on Redis and the network (the claim, the budget's step, the record), not waiting for the budget, so an instance has
+ * more in flight than the SQLite sender's 3 to keep the shared budget full. Only these, and digests' jobs of their
+ * own, can go out twice when a job's lock is lost (Redis away longer than the lock).
  */
 export const DIGESTS_IN_FLIGHT = 20;
 const PREFIX = "vb-bull";
@@ -86,10 +86,17 @@ const later = ({ now }: Settling, afterMs: number) => new Date(now().getTime() +
 
 /**
  * A failed attempt, counted by the delivery's claims (the store's count, whichever job made them): logged, and after
- * the last one the delivery fails for good. Whether it was the last.
+ * the last one the delivery fails for good. `jobsLast`: the digest's job has no attempt left (BullMQ also counts the
+ * attempts a store failure ended before any claim), so this one is the last whatever the store counts: a job BullMQ
+ * fails for good must not leave its delivery sending. Whether it was the last.
  */
-async function failedAttempt(settling: Settling, delivery: Delivery, outcome: Extract<DeliveryOutcome, { kind: "failed attempt" }>) {
-  const last = delivery.attempts >= settling.maxAttempts;
+async function failedAttempt(
+  settling: Settling,
+  delivery: Delivery,
+  outcome: Extract<DeliveryOutcome, { kind: "failed attempt" }>,
+  jobsLast = false,
+) {
+  const last = jobsLast || delivery.attempts >= settling.maxAttempts;
   await settling.attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
   return last;
 }
@@ -115,7 +122,8 @@ async function settle(settling: Settling, job: Job<DigestJob>, token: string | u
       return new DelayedError();
     case "failed attempt": {
       // The delivery stays with this job: BullMQ tries again after its backoff, or after the last attempt it fails.
-      if (await failedAttempt(settling, delivery, outcome)) return new UnrecoverableError(outcome.reason);
+      const jobsLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (await failedAttempt(settling, delivery, outcome, jobsLast)) return new UnrecoverableError(outcome.reason);
       return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
     }
   }
@@ -154,23 +162,30 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
       removeOnFail: { age: (7 * DAY_MS) / 1000 },
     },
   });
-  /** Digests as jobs of their own, each due `delayMs` from now; an id already in the queue is left as it is. */
-  async function addDigests(digests: readonly DigestJob[], delayMs = 0, idSuffix = ""): Promise<void> {
+  /** Digests as jobs of their own under their ids; an id already in the queue (or recently finished) is left as it is. */
+  async function addDigests(digests: readonly DigestJob[]): Promise<void> {
     if (digests.length === 0) return;
-    const opts = (digest: DigestJob) => ({ jobId: `${jobIdOf(digest)}${idSuffix}`, ...(delayMs > 0 ? { delay: delayMs } : {}) });
-    await queue.addBulk(digests.map((digest) => ({ name: DIGEST, data: { ...digest }, opts: opts(digest) })));
+    await queue.addBulk(digests.map((digest) => ({ name: DIGEST, data: { ...digest }, opts: { jobId: jobIdOf(digest) } })));
   }
-  return { queue, addDigests };
+  /**
+   * A page's digest passed on, due `delayMs` from now, as a job with an id of BullMQ's own: a job that ran before
+   * under the digest's id (a sweep's, finding the digest held by its page) does not keep it out, nor does one passed
+   * on before by the same page run again. Two jobs naming the digest do not both send it: the store's holder.
+   */
+  async function passDigestOn(digest: DigestJob, delayMs: number): Promise<void> {
+    await queue.add(DIGEST, { ...digest }, delayMs > 0 ? { delay: delayMs } : {});
+  }
+  return { queue, addDigests, passDigestOn };
 }
 
 /** What the worker's jobs need: the delivery, how its outcomes are kept, and how a digest goes on as a job. */
 type JobParts = Pick<DeliverOne, "deliverOne" | "crashed"> & {
   settling: Settling;
-  addDigests: ReturnType<typeof openJobs>["addDigests"];
+  passDigestOn: ReturnType<typeof openJobs>["passDigestOn"];
 };
 
 /** The worker's processor: a page's job or a digest's, each taking its deliveries from the store as their holder. */
-function jobProcessor({ deliverOne, crashed, settling, addDigests }: JobParts) {
+function jobProcessor({ deliverOne, crashed, settling, passDigestOn }: JobParts) {
   const { store, now } = settling;
 
   /** A digest's job: its delivery, held by the job, sent and settled; retried, delayed or failed by BullMQ. */
@@ -191,7 +206,7 @@ function jobProcessor({ deliverOne, crashed, settling, addDigests }: JobParts) {
   }
 
   /** One digest of a page, held by the page's job; one not done goes on as a job of its own. */
-  async function deliverFromPage(delivery: Delivery, holder: string): Promise<void> {
+  async function deliverFromPage(delivery: Delivery): Promise<void> {
     let delayMs: number | undefined;
     try {
       delayMs = await passOn(settling, delivery, await deliverOne(delivery));
@@ -202,29 +217,32 @@ function jobProcessor({ deliverOne, crashed, settling, addDigests }: JobParts) {
       delayMs = RETRY_AFTER_MS;
     }
     if (delayMs === undefined) return;
-    // Its own id names the page: a digest job that ran before (the sweep's, say) does not keep it out.
     const { chatId, threadId, period } = delivery;
-    await addDigests([{ chatId, threadId, period }], delayMs, `_p${holder}`);
+    await passDigestOn({ chatId, threadId, period }, delayMs);
   }
 
   // The instance's digests in flight, whichever of its pages they come from.
   const lanes = pLimit(DIGESTS_IN_FLIGHT);
 
   /**
-   * A page's job: its deliveries claimed in one step, then sent in the instance's lanes. If it fails (the store away
-   * too long), BullMQ runs it again, and its deliveries still sending are its own to take again. Its lock lost
-   * (`lockLost`: the job is another run's now), it starts no further digest: the run that has the page takes them, and
-   * only the digests in flight can go twice.
+   * A page's job: its deliveries claimed in one step, then sent in the instance's lanes. If one fails (the store away
+   * too long), the job fails once all its digests have settled, and BullMQ runs it again: its deliveries still sending
+   * are its own to take again, and none of the first run's is still on its way. Its lock lost (`lockLost`: the job is
+   * another run's, or soon will be), it starts no further digest: the run that has the page takes them, and only the
+   * digests in flight can go twice.
    */
   async function deliverPage(job: Job<PageJob>, lockLost?: AbortSignal): Promise<string> {
+    if (lockLost?.aborted) return "lock lost";
     const deliveries = await store.claimDeliveriesFor(job.data.digests, job.id!, now());
     let started = 0;
     const deliver = async (delivery: Delivery) => {
       if (lockLost?.aborted) return;
       started++;
-      await deliverFromPage(delivery, job.id!);
+      await deliverFromPage(delivery);
     };
-    await Promise.all(deliveries.map((delivery) => lanes(deliver, delivery)));
+    const settled = await Promise.allSettled(deliveries.map((delivery) => lanes(deliver, delivery)));
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
     return `${started} of ${job.data.digests.length} digests`;
   }
 
@@ -247,11 +265,11 @@ export function createDigestQueue(options: DigestQueueOptions) {
   // given up (logged).
   const closing = new AbortController();
   // Each digest waiting for its slot listens for it: more than Node's default of 10 listeners, and no leak.
-  setMaxListeners(DIGESTS_IN_FLIGHT + JOBS_AT_ONCE, closing.signal);
+  setMaxListeners(DIGESTS_IN_FLIGHT + (options.concurrency ?? JOBS_AT_ONCE), closing.signal);
   const { deliverOne, attemptFailed, crashed } = createDeliverOne({ ...options, store, signal: closing.signal });
   const settling: Settling = { store, now: options.now ?? (() => new Date()), maxAttempts, attemptFailed };
-  const { queue, addDigests } = openJobs(options, maxAttempts);
-  const deliverJob = jobProcessor({ deliverOne, crashed, settling, addDigests });
+  const { queue, addDigests, passDigestOn } = openJobs(options, maxAttempts);
+  const deliverJob = jobProcessor({ deliverOne, crashed, settling, passDigestOn });
 
   let worker: Worker<QueuedJob> | undefined;
 
@@ -276,7 +294,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
         concurrency: options.concurrency ?? JOBS_AT_ONCE,
       });
       started.on("error", (error: Error) => logger.error({ err: error }, "digest worker error"));
-      // A job whose lock another worker holds now (Redis was away past the lock's time) is that worker's to run.
+      // A job whose lock has expired (Redis was away past the lock's time) is another run's, now or once BullMQ's check
+      // for stalled jobs gives it back to the queue.
       started.on("lockRenewalFailed", (jobIds) => {
         for (const jobId of jobIds) started.cancelJob(jobId, "lock lost");
       });

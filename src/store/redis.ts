@@ -298,7 +298,7 @@ return 1`,
 finish(ARGV[2], ARGV[3], ARGV[4] ~= '' and ARGV[4] or nil, tonumber(ARGV[5])); return 1`,
   /** ARGV: prefix, id, nextAttemptAt, error, countsAsAttempt (1|0) */
   retry: `${LUA_PRELUDE}
-local d = getjson(P .. 'd:' .. ARGV[2]); if not d then return 0 end
+local d = getjson(P .. 'd:' .. ARGV[2]); if not d or d.status ~= 'sending' then return 0 end
 redis.call('SREM', P .. 'd:sending', ARGV[2])
 d.status = 'pending'; d.nextAttemptAt = tonumber(ARGV[3]); d.error = ARGV[4]
 if ARGV[5] == '0' then d.attempts = d.attempts - 1 end

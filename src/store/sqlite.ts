@@ -301,7 +301,7 @@ function prepareDeliveryStatements(db: Database.Database) {
        WHERE (chat_id, thread_id) = (SELECT chat_id, thread_id FROM deliveries WHERE id = ?)`,
     ),
     retry: db.prepare<[number, string, number, number]>(
-      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, attempts = attempts - ? WHERE id = ?",
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, attempts = attempts - ? WHERE id = ? AND status = 'sending'",
     ),
     chatOfDelivery: db.prepare<[number], { chat_id: number; thread_id: number }>("SELECT chat_id, thread_id FROM deliveries WHERE id = ?"),
   };

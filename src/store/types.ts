@@ -198,7 +198,9 @@ export type Store = {
   markEmpty(deliveryId: number): Promise<void>;
   /**
    * Back to the queue, due at `nextAttemptAt`, and its claim is not an attempt: rate limiting (not the chat's fault),
-   * or a stop before the message went out.
+   * or a stop before the message went out. Only a sending delivery goes back (this and markAttemptFailed): a late call
+   * (a run whose job another has taken over, a call repeated after its answer was lost) neither brings back a
+   * delivery already finished nor takes an attempt back twice.
    */
   putBack(deliveryId: number, nextAttemptAt: Date, error: string): Promise<void>;
   /** An attempt that failed and may pass: back to the queue, due at `retryAt`, the attempt counted. */

@@ -305,6 +305,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 2", clock)).toMatchObject({ attempts: 2 });
       expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock)).toBeUndefined();
       await store.markSent(first!.id, 1, "2025-09-05");
+      // A late put-back (a run whose job another took over) does not bring a sent delivery back.
+      await store.putBack(first!.id, clock, "Too Many Requests: retry after 5");
+      await store.markAttemptFailed(first!.id, clock, "Internal Server Error");
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([]);
       expect(await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock)).toBeUndefined();
       expect(await store.claimDeliveries(clock, 5)).toEqual([]);
       await store.close();
