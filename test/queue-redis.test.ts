@@ -324,6 +324,53 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect((await store.stats(new Date(0))).deliveries.failed).toBe(1);
   });
 
+  it("a page's job that fails (a failed attempt not recorded) is run again by BullMQ: its own digest is taken again, the sent one not", async () => {
+    // The store refuses twice to record a failed attempt (an error from a store that answers): the digest's failed
+    // attempt, then its crash, go unrecorded, and the page's job fails.
+    let refusals = 2;
+    const storeFor = (own: Store): Store =>
+      new Proxy(own, {
+        get(target, name: keyof Store) {
+          // A sent digest is recorded slowly: a page's job that failed before its other digests settled would show it.
+          if (name === "markSent")
+            return async (...args: Parameters<Store["markSent"]>) => {
+              await new Promise((resolve) => setTimeout(resolve, 300));
+              return target.markSent(...args);
+            };
+          if (name !== "markAttemptFailed") return Reflect.get(target, name) as unknown;
+          return async (...args: Parameters<Store["markAttemptFailed"]>) => {
+            if (refusals > 0) {
+              refusals--;
+              throw new Error("ERR the store refused this record (a test's)");
+            }
+            return target.markAttemptFailed(...args);
+          };
+        },
+      });
+    const { fake, store, queue } = await rig({ storeFor });
+    await subscribe(store, [7701, 7702]);
+    fake.failNext(
+      "sendRichMessage",
+      { error_code: 500, description: "Internal Server Error" },
+      { when: (payload) => payload.chat_id === 7701 },
+    );
+    await tickInto(queue, store, DUE);
+    queue.start();
+    // The page's job failed once both its digests settled, and waits for BullMQ's backoff.
+    await until(async () => (await queue.queue.getJobs(["delayed"])).length === 1);
+    expect(digestsTo(fake, 7702)).toHaveLength(1);
+    expect((await store.stats(new Date(0))).deliveries.sent).toBe(1);
+    const [page] = await queue.queue.getJobs(["delayed"]);
+    expect(page!.name).toBe("page");
+    await page!.promote();
+    await until(() => digestsTo(fake, 7701).length === 1);
+    await until(async () => (await store.stats(new Date(0))).deliveries.sent === 2);
+    // Its second run took its own delivery still sending, and left the sent one alone.
+    expect(digestSends(fake, 7701)).toHaveLength(2);
+    expect(digestSends(fake, 7702)).toHaveLength(1);
+    expect((await queue.queue.getJobs(["completed"])).map((job) => job.name)).toEqual(["page"]);
+  });
+
   it("forum topics: one digest per topic, each sent to its topic; a deleted topic stops only its own", async () => {
     const { fake, store, queue } = await rig();
     const forum = -1007300;
