@@ -351,3 +351,55 @@ export function createDeliverOne(options: Omit<DeliveryOptions, "store"> & { sto
   return { deliverOne, attemptFailed, crashed };
 }
 export type DeliverOne = ReturnType<typeof createDeliverOne>;
+
+/** Whether a delivery's failed attempt is its last, by the store's count of its claims that counted. */
+export const isLastAttempt = (delivery: Delivery, maxAttempts: number): boolean => delivery.attempts >= maxAttempts;
+
+/**
+ * What keeping an outcome in the outbox needs: the outbox, the attempts a delivery has and its backoff, the clock,
+ * and deliverOne's record of a failed attempt and of a crash.
+ */
+export type OutboxKeeping = Pick<DeliverOne, "attemptFailed" | "crashed"> & {
+  store: DeliveryStore;
+  maxAttempts: number;
+  /** The wait before attempt n+1 after n failed attempts. */
+  backoffMs: (attempts: number) => number;
+  /** The time `afterMs` from now. */
+  at: (afterMs: number) => Date;
+};
+
+/** What became of a delivery: finished (by its kind, or failed for good), or due again in the outbox after a wait. */
+export type Kept = "sent" | "empty" | "dropped" | "failed" | { againInMs: number };
+
+/**
+ * An outcome as the outbox keeps it, one rule for the outbox sender and a tick page's job: sent, empty and dropped
+ * are recorded already (deliverOne); a requeue goes back with its wait and is no attempt; a failed attempt goes back
+ * after its backoff, and the last one fails the delivery for good.
+ */
+export async function keepInOutbox(keeping: OutboxKeeping, delivery: Delivery, outcome: DeliveryOutcome): Promise<Kept> {
+  switch (outcome.kind) {
+    case "sent":
+    case "empty":
+    case "dropped":
+      return outcome.kind;
+    case "requeue":
+      await keeping.store.putBack(delivery.id, keeping.at(outcome.afterMs), outcome.reason);
+      return { againInMs: outcome.afterMs };
+    case "failed attempt": {
+      const last = isLastAttempt(delivery, keeping.maxAttempts);
+      await keeping.attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
+      if (last) return "failed";
+      const againInMs = keeping.backoffMs(delivery.attempts);
+      await keeping.store.markAttemptFailed(delivery.id, keeping.at(againInMs), outcome.reason);
+      return { againInMs };
+    }
+  }
+}
+
+/** A store or render failure outside Telegram's answer, kept in the outbox as a failed attempt rather than lost. */
+export async function keepCrashed(keeping: OutboxKeeping, delivery: Delivery, error: unknown): Promise<Kept> {
+  keeping.crashed(delivery.id, error);
+  const againInMs = keeping.backoffMs(1);
+  await keeping.store.markAttemptFailed(delivery.id, keeping.at(againInMs), String(error));
+  return { againInMs };
+}

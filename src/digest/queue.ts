@@ -4,11 +4,15 @@ import pLimit from "p-limit";
 import type { Delivery } from "../store/types.js";
 import {
   createDeliverOne,
+  isLastAttempt,
+  keepCrashed,
+  keepInOutbox,
   storeThatWaits,
   type DeliverOne,
   type DeliveryOptions,
   type DeliveryOutcome,
-  type DeliveryStore,
+  type Kept,
+  type OutboxKeeping,
 } from "./deliver-one.js";
 import type { DigestJob } from "./digest-jobs.js";
 
@@ -78,34 +82,18 @@ function connectionOf(url: string) {
   };
 }
 
-/** What settling an outcome needs: the outbox, the clock, the attempts a digest has and the record of a failed one. */
-type Settling = { store: DeliveryStore; now: () => Date; maxAttempts: number; attemptFailed: DeliverOne["attemptFailed"] };
-
-/** The time `afterMs` from now. */
-const later = ({ now }: Settling, afterMs: number) => new Date(now().getTime() + afterMs);
-
-/**
- * A failed attempt, counted by the delivery's claims (the store's count, whichever job made them): logged, and after
- * the last one the delivery fails for good. `jobsLast`: the digest's job has no attempt left (BullMQ also counts the
- * attempts a store failure ended before any claim), so this one is the last whatever the store counts: a job BullMQ
- * fails for good must not leave its delivery sending. Whether it was the last.
- */
-async function failedAttempt(
-  settling: Settling,
-  delivery: Delivery,
-  outcome: Extract<DeliveryOutcome, { kind: "failed attempt" }>,
-  jobsLast = false,
-) {
-  const last = jobsLast || delivery.attempts >= settling.maxAttempts;
-  await settling.attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
-  return last;
-}
-
 /**
  * A digest job's outcome as BullMQ keeps it: the job's result, or the error that tells BullMQ to fail the job for
- * good, retry it after its backoff, or put it back for later.
+ * good, retry it after its backoff, or put it back for later. A failed attempt stays with the job (not in the outbox):
+ * its delivery is the job's to claim again when BullMQ tries again.
  */
-async function settle(settling: Settling, job: Job<DigestJob>, token: string | undefined, delivery: Delivery, outcome: DeliveryOutcome) {
+async function settle(
+  keeping: OutboxKeeping,
+  job: Job<DigestJob>,
+  token: string | undefined,
+  delivery: Delivery,
+  outcome: DeliveryOutcome,
+) {
   switch (outcome.kind) {
     case "sent":
     case "empty":
@@ -116,36 +104,18 @@ async function settle(settling: Settling, job: Job<DigestJob>, token: string | u
     case "requeue":
       // Not an attempt, neither of the delivery nor of the job: back to the queue for the next worker, in this
       // instance or another, at once (stopping before sending) or after retry_after (a 429 again and again).
-      await settling.store.putBack(delivery.id, later(settling, outcome.afterMs), outcome.reason);
+      await keeping.store.putBack(delivery.id, keeping.at(outcome.afterMs), outcome.reason);
       if (outcome.afterMs === 0) return Worker.RateLimitError();
       await job.moveToDelayed(Date.now() + outcome.afterMs, token);
       return new DelayedError();
     case "failed attempt": {
-      // The delivery stays with this job: BullMQ tries again after its backoff, or after the last attempt it fails.
-      const jobsLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (await failedAttempt(settling, delivery, outcome, jobsLast)) return new UnrecoverableError(outcome.reason);
+      // The last by the store's count, or the job's last (BullMQ also counts the attempts a store failure ended before
+      // any claim): a job BullMQ fails for good must not leave its delivery sending.
+      const last = isLastAttempt(delivery, keeping.maxAttempts) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await keeping.attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
+      if (last) return new UnrecoverableError(outcome.reason);
       return outcome.error instanceof Error ? outcome.error : new Error(outcome.reason);
     }
-  }
-}
-
-/**
- * What becomes of a page's digest that is not done: back in the outbox (its attempt counted or not), and on as a job
- * of its own, due when it is to be tried again. A failed attempt that was the last fails the delivery instead.
- */
-async function passOn(settling: Settling, delivery: Delivery, outcome: DeliveryOutcome): Promise<number | undefined> {
-  switch (outcome.kind) {
-    case "sent":
-    case "empty":
-    case "dropped":
-      return undefined;
-    case "requeue":
-      await settling.store.putBack(delivery.id, later(settling, outcome.afterMs), outcome.reason);
-      return outcome.afterMs;
-    case "failed attempt":
-      if (await failedAttempt(settling, delivery, outcome)) return undefined;
-      await settling.store.markAttemptFailed(delivery.id, later(settling, RETRY_AFTER_MS), outcome.reason);
-      return RETRY_AFTER_MS;
   }
 }
 
@@ -179,14 +149,15 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
 }
 
 /** What the worker's jobs need: the delivery, how its outcomes are kept, and how a digest goes on as a job. */
-type JobParts = Pick<DeliverOne, "deliverOne" | "crashed"> & {
-  settling: Settling;
+type JobParts = Pick<DeliverOne, "deliverOne"> & {
+  keeping: OutboxKeeping;
+  now: () => Date;
   passDigestOn: ReturnType<typeof openJobs>["passDigestOn"];
 };
 
 /** The worker's processor: a page's job or a digest's, each taking its deliveries from the store as their holder. */
-function jobProcessor({ deliverOne, crashed, settling, passDigestOn }: JobParts) {
-  const { store, now } = settling;
+function jobProcessor({ deliverOne, keeping, now, passDigestOn }: JobParts) {
+  const { store, crashed } = keeping;
 
   /** A digest's job: its delivery, held by the job, sent and settled; retried, delayed or failed by BullMQ. */
   async function deliverDigest(job: Job<DigestJob>, token?: string): Promise<string> {
@@ -195,7 +166,7 @@ function jobProcessor({ deliverOne, crashed, settling, passDigestOn }: JobParts)
     try {
       [delivery] = await store.claimDeliveriesFor([job.data], job.id!, now());
       if (!delivery) return "not owed";
-      settled = await settle(settling, job, token, delivery, await deliverOne(delivery));
+      settled = await settle(keeping, job, token, delivery, await deliverOne(delivery));
     } catch (error) {
       // A store or render failure: BullMQ tries the job again after its backoff.
       crashed(delivery?.id, error);
@@ -205,20 +176,21 @@ function jobProcessor({ deliverOne, crashed, settling, passDigestOn }: JobParts)
     return settled;
   }
 
-  /** One digest of a page, held by the page's job; one not done goes on as a job of its own. */
+  /**
+   * One digest of a page, held by the page's job: its outcome kept in the outbox as the outbox sender keeps it, and
+   * one due again goes on as a job of its own, due when it is to be tried again.
+   */
   async function deliverFromPage(delivery: Delivery): Promise<void> {
-    let delayMs: number | undefined;
+    let kept: Kept;
     try {
-      delayMs = await passOn(settling, delivery, await deliverOne(delivery));
+      kept = await keepInOutbox(keeping, delivery, await deliverOne(delivery));
     } catch (error) {
       // A store or render failure: the delivery is tried again later, as a failed attempt is.
-      crashed(delivery.id, error);
-      await store.markAttemptFailed(delivery.id, later(settling, RETRY_AFTER_MS), String(error));
-      delayMs = RETRY_AFTER_MS;
+      kept = await keepCrashed(keeping, delivery, error);
     }
-    if (delayMs === undefined) return;
+    if (typeof kept !== "object") return;
     const { chatId, threadId, period } = delivery;
-    await passDigestOn({ chatId, threadId, period }, delayMs);
+    await passDigestOn({ chatId, threadId, period }, kept.againInMs);
   }
 
   // The instance's digests in flight, whichever of its pages they come from.
@@ -267,9 +239,12 @@ export function createDigestQueue(options: DigestQueueOptions) {
   // Each digest waiting for its slot listens for it: more than Node's default of 10 listeners, and no leak.
   setMaxListeners(DIGESTS_IN_FLIGHT + (options.concurrency ?? JOBS_AT_ONCE), closing.signal);
   const { deliverOne, attemptFailed, crashed } = createDeliverOne({ ...options, store, signal: closing.signal });
-  const settling: Settling = { store, now: options.now ?? (() => new Date()), maxAttempts, attemptFailed };
+  const now = options.now ?? (() => new Date());
+  // A page's digest that failed is tried again a minute later, then by its own job's backoff.
+  const at = (afterMs: number) => new Date(now().getTime() + afterMs);
+  const keeping: OutboxKeeping = { store, attemptFailed, crashed, maxAttempts, backoffMs: () => RETRY_AFTER_MS, at };
   const { queue, addDigests, passDigestOn } = openJobs(options, maxAttempts);
-  const deliverJob = jobProcessor({ deliverOne, crashed, settling, passDigestOn });
+  const deliverJob = jobProcessor({ deliverOne, keeping, now, passDigestOn });
 
   let worker: Worker<QueuedJob> | undefined;
 

@@ -1,11 +1,12 @@
 import {
   createDeliverOne,
+  keepCrashed,
+  keepInOutbox,
   storeThatWaits,
   STOPPED_BEFORE_SENDING,
-  type DeliverOne,
   type DeliveryOptions,
-  type DeliveryOutcome,
-  type DeliveryStore,
+  type Kept,
+  type OutboxKeeping,
 } from "./deliver-one.js";
 import type { Delivery } from "../store/types.js";
 import { realClock, type Clock } from "../telegram/send-budget.js";
@@ -30,43 +31,10 @@ const CLAIM_BATCH = 20;
 const DEFAULT_MAX_ATTEMPTS = 5;
 const defaultBackoff = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 60 * 60_000);
 
-/** What recording an outcome needs: the outbox, the record of a failed attempt, and when attempts come again. */
-type Recording = {
-  store: DeliveryStore;
-  attemptFailed: DeliverOne["attemptFailed"];
-  maxAttempts: number;
-  backoffMs: (attempts: number) => number;
-  /** The time this long from now. */
-  at: (afterMs: number) => Date;
-};
-
-/** The outcome as the outbox keeps it: a requeue or a failed attempt goes back with its time, the last one fails. */
-async function record(
-  { store, attemptFailed, maxAttempts, backoffMs, at }: Recording,
-  delivery: Delivery,
-  outcome: DeliveryOutcome,
-  result: DrainResult,
-): Promise<void> {
-  switch (outcome.kind) {
-    case "sent":
-    case "empty":
-    case "dropped":
-      result[outcome.kind]++;
-      return;
-    case "requeue":
-      await store.putBack(delivery.id, at(outcome.afterMs), outcome.reason);
-      result.retried++;
-      return;
-    case "failed attempt": {
-      const last = delivery.attempts >= maxAttempts;
-      await attemptFailed(delivery, outcome, { attempts: delivery.attempts, last });
-      if (last) result.failed++;
-      else {
-        await store.markAttemptFailed(delivery.id, at(backoffMs(delivery.attempts)), outcome.reason);
-        result.retried++;
-      }
-    }
-  }
+/** A delivery's end, counted in the drain's result: finished by its kind, or due again (retried). */
+function count(result: DrainResult, kept: Kept): void {
+  if (typeof kept === "object") result.retried++;
+  else result[kept]++;
 }
 
 /**
@@ -78,14 +46,20 @@ async function record(
 export function createDigestSender(options: SenderOptions) {
   const clock = options.clock ?? realClock;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const backoffMs = options.backoffMs ?? defaultBackoff;
   const store = storeThatWaits(options.store, options.storeWaitMs);
   const stopping = new AbortController();
   const { deliverOne, attemptFailed, crashed } = createDeliverOne({ ...options, store, signal: stopping.signal });
   let running: Promise<DrainResult> | undefined;
   let again = false;
   const at = (afterMs: number) => new Date(clock.now() + afterMs);
+  const keeping: OutboxKeeping = {
+    store,
+    attemptFailed,
+    crashed,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    backoffMs: options.backoffMs ?? defaultBackoff,
+    at,
+  };
 
   // Claimed a few at a time (one transaction each batch) and shared by the workers.
   const claimed: Delivery[] = [];
@@ -102,12 +76,10 @@ export function createDigestSender(options: SenderOptions) {
       const delivery = await nextDelivery();
       if (!delivery) return;
       try {
-        await record({ store, attemptFailed, maxAttempts, backoffMs, at }, delivery, await deliverOne(delivery), result);
+        count(result, await keepInOutbox(keeping, delivery, await deliverOne(delivery)));
       } catch (error) {
         // A store or render failure: keep the delivery queued rather than lose it.
-        crashed(delivery.id, error);
-        await store.markAttemptFailed(delivery.id, at(backoffMs(1)), String(error));
-        result.retried++;
+        count(result, await keepCrashed(keeping, delivery, error));
       }
     }
   }
