@@ -6,6 +6,7 @@ import { createContentLibrary } from "../src/content/library.js";
 import { createNoticesApi } from "../src/digest/notices.js";
 import { owedDigests } from "../src/digest/digest-jobs.js";
 import { Redis } from "ioredis";
+import { queueDelivery } from "../src/digest/delivery.js";
 import { createDigestQueue, DIGESTS_IN_FLIGHT, jobIdOf, type DigestQueue } from "../src/digest/queue.js";
 import { localSendBudget, type Clock, type SendBudget } from "../src/telegram/send-budget.js";
 import { createApiCapabilities } from "../src/telegram/capabilities.js";
@@ -17,6 +18,7 @@ import { openRedisStore } from "../src/store/redis.js";
 import type { Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
+import { claimOne } from "./support/decisions.js";
 import { digestMessages, digestSends } from "./support/digests.js";
 import { shownText } from "./support/keyboard.js";
 import { TEST_TOKEN } from "./support/harness.js";
@@ -369,6 +371,49 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(digestSends(fake, 7701)).toHaveLength(2);
     expect(digestSends(fake, 7702)).toHaveLength(1);
     expect((await queue.queue.getJobs(["completed"])).map((job) => job.name)).toEqual(["page"]);
+  });
+
+  it("a page's job failed for good with a digest still sending: the tick's sweep puts it back as a job of its own, and it goes out", async () => {
+    // The store refuses every record of a digest's failed attempt and of its crash (an error from a store that answers):
+    // the page's job fails, and with one attempt, for good, leaving that digest sending under it.
+    let refusing = true;
+    const storeFor = (own: Store): Store =>
+      new Proxy(own, {
+        get(target, name: keyof Store) {
+          if (name !== "markAttemptFailed" && name !== "markFailed") return Reflect.get(target, name) as unknown;
+          return async (...args: unknown[]) => {
+            if (refusing) throw new Error("ERR the store refused this record (a test's)");
+            return (target[name] as (...args: unknown[]) => Promise<void>)(...args);
+          };
+        },
+      });
+    const { fake, store, queue } = await rig({ attempts: 1, storeFor });
+    await subscribe(store, [7801, 7802, 7803]);
+    fake.failNext(
+      "sendRichMessage",
+      { error_code: 500, description: "Internal Server Error" },
+      { when: (payload) => payload.chat_id === 7801 },
+    );
+    await tickInto(queue, store, DUE);
+    // 7803's digest is held by a job BullMQ still has (one waiting an hour): the page's job leaves it, and so does the sweep.
+    await queue.queue.add("digest", { chatId: 7803, period: "d2025-09-05" }, { jobId: "waiting-holder", delay: 3_600_000 });
+    expect(await claimOne(store, { chatId: 7803, period: "d2025-09-05" }, "waiting-holder", DUE)).toMatchObject({ chatId: 7803 });
+    queue.start();
+    await until(async () => (await queue.counts()).failed === 1);
+    expect(digestsTo(fake, 7802)).toHaveLength(1);
+    expect((await store.heldDeliveries(10)).map((held) => [held.chatId, held.holder === "waiting-holder"])).toEqual([
+      [7801, false],
+      [7803, true],
+    ]);
+    refusing = false;
+    await queueDelivery(queue, { store }).afterTick(DUE);
+    await until(() => digestsTo(fake, 7801).length === 1);
+    await settled(queue);
+    expect(digestSends(fake, 7801)).toHaveLength(2);
+    expect((await store.heldDeliveries(10)).map((held) => held.chatId)).toEqual([7803]);
+    expect(digestSends(fake, 7803)).toHaveLength(0);
+    // Put back once: the next sweep finds nothing to put back.
+    expect(await queue.releaseStranded(10)).toBe(0);
   });
 
   it("forum topics: one digest per topic, each sent to its topic; a deleted topic stops only its own", async () => {

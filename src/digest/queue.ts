@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
-import type { Delivery } from "../store/types.js";
+import type { Delivery, HeldDelivery, Store } from "../store/types.js";
 import {
   createDeliverOne,
   isLastAttempt,
@@ -148,6 +148,44 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
   return { queue, addDigests, passDigestOn };
 }
 
+/** Job states in which BullMQ never runs a job again: its deliveries still sending are nobody's to take. */
+const NEVER_RUNS_AGAIN: ReadonlySet<string> = new Set(["completed", "failed", "unknown"]);
+
+/**
+ * Deliveries held by a job that will never run again go back to the queue, each as a job of its own. A job BullMQ fails
+ * for good without running it (a page's job that stalled twice) or that failed while its store was away leaves its
+ * deliveries sending, and a sending delivery is only its holder's to take. Every instance looks after each tick:
+ * putting back is one step that only the first to ask makes, so each digest goes on once.
+ */
+function strandedDeliveries(
+  { queue, passDigestOn }: Pick<ReturnType<typeof openJobs>, "queue" | "passDigestOn">,
+  { store, logger, now }: { store: Store; logger: DigestQueueOptions["logger"]; now: () => Date },
+) {
+  return async function releaseStranded(limit: number): Promise<number> {
+    const byHolder = new Map<string, HeldDelivery[]>();
+    for (const delivery of await store.heldDeliveries(limit)) {
+      const held = byHolder.get(delivery.holder);
+      if (held) held.push(delivery);
+      else byHolder.set(delivery.holder, [delivery]);
+    }
+    let released = 0;
+    for (const [holder, held] of byHolder) {
+      if (!NEVER_RUNS_AGAIN.has(await queue.getJobState(holder))) continue;
+      const ids = new Set(
+        await store.releaseHeld(
+          held.map((delivery) => delivery.id),
+          holder,
+          now(),
+        ),
+      );
+      for (const { chatId, threadId, period, id } of held) if (ids.has(id)) await passDigestOn({ chatId, threadId, period }, 0);
+      released += ids.size;
+    }
+    if (released > 0) logger.warn({ released }, "deliveries left sending by a job that will not run again are queued again");
+    return released;
+  };
+}
+
 /** What the worker's jobs need: the delivery, how its outcomes are kept, and how a digest goes on as a job. */
 type JobParts = Pick<DeliverOne, "deliverOne"> & {
   keeping: OutboxKeeping;
@@ -243,8 +281,10 @@ export function createDigestQueue(options: DigestQueueOptions) {
   // A page's digest that failed is tried again a minute later, then by its own job's backoff.
   const at = (afterMs: number) => new Date(now().getTime() + afterMs);
   const keeping: OutboxKeeping = { store, attemptFailed, crashed, maxAttempts, backoffMs: () => RETRY_AFTER_MS, at };
-  const { queue, addDigests, passDigestOn } = openJobs(options, maxAttempts);
+  const jobs = openJobs(options, maxAttempts);
+  const { queue, addDigests, passDigestOn } = jobs;
   const deliverJob = jobProcessor({ deliverOne, keeping, now, passDigestOn });
+  const releaseStranded = strandedDeliveries(jobs, { store: options.store, logger, now });
 
   let worker: Worker<QueuedJob> | undefined;
 
@@ -260,6 +300,8 @@ export function createDigestQueue(options: DigestQueueOptions) {
       await addDigests(digests);
       return digests.length;
     },
+    /** Puts back up to `limit` deliveries held by jobs that will never run again, as jobs of their own; how many. */
+    releaseStranded,
     /** Starts this instance's worker: `concurrency` jobs at a time, all instances together within the send budget. */
     start(): void {
       if (worker) return;

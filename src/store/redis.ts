@@ -3,6 +3,7 @@ import { StoreOpenError } from "./errors.js";
 import type { Locale, Script } from "../shared/locale.js";
 import type { Period, Schedule } from "../shared/schedule.js";
 import type {
+  DeliveryClaimNames,
   ChatKind,
   ChatRecord,
   ChatDecision,
@@ -286,6 +287,20 @@ for i = 4, #ARGV, 3 do
   if claimed1 then table.insert(claimed, claimed1) end
 end
 return '[' .. table.concat(claimed, ',') .. ']'`,
+  /** ARGV: prefix, at, holder, then delivery ids → JSON list of the ids put back (those still sending under holder). */
+  releaseHeld: `${LUA_PRELUDE}
+local at, holder = tonumber(ARGV[2]), ARGV[3]
+local released = {}
+for i = 4, #ARGV do
+  local d = getjson(P .. 'd:' .. ARGV[i])
+  if d and d.status == 'sending' and d.holder == holder then
+    redis.call('SREM', P .. 'd:sending', ARGV[i])
+    d.status = 'pending'; d.holder = nil; d.nextAttemptAt = at
+    setjson(P .. 'd:' .. ARGV[i], d); redis.call('ZADD', P .. 'd:pending', at, ARGV[i])
+    table.insert(released, d.id)
+  end
+end
+return '[' .. table.concat(released, ',') .. ']'`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -417,6 +432,7 @@ declare module "ioredis" {
     takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
     claimFor(prefix: string, now: number, holder: string, ...keys: Arg[]): Result<string, Context>;
+    releaseHeld(prefix: string, at: number, holder: string, ...ids: number[]): Result<string, Context>;
     markSent(prefix: string, id: number, messageId: number, contentMark: string, now: number): Result<number, Context>;
     finish(prefix: string, id: number, status: DeliveryStatus, error: string, now: number): Result<number, Context>;
     retry(prefix: string, id: number, nextAttemptAt: number, error: string, countsAsAttempt: 0 | 1): Result<number, Context>;
@@ -648,11 +664,7 @@ function decisionPart(engine: Engine): Pick<Store, "takeDueSubscriptions" | "rec
 }
 
 /** Taking deliveries from the queue to send them, and the updates already seen. */
-function claimPart({
-  redis,
-  prefix,
-  key,
-}: Engine): Pick<Store, "requeueInterrupted" | "claimDeliveries" | "claimDeliveriesFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+function claimPart({ redis, prefix, key }: Engine): Pick<Store, DeliveryClaimNames> {
   return {
     async requeueInterrupted() {
       return redis.requeue(prefix);
@@ -676,6 +688,23 @@ function claimPart({
         .filter((raw): raw is string => raw !== null)
         .map((raw) => JSON.parse(raw) as StoredDelivery)
         .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId, period: delivery.period }));
+    },
+    async heldDeliveries(limit) {
+      // Sending: the digests in flight and any a stopped job left, a few hundred at most; only a read.
+      const ids = await redis.smembers(key("d", "sending"));
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map((id) => key("d", id)));
+      return raws
+        .filter((raw): raw is string => raw !== null)
+        .map((raw) => JSON.parse(raw) as StoredDelivery)
+        .filter((delivery) => delivery.status === "sending" && delivery.holder !== undefined)
+        .sort((a, b) => a.id - b.id)
+        .slice(0, limit)
+        .map(({ id, chatId, threadId, period, holder }) => ({ id, chatId, threadId, period, holder: holder! }));
+    },
+    async releaseHeld(deliveryIds, holder, at) {
+      if (deliveryIds.length === 0) return [];
+      return JSON.parse(await redis.releaseHeld(prefix, at.getTime(), holder, ...deliveryIds)) as number[];
     },
   };
 }

@@ -8,6 +8,7 @@ import { isInstantPeriod, type Frequency } from "../shared/schedule.js";
 import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
 import type {
+  DeliveryClaimNames,
   ChatKind,
   ChatRecord,
   ChatDecision,
@@ -292,6 +293,12 @@ function prepareDeliveryStatements(db: Database.Database) {
     pending: db.prepare<[number, number], { chat_id: number; thread_id: number; period: string }>(
       `SELECT chat_id, thread_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, id LIMIT ?`,
+    ),
+    held: db.prepare<[number], { id: number; chat_id: number; thread_id: number; period: string; holder: string }>(
+      "SELECT id, chat_id, thread_id, period, holder FROM deliveries WHERE status = 'sending' AND holder IS NOT NULL ORDER BY id LIMIT ?",
+    ),
+    release: db.prepare<[number, number, string], { id: number }>(
+      "UPDATE deliveries SET status = 'pending', holder = NULL, next_attempt_at = ? WHERE id = ? AND status = 'sending' AND holder = ? RETURNING id",
     ),
     finish: db.prepare<[DeliveryStatus, number | null, string | null, number, number]>(
       "UPDATE deliveries SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
@@ -602,9 +609,7 @@ function claimIds(engine: Engine, ids: number[]): Delivery[] {
 }
 
 /** Taking deliveries from the queue to send them, and the updates already seen. */
-function claimPart(
-  engine: Engine,
-): Pick<SyncStore, "requeueInterrupted" | "claimDeliveries" | "claimDeliveriesFor" | "firstSightOfUpdate" | "pendingDeliveries"> {
+function claimPart(engine: Engine): Pick<SyncStore, DeliveryClaimNames> {
   const { db, statements } = engine;
   const claim = db.transaction((at: number, limit: number): Delivery[] =>
     claimIds(
@@ -622,6 +627,9 @@ function claimPart(
         statements.claimFor.all(holder, chatId, threadColumn(threadId), period, holder).map((row) => row.id),
       ),
     ),
+  );
+  const release = db.transaction((ids: readonly number[], holder: string, at: number): number[] =>
+    ids.flatMap((id) => statements.release.all(at, id, holder).map((row) => row.id)),
   );
   // One process reads every update of this database, so memory is enough to recognise a repeat.
   const seenUpdates = new RecentIds();
@@ -642,6 +650,18 @@ function claimPart(
       return statements.pending
         .all(before.getTime(), limit)
         .map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
+    },
+    heldDeliveries(limit) {
+      return statements.held.all(limit).map((row) => ({
+        id: row.id,
+        chatId: row.chat_id,
+        threadId: threadOfColumn(row.thread_id),
+        period: row.period,
+        holder: row.holder,
+      }));
+    },
+    releaseHeld(deliveryIds, holder, at) {
+      return release(deliveryIds, holder, at.getTime());
     },
   };
 }

@@ -73,6 +73,17 @@ export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed"
 
 /** Which delivery: a chat (and forum topic: absent or null is the chat itself) and period, one delivery each. */
 export type DeliveryKey = { chatId: number; threadId?: number | null; period: string };
+/** The store's calls that take deliveries from the queue and hand back those a stopped job held (one part of each backend). */
+export type DeliveryClaimNames =
+  | "requeueInterrupted"
+  | "claimDeliveries"
+  | "claimDeliveriesFor"
+  | "firstSightOfUpdate"
+  | "pendingDeliveries"
+  | "heldDeliveries"
+  | "releaseHeld";
+/** A delivery sending under a queue's job (its holder), by its id and key. */
+export type HeldDelivery = Required<DeliveryKey> & { id: number; holder: string };
 
 /** A claimed delivery, with what is needed to render and send it. */
 export type Delivery = {
@@ -193,6 +204,16 @@ export type Store = {
   claimDeliveriesFor(keys: readonly DeliveryKey[], holder: string, now: Date): Promise<Delivery[]>;
   /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
   pendingDeliveries(before: Date, limit: number): Promise<Required<DeliveryKey>[]>;
+  /**
+   * Up to `limit` deliveries sending under a holder (claimDeliveriesFor), with it: the queue asks which holders will
+   * never run again, whose deliveries no job would take otherwise.
+   */
+  heldDeliveries(limit: number): Promise<HeldDelivery[]>;
+  /**
+   * Those of `deliveryIds` still sending under `holder` go back to the queue, due at `at`, any job's to take; the claim
+   * stays an attempt (the message may have gone out before the holder stopped). Returns the ones put back.
+   */
+  releaseHeld(deliveryIds: readonly number[], holder: string, at: Date): Promise<number[]>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;

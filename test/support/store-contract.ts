@@ -342,6 +342,36 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.close();
     });
 
+    it("lists the deliveries held by a queue's jobs and puts back those of a holder that will not run again", async () => {
+      const store = await fresh();
+      for (const chatId of [41, 42, 43]) {
+        await store.saveSubscription({ chatId, chatKind: "private", language: "ru", schedule: daily(540), sectors: null, createdBy: null });
+        await recordDecision(store, chatId, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
+      }
+      const key = (chatId: number) => ({ chatId, period: "d2025-09-05" });
+      const [first, second] = await store.claimDeliveriesFor([key(41), key(42)], "page job", clock);
+      // Claimed by the outbox sender: no holder, and requeueInterrupted's at a restart, not a queue's.
+      const [third] = await store.claimDeliveries(clock, 5);
+      expect(third).toMatchObject({ chatId: 43 });
+      expect(await store.heldDeliveries(10)).toEqual([
+        { id: first!.id, chatId: 41, threadId: null, period: "d2025-09-05", holder: "page job" },
+        { id: second!.id, chatId: 42, threadId: null, period: "d2025-09-05", holder: "page job" },
+      ]);
+      expect(await store.heldDeliveries(1)).toHaveLength(1);
+      // Another holder's name puts nothing back; a delivery sent meanwhile stays sent.
+      expect(await store.releaseHeld([first!.id, second!.id], "sweep job", clock)).toEqual([]);
+      await store.markSent(second!.id, 7, "2025-09-05");
+      const later = new Date(clock.getTime() + 60_000);
+      expect(await store.releaseHeld([first!.id, second!.id], "page job", later)).toEqual([first!.id]);
+      expect(await store.heldDeliveries(10)).toEqual([]);
+      // Back in the queue, due at the given time, any job's to take; its claim stays an attempt.
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([]);
+      expect(await store.pendingDeliveries(later, 10)).toEqual([{ chatId: 41, threadId: null, period: "d2025-09-05" }]);
+      expect(await claimOne(store, key(41), "digest job", later)).toMatchObject({ id: first!.id, attempts: 2 });
+      expect(await store.releaseHeld([], "page job", later)).toEqual([]);
+      await store.close();
+    });
+
     it("keeps an instant subscription, its unused time and zone, and counts it apart in the statistics", async () => {
       const store = await fresh();
       const saved = await store.saveSubscription({
