@@ -15,7 +15,7 @@ import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger, type Logger } from "../src/logger.js";
 import { createDigestRenderer, type DigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
-import type { Store } from "../src/store/types.js";
+import type { PendingDelivery, Store } from "../src/store/types.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
 import { claimOne } from "./support/decisions.js";
@@ -55,6 +55,14 @@ async function attemptsInStore(prefix: string, chatId: number): Promise<number> 
 
 const renderer = createDigestRenderer(content, translators);
 const DUE = new Date("2025-09-05T05:00:00Z"); // 10:00 in Almaty: a 09:00 daily digest is owed
+
+/** A chat's digest as the sweep finds it waiting in the queue, due since `since`. */
+const waiting = (chatId: number, period: string, since = DUE): PendingDelivery => ({
+  chatId,
+  threadId: null,
+  period,
+  nextAttemptAt: since,
+});
 
 type Rig = { fake: FakeTelegram; store: Store; queue: DigestQueue; prefix: string };
 const rigs: Rig[] = [];
@@ -183,7 +191,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     const chats = Array.from({ length: 20 }, (_, index) => 7000 + index);
     await subscribe(store, chats);
     await tickInto(queue, store, DUE);
-    await queue.enqueue(chats.map((chatId) => ({ chatId, period: "d2025-09-05" })));
+    await queue.enqueue(chats.map((chatId) => waiting(chatId, "d2025-09-05")));
     queue.start();
     await until(() => chats.every((chatId) => digestsTo(fake, chatId).length === 1));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -267,7 +275,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(jobIdOf({ chatId: 7401, period: "d2025-09-05" })).toBe("7401_d2025-09-05");
     // No change: nothing owed; the same change enqueued again is the same job, not a second message.
     expect((await tickAt(new Date(DUE.getTime() + 120_000))).queued).toBe(0);
-    await queue.enqueue([{ chatId: 7401, period: "i2025-09-06T10:30:00Z" }]);
+    await queue.enqueue([waiting(7401, "i2025-09-06T10:30:00Z")]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(digestsTo(fake, 7401)).toHaveLength(2);
     expect(await store.getSubscription(7401)).toMatchObject({ contentMark: "2025-09-06T10:30:00Z" });
@@ -316,7 +324,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     await subscribe(store, [7601]);
     await tick({ store, now: DUE, contentMark: () => renderer.contentMark });
     fake.failNext("sendRichMessage", { error_code: 500, description: "Internal Server Error" }, { times: 10 });
-    await queue.enqueue([{ chatId: 7601, period: "d2025-09-05" }]);
+    await queue.enqueue([waiting(7601, "d2025-09-05")]);
     queue.start();
     await until(async () => (await queue.queue.getJobs(["delayed"])).length === 1);
     for (const job of await queue.queue.getJobs(["delayed"])) await job.promote();
@@ -371,6 +379,26 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect(digestSends(fake, 7701)).toHaveLength(2);
     expect(digestSends(fake, 7702)).toHaveLength(1);
     expect((await queue.queue.getJobs(["completed"])).map((job) => job.name)).toEqual(["page"]);
+  });
+
+  it("a digest put back whose job was lost is enqueued by the sweep, although a sweep's job ran for it before", async () => {
+    const { fake, store, queue } = await rig();
+    await subscribe(store, [7901]);
+    await tick({ store, now: DUE, contentMark: () => renderer.contentMark });
+    // A sweep found it waiting, due since DUE; by the time the sweep's job runs, its page's job holds it.
+    const held = await claimOne(store, { chatId: 7901, period: "d2025-09-05" }, "page job", DUE);
+    await queue.enqueue([waiting(7901, "d2025-09-05")]);
+    queue.start();
+    await until(async () => (await queue.queue.getJobCounts("completed")).completed === 1);
+    expect((await queue.queue.getJobs(["completed"]))[0]!.returnvalue).toBe("not owed");
+    // The page's job puts it back to wait for a 429 and stops before it enqueues the digest's own job (a crash).
+    const putBackTo = new Date(DUE.getTime() + 30_000);
+    await store.putBack(held!.id, putBackTo, "Too Many Requests: retry after 30");
+    await queueDelivery(queue, { store }).afterTick(new Date(putBackTo.getTime() + 5 * 60_000));
+    await until(() => digestsTo(fake, 7901).length === 1);
+    await settled(queue);
+    expect(digestSends(fake, 7901)).toHaveLength(1);
+    expect((await store.stats(new Date(0))).deliveries.sent).toBe(1);
   });
 
   it("a page's job failed for good with a digest still sending: the tick's sweep puts it back as a job of its own, and it goes out", async () => {

@@ -90,7 +90,9 @@ if (!redis) {
       expect(await store.getSubscription(7)).toMatchObject({ threadId: null, silent: false, script: "cyrl", sectors: ["agro"] });
       // A channel set up before channels were listed by their admin is listed now.
       expect((await store.channelSubscriptionsOf(9)).map((s) => s.chatId)).toEqual([-100]);
-      expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([{ chatId: 7, threadId: null, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([
+        { chatId: 7, threadId: null, period: "d2025-09-05", nextAttemptAt: new Date(1) },
+      ]);
       expect(await store.claimDeliveries(new Date(10), 5)).toMatchObject([{ id: 1, threadId: null, script: "cyrl", silent: false }]);
       await store.close();
 

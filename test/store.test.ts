@@ -57,7 +57,9 @@ describe("SQLite store", () => {
       lastPeriod: "w2025-09-01",
       contentMark: "2025-09-05",
     });
-    expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([{ chatId: 31, threadId: null, period: "w2025-09-01" }]);
+    expect(await store.pendingDeliveries(new Date(10), 5)).toEqual([
+      { chatId: 31, threadId: null, period: "w2025-09-01", nextAttemptAt: new Date(1) },
+    ]);
     const changed = await store.updateSubscription(31, {
       schedule: { frequency: "instant", weekday: null, minuteOfDay: 540, timezone: "Asia/Almaty" },
     });

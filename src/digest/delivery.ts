@@ -70,8 +70,9 @@ export function queueDelivery(queue: DigestQueue, { store }: { store: Store }): 
     recover: async () => undefined,
     afterPage: (decisions) => queue.enqueuePage(owedDigests(decisions)),
     async afterTick(tickAt) {
-      // Recorded but never enqueued (a crash between the two): enqueued again, each digest a job of its own; the job
-      // id keeps it single among sweeps, and the store's holder keeps it from going out twice beside a page's job.
+      // Recorded, or put back, but never enqueued (a crash between the two): enqueued again, each digest a job of its
+      // own. The sweep's job id (the digest and the time it is due since) keeps it single among sweeps, and the
+      // store's holder keeps it from going out twice beside a page's job.
       await queue.enqueue(await store.pendingDeliveries(new Date(tickAt.getTime() - LOST_JOB_AFTER_MS), SWEEP_LIMIT));
       // Held by a job that will never run again (failed for good, or stalled twice): put back, each a job of its own.
       await queue.releaseStranded(SWEEP_LIMIT);

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import pLimit from "p-limit";
-import type { Delivery, HeldDelivery, Store } from "../store/types.js";
+import type { Delivery, HeldDelivery, PendingDelivery, Store } from "../store/types.js";
 import {
   createDeliverOne,
   isLastAttempt,
@@ -57,8 +57,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const RETRY_AFTER_MS = 60_000;
 
 /**
- * A digest's job id: one per (chat, period), so enqueueing the same digest twice — from two instances, or again — is
- * a no-op.
+ * A digest's name in job ids: one per chat (or topic) and period.
  * BullMQ job ids may not contain ":", which an instant period's timestamp does ("i2025-09-05T10:30:00Z"): the period
  * is percent-encoded, which keeps ids distinct and leaves daily and weekly ids ("d2025-09-05") as they were. A forum
  * topic's digest has its thread after the chat ("-100123_t45_d2025-09-05"); a chat's own keeps the id it always had.
@@ -67,6 +66,13 @@ export const jobIdOf = ({ chatId, threadId, period }: DigestJob) =>
   threadId === null || threadId === undefined
     ? `${chatId}_${encodeURIComponent(period)}`
     : `${chatId}_t${threadId}_${encodeURIComponent(period)}`;
+
+/**
+ * The sweep's job id of a digest waiting in the queue: its digest's, and the time it has been due since. Sweeps of
+ * every instance, tick after tick, enqueue a waiting digest once; a digest put back since (due from a new time) is
+ * enqueued again, however recently a sweep's job ran under its earlier id (and found it held by its page's job).
+ */
+export const sweepJobIdOf = (pending: PendingDelivery) => `${jobIdOf(pending)}_${pending.nextAttemptAt.getTime()}`;
 
 function connectionOf(url: string) {
   const parsed = new URL(url);
@@ -132,10 +138,16 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
       removeOnFail: { age: (7 * DAY_MS) / 1000 },
     },
   });
-  /** Digests as jobs of their own under their ids; an id already in the queue (or recently finished) is left as it is. */
-  async function addDigests(digests: readonly DigestJob[]): Promise<void> {
-    if (digests.length === 0) return;
-    await queue.addBulk(digests.map((digest) => ({ name: DIGEST, data: { ...digest }, opts: { jobId: jobIdOf(digest) } })));
+  /** Waiting digests as jobs of their own, under the sweep's ids; an id already in the queue (or recently finished) is left as it is. */
+  async function addDigests(pending: readonly PendingDelivery[]): Promise<void> {
+    if (pending.length === 0) return;
+    await queue.addBulk(
+      pending.map(({ chatId, threadId, period, nextAttemptAt }) => ({
+        name: DIGEST,
+        data: { chatId, threadId, period },
+        opts: { jobId: sweepJobIdOf({ chatId, threadId, period, nextAttemptAt }) },
+      })),
+    );
   }
   /**
    * A page's digest passed on, due `delayMs` from now, as a job with an id of BullMQ's own: a job that ran before
@@ -295,10 +307,10 @@ export function createDigestQueue(options: DigestQueueOptions) {
       if (digests.length > 0) await queue.add(PAGE, { digests: [...digests] });
       return digests.length;
     },
-    /** Enqueues digests as jobs of their own; one already enqueued (or recently finished) under its id is left as it is. */
-    async enqueue(digests: readonly DigestJob[]): Promise<number> {
-      await addDigests(digests);
-      return digests.length;
+    /** Enqueues waiting digests (the sweep's) as jobs of their own; one already enqueued under its sweep id is left as it is. */
+    async enqueue(pending: readonly PendingDelivery[]): Promise<number> {
+      await addDigests(pending);
+      return pending.length;
     },
     /** Puts back up to `limit` deliveries held by jobs that will never run again, as jobs of their own; how many. */
     releaseStranded,

@@ -687,7 +687,7 @@ function claimPart({ redis, prefix, key }: Engine): Pick<Store, DeliveryClaimNam
       return raws
         .filter((raw): raw is string => raw !== null)
         .map((raw) => JSON.parse(raw) as StoredDelivery)
-        .map((delivery) => ({ chatId: delivery.chatId, threadId: delivery.threadId, period: delivery.period }));
+        .map(({ chatId, threadId, period, nextAttemptAt }) => ({ chatId, threadId, period, nextAttemptAt: new Date(nextAttemptAt) }));
     },
     async heldDeliveries(limit) {
       // Sending: the digests in flight and any a stopped job left, a few hundred at most; only a read.

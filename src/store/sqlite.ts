@@ -290,8 +290,8 @@ function prepareDeliveryStatements(db: Database.Database) {
        WHERE chat_id = ? AND thread_id = ? AND period = ?
          AND (status = 'pending' OR (status = 'sending' AND (holder IS NULL OR holder = ?))) RETURNING id`,
     ),
-    pending: db.prepare<[number, number], { chat_id: number; thread_id: number; period: string }>(
-      `SELECT chat_id, thread_id, period FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+    pending: db.prepare<[number, number], { chat_id: number; thread_id: number; period: string; next_attempt_at: number }>(
+      `SELECT chat_id, thread_id, period, next_attempt_at FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, id LIMIT ?`,
     ),
     held: db.prepare<[number], { id: number; chat_id: number; thread_id: number; period: string; holder: string }>(
@@ -647,9 +647,12 @@ function claimPart(engine: Engine): Pick<SyncStore, DeliveryClaimNames> {
       return seenUpdates.firstSight(updateId);
     },
     pendingDeliveries(before, limit) {
-      return statements.pending
-        .all(before.getTime(), limit)
-        .map((row) => ({ chatId: row.chat_id, threadId: threadOfColumn(row.thread_id), period: row.period }));
+      return statements.pending.all(before.getTime(), limit).map((row) => ({
+        chatId: row.chat_id,
+        threadId: threadOfColumn(row.thread_id),
+        period: row.period,
+        nextAttemptAt: new Date(row.next_attempt_at),
+      }));
     },
     heldDeliveries(limit) {
       return statements.held.all(limit).map((row) => ({

@@ -82,6 +82,8 @@ export type DeliveryClaimNames =
   | "pendingDeliveries"
   | "heldDeliveries"
   | "releaseHeld";
+/** A delivery waiting in the queue, by its key, and the time it has been due since (its next attempt's). */
+export type PendingDelivery = Required<DeliveryKey> & { nextAttemptAt: Date };
 /** A delivery sending under a queue's job (its holder), by its id and key. */
 export type HeldDelivery = Required<DeliveryKey> & { id: number; holder: string };
 
@@ -202,8 +204,11 @@ export type Store = {
    * the same digest never both send it; one finished is not, nor one whose subscription is no longer active (dropped).
    */
   claimDeliveriesFor(keys: readonly DeliveryKey[], holder: string, now: Date): Promise<Delivery[]>;
-  /** Deliveries still waiting since before `before` (a queue re-enqueues them in case a crash lost the job). */
-  pendingDeliveries(before: Date, limit: number): Promise<Required<DeliveryKey>[]>;
+  /**
+   * Deliveries due since before `before` and still waiting (a queue re-enqueues them in case a crash lost the job),
+   * each with the time it has been due since: put back again, it is due from a new time.
+   */
+  pendingDeliveries(before: Date, limit: number): Promise<PendingDelivery[]>;
   /**
    * Up to `limit` deliveries sending under a holder (claimDeliveriesFor), with it: the queue asks which holders will
    * never run again, whose deliveries no job would take otherwise.

@@ -247,7 +247,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       // Back in the queue, due exactly when the retry was set for.
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 59_999), 5)).toEqual([]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() + 60_000), 5)).toEqual([
-        { chatId: first!.chatId, threadId: null, period: "d2025-09-05" },
+        { chatId: first!.chatId, threadId: null, period: "d2025-09-05", nextAttemptAt: new Date(clock.getTime() + 60_000) },
       ]);
       const [again] = await store.claimDeliveries(new Date(clock.getTime() + 60_000), 5);
       expect(again).toMatchObject({ id: first!.id, attempts: 1 });
@@ -287,7 +287,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         createdBy: null,
       });
       await recordDecision(store, 13, period("d2025-09-05", "2025-09-05T04:00:00Z"), new Date("2025-09-06T04:00:00Z"));
-      expect(await store.pendingDeliveries(clock, 10)).toEqual([{ chatId: 13, threadId: null, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(clock, 10)).toEqual([
+        { chatId: 13, threadId: null, period: "d2025-09-05", nextAttemptAt: clock },
+      ]);
       expect(await store.pendingDeliveries(new Date(clock.getTime() - 1), 10)).toEqual([]);
       expect(await claimOne(store, { chatId: 13, period: "d2025-09-04" }, "job 1", clock)).toBeUndefined();
       const first = await claimOne(store, { chatId: 13, period: "d2025-09-05" }, "job 1", clock);
@@ -366,7 +368,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.heldDeliveries(10)).toEqual([]);
       // Back in the queue, due at the given time, any job's to take; its claim stays an attempt.
       expect(await store.pendingDeliveries(clock, 10)).toEqual([]);
-      expect(await store.pendingDeliveries(later, 10)).toEqual([{ chatId: 41, threadId: null, period: "d2025-09-05" }]);
+      expect(await store.pendingDeliveries(later, 10)).toEqual([
+        { chatId: 41, threadId: null, period: "d2025-09-05", nextAttemptAt: later },
+      ]);
       expect(await claimOne(store, key(41), "digest job", later)).toMatchObject({ id: first!.id, attempts: 2 });
       expect(await store.releaseHeld([], "page job", later)).toEqual([]);
       await store.close();
@@ -411,8 +415,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await recordDecision(store, 23, first, nextTick);
       expect(await store.getSubscription(23)).toMatchObject({ lastPeriod: "i2025-09-05T10:30:00Z", nextCheckAt: nextTick });
       expect(await store.pendingDeliveries(clock, 10)).toEqual([
-        { chatId: 23, threadId: null, period: "i2025-09-05T10:30:00Z" },
-        { chatId: 24, threadId: null, period: "i2025-09-05T10:30:00Z" },
+        { chatId: 23, threadId: null, period: "i2025-09-05T10:30:00Z", nextAttemptAt: clock },
+        { chatId: 24, threadId: null, period: "i2025-09-05T10:30:00Z", nextAttemptAt: clock },
       ]);
       // Chat 24's digest is being sent when the content changes again.
       const sending = await claimOne(store, { chatId: 24, period: "i2025-09-05T10:30:00Z" }, "job 1", clock);
@@ -500,8 +504,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await recordDecision(store, forum, owed, next, 11);
       await recordDecision(store, forum, undefined, next, 12);
       expect((await store.pendingDeliveries(clock, 10)).sort((a, b) => (a.threadId ?? 0) - (b.threadId ?? 0))).toEqual([
-        { chatId: forum, threadId: null, period: "d2025-09-05" },
-        { chatId: forum, threadId: 11, period: "d2025-09-05" },
+        { chatId: forum, threadId: null, period: "d2025-09-05", nextAttemptAt: clock },
+        { chatId: forum, threadId: 11, period: "d2025-09-05", nextAttemptAt: clock },
       ]);
       const topic = await claimOne(store, { chatId: forum, threadId: 11, period: "d2025-09-05" }, "job 1", clock);
       expect(topic).toMatchObject({ chatId: forum, threadId: 11, language: "kk", sectors: ["agro"], silent: true });
