@@ -611,7 +611,7 @@ const count = (losses: Losses, what: string, lost: boolean) => {
 };
 
 /** Runs `step` after `hops` round trips to the store. */
-const later = async (store: Store, hops: number, step: () => Promise<unknown>) => {
+const later = async <T>(store: Store, hops: number, step: () => Promise<T>): Promise<T> => {
   for (let hop = 0; hop < hops; hop++) await store.healthy();
   return step();
 };
@@ -698,6 +698,60 @@ function describeRaces(factory: StoreFactory, now: () => Date, fresh: () => Prom
     // Nobody recorded a decision (the ticks stopped): each is due again once its hold ends, not before.
     expect(await a.takeDueSubscriptions(new Date(heldUntil.getTime() - 1), rounds, heldUntil)).toEqual([]);
     expect(await b.takeDueSubscriptions(heldUntil, rounds, new Date(heldUntil.getTime() + 60_000))).toHaveLength(rounds);
+    await closeBoth([a, b]);
+  });
+
+  it(`two jobs naming one page's digests at once take each once; a holder's put-back and another's claim end in one order (${rounds} rounds)`, async () => {
+    const [a, b] = await pair();
+    const losses: Losses = {};
+    const owed = period("d2025-09-05", "2025-09-05T04:00:00Z");
+    const tomorrow = new Date("2025-09-06T04:00:00Z");
+    for (let round = 0; round < rounds; round++) {
+      const chats = [9000 + 3 * round, 9001 + 3 * round, 9002 + 3 * round];
+      for (const chatId of chats) await a.saveSubscription({ ...group(chatId), chatKind: "private" });
+      await a.recordDecisions(chats.map((chatId) => ({ chatId, deliver: owed, nextCheckAt: tomorrow })));
+      const keys = chats.map((chatId) => ({ chatId, period: owed.key }));
+      // A page's job and the sweep's jobs for the same digests, in another order, a few round trips apart by turns.
+      const [page, sweep] = await Promise.all([
+        a.claimDeliveriesFor(keys, "page job", now()),
+        later(b, round % 3, () => b.claimDeliveriesFor(keys.toReversed(), "sweep job", now())),
+      ]);
+      const taken = [...page, ...sweep].map((delivery) => delivery.chatId);
+      count(losses, "taken twice", new Set(taken).size !== taken.length);
+      count(losses, "not taken", taken.length !== chats.length);
+      // The page's holder, gone, is put back while the sweep's job asks for the same digests.
+      const [released, retaken] = await Promise.all([
+        a.releaseHeld(
+          page.map((delivery) => delivery.id),
+          "page job",
+          now(),
+        ),
+        later(b, round % 2, () => b.claimDeliveriesFor(keys, "sweep job", now())),
+      ]);
+      const held = (await a.heldDeliveries(rounds * 3)).filter((delivery) => chats.includes(delivery.chatId));
+      count(
+        losses,
+        "held by the page after its put-back",
+        held.some((delivery) => delivery.holder === "page job"),
+      );
+      count(
+        losses,
+        "taken by the sweep and not held by it",
+        retaken.some((delivery) => !held.some((h) => h.id === delivery.id)),
+      );
+      count(
+        losses,
+        "neither put back nor taken",
+        page.some((delivery) => !released.includes(delivery.id) && !held.some((h) => h.id === delivery.id)),
+      );
+    }
+    expect(losses).toEqual({
+      "taken twice": 0,
+      "not taken": 0,
+      "held by the page after its put-back": 0,
+      "taken by the sweep and not held by it": 0,
+      "neither put back nor taken": 0,
+    });
     await closeBoth([a, b]);
   });
 
