@@ -142,11 +142,10 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
   async function addDigests(pending: readonly PendingDelivery[]): Promise<void> {
     if (pending.length === 0) return;
     await queue.addBulk(
-      pending.map(({ chatId, threadId, period, nextAttemptAt }) => ({
-        name: DIGEST,
-        data: { chatId, threadId, period },
-        opts: { jobId: sweepJobIdOf({ chatId, threadId, period, nextAttemptAt }) },
-      })),
+      pending.map((waiting) => {
+        const { chatId, threadId, period } = waiting;
+        return { name: DIGEST, data: { chatId, threadId, period }, opts: { jobId: sweepJobIdOf(waiting) } };
+      }),
     );
   }
   /**
