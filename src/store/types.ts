@@ -73,7 +73,7 @@ export type DeliveryStatus = "pending" | "sending" | "sent" | "empty" | "failed"
 
 /** Which delivery: a chat (and forum topic: absent or null is the chat itself) and period, one delivery each. */
 export type DeliveryKey = { chatId: number; threadId?: number | null; period: string };
-/** The store's calls that take deliveries from the queue and hand back those a stopped job held (one part of each backend). */
+/** The calls of each backend's claim part: taking deliveries from the queue, handing back a stopped job's, and updates seen. */
 export type DeliveryClaimNames =
   | "requeueInterrupted"
   | "claimDeliveries"
