@@ -273,7 +273,7 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect((await queue.queue.getJobs(["completed"])).map((job) => job.name)).toEqual(["page", "page"]);
     expect(jobIdOf({ chatId: 7401, period: "i2025-09-06T10:30:00Z" })).toBe("7401_i2025-09-06T10%3A30%3A00Z");
     expect(jobIdOf({ chatId: 7401, period: "d2025-09-05" })).toBe("7401_d2025-09-05");
-    // No change: nothing owed; the same change enqueued again is the same job, not a second message.
+    // No change: nothing owed; the same change enqueued again by a sweep finds it sent: no second message.
     expect((await tickAt(new Date(DUE.getTime() + 120_000))).queued).toBe(0);
     await queue.enqueue([waiting(7401, "i2025-09-06T10:30:00Z")]);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -401,47 +401,37 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     expect((await store.stats(new Date(0))).deliveries.sent).toBe(1);
   });
 
-  it("a page's job failed for good with a digest still sending: the tick's sweep puts it back as a job of its own, and it goes out", async () => {
-    // The store refuses every record of a digest's failed attempt and of its crash (an error from a store that answers):
-    // the page's job fails, and with one attempt, for good, leaving that digest sending under it.
-    let refusing = true;
-    const storeFor = (own: Store): Store =>
-      new Proxy(own, {
-        get(target, name: keyof Store) {
-          if (name !== "markAttemptFailed" && name !== "markFailed") return Reflect.get(target, name) as unknown;
-          return async (...args: unknown[]) => {
-            if (refusing) throw new Error("ERR the store refused this record (a test's)");
-            return (target[name] as (...args: unknown[]) => Promise<void>)(...args);
-          };
-        },
-      });
-    const { fake, store, queue } = await rig({ attempts: 1, storeFor });
-    await subscribe(store, [7801, 7802, 7803]);
-    fake.failNext(
-      "sendRichMessage",
-      { error_code: 500, description: "Internal Server Error" },
-      { when: (payload) => payload.chat_id === 7801 },
-    );
-    await tickInto(queue, store, DUE);
-    // 7803's digest is held by a job BullMQ still has (one waiting an hour): the page's job leaves it, and so does the sweep.
+  it("digests held by a job that will never run again are put back by the tick's sweep, or failed at their last attempt", async () => {
+    const { fake, store, queue, prefix } = await rig();
+    await subscribe(store, [7801, 7802, 7803, 7804]);
+    await tick({ store, now: DUE, contentMark: () => renderer.contentMark });
+    // Holders: a job BullMQ no longer has, one that finishes at once, and one waiting an hour (alive).
+    await queue.queue.add("page", { digests: [] }, { jobId: "finished-page" });
     await queue.queue.add("digest", { chatId: 7803, period: "d2025-09-05" }, { jobId: "waiting-holder", delay: 3_600_000 });
-    expect(await claimOne(store, { chatId: 7803, period: "d2025-09-05" }, "waiting-holder", DUE)).toMatchObject({ chatId: 7803 });
+    const key = (chatId: number) => ({ chatId, period: "d2025-09-05" });
+    await claimOne(store, key(7801), "lost-page", DUE);
+    await claimOne(store, key(7802), "finished-page", DUE);
+    await claimOne(store, key(7803), "waiting-holder", DUE);
+    // 7804's every try stopped with its job: its fifth claim was its last attempt.
+    for (let attempt = 0; attempt < 5; attempt++) await claimOne(store, key(7804), "lost-page", DUE);
     queue.start();
-    await until(async () => (await queue.counts()).failed === 1);
-    expect(digestsTo(fake, 7802)).toHaveLength(1);
-    expect((await store.heldDeliveries(10)).map((held) => [held.chatId, held.holder === "waiting-holder"])).toEqual([
-      [7801, false],
-      [7803, true],
-    ]);
-    refusing = false;
-    await queueDelivery(queue, { store }).afterTick(DUE);
+    await until(async () => (await queue.queue.getJobState("finished-page")) === "completed");
+    const sweep = queueDelivery(queue, { store });
+    await sweep.afterTick(DUE);
     await until(() => digestsTo(fake, 7801).length === 1);
+    expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
+    // A job that finished moments ago keeps its deliveries: it may still be running where it lost its lock.
+    expect((await store.heldDeliveries(10)).map((held) => held.chatId)).toEqual([7802, 7803]);
+    const client = new Redis(redis!.url);
+    await client.hset(`${prefix}:digests:finished-page`, "finishedOn", Date.now() - 6 * 60_000);
+    client.disconnect();
+    await sweep.afterTick(DUE);
+    await until(() => digestsTo(fake, 7802).length === 1);
     await settled(queue);
-    expect(digestSends(fake, 7801)).toHaveLength(2);
     expect((await store.heldDeliveries(10)).map((held) => held.chatId)).toEqual([7803]);
-    expect(digestSends(fake, 7803)).toHaveLength(0);
-    // Put back once: the next sweep finds nothing to put back.
-    expect(await queue.releaseStranded(10)).toBe(0);
+    expect([7801, 7802, 7803, 7804].map((chatId) => digestSends(fake, chatId).length)).toEqual([1, 1, 0, 0]);
+    // Put back once: the next sweep finds nothing to do.
+    expect(await queue.releaseStranded(10)).toEqual({ released: [], failed: [] });
   });
 
   it("forum topics: one digest per topic, each sent to its topic; a deleted topic stops only its own", async () => {

@@ -59,7 +59,7 @@ export function outboxDelivery(sender: DigestSender, { store, logger }: { store:
   };
 }
 
-/** A digest the store queued this long ago and no job has taken is re-enqueued (the job id makes that safe). */
+/** A digest the store queued this long ago and no job has taken is re-enqueued (the store's holder keeps it single). */
 const LOST_JOB_AFTER_MS = 5 * 60 * 1000;
 const SWEEP_LIMIT = 1000;
 

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import pLimit from "p-limit";
-import type { Delivery, HeldDelivery, PendingDelivery, Store } from "../store/types.js";
+import type { Delivery, HeldDelivery, PendingDelivery, ReleasedHeld, Store } from "../store/types.js";
 import {
   createDeliverOne,
   isLastAttempt,
@@ -149,51 +149,80 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
     );
   }
   /**
-   * A page's digest passed on, due `delayMs` from now, as a job with an id of BullMQ's own: a job that ran before
-   * under the digest's id (a sweep's, finding the digest held by its page) does not keep it out, nor does one passed
-   * on before by the same page run again. Two jobs naming the digest do not both send it: the store's holder.
+   * Digests passed on (a page's, or a stopped holder's put back), due `delayMs` from now, each as a job with an id of
+   * BullMQ's own: a job that ran before for the same digest does not keep it out, nor does one passed on before by
+   * the same page run again. Two jobs naming a digest do not both send it: the store's holder.
    */
-  async function passDigestOn(digest: DigestJob, delayMs: number): Promise<void> {
-    await queue.add(DIGEST, { ...digest }, delayMs > 0 ? { delay: delayMs } : {});
+  async function passDigestsOn(digests: readonly DigestJob[], delayMs: number): Promise<void> {
+    if (digests.length === 0) return;
+    const opts = delayMs > 0 ? { delay: delayMs } : {};
+    await queue.addBulk(digests.map(({ chatId, threadId, period }) => ({ name: DIGEST, data: { chatId, threadId, period }, opts })));
   }
-  return { queue, addDigests, passDigestOn };
+  const passDigestOn = (digest: DigestJob, delayMs: number) => passDigestsOn([digest], delayMs);
+  return { queue, addDigests, passDigestOn, passDigestsOn };
 }
 
-/** Job states in which BullMQ never runs a job again: its deliveries still sending are nobody's to take. */
-const NEVER_RUNS_AGAIN: ReadonlySet<string> = new Set(["completed", "failed", "unknown"]);
+/**
+ * How long after a job finished (completed or failed) its deliveries still sending are put back. A job BullMQ fails
+ * after it stalled twice may still be running in the process that lost its lock, with digests in flight that send
+ * and record themselves within moments; the sweep waits as long as for a lost job (LOST_JOB_AFTER_MS in delivery.ts).
+ */
+const STOPPED_HOLDER_AFTER_MS = 5 * 60 * 1000;
 
 /**
- * Deliveries held by a job that will never run again go back to the queue, each as a job of its own. A job BullMQ fails
- * for good without running it (a page's job that stalled twice) or that failed while its store was away leaves its
- * deliveries sending, and a sending delivery is only its holder's to take. Every instance looks after each tick:
- * putting back is one step that only the first to ask makes, so each digest goes on once.
+ * Whether the job holding deliveries will never run again: gone (removed), or finished long enough ago, by BullMQ's
+ * own record of when (the machine's clock, as BullMQ keeps it).
+ */
+async function holderStopped(queue: Queue<QueuedJob>, holder: string): Promise<boolean> {
+  const job = await Job.fromId(queue, holder);
+  if (!job) return true;
+  const state = await job.getState();
+  if (state !== "completed" && state !== "failed") return false;
+  return job.finishedOn !== undefined && job.finishedOn <= Date.now() - STOPPED_HOLDER_AFTER_MS;
+}
+
+/** Held deliveries by their holder. */
+function byHolder(held: readonly HeldDelivery[]): Map<string, HeldDelivery[]> {
+  const holders = new Map<string, HeldDelivery[]>();
+  for (const delivery of held) {
+    const deliveries = holders.get(delivery.holder);
+    if (deliveries) deliveries.push(delivery);
+    else holders.set(delivery.holder, [delivery]);
+  }
+  return holders;
+}
+
+/**
+ * Deliveries held by a job that will never run again: one at its last attempt fails for good, any other goes back to
+ * the queue as a job of its own. A job BullMQ fails after it stalled twice, or that failed for good while its store
+ * refused to record an outcome, leaves its deliveries sending, and a sending delivery is only its holder's to take.
+ * Every instance looks after each tick: the store's step acts only on deliveries still held, so of instances sweeping
+ * at once only the first puts a digest back.
  */
 function strandedDeliveries(
-  { queue, passDigestOn }: Pick<ReturnType<typeof openJobs>, "queue" | "passDigestOn">,
-  { store, logger, now }: { store: Store; logger: DigestQueueOptions["logger"]; now: () => Date },
+  { queue, passDigestsOn }: Pick<ReturnType<typeof openJobs>, "queue" | "passDigestsOn">,
+  { store, logger, now, maxAttempts }: { store: Store; logger: DigestQueueOptions["logger"]; now: () => Date; maxAttempts: number },
 ) {
-  return async function releaseStranded(limit: number): Promise<number> {
-    const byHolder = new Map<string, HeldDelivery[]>();
-    for (const delivery of await store.heldDeliveries(limit)) {
-      const held = byHolder.get(delivery.holder);
-      if (held) held.push(delivery);
-      else byHolder.set(delivery.holder, [delivery]);
-    }
-    let released = 0;
-    for (const [holder, held] of byHolder) {
-      if (!NEVER_RUNS_AGAIN.has(await queue.getJobState(holder))) continue;
-      const ids = new Set(
-        await store.releaseHeld(
-          held.map((delivery) => delivery.id),
-          holder,
-          now(),
-        ),
+  return async function releaseStranded(limit: number): Promise<ReleasedHeld> {
+    const done: ReleasedHeld = { released: [], failed: [] };
+    for (const [holder, held] of byHolder(await store.heldDeliveries(limit))) {
+      if (!(await holderStopped(queue, holder))) continue;
+      const ids = held.map((delivery) => delivery.id);
+      const { released, failed } = await store.releaseHeld(ids, holder, { at: now(), maxAttempts });
+      await passDigestsOn(
+        held.filter((delivery) => released.includes(delivery.id)),
+        0,
       );
-      for (const { chatId, threadId, period, id } of held) if (ids.has(id)) await passDigestOn({ chatId, threadId, period }, 0);
-      released += ids.size;
+      done.released.push(...released);
+      done.failed.push(...failed);
     }
-    if (released > 0) logger.warn({ released }, "deliveries left sending by a job that will not run again are queued again");
-    return released;
+    if (done.released.length + done.failed.length > 0) {
+      logger.warn(
+        { released: done.released.length, failed: done.failed.length },
+        "deliveries held by a job that stopped: put back or failed",
+      );
+    }
+    return done;
   };
 }
 
@@ -295,7 +324,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const jobs = openJobs(options, maxAttempts);
   const { queue, addDigests, passDigestOn } = jobs;
   const deliverJob = jobProcessor({ deliverOne, keeping, now, passDigestOn });
-  const releaseStranded = strandedDeliveries(jobs, { store: options.store, logger, now });
+  const releaseStranded = strandedDeliveries(jobs, { store: options.store, logger, now, maxAttempts });
 
   let worker: Worker<QueuedJob> | undefined;
 
@@ -311,7 +340,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
       await addDigests(pending);
       return pending.length;
     },
-    /** Puts back up to `limit` deliveries held by jobs that will never run again, as jobs of their own; how many. */
+    /** Up to `limit` deliveries held by jobs that will never run again: put back as jobs of their own, or failed at their last attempt. */
     releaseStranded,
     /** Starts this instance's worker: `concurrency` jobs at a time, all instances together within the send budget. */
     start(): void {

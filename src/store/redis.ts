@@ -3,6 +3,7 @@ import { StoreOpenError } from "./errors.js";
 import type { Locale, Script } from "../shared/locale.js";
 import type { Period, Schedule } from "../shared/schedule.js";
 import type {
+  ReleasedHeld,
   DeliveryClaimNames,
   ChatKind,
   ChatRecord,
@@ -15,7 +16,7 @@ import type {
   Subscription,
   UserRecord,
 } from "./types.js";
-import { silentByDefault } from "./types.js";
+import { HOLDER_STOPPED, silentByDefault } from "./types.js";
 
 /**
  * The Store contract on Redis, for several bot instances sharing one state. Every change that reads before it writes,
@@ -287,20 +288,28 @@ for i = 4, #ARGV, 3 do
   if claimed1 then table.insert(claimed, claimed1) end
 end
 return '[' .. table.concat(claimed, ',') .. ']'`,
-  /** ARGV: prefix, at, holder, then delivery ids → JSON list of the ids put back (those still sending under holder). */
+  /**
+   * ARGV: prefix, at, holder, maxAttempts, error, then delivery ids → JSON { released, failed } of those still sending
+   * under holder: failed for good at maxAttempts claims, else put back.
+   */
   releaseHeld: `${LUA_PRELUDE}
-local at, holder = tonumber(ARGV[2]), ARGV[3]
-local released = {}
-for i = 4, #ARGV do
+local at, holder, maxAttempts = tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local released, failed = {}, {}
+for i = 6, #ARGV do
   local d = getjson(P .. 'd:' .. ARGV[i])
   if d and d.status == 'sending' and d.holder == holder then
-    redis.call('SREM', P .. 'd:sending', ARGV[i])
-    d.status = 'pending'; d.holder = nil; d.nextAttemptAt = at
-    setjson(P .. 'd:' .. ARGV[i], d); redis.call('ZADD', P .. 'd:pending', at, ARGV[i])
-    table.insert(released, d.id)
+    if d.attempts >= maxAttempts then
+      finish(ARGV[i], 'failed', ARGV[5], at)
+      table.insert(failed, d.id)
+    else
+      redis.call('SREM', P .. 'd:sending', ARGV[i])
+      d.status = 'pending'; d.holder = nil; d.nextAttemptAt = at
+      setjson(P .. 'd:' .. ARGV[i], d); redis.call('ZADD', P .. 'd:pending', at, ARGV[i])
+      table.insert(released, d.id)
+    end
   end
 end
-return '[' .. table.concat(released, ',') .. ']'`,
+return '{"released":[' .. table.concat(released, ',') .. '],"failed":[' .. table.concat(failed, ',') .. ']}'`,
   /** ARGV: prefix, id, messageId, contentMark, now */
   markSent: `${LUA_PRELUDE}
 local d = finish(ARGV[2], 'sent', nil, tonumber(ARGV[5])); if not d then return 0 end
@@ -432,7 +441,7 @@ declare module "ioredis" {
     takeDue(prefix: string, now: number, limit: number, heldUntil: number): Result<string[], Context>;
     claim(prefix: string, now: number, limit: number): Result<string, Context>;
     claimFor(prefix: string, now: number, holder: string, ...keys: Arg[]): Result<string, Context>;
-    releaseHeld(prefix: string, at: number, holder: string, ...ids: number[]): Result<string, Context>;
+    releaseHeld(prefix: string, at: number, holder: string, maxAttempts: number, error: string, ...ids: number[]): Result<string, Context>;
     markSent(prefix: string, id: number, messageId: number, contentMark: string, now: number): Result<number, Context>;
     finish(prefix: string, id: number, status: DeliveryStatus, error: string, now: number): Result<number, Context>;
     retry(prefix: string, id: number, nextAttemptAt: number, error: string, countsAsAttempt: 0 | 1): Result<number, Context>;
@@ -702,9 +711,9 @@ function claimPart({ redis, prefix, key }: Engine): Pick<Store, DeliveryClaimNam
         .slice(0, limit)
         .map(({ id, chatId, threadId, period, holder }) => ({ id, chatId, threadId, period, holder: holder! }));
     },
-    async releaseHeld(deliveryIds, holder, at) {
-      if (deliveryIds.length === 0) return [];
-      return JSON.parse(await redis.releaseHeld(prefix, at.getTime(), holder, ...deliveryIds)) as number[];
+    async releaseHeld(deliveryIds, holder, { at, maxAttempts }) {
+      if (deliveryIds.length === 0) return { released: [], failed: [] };
+      return JSON.parse(await redis.releaseHeld(prefix, at.getTime(), holder, maxAttempts, HOLDER_STOPPED, ...deliveryIds)) as ReleasedHeld;
     },
   };
 }

@@ -9,6 +9,7 @@ import { MIGRATIONS } from "./migrations.js";
 import { RecentIds } from "./recent-ids.js";
 import type {
   DeliveryClaimNames,
+  ReleasedHeld,
   ChatKind,
   ChatRecord,
   ChatDecision,
@@ -23,7 +24,7 @@ import type {
   SubscriptionStatus,
   UserRecord,
 } from "./types.js";
-import { silentByDefault } from "./types.js";
+import { HOLDER_STOPPED, silentByDefault } from "./types.js";
 
 type UserRow = { id: number; language: Locale | null; script: Script; first_seen_at: string };
 type SubscriptionRow = {
@@ -297,8 +298,13 @@ function prepareDeliveryStatements(db: Database.Database) {
     held: db.prepare<[number], { id: number; chat_id: number; thread_id: number; period: string; holder: string }>(
       "SELECT id, chat_id, thread_id, period, holder FROM deliveries WHERE status = 'sending' AND holder IS NOT NULL ORDER BY id LIMIT ?",
     ),
-    release: db.prepare<[number, number, string], { id: number }>(
-      "UPDATE deliveries SET status = 'pending', holder = NULL, next_attempt_at = ? WHERE id = ? AND status = 'sending' AND holder = ? RETURNING id",
+    release: db.prepare<[number, number, string, number], { id: number }>(
+      `UPDATE deliveries SET status = 'pending', holder = NULL, next_attempt_at = ?
+       WHERE id = ? AND status = 'sending' AND holder = ? AND attempts < ? RETURNING id`,
+    ),
+    failHeld: db.prepare<[string, number, number, string, number], { id: number }>(
+      `UPDATE deliveries SET status = 'failed', error = ?, finished_at = ?
+       WHERE id = ? AND status = 'sending' AND holder = ? AND attempts >= ? RETURNING id`,
     ),
     finish: db.prepare<[DeliveryStatus, number | null, string | null, number, number]>(
       "UPDATE deliveries SET status = ?, message_id = ?, error = ?, finished_at = ? WHERE id = ?",
@@ -628,9 +634,10 @@ function claimPart(engine: Engine): Pick<SyncStore, DeliveryClaimNames> {
       ),
     ),
   );
-  const release = db.transaction((ids: readonly number[], holder: string, at: number): number[] =>
-    ids.flatMap((id) => statements.release.all(at, id, holder).map((row) => row.id)),
-  );
+  const release = db.transaction((ids: readonly number[], holder: string, at: number, maxAttempts: number): ReleasedHeld => ({
+    released: ids.flatMap((id) => statements.release.all(at, id, holder, maxAttempts).map((row) => row.id)),
+    failed: ids.flatMap((id) => statements.failHeld.all(HOLDER_STOPPED, at, id, holder, maxAttempts).map((row) => row.id)),
+  }));
   // One process reads every update of this database, so memory is enough to recognise a repeat.
   const seenUpdates = new RecentIds();
   return {
@@ -663,8 +670,8 @@ function claimPart(engine: Engine): Pick<SyncStore, DeliveryClaimNames> {
         holder: row.holder,
       }));
     },
-    releaseHeld(deliveryIds, holder, at) {
-      return release(deliveryIds, holder, at.getTime());
+    releaseHeld(deliveryIds, holder, { at, maxAttempts }) {
+      return release(deliveryIds, holder, at.getTime(), maxAttempts);
     },
   };
 }

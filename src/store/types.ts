@@ -86,6 +86,10 @@ export type DeliveryClaimNames =
 export type PendingDelivery = Required<DeliveryKey> & { nextAttemptAt: Date };
 /** A delivery sending under a queue's job (its holder), by its id and key. */
 export type HeldDelivery = Required<DeliveryKey> & { id: number; holder: string };
+/** The error of a delivery failed for good because its job stopped at its last attempt (Store.releaseHeld). */
+export const HOLDER_STOPPED = "its job stopped at its last attempt";
+/** What releaseHeld did with a stopped holder's deliveries: the ids put back in the queue, and those failed for good. */
+export type ReleasedHeld = { released: number[]; failed: number[] };
 
 /** A claimed delivery, with what is needed to render and send it. */
 export type Delivery = {
@@ -215,10 +219,12 @@ export type Store = {
    */
   heldDeliveries(limit: number): Promise<HeldDelivery[]>;
   /**
-   * Those of `deliveryIds` still sending under `holder` go back to the queue, due at `at`, any job's to take; the claim
-   * stays an attempt (the message may have gone out before the holder stopped). Returns the ones put back.
+   * Those of `deliveryIds` still sending under `holder`, whose job will never run again, in one step: one whose claims
+   * have reached `maxAttempts` fails for good (its job stopped at its last attempt), and any other goes back to the
+   * queue, due at `at`, any job's to take; its claim stays an attempt (the message may have gone out before the holder
+   * stopped), so a digest whose every try crashes still ends.
    */
-  releaseHeld(deliveryIds: readonly number[], holder: string, at: Date): Promise<number[]>;
+  releaseHeld(deliveryIds: readonly number[], holder: string, options: { at: Date; maxAttempts: number }): Promise<ReleasedHeld>;
   markSent(deliveryId: number, messageId: number, contentMark: string): Promise<void>;
   /** Nothing new for this chat: no message, and the period counts as done. */
   markEmpty(deliveryId: number): Promise<void>;
