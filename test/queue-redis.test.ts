@@ -15,7 +15,8 @@ import { createI18n, translatorFor } from "../src/i18n.js";
 import { createLogger, type Logger } from "../src/logger.js";
 import { createDigestRenderer, type DigestRenderer } from "../src/render/digest.js";
 import { openRedisStore } from "../src/store/redis.js";
-import type { PendingDelivery, Store } from "../src/store/types.js";
+import { HOLDER_STOPPED, type PendingDelivery, type Store } from "../src/store/types.js";
+import type { DigestFinished } from "../src/digest/deliver-one.js";
 import { startFakeTelegram, type FakeTelegram } from "./support/fake-telegram.js";
 import { describeDeliveryContract, type DeliveryDriver } from "./support/delivery-contract.js";
 import { claimOne } from "./support/decisions.js";
@@ -82,6 +83,7 @@ type RigOptions = {
   logger?: Logger;
   /** The store the queue is given, built on the rig's own. */
   storeFor?: (store: Store) => Store;
+  onFinished?: DigestFinished;
 };
 
 /** A fresh queue (its own prefix) and store on the test Redis, against a fake Bot API of its own. */
@@ -104,6 +106,7 @@ async function buildRig(options: RigOptions = {}): Promise<Rig> {
     logger,
     now: () => DUE,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    ...(options.onFinished ? { onFinished: options.onFinished } : {}),
   });
   return { fake, store, queue, prefix };
 }
@@ -402,7 +405,8 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
   });
 
   it("digests held by a job that will never run again are put back by the tick's sweep, or failed at their last attempt", async () => {
-    const { fake, store, queue, prefix } = await rig();
+    const told: Parameters<DigestFinished>[] = [];
+    const { fake, store, queue, prefix } = await rig({ onFinished: (...finished) => told.push(finished) });
     await subscribe(store, [7801, 7802, 7803, 7804]);
     await tick({ store, now: DUE, contentMark: () => renderer.contentMark });
     // Holders: a job BullMQ no longer has, one that finishes at once, and one waiting an hour (alive).
@@ -420,6 +424,8 @@ describe.skipIf(!redis)("digests through the BullMQ queue", () => {
     await sweep.afterTick(DUE);
     await until(() => digestsTo(fake, 7801).length === 1);
     expect((await store.stats(new Date(0))).deliveries).toMatchObject({ sent: 1, failed: 1 });
+    // The one failed for good is counted and told, as any digest's last failed attempt is.
+    expect(told.filter(([outcome]) => outcome === "failed")).toEqual([["failed", { chatId: 7804, error: HOLDER_STOPPED }]]);
     // A job that finished moments ago keeps its deliveries: it may still be running where it lost its lock.
     expect((await store.heldDeliveries(10)).map((held) => held.chatId)).toEqual([7802, 7803]);
     const client = new Redis(redis!.url);

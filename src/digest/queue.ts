@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import pLimit from "p-limit";
-import type { Delivery, HeldDelivery, PendingDelivery, ReleasedHeld, Store } from "../store/types.js";
+import { HOLDER_STOPPED, type Delivery, type HeldDelivery, type PendingDelivery, type ReleasedHeld, type Store } from "../store/types.js";
 import {
   createDeliverOne,
   isLastAttempt,
@@ -9,6 +9,7 @@ import {
   keepInOutbox,
   storeThatWaits,
   type DeliverOne,
+  type DigestFinished,
   type DeliveryOptions,
   type DeliveryOutcome,
   type Kept,
@@ -177,6 +178,8 @@ async function holderStopped(queue: Queue<QueuedJob>, holder: string): Promise<b
   const job = await Job.fromId(queue, holder);
   if (!job) return true;
   const state = await job.getState();
+  // "unknown": the job's record is left but it is in none of BullMQ's lists, so nothing will run it.
+  if (state === "unknown") return true;
   if (state !== "completed" && state !== "failed") return false;
   return job.finishedOn !== undefined && job.finishedOn <= Date.now() - STOPPED_HOLDER_AFTER_MS;
 }
@@ -192,36 +195,55 @@ function byHolder(held: readonly HeldDelivery[]): Map<string, HeldDelivery[]> {
   return holders;
 }
 
+/** What handing back a stopped holder's deliveries needs: the store, the queue's pass-on, and who hears of a failure. */
+type HandBack = Pick<ReturnType<typeof openJobs>, "queue" | "passDigestsOn"> & {
+  store: Store;
+  logger: DigestQueueOptions["logger"];
+  now: () => Date;
+  maxAttempts: number;
+  finished?: DigestFinished | undefined;
+};
+
 /**
- * Deliveries held by a job that will never run again: one at its last attempt fails for good, any other goes back to
- * the queue as a job of its own. A job BullMQ fails after it stalled twice, or that failed for good while its store
- * refused to record an outcome, leaves its deliveries sending, and a sending delivery is only its holder's to take.
- * Every instance looks after each tick: the store's step acts only on deliveries still held, so of instances sweeping
- * at once only the first puts a digest back.
+ * A stopped holder's deliveries, in one step of the store: one at its last attempt fails for good, logged and told
+ * (onFinished: counted, and the operators alerted) as any digest's last failed attempt is; any other goes on as a
+ * job of its own.
  */
-function strandedDeliveries(
-  { queue, passDigestsOn }: Pick<ReturnType<typeof openJobs>, "queue" | "passDigestsOn">,
-  { store, logger, now, maxAttempts }: { store: Store; logger: DigestQueueOptions["logger"]; now: () => Date; maxAttempts: number },
-) {
+async function handBack(parts: HandBack, holder: string, held: readonly HeldDelivery[]): Promise<ReleasedHeld> {
+  const { store, logger, now, maxAttempts, finished, passDigestsOn } = parts;
+  const done = await store.releaseHeld(
+    held.map((delivery) => delivery.id),
+    holder,
+    { at: now(), maxAttempts },
+  );
+  await passDigestsOn(
+    held.filter((delivery) => done.released.includes(delivery.id)),
+    0,
+  );
+  for (const { id, chatId } of held.filter((delivery) => done.failed.includes(delivery.id))) {
+    logger.error({ chat_id: chatId, delivery_id: id, holder }, "digest failed for good: its job stopped at its last attempt");
+    finished?.("failed", { chatId, error: HOLDER_STOPPED });
+  }
+  return done;
+}
+
+/**
+ * Deliveries held by a job that will never run again are handed back (handBack). A job BullMQ fails after it stalled
+ * twice, or that failed for good while its store refused to record an outcome, leaves its deliveries sending, and a
+ * sending delivery is only its holder's to take. Every instance looks after each tick: the store's step acts only on
+ * deliveries still held, so of instances sweeping at once only the first hands a digest back.
+ */
+function strandedDeliveries(parts: HandBack) {
   return async function releaseStranded(limit: number): Promise<ReleasedHeld> {
     const done: ReleasedHeld = { released: [], failed: [] };
-    for (const [holder, held] of byHolder(await store.heldDeliveries(limit))) {
-      if (!(await holderStopped(queue, holder))) continue;
-      const ids = held.map((delivery) => delivery.id);
-      const { released, failed } = await store.releaseHeld(ids, holder, { at: now(), maxAttempts });
-      await passDigestsOn(
-        held.filter((delivery) => released.includes(delivery.id)),
-        0,
-      );
+    for (const [holder, held] of byHolder(await parts.store.heldDeliveries(limit))) {
+      if (!(await holderStopped(parts.queue, holder))) continue;
+      const { released, failed } = await handBack(parts, holder, held);
       done.released.push(...released);
       done.failed.push(...failed);
     }
-    if (done.released.length + done.failed.length > 0) {
-      logger.warn(
-        { released: done.released.length, failed: done.failed.length },
-        "deliveries held by a job that stopped: put back or failed",
-      );
-    }
+    if (done.released.length > 0)
+      parts.logger.warn({ released: done.released.length }, "digests held by a job that stopped are queued again");
     return done;
   };
 }
@@ -324,7 +346,7 @@ export function createDigestQueue(options: DigestQueueOptions) {
   const jobs = openJobs(options, maxAttempts);
   const { queue, addDigests, passDigestOn } = jobs;
   const deliverJob = jobProcessor({ deliverOne, keeping, now, passDigestOn });
-  const releaseStranded = strandedDeliveries(jobs, { store: options.store, logger, now, maxAttempts });
+  const releaseStranded = strandedDeliveries({ ...jobs, store: options.store, logger, now, maxAttempts, finished: options.onFinished });
 
   let worker: Worker<QueuedJob> | undefined;
 
