@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { DelayedError, Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, Job, Queue, UnrecoverableError, Worker, type JobsOptions } from "bullmq";
 import pLimit from "p-limit";
 import { HOLDER_STOPPED, type Delivery, type HeldDelivery, type PendingDelivery, type ReleasedHeld, type Store } from "../store/types.js";
 import {
@@ -126,6 +126,13 @@ async function settle(
   }
 }
 
+/** A digest as a job of its own: its key alone as the job's data (a delivery or a held one carries more), and `opts`. */
+const digestJob = ({ chatId, threadId, period }: DigestJob, opts: JobsOptions) => ({
+  name: DIGEST,
+  data: { chatId, threadId, period },
+  opts,
+});
+
 /** The queue's jobs in Redis, and how digests become jobs of their own. */
 function openJobs(options: DigestQueueOptions, maxAttempts: number) {
   const queue = new Queue<QueuedJob>(QUEUE_NAME, {
@@ -142,12 +149,7 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
   /** Waiting digests as jobs of their own, under the sweep's ids; an id already in the queue (or recently finished) is left as it is. */
   async function addDigests(pending: readonly PendingDelivery[]): Promise<void> {
     if (pending.length === 0) return;
-    await queue.addBulk(
-      pending.map((waiting) => {
-        const { chatId, threadId, period } = waiting;
-        return { name: DIGEST, data: { chatId, threadId, period }, opts: { jobId: sweepJobIdOf(waiting) } };
-      }),
-    );
+    await queue.addBulk(pending.map((waiting) => digestJob(waiting, { jobId: sweepJobIdOf(waiting) })));
   }
   /**
    * Digests passed on (a page's, or a stopped holder's put back), due `delayMs` from now, each as a job with an id of
@@ -157,7 +159,7 @@ function openJobs(options: DigestQueueOptions, maxAttempts: number) {
   async function passDigestsOn(digests: readonly DigestJob[], delayMs: number): Promise<void> {
     if (digests.length === 0) return;
     const opts = delayMs > 0 ? { delay: delayMs } : {};
-    await queue.addBulk(digests.map(({ chatId, threadId, period }) => ({ name: DIGEST, data: { chatId, threadId, period }, opts })));
+    await queue.addBulk(digests.map((digest) => digestJob(digest, opts)));
   }
   const passDigestOn = (digest: DigestJob, delayMs: number) => passDigestsOn([digest], delayMs);
   return { queue, addDigests, passDigestOn, passDigestsOn };
@@ -289,8 +291,7 @@ function jobProcessor({ deliverOne, keeping, now, passDigestOn }: JobParts) {
       kept = await keepCrashed(keeping, delivery, error);
     }
     if (typeof kept !== "object") return;
-    const { chatId, threadId, period } = delivery;
-    await passDigestOn({ chatId, threadId, period }, kept.againInMs);
+    await passDigestOn(delivery, kept.againInMs);
   }
 
   // The instance's digests in flight, whichever of its pages they come from.

@@ -103,6 +103,12 @@ local function finish(id, status, err, now)
   setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:done:' .. status, now, id)
   return d
 end
+-- Delivery d (its id) back in the queue, due at time at: any job's to take.
+local function topending(id, d, at)
+  redis.call('SREM', P .. 'd:sending', id)
+  d.status = 'pending'; d.nextAttemptAt = at
+  setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:pending', at, id)
+end
 -- Takes delivery d (its id) for holder (nil: none) as the JSON of a claimed delivery; or, when its subscription is gone
 -- or no longer active, drops it (not wanted any more) and gives nil.
 local function claimone(id, d, holder, now)
@@ -302,9 +308,7 @@ for i = 6, #ARGV do
       finish(ARGV[i], 'failed', ARGV[5], at)
       table.insert(failed, d.id)
     else
-      redis.call('SREM', P .. 'd:sending', ARGV[i])
-      d.status = 'pending'; d.holder = nil; d.nextAttemptAt = at
-      setjson(P .. 'd:' .. ARGV[i], d); redis.call('ZADD', P .. 'd:pending', at, ARGV[i])
+      d.holder = nil; topending(ARGV[i], d, at)
       table.insert(released, d.id)
     end
   end
@@ -323,10 +327,9 @@ finish(ARGV[2], ARGV[3], ARGV[4] ~= '' and ARGV[4] or nil, tonumber(ARGV[5])); r
   /** ARGV: prefix, id, nextAttemptAt, error, countsAsAttempt (1|0) */
   retry: `${LUA_PRELUDE}
 local d = getjson(P .. 'd:' .. ARGV[2]); if not d or d.status ~= 'sending' then return 0 end
-redis.call('SREM', P .. 'd:sending', ARGV[2])
-d.status = 'pending'; d.nextAttemptAt = tonumber(ARGV[3]); d.error = ARGV[4]
+d.error = ARGV[4]
 if ARGV[5] == '0' then d.attempts = d.attempts - 1 end
-setjson(P .. 'd:' .. ARGV[2], d); redis.call('ZADD', P .. 'd:pending', ARGV[3], ARGV[2])
+topending(ARGV[2], d, tonumber(ARGV[3]))
 return 1`,
   /**
    * ARGV: prefix, id, reason, error, now → subscriptions it stopped that were still running. A topic reason stops that
@@ -348,8 +351,7 @@ return stopchat(ARGV[2], ARGV[3], tonumber(ARGV[4]))`,
 local ids = redis.call('SMEMBERS', P .. 'd:sending')
 for _, id in ipairs(ids) do
   local d = getjson(P .. 'd:' .. id)
-  redis.call('SREM', P .. 'd:sending', id)
-  if d then d.status = 'pending'; setjson(P .. 'd:' .. id, d); redis.call('ZADD', P .. 'd:pending', d.nextAttemptAt, id) end
+  if d then topending(id, d, d.nextAttemptAt) else redis.call('SREM', P .. 'd:sending', id) end
 end
 return #ids`,
   /** ARGV: prefix, from, to */
@@ -529,6 +531,13 @@ async function readSubscriptions({ redis, key }: Engine, names: (string | number
   return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as StoredSubscription);
 }
 
+/** The deliveries stored under the given ids, skipping those gone since the ids were read. */
+async function readDeliveries({ redis, key }: Engine, ids: readonly string[]): Promise<StoredDelivery[]> {
+  if (ids.length === 0) return [];
+  const raws = await redis.mget(ids.map((id) => key("d", id)));
+  return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as StoredDelivery);
+}
+
 const parsedSubscription = (raw: string) => (raw === "" ? undefined : toSubscription(JSON.parse(raw) as StoredSubscription));
 
 /** People and chats, and the language and script their digests follow. */
@@ -673,7 +682,8 @@ function decisionPart(engine: Engine): Pick<Store, "takeDueSubscriptions" | "rec
 }
 
 /** Taking deliveries from the queue to send them, and the updates already seen. */
-function claimPart({ redis, prefix, key }: Engine): Pick<Store, DeliveryClaimNames> {
+function claimPart(engine: Engine): Pick<Store, DeliveryClaimNames> {
+  const { redis, prefix, key } = engine;
   return {
     async requeueInterrupted() {
       return redis.requeue(prefix);
@@ -691,21 +701,16 @@ function claimPart({ redis, prefix, key }: Engine): Pick<Store, DeliveryClaimNam
     },
     async pendingDeliveries(before, limit) {
       const ids = await redis.zrangebyscore(key("d", "pending"), "-inf", before.getTime(), "LIMIT", 0, limit);
-      if (ids.length === 0) return [];
-      const raws = await redis.mget(ids.map((id) => key("d", id)));
-      return raws
-        .filter((raw): raw is string => raw !== null)
-        .map((raw) => JSON.parse(raw) as StoredDelivery)
-        .map(({ chatId, threadId, period, nextAttemptAt }) => ({ chatId, threadId, period, nextAttemptAt: new Date(nextAttemptAt) }));
+      return (await readDeliveries(engine, ids)).map(({ chatId, threadId, period, nextAttemptAt }) => ({
+        chatId,
+        threadId,
+        period,
+        nextAttemptAt: new Date(nextAttemptAt),
+      }));
     },
     async heldDeliveries(limit) {
       // Sending: the digests in flight and any a stopped job left, a few hundred at most; only a read.
-      const ids = await redis.smembers(key("d", "sending"));
-      if (ids.length === 0) return [];
-      const raws = await redis.mget(ids.map((id) => key("d", id)));
-      return raws
-        .filter((raw): raw is string => raw !== null)
-        .map((raw) => JSON.parse(raw) as StoredDelivery)
+      return (await readDeliveries(engine, await redis.smembers(key("d", "sending"))))
         .filter((delivery) => delivery.status === "sending" && delivery.holder !== undefined)
         .sort((a, b) => a.id - b.id)
         .slice(0, limit)
@@ -771,14 +776,13 @@ async function subscriberCounts({ redis, key }: Engine): Promise<Stats["subscrib
  * reads the first OLDEST_SAMPLE of them and those being sent: a delivery retried for long can be missed, and the
  * figure is then a little young.
  */
-async function oldestQueued({ redis, key }: Engine): Promise<Date | null> {
+async function oldestQueued(engine: Engine): Promise<Date | null> {
+  const { redis, key } = engine;
   const ids = [
     ...(await redis.zrange(key("d", "pending"), 0, OLDEST_SAMPLE - 1)),
     ...(await redis.srandmember(key("d", "sending"), OLDEST_SAMPLE)),
   ];
-  if (ids.length === 0) return null;
-  const raws = await redis.mget(ids.map((id) => key("d", id)));
-  const due = raws.filter((raw): raw is string => raw !== null).map((raw) => (JSON.parse(raw) as StoredDelivery).dueAt);
+  const due = (await readDeliveries(engine, ids)).map((delivery) => delivery.dueAt);
   return due.length === 0 ? null : new Date(Math.min(...due));
 }
 

@@ -413,11 +413,15 @@ const toSubscription = (row: SubscriptionRow): Subscription => ({
   createdBy: row.created_by,
   silent: row.silent === 1,
 });
-const toDelivery = (row: DeliveryRow): Delivery => ({
-  id: row.id,
+/** A delivery row's key: its chat, topic and period. */
+const keyOfRow = (row: { chat_id: number; thread_id: number; period: string }): Required<DeliveryKey> => ({
   chatId: row.chat_id,
   threadId: threadOfColumn(row.thread_id),
   period: row.period,
+});
+const toDelivery = (row: DeliveryRow): Delivery => ({
+  id: row.id,
+  ...keyOfRow(row),
   attempts: row.attempts,
   language: row.language,
   script: row.script,
@@ -654,21 +658,12 @@ function claimPart(engine: Engine): Pick<SyncStore, DeliveryClaimNames> {
       return seenUpdates.firstSight(updateId);
     },
     pendingDeliveries(before, limit) {
-      return statements.pending.all(before.getTime(), limit).map((row) => ({
-        chatId: row.chat_id,
-        threadId: threadOfColumn(row.thread_id),
-        period: row.period,
-        nextAttemptAt: new Date(row.next_attempt_at),
-      }));
+      return statements.pending
+        .all(before.getTime(), limit)
+        .map((row) => ({ ...keyOfRow(row), nextAttemptAt: new Date(row.next_attempt_at) }));
     },
     heldDeliveries(limit) {
-      return statements.held.all(limit).map((row) => ({
-        id: row.id,
-        chatId: row.chat_id,
-        threadId: threadOfColumn(row.thread_id),
-        period: row.period,
-        holder: row.holder,
-      }));
+      return statements.held.all(limit).map((row) => ({ ...keyOfRow(row), id: row.id, holder: row.holder }));
     },
     releaseHeld(deliveryIds, holder, { at, maxAttempts }) {
       return release(deliveryIds, holder, at.getTime(), maxAttempts);
